@@ -1,0 +1,146 @@
+package com.vendstream.order;
+
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.catalog.Catalog;
+import com.vendstream.order.catalog.CatalogProperties;
+import com.vendstream.order.checkout.CheckoutIntake;
+import com.vendstream.order.merchant.MerchantProperties;
+import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.order.OrderTransitions;
+import com.vendstream.order.outcome.OrderOutcomes;
+import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.wallet.Wallets;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.messaging.Message;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class})
+public class OrderServiceConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Merchants merchants(MerchantProperties properties) {
+        return new Merchants(properties.merchants());
+    }
+
+    @Bean
+    Catalog catalog(CatalogProperties properties) {
+        return new Catalog(properties);
+    }
+
+    @Bean
+    OrderStore orderStore(ReactiveMongoTemplate mongo) {
+        return new OrderStore(mongo);
+    }
+
+    @Bean
+    WalletStore walletStore(ReactiveMongoTemplate mongo) {
+        return new WalletStore(mongo);
+    }
+
+    @Bean
+    Wallets wallets(WalletStore store, Clock clock,
+                    @Value("${vendstream.wallet.max-pin-attempts:5}") int maxPinAttempts,
+                    @Value("${vendstream.wallet.lock-duration:PT30M}") Duration lockFor) {
+        // BCrypt cost 10: about 50-100 ms a check, slow enough to make a stolen hash of a 4-digit PIN costly.
+        return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor);
+    }
+
+    @Bean
+    OrderTransitions orderTransitions(OrderStore store, Wallets wallets, Clock clock) {
+        return new OrderTransitions(store, wallets, clock);
+    }
+
+    @Bean
+    OrderPlacement orderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants,
+                                  OutboxRelay relay, Clock clock) {
+        return new OrderPlacement(store, catalog, wallets, merchants, relay, clock);
+    }
+
+    @Bean
+    OrderOutcomes orderOutcomes(OrderStore store, OrderTransitions transitions, OutboxRelay relay,
+                                MeterRegistry meters, Clock clock) {
+        return new OrderOutcomes(store, transitions, relay, meters, clock);
+    }
+
+    @Bean
+    CheckoutIntake checkoutIntake(OrderPlacement placement) {
+        return new CheckoutIntake(placement);
+    }
+
+    @Bean
+    MerchantAuthFilter merchantAuthFilter(Merchants merchants) {
+        return new MerchantAuthFilter(merchants);
+    }
+
+    /** OrderPlaced from upstream checkout systems (binding checkout-in-0). */
+    @Bean
+    Consumer<Message<OrderPlaced>> checkout(CheckoutIntake intake) {
+        return message -> intake.accept(message.getPayload());
+    }
+
+    /** Vend outcomes from vend-service and status-poller (binding vendOutcomes-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> vendOutcomes(OrderOutcomes outcomes) {
+        return message -> outcomes.apply(message.getPayload());
+    }
+
+    @Bean
+    Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes,
+                      @Value("${vendstream.order.recovery-after:PT30S}") Duration after) {
+        return new Recovery(placement, outcomes, after);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void prepareStore(ApplicationReadyEvent ready) {
+        var ctx = ready.getApplicationContext();
+        ctx.getBean(OrderStore.class).ensureIndexes();
+        WalletStore wallets = ctx.getBean(WalletStore.class);
+        wallets.ensureIndexes();
+        ctx.getBean(MerchantProperties.class).merchants().forEach(m -> m.wallets().forEach(w ->
+                wallets.createIfAbsent(w.id(), m.id(), w.ownerType() == null ? "MERCHANT" : w.ownerType(),
+                        w.currency(), w.openingBalanceMinor(), w.pinHash())));
+    }
+
+    /** Finishes what a crash interrupted: orders stored but not charged, refunds begun but not made. */
+    public static class Recovery {
+        private final OrderPlacement placement;
+        private final OrderOutcomes outcomes;
+        private final Duration after;
+
+        Recovery(OrderPlacement placement, OrderOutcomes outcomes, Duration after) {
+            this.placement = placement;
+            this.outcomes = outcomes;
+            this.after = after;
+        }
+
+        @Scheduled(fixedDelayString = "${vendstream.order.recovery-interval:PT15S}")
+        public void run() {
+            placement.recover(after);
+            outcomes.recover(after);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package com.vendstream.order.api;
+
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.api.OrderJson.OrderView;
+import com.vendstream.order.api.OrderJson.PlaceOrder;
+import com.vendstream.order.merchant.MerchantProperties.Merchant;
+import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.order.OrderPlacement.Result;
+import com.vendstream.order.order.OrderRequest;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The order API merchants' checkout systems call. */
+@RestController
+@RequestMapping("/v1/orders")
+public class OrderController {
+
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private final OrderPlacement placement;
+    private final OrderStore store;
+
+    public OrderController(OrderPlacement placement, OrderStore store) {
+        this.placement = placement;
+        this.store = store;
+    }
+
+    @PostMapping
+    public Mono<ResponseEntity<OrderView>> place(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                                 @RequestBody PlaceOrder body) {
+        OrderRequest request = toRequest(merchant.id(), body);
+        return Mono.fromCallable(() -> placement.place(request, false))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(OrderController::respond);
+    }
+
+    private static ResponseEntity<OrderView> respond(Result result) {
+        return switch (result.outcome()) {
+            case INVALID -> throw Problems.rejected(HttpStatus.UNPROCESSABLE_CONTENT, result.rejection(), null);
+            case CONFLICT -> throw Problems.rejected(HttpStatus.CONFLICT, result.rejection(), result.order().orderId());
+            case CREATED -> result.order().state() == OrderState.REJECTED
+                    ? throwRejected(result)
+                    : ResponseEntity.status(HttpStatus.CREATED).body(OrderView.of(result.order()));
+            case REPLAYED -> ResponseEntity.ok(OrderView.of(result.order()));
+        };
+    }
+
+    private static ResponseEntity<OrderView> throwRejected(Result result) {
+        throw Problems.rejected(HttpStatus.UNPROCESSABLE_CONTENT, result.rejection(), result.order().orderId());
+    }
+
+    @GetMapping("/{orderId}")
+    public Mono<OrderView> get(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                               @PathVariable String orderId) {
+        return Mono.fromCallable(() -> store.find(orderId)
+                        // Another merchant's order is reported as missing, not forbidden, so ids cannot be probed.
+                        .filter(o -> o.merchantId().equals(merchant.id()))
+                        .map(OrderView::of)
+                        .orElseThrow(() -> Problems.notFound("Order " + orderId)))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @GetMapping
+    public Mono<List<OrderView>> history(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                         @RequestParam(required = false) String state,
+                                         @RequestParam(required = false) Instant from,
+                                         @RequestParam(required = false) Instant to,
+                                         @RequestParam(defaultValue = "0") int page,
+                                         @RequestParam(defaultValue = "50") int size) {
+        OrderState filter;
+        try {
+            filter = state == null ? null : OrderState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problems.invalid(List.of("state must be one of " + List.of(OrderState.values())));
+        }
+        if (page < 0 || size < 1 || size > 200) {
+            throw Problems.invalid(List.of("page must be >= 0 and size between 1 and 200"));
+        }
+        return Mono.fromCallable(() -> store.history(merchant.id(), filter, from, to, page, size).stream()
+                .map(OrderView::of).toList()).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    static OrderRequest toRequest(String merchantId, PlaceOrder b) {
+        List<String> errors = new ArrayList<>();
+        if (b == null) {
+            throw Problems.invalid(List.of("body is required"));
+        }
+        if (b.clientReference() == null || !REFERENCE.matcher(b.clientReference()).matches()) {
+            errors.add("clientReference is required: 1-64 letters, digits or . _ : -");
+        }
+        ServiceCategory service = null;
+        try {
+            service = b.service() == null ? null : ServiceCategory.valueOf(b.service().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (service == null || service == ServiceCategory.OTHER) {
+            errors.add("service must be one of AIRTIME, DATA, CABLE_TV, ELECTRICITY, EDUCATION, BILL_PAYMENT");
+        }
+        if (b.billerId() == null || b.billerId().isBlank()) {
+            errors.add("billerId is required");
+        }
+        if (b.account() == null || b.account().isBlank() || b.account().length() > 64) {
+            errors.add("account is required (at most 64 characters)");
+        }
+        if (b.amount() == null || b.amount().minor() == null || b.amount().minor() <= 0) {
+            errors.add("amount.minor must be a positive whole number of minor units");
+        }
+        if (b.amount() == null || b.amount().currency() == null || !CURRENCY.matcher(b.amount().currency()).matches()) {
+            errors.add("amount.currency must be an ISO 4217 code such as NGN");
+        }
+        int quantity = b.quantity() == null ? 1 : b.quantity();
+        if (quantity < 1 || quantity > 10) {
+            errors.add("quantity must be between 1 and 10");
+        }
+        PaymentMethod method = PaymentMethod.WALLET;
+        if (b.payment() != null && b.payment().method() != null) {
+            try {
+                method = PaymentMethod.valueOf(b.payment().method().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add("payment.method must be WALLET or MOBILE_MONEY");
+            }
+        }
+        String walletId = b.payment() == null ? null : b.payment().walletId();
+        if (method == PaymentMethod.WALLET && (walletId == null || walletId.isBlank())) {
+            errors.add("payment.walletId is required for WALLET payment");
+        }
+        String pin = b.payment() == null ? null : b.payment().pin();
+        if (pin != null && !pin.matches("\\d{4}")) {
+            errors.add("payment.pin must be 4 digits");
+        }
+        if (!errors.isEmpty()) {
+            throw Problems.invalid(errors);
+        }
+        return new OrderRequest(merchantId, b.clientReference(), b.subMerchantId(), service,
+                b.billerId().toUpperCase(Locale.ROOT), b.itemId(), b.account().trim(), b.customerPhone(),
+                b.amount().minor(), b.amount().currency(), quantity, method, walletId, pin,
+                b.payment() == null ? null : b.payment().payerPhone(), "api");
+    }
+}

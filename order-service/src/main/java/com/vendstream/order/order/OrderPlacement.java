@@ -1,0 +1,172 @@
+package com.vendstream.order.order;
+
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.RejectionReason;
+import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.order.catalog.Catalog;
+import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.wallet.Wallets;
+import com.vendstream.order.wallet.Wallets.DebitResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places an order: checks it against the catalogue, stores it under the merchant's client
+ * reference (the idempotency key), charges the payer, and queues OrderAccepted + VendRequested or
+ * OrderRejected in the same document update.
+ */
+public class OrderPlacement {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
+
+    public enum Outcome { CREATED, REPLAYED, CONFLICT, INVALID }
+
+    /** @param rejection set for INVALID, and for a stored order that was rejected */
+    public record Result(Outcome outcome, Order order, Rejection rejection) {
+    }
+
+    private final OrderStore store;
+    private final Catalog catalog;
+    private final Wallets wallets;
+    private final Merchants merchants;
+    private final OutboxRelay relay;
+    private final Clock clock;
+
+    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxRelay relay,
+                          Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.wallets = wallets;
+        this.merchants = merchants;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    /**
+     * @param storeInvalid true for checkout events, whose invalid orders must still end in an
+     *                     OrderRejected event; HTTP callers get the problem in the response instead
+     */
+    public Result place(OrderRequest request, boolean storeInvalid) {
+        return place(request, storeInvalid, Optional.empty());
+    }
+
+    /** @param precheck a syntax problem the caller already found; the order is stored rejected with it */
+    public Result place(OrderRequest request, boolean storeInvalid, Optional<Rejection> precheck) {
+        Optional<Order> existing = store.findByClientReference(request.merchantId(), request.clientReference());
+        if (existing.isPresent()) {
+            return replay(existing.get(), request);
+        }
+        Optional<Rejection> invalid = precheck.isPresent() ? precheck : catalog.check(request);
+        if (invalid.isEmpty() && request.paymentMethod() == PaymentMethod.WALLET) {
+            invalid = wallets.authorise(request.walletId(), request.merchantId(), request.currency(), request.walletPin())
+                    .map(OrderPlacement::rejectionFor);
+        }
+        if (invalid.isEmpty() && request.paymentMethod() != PaymentMethod.WALLET) {
+            invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
+                    "Payment method " + request.paymentMethod() + " is not available yet"));
+        }
+        if (invalid.isPresent() && !storeInvalid) {
+            return new Result(Outcome.INVALID, null, invalid.get());
+        }
+        Instant now = clock.instant();
+        String orderId = UUID.randomUUID().toString();
+        Document doc = newOrder(orderId, request, now);
+        if (!store.insert(doc)) {
+            // Lost a race with a concurrent request using the same reference.
+            return replay(store.findByClientReference(request.merchantId(), request.clientReference()).orElseThrow(),
+                    request);
+        }
+        Order order = OrderStore.toOrder(doc);
+        if (invalid.isPresent()) {
+            reject(order, invalid.get());
+        } else {
+            charge(order);
+        }
+        relay.relay(OrderStore.COLLECTION, orderId);
+        Order stored = store.find(orderId).orElseThrow();
+        return new Result(Outcome.CREATED, stored, stored.state() == OrderState.REJECTED
+                ? new Rejection(RejectionReason.valueOf(stored.rejectionCode()), stored.rejectionMessage()) : null);
+    }
+
+    private Result replay(Order existing, OrderRequest request) {
+        if (!existing.fingerprint().equals(request.fingerprint())) {
+            return new Result(Outcome.CONFLICT, existing, new Rejection(RejectionReason.DUPLICATE_REFERENCE_CONFLICT,
+                    "Client reference " + request.clientReference() + " was already used for a different order"));
+        }
+        return new Result(Outcome.REPLAYED, existing, existing.state() == OrderState.REJECTED
+                ? new Rejection(RejectionReason.valueOf(existing.rejectionCode()), existing.rejectionMessage()) : null);
+    }
+
+    /**
+     * Charges the payer and moves the order on. Safe to repeat: the debit is idempotent per order,
+     * so the recovery sweep calls this for orders a crash left in RECEIVED.
+     */
+    public void charge(Order order) {
+        DebitResult debit = wallets.debit(order.walletId(), order.orderId(), order.currency(), order.amountMinor());
+        if (debit == DebitResult.APPLIED) {
+            store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.VENDING, new Document(),
+                    OrderEvents.accepted(order, null, clock.instant()), null);
+        } else {
+            reject(order, rejectionFor(debit));
+        }
+    }
+
+    private void reject(Order order, Rejection rejection) {
+        store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.REJECTED,
+                new Document("rejection", new Document("code", rejection.reason().name())
+                        .append("message", rejection.message())),
+                List.of(OrderEvents.rejected(order, rejection, clock.instant())), null);
+        log.info("Order {} rejected: {}", order.orderId(), rejection.reason());
+    }
+
+    /** Re-drives orders a crash left between storing and charging. */
+    public int recover(Duration olderThan) {
+        List<Order> stuck = store.stuck(OrderState.RECEIVED, clock.instant().minus(olderThan), 100);
+        stuck.forEach(o -> {
+            charge(o);
+            relay.relay(OrderStore.COLLECTION, o.orderId());
+        });
+        return stuck.size();
+    }
+
+    static Rejection rejectionFor(DebitResult result) {
+        return switch (result) {
+            case INSUFFICIENT_FUNDS -> new Rejection(RejectionReason.INSUFFICIENT_FUNDS, "The wallet balance is too low");
+            case UNKNOWN_WALLET, NOT_OWNER -> new Rejection(RejectionReason.UNKNOWN_WALLET, "No such wallet");
+            case CURRENCY_MISMATCH -> new Rejection(RejectionReason.UNSUPPORTED_CURRENCY,
+                    "The wallet holds another currency");
+            case LOCKED -> new Rejection(RejectionReason.WALLET_LOCKED,
+                    "The wallet is locked after too many wrong PINs; try again later");
+            case WRONG_PIN -> new Rejection(RejectionReason.WRONG_PIN, "Wrong wallet PIN");
+            case PIN_REQUIRED -> new Rejection(RejectionReason.WRONG_PIN, "This wallet needs its PIN");
+            case APPLIED -> throw new IllegalArgumentException("not a rejection");
+        };
+    }
+
+    private Document newOrder(String orderId, OrderRequest r, Instant now) {
+        Document line = new Document("service", r.service().name()).append("billerId", r.billerId())
+                .append("itemId", r.itemId()).append("account", r.account()).append("customerPhone", r.customerPhone())
+                .append("amountMinor", r.amountMinor()).append("currency", r.currency())
+                .append("quantity", r.quantity());
+        Document payment = new Document("method", r.paymentMethod().name()).append("walletId", r.walletId())
+                .append("payerPhone", r.payerPhone());
+        return new Document("_id", orderId).append("merchantId", r.merchantId())
+                .append("clientReference", r.clientReference()).append("subMerchantId", r.subMerchantId())
+                .append("fingerprint", r.fingerprint()).append("state", OrderState.RECEIVED.name())
+                .append("line", line).append("payment", payment).append("channel", r.channel())
+                .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
+                .append("businessDate", merchants.businessDate(r.merchantId(), now).toString())
+                .append("correlationId", orderId).append("appliedEvents", List.of())
+                .append("history", List.of(new Document("state", OrderState.RECEIVED.name()).append("at", Date.from(now))))
+                .append("outbox", List.of());
+    }
+}

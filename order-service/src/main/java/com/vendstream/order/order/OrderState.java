@@ -1,0 +1,34 @@
+package com.vendstream.order.order;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * An order's lifecycle. COMPLETED, REFUNDED and REJECTED are final; UNRESOLVED is terminal for the
+ * automated flow (escalated, money held) but a late provider answer may still settle it.
+ */
+public enum OrderState {
+    /** Stored; the payer has not been charged yet (or the charge's outcome is being confirmed). */
+    RECEIVED,
+    /** Charged; the vend was requested. */
+    VENDING,
+    /** The provider's outcome is uncertain and being requeried. */
+    VEND_PENDING,
+    /** Requery found no answer in time; escalated for manual review. */
+    UNRESOLVED,
+    /** Delivered; money kept. */
+    COMPLETED,
+    /** The vend failed; the refund is being made. */
+    REFUNDING,
+    /** The vend failed and the payer got the money back. */
+    REFUNDED,
+    /** Refused before any vend; nothing charged. */
+    REJECTED;
+
+    /** States in which a vend outcome may still change the order. */
+    public static final Set<OrderState> AWAITING_OUTCOME = EnumSet.of(VENDING, VEND_PENDING, UNRESOLVED);
+
+    public boolean isFinal() {
+        return this == COMPLETED || this == REFUNDED || this == REJECTED;
+    }
+}

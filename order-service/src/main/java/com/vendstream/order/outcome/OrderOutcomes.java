@@ -1,0 +1,129 @@
+package com.vendstream.order.outcome;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.RefundMethod;
+import com.vendstream.events.VendFailed;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.events.VendUnresolved;
+import com.vendstream.kit.events.Events;
+import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.order.order.Order;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.order.OrderTransitions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds vend outcomes into orders. Each event applies at most once (its id is recorded in the same
+ * update that changes the state), and only from a state that still awaits an outcome, so
+ * redeliveries, the vend-service/status-poller overlap and late answers cannot move an order twice.
+ */
+public class OrderOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderOutcomes.class);
+
+    private final OrderStore store;
+    private final OrderTransitions transitions;
+    private final OutboxRelay relay;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public OrderOutcomes(OrderStore store, OrderTransitions transitions, OutboxRelay relay, MeterRegistry meters,
+                         Clock clock) {
+        this.store = store;
+        this.transitions = transitions;
+        this.relay = relay;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public void apply(SpecificRecord event) {
+        Envelope envelope = Events.envelope(event);
+        String orderId = envelope.getOrderId();
+        Optional<Order> found = store.find(orderId);
+        if (found.isEmpty()) {
+            // An outcome for an order this service never stored: nothing to fold, but say so.
+            meters.counter("vendstream.order.outcome.orphan", "type", Events.typeOf(event)).increment();
+            log.warn("Outcome {} for unknown order", Events.describe(event));
+            return;
+        }
+        Order order = found.get();
+        String eventId = envelope.getEventId();
+        if (store.hasApplied(orderId, eventId)) {
+            return;
+        }
+        boolean changed;
+        if (event instanceof VendSucceeded s) {
+            changed = transitions.complete(order, s);
+        } else if (event instanceof VendFailed f) {
+            changed = transitions.startRefund(order, eventId, "vend failed: " + f.getReasonClass(),
+                    RefundMethod.WALLET_CREDIT);
+        } else if (event instanceof VendPending p) {
+            changed = store.transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
+                    vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId);
+        } else if (event instanceof VendUnresolved u) {
+            changed = escalate(order, u, eventId);
+        } else {
+            changed = false;
+        }
+        if (!changed) {
+            noteUnapplied(order, event, eventId);
+        }
+        relay.relay(OrderStore.COLLECTION, orderId);
+    }
+
+    private boolean escalate(Order order, VendUnresolved u, String eventId) {
+        boolean changed = store.transition(order.orderId(), EnumSet.of(OrderState.VENDING, OrderState.VEND_PENDING),
+                OrderState.UNRESOLVED, vendFields(u.getVend().getProvider(), u.getVend().getProviderReference()),
+                List.of(), eventId);
+        if (changed) {
+            meters.counter("vendstream.order.unresolved", "provider", u.getVend().getProvider()).increment();
+        }
+        return changed;
+    }
+
+    /**
+     * An outcome that could not change the order: a duplicate, a stale pending, or a contradiction
+     * (success after a refund). Contradictions are kept on the order as evidence for reconciliation.
+     */
+    private void noteUnapplied(Order order, SpecificRecord event, String eventId) {
+        Order now = store.find(order.orderId()).orElse(order);
+        boolean contradiction = (event instanceof VendSucceeded
+                && (now.state() == OrderState.REFUNDED || now.state() == OrderState.REFUNDING))
+                || (event instanceof VendFailed && now.state() == OrderState.COMPLETED);
+        Document evidence = null;
+        if (contradiction) {
+            meters.counter("vendstream.order.contradictions", "type", Events.typeOf(event)).increment();
+            log.warn("Contradictory outcome {} for order in state {}", Events.describe(event), now.state());
+            evidence = new Document("contradictions", new Document("eventId", eventId)
+                    .append("eventType", Events.typeOf(event)).append("stateAtArrival", now.state().name())
+                    .append("at", Date.from(clock.instant())));
+        }
+        store.note(order.orderId(), eventId, evidence);
+    }
+
+    static Document vendFields(String provider, String reference) {
+        return new Document("vend.provider", provider).append("vend.providerReference", reference);
+    }
+
+    /** Re-drives refunds a crash interrupted. */
+    public int recover(Duration olderThan) {
+        List<Order> stuck = store.stuck(OrderState.REFUNDING, clock.instant().minus(olderThan), 100);
+        stuck.forEach(o -> {
+            transitions.finishRefund(o);
+            relay.relay(OrderStore.COLLECTION, o.orderId());
+        });
+        return stuck.size();
+    }
+}

@@ -1,0 +1,108 @@
+package com.vendstream.order.wallet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import org.bson.Document;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Debits and refunds. Each order has at most one debit and at most one refund, identified by
+ * operation ids derived from the order id, so a retried step is recognised and not applied again.
+ */
+public class Wallets {
+
+    public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED }
+
+    private final WalletStore store;
+    private final PasswordEncoder pins;
+    private final Clock clock;
+    private final int maxPinAttempts;
+    private final Duration lockFor;
+
+    public Wallets(WalletStore store, PasswordEncoder pins, Clock clock, int maxPinAttempts, Duration lockFor) {
+        this.store = store;
+        this.pins = pins;
+        this.clock = clock;
+        this.maxPinAttempts = maxPinAttempts;
+        this.lockFor = lockFor;
+    }
+
+    public static String debitOp(String orderId) {
+        return orderId + ":debit";
+    }
+
+    public static String refundOp(String orderId) {
+        return orderId + ":refund";
+    }
+
+    /** Checks ownership, lock and PIN before money moves; empty when the payer may be charged. */
+    public Optional<DebitResult> authorise(String walletId, String merchantId, String currency, String pin) {
+        Optional<Document> found = store.find(walletId);
+        if (found.isEmpty()) {
+            return Optional.of(DebitResult.UNKNOWN_WALLET);
+        }
+        Document wallet = found.get();
+        if (!merchantId.equals(wallet.getString("merchantId"))) {
+            // Indistinguishable from an unknown wallet, so one merchant cannot probe another's wallets.
+            return Optional.of(DebitResult.UNKNOWN_WALLET);
+        }
+        if (!currency.equals(wallet.getString("currency"))) {
+            return Optional.of(DebitResult.CURRENCY_MISMATCH);
+        }
+        Date lockedUntil = wallet.getDate("lockedUntil");
+        if (lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant())) {
+            return Optional.of(DebitResult.LOCKED);
+        }
+        String pinHash = wallet.getString("pinHash");
+        if (pinHash != null) {
+            if (pin == null || pin.isBlank()) {
+                return Optional.of(DebitResult.PIN_REQUIRED);
+            }
+            if (!pins.matches(pin, pinHash)) {
+                int attempts = store.recordWrongPin(walletId, maxPinAttempts, clock.instant().plus(lockFor));
+                return Optional.of(attempts >= maxPinAttempts ? DebitResult.LOCKED : DebitResult.WRONG_PIN);
+            }
+            store.resetPinAttempts(walletId);
+        }
+        return Optional.empty();
+    }
+
+    /** Takes the order's amount once; a repeated call for the same order reports APPLIED again. */
+    public DebitResult debit(String walletId, String orderId, String currency, long amountMinor) {
+        String op = debitOp(orderId);
+        Instant now = clock.instant();
+        Optional<Long> after = store.apply(walletId, currency, op, -amountMinor);
+        if (after.isPresent()) {
+            store.post(op, walletId, orderId, "DEBIT", amountMinor, currency, after.get(), now);
+            return DebitResult.APPLIED;
+        }
+        if (store.hasApplied(walletId, op)) {
+            store.post(op, walletId, orderId, "DEBIT", amountMinor, currency, null, now);
+            return DebitResult.APPLIED;
+        }
+        Optional<Document> wallet = store.find(walletId);
+        if (wallet.isEmpty()) {
+            return DebitResult.UNKNOWN_WALLET;
+        }
+        if (!currency.equals(wallet.get().getString("currency"))) {
+            return DebitResult.CURRENCY_MISMATCH;
+        }
+        return DebitResult.INSUFFICIENT_FUNDS;
+    }
+
+    /** Gives the order's debit back once; returns the posting id. */
+    public String refund(String walletId, String orderId, String currency, long amountMinor) {
+        String op = refundOp(orderId);
+        Instant now = clock.instant();
+        Optional<Long> after = store.apply(walletId, currency, op, amountMinor);
+        store.post(op, walletId, orderId, "REFUND", amountMinor, currency, after.orElse(null), now);
+        return op;
+    }
+
+    public String hashPin(String pin) {
+        return pins.encode(pin);
+    }
+}

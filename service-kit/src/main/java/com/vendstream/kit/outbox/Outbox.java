@@ -1,0 +1,34 @@
+package com.vendstream.kit.outbox;
+
+import com.vendstream.kit.events.EventCodec;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.bson.types.Binary;
+
+/**
+ * The outbox kept inside an aggregate's own document. A state change and the events it must
+ * publish are written in one single-document update (MongoDB is atomic per document and the
+ * embedded store has no transactions), then {@link OutboxRelay} publishes and removes them.
+ */
+public final class Outbox {
+
+    public static final String FIELD = "outbox";
+
+    private Outbox() {
+    }
+
+    /** One event to publish on an output binding, keyed (Kafka key) by {@code key}. */
+    public static Document entry(String binding, String key, String eventId, SpecificRecord event) {
+        return new Document("eventId", eventId)
+                .append("binding", binding)
+                .append("key", key)
+                .append("type", event.getClass().getName())
+                .append("payload", new Binary(EventCodec.encode(event)));
+    }
+
+    /** The update fragment that appends entries to the document's outbox. */
+    public static Document push(List<Document> entries) {
+        return new Document(FIELD, new Document("$each", entries));
+    }
+}

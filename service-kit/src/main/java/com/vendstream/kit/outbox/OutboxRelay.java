@@ -1,0 +1,130 @@
+package com.vendstream.kit.outbox;
+
+import com.vendstream.kit.events.EventCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.scheduling.annotation.Scheduled;
+import reactor.core.publisher.Flux;
+
+/**
+ * Publishes the events waiting in documents' outboxes, oldest first, then removes each one. Runs
+ * right after a state change ({@link #relay}) and, for anything a crash left behind, on a slow
+ * sweep. Publishing is at-least-once; consumers deduplicate by event id.
+ */
+public class OutboxRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final ReactiveMongoTemplate mongo;
+    private final StreamBridge bridge;
+    private final Set<String> collections;
+    private final ExecutorService executor;
+    private final Set<Object> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong published = new AtomicLong();
+    private final Duration timeout = Duration.ofSeconds(30);
+
+    public OutboxRelay(ReactiveMongoTemplate mongo, StreamBridge bridge, Set<String> collections,
+                       MeterRegistry meters, int threads) {
+        this.mongo = mongo;
+        this.bridge = bridge;
+        this.collections = Set.copyOf(collections);
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "outbox-relay");
+            t.setDaemon(true);
+            return t;
+        });
+        meters.gauge("vendstream.outbox.published", published);
+    }
+
+    /** Publish one document's outbox now, off the caller's thread. */
+    public void relay(String collection, Object id) {
+        executor.execute(() -> drain(collection, id));
+    }
+
+    /** Publish one document's outbox on the caller's thread; returns how many events went out. */
+    public int drain(String collection, Object id) {
+        String lockKey = collection + "/" + id;
+        if (!inFlight.add(lockKey)) {
+            // Another thread is draining this document; it will publish in order.
+            return 0;
+        }
+        try {
+            int sent = 0;
+            while (true) {
+                Document doc = mongo.getCollection(collection)
+                        .flatMap(c -> reactor.core.publisher.Mono.from(c.find(new Document("_id", id))
+                                .projection(new Document(Outbox.FIELD, new Document("$slice", 1))).first()))
+                        .block(timeout);
+                if (doc == null) {
+                    return sent;
+                }
+                List<Document> outbox = doc.getList(Outbox.FIELD, Document.class);
+                if (outbox == null || outbox.isEmpty()) {
+                    return sent;
+                }
+                Document entry = outbox.get(0);
+                publish(entry);
+                mongo.getCollection(collection)
+                        .flatMap(c -> reactor.core.publisher.Mono.from(c.updateOne(new Document("_id", id),
+                                new Document("$pull", new Document(Outbox.FIELD,
+                                        new Document("eventId", entry.getString("eventId")))))))
+                        .block(timeout);
+                sent++;
+                published.incrementAndGet();
+            }
+        } catch (RuntimeException e) {
+            // Left in the outbox; the sweep retries it.
+            log.warn("Outbox relay of {} failed, will retry: {}", lockKey, e.toString());
+            return 0;
+        } finally {
+            inFlight.remove(lockKey);
+        }
+    }
+
+    private void publish(Document entry) {
+        SpecificRecord event = EventCodec.decode(entry.getString("type"), entry.get("payload", Binary.class).getData());
+        Message<SpecificRecord> message = MessageBuilder.withPayload(event)
+                .setHeader(KafkaHeaders.KEY, entry.getString("key"))
+                .setHeader("vendstream_event_id", entry.getString("eventId"))
+                .build();
+        if (!bridge.send(entry.getString("binding"), message)) {
+            throw new IllegalStateException("Binding " + entry.getString("binding") + " refused the event");
+        }
+    }
+
+    /** Catches what a crash between the state change and the publish left behind. */
+    @Scheduled(fixedDelayString = "${vendstream.outbox.sweep-interval:PT2S}")
+    public void sweep() {
+        for (String collection : collections) {
+            List<Object> ids = mongo.getCollection(collection)
+                    .flatMapMany(c -> Flux.from(c.find(new Document(Outbox.FIELD + ".0", new Document("$exists", true)))
+                            .projection(new Document("_id", 1)).limit(500)))
+                    .map(d -> d.get("_id"))
+                    .collectList()
+                    .block(timeout);
+            if (ids != null) {
+                ids.forEach(id -> drain(collection, id));
+            }
+        }
+    }
+
+    public void shutdown() {
+        executor.shutdown();
+    }
+}
