@@ -1,0 +1,96 @@
+package com.vendstream.vend;
+
+import com.vendstream.events.VendRequested;
+import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.vend.attempt.VendAttemptStore;
+import com.vendstream.vend.connector.GuardedConnectors;
+import com.vendstream.vend.routing.Router;
+import com.vendstream.vend.routing.RoutingProperties;
+import com.vendstream.vend.vending.Vending;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.messaging.Message;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(RoutingProperties.class)
+public class VendServiceConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    VendAttemptStore vendAttemptStore(ReactiveMongoTemplate mongo) {
+        return new VendAttemptStore(mongo);
+    }
+
+    @Bean
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors,
+                                        @Value("${vendstream.vend.bulkhead.max-concurrent-calls:32}") int maxConcurrent,
+                                        @Value("${vendstream.vend.circuit.open-for:PT30S}") Duration openFor,
+                                        @Value("${vendstream.vend.circuit.failure-rate-percent:50}") float failureRate,
+                                        @Value("${vendstream.vend.circuit.minimum-calls:10}") int minimumCalls) {
+        return new GuardedConnectors(connectors, maxConcurrent, openFor, failureRate, minimumCalls);
+    }
+
+    @Bean
+    Router router(RoutingProperties routing, GuardedConnectors connectors) {
+        return new Router(routing, connectors.ids());
+    }
+
+    /**
+     * @param lease how long a claimed attempt may stay SENDING before it is presumed orphaned; must
+     *              exceed the slowest provider read timeout
+     */
+    @Bean
+    Vending vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxRelay relay,
+                    MeterRegistry meters, Clock clock,
+                    @Value("${vendstream.vend.lease:PT2M}") Duration lease) {
+        return new Vending(store, connectors, router, relay, meters, clock, lease);
+    }
+
+    /** VendRequested from order-service (binding vendRequests-in-0). */
+    @Bean
+    Consumer<Message<VendRequested>> vendRequests(Vending vending) {
+        return message -> vending.handle(message.getPayload());
+    }
+
+    @Bean
+    LeaseSweep leaseSweep(Vending vending) {
+        return new LeaseSweep(vending);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void prepareStore(ApplicationReadyEvent ready) {
+        ready.getApplicationContext().getBean(VendAttemptStore.class).ensureIndexes();
+    }
+
+    /** Hands attempts orphaned by a crash to status-poller, as pending. */
+    public static class LeaseSweep {
+        private final Vending vending;
+
+        LeaseSweep(Vending vending) {
+            this.vending = vending;
+        }
+
+        @Scheduled(fixedDelayString = "${vendstream.vend.lease-sweep-interval:PT10S}")
+        public void run() {
+            vending.expireLeases();
+        }
+    }
+}

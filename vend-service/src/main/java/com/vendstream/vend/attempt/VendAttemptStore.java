@@ -1,0 +1,96 @@
+package com.vendstream.vend.attempt;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.kit.outbox.Outbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One vend attempt document per order, keyed by order id: the unique _id is what makes a second
+ * vend for the same order impossible, whichever instance or redelivery tries. The provider and our
+ * reference are written here before the provider is called.
+ */
+public class VendAttemptStore {
+
+    public static final String COLLECTION = "vend_attempts";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public enum State { SENDING, SUCCEEDED, FAILED, PENDING }
+
+    private final ReactiveMongoTemplate mongo;
+
+    public VendAttemptStore(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    private MongoCollection<Document> collection() {
+        return mongo.getMongoDatabase().map(db -> db.getCollection(COLLECTION)).block(TIMEOUT);
+    }
+
+    public void ensureIndexes() {
+        Mono.from(collection().createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+        Mono.from(collection().createIndex(Indexes.ascending("provider", "reference"))).block(TIMEOUT);
+    }
+
+    /** Claims the order's one vend; false when an attempt already exists. */
+    public boolean claim(Document attempt) {
+        try {
+            Mono.from(collection().insertOne(attempt)).block(TIMEOUT);
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Document> find(String orderId) {
+        return Optional.ofNullable(Mono.from(collection().find(new Document("_id", orderId)).first()).block(TIMEOUT));
+    }
+
+    /**
+     * Settles a SENDING attempt for the given reference. Only the holder of the reference can settle
+     * it, and only once; false means someone else (the stale-lease sweep) settled it first.
+     */
+    public boolean settle(String orderId, String reference, State to, Document fields, List<Document> events) {
+        Document filter = new Document("_id", orderId).append("state", State.SENDING.name())
+                .append("reference", reference);
+        Document set = new Document(fields).append("state", to.name()).append("settledAt", new Date());
+        Document update = new Document("$set", set);
+        if (events != null && !events.isEmpty()) {
+            update.append("$push", Outbox.push(events));
+        }
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Moves a SENDING attempt to the next provider after a failure that certainly happened before
+     * the first provider processed anything. The old reference is kept in the attempt's history.
+     */
+    public boolean failover(String orderId, String fromReference, String provider, String reference,
+                            Instant leaseUntil, Document previous) {
+        Document filter = new Document("_id", orderId).append("state", State.SENDING.name())
+                .append("reference", fromReference);
+        Document update = new Document("$set", new Document("provider", provider).append("reference", reference)
+                .append("leaseUntil", Date.from(leaseUntil)))
+                .append("$push", new Document("previous", previous));
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /** Attempts whose sender may have died mid-call. */
+    public List<Document> expiredLeases(Instant now, int limit) {
+        return Flux.from(collection().find(new Document("state", State.SENDING.name())
+                .append("leaseUntil", new Document("$lt", Date.from(now)))).limit(limit)).collectList().block(TIMEOUT);
+    }
+}
