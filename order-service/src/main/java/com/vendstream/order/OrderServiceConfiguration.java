@@ -1,7 +1,7 @@
 package com.vendstream.order;
 
 import com.vendstream.events.OrderPlaced;
-import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
@@ -76,12 +76,12 @@ public class OrderServiceConfiguration {
 
     @Bean
     OrderPlacement orderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants,
-                                  OutboxRelay relay, Clock clock) {
+                                  OutboxTrigger relay, Clock clock) {
         return new OrderPlacement(store, catalog, wallets, merchants, relay, clock);
     }
 
     @Bean
-    OrderOutcomes orderOutcomes(OrderStore store, OrderTransitions transitions, OutboxRelay relay,
+    OrderOutcomes orderOutcomes(OrderStore store, OrderTransitions transitions, OutboxTrigger relay,
                                 MeterRegistry meters, Clock clock) {
         return new OrderOutcomes(store, transitions, relay, meters, clock);
     }

@@ -1,7 +1,7 @@
 package com.vendstream.vend;
 
 import com.vendstream.events.VendRequested;
-import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.connector.GuardedConnectors;
@@ -58,7 +58,7 @@ public class VendServiceConfiguration {
      *              exceed the slowest provider read timeout
      */
     @Bean
-    Vending vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxRelay relay,
+    Vending vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                     MeterRegistry meters, Clock clock,
                     @Value("${vendstream.vend.lease:PT2M}") Duration lease) {
         return new Vending(store, connectors, router, relay, meters, clock, lease);

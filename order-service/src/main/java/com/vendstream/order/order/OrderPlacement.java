@@ -2,7 +2,7 @@ package com.vendstream.order.order;
 
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.RejectionReason;
-import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.order.wallet.Wallets;
@@ -38,10 +38,10 @@ public class OrderPlacement {
     private final Catalog catalog;
     private final Wallets wallets;
     private final Merchants merchants;
-    private final OutboxRelay relay;
+    private final OutboxTrigger relay;
     private final Clock clock;
 
-    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxRelay relay,
+    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxTrigger relay,
                           Clock clock) {
         this.store = store;
         this.catalog = catalog;

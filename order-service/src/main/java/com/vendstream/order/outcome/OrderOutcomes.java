@@ -7,7 +7,7 @@ import com.vendstream.events.VendPending;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.Events;
-import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
@@ -35,11 +35,11 @@ public class OrderOutcomes {
 
     private final OrderStore store;
     private final OrderTransitions transitions;
-    private final OutboxRelay relay;
+    private final OutboxTrigger relay;
     private final MeterRegistry meters;
     private final Clock clock;
 
-    public OrderOutcomes(OrderStore store, OrderTransitions transitions, OutboxRelay relay, MeterRegistry meters,
+    public OrderOutcomes(OrderStore store, OrderTransitions transitions, OutboxTrigger relay, MeterRegistry meters,
                          Clock clock) {
         this.store = store;
         this.transitions = transitions;

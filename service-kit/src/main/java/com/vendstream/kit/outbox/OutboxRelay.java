@@ -27,7 +27,7 @@ import reactor.core.publisher.Flux;
  * right after a state change ({@link #relay}) and, for anything a crash left behind, on a slow
  * sweep. Publishing is at-least-once; consumers deduplicate by event id.
  */
-public class OutboxRelay {
+public class OutboxRelay implements OutboxTrigger {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -53,6 +53,7 @@ public class OutboxRelay {
     }
 
     /** Publish one document's outbox now, off the caller's thread. */
+    @Override
     public void relay(String collection, Object id) {
         executor.execute(() -> drain(collection, id));
     }

@@ -5,7 +5,7 @@ import com.vendstream.events.OrderLine;
 import com.vendstream.events.PendingReason;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
-import com.vendstream.kit.outbox.OutboxRelay;
+import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
@@ -42,12 +42,12 @@ public class Vending {
     private final VendAttemptStore store;
     private final GuardedConnectors connectors;
     private final Router router;
-    private final OutboxRelay relay;
+    private final OutboxTrigger relay;
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration lease;
 
-    public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxRelay relay,
+    public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                    MeterRegistry meters, Clock clock, Duration lease) {
         this.store = store;
         this.connectors = connectors;

@@ -1,0 +1,60 @@
+package com.vendstream.order;
+
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.order.catalog.Catalog;
+import com.vendstream.order.catalog.CatalogProperties;
+import com.vendstream.order.merchant.MerchantProperties;
+import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.order.OrderRequest;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.order.OrderTransitions;
+import com.vendstream.order.outcome.OrderOutcomes;
+import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.wallet.Wallets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/** order-service's domain wired by hand over an in-memory MongoDB wire store; outbox publishing is not exercised here. */
+public final class OrderFixture implements AutoCloseable {
+
+    public final MongoFixture mongo = new MongoFixture();
+    public final OrderStore orders = new OrderStore(mongo.template);
+    public final WalletStore walletStore = new WalletStore(mongo.template);
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final Clock clock = Clock.systemUTC();
+    public final Wallets wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30));
+    public final Merchants merchants = new Merchants(List.of(
+            new MerchantProperties.Merchant("m1", "Merchant one", Merchants.sha256("key-1"), "Africa/Lagos", List.of()),
+            new MerchantProperties.Merchant("m2", "Merchant two", Merchants.sha256("key-2"), "UTC", List.of())));
+    public final Catalog catalog = new Catalog(new CatalogProperties(List.of(
+            new CatalogProperties.Biller("MTN", ServiceCategory.AIRTIME, "MTN", "NGN", "PHONE", 5000L, 5000000L,
+                    List.of("vtpass"), List.of(), List.of()),
+            new CatalogProperties.Biller("DSTV", ServiceCategory.CABLE_TV, "DSTV", "NGN", "SMARTCARD", null, null,
+                    List.of("vtpass"), List.of(new CatalogProperties.Item("dstv-padi", "Padi", 290000L, null, null)),
+                    List.of()))));
+    public final OutboxTrigger relay = (collection, id) -> { };
+    public final OrderTransitions transitions = new OrderTransitions(orders, wallets, clock);
+    public final OrderPlacement placement = new OrderPlacement(orders, catalog, wallets, merchants, relay, clock);
+    public final OrderOutcomes outcomes = new OrderOutcomes(orders, transitions, relay, meters, clock);
+
+    public OrderFixture() {
+        orders.ensureIndexes();
+        walletStore.ensureIndexes();
+    }
+
+    public static OrderRequest airtime(String merchant, String reference, long amountMinor, String walletId) {
+        return new OrderRequest(merchant, reference, null, ServiceCategory.AIRTIME, "MTN", null, "08011111111",
+                "08011111111", amountMinor, "NGN", 1, PaymentMethod.WALLET, walletId, null, null, "api");
+    }
+
+    @Override
+    public void close() {
+        mongo.close();
+    }
+}

@@ -1,0 +1,276 @@
+package com.vendstream.vend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendRequested;
+import com.vendstream.kit.events.EventCodec;
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.vend.attempt.VendAttemptStore;
+import com.vendstream.vend.connector.GuardedConnectors;
+import com.vendstream.vend.routing.Router;
+import com.vendstream.vend.routing.RoutingProperties;
+import com.vendstream.vend.vending.Vending;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Mono;
+
+/**
+ * Invariants 1 and 2 at vend-service's core, on a MongoDB wire store: at most one provider vend
+ * per order, whatever the redeliveries, races and crashes; doubt becomes pending, never a re-vend.
+ * The providers here are test doubles that count calls (the Kafka-level tests use the sandbox).
+ */
+class VendingInvariantsTest {
+
+    private final MongoServer server = new MongoServer(new MemoryBackend());
+    private final MongoClient client = MongoClients.create("mongodb://localhost:" + server.bind().getPort());
+    private final ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "vendstream");
+    private final VendAttemptStore store = new VendAttemptStore(mongo);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @AfterEach
+    void close() {
+        client.close();
+        server.shutdown();
+    }
+
+    /** A provider double: answers with a fixed function and counts vends per reference. */
+    static final class CountingProvider implements VendConnector {
+        final String id;
+        final Function<VendCommand, VendOutcome> answer;
+        final Map<String, AtomicInteger> vends = new ConcurrentHashMap<>();
+        final AtomicInteger calls = new AtomicInteger();
+
+        CountingProvider(String id, Function<VendCommand, VendOutcome> answer) {
+            this.id = id;
+            this.answer = answer;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Set<ServiceType> services() {
+            return Set.of(ServiceType.values());
+        }
+
+        @Override
+        public String newReference() {
+            return id + "-" + UUID.randomUUID();
+        }
+
+        @Override
+        public VendOutcome vend(VendCommand command) {
+            calls.incrementAndGet();
+            vends.computeIfAbsent(command.reference(), r -> new AtomicInteger()).incrementAndGet();
+            return answer.apply(command);
+        }
+
+        @Override
+        public VendOutcome requery(RequeryCommand command) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AccountVerification verify(VerifyCommand command) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private Vending vending(Duration lease, VendConnector... providers) {
+        GuardedConnectors guarded = new GuardedConnectors(List.of(providers), 16, Duration.ofMinutes(1), 50, 4);
+        List<String> ids = new ArrayList<>();
+        for (VendConnector p : providers) {
+            ids.add(p.id());
+        }
+        Router router = new Router(new RoutingProperties(List.of(new RoutingProperties.Route("AIRTIME", null, ids))),
+                guarded.ids());
+        store.ensureIndexes();
+        return new Vending(store, guarded, router, (c, id) -> { }, meters, Clock.systemUTC(), lease);
+    }
+
+    private static VendOutcome success(VendCommand c) {
+        return new VendOutcome.Succeeded("000", "tx-" + c.reference(), null, null, List.of(), Map.of(), null);
+    }
+
+    private static VendRequested request(String orderId) {
+        Envelope e = Envelopes.create(Envelopes.eventId(orderId, "VendRequested", null), VendRequested.class, orderId,
+                Instant.now(), LocalDate.now(), "m1", "order-service", orderId, null);
+        return VendRequested.newBuilder().setEnvelope(e).setLine(OrderLine.newBuilder()
+                .setService(ServiceCategory.AIRTIME).setBillerId("MTN").setAccount("08011111111")
+                .setAmount(new Money(50_000L, "NGN")).build()).build();
+    }
+
+    @Test
+    void redeliveriesAndRacingInstancesVendOnce() throws Exception {
+        CountDownLatch slow = new CountDownLatch(1);
+        CountingProvider provider = new CountingProvider("vtpass", c -> {
+            try {
+                slow.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return success(c);
+        });
+        Vending vending = vending(Duration.ofMinutes(2), provider);
+        VendRequested request = request("order-1");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<Object>> deliveries = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            deliveries.add(() -> {
+                vending.handle(request);
+                return null;
+            });
+        }
+        var futures = new ArrayList<java.util.concurrent.Future<Object>>();
+        for (Callable<Object> d : deliveries) {
+            futures.add(pool.submit(d));
+        }
+        slow.countDown();
+        for (var fut : futures) {
+            fut.get(10, TimeUnit.SECONDS);
+        }
+        vending.handle(request);
+        pool.shutdown();
+        assertThat(provider.calls.get()).isEqualTo(1);
+        assertThat(outboxTypes("order-1")).containsExactly("VendSucceeded");
+    }
+
+    @Test
+    void anAttemptLeftInFlightByACrashIsHandedToRequeryNeverResent() {
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMillis(1), provider);
+        // The state a crash leaves: claimed and (perhaps) sent, but never settled.
+        VendRequested request = request("order-2");
+        store.claim(new Document("_id", "order-2").append("state", "SENDING").append("provider", "vtpass")
+                .append("reference", "vtpass-crashed").append("request", new Binary(EventCodec.encode(request)))
+                .append("leaseUntil", new java.util.Date(0)).append("outbox", List.of()));
+
+        vending.handle(request);
+        assertThat(vending.expireLeases()).isEqualTo(1);
+        vending.handle(request);
+
+        assertThat(provider.calls.get()).isZero();
+        Document attempt = store.find("order-2").orElseThrow();
+        assertThat(attempt.getString("state")).isEqualTo("PENDING");
+        List<SpecificRecord> events = outbox("order-2");
+        assertThat(events).hasSize(1);
+        VendPending pending = (VendPending) events.get(0);
+        assertThat(pending.getVend().getProviderReference()).isEqualTo("vtpass-crashed");
+        assertThat(pending.getReason().name()).isEqualTo("IN_FLIGHT_AT_RESTART");
+    }
+
+    @Test
+    void doubtIsPendingAndNeverFailsOver() {
+        CountingProvider timesOut = new CountingProvider("vtpass",
+                c -> VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out"));
+        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), timesOut, backup);
+        vending.handle(request("order-3"));
+        assertThat(timesOut.calls.get()).isEqualTo(1);
+        assertThat(backup.calls.get()).isZero();
+        assertThat(outboxTypes("order-3")).containsExactly("VendPending");
+    }
+
+    @Test
+    void aFailureBeforeProcessingFailsOverToTheNextProvider() {
+        CountingProvider refused = new CountingProvider("vtpass",
+                c -> new VendOutcome.Failed(null, FailureClass.DECLINED_BY_PROVIDER, "connection refused", true));
+        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), refused, backup);
+        vending.handle(request("order-4"));
+        assertThat(backup.calls.get()).isEqualTo(1);
+        Document attempt = store.find("order-4").orElseThrow();
+        assertThat(attempt.getString("provider")).isEqualTo("pay4power");
+        assertThat(attempt.getList("previous", Document.class)).hasSize(1);
+        assertThat(outboxTypes("order-4")).containsExactly("VendSucceeded");
+    }
+
+    @Test
+    void anExplicitProviderFailureFailsTheVendWithoutFailover() {
+        CountingProvider declines = new CountingProvider("vtpass",
+                c -> new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "TRANSACTION FAILED", false));
+        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), declines, backup);
+        vending.handle(request("order-5"));
+        assertThat(backup.calls.get()).isZero();
+        assertThat(outboxTypes("order-5")).containsExactly("VendFailed");
+    }
+
+    @Test
+    void anOpenCircuitOnOneProviderLeavesAnotherUnaffected() {
+        CountingProvider down = new CountingProvider("vtpass",
+                c -> VendOutcome.pending(PendingCause.SERVER_ERROR, "502", "bad gateway"));
+        CountingProvider healthy = new CountingProvider("pagamio", VendingInvariantsTest::success);
+        GuardedConnectors guarded = new GuardedConnectors(List.of(down, healthy), 16, Duration.ofMinutes(1), 50, 4);
+        for (int i = 0; i < 4; i++) {
+            guarded.vend("vtpass", command());
+        }
+        assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("OPEN");
+        Object refused = guarded.vend("vtpass", command());
+        assertThat(refused).isInstanceOf(GuardedConnectors.Refused.class);
+        assertThat(down.calls.get()).isEqualTo(4);
+        assertThat(guarded.vend("pagamio", command())).isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(guarded.breaker("pagamio").getState().name()).isEqualTo("CLOSED");
+    }
+
+    private static VendCommand command() {
+        return new VendCommand("ref-" + UUID.randomUUID(), ServiceType.AIRTIME, "MTN", null, "08011111111", null,
+                50_000, "NGN", 1, null, null);
+    }
+
+    private List<SpecificRecord> outbox(String orderId) {
+        Document doc = Mono.from(mongo.getCollection(VendAttemptStore.COLLECTION).block()
+                .find(new Document("_id", orderId)).first()).block();
+        List<SpecificRecord> events = new ArrayList<>();
+        for (Document entry : doc.getList("outbox", Document.class)) {
+            events.add(EventCodec.decode(entry.getString("type"), entry.get("payload", Binary.class).getData()));
+        }
+        return events;
+    }
+
+    private List<String> outboxTypes(String orderId) {
+        return outbox(orderId).stream().map(e -> e.getClass().getSimpleName()).toList();
+    }
+}
