@@ -1,6 +1,5 @@
 package com.vendstream.vend;
 
-import com.vendstream.events.VendRequested;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.vend.attempt.VendAttemptStore;
@@ -20,7 +19,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
+import com.vendstream.vend.intake.DeadLetters;
+import com.vendstream.vend.intake.VendRequestBatches;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -64,10 +74,48 @@ public class VendServiceConfiguration {
         return new Vending(store, connectors, router, relay, meters, clock, lease);
     }
 
-    /** VendRequested from order-service (binding vendRequests-in-0). */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService vendCalls(@Value("${vendstream.vend.parallelism:64}") int parallelism) {
+        return Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "vend-call");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * VendRequested from order-service (binding vendRequests-in-0), in batches: different orders are
+     * vended in parallel, each order's requests in order.
+     */
     @Bean
-    Consumer<Message<VendRequested>> vendRequests(Vending vending) {
-        return message -> vending.handle(message.getPayload());
+    Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls) {
+        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::handle);
+        return message -> {
+            Object keys = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+            try {
+                batches.process(message.getPayload(), keys instanceof List<?> list ? list : null);
+            } catch (VendRequestBatches.RecordFailed e) {
+                throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
+            }
+        };
+    }
+
+    /**
+     * Batch listeners get Spring Kafka's error handler instead of the binder's retry and DLQ:
+     * retries from the failed record with backoff, then dead-letters it and moves on.
+     */
+    @Bean
+    ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> deadLetterOnFailure(
+            @Value("${vendstream.kafka.bootstrap-servers}") String bootstrap,
+            @Value("${vendstream.registry.url}") String registryUrl,
+            @Value("${vendstream.vend.dead-letter-topic:vendstream.vend.requests.vend-service.dlq}") String dlq,
+            @Value("${vendstream.vend.retries:4}") int retries) {
+        DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(bootstrap, registryUrl, dlq);
+        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retries);
+        backOff.setInitialInterval(200);
+        backOff.setMaxInterval(5_000);
+        return (container, destination, group) -> container.setCommonErrorHandler(
+                new DefaultErrorHandler(recoverer, backOff));
     }
 
     @Bean
