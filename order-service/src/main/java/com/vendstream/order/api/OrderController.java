@@ -79,6 +79,44 @@ public class OrderController {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * Long poll: answers as soon as the order reaches a state a customer can be told about
+     * (completed, refunded, rejected, unresolved), or with the current state when {@code timeout}
+     * (ISO-8601, at most 60 s) passes. Re-reads the order twice a second for that one request only.
+     */
+    @GetMapping("/{orderId}/outcome")
+    public Mono<OrderView> outcome(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                   @PathVariable String orderId,
+                                   @RequestParam(defaultValue = "PT20S") java.time.Duration timeout) {
+        java.time.Duration bounded = timeout.compareTo(java.time.Duration.ofSeconds(60)) > 0
+                ? java.time.Duration.ofSeconds(60) : timeout;
+        return updates(merchant, orderId)
+                .filter(o -> settled(o.state()))
+                .next()
+                .timeout(bounded, get(merchant, orderId));
+    }
+
+    /** Server-sent events: the order's state each time it changes, ending when it settles. */
+    @GetMapping(path = "/{orderId}/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
+    public reactor.core.publisher.Flux<OrderView> events(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                                         @PathVariable String orderId) {
+        return updates(merchant, orderId)
+                .distinctUntilChanged(OrderView::state)
+                .takeUntil(o -> settled(o.state()))
+                .take(java.time.Duration.ofMinutes(5));
+    }
+
+    private reactor.core.publisher.Flux<OrderView> updates(Merchant merchant, String orderId) {
+        return get(merchant, orderId).flatMapMany(first -> reactor.core.publisher.Flux.concat(Mono.just(first),
+                reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(500))
+                        .concatMap(tick -> get(merchant, orderId))));
+    }
+
+    private static boolean settled(String state) {
+        return !state.equals(OrderState.RECEIVED.name()) && !state.equals(OrderState.VENDING.name())
+                && !state.equals(OrderState.VEND_PENDING.name()) && !state.equals(OrderState.REFUNDING.name());
+    }
+
     @GetMapping
     public Mono<List<OrderView>> history(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                          @RequestParam(required = false) String state,
