@@ -19,7 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.order.payment.MobileMoneyPayments;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -74,10 +78,32 @@ public class OrderServiceConfiguration {
         return new OrderTransitions(store, wallets, clock);
     }
 
+    /** Present only when a mobile-money gateway (Dollr) is configured. */
+    @Bean
+    @ConditionalOnProperty(prefix = "vendstream.providers.dollr", name = "base-url")
+    MobileMoneyPayments mobileMoneyPayments(OrderStore store, MobileMoney gateway, OutboxTrigger relay,
+                                            MeterRegistry meters, Clock clock, OrderTransitions transitions) {
+        MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock);
+        transitions.usePayouts(payments);
+        return payments;
+    }
+
     @Bean
     OrderPlacement orderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants,
-                                  OutboxTrigger relay, Clock clock) {
-        return new OrderPlacement(store, catalog, wallets, merchants, relay, clock);
+                                  OutboxTrigger relay, Clock clock, ObjectProvider<MobileMoneyPayments> payments) {
+        return new OrderPlacement(store, catalog, wallets, merchants, relay, clock, payments.getIfAvailable());
+    }
+
+    /** Final answers about mobile-money collections and payouts (binding paymentResolutions-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> paymentResolutions(ObjectProvider<MobileMoneyPayments> payments) {
+        return message -> {
+            MobileMoneyPayments p = payments.getIfAvailable();
+            if (p == null) {
+                throw new IllegalStateException("A payment resolution arrived but no mobile-money gateway is configured");
+            }
+            p.apply(message.getPayload());
+        };
     }
 
     @Bean

@@ -14,5 +14,12 @@ public record Order(String orderId, String merchantId, String clientReference, S
                     String provider, String providerReference, String token, String units, List<String> pins,
                     Map<String, String> receipt, String rejectionCode, String rejectionMessage, String failureReason,
                     Instant createdAt, Instant updatedAt, LocalDate businessDate, String correlationId,
-                    String channel) {
+                    String channel, String payerPhone, String paymentReference, String payoutReference) {
+
+    @Override
+    public String toString() {
+        // Customer numbers and delivered tokens stay out of logs.
+        return "Order[orderId=" + orderId + ", merchantId=" + merchantId + ", clientReference=" + clientReference
+                + ", state=" + state + ", service=" + service + ", billerId=" + billerId + "]";
+    }
 }

@@ -7,6 +7,12 @@ import com.vendstream.events.OrderCompleted;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.OrderRefunded;
 import com.vendstream.events.OrderRejected;
+import com.vendstream.events.PaymentCollected;
+import com.vendstream.events.PaymentFailed;
+import com.vendstream.events.PaymentKind;
+import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PayoutFailed;
+import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RefundMethod;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
@@ -26,6 +32,7 @@ public final class OrderEvents {
     /** Output bindings (see order-service.yml): one per topic this service writes. */
     public static final String ORDERS = "orders-out";
     public static final String VEND_REQUESTS = "vendRequests-out";
+    public static final String PAYMENTS = "payments-out";
 
     private OrderEvents() {
     }
@@ -47,7 +54,7 @@ public final class OrderEvents {
         return Outbox.entry(binding, order.orderId(), envelope.getEventId(), event);
     }
 
-    static List<Document> accepted(Order o, String customerName, Instant at) {
+    public static List<Document> accepted(Order o, String customerName, Instant at) {
         Envelope accepted = envelope(o, OrderAccepted.class, null, at, null);
         OrderAccepted a = OrderAccepted.newBuilder().setEnvelope(accepted).setClientReference(o.clientReference())
                 .setLine(line(o)).setPaymentMethod(o.paymentMethod()).setWalletId(o.walletId())
@@ -58,7 +65,51 @@ public final class OrderEvents {
         return List.of(entry(ORDERS, o, a, accepted), entry(VEND_REQUESTS, o, r, requested));
     }
 
-    static Document rejected(Order o, Rejection rejection, Instant at) {
+    public static Document paymentPending(Order o, PaymentKind kind, String provider, String referenceId, String sessionId,
+                                   Instant at) {
+        Envelope e = envelope(o, PaymentPending.class, referenceId, at, null);
+        PaymentPending p = PaymentPending.newBuilder().setEnvelope(e).setProvider(provider).setKind(kind)
+                .setReferenceId(referenceId).setAmount(new Money(o.amountMinor(), o.currency())).setSessionId(sessionId)
+                .build();
+        return entry(PAYMENTS, o, p, e);
+    }
+
+    public static Document paymentCollected(Order o, String provider, String referenceId, String providerTransactionId,
+                                     Long feeMinor, Instant at) {
+        Envelope e = envelope(o, PaymentCollected.class, referenceId, at, null);
+        PaymentCollected p = PaymentCollected.newBuilder().setEnvelope(e).setProvider(provider)
+                .setReferenceId(referenceId).setAmount(new Money(o.amountMinor(), o.currency()))
+                .setFee(feeMinor == null ? null : new Money(feeMinor, o.currency()))
+                .setProviderTransactionId(providerTransactionId).build();
+        return entry(PAYMENTS, o, p, e);
+    }
+
+    public static Document paymentFailed(Order o, String provider, String referenceId, String reason, Instant at) {
+        Envelope e = envelope(o, PaymentFailed.class, referenceId, at, null);
+        PaymentFailed p = PaymentFailed.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
+                .setAmount(new Money(o.amountMinor(), o.currency())).setReason(reason).build();
+        return entry(PAYMENTS, o, p, e);
+    }
+
+    public static Document payoutSucceeded(Order o, String provider, String referenceId, Instant at) {
+        Envelope e = envelope(o, PayoutSucceeded.class, referenceId, at, null);
+        PayoutSucceeded p = PayoutSucceeded.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
+                .setAmount(new Money(o.amountMinor(), o.currency())).build();
+        return entry(PAYMENTS, o, p, e);
+    }
+
+    public static Document payoutFailed(Order o, String provider, String referenceId, String reason, Instant at) {
+        Envelope e = envelope(o, PayoutFailed.class, referenceId, at, null);
+        PayoutFailed p = PayoutFailed.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
+                .setAmount(new Money(o.amountMinor(), o.currency())).setReason(reason).build();
+        return entry(PAYMENTS, o, p, e);
+    }
+
+    public static Document refundedByPayout(Order o, String payoutReference, Instant at) {
+        return refunded(o, RefundMethod.MOBILE_MONEY_PAYOUT, o.failureReason(), payoutReference, at, null);
+    }
+
+    public static Document rejected(Order o, Rejection rejection, Instant at) {
         Envelope e = envelope(o, OrderRejected.class, null, at, null);
         OrderRejected r = OrderRejected.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
                 .setReasonCode(rejection.reason()).setReasonMessage(rejection.message()).build();

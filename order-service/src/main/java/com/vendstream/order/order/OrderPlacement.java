@@ -5,6 +5,7 @@ import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.order.wallet.Wallets;
 import com.vendstream.order.wallet.Wallets.DebitResult;
 import java.time.Clock;
@@ -40,9 +41,17 @@ public class OrderPlacement {
     private final Merchants merchants;
     private final OutboxTrigger relay;
     private final Clock clock;
+    private final MobileMoneyPayments payments;
 
     public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxTrigger relay,
                           Clock clock) {
+        this(store, catalog, wallets, merchants, relay, clock, null);
+    }
+
+    /** @param payments null when no mobile-money gateway is configured */
+    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxTrigger relay,
+                          Clock clock, MobileMoneyPayments payments) {
+        this.payments = payments;
         this.store = store;
         this.catalog = catalog;
         this.wallets = wallets;
@@ -70,9 +79,17 @@ public class OrderPlacement {
             invalid = wallets.authorise(request.walletId(), request.merchantId(), request.currency(), request.walletPin())
                     .map(OrderPlacement::rejectionFor);
         }
-        if (invalid.isEmpty() && request.paymentMethod() != PaymentMethod.WALLET) {
+        if (invalid.isEmpty() && request.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
+            if (payments == null) {
+                invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
+                        "Mobile-money payment is not available"));
+            } else if (request.payerPhone() == null || !request.payerPhone().matches("\\d{10,15}")) {
+                invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
+                        "payerPhone must be the payer's mobile-money number in E.164 digits without '+'"));
+            }
+        } else if (invalid.isEmpty() && request.paymentMethod() != PaymentMethod.WALLET) {
             invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
-                    "Payment method " + request.paymentMethod() + " is not available yet"));
+                    "Payment method " + request.paymentMethod() + " is not supported"));
         }
         if (invalid.isPresent() && !storeInvalid) {
             return new Result(Outcome.INVALID, null, invalid.get());
@@ -88,6 +105,8 @@ public class OrderPlacement {
         Order order = OrderStore.toOrder(doc);
         if (invalid.isPresent()) {
             reject(order, invalid.get());
+        } else if (order.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
+            payments.collect(order);
         } else {
             charge(order);
         }
@@ -132,9 +151,18 @@ public class OrderPlacement {
     public int recover(Duration olderThan) {
         List<Order> stuck = store.stuck(OrderState.RECEIVED, clock.instant().minus(olderThan), 100);
         stuck.forEach(o -> {
-            charge(o);
+            if (o.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
+                payments.recover(o);
+            } else {
+                charge(o);
+            }
             relay.relay(OrderStore.COLLECTION, o.orderId());
         });
+        if (payments != null) {
+            store.stuck(OrderState.AWAITING_PAYMENT, clock.instant().minus(olderThan), 100).stream()
+                    .filter(o -> !store.hasField(o.orderId(), "payment.pendingAt"))
+                    .forEach(payments::recover);
+        }
         return stuck.size();
     }
 
@@ -158,7 +186,11 @@ public class OrderPlacement {
                 .append("amountMinor", r.amountMinor()).append("currency", r.currency())
                 .append("quantity", r.quantity());
         Document payment = new Document("method", r.paymentMethod().name()).append("walletId", r.walletId())
-                .append("payerPhone", r.payerPhone());
+                .append("payerPhone", r.payerPhone())
+                // Generated and stored before any call, so a lost reply can be followed by this reference.
+                .append("referenceId", r.paymentMethod() == PaymentMethod.MOBILE_MONEY
+                        ? MobileMoneyPayments.newReference() : null)
+                .append("payoutReference", null);
         return new Document("_id", orderId).append("merchantId", r.merchantId())
                 .append("clientReference", r.clientReference()).append("subMerchantId", r.subMerchantId())
                 .append("fingerprint", r.fingerprint()).append("state", OrderState.RECEIVED.name())

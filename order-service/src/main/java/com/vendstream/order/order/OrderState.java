@@ -10,6 +10,8 @@ import java.util.Set;
 public enum OrderState {
     /** Stored; the payer has not been charged yet (or the charge's outcome is being confirmed). */
     RECEIVED,
+    /** Mobile-money collection executed; waiting for the payer to approve it. */
+    AWAITING_PAYMENT,
     /** Charged; the vend was requested. */
     VENDING,
     /** The provider's outcome is uncertain and being requeried. */

@@ -76,6 +76,11 @@ public class OrderStore {
                 .block(TIMEOUT)).map(OrderStore::toOrder);
     }
 
+    public boolean hasField(String orderId, String field) {
+        return Mono.from(collection().countDocuments(new Document("_id", orderId)
+                .append(field, new Document("$ne", null)))).block(TIMEOUT) > 0;
+    }
+
     public boolean hasApplied(String orderId, String eventId) {
         return Mono.from(collection().countDocuments(new Document("_id", orderId).append("appliedEvents", eventId)))
                 .block(TIMEOUT) > 0;
@@ -106,6 +111,12 @@ public class OrderStore {
         }
         Document update = new Document("$set", set).append("$push", push);
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /** Sets fields only if {@code field} is not set yet (a reference generated once, before its call). */
+    public boolean setOnce(String orderId, String field, Object value) {
+        return Mono.from(collection().updateOne(new Document("_id", orderId).append(field, null),
+                new Document("$set", new Document(field, value)))).block(TIMEOUT).getModifiedCount() == 1;
     }
 
     /** Records an event as seen without changing state (e.g. a stale or contradictory outcome). */
@@ -169,6 +180,7 @@ public class OrderStore {
                 receipt, rejection == null ? null : rejection.getString("code"),
                 rejection == null ? null : rejection.getString("message"), d.getString("failureReason"),
                 d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant(),
-                LocalDate.parse(d.getString("businessDate")), d.getString("correlationId"), d.getString("channel"));
+                LocalDate.parse(d.getString("businessDate")), d.getString("correlationId"), d.getString("channel"),
+                payment.getString("payerPhone"), payment.getString("referenceId"), payment.getString("payoutReference"));
     }
 }

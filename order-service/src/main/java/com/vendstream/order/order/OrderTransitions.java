@@ -2,6 +2,7 @@ package com.vendstream.order.order;
 
 import com.vendstream.events.RefundMethod;
 import com.vendstream.events.VendSucceeded;
+import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.order.wallet.Wallets;
 import java.time.Clock;
 import java.util.List;
@@ -17,6 +18,8 @@ public class OrderTransitions {
     private final OrderStore store;
     private final Wallets wallets;
     private final Clock clock;
+
+    private MobileMoneyPayments payments;
 
     public OrderTransitions(OrderStore store, Wallets wallets, Clock clock) {
         this.store = store;
@@ -45,7 +48,16 @@ public class OrderTransitions {
         return moved;
     }
 
+    /** Mobile-money orders are paid back by payout instead of a wallet credit. */
+    public void usePayouts(MobileMoneyPayments payments) {
+        this.payments = payments;
+    }
+
     public void finishRefund(Order order) {
+        if (order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY && payments != null) {
+            payments.payout(order);
+            return;
+        }
         String posting = wallets.refund(order.walletId(), order.orderId(), order.currency(), order.amountMinor());
         store.transition(order.orderId(), List.of(OrderState.REFUNDING), OrderState.REFUNDED, new Document(),
                 List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(), posting,

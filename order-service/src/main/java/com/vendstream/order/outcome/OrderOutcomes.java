@@ -68,7 +68,8 @@ public class OrderOutcomes {
             changed = transitions.complete(order, s);
         } else if (event instanceof VendFailed f) {
             changed = transitions.startRefund(order, eventId, "vend failed: " + f.getReasonClass(),
-                    RefundMethod.WALLET_CREDIT);
+                    order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY
+                            ? RefundMethod.MOBILE_MONEY_PAYOUT : RefundMethod.WALLET_CREDIT);
         } else if (event instanceof VendPending p) {
             changed = store.transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
                     vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId);

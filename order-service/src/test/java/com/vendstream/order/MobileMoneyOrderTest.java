@@ -1,0 +1,139 @@
+package com.vendstream.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.FailureClass;
+import com.vendstream.events.Money;
+import com.vendstream.events.PaymentCollected;
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.Resolution;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendFailed;
+import com.vendstream.events.VendRef;
+import com.vendstream.order.order.Order;
+import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.order.OrderRequest;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.order.payment.MobileMoneyPayments;
+import com.vendstream.schemas.envelope.Envelopes;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Orders paid by mobile money: vend only after a completed collection; a failed vend is paid back once. */
+class MobileMoneyOrderTest {
+
+    private final OrderFixture f = new OrderFixture();
+
+    /** A payment-provider double that answers per payer phone and counts executions per reference. */
+    static final class FakeGateway implements MobileMoney {
+        final Map<String, AtomicInteger> collections = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> payouts = new ConcurrentHashMap<>();
+        Status collectionAnswer = Status.COMPLETED;
+        Status payoutAnswer = Status.COMPLETED;
+
+        @Override
+        public String provider() {
+            return "dollr";
+        }
+
+        @Override
+        public Result collect(String referenceId, String orderId, String payerPhone, long amountMinor, String currency,
+                              String description) {
+            collections.computeIfAbsent(referenceId, r -> new AtomicInteger()).incrementAndGet();
+            return new Result(collectionAnswer, "42", "tx-" + referenceId, collectionAnswer == Status.FAILED
+                    ? "insufficient funds" : null, null);
+        }
+
+        @Override
+        public Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency) {
+            payouts.computeIfAbsent(referenceId, r -> new AtomicInteger()).incrementAndGet();
+            return new Result(payoutAnswer, "43", null, null, null);
+        }
+    }
+
+    private final FakeGateway gateway = new FakeGateway();
+    private final MobileMoneyPayments payments = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, f.clock);
+    private final OrderPlacement placement = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay,
+            f.clock, payments);
+
+    {
+        f.transitions.usePayouts(payments);
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static OrderRequest momo(String reference, String phone) {
+        return new OrderRequest("m1", reference, null, ServiceCategory.AIRTIME, "MTN", null, "08011111111", null,
+                50_000, "NGN", 1, PaymentMethod.MOBILE_MONEY, null, null, phone, "api");
+    }
+
+    @Test
+    void aCompletedCollectionLeadsToTheVendWithAUuidV4Reference() {
+        Order order = placement.place(momo("r1", "231770000001"), false).order();
+        assertThat(order.state()).isEqualTo(OrderState.VENDING);
+        assertThat(UUID.fromString(order.paymentReference()).version()).isEqualTo(4);
+        assertThat(gateway.collections).containsOnlyKeys(order.paymentReference());
+    }
+
+    @Test
+    void aFailedCollectionRejectsTheOrder() {
+        gateway.collectionAnswer = MobileMoney.Status.FAILED;
+        Order order = placement.place(momo("r1", "231770000002"), true).order();
+        assertThat(order.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(order.rejectionCode()).isEqualTo("PAYMENT_FAILED");
+    }
+
+    @Test
+    void aPendingCollectionWaitsForStatusPollersAnswer() {
+        gateway.collectionAnswer = MobileMoney.Status.PENDING;
+        Order order = placement.place(momo("r1", "231770000003"), false).order();
+        assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+        PaymentCollected collected = PaymentCollected.newBuilder()
+                .setEnvelope(envelope(order, PaymentCollected.class)).setProvider("dollr")
+                .setReferenceId(order.paymentReference()).setAmount(new Money(50_000L, "NGN")).build();
+        payments.apply(collected);
+        payments.apply(collected);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
+        assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedVendIsPaidBackByOnePayout() {
+        Order order = placement.place(momo("r1", "231770000001"), false).order();
+        VendFailed failed = VendFailed.newBuilder().setEnvelope(envelope(order, VendFailed.class))
+                .setVend(new VendRef("vtpass", "ref", null)).setAmount(new Money(50_000L, "NGN"))
+                .setReasonClass(FailureClass.DECLINED_BY_PROVIDER).setResolvedBy(Resolution.VEND_CALL).build();
+        f.outcomes.apply(failed);
+        f.outcomes.apply(failed);
+        f.outcomes.recover(java.time.Duration.ZERO);
+        Order after = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(gateway.payouts).hasSize(1);
+        assertThat(gateway.payouts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(UUID.fromString(after.payoutReference()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void aPhoneThatIsNotE164IsRefusedBeforeAnyCall() {
+        OrderPlacement.Result result = placement.place(momo("r1", "+231-77"), false);
+        assertThat(result.outcome()).isEqualTo(OrderPlacement.Outcome.INVALID);
+        assertThat(gateway.collections).isEmpty();
+    }
+
+    private static Envelope envelope(Order order, Class<?> type) {
+        return Envelopes.create(Envelopes.eventId(order.orderId(), type.getSimpleName(), null), type, order.orderId(),
+                Instant.now(), LocalDate.now(), "m1", "status-poller", order.orderId(), null);
+    }
+}
