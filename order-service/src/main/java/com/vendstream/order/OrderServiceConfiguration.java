@@ -2,7 +2,10 @@ package com.vendstream.order;
 
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.providers.VendConnector;
+import java.util.List;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.checkout.CheckoutIntake;
@@ -115,6 +118,11 @@ public class OrderServiceConfiguration {
     @Bean
     CheckoutIntake checkoutIntake(OrderPlacement placement) {
         return new CheckoutIntake(placement);
+    }
+
+    @Bean
+    AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors) {
+        return new AccountVerifier(catalog, connectors.orderedStream().toList());
     }
 
     @Bean

@@ -1,0 +1,94 @@
+package com.vendstream.order.catalog;
+
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.Problems;
+import com.vendstream.order.catalog.CatalogProperties.Biller;
+import com.vendstream.order.merchant.MerchantProperties.Merchant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What a merchant may sell: services, billers per service, items per biller, and the inputs each needs. */
+@RestController
+@RequestMapping("/v1/catalog")
+public class CatalogController {
+
+    /** The input a checkout must collect, by what the account field holds. */
+    public record InputField(String name, String type, boolean required, String description) {
+    }
+
+    public record ServiceView(String service, long billers) {
+    }
+
+    public record ItemView(String itemId, String name, Long priceMinor, Long minAmountMinor, Long maxAmountMinor) {
+    }
+
+    public record BillerView(String billerId, String service, String name, String currency, Long minAmountMinor,
+                             Long maxAmountMinor, List<InputField> inputs, List<ItemView> items) {
+    }
+
+    private final Catalog catalog;
+
+    public CatalogController(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GetMapping("/services")
+    public List<ServiceView> services(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant) {
+        return Arrays.stream(ServiceCategory.values()).filter(s -> s != ServiceCategory.OTHER)
+                .map(s -> new ServiceView(s.name(), catalog.billers(merchant.id(), s).size()))
+                .filter(v -> v.billers() > 0).toList();
+    }
+
+    @GetMapping("/billers")
+    public List<BillerView> billers(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                    @RequestParam(required = false) String service) {
+        ServiceCategory category = service == null ? null : parse(service);
+        return catalog.billers(merchant.id(), category).stream().map(CatalogController::view).toList();
+    }
+
+    @GetMapping("/billers/{service}/{billerId}")
+    public BillerView biller(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                             @PathVariable String service, @PathVariable String billerId) {
+        return catalog.billers(merchant.id(), parse(service)).stream()
+                .filter(b -> b.id().equalsIgnoreCase(billerId)).findFirst().map(CatalogController::view)
+                .orElseThrow(() -> Problems.notFound("Biller " + billerId));
+    }
+
+    static ServiceCategory parse(String service) {
+        try {
+            return ServiceCategory.valueOf(service.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problems.invalid(List.of("service must be one of AIRTIME, DATA, CABLE_TV, ELECTRICITY, EDUCATION, BILL_PAYMENT"));
+        }
+    }
+
+    static BillerView view(Biller b) {
+        return new BillerView(b.id(), b.service().name(), b.name(), b.currency(), b.minAmountMinor(),
+                b.maxAmountMinor(), inputs(b), b.items().stream().map(i -> new ItemView(i.id(), i.name(),
+                i.priceMinor(), i.minAmountMinor(), i.maxAmountMinor())).toList());
+    }
+
+    static List<InputField> inputs(Biller b) {
+        String kind = b.accountKind() == null ? "ACCOUNT" : b.accountKind();
+        InputField account = switch (kind) {
+            case "PHONE" -> new InputField("account", "phone", true, "Phone number to top up");
+            case "METER" -> new InputField("account", "meter", true, "Meter number; choose itemId prepaid or postpaid");
+            case "SMARTCARD" -> new InputField("account", "smartcard", true, "Decoder smartcard / IUC number");
+            case "PROFILE" -> new InputField("account", "profile", true, "Candidate profile id (verify first)");
+            case "EMAIL" -> new InputField("account", "email", true, "Account email (verify first)");
+            case "COUNT" -> new InputField("quantity", "integer", true, "Number of PINs");
+            default -> new InputField("account", "text", true, "Customer account number");
+        };
+        return List.of(account, new InputField("customerPhone", "phone", false, "Customer phone for notifications"),
+                new InputField("amount", "money", true, b.items().stream().anyMatch(i -> i.priceMinor() != null)
+                        ? "Must equal the item's price" : "Within the biller's or item's minimum and maximum"));
+    }
+}
