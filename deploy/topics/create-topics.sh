@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Creates vendstream's topics on a real Kafka cluster (Compose's kafka-init, or by hand):
+#   create-topics.sh <bootstrap-servers>
+# Kept equal to the catalogue in schemas (com.vendstream.schemas.topic.Topics) by TopicScriptTest.
+set -euo pipefail
+BOOTSTRAP="${1:-localhost:9092}"
+KT=/opt/kafka/bin/kafka-topics.sh
+[ -x "$KT" ] || KT=kafka-topics.sh
+create() { "$KT" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor "${RF:-1}" ${3:+--config "$3"}; }
+create vendstream.checkout.orders 6
+create vendstream.orders 6
+create vendstream.vend.requests 6
+create vendstream.vend.outcomes 6
+create vendstream.vend.resolutions 6
+create vendstream.payments 6
+create vendstream.payment.resolutions 6
+create vendstream.recon.ledgers 3 cleanup.policy=compact
+create vendstream.recon.discrepancies 3 cleanup.policy=compact
