@@ -1,0 +1,205 @@
+package com.vendstream.schemas.topic;
+
+import com.vendstream.events.DailyLedger;
+import com.vendstream.events.OrderAccepted;
+import com.vendstream.events.OrderCompleted;
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.events.OrderRefunded;
+import com.vendstream.events.OrderRejected;
+import com.vendstream.events.PaymentCollected;
+import com.vendstream.events.PaymentFailed;
+import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PayoutFailed;
+import com.vendstream.events.PayoutSucceeded;
+import com.vendstream.events.ReconDiscrepancy;
+import com.vendstream.events.VendFailed;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendRequested;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.events.VendUnresolved;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The one catalogue of vendstream topics: who may write each, what it is keyed by and which event
+ * types it carries. Services, the local stack, the Kubernetes topic definitions and the docs all
+ * derive from this list, so a topic cannot be renamed or gain an event type in one place only.
+ *
+ * <p>Several event types share a topic on purpose: one topic per lifecycle keeps all of an order's
+ * events on one partition, in order. That is why value subjects use {@code TopicRecordNameStrategy}.
+ */
+public enum Topics {
+
+    CHECKOUT_ORDERS("vendstream.checkout.orders", "orderId", List.of(OrderPlaced.class), 6, CleanupPolicy.DELETE,
+            "checkout"),
+    ORDERS("vendstream.orders", "orderId",
+            List.of(OrderAccepted.class, OrderRejected.class, OrderCompleted.class, OrderRefunded.class), 6,
+            CleanupPolicy.DELETE, "order-service"),
+    VEND_REQUESTS("vendstream.vend.requests", "orderId", List.of(VendRequested.class), 6, CleanupPolicy.DELETE,
+            "order-service"),
+    VEND_OUTCOMES("vendstream.vend.outcomes", "orderId",
+            List.of(VendPending.class, VendSucceeded.class, VendFailed.class), 6, CleanupPolicy.DELETE,
+            "vend-service"),
+    VEND_RESOLUTIONS("vendstream.vend.resolutions", "orderId",
+            List.of(VendSucceeded.class, VendFailed.class, VendUnresolved.class), 6, CleanupPolicy.DELETE,
+            "status-poller"),
+    PAYMENTS("vendstream.payments", "orderId",
+            List.of(PaymentPending.class, PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class,
+                    PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service"),
+    PAYMENT_RESOLUTIONS("vendstream.payment.resolutions", "orderId",
+            List.of(PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class, PayoutFailed.class), 6,
+            CleanupPolicy.DELETE, "status-poller"),
+    /** Compacted: the latest version of each day's ledger is the one finance needs. */
+    RECON_LEDGERS("vendstream.recon.ledgers", "merchantId|businessDay|provider|service|currency",
+            List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service"),
+    /** Compacted: a discrepancy's latest status replaces the earlier ones. */
+    RECON_DISCREPANCIES("vendstream.recon.discrepancies", "discrepancyId", List.of(ReconDiscrepancy.class), 3,
+            CleanupPolicy.COMPACT, "reconciliation-service"),
+    /** The schema registry's own log; one partition because the registry relies on a total order of writes. */
+    SCHEMAS("_schemas", "registry key (JSON)", List.of(), 1, CleanupPolicy.COMPACT, "schema-registry");
+
+    public enum CleanupPolicy {
+        DELETE(TopicConfig.CLEANUP_POLICY_DELETE), COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
+
+        private final String value;
+
+        CleanupPolicy(String value) {
+            this.value = value;
+        }
+
+        /** The value of the {@code cleanup.policy} topic config. */
+        public String value() {
+            return value;
+        }
+    }
+
+    /** Suffix of every dead-letter topic. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    private final String topic;
+    private final String key;
+    private final List<Class<? extends SpecificRecord>> valueTypes;
+    private final int partitions;
+    private final CleanupPolicy cleanupPolicy;
+    private final String writer;
+
+    Topics(String topic, String key, List<Class<? extends SpecificRecord>> valueTypes, int partitions,
+           CleanupPolicy cleanupPolicy, String writer) {
+        this.topic = topic;
+        this.key = key;
+        this.valueTypes = valueTypes;
+        this.partitions = partitions;
+        this.cleanupPolicy = cleanupPolicy;
+        this.writer = writer;
+    }
+
+    /** The Kafka topic name. */
+    public String topic() {
+        return topic;
+    }
+
+    /** What the record key is (keys are plain strings, serialised with StringSerializer). */
+    public String key() {
+        return key;
+    }
+
+    public List<Class<? extends SpecificRecord>> valueTypes() {
+        return valueTypes;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public CleanupPolicy cleanupPolicy() {
+        return cleanupPolicy;
+    }
+
+    /** The single service allowed to produce to the topic. */
+    public String writer() {
+        return writer;
+    }
+
+    public boolean carries(Class<?> valueType) {
+        return valueTypes.contains(valueType);
+    }
+
+    /** Topic configs to create the topic with. */
+    public Map<String, String> configs() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.value());
+    }
+
+    public NewTopic newTopic(short replicationFactor) {
+        return new NewTopic(topic, partitions, replicationFactor).configs(configs());
+    }
+
+    /** The dead-letter topic of one consumer group on one topic: {@code topic.group.dlq}. */
+    public static String deadLetter(String topic, String consumerGroup) {
+        if (topic == null || topic.isBlank() || consumerGroup == null || consumerGroup.isBlank()) {
+            throw new IllegalArgumentException("topic and consumer group are required");
+        }
+        return topic + "." + consumerGroup + DEAD_LETTER_SUFFIX;
+    }
+
+    public String deadLetter(String consumerGroup) {
+        return deadLetter(topic, consumerGroup);
+    }
+
+    public static Optional<Topics> byName(String topic) {
+        return Arrays.stream(values()).filter(t -> t.topic.equals(topic)).findFirst();
+    }
+
+    /** Topics written by the given service. */
+    public static List<Topics> writtenBy(String service) {
+        return Arrays.stream(values()).filter(t -> t.writer.equals(service)).toList();
+    }
+
+    /** Topics that carry the given event type (an event type may travel on more than one topic). */
+    public static List<Topics> carrying(Class<?> valueType) {
+        return Arrays.stream(values()).filter(t -> t.carries(valueType)).toList();
+    }
+
+    /** The catalogue as YAML, the shape deploy tooling reads. */
+    public static String toYaml() {
+        StringBuilder out = new StringBuilder("# Generated from com.vendstream.schemas.topic.Topics; edit the enum, not this file.\n");
+        out.append("topics:\n");
+        for (Topics t : values()) {
+            out.append("  - name: ").append(t.topic).append('\n')
+                    .append("    partitions: ").append(t.partitions).append('\n')
+                    .append("    cleanupPolicy: ").append(t.cleanupPolicy.value()).append('\n')
+                    .append("    key: \"").append(t.key).append("\"\n")
+                    .append("    writer: ").append(t.writer).append('\n')
+                    .append("    values: [").append(simpleNames(t)).append("]\n");
+        }
+        return out.toString();
+    }
+
+    /** The catalogue as a Markdown table, the one in schemas/README.md. */
+    public static String toMarkdown() {
+        StringBuilder out = new StringBuilder("| topic | key | values | partitions | cleanup | writer |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (Topics t : values()) {
+            out.append("| `").append(t.topic).append("` | ").append(t.key.replace("|", "\\|")).append(" | ")
+                    .append(t.valueTypes.isEmpty() ? "registry records" : simpleNames(t)).append(" | ")
+                    .append(t.partitions).append(" | ").append(t.cleanupPolicy.value()).append(" | ")
+                    .append(t.writer).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String simpleNames(Topics t) {
+        return t.valueTypes.stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
+    }
+
+    /** Prints the catalogue: {@code --markdown} for the README table, YAML otherwise. */
+    public static void main(String[] args) {
+        boolean markdown = args.length > 0 && args[0].equals("--markdown");
+        System.out.print(markdown ? toMarkdown() : toYaml());
+    }
+}
