@@ -1,12 +1,11 @@
 package com.vendstream.order.order;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.kit.mongo.Documents;
 import com.vendstream.kit.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,15 +53,7 @@ public class OrderStore {
 
     /** Inserts a new order; false when the merchant already used this client reference. */
     public boolean insert(Document order) {
-        try {
-            Mono.from(collection().insertOne(order)).block(TIMEOUT);
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false;
-            }
-            throw e;
-        }
+        return Documents.insertIfAbsent(collection(), order, TIMEOUT);
     }
 
     public Optional<Order> find(String orderId) {

@@ -1,9 +1,8 @@
 package com.vendstream.vend.attempt;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.kit.mongo.Documents;
 import com.vendstream.kit.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,15 +43,7 @@ public class VendAttemptStore {
 
     /** Claims the order's one vend; false when an attempt already exists. */
     public boolean claim(Document attempt) {
-        try {
-            Mono.from(collection().insertOne(attempt)).block(TIMEOUT);
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false;
-            }
-            throw e;
-        }
+        return Documents.insertIfAbsent(collection(), attempt, TIMEOUT);
     }
 
     public Optional<Document> find(String orderId) {
