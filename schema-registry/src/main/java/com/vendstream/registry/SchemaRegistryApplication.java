@@ -1,8 +1,16 @@
 package com.vendstream.registry;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
+/**
+ * A Confluent-REST-compatible schema registry over a compacted Kafka topic, for the local stack and
+ * tests (Compose and Kubernetes use Confluent's image on the same topic layout).
+ */
 @SpringBootApplication
 public class SchemaRegistryApplication {
 
@@ -10,8 +18,31 @@ public class SchemaRegistryApplication {
     public static final String CONFIG_NAME = "schema-registry";
 
     public static void main(String[] args) {
+        application().run(args);
+    }
+
+    /**
+     * Starts the registry in this JVM and returns once it has loaded the schema log and listens.
+     *
+     * @param port HTTP port; 0 picks a free one (read it from {@code local.server.port})
+     */
+    public static ConfigurableApplicationContext start(int port, String bootstrapServers) {
+        return start(port, bootstrapServers, Map.of());
+    }
+
+    /** As {@link #start(int, String)}, with extra properties, e.g. {@code vendstream.registry.kafka.topic}. */
+    public static ConfigurableApplicationContext start(int port, String bootstrapServers, Map<String, ?> properties) {
+        // Command-line arguments outrank environment variables such as SERVER_PORT that a host JVM may carry.
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=" + port);
+        args.add("--vendstream.registry.kafka.bootstrap-servers=" + bootstrapServers);
+        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        return application().run(args.toArray(String[]::new));
+    }
+
+    private static SpringApplication application() {
         SpringApplication app = new SpringApplication(SchemaRegistryApplication.class);
-        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
-        app.run(args);
+        app.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
+        return app;
     }
 }
