@@ -2,6 +2,7 @@ package com.vendstream.kit;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
 
@@ -15,6 +16,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 public class IsolatedNettyResources {
 
     @Bean
+    @ConditionalOnMissingBean
     ReactorResourceFactory reactorResourceFactory() {
         ReactorResourceFactory factory = new ReactorResourceFactory();
         factory.setUseGlobalResources(false);
