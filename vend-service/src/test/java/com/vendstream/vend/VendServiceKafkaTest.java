@@ -1,0 +1,234 @@
+package com.vendstream.vend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendRequested;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * vend-service on a real broker: batch intake vends different orders in parallel, a redelivered
+ * request does not vend twice, and an undecodable record is dead-lettered with its cause while the
+ * partition moves on. The provider is a slow test double that counts calls.
+ */
+@SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
+        properties = {"spring.config.name=vend-service", "vendstream.vend.retries=1"})
+class VendServiceKafkaTest {
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static MongoServer mongo;
+    static ConfigurableApplicationContext registry;
+    static final SlowProvider PROVIDER = new SlowProvider();
+
+    /** Answers success after 300 ms and records how many vends were in flight at once. */
+    static final class SlowProvider implements VendConnector {
+        final Map<String, AtomicInteger> vendsPerAccount = new ConcurrentHashMap<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+
+        @Override
+        public String id() {
+            return "vtpass";
+        }
+
+        @Override
+        public Set<ServiceType> services() {
+            return Set.of(ServiceType.values());
+        }
+
+        @Override
+        public String newReference() {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public VendOutcome vend(VendCommand command) {
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            vendsPerAccount.computeIfAbsent(command.account(), a -> new AtomicInteger()).incrementAndGet();
+            try {
+                synchronized (this) {
+                    // A provider's latency, not test synchronisation.
+                    wait(300);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return new VendOutcome.Succeeded("000", "tx", "1234", "5 kWh", List.of(), Map.of(), null);
+        }
+
+        @Override
+        public VendOutcome requery(RequeryCommand command) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AccountVerification verify(VerifyCommand command) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @TestConfiguration
+    static class Provider {
+        @Bean
+        VendConnector slowProvider() {
+            return PROVIDER;
+        }
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+        mongo.shutdown();
+        kafka.destroy();
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/vend");
+        props.add("vendstream.registry.url", VendServiceKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    static VendRequested request(String orderId, String account) {
+        Envelope e = Envelopes.create(Envelopes.eventId(orderId, "VendRequested", null), VendRequested.class, orderId,
+                Instant.now(), LocalDate.now(), "m1", "order-service", orderId, null);
+        return VendRequested.newBuilder().setEnvelope(e).setLine(OrderLine.newBuilder()
+                .setService(ServiceCategory.AIRTIME).setBillerId("MTN").setAccount(account)
+                .setAmount(new Money(50_000L, "NGN")).build()).build();
+    }
+
+    @Test
+    void vendsOncePerOrderInParallelAndDeadLettersWhatCannotBeRead() throws Exception {
+        List<String> orders = new ArrayList<>();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl()));
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            raw.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), "garbage-order",
+                    "this is not Avro".getBytes(StandardCharsets.UTF_8))).get();
+            for (int i = 0; i < 24; i++) {
+                String orderId = "order-" + i;
+                orders.add(orderId);
+                producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), orderId,
+                        request(orderId, "080" + String.format("%08d", i)))).get();
+            }
+            // A redelivered request for an order already sent.
+            producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), "order-0",
+                    request("order-0", "08000000000"))).get();
+        }
+
+        List<String> succeeded = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+            consumer.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() instanceof VendSucceeded s) {
+                        succeeded.add(s.getEnvelope().getOrderId());
+                    }
+                }
+                return succeeded.size() >= orders.size();
+            });
+        }
+        assertThat(succeeded).containsExactlyInAnyOrderElementsOf(orders);
+        assertThat(PROVIDER.vendsPerAccount.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(PROVIDER.maxInFlight.get()).as("vends in flight at once").isGreaterThan(1);
+
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.deadLetter(Topics.VEND_REQUESTS.topic(), "vend-service")));
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            ConsumerRecord<String, byte[]> record = dead.get(0);
+            assertThat(record.key()).isEqualTo("garbage-order");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("this is not Avro");
+            assertThat(record.headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+            assertThat(new String(record.headers().lastHeader("kafka_dlt-original-topic").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(Topics.VEND_REQUESTS.topic());
+        }
+    }
+}
