@@ -19,15 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
-import com.vendstream.vend.intake.DeadLetters;
 import com.vendstream.vend.intake.VendRequestBatches;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,23 +94,6 @@ public class VendServiceConfiguration {
         };
     }
 
-    /**
-     * Batch listeners get Spring Kafka's error handler instead of the binder's retry and DLQ:
-     * retries from the failed record with backoff, then dead-letters it and moves on.
-     */
-    @Bean
-    ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> deadLetterOnFailure(
-            @Value("${vendstream.kafka.bootstrap-servers}") String bootstrap,
-            @Value("${vendstream.registry.url}") String registryUrl,
-            @Value("${vendstream.vend.dead-letter-topic:vendstream.vend.requests.vend-service.dlq}") String dlq,
-            @Value("${vendstream.vend.retries:4}") int retries) {
-        DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(bootstrap, registryUrl, dlq);
-        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retries);
-        backOff.setInitialInterval(200);
-        backOff.setMaxInterval(5_000);
-        return (container, destination, group) -> container.setCommonErrorHandler(
-                new DefaultErrorHandler(recoverer, backOff));
-    }
 
     @Bean
     LeaseSweep leaseSweep(Vending vending) {

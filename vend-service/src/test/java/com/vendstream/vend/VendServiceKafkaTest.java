@@ -62,7 +62,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * partition moves on. The provider is a slow test double that counts calls.
  */
 @SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
-        properties = {"spring.config.name=vend-service", "vendstream.vend.retries=1"})
+        properties = {"spring.config.name=vend-service", "vendstream.kafka.dead-letter.retries=1"})
 class VendServiceKafkaTest {
 
     static EmbeddedKafkaKraftBroker kafka;

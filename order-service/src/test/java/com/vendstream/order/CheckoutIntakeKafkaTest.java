@@ -1,0 +1,168 @@
+package com.vendstream.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderAccepted;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.events.OrderRejected;
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendRequested;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Checkout events on a real broker (invariant 6): a valid OrderPlaced becomes OrderAccepted and
+ * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
+ * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
+ */
+@SpringBootTest(classes = OrderServiceApplication.class,
+        properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
+                "vendstream.kafka.dead-letter.retries=0"})
+class CheckoutIntakeKafkaTest {
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static MongoServer mongo;
+    static ConfigurableApplicationContext registry;
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+        mongo.shutdown();
+        kafka.destroy();
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/checkout");
+        props.add("vendstream.registry.url", CheckoutIntakeKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    static OrderPlaced placed(String clientReference, String billerId, long amountMinor) {
+        String id = UUID.randomUUID().toString();
+        Envelope e = Envelopes.create(UUID.randomUUID().toString(), OrderPlaced.class, id, Instant.now(),
+                LocalDate.now(), "demo-merchant", "checkout", id, null);
+        return OrderPlaced.newBuilder().setEnvelope(e).setClientReference(clientReference)
+                .setLine(OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId(billerId)
+                        .setAccount("08011111111").setAmount(new Money(amountMinor, "NGN")).build())
+                .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").build();
+    }
+
+    @Test
+    void checkoutEventsAreAcceptedRejectedOrDeadLetteredAndNeverLost() throws Exception {
+        OrderPlaced good = placed("good-1", "MTN", 10_000);
+        OrderPlaced unknownBiller = placed("bad-1", "NOSUCH", 10_000);
+        OrderPlaced tooSmall = placed("bad-2", "MTN", 1);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl()));
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            String topic = Topics.CHECKOUT_ORDERS.topic();
+            raw.send(new ProducerRecord<>(topic, "junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3})).get();
+            producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
+            producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
+            producer.send(new ProducerRecord<>(topic, unknownBiller.getEnvelope().getOrderId(), unknownBiller)).get();
+            producer.send(new ProducerRecord<>(topic, tooSmall.getEnvelope().getOrderId(), tooSmall)).get();
+        }
+
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+            consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add((SpecificRecord) r.value());
+                }
+                return events.size() >= 4;
+            });
+            // Give a duplicate acceptance the chance to show up, if there were one.
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> events.add((SpecificRecord) r.value()));
+        }
+        assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1)
+                .allSatisfy(e -> assertThat(((OrderAccepted) e).getClientReference()).isEqualTo("good-1"));
+        assertThat(events).filteredOn(e -> e instanceof VendRequested).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof OrderRejected).extracting(e -> (OrderRejected) e)
+                .extracting(r -> r.getClientReference() + ":" + r.getReasonCode())
+                .containsExactlyInAnyOrder("bad-1:UNKNOWN_BILLER", "bad-2:AMOUNT_OUT_OF_RANGE");
+
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.deadLetter(Topics.CHECKOUT_ORDERS.topic(), "order-service")));
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            assertThat(dead.get(0).key()).isEqualTo("junk");
+            assertThat(new String(dead.get(0).headers().lastHeader("kafka_dlt-exception-stacktrace").value(),
+                    StandardCharsets.UTF_8)).contains("Unknown schema id");
+            assertThat(dead.get(0).value()).containsExactly(0, 0, 0, 9, 9, 1, 2, 3);
+        }
+    }
+}
