@@ -26,7 +26,6 @@ import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -81,11 +80,14 @@ public class OrderServiceConfiguration {
         return new OrderTransitions(store, wallets, clock);
     }
 
-    /** Present only when a mobile-money gateway (Dollr) is configured. */
+    /** Null (no mobile-money payment) unless a mobile-money gateway (Dollr) is configured. */
     @Bean
-    @ConditionalOnProperty(prefix = "vendstream.providers.dollr", name = "base-url")
-    MobileMoneyPayments mobileMoneyPayments(OrderStore store, MobileMoney gateway, OutboxTrigger relay,
+    MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways, OutboxTrigger relay,
                                             MeterRegistry meters, Clock clock, OrderTransitions transitions) {
+        MobileMoney gateway = gateways.getIfAvailable();
+        if (gateway == null) {
+            return null;
+        }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock);
         transitions.usePayouts(payments);
         return payments;

@@ -1,0 +1,70 @@
+package com.vendstream.deploy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local stack without Docker: a Kafka broker from the Kafka jars, the file-backed MongoDB
+ * wire store, the schema registry, the provider sandbox and the four services, on loopback, with
+ * all state under one data folder. Places demo orders and prints the outcome; keeps running until
+ * stopped unless {@code --demo-exit} is given.
+ */
+public final class LocalStack {
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean exitAfterDemo = List.of(args).contains("--demo-exit");
+        boolean demo = !List.of(args).contains("--no-demo");
+        Path dataDir = Path.of(option(args, "--data-dir", ".vendstream-data")).toAbsolutePath();
+        Instant started = Instant.now();
+        System.out.println("vendstream local stack: data in " + dataDir);
+
+        KafkaBroker kafka = KafkaBroker.start(dataDir, 9092, 9093);
+        System.out.println("  kafka           " + kafka.bootstrapServers() + " (KRaft, pid " + kafka.pid() + ")");
+        MongoStore mongo = MongoStore.start(dataDir, 27017);
+        System.out.println("  mongodb (wire)  " + mongo.uri());
+        TopicSetup.createAll(kafka.bootstrapServers());
+        Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), Stack.Ports.standard(), Map.of());
+        stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
+        System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+
+        Runnable shutdown = () -> {
+            stack.close();
+            mongo.close();
+            kafka.close();
+        };
+        if (demo) {
+            Demo.printHeader();
+            List<Demo.Result> results = new Demo("http://localhost:" + stack.port("order-service"))
+                    .run(Duration.ofSeconds(60));
+            System.out.println(Demo.table(results));
+        }
+        if (exitAfterDemo) {
+            shutdown.run();
+            System.exit(0);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shutdown.run();
+            stopped.countDown();
+        }));
+        System.out.println("Running. Order API: http://localhost:8080/v1/orders (Bearer " + Demo.API_KEY
+                + "). Ctrl-C to stop.");
+        stopped.await();
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}

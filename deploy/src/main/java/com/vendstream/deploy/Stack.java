@@ -1,0 +1,169 @@
+package com.vendstream.deploy;
+
+import com.vendstream.order.OrderServiceApplication;
+import com.vendstream.poller.StatusPollerApplication;
+import com.vendstream.recon.ReconciliationApplication;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.sandbox.ProviderSandboxApplication;
+import com.vendstream.vend.VendServiceApplication;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The vendstream system on one JVM: schema registry, provider sandbox and the four services, wired
+ * to a Kafka broker and a MongoDB endpoint that the caller provides (the local stack runs a broker
+ * from the Kafka jars and a file-backed wire-protocol store; tests use an embedded KRaft broker and
+ * an in-memory store). Each service keeps its own configuration file and Spring context.
+ */
+public final class Stack implements AutoCloseable {
+
+    /** Where everything listens. Port 0 picks a free port (tests). */
+    public record Ports(int registry, int sandbox, int order, int vend, int poller, int recon) {
+        public static Ports standard() {
+            return new Ports(8081, 8090, 8080, 8082, 8083, 8084);
+        }
+
+        public static Ports random() {
+            return new Ports(0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final Map<String, ConfigurableApplicationContext> byName = new LinkedHashMap<>();
+
+    private Stack() {
+    }
+
+    /**
+     * @param overrides extra properties for every service (e.g. shorter timeouts in tests)
+     */
+    public static Stack start(String bootstrapServers, String mongoUri, Ports ports, Map<String, Object> overrides) {
+        return start(bootstrapServers, mongoUri, null, ports, overrides);
+    }
+
+    /**
+     * @param externalRegistryUrl a registry already running (e.g. Confluent's image); null starts ours
+     */
+    public static Stack start(String bootstrapServers, String mongoUri, String externalRegistryUrl, Ports ports,
+                              Map<String, Object> overrides) {
+        Stack stack = new Stack();
+        try {
+            String registryUrl = externalRegistryUrl;
+            if (registryUrl == null) {
+                ConfigurableApplicationContext registry = SchemaRegistryApplication.start(ports.registry(),
+                        bootstrapServers);
+                stack.add("schema-registry", registry);
+                registryUrl = "http://localhost:" + port(registry);
+            }
+
+            Map<String, Object> sandboxProps = new HashMap<>(infraOnly());
+            sandboxProps.putAll(overrides);
+            ConfigurableApplicationContext sandbox = ProviderSandboxApplication.start(ports.sandbox(), sandboxProps);
+            stack.add("provider-sandbox", sandbox);
+            String sandboxUrl = "http://localhost:" + port(sandbox);
+
+            Map<String, Object> common = new HashMap<>();
+            common.put("vendstream.kafka.bootstrap-servers", bootstrapServers);
+            common.put("vendstream.registry.url", registryUrl);
+            common.put("spring.mongodb.uri", mongoUri);
+            common.putAll(providerUrls(sandboxUrl));
+            common.putAll(overrides);
+
+            stack.add("order-service", run(OrderServiceApplication.class, OrderServiceApplication.CONFIG_NAME,
+                    ports.order(), common));
+            stack.add("vend-service", run(VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
+                    ports.vend(), common));
+            stack.add("status-poller", run(StatusPollerApplication.class, StatusPollerApplication.CONFIG_NAME,
+                    ports.poller(), common));
+            stack.add("reconciliation-service", run(ReconciliationApplication.class,
+                    ReconciliationApplication.CONFIG_NAME, ports.recon(), common));
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Base URLs and credentials of every provider, pointed at the sandbox. */
+    public static Map<String, Object> providerUrls(String sandboxUrl) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("vendstream.providers.vtpass.base-url", sandboxUrl + "/vtpass/api");
+        p.put("vendstream.providers.pagamio.base-url", sandboxUrl + "/pagamio/api/v1");
+        p.put("vendstream.providers.pawacard.base-url", sandboxUrl + "/pawacard/v3");
+        p.put("vendstream.providers.pay4power.base-url", sandboxUrl + "/pay4power/api/v2.1/b2b");
+        p.put("vendstream.providers.dollr.base-url", sandboxUrl + "/dollr");
+        return p;
+    }
+
+    /** The registry and the sandbox use neither MongoDB nor Kafka bindings; keep their health honest. */
+    private static Map<String, Object> infraOnly() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("management.health.mongo.enabled", false);
+        p.put("management.health.binders.enabled", false);
+        p.put("spring.cloud.stream.function.autodetect", false);
+        return p;
+    }
+
+    private static ConfigurableApplicationContext run(Class<?> app, String configName, int port,
+                                                      Map<String, Object> properties) {
+        Map<String, Object> p = new HashMap<>(properties);
+        p.put("spring.config.name", configName);
+        p.put("server.port", port);
+        // As command-line arguments: they must win over the services' own configuration files.
+        return new SpringApplicationBuilder(app).run(args(p));
+    }
+
+    static String[] args(Map<String, Object> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    private void add(String name, ConfigurableApplicationContext context) {
+        contexts.add(context);
+        byName.put(name, context);
+    }
+
+    public static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public ConfigurableApplicationContext context(String name) {
+        return byName.get(name);
+    }
+
+    public int port(String name) {
+        return port(byName.get(name));
+    }
+
+    public Map<String, String> urls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        byName.forEach((name, ctx) -> urls.put(name, "http://localhost:" + port(ctx)));
+        return urls;
+    }
+
+    /** Stops one service, as a crash or a deploy would (tests use it to restart a service mid-flight). */
+    public void stop(String name) {
+        ConfigurableApplicationContext ctx = byName.remove(name);
+        if (ctx != null) {
+            contexts.remove(ctx);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            try {
+                contexts.get(i).close();
+            } catch (RuntimeException ignored) {
+                // keep closing the others
+            }
+        }
+        contexts.clear();
+        byName.clear();
+    }
+}

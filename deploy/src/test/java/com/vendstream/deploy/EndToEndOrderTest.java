@@ -1,0 +1,209 @@
+package com.vendstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One order end to end on real parts: an embedded KRaft broker, the in-process Confluent-API
+ * registry, a MongoDB wire-protocol store, the provider sandbox over HTTP, and the services.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndOrderTest {
+
+    private EmbeddedKafkaKraftBroker kafka;
+    private MongoServer mongo;
+    private Stack stack;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private String orderApi;
+    private String registryUrl;
+
+    @BeforeAll
+    void startSystem() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6);
+        kafka.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1", "group.initial.rebalance.delay.ms", "0"));
+        kafka.afterPropertiesSet();
+        TopicSetup.createAll(kafka.getBrokersAsString());
+        mongo = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = mongo.bind();
+        String mongoUri = "mongodb://localhost:" + address.getPort() + "/vendstream";
+        stack = Stack.start(kafka.getBrokersAsString(), mongoUri, Stack.Ports.random(), Map.of());
+        orderApi = "http://localhost:" + stack.port("order-service");
+        registryUrl = "http://localhost:" + stack.port("schema-registry");
+    }
+
+    @AfterAll
+    void stopSystem() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (mongo != null) {
+            mongo.shutdown();
+        }
+        if (kafka != null) {
+            kafka.destroy();
+        }
+    }
+
+    @Test
+    void anHttpOrderCompletesWithAToken() throws Exception {
+        String clientReference = "e2e-" + UUID.randomUUID();
+        HttpResponse<String> created = post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
+                "billerId", "IKEDC", "itemId", "prepaid", "account", "1111111111111", "customerPhone", "08011111111",
+                "amount", Map.of("minor", 100000, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String orderId = json.readTree(created.body()).path("orderId").asString();
+
+        JsonNode order = awaitState(orderId, "COMPLETED");
+        assertThat(order.path("vend").path("provider").asString()).isEqualTo("vtpass");
+        assertThat(order.path("vend").path("token").asString()).matches("[0-9 -]{16,}");
+        assertThat(order.path("account").asString()).endsWith("1111").startsWith("*");
+
+        // The same request again is answered with the same order, not a second one.
+        HttpResponse<String> replay = post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
+                "billerId", "IKEDC", "itemId", "prepaid", "account", "1111111111111", "customerPhone", "08011111111",
+                "amount", Map.of("minor", 100000, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(replay.body()).path("orderId").asString()).isEqualTo(orderId);
+
+        // Every event of the order decodes as Confluent-framed Avro with the registry's schema.
+        List<String> types = eventTypes(orderId, List.of("vendstream.orders", "vendstream.vend.requests",
+                "vendstream.vend.outcomes"), 4);
+        assertThat(types).contains("OrderAccepted", "VendRequested", "VendSucceeded", "OrderCompleted");
+    }
+
+    @Test
+    void aCheckoutEventBecomesACompletedOrder() throws Exception {
+        String clientReference = "checkout-" + UUID.randomUUID();
+        String checkoutOrderId = UUID.randomUUID().toString();
+        Envelope envelope = Envelopes.create(UUID.randomUUID().toString(), OrderPlaced.class, checkoutOrderId,
+                Instant.now(), LocalDate.now(), "demo-merchant", "checkout", checkoutOrderId, null);
+        OrderPlaced placed = OrderPlaced.newBuilder().setEnvelope(envelope).setClientReference(clientReference)
+                .setLine(OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId("MTN")
+                        .setAccount("08011111111").setCustomerPhone("08011111111")
+                        .setAmount(new Money(50000L, "NGN")).build())
+                .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").build();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl))) {
+            producer.send(new ProducerRecord<>("vendstream.checkout.orders", checkoutOrderId, placed)).get();
+        }
+        String orderId = await().atMost(Duration.ofSeconds(30)).until(() -> findByReference(clientReference),
+                id -> id != null);
+        JsonNode order = awaitState(orderId, "COMPLETED");
+        assertThat(order.path("vend").path("provider").asString()).isEqualTo("vtpass");
+    }
+
+    @Test
+    void aDeclinedVendIsRefunded() throws Exception {
+        HttpResponse<String> created = post(Map.of("clientReference", "declined-" + UUID.randomUUID(),
+                "service", "AIRTIME", "billerId", "GLO", "account", "08022222222",
+                "amount", Map.of("minor", 20000, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String orderId = json.readTree(created.body()).path("orderId").asString();
+        JsonNode order = awaitState(orderId, "REFUNDED");
+        assertThat(order.path("failureReason").asString()).contains("vend failed");
+    }
+
+    private HttpResponse<String> post(Map<String, Object> body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders"))
+                .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode get(String orderId) throws Exception {
+        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders/" + orderId))
+                .header("Authorization", "Bearer " + Demo.API_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonNode awaitState(String orderId, String state) {
+        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(orderId), o -> state.equals(o.path("state").asString()));
+    }
+
+    private String findByReference(String clientReference) throws Exception {
+        JsonNode list = json.readTree(http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders?size=200"))
+                .header("Authorization", "Bearer " + Demo.API_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        for (JsonNode o : list) {
+            if (clientReference.equals(o.path("clientReference").asString())) {
+                return o.path("orderId").asString();
+            }
+        }
+        return null;
+    }
+
+    private List<String> eventTypes(String orderId, List<String> topics, int atLeast) throws Exception {
+        ConfluentWireReader reader = new ConfluentWireReader(registryUrl);
+        List<String> types = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            consumer.subscribe(topics);
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(deadline) && types.size() < atLeast) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (!orderId.equals(record.key())) {
+                        continue;
+                    }
+                    GenericRecord event = reader.read(record.value());
+                    GenericRecord envelope = (GenericRecord) event.get("envelope");
+                    assertThat(envelope.get("orderId").toString()).isEqualTo(orderId);
+                    types.add(event.getSchema().getName());
+                }
+            }
+        }
+        return types;
+    }
+}

@@ -1,0 +1,74 @@
+package com.vendstream.providers.support;
+
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.VendOutcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * HTTP plumbing every connector shares: a RestClient with explicit timeouts, and the rule that
+ * decides what a failed call means. Only a connection that was never made is a failure before
+ * processing; a timeout, a reset, a 5xx or anything else after the request left is PENDING.
+ */
+public final class ProviderHttp {
+
+    private ProviderHttp() {
+    }
+
+    public static RestClient client(String baseUrl, Duration connectTimeout, Duration readTimeout) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+        factory.setReadTimeout(readTimeout);
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
+    }
+
+    /** What a call that did not produce a readable 2xx reply means for a vend. */
+    public static VendOutcome classify(RuntimeException e) {
+        if (e instanceof RestClientResponseException http) {
+            int status = http.getStatusCode().value();
+            if (status == 429) {
+                // The provider refused to look at the request: nothing was processed.
+                return new VendOutcome.Failed("HTTP 429", FailureClass.THROTTLED, "rate limited by the provider", true);
+            }
+            if (status >= 500) {
+                return VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP " + status, http.getStatusText());
+            }
+            return VendOutcome.pending(PendingCause.UNKNOWN_CODE, "HTTP " + status, http.getStatusText());
+        }
+        if (e instanceof ResourceAccessException access) {
+            Throwable cause = rootIo(access);
+            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+                // No connection, so no request reached the provider.
+                return new VendOutcome.Failed(null, FailureClass.DECLINED_BY_PROVIDER,
+                        "could not connect: " + cause.getClass().getSimpleName(), true);
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return VendOutcome.pending(PendingCause.TIMEOUT, null, "no reply within the read timeout");
+            }
+            return VendOutcome.pending(PendingCause.CONNECTION_RESET, null,
+                    cause == null ? access.getMessage() : cause.getClass().getSimpleName());
+        }
+        return VendOutcome.pending(PendingCause.UNKNOWN_CODE, null, e.getClass().getSimpleName());
+    }
+
+    private static Throwable rootIo(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t instanceof ConnectException || t instanceof HttpTimeoutException) {
+                return t;
+            }
+        }
+        return t instanceof IOException ? t : e.getCause();
+    }
+}

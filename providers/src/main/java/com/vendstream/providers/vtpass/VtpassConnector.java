@@ -1,0 +1,186 @@
+package com.vendstream.providers.vtpass;
+
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.Masking;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.providers.support.Lenient;
+import com.vendstream.providers.support.ProviderHttp;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * VTpass (vtpass.com/documentation): POST pay, POST requery by request_id, POST merchant-verify.
+ * Stateless apart from its HTTP client; safe to share between threads.
+ */
+public class VtpassConnector implements VendConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(VtpassConnector.class);
+    private static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
+    private static final DateTimeFormatter PREFIX = DateTimeFormatter.ofPattern("yyyyMMddHHmm");
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Our biller ids to VTpass serviceIDs, per service. */
+    static final Map<String, String> SERVICE_IDS = Map.ofEntries(
+            Map.entry("AIRTIME/MTN", "mtn"), Map.entry("AIRTIME/GLO", "glo"), Map.entry("AIRTIME/AIRTEL", "airtel"),
+            Map.entry("AIRTIME/9MOBILE", "etisalat"),
+            Map.entry("DATA/MTN", "mtn-data"), Map.entry("DATA/GLO", "glo-data"), Map.entry("DATA/AIRTEL", "airtel-data"),
+            Map.entry("DATA/9MOBILE", "etisalat-data"), Map.entry("DATA/SMILE", "smile-direct"),
+            Map.entry("CABLE_TV/DSTV", "dstv"), Map.entry("CABLE_TV/GOTV", "gotv"),
+            Map.entry("CABLE_TV/STARTIMES", "startimes"), Map.entry("CABLE_TV/SHOWMAX", "showmax"),
+            Map.entry("ELECTRICITY/IKEDC", "ikeja-electric"), Map.entry("ELECTRICITY/EKEDC", "eko-electric"),
+            Map.entry("ELECTRICITY/KEDCO", "kano-electric"), Map.entry("ELECTRICITY/PHED", "portharcourt-electric"),
+            Map.entry("ELECTRICITY/JED", "jos-electric"), Map.entry("ELECTRICITY/IBEDC", "ibadan-electric"),
+            Map.entry("ELECTRICITY/KAEDCO", "kaduna-electric"), Map.entry("ELECTRICITY/AEDC", "abuja-electric"),
+            Map.entry("ELECTRICITY/EEDC", "enugu-electric"), Map.entry("ELECTRICITY/BEDC", "benin-electric"),
+            Map.entry("ELECTRICITY/ABA", "aba-electric"), Map.entry("ELECTRICITY/YEDC", "yola-electric"),
+            Map.entry("EDUCATION/JAMB", "jamb"), Map.entry("EDUCATION/WAEC", "waec"),
+            Map.entry("EDUCATION/WAEC_REGISTRATION", "waec-registration"));
+
+    private final VtpassProperties properties;
+    private final RestClient http;
+    private final Clock clock;
+
+    public VtpassConnector(VtpassProperties properties) {
+        this(properties, Clock.systemUTC());
+    }
+
+    public VtpassConnector(VtpassProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+        this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
+    }
+
+    @Override
+    public String id() {
+        return "vtpass";
+    }
+
+    @Override
+    public Set<ServiceType> services() {
+        return EnumSet.of(ServiceType.AIRTIME, ServiceType.DATA, ServiceType.CABLE_TV, ServiceType.ELECTRICITY,
+                ServiceType.EDUCATION);
+    }
+
+    /** VTpass request_id: today's date and time in Africa/Lagos as YYYYMMDDHHmm, then a random suffix. */
+    @Override
+    public String newReference() {
+        StringBuilder id = new StringBuilder(clock.instant().atZone(LAGOS).format(PREFIX));
+        for (int i = 0; i < 12; i++) {
+            id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return id.toString();
+    }
+
+    static String serviceId(ServiceType service, String billerId) {
+        String id = SERVICE_IDS.get(service.name() + "/" + billerId.toUpperCase(Locale.ROOT));
+        if (id == null) {
+            throw new IllegalArgumentException("VTpass does not sell " + service + "/" + billerId);
+        }
+        return id;
+    }
+
+    @Override
+    public VendOutcome vend(VendCommand command) {
+        String serviceId;
+        try {
+            serviceId = serviceId(command.service(), command.billerId());
+        } catch (IllegalArgumentException e) {
+            return new VendOutcome.Failed(null, com.vendstream.providers.FailureClass.VALIDATION, e.getMessage(), true);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("request_id", command.reference());
+        body.put("serviceID", serviceId);
+        body.put("amount", Lenient.major(command.amountMinor(), 2));
+        if (command.service() == ServiceType.AIRTIME) {
+            body.put("phone", command.account());
+        } else {
+            body.put("billersCode", command.account());
+            body.put("phone", command.customerPhone() == null ? "08011111111" : command.customerPhone());
+        }
+        if (command.itemId() != null) {
+            body.put("variation_code", command.itemId());
+        }
+        if (command.quantity() > 1) {
+            body.put("quantity", command.quantity());
+        }
+        VendOutcome outcome = post("/pay", body);
+        log.info("VTpass vend {} for {} {}: {}", command.reference(), serviceId, Masking.account(command.account()),
+                outcome.getClass().getSimpleName() + "/" + outcome.providerCode());
+        return outcome;
+    }
+
+    @Override
+    public VendOutcome requery(RequeryCommand command) {
+        return post("/requery", Map.of("request_id", command.reference()));
+    }
+
+    private VendOutcome post(String path, Map<String, Object> body) {
+        try {
+            String reply = http.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                    .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
+                    .body(body).retrieve().body(String.class);
+            return VtpassTransformer.outcome(reply);
+        } catch (RuntimeException e) {
+            return ProviderHttp.classify(e);
+        }
+    }
+
+    @Override
+    public AccountVerification verify(VerifyCommand command) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        try {
+            body.put("serviceID", serviceId(command.service(), command.billerId()));
+        } catch (IllegalArgumentException e) {
+            return AccountVerification.invalid(e.getMessage());
+        }
+        body.put("billersCode", command.account());
+        if (command.itemId() != null) {
+            body.put("type", command.itemId());
+        }
+        String reply;
+        try {
+            reply = http.post().uri("/merchant-verify").contentType(MediaType.APPLICATION_JSON)
+                    .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
+                    .body(body).retrieve().body(String.class);
+        } catch (RuntimeException e) {
+            return AccountVerification.unavailable("VTpass could not be reached");
+        }
+        JsonNode root = Lenient.parse(reply);
+        if (root == null || !"000".equals(Lenient.text(root, "code"))) {
+            return AccountVerification.unavailable("VTpass answered " + (root == null ? "garbage" : Lenient.text(root, "code")));
+        }
+        JsonNode content = root.path("content");
+        // VTpass answers 000 for wrong numbers too; the error is inside.
+        if (content.path("WrongBillersCode").asBoolean(false) || Lenient.text(content, "error") != null) {
+            return AccountVerification.invalid(Lenient.text(content, "error"));
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        for (String field : new String[] {"Address", "Customer_Arrears", "Minimum_Amount", "Min_Purchase_Amount",
+                "Meter_Type", "Current_Bouquet", "Due_Date", "Customer_Number", "Renewal_Amount"}) {
+            String v = Lenient.text(content, field);
+            if (v != null) {
+                details.put(field, v);
+            }
+        }
+        return new AccountVerification(AccountVerification.Status.VALID,
+                Lenient.text(content, "Customer_Name", "customerName"), details, null, null);
+    }
+}

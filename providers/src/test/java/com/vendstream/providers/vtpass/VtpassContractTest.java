@@ -1,0 +1,203 @@
+package com.vendstream.providers.vtpass;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.sandbox.ProviderSandboxApplication;
+import com.vendstream.sandbox.core.CallRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The VTpass connector against the sandbox's VTpass, over real HTTP. */
+class VtpassContractTest {
+
+    static ConfigurableApplicationContext sandbox;
+    static VtpassConnector vtpass;
+    static CallRecord record;
+    static String baseUrl;
+
+    @BeforeAll
+    static void start() {
+        sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.vtpass.timeout-delay", "3s",
+                "vendstream.sandbox.vtpass.pending-requeries", "1", "vendstream.sandbox.vtpass.duplicate-window", "0s"));
+        baseUrl = "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port") + "/vtpass/api";
+        vtpass = new VtpassConnector(new VtpassProperties(baseUrl, "sandbox-api-key", "PK_sandbox", "SK_sandbox",
+                Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        record = sandbox.getBean(CallRecord.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static VendCommand command(String reference, ServiceType service, String biller, String item, String account,
+                                       long minor) {
+        return new VendCommand(reference, service, biller, item, account, "08011111111", minor, "NGN", 1, null, null);
+    }
+
+    @Test
+    void aReferenceFollowsVtpassRequestIdRules() {
+        String ref = vtpass.newReference();
+        assertThat(ref).hasSize(24).matches("\\d{12}[a-z0-9]{12}");
+    }
+
+    @Test
+    void prepaidElectricitySucceedsWithACleanToken() {
+        String ref = vtpass.newReference();
+        VendOutcome outcome = vtpass.vend(command(ref, ServiceType.ELECTRICITY, "IKEDC", "prepaid", "1111111111111", 100_000));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+            assertThat(s.token()).matches("\\d{4} \\d{4} \\d{4} \\d{4} \\d{4}");
+            assertThat(s.units()).isEqualTo("79.9 kWh");
+            assertThat(s.providerCostMinor()).isEqualTo(98_000L);
+        });
+        assertThat(record.vendCount("vtpass", ref)).isEqualTo(1);
+    }
+
+    @Test
+    void anExamPinIsReturnedAsAPin() {
+        VendOutcome outcome = vtpass.vend(command(vtpass.newReference(), ServiceType.EDUCATION, "WAEC", "waecdirect",
+                "08011111111", 90_000));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> assertThat(s.pins()).hasSize(1));
+    }
+
+    @Test
+    void anExplicitFailureFails() {
+        VendOutcome outcome = vtpass.vend(command(vtpass.newReference(), ServiceType.AIRTIME, "GLO", null, "08022222222", 20_000));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
+            assertThat(f.providerCode()).isEqualTo("016");
+            assertThat(f.failureClass()).isEqualTo(FailureClass.DECLINED_BY_PROVIDER);
+            assertThat(f.beforeProcessing()).isFalse();
+        });
+    }
+
+    @Test
+    void pendingIsResolvedByRequeryWithTheSameReference() {
+        String ref = vtpass.newReference();
+        assertThat(vtpass.vend(command(ref, ServiceType.AIRTIME, "MTN", null, "201000000000", 10_000)))
+                .isInstanceOf(VendOutcome.Pending.class);
+        RequeryCommand requery = new RequeryCommand(ref, ServiceType.AIRTIME, "MTN", null, null);
+        assertThat(vtpass.requery(requery)).isInstanceOf(VendOutcome.Pending.class);
+        assertThat(vtpass.requery(requery)).isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(record.vendCount("vtpass", ref)).isEqualTo(1);
+    }
+
+    @Test
+    void pendingThenFailure() {
+        String ref = vtpass.newReference();
+        vtpass.vend(command(ref, ServiceType.AIRTIME, "MTN", null, "202000000000", 10_000));
+        RequeryCommand requery = new RequeryCommand(ref, ServiceType.AIRTIME, "MTN", null, null);
+        vtpass.requery(requery);
+        assertThat(vtpass.requery(requery)).isInstanceOf(VendOutcome.Failed.class);
+    }
+
+    @Test
+    void aTimeoutAfterProcessingIsPendingAndRequeryFindsTheOneVend() {
+        String ref = vtpass.newReference();
+        VendOutcome outcome = vtpass.vend(command(ref, ServiceType.ELECTRICITY, "EKEDC", "prepaid", "3000000000000", 100_000));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.cause()).isEqualTo(PendingCause.TIMEOUT));
+        assertThat(vtpass.requery(new RequeryCommand(ref, ServiceType.ELECTRICITY, "EKEDC", "prepaid", null)))
+                .isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(record.vendCount("vtpass", ref)).isEqualTo(1);
+    }
+
+    @Test
+    void aResetConnectionAndAnUnexpectedReplyArePendingNeverFailed() {
+        assertThat(vtpass.vend(command(vtpass.newReference(), ServiceType.AIRTIME, "MTN", null, "400000000000", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.cause()).isEqualTo(PendingCause.CONNECTION_RESET));
+        assertThat(vtpass.vend(command(vtpass.newReference(), ServiceType.AIRTIME, "MTN", null, "500000000000", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.cause()).isEqualTo(PendingCause.UNPARSEABLE_REPLY));
+    }
+
+    @Test
+    void aReusedRequestIdIsNeverVendedTwiceAndIsNotAFailure() {
+        String ref = vtpass.newReference();
+        vtpass.vend(command(ref, ServiceType.AIRTIME, "MTN", null, "08011111234", 10_000));
+        VendOutcome again = vtpass.vend(command(ref, ServiceType.AIRTIME, "MTN", null, "08011111234", 10_000));
+        assertThat(again).isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.providerCode()).isEqualTo("014"));
+        assertThat(record.vendCount("vtpass", ref)).isEqualTo(1);
+    }
+
+    @Test
+    void insufficientFloatAndWrongKeysAreFailuresBeforeProcessing() {
+        assertThat(vtpass.vend(command(vtpass.newReference(), ServiceType.AIRTIME, "MTN", null, "01800000000", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
+                    assertThat(f.failureClass()).isEqualTo(FailureClass.INSUFFICIENT_FLOAT);
+                    assertThat(f.beforeProcessing()).isTrue();
+                });
+        VtpassConnector wrongKeys = new VtpassConnector(new VtpassProperties(baseUrl, "x", "y", "z", null, null));
+        assertThat(wrongKeys.vend(command(wrongKeys.newReference(), ServiceType.AIRTIME, "MTN", null, "08011111111", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.providerCode()).isEqualTo("087"));
+    }
+
+    @Test
+    void aRefusedConnectionFailsBeforeProcessing() {
+        VtpassConnector nowhere = new VtpassConnector(new VtpassProperties("http://localhost:1/vtpass/api", "a", "b", "c",
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThat(nowhere.vend(command(nowhere.newReference(), ServiceType.AIRTIME, "MTN", null, "08011111111", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.beforeProcessing()).isTrue());
+    }
+
+    @Test
+    void verificationReadsWrongBillersCodeDespiteCode000() {
+        assertThat(vtpass.verify(new VerifyCommand(ServiceType.ELECTRICITY, "IKEDC", "prepaid", "1111111111111")).status())
+                .isEqualTo(AccountVerification.Status.VALID);
+        assertThat(vtpass.verify(new VerifyCommand(ServiceType.ELECTRICITY, "IKEDC", "prepaid", "99999999")).status())
+                .isEqualTo(AccountVerification.Status.INVALID);
+    }
+
+    @Test
+    void documentedReplyShapesParseToTheRightOutcome() {
+        // providers.md 003-B: 2025 prepaid sample (string amounts, "Token : " prefix).
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","unit_price":"2000","amount":"2000",
+                "commission":"40","transactionId":"17416051557985745412"}},"response_description":"TRANSACTION SUCCESSFUL",
+                "requestId":"2025031012128376","amount":2000,"purchased_code":"Token : 26362054405982757802",
+                "units":"79.9 kWh"}""")).isInstanceOfSatisfying(VendOutcome.Succeeded.class,
+                s -> assertThat(s.token()).isEqualTo("26362054405982757802"));
+        // Older EKEDC shape: mainToken and mainTokenUnits, numeric amounts.
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","amount":1000,"commission":15}},
+                "mainToken":"1234 5678 9012 3456 7890","mainTokenUnits":"12.5","purchased_code":"N/A"}"""))
+                .isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+                    assertThat(s.token()).isEqualTo("1234 5678 9012 3456 7890");
+                    assertThat(s.units()).isEqualTo("12.5");
+                });
+        assertThat(VtpassTransformer.outcome("{\"code\":\"000\",\"content\":{\"transactions\":{\"status\":\"initiated\"}}}"))
+                .isInstanceOf(VendOutcome.Pending.class);
+        assertThat(VtpassTransformer.outcome("{\"code\":\"000\",\"content\":{\"transactions\":{\"status\":\"pending\"}}}"))
+                .isInstanceOf(VendOutcome.Pending.class);
+        assertThat(VtpassTransformer.outcome("{\"code\":\"099\",\"response_description\":\"TRANSACTION IS PROCESSING\"}"))
+                .isInstanceOf(VendOutcome.Pending.class);
+        assertThat(VtpassTransformer.outcome("{\"code\":\"040\"}")).isInstanceOf(VendOutcome.Failed.class);
+        assertThat(VtpassTransformer.outcome("{\"code\":\"091\"}"))
+                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.beforeProcessing()).isTrue());
+        assertThat(VtpassTransformer.outcome("{\"code\":\"777\"}")).isInstanceOf(VendOutcome.Pending.class);
+        assertThat(VtpassTransformer.outcome("not json")).isInstanceOf(VendOutcome.Pending.class);
+    }
+
+    @Test
+    void everyDocumentedCodeIsMappedAndOnlyExplicitFailuresFail() {
+        List<String> documented = List.of("000", "099", "001", "044", "091", "016", "010", "011", "012", "013", "017",
+                "031", "032", "014", "015", "018", "021", "022", "023", "024", "027", "028", "087", "019", "025", "026",
+                "030", "034", "035", "040", "083", "085", "089", "020");
+        assertThat(VtpassCodes.TABLE).extracting(CodeRule::code).containsAll(documented);
+        for (String ambiguous : List.of("000", "099", "014", "083", "089", "044", "015")) {
+            assertThat(VtpassCodes.rule(ambiguous).orElseThrow().outcome()).as(ambiguous).isEqualTo(CodeRule.Outcome.PENDING);
+        }
+    }
+}
