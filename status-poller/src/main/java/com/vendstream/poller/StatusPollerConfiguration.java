@@ -1,0 +1,97 @@
+package com.vendstream.poller;
+
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.poller.intake.PartitionOwnership;
+import com.vendstream.poller.intake.PendingIntake;
+import com.vendstream.poller.payment.PaymentProber;
+import com.vendstream.poller.payment.PaymentResolutions;
+import com.vendstream.poller.payment.PaymentStatusPort;
+import com.vendstream.poller.requery.DueTimers;
+import com.vendstream.poller.requery.Kind;
+import com.vendstream.poller.requery.RequeryEngine;
+import com.vendstream.poller.requery.RequeryStore;
+import com.vendstream.poller.schedule.PollerProperties;
+import com.vendstream.poller.schedule.Schedules;
+import com.vendstream.poller.vend.VendProber;
+import com.vendstream.poller.vend.VendResolutions;
+import com.vendstream.providers.VendConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.messaging.Message;
+
+@Configuration
+@EnableConfigurationProperties(PollerProperties.class)
+public class StatusPollerConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RequeryStore requeryStore(ReactiveMongoTemplate mongo) {
+        RequeryStore store = new RequeryStore(mongo);
+        // Before any partition is assigned: the assignment loads schedules by (topic, partition, due).
+        store.ensureIndexes();
+        return store;
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    DueTimers dueTimers(Clock clock, PollerProperties properties) {
+        return new DueTimers(clock, properties.threads());
+    }
+
+    @Bean
+    Schedules schedules(PollerProperties properties) {
+        return new Schedules(properties.schedules());
+    }
+
+    @Bean
+    RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
+                                List<VendConnector> connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
+                                OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
+        PaymentProber payments = new PaymentProber(paymentPorts.orderedStream().toList());
+        PaymentResolutions paymentEvents = new PaymentResolutions();
+        String instance = properties.instanceId() != null ? properties.instanceId()
+                : "status-poller-" + UUID.randomUUID().toString().substring(0, 8);
+        return new RequeryEngine(store, timers, schedules,
+                Map.of(Kind.VEND, new VendProber(connectors), Kind.COLLECTION, payments, Kind.PAYOUT, payments),
+                Map.of(Kind.VEND, new VendResolutions(), Kind.COLLECTION, paymentEvents, Kind.PAYOUT, paymentEvents),
+                relay, meters, clock, new SecureRandom(), properties.lease(), instance);
+    }
+
+    @Bean
+    PendingIntake pendingIntake(RequeryEngine engine) {
+        return new PendingIntake(engine);
+    }
+
+    @Bean
+    PartitionOwnership partitionOwnership(DueTimers timers, RequeryEngine engine) {
+        return new PartitionOwnership(timers, engine);
+    }
+
+    /** VendPending from vend-service (binding vendOutcomes-in-0); other outcome types are skipped. */
+    @Bean
+    Consumer<Message<SpecificRecord>> vendOutcomes(PendingIntake intake) {
+        return intake::vendOutcome;
+    }
+
+    /** PaymentPending from order-service (binding payments-in-0); other payment events are skipped. */
+    @Bean
+    Consumer<Message<SpecificRecord>> payments(PendingIntake intake) {
+        return intake::payment;
+    }
+}

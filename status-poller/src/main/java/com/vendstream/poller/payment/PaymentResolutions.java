@@ -1,0 +1,72 @@
+package com.vendstream.poller.payment;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.PaymentCollected;
+import com.vendstream.events.PaymentFailed;
+import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PayoutFailed;
+import com.vendstream.events.PayoutSucceeded;
+import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.poller.requery.Answer;
+import com.vendstream.poller.requery.Kind;
+import com.vendstream.poller.requery.Requery;
+import com.vendstream.poller.requery.Resolutions;
+import com.vendstream.schemas.envelope.Envelopes;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+
+/**
+ * The events status-poller publishes about mobile-money payments, on
+ * {@code vendstream.payment.resolutions}. There is no "unresolved" payment event in the contract:
+ * an escalated payment is visible through the escalation metric and the stored schedule, and the
+ * order stays waiting rather than being failed on a guess.
+ */
+public class PaymentResolutions implements Resolutions {
+
+    public static final String SOURCE = "status-poller";
+    public static final String BINDING = "paymentResolutions-out";
+
+    @Override
+    public Document resolved(Requery r, Answer.Final answer, Instant at) {
+        PaymentPending pending = (PaymentPending) r.cause();
+        PaymentStatusPort.PaymentStatus status = (PaymentStatusPort.PaymentStatus) answer.detail();
+        Money amount = pending.getAmount();
+        String reason = status.message() == null ? "FAILED" : status.message();
+        SpecificRecord event;
+        Envelope e;
+        if (r.kind() == Kind.PAYOUT) {
+            if (answer.success()) {
+                e = envelope(pending, PayoutSucceeded.class, r, at);
+                event = PayoutSucceeded.newBuilder().setEnvelope(e).setProvider(r.provider())
+                        .setReferenceId(r.reference()).setAmount(amount).build();
+            } else {
+                e = envelope(pending, PayoutFailed.class, r, at);
+                event = PayoutFailed.newBuilder().setEnvelope(e).setProvider(r.provider())
+                        .setReferenceId(r.reference()).setAmount(amount).setReason(reason).build();
+            }
+        } else if (answer.success()) {
+            e = envelope(pending, PaymentCollected.class, r, at);
+            event = PaymentCollected.newBuilder().setEnvelope(e).setProvider(r.provider())
+                    .setReferenceId(r.reference()).setAmount(amount)
+                    .setFee(status.feeMinor() == null ? null : new Money(status.feeMinor(), amount.getCurrency()))
+                    .setProviderTransactionId(status.providerTransactionId()).build();
+        } else {
+            e = envelope(pending, PaymentFailed.class, r, at);
+            event = PaymentFailed.newBuilder().setEnvelope(e).setProvider(r.provider())
+                    .setReferenceId(r.reference()).setAmount(amount).setReason(reason).build();
+        }
+        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+    }
+
+    private static Envelope envelope(PaymentPending pending, Class<?> type, Requery r, Instant at) {
+        return Envelopes.following(pending.getEnvelope(), type, r.reference(), at, SOURCE);
+    }
+
+    @Override
+    public Optional<Document> unresolved(Requery r, Instant at) {
+        return Optional.empty();
+    }
+}

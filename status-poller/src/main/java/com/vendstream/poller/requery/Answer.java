@@ -1,0 +1,25 @@
+package com.vendstream.poller.requery;
+
+/** What one requery learnt, reduced to what the schedule acts on. */
+public sealed interface Answer {
+
+    String code();
+
+    String message();
+
+    /**
+     * A final answer from the provider.
+     *
+     * @param detail the provider-level result the event is built from (a connector outcome or a payment status)
+     */
+    record Final(boolean success, String code, String message, Object detail) implements Answer {
+    }
+
+    /**
+     * Still pending, or no usable answer at all (network trouble, the provider refused to look).
+     *
+     * @param throttled the provider rate-limited the requery itself: back off harder
+     */
+    record NoAnswer(String code, String message, boolean throttled) implements Answer {
+    }
+}

@@ -1,0 +1,289 @@
+package com.vendstream.poller.requery;
+
+import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.poller.schedule.RequerySchedule;
+import com.vendstream.poller.schedule.Schedules;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives every pending operation to one final answer by requerying the provider with the original
+ * reference on the provider's schedule, or escalates it past the deadline.
+ *
+ * <ul>
+ *   <li>Intake is idempotent by event id and by operation: a redelivered or repeated pending event
+ *       finds the schedule already there.</li>
+ *   <li>Exactly one instance requeries a schedule at a time: the one owning its source partition
+ *       sets the timer, and each requery first takes the schedule's lease (compare-and-set); the
+ *       result is written only by the lease holder.</li>
+ *   <li>Exactly one terminal event: the move from PENDING/ESCALATED to SUCCEEDED/FAILED and the
+ *       event are one conditional update; the event id is deterministic.</li>
+ *   <li>Past the deadline: ESCALATED plus VendUnresolved, never a guessed failure; slow requeries
+ *       continue, and a late final answer still resolves it. An answer that contradicts a
+ *       recorded final one is stored as evidence and counted, never a second state change.</li>
+ * </ul>
+ */
+public class RequeryEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(RequeryEngine.class);
+    /** Timers may fire a hair early against the wall clock; a claim accepts that much. */
+    private static final Duration TOLERANCE = Duration.ofMillis(50);
+
+    private final RequeryStore store;
+    private final DueTimers timers;
+    private final Schedules schedules;
+    private final Map<Kind, Prober> probers;
+    private final Map<Kind, Resolutions> resolutions;
+    private final OutboxTrigger relay;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Duration lease;
+    private final String instance;
+    /** Per provider: no requeries before this instant (the provider throttled us). */
+    private final Map<String, Instant> throttledUntil = new ConcurrentHashMap<>();
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+
+    public RequeryEngine(RequeryStore store, DueTimers timers, Schedules schedules, Map<Kind, Prober> probers,
+                         Map<Kind, Resolutions> resolutions, OutboxTrigger relay,
+                         MeterRegistry meters, Clock clock, RandomGenerator random, Duration lease, String instance) {
+        this.store = store;
+        this.timers = timers;
+        this.schedules = schedules;
+        this.probers = Map.copyOf(probers);
+        this.resolutions = Map.copyOf(resolutions);
+        this.relay = relay;
+        this.meters = meters;
+        this.clock = clock;
+        this.random = random;
+        this.lease = lease;
+        this.instance = instance;
+        timers.onDue(this::due);
+        schedules.providers().forEach(this::gauge);
+    }
+
+    private void gauge(String provider) {
+        if (gauged.add(provider)) {
+            Gauge.builder("vendstream.poller.unresolved", timers, t -> t.escalated(provider))
+                    .description("Escalated operations still without a final answer, driven by this instance")
+                    .tag("provider", provider).register(meters);
+        }
+    }
+
+    /** A pending operation arrived. Returns false when it was already known (duplicate). */
+    public boolean accept(NewRequery n) {
+        Instant now = clock.instant();
+        RequerySchedule schedule = schedules.forProvider(n.provider());
+        gauge(n.provider());
+        Document doc = new Document("_id", n.id())
+                .append("kind", n.kind().name())
+                .append("orderId", n.orderId())
+                .append("provider", n.provider())
+                .append("reference", n.reference())
+                .append("providerTransactionId", n.providerTransactionId())
+                .append("service", n.service())
+                .append("billerId", n.billerId())
+                .append("itemId", n.itemId())
+                .append("sessionId", n.sessionId())
+                .append("amountMinor", n.amountMinor())
+                .append("currency", n.currency())
+                .append("state", State.PENDING.name())
+                .append("firstPendingAt", Date.from(n.firstPendingAt()))
+                .append("deadlineAt", Date.from(n.firstPendingAt().plus(schedule.deadline())))
+                .append("attempts", 0)
+                .append("throttles", 0)
+                .append("nextDueAt", Date.from(schedule.nextWhilePending(n.firstPendingAt(), 0, now, random)))
+                .append("lastCode", n.lastCode())
+                .append("leaseUntil", null)
+                .append("sourceTopic", n.owner().source())
+                .append("sourcePartition", n.owner().partition())
+                .append("causeEventIds", List.of(n.causeEventId()))
+                .append("causeType", n.cause().getClass().getName())
+                .append("cause", new Binary(EventCodec.encode(n.cause())))
+                .append("contradictions", List.of())
+                .append("createdAt", Date.from(now))
+                .append(Outbox.FIELD, List.of());
+        boolean created = store.create(doc);
+        if (!created) {
+            boolean newEvent = store.addCause(n.id(), n.causeEventId());
+            Optional<Requery> existing = store.find(n.id());
+            existing.ifPresent(r -> {
+                if (!r.reference().equals(n.reference())) {
+                    // At most one vend per order: a second reference would mean that broke upstream.
+                    meters.counter("vendstream.poller.reference.mismatch", "provider", n.provider()).increment();
+                    log.error("Pending {} for order {} carries reference {} but the schedule follows {}; ignored",
+                            n.kind(), n.orderId(), n.reference(), r.reference());
+                }
+            });
+            meters.counter("vendstream.poller.pending.duplicates", "kind", n.kind().name(),
+                    "repeated_event", String.valueOf(!newEvent)).increment();
+            // This instance may have taken the partition over from one that crashed before setting a timer.
+            existing.ifPresent(timers::ensure);
+            return false;
+        }
+        meters.counter("vendstream.poller.pending.accepted", "kind", n.kind().name(), "provider", n.provider())
+                .increment();
+        log.info("Following pending {} of order {} at {} (reference {})", n.kind(), n.orderId(), n.provider(),
+                n.reference());
+        store.find(n.id()).ifPresent(timers::ensure);
+        return true;
+    }
+
+    /** Loads the schedules of a partition this instance now owns. */
+    public List<Requery> scheduledFor(Owner owner) {
+        return store.scheduledFor(owner);
+    }
+
+    /** A schedule's timer fired: claim it, requery once, record the result. */
+    void due(String id) {
+        Instant now = clock.instant();
+        String token = UUID.randomUUID().toString();
+        Optional<Requery> claimed = store.claim(id, now, TOLERANCE, now.plus(lease), token, instance);
+        if (claimed.isEmpty()) {
+            // Not due yet, leased elsewhere, or done: re-arm from what is stored.
+            store.find(id).ifPresentOrElse(timers::ensure, () -> timers.cancel(id));
+            return;
+        }
+        Requery r = claimed.get();
+        RequerySchedule schedule = schedules.forProvider(r.provider());
+        Instant gate = throttledUntil.get(r.provider());
+        if (gate != null && gate.isAfter(now)) {
+            // The provider asked us to slow down: no requery to it from here until the pause is over.
+            Instant later = gate.plus(schedule.jitterOf(Duration.ofSeconds(1), random).abs());
+            store.apply(id, token, r.state(), new Document("nextDueAt", Date.from(later)), null, null)
+                    .ifPresent(timers::ensure);
+            return;
+        }
+        Answer answer;
+        try {
+            answer = probers.get(r.kind()).probe(r);
+        } catch (RuntimeException e) {
+            answer = new Answer.NoAnswer(null, e.getClass().getSimpleName(), false);
+        }
+        Instant at = clock.instant();
+        meters.counter("vendstream.poller.requeries", "provider", r.provider(), "kind", r.kind().name(),
+                "answer", answerTag(answer)).increment();
+        Optional<Requery> after = r.state().unresolved()
+                ? resolveOrReschedule(r, token, answer, schedule, at)
+                : confirm(r, token, answer, schedule, at);
+        if (after.isEmpty()) {
+            log.warn("Lost the lease on {} during a requery; its result is dropped and the holder will requery",
+                    id);
+            return;
+        }
+        Requery updated = after.get();
+        if (!updated.doc().getList(Outbox.FIELD, Document.class, List.of()).isEmpty()) {
+            relay.relay(RequeryStore.COLLECTION, id);
+        }
+        timers.ensure(updated);
+    }
+
+    private static String answerTag(Answer answer) {
+        if (answer instanceof Answer.Final f) {
+            return f.success() ? "success" : "failure";
+        }
+        return ((Answer.NoAnswer) answer).throttled() ? "throttled" : "pending";
+    }
+
+    private Optional<Requery> resolveOrReschedule(Requery r, String token, Answer answer, RequerySchedule schedule,
+                                                  Instant at) {
+        int attempts = r.attempts() + 1;
+        Document set = new Document("attempts", attempts).append("lastCode", answer.code())
+                .append("lastRequeryAt", Date.from(at));
+        if (answer instanceof Answer.Final f) {
+            State to = f.success() ? State.SUCCEEDED : State.FAILED;
+            Document event = resolutions.get(r.kind()).resolved(r, f, at);
+            set.append("state", to.name())
+                    .append("throttles", 0)
+                    .append("resolution", evidence(f, at, attempts).append("afterEscalation",
+                            r.state() == State.ESCALATED))
+                    .append("confirmationsLeft", schedule.confirmations())
+                    .append("nextDueAt", schedule.confirmations() > 0 ? Date.from(at.plus(schedule.confirmAfter()))
+                            : null);
+            Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
+                    new Document(Outbox.FIELD, event), null);
+            done.ifPresent(d -> {
+                meters.counter("vendstream.poller.resolved", "provider", r.provider(), "kind", r.kind().name(),
+                        "outcome", to.name(), "after_escalation", String.valueOf(r.state() == State.ESCALATED))
+                        .increment();
+                log.info("{} of order {} at {} resolved {} by requery {}{}", r.kind(), r.orderId(), r.provider(),
+                        to, attempts, r.state() == State.ESCALATED ? " after escalation" : "");
+            });
+            return done;
+        }
+        Answer.NoAnswer none = (Answer.NoAnswer) answer;
+        Instant next;
+        List<Document> events = new ArrayList<>();
+        State state = r.state();
+        if (state == State.PENDING && !at.isBefore(r.deadlineAt())) {
+            state = State.ESCALATED;
+            set.append("state", state.name()).append("escalatedAt", Date.from(at));
+            resolutions.get(r.kind()).unresolved(r, at).ifPresent(events::add);
+        }
+        next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
+                : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
+        int throttles = 0;
+        if (none.throttled()) {
+            throttles = r.throttles() + 1;
+            Duration pause = schedule.throttleBackoff(throttles);
+            throttledUntil.merge(r.provider(), at.plus(pause), (a, b) -> a.isAfter(b) ? a : b);
+            Instant resume = at.plus(pause).plus(schedule.jitterOf(pause, random).abs());
+            if (resume.isAfter(next)) {
+                next = resume;
+            }
+            meters.counter("vendstream.poller.throttled", "provider", r.provider()).increment();
+        }
+        set.append("throttles", throttles).append("nextDueAt", Date.from(next));
+        Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
+                events.isEmpty() ? null : new Document(Outbox.FIELD, new Document("$each", events)), null);
+        if (done.isPresent() && state == State.ESCALATED && r.state() == State.PENDING) {
+            meters.counter("vendstream.poller.escalations", "provider", r.provider(), "kind", r.kind().name())
+                    .increment();
+            log.warn("{} of order {} at {} still unresolved after {} requeries; escalated for manual review",
+                    r.kind(), r.orderId(), r.provider(), attempts);
+        }
+        return done;
+    }
+
+    /** A requery after the final answer: agreement is quiet, a contradiction is evidence. */
+    private Optional<Requery> confirm(Requery r, String token, Answer answer, RequerySchedule schedule, Instant at) {
+        int left = Math.max(0, r.confirmationsLeft() - 1);
+        Document set = new Document("confirmationsLeft", left)
+                .append("nextDueAt", left > 0 ? Date.from(at.plus(schedule.confirmAfter())) : null);
+        Document push = null;
+        if (answer instanceof Answer.Final f && f.success() != (r.state() == State.SUCCEEDED)) {
+            push = new Document("contradictions", evidence(f, at, r.attempts() + 1));
+            meters.counter("vendstream.poller.contradictions", "provider", r.provider(), "kind", r.kind().name())
+                    .increment();
+            log.error("{} of order {} at {} was recorded {} but the provider now answers {} (code {}); kept as "
+                            + "evidence for review", r.kind(), r.orderId(), r.provider(), r.state(),
+                    f.success() ? "success" : "failure", f.code());
+        }
+        return store.apply(r.id(), token, r.state(), set, push, new Document("attempts", 1));
+    }
+
+    /** What the provider said, without customer data, tokens or PINs. */
+    private static Document evidence(Answer.Final f, Instant at, int attempt) {
+        return new Document("outcome", f.success() ? State.SUCCEEDED.name() : State.FAILED.name())
+                .append("code", f.code()).append("message", f.message()).append("at", Date.from(at))
+                .append("attempt", attempt);
+    }
+}

@@ -1,0 +1,74 @@
+package com.vendstream.poller.vend;
+
+import com.vendstream.poller.requery.Answer;
+import com.vendstream.poller.requery.Prober;
+import com.vendstream.poller.requery.Requery;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Requeries a vend through its provider's connector, with the original reference, and reads the
+ * outcome as a requery answer. A connector's {@code Failed} is written for the vend call; on a
+ * requery some of those failures are about the requery itself and say nothing about the vend, so
+ * they are <em>no answer</em>, never a failed vend (only an explicit provider failure fails one):
+ * <ul>
+ *   <li>THROTTLED (HTTP 429 and the like): the provider refused to look; back off.</li>
+ *   <li>no provider code at all: the connection was never made.</li>
+ *   <li>NOT_AVAILABLE_TO_MERCHANT: our credentials or account, not the vend.</li>
+ * </ul>
+ */
+public class VendProber implements Prober {
+
+    private final Map<String, VendConnector> connectors;
+
+    public VendProber(List<VendConnector> connectors) {
+        this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity(),
+                (a, b) -> a));
+    }
+
+    @Override
+    public Answer probe(Requery r) {
+        VendConnector connector = connectors.get(r.provider());
+        if (connector == null) {
+            return new Answer.NoAnswer("NO_CONNECTOR", "no connector configured for " + r.provider(), false);
+        }
+        VendOutcome outcome = connector.requery(new RequeryCommand(r.reference(), serviceType(r.service()),
+                r.billerId(), r.itemId(), r.providerTransactionId()));
+        return read(outcome);
+    }
+
+    static Answer read(VendOutcome outcome) {
+        if (outcome instanceof VendOutcome.Succeeded s) {
+            return new Answer.Final(true, s.providerCode(), null, s);
+        }
+        if (outcome instanceof VendOutcome.Failed f) {
+            if (f.failureClass() == FailureClass.THROTTLED) {
+                return new Answer.NoAnswer(f.providerCode(), f.message(), true);
+            }
+            if (f.providerCode() == null || f.failureClass() == FailureClass.NOT_AVAILABLE_TO_MERCHANT) {
+                return new Answer.NoAnswer(f.providerCode(), f.message(), false);
+            }
+            return new Answer.Final(false, f.providerCode(), f.message(), f);
+        }
+        VendOutcome.Pending p = (VendOutcome.Pending) outcome;
+        boolean throttled = p.cause() == PendingCause.THROTTLED_AFTER_SEND
+                || "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());
+        return new Answer.NoAnswer(p.providerCode(), p.message(), throttled);
+    }
+
+    static ServiceType serviceType(String service) {
+        try {
+            return service == null ? null : ServiceType.valueOf(service);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

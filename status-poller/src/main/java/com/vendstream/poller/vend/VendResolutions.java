@@ -1,0 +1,83 @@
+package com.vendstream.poller.vend;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.FailureClass;
+import com.vendstream.events.Money;
+import com.vendstream.events.Resolution;
+import com.vendstream.events.VendFailed;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendRef;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.events.VendUnresolved;
+import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.poller.requery.Answer;
+import com.vendstream.poller.requery.Requery;
+import com.vendstream.poller.requery.Resolutions;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.schemas.envelope.Envelopes;
+import java.time.Instant;
+import java.util.Optional;
+import org.bson.Document;
+
+/**
+ * The events status-poller publishes about vends, on {@code vendstream.vend.resolutions}. Each
+ * follows the VendPending it resolves (same order, merchant, business date, correlation). The event
+ * id is derived from the order, the type and our reference: the success or failure of one vend is
+ * one fact, with one id, however many times or by whichever instance it is built.
+ */
+public class VendResolutions implements Resolutions {
+
+    public static final String SOURCE = "status-poller";
+    public static final String BINDING = "vendResolutions-out";
+
+    @Override
+    public Document resolved(Requery r, Answer.Final answer, Instant at) {
+        VendPending pending = (VendPending) r.cause();
+        if (answer.success()) {
+            VendOutcome.Succeeded s = (VendOutcome.Succeeded) answer.detail();
+            Envelope e = Envelopes.following(pending.getEnvelope(), VendSucceeded.class, r.reference(), at, SOURCE);
+            Money amount = pending.getAmount();
+            VendSucceeded event = VendSucceeded.newBuilder().setEnvelope(e)
+                    .setVend(ref(r, s.providerTransactionId())).setAmount(amount)
+                    .setToken(s.token()).setUnits(s.units()).setPins(s.pins()).setReceipt(s.receipt())
+                    .setProviderCost(s.providerCostMinor() == null ? null
+                            : new Money(s.providerCostMinor(), amount.getCurrency()))
+                    .setResolvedBy(Resolution.REQUERY).build();
+            return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        }
+        VendOutcome.Failed f = (VendOutcome.Failed) answer.detail();
+        Envelope e = Envelopes.following(pending.getEnvelope(), VendFailed.class, r.reference(), at, SOURCE);
+        VendFailed event = VendFailed.newBuilder().setEnvelope(e).setVend(ref(r, null))
+                .setAmount(pending.getAmount()).setReasonClass(failureClass(f.failureClass()))
+                .setProviderCode(f.providerCode()).setProviderMessage(f.message())
+                .setResolvedBy(Resolution.REQUERY).build();
+        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+    }
+
+    @Override
+    public Optional<Document> unresolved(Requery r, Instant at) {
+        VendPending pending = (VendPending) r.cause();
+        Envelope e = Envelopes.following(pending.getEnvelope(), VendUnresolved.class, r.reference(), at, SOURCE);
+        VendUnresolved event = VendUnresolved.newBuilder().setEnvelope(e).setVend(ref(r, null))
+                .setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
+                .setRequeryCount(r.attempts() + 1).setLastProviderCode(r.lastCode()).build();
+        return Optional.of(Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event));
+    }
+
+    private static VendRef ref(Requery r, String providerTransactionId) {
+        return VendRef.newBuilder().setProvider(r.provider()).setProviderReference(r.reference())
+                .setProviderTransactionId(providerTransactionId != null ? providerTransactionId
+                        : r.providerTransactionId()).build();
+    }
+
+    static FailureClass failureClass(com.vendstream.providers.FailureClass c) {
+        if (c == null) {
+            return FailureClass.OTHER;
+        }
+        try {
+            return FailureClass.valueOf(c.name());
+        } catch (IllegalArgumentException e) {
+            return FailureClass.OTHER;
+        }
+    }
+}
