@@ -1,0 +1,167 @@
+package com.vendstream.recon;
+
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.recon.day.BusinessCalendar;
+import com.vendstream.recon.day.DayClosing;
+import com.vendstream.recon.day.DayStore;
+import com.vendstream.recon.day.EventIntake;
+import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.discrepancy.Matching;
+import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.recon.providerreport.ConnectorProviderRecords;
+import com.vendstream.recon.providerreport.ProviderDayReport;
+import com.vendstream.recon.providerreport.ProviderRecords;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.messaging.Message;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(ReconProperties.class)
+public class ReconConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    FactStore factStore(ReactiveMongoTemplate mongo) {
+        return new FactStore(mongo);
+    }
+
+    @Bean
+    LedgerStore ledgerStore(ReactiveMongoTemplate mongo) {
+        return new LedgerStore(mongo);
+    }
+
+    @Bean
+    DiscrepancyStore discrepancyStore(ReactiveMongoTemplate mongo) {
+        return new DiscrepancyStore(mongo);
+    }
+
+    @Bean
+    DayStore dayStore(ReactiveMongoTemplate mongo) {
+        return new DayStore(mongo);
+    }
+
+    @Bean
+    BusinessCalendar businessCalendar(ReconProperties properties) {
+        Map<String, ZoneId> zones = new HashMap<>();
+        properties.merchants().forEach((id, m) -> {
+            if (m.timeZone() != null) {
+                zones.put(id, m.timeZone());
+            }
+        });
+        return new BusinessCalendar(properties.defaultTimeZone(), zones);
+    }
+
+    /** Connectors and day reports are optional beans: a provider without either is reported unavailable. */
+    @Bean
+    @ConditionalOnMissingBean(ProviderRecords.class)
+    ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
+                                    ReconProperties properties) {
+        return new ConnectorProviderRecords(connectors.orderedStream().toList(), reports.orderedStream().toList(),
+                properties.maxRequeriesPerProvider());
+    }
+
+    @Bean
+    Matching matching(FactStore facts, ProviderRecords providers, DiscrepancyStore store, OutboxTrigger relay,
+                      Clock clock) {
+        return new Matching(facts, providers, store, relay, clock);
+    }
+
+    @Bean
+    DayClosing dayClosing(FactStore facts, LedgerStore ledgers, DayStore days, Matching matching,
+                          BusinessCalendar calendar, OutboxTrigger relay, MeterRegistry meters, Clock clock) {
+        return new DayClosing(facts, ledgers, days, matching, calendar, relay, meters, clock);
+    }
+
+    @Bean
+    EventIntake eventIntake(FactStore facts, DayClosing closing, MeterRegistry meters) {
+        return new EventIntake(facts, closing, meters);
+    }
+
+    /** Order lifecycle: debits (accepted), kept (completed), refunds (binding reconOrders-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> reconOrders(EventIntake intake) {
+        return message -> intake.accept(message.getPayload());
+    }
+
+    /** Vend outcomes and resolutions (binding reconVends-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> reconVends(EventIntake intake) {
+        return message -> intake.accept(message.getPayload());
+    }
+
+    /** Mobile-money collections and payouts (binding reconPayments-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> reconPayments(EventIntake intake) {
+        return message -> intake.accept(message.getPayload());
+    }
+
+    @Bean
+    Schedule reconSchedule(DayClosing closing, ReconProperties properties) {
+        return new Schedule(closing, properties);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void prepareStore(ApplicationReadyEvent ready) {
+        var ctx = ready.getApplicationContext();
+        ctx.getBean(FactStore.class).ensureIndexes();
+        ctx.getBean(LedgerStore.class).ensureIndexes();
+        ctx.getBean(DiscrepancyStore.class).ensureIndexes();
+    }
+
+    /** Closes finished days and rematches recent ones on a schedule; the HTTP close is the manual path. */
+    public static class Schedule {
+        private final DayClosing closing;
+        private final ReconProperties properties;
+
+        Schedule(DayClosing closing, ReconProperties properties) {
+            this.closing = closing;
+            this.properties = properties;
+        }
+
+        @Scheduled(fixedDelayString = "${vendstream.recon.auto-close.interval:PT5M}",
+                initialDelayString = "${vendstream.recon.auto-close.interval:PT5M}")
+        public void autoClose() {
+            if (properties.autoClose().enabled()) {
+                var closed = closing.autoClose(properties.autoClose().grace());
+                if (!closed.isEmpty()) {
+                    log.info("Closed business days {} on schedule", closed);
+                }
+            }
+        }
+
+        @Scheduled(fixedDelayString = "${vendstream.recon.rematch.interval:PT30M}",
+                initialDelayString = "${vendstream.recon.rematch.interval:PT30M}")
+        public void rematch() {
+            if (properties.rematch().enabled()) {
+                closing.rematchRecent(properties.rematch().window());
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package com.vendstream.recon;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings under {@code vendstream.recon}.
+ *
+ * @param defaultTimeZone         zone of merchants not listed in {@code merchants}
+ * @param merchants               per merchant id: its business-day time zone
+ * @param autoClose               closing days on a schedule once cut-off plus grace has passed
+ * @param rematch                 re-running provider matching of recently closed days
+ * @param maxRequeriesPerProvider a day with more vends at a requery-only provider is not matched
+ *                                (reported as unavailable) rather than flooding the provider
+ */
+@ConfigurationProperties("vendstream.recon")
+public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
+                              @DefaultValue Map<String, Merchant> merchants,
+                              @DefaultValue AutoClose autoClose,
+                              @DefaultValue Rematch rematch,
+                              @DefaultValue("5000") int maxRequeriesPerProvider) {
+
+    public record Merchant(ZoneId timeZone) {
+    }
+
+    /** @param grace how long after a day's cut-off late outcomes are waited for before the close */
+    public record AutoClose(@DefaultValue("true") boolean enabled, @DefaultValue("PT2H") Duration grace,
+                            @DefaultValue("PT5M") Duration interval) {
+    }
+
+    /** @param window how far back closed days are rematched */
+    public record Rematch(@DefaultValue("true") boolean enabled, @DefaultValue("P3D") Duration window,
+                          @DefaultValue("PT30M") Duration interval) {
+    }
+}

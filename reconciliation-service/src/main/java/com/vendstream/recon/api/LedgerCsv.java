@@ -1,0 +1,50 @@
+package com.vendstream.recon.api;
+
+import com.vendstream.recon.ledger.Ledger;
+import com.vendstream.recon.ledger.LedgerFigures;
+import java.util.List;
+
+/** A day's ledgers as CSV (RFC 4180), one row per ledger, amounts in minor units. */
+final class LedgerCsv {
+
+    static final String HEADER = "businessDay,merchantId,provider,service,currency,version,ordersAccepted,"
+            + "ordersVended,ordersFailed,ordersRefunded,ordersUnresolved,ordersPendingAtCutoff,grossValueMinor,"
+            + "providerCostMinor,commissionMinor,debitsMinor,keptMinor,refundsMinor,heldMinor,balanced,closedAt";
+
+    private LedgerCsv() {
+    }
+
+    static String render(List<Ledger> ledgers) {
+        StringBuilder out = new StringBuilder(HEADER).append("\r\n");
+        for (Ledger l : ledgers) {
+            LedgerFigures f = l.figures();
+            out.append(l.key().businessDay()).append(',').append(cell(l.key().merchantId())).append(',')
+                    .append(cell(l.key().provider())).append(',').append(cell(l.key().service())).append(',')
+                    .append(cell(l.key().currency())).append(',').append(l.version()).append(',')
+                    .append(f.ordersAccepted()).append(',').append(f.ordersVended()).append(',')
+                    .append(f.ordersFailed()).append(',').append(f.ordersRefunded()).append(',')
+                    .append(f.ordersUnresolved()).append(',').append(f.ordersPendingAtCutoff()).append(',')
+                    .append(f.grossValueMinor()).append(',').append(f.providerCostMinor()).append(',')
+                    .append(f.commissionMinor()).append(',').append(f.debitsMinor()).append(',')
+                    .append(f.keptMinor()).append(',').append(f.refundsMinor()).append(',')
+                    .append(f.heldMinor()).append(',').append(f.balanced()).append(',')
+                    .append(l.version() == 0 ? "" : l.closedAt().toString()).append("\r\n");
+        }
+        return out.toString();
+    }
+
+    /** Quotes a cell when it needs it; a leading formula character is defused for spreadsheet users. */
+    static String cell(String value) {
+        if (value == null) {
+            return "";
+        }
+        String v = value;
+        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            return "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+}

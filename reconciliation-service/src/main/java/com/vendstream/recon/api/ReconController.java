@@ -1,0 +1,123 @@
+package com.vendstream.recon.api;
+
+import com.vendstream.events.DiscrepancyStatus;
+import com.vendstream.recon.api.ReconJson.CloseView;
+import com.vendstream.recon.api.ReconJson.DiscrepancyView;
+import com.vendstream.recon.api.ReconJson.LedgerView;
+import com.vendstream.recon.day.DayClosing;
+import com.vendstream.recon.day.DayNotOverException;
+import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.ledger.Ledger;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Finance's view of ledgers and discrepancies, and the explicit day close. */
+@RestController
+@RequestMapping("/v1/recon")
+public class ReconController {
+
+    private static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
+
+    private final DayClosing closing;
+    private final DiscrepancyStore discrepancies;
+
+    public ReconController(DayClosing closing, DiscrepancyStore discrepancies) {
+        this.closing = closing;
+        this.discrepancies = discrepancies;
+    }
+
+    @GetMapping("/ledgers")
+    public Mono<List<LedgerView>> ledgers(@RequestParam(required = false) String day,
+                                          @RequestParam(required = false) String merchant) {
+        LocalDate d = day(day);
+        return blocking(() -> closing.ledgers(d, blankToNull(merchant)).stream().map(LedgerView::of).toList());
+    }
+
+    @GetMapping("/discrepancies")
+    public Mono<List<DiscrepancyView>> discrepancies(@RequestParam(required = false) String day,
+                                                     @RequestParam(required = false) String status) {
+        LocalDate d = day(day);
+        DiscrepancyStatus s = status(status);
+        return blocking(() -> discrepancies.list(d, s, null).stream().map(DiscrepancyView::of).toList());
+    }
+
+    @GetMapping("/days/{day}/ledger.csv")
+    public Mono<ResponseEntity<String>> csv(@PathVariable String day) {
+        LocalDate d = day(day);
+        return blocking(() -> {
+            List<Ledger> ledgers = closing.ledgers(d, null);
+            boolean provisional = closing.closedDay(d).isEmpty();
+            return ResponseEntity.ok().contentType(CSV)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"ledger-" + d
+                            + (provisional ? "-provisional" : "") + ".csv\"")
+                    .header("X-Recon-Provisional", Boolean.toString(provisional))
+                    .body(LedgerCsv.render(ledgers));
+        });
+    }
+
+    /** Idempotent: closing a closed day returns the first close (alreadyClosed=true) and changes nothing. */
+    @PostMapping("/days/{day}/close")
+    public Mono<CloseView> close(@PathVariable String day) {
+        LocalDate d = day(day);
+        return blocking(() -> {
+            try {
+                return CloseView.of(closing.close(d, "api"));
+            } catch (DayNotOverException e) {
+                ErrorResponseException problem = Problems.of(HttpStatus.CONFLICT, "day-not-over", "Day not over",
+                        e.getMessage());
+                problem.getBody().setProperty("cutoff", e.cutoff().toString());
+                throw problem;
+            }
+        });
+    }
+
+    private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
+        // The stores use the reactive driver in blocking style; keep that off the event loop.
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    static LocalDate day(String value) {
+        if (value == null || value.isBlank()) {
+            throw Problems.invalid("day is required, as an ISO date such as 2026-03-01");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Problems.invalid("day must be an ISO date such as 2026-03-01");
+        }
+    }
+
+    static DiscrepancyStatus status(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            DiscrepancyStatus s = DiscrepancyStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            if (s == DiscrepancyStatus.OTHER) {
+                throw new IllegalArgumentException();
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw Problems.invalid("status must be OPEN or RESOLVED");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,43 @@
+package com.vendstream.recon.day;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * Merchants' business days. Orders count towards the business date their events carry (order-service
+ * stamps it in the merchant's zone); the zone configured here decides when that day is over, i.e.
+ * the cut-off after which an order still without an outcome counts as pending at cut-off.
+ */
+public class BusinessCalendar {
+
+    private final ZoneId defaultZone;
+    private final Map<String, ZoneId> merchantZones;
+
+    public BusinessCalendar(ZoneId defaultZone, Map<String, ZoneId> merchantZones) {
+        this.defaultZone = defaultZone;
+        this.merchantZones = Map.copyOf(merchantZones);
+    }
+
+    public ZoneId zoneOf(String merchantId) {
+        return merchantZones.getOrDefault(merchantId, defaultZone);
+    }
+
+    /** Midnight at the end of the merchant's business day. */
+    public Instant cutoff(String merchantId, LocalDate day) {
+        return day.plusDays(1).atStartOfDay(zoneOf(merchantId)).toInstant();
+    }
+
+    /** The latest cut-off of the day among the given merchants (and the default zone). */
+    public Instant latestCutoff(LocalDate day, Iterable<String> merchants) {
+        Instant latest = day.plusDays(1).atStartOfDay(defaultZone).toInstant();
+        for (String m : merchants) {
+            Instant c = cutoff(m, day);
+            if (c.isAfter(latest)) {
+                latest = c;
+            }
+        }
+        return latest;
+    }
+}

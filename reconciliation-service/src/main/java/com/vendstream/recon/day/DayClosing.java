@@ -1,0 +1,177 @@
+package com.vendstream.recon.day;
+
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.recon.discrepancy.Matching;
+import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.ledger.Ledger;
+import com.vendstream.recon.ledger.LedgerCalculator;
+import com.vendstream.recon.ledger.LedgerFigures;
+import com.vendstream.recon.ledger.LedgerKey;
+import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.recon.ledger.OrderFacts;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closing business days: ledgers version 1 at the close, an adjustment (version + 1) for every fact
+ * that changes a closed day's figures, and matching against the providers' records after cut-off.
+ */
+public class DayClosing {
+
+    private static final Logger log = LoggerFactory.getLogger(DayClosing.class);
+
+    private final FactStore facts;
+    private final LedgerStore ledgers;
+    private final DayStore days;
+    private final Matching matching;
+    private final BusinessCalendar calendar;
+    private final OutboxTrigger relay;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public DayClosing(FactStore facts, LedgerStore ledgers, DayStore days, Matching matching, BusinessCalendar calendar,
+                      OutboxTrigger relay, MeterRegistry meters, Clock clock) {
+        this.facts = facts;
+        this.ledgers = ledgers;
+        this.days = days;
+        this.matching = matching;
+        this.calendar = calendar;
+        this.relay = relay;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public record CloseResult(LocalDate day, boolean alreadyClosed, Instant closedAt, List<Ledger> ledgers,
+                              Map<String, String> matching) {
+    }
+
+    /**
+     * Closes the day: idempotent, a second close (explicit or scheduled) changes nothing and
+     * reports the first one.
+     *
+     * @throws DayNotOverException before the day has ended in every trading merchant's time zone
+     */
+    public CloseResult close(LocalDate day, String by) {
+        if (days.isClosed(day)) {
+            return summary(day, true);
+        }
+        TreeSet<String> merchants = facts.merchantsOf(day);
+        Instant cutoff = calendar.latestCutoff(day, merchants);
+        Instant now = clock.instant();
+        if (now.isBefore(cutoff)) {
+            throw new DayNotOverException(day, cutoff);
+        }
+        // Marked closed before the facts are read: a fact applied after this point sees the day closed
+        // and publishes an adjustment itself, so none can slip between the read and the mark.
+        if (!days.markClosed(day, now, by)) {
+            return summary(day, true);
+        }
+        merchants.addAll(ledgers.merchantsOf(day));
+        merchants.forEach(m -> recompute(day, m));
+        days.recordMatching(day, clock.instant(), matching.matchProviders(day));
+        meters.counter("vendstream.recon.days.closed", "by", by).increment();
+        log.info("Closed business day {} ({} merchants) by {}", day, merchants.size(), by);
+        return summary(day, false);
+    }
+
+    /** A newly applied fact of a closed day: publish the adjustment of its merchant's ledgers. */
+    public void onApplied(FactStore.Applied applied) {
+        if (applied.isNew() && days.isClosed(applied.businessDay())) {
+            meters.counter("vendstream.recon.late.facts").increment();
+            recompute(applied.businessDay(), applied.merchantId());
+        }
+    }
+
+    /**
+     * Recomputes a closed day's ledgers (publishing only what changed) and re-runs provider matching:
+     * pending vends settle at the provider, and an adjustment a crash interrupted is published.
+     */
+    public Map<String, String> rematch(LocalDate day) {
+        if (!days.isClosed(day)) {
+            return Map.of();
+        }
+        TreeSet<String> merchants = facts.merchantsOf(day);
+        merchants.addAll(ledgers.merchantsOf(day));
+        merchants.forEach(m -> recompute(day, m));
+        Map<String, String> outcome = matching.matchProviders(day);
+        days.recordMatching(day, clock.instant(), outcome);
+        return outcome;
+    }
+
+    /** Closes every day with facts whose cut-off plus grace has passed. */
+    public List<LocalDate> autoClose(Duration grace) {
+        List<LocalDate> closed = new ArrayList<>();
+        Instant now = clock.instant();
+        for (LocalDate day : facts.days()) {
+            if (days.isClosed(day)) {
+                continue;
+            }
+            if (!now.isBefore(calendar.latestCutoff(day, facts.merchantsOf(day)).plus(grace))) {
+                if (!close(day, "schedule").alreadyClosed()) {
+                    closed.add(day);
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Rematches closed days of the last {@code window} days. */
+    public void rematchRecent(Duration window) {
+        LocalDate from = LocalDate.ofInstant(clock.instant().minus(window), calendar.zoneOf(null));
+        days.closedSince(from).forEach(d -> rematch(d.day()));
+    }
+
+    void recompute(LocalDate day, String merchantId) {
+        List<OrderFacts> orders = facts.ordersOf(day, merchantId);
+        Map<LedgerKey, LedgerFigures> computed = new TreeMap<>(LedgerCalculator.compute(orders, calendar::cutoff));
+        Map<LedgerKey, LedgerFigures> all = new TreeMap<>(computed);
+        // A ledger whose orders all moved elsewhere (a vend event gave them a provider) drops to zero
+        // in a new version instead of silently keeping stale figures.
+        ledgers.ledgersOf(day, merchantId).forEach(l -> all.putIfAbsent(l.key(), LedgerFigures.ZERO));
+        Instant now = clock.instant();
+        all.forEach((key, figures) -> ledgers.publish(key, figures, now).ifPresent(published -> {
+            if (published.version() > 1) {
+                meters.counter("vendstream.recon.ledger.adjustments").increment();
+                log.info("Ledger {} adjusted to version {}", key.id(), published.version());
+            }
+            relay.relay(LedgerStore.COLLECTION, key.id());
+        }));
+        matching.ownEvents(day, merchantId, orders);
+        matching.imbalances(day, merchantId, computed);
+    }
+
+    /**
+     * A day's ledgers: the published ones once the day is closed; before that a provisional view
+     * computed now (version 0), which is what the close would publish if it ran at this moment.
+     */
+    public List<Ledger> ledgers(LocalDate day, String merchantId) {
+        if (days.isClosed(day)) {
+            return ledgers.ledgersOf(day, merchantId);
+        }
+        Instant now = clock.instant();
+        List<Ledger> out = new ArrayList<>();
+        LedgerCalculator.compute(facts.ordersOf(day, merchantId), calendar::cutoff)
+                .forEach((key, figures) -> out.add(new Ledger(key, 0, figures, now)));
+        return out;
+    }
+
+    public Optional<DayStore.ClosedDay> closedDay(LocalDate day) {
+        return days.find(day);
+    }
+
+    private CloseResult summary(LocalDate day, boolean alreadyClosed) {
+        DayStore.ClosedDay closed = days.find(day).orElseThrow();
+        return new CloseResult(day, alreadyClosed, closed.closedAt(), ledgers.ledgersOf(day, null), closed.matching());
+    }
+}

@@ -1,0 +1,150 @@
+package com.vendstream.recon.discrepancy;
+
+import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.events.DiscrepancyKind;
+import com.vendstream.events.DiscrepancyStatus;
+import com.vendstream.events.ReconDiscrepancy;
+import com.vendstream.kit.mongo.Documents;
+import com.vendstream.kit.outbox.Outbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Discrepancies, one document each under their stable id. Each change of content or status is a
+ * compare-and-set on the revision that also appends its ReconDiscrepancy event to the document's
+ * outbox; finding the same discrepancy again changes nothing and publishes nothing.
+ */
+public class DiscrepancyStore {
+
+    public static final String COLLECTION = "recon_discrepancies";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ReactiveMongoTemplate mongo;
+
+    public DiscrepancyStore(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    private MongoCollection<Document> collection() {
+        return mongo.getMongoDatabase().map(db -> db.getCollection(COLLECTION)).block(TIMEOUT);
+    }
+
+    public void ensureIndexes() {
+        Mono.from(collection().createIndex(Indexes.ascending("businessDay", "source", "status"))).block(TIMEOUT);
+    }
+
+    /**
+     * Makes the stored discrepancies of one source and day what the source found now: new ones open,
+     * changed ones are updated, and open ones it no longer finds are resolved (the provider settled,
+     * a late event arrived). Returns the ids that changed.
+     */
+    public List<String> sync(LocalDate day, String source, Collection<Discrepancy> found, Instant now) {
+        List<String> changed = new ArrayList<>();
+        Set<String> foundIds = found.stream().map(Discrepancy::discrepancyId).collect(Collectors.toSet());
+        for (Discrepancy d : found) {
+            if (save(d, now)) {
+                changed.add(d.discrepancyId());
+            }
+        }
+        for (Discrepancy open : list(day, DiscrepancyStatus.OPEN, source)) {
+            if (!foundIds.contains(open.discrepancyId()) && save(open.withStatus(DiscrepancyStatus.RESOLVED), now)) {
+                changed.add(open.discrepancyId());
+            }
+        }
+        return changed;
+    }
+
+    /** Stores this state of the discrepancy; false when it already was exactly that. */
+    boolean save(Discrepancy d, Instant now) {
+        while (true) {
+            Document current = Mono.from(collection().find(new Document("_id", d.discrepancyId())).first())
+                    .block(TIMEOUT);
+            if (current == null) {
+                Document doc = toDocument(d).append("revision", 1).append("firstSeenAt", Date.from(now))
+                        .append("updatedAt", Date.from(now)).append(Outbox.FIELD, List.of(entry(d, 1, now)));
+                if (Documents.insertIfAbsent(collection(), doc, TIMEOUT)) {
+                    return true;
+                }
+                continue;
+            }
+            if (toDiscrepancy(current).equals(d)) {
+                return false;
+            }
+            int revision = current.getInteger("revision");
+            Document set = toDocument(d).append("revision", revision + 1).append("updatedAt", Date.from(now));
+            set.remove("_id");
+            long matched = Mono.from(collection().updateOne(
+                    new Document("_id", d.discrepancyId()).append("revision", revision),
+                    new Document("$set", set).append("$push", Outbox.push(List.of(entry(d, revision + 1, now))))))
+                    .block(TIMEOUT).getMatchedCount();
+            if (matched == 1) {
+                return true;
+            }
+        }
+    }
+
+    private static Document entry(Discrepancy d, int revision, Instant now) {
+        ReconDiscrepancy event = DiscrepancyEvents.event(d, revision, now);
+        return Outbox.entry(DiscrepancyEvents.BINDING, d.discrepancyId(), event.getEnvelope().getEventId(), event);
+    }
+
+    /** Discrepancies of a day, optionally of one status and one source (nulls mean any). */
+    public List<Discrepancy> list(LocalDate day, DiscrepancyStatus status, String source) {
+        Document filter = new Document("businessDay", day.toString());
+        if (status != null) {
+            filter.append("status", status.name());
+        }
+        if (source != null) {
+            filter.append("source", source);
+        }
+        List<Document> docs = Flux.from(collection().find(filter).projection(new Document(Outbox.FIELD, 0))
+                .sort(new Document("kind", 1).append("_id", 1))).collectList().block(TIMEOUT);
+        List<Discrepancy> out = new ArrayList<>();
+        docs.forEach(d -> out.add(toDiscrepancy(d)));
+        return out;
+    }
+
+    static Document toDocument(Discrepancy d) {
+        Document doc = new Document("_id", d.discrepancyId()).append("businessDay", d.businessDay().toString())
+                .append("kind", d.kind().name()).append("provider", d.provider())
+                .append("providerReference", d.providerReference()).append("orderId", d.orderId())
+                .append("merchantId", d.merchantId()).append("ourAmountMinor", d.ourAmountMinor())
+                .append("providerAmountMinor", d.providerAmountMinor()).append("currency", d.currency())
+                .append("suggestedAction", d.suggestedAction()).append("source", d.source())
+                .append("status", d.status().name());
+        // Evidence as a list of pairs: its keys contain dots, which MongoDB field names may not.
+        List<Document> evidence = new ArrayList<>();
+        d.evidence().forEach((k, v) -> evidence.add(new Document("k", k).append("v", v)));
+        return doc.append("evidence", evidence);
+    }
+
+    static Discrepancy toDiscrepancy(Document d) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        for (Document e : d.getList("evidence", Document.class, List.of())) {
+            evidence.put(e.getString("k"), e.getString("v"));
+        }
+        return new Discrepancy(d.getString("_id"), LocalDate.parse(d.getString("businessDay")),
+                DiscrepancyKind.valueOf(d.getString("kind")), d.getString("provider"), d.getString("providerReference"),
+                d.getString("orderId"), d.getString("merchantId"), longOrNull(d.get("ourAmountMinor")),
+                longOrNull(d.get("providerAmountMinor")), d.getString("currency"), evidence,
+                d.getString("suggestedAction"), d.getString("source"), DiscrepancyStatus.valueOf(d.getString("status")));
+    }
+
+    private static Long longOrNull(Object v) {
+        return v == null ? null : ((Number) v).longValue();
+    }
+}

@@ -1,0 +1,166 @@
+package com.vendstream.recon.ledger;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Per-order facts in MongoDB, one document per order holding every applied fact. The fact and its
+ * event id are pushed in one conditional single-document update ("not yet applied"), so an event
+ * is applied at most once however often it is redelivered, and the pushed facts are themselves the
+ * record of applied event ids.
+ */
+public class FactStore {
+
+    public static final String COLLECTION = "recon_orders";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ReactiveMongoTemplate mongo;
+
+    public FactStore(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    private MongoCollection<Document> collection() {
+        return mongo.getMongoDatabase().map(db -> db.getCollection(COLLECTION)).block(TIMEOUT);
+    }
+
+    public void ensureIndexes() {
+        MongoCollection<Document> c = collection();
+        Mono.from(c.createIndex(Indexes.ascending("businessDay", "merchantId"))).block(TIMEOUT);
+        Mono.from(c.createIndex(Indexes.ascending("facts.reference"), new IndexOptions().sparse(true))).block(TIMEOUT);
+    }
+
+    /** The outcome of applying one fact: where the order's facts live and whether this one was new. */
+    public record Applied(String orderId, String merchantId, LocalDate businessDay, boolean isNew) {
+    }
+
+    public Applied apply(Fact fact) {
+        Document filter = new Document("_id", fact.orderId()).append("facts.eventId", new Document("$ne", fact.eventId()));
+        Document update = new Document("$push", new Document("facts", toDocument(fact)));
+        Document scope = new Document("merchantId", fact.merchantId()).append("businessDay", fact.businessDay().toString());
+        if (fact.kind() == FactKind.ACCEPTED) {
+            // Every event of an order carries the order's business day; acceptance is the authority
+            // if a producer ever disagreed, whatever arrived first.
+            update.append("$set", scope);
+        } else {
+            update.append("$setOnInsert", scope);
+        }
+        try {
+            Document after = Mono.from(collection().findOneAndUpdate(filter, update,
+                    new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)
+                            .projection(new Document("merchantId", 1).append("businessDay", 1)))).block(TIMEOUT);
+            return new Applied(fact.orderId(), after.getString("merchantId"),
+                    LocalDate.parse(after.getString("businessDay")), true);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+        } catch (com.mongodb.MongoCommandException e) {
+            // findAndModify reports the duplicate key of a losing upsert as a command error.
+            if (e.getErrorCode() != 11000) {
+                throw e;
+            }
+        }
+        // The filter missed because the event id is already there: a redelivery.
+        Document existing = Mono.from(collection().find(new Document("_id", fact.orderId()))
+                .projection(new Document("merchantId", 1).append("businessDay", 1)).first()).block(TIMEOUT);
+        return new Applied(fact.orderId(), existing.getString("merchantId"),
+                LocalDate.parse(existing.getString("businessDay")), false);
+    }
+
+    public Optional<OrderFacts> find(String orderId) {
+        return Optional.ofNullable(Mono.from(collection().find(new Document("_id", orderId)).first()).block(TIMEOUT))
+                .map(FactStore::toOrderFacts);
+    }
+
+    /** Orders of one business day, for one merchant or (merchant null) all of them. */
+    public List<OrderFacts> ordersOf(LocalDate day, String merchantId) {
+        Document filter = new Document("businessDay", day.toString());
+        if (merchantId != null) {
+            filter.append("merchantId", merchantId);
+        }
+        List<Document> docs = Flux.from(collection().find(filter)).collectList().block(TIMEOUT);
+        List<OrderFacts> out = new ArrayList<>();
+        docs.forEach(d -> out.add(toOrderFacts(d)));
+        return out;
+    }
+
+    public TreeSet<String> merchantsOf(LocalDate day) {
+        List<String> ids = Flux.from(collection().distinct("merchantId", new Document("businessDay", day.toString()),
+                String.class)).collectList().block(TIMEOUT);
+        return new TreeSet<>(ids);
+    }
+
+    /** Business days that have facts, oldest first. */
+    public TreeSet<LocalDate> days() {
+        List<String> days = Flux.from(collection().distinct("businessDay", String.class)).collectList().block(TIMEOUT);
+        TreeSet<LocalDate> out = new TreeSet<>();
+        days.forEach(d -> out.add(LocalDate.parse(d)));
+        return out;
+    }
+
+    /** Whether any order of ours, on any day, used this reference at this provider. */
+    public boolean referenceKnown(String provider, String reference) {
+        return Mono.from(collection().countDocuments(new Document("facts", new Document("$elemMatch",
+                new Document("provider", provider).append("reference", reference))))).block(TIMEOUT) > 0;
+    }
+
+    static Document toDocument(Fact f) {
+        Document d = new Document("eventId", f.eventId()).append("kind", f.kind().name())
+                .append("at", Date.from(f.at())).append("businessDay", f.businessDay().toString());
+        put(d, "provider", f.provider());
+        put(d, "reference", f.reference());
+        put(d, "providerTransactionId", f.providerTransactionId());
+        put(d, "amountMinor", f.amountMinor());
+        put(d, "currency", f.currency());
+        put(d, "providerCostMinor", f.providerCostMinor());
+        put(d, "service", f.service());
+        put(d, "billerId", f.billerId());
+        put(d, "itemId", f.itemId());
+        put(d, "paymentMethod", f.paymentMethod());
+        put(d, "detail", f.detail());
+        return d;
+    }
+
+    private static void put(Document d, String field, Object value) {
+        if (value != null) {
+            d.append(field, value);
+        }
+    }
+
+    static OrderFacts toOrderFacts(Document d) {
+        String orderId = d.getString("_id");
+        String merchantId = d.getString("merchantId");
+        List<Fact> facts = new ArrayList<>();
+        for (Document f : d.getList("facts", Document.class, List.of())) {
+            facts.add(new Fact(f.getString("eventId"), FactKind.valueOf(f.getString("kind")),
+                    f.getDate("at").toInstant(), LocalDate.parse(f.getString("businessDay")), merchantId, orderId,
+                    f.getString("provider"), f.getString("reference"), f.getString("providerTransactionId"),
+                    longOrNull(f, "amountMinor"), f.getString("currency"), longOrNull(f, "providerCostMinor"),
+                    f.getString("service"), f.getString("billerId"), f.getString("itemId"),
+                    f.getString("paymentMethod"), f.getString("detail")));
+        }
+        return new OrderFacts(orderId, merchantId, LocalDate.parse(d.getString("businessDay")), facts);
+    }
+
+    private static Long longOrNull(Document d, String field) {
+        Object v = d.get(field);
+        return v == null ? null : ((Number) v).longValue();
+    }
+}
