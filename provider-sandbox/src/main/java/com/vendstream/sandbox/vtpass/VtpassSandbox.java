@@ -2,22 +2,25 @@ package com.vendstream.sandbox.vtpass;
 
 import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.core.Faults;
-import com.vendstream.sandbox.core.Latency;
+import com.vendstream.sandbox.core.Replies;
+import com.vendstream.sandbox.core.SandboxSettings;
+import com.vendstream.sandbox.core.SandboxTransaction;
+import com.vendstream.sandbox.core.Scenario;
+import com.vendstream.sandbox.core.ScenarioRegistry;
+import com.vendstream.sandbox.core.ScenarioTable;
+import com.vendstream.sandbox.core.Throttle;
+import com.vendstream.sandbox.core.Transactions;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -31,76 +34,73 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * VTpass's API (sandbox.vtpass.com/api) as documented: static keys, request_id rules (12-digit
- * Africa/Lagos date-time prefix, 085 if wrong, 014 if reused), 019 for the same biller code within
- * the duplicate window, 000 with an inner transaction status, requery by request_id. Accounts decide
- * the outcome, following VTpass's sandbox values and extending them:
- *
- * <ul>
- *   <li>08011111111, 1111111111111 (prepaid), 1010101010101 (postpaid), 1212121212 (smartcard), and any
- *       account starting 0801111: delivered</li>
- *   <li>201000000000 or prefix 2010: pending, delivered after {@code pending-requeries} requeries;
- *       prefix 2020: pending then failed (016); prefix 2030: pending forever</li>
- *   <li>500000000000 or prefix 5000: processed, unexpected reply body</li>
- *   <li>400000000000 or prefix 4000: processed, then the connection is reset (no response)</li>
- *   <li>300000000000 or prefix 3000: processed, reply delayed past the caller's timeout</li>
- *   <li>prefix 0180: 018 LOW WALLET BALANCE (insufficient float; nothing processed)</li>
- *   <li>anything else: 016 TRANSACTION FAILED</li>
- * </ul>
+ * VTpass's API (sandbox.vtpass.com/api, providers.md 003-B): static keys, request_id rules (12-digit
+ * Africa/Lagos date-time prefix, 085 if wrong, 014 if reused), 019 for the same service and biller
+ * code within the duplicate window, 000 with an inner transaction status, requery by request_id.
+ * Magic accounts: see {@link #SCENARIOS} and the module README.
  */
 @RestController
 @RequestMapping("/vtpass/api")
 public class VtpassSandbox {
 
-    static final String PROVIDER = "vtpass";
+    public static final String PROVIDER = "vtpass";
     private static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
     private static final DateTimeFormatter REQUEST_ID_PREFIX = DateTimeFormatter.ofPattern("yyyyMMddHHmm");
-    private static final Set<String> DELIVERED = Set.of("08011111111", "1111111111111", "1010101010101", "1212121212");
 
-    /** What the sandbox did with one request_id. */
-    private static final class Transaction {
-        final String requestId;
-        final Map<String, Object> request;
-        final String transactionId = Long.toString(ThreadLocalRandom.current().nextLong(10_000_000_000L, 99_999_999_999L));
-        final Instant at = Instant.now();
-        final AtomicInteger requeries = new AtomicInteger();
-        volatile String status;
+    /** VTpass's documented sandbox values first, then our extensions; any other account fails (016). */
+    public static final ScenarioTable SCENARIOS = ScenarioTable.builder()
+            .exact("08011111111", Scenario.SUCCESS)
+            .exact("201000000000", Scenario.PENDING_THEN_SUCCESS)
+            .exact("500000000000", Scenario.GARBAGE)
+            .exact("400000000000", Scenario.CONNECTION_RESET)
+            .exact("300000000000", Scenario.TIMEOUT_AFTER_PROCESSING)
+            .exact("1111111111111", Scenario.SUCCESS)
+            .exact("1010101010101", Scenario.SUCCESS)
+            .exact("1212121212", Scenario.SUCCESS)
+            .prefix("2010", Scenario.PENDING_THEN_SUCCESS)
+            .prefix("2020", Scenario.PENDING_THEN_FAIL)
+            .prefix("2030", Scenario.PENDING_FOREVER)
+            .prefix("5000", Scenario.GARBAGE)
+            .prefix("4000", Scenario.CONNECTION_RESET)
+            .prefix("3000", Scenario.TIMEOUT_AFTER_PROCESSING)
+            .prefix("6000", Scenario.SERVER_ERROR)
+            .prefix("0180", Scenario.INSUFFICIENT_FLOAT)
+            .prefix("0190", Scenario.THROTTLED)
+            .prefix("0801111", Scenario.SUCCESS)
+            .prefix("0801", Scenario.SUCCESS)
+            .otherwise(Scenario.FAIL)
+            .build();
 
-        Transaction(String requestId, Map<String, Object> request, String status) {
-            this.requestId = requestId;
-            this.request = request;
-            this.status = status;
-        }
-    }
-
-    private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
-    private final Map<String, Instant> lastByBillerCode = new ConcurrentHashMap<>();
     private final CallRecord record;
     private final Faults faults;
-    private final Latency latency;
-    private final String apiKey;
-    private final String publicKey;
-    private final String secretKey;
-    private final Duration timeoutDelay;
-    private final int pendingRequeries;
-    private final Duration duplicateWindow;
+    private final Replies replies;
+    private final Transactions transactions;
+    private final Throttle throttle;
+    private final SandboxSettings settings;
 
-    public VtpassSandbox(CallRecord record, Faults faults, Latency latency,
-                         @Value("${vendstream.sandbox.vtpass.api-key}") String apiKey,
-                         @Value("${vendstream.sandbox.vtpass.public-key}") String publicKey,
-                         @Value("${vendstream.sandbox.vtpass.secret-key}") String secretKey,
-                         @Value("${vendstream.sandbox.vtpass.timeout-delay:6s}") Duration timeoutDelay,
-                         @Value("${vendstream.sandbox.vtpass.pending-requeries:2}") int pendingRequeries,
-                         @Value("${vendstream.sandbox.vtpass.duplicate-window:30s}") Duration duplicateWindow) {
+    public VtpassSandbox(CallRecord record, Faults faults, Replies replies, Transactions transactions,
+                         Throttle throttle, SandboxSettings settings, ScenarioRegistry registry) {
         this.record = record;
         this.faults = faults;
-        this.latency = latency;
-        this.apiKey = apiKey;
-        this.publicKey = publicKey;
-        this.secretKey = secretKey;
-        this.timeoutDelay = timeoutDelay;
-        this.pendingRequeries = pendingRequeries;
-        this.duplicateWindow = duplicateWindow;
+        this.replies = replies;
+        this.transactions = transactions;
+        this.throttle = throttle;
+        this.settings = settings;
+        registry.register(PROVIDER, SCENARIOS);
+    }
+
+    private boolean postAuth(String key, String secret) {
+        return settings.string(PROVIDER, "api-key", "sandbox-api-key").equals(key)
+                && settings.string(PROVIDER, "secret-key", "SK_sandbox").equals(secret);
+    }
+
+    private boolean getAuth(String key, String pub) {
+        return settings.string(PROVIDER, "api-key", "sandbox-api-key").equals(key)
+                && settings.string(PROVIDER, "public-key", "PK_sandbox").equals(pub);
+    }
+
+    private Mono<ResponseEntity<Object>> code(String code, String description) {
+        return replies.ok(PROVIDER, Map.of("code", code, "response_description", description));
     }
 
     @PostMapping(path = "/pay", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -108,63 +108,96 @@ public class VtpassSandbox {
                                             @RequestHeader(name = "secret-key", required = false) String secret,
                                             @RequestBody Map<String, Object> body, ServerHttpRequest http) {
         String requestId = str(body.get("request_id"));
-        String account = str(body.get("billersCode")) != null ? str(body.get("billersCode")) : str(body.get("phone"));
-        if (!apiKey.equals(key) || !secretKey.equals(secret)) {
+        String serviceId = str(body.get("serviceID"));
+        String account = account(body);
+        if (!postAuth(key, secret)) {
             record.call(PROVIDER, "vend", requestId, account, "087");
-            return reply(Map.of("code", "087", "response_description", "INVALID CREDENTIALS"));
+            return code("087", "INVALID CREDENTIALS");
         }
-        Faults.Kind fault = faults.take(PROVIDER, "vend");
-        if (fault != null && fault != Faults.Kind.TIMEOUT_AFTER_PROCESSING) {
+        Scenario fault = faults.take(PROVIDER, "vend");
+        if (fault == Scenario.TOO_MANY_REQUESTS) {
             record.call(PROVIDER, "vend", requestId, account, "fault:" + fault);
-            return injected(fault, http);
+            return replies.transport(PROVIDER, fault, http, null, null);
         }
         String problem = checkRequestId(requestId);
         if (problem != null) {
             record.call(PROVIDER, "vend", requestId, account, "085");
-            return reply(Map.of("code", "085", "response_description", "IMPROPER REQUEST ID: " + problem));
+            return code("085", "IMPROPER REQUEST ID " + problem);
         }
-        if (transactions.containsKey(requestId)) {
+        if (transactions.find(PROVIDER, requestId) != null) {
             record.call(PROVIDER, "vend", requestId, account, "014");
-            return reply(Map.of("code", "014", "response_description", "REQUEST ID ALREADY EXIST"));
+            return code("014", "REQUEST ID ALREADY EXIST");
         }
-        String serviceId = str(body.get("serviceID"));
-        String billerKey = serviceId + "/" + account;
-        Instant now = Instant.now();
-        Instant last = lastByBillerCode.get(billerKey);
-        if (!duplicateWindow.isZero() && last != null && last.plus(duplicateWindow).isAfter(now)) {
-            record.call(PROVIDER, "vend", requestId, account, "019");
-            return reply(Map.of("code", "019", "response_description", "LIKELY DUPLICATE TRANSACTION"));
+        VtpassCatalog.Service service = serviceId == null ? null : VtpassCatalog.SERVICES.get(serviceId);
+        if (service == null) {
+            record.call(PROVIDER, "vend", requestId, account, "012");
+            return code("012", "PRODUCT DOES NOT EXIST");
         }
-        if (account != null && account.startsWith("0180")) {
+        String variationCode = str(body.get("variation_code"));
+        VtpassCatalog.Variation variation = variationCode == null ? null : service.variation(variationCode);
+        BigDecimal amount = decimal(body.get("amount"));
+        if (account == null || (service.needsVariation() && variationCode == null)) {
+            record.call(PROVIDER, "vend", requestId, account, "011");
+            return code("011", "INVALID ARGUMENTS");
+        }
+        if (service.needsVariation() && variation == null) {
+            record.call(PROVIDER, "vend", requestId, account, "010");
+            return code("010", "VARIATION CODE DOES NOT EXIST");
+        }
+        if (variation != null && variation.amount() != null) {
+            // Fixed-price products charge the variation's price whatever amount was sent.
+            amount = variation.amount();
+        }
+        if (amount == null) {
+            record.call(PROVIDER, "vend", requestId, account, "011");
+            return code("011", "INVALID ARGUMENTS");
+        }
+        if (amount.compareTo(service.min()) < 0) {
+            record.call(PROVIDER, "vend", requestId, account, "013");
+            return code("013", "BELOW MINIMUM AMOUNT ALLOWED");
+        }
+        if (amount.compareTo(service.max()) > 0) {
+            record.call(PROVIDER, "vend", requestId, account, "017");
+            return code("017", "ABOVE MAXIMUM AMOUNT ALLOWED");
+        }
+        Scenario scenario = fault != null ? fault : SCENARIOS.of(account);
+        if (scenario == Scenario.INSUFFICIENT_FLOAT) {
             record.call(PROVIDER, "vend", requestId, account, "018");
-            return reply(Map.of("code", "018", "response_description", "LOW WALLET BALANCE"));
+            return code("018", "LOW WALLET BALANCE");
         }
-        lastByBillerCode.put(billerKey, now);
-        String behaviour = behaviour(account);
-        String status = switch (behaviour) {
-            case "delivered", "unexpected", "no-response", "timeout" -> "delivered";
-            case "pending", "pending-fail", "pending-forever" -> "pending";
-            default -> "failed";
-        };
-        Transaction tx = new Transaction(requestId, body, status);
-        transactions.put(requestId, tx);
-        if (!"failed".equals(status)) {
-            record.vended(PROVIDER, requestId);
+        Duration window = settings.duration(PROVIDER, "duplicate-window", Duration.ofSeconds(30));
+        // The documented test values are shared by every test and demo; the 019 guard would make them flaky.
+        boolean guarded = !SCENARIOS.isDocumented(account);
+        if (scenario == Scenario.THROTTLED
+                || (guarded && !throttle.once(PROVIDER, serviceId + "/" + account, window, transactions.now()))) {
+            record.call(PROVIDER, "vend", requestId, account, "019");
+            return code("019", "LIKELY DUPLICATE TRANSACTION");
         }
-        record.call(PROVIDER, "vend", requestId, account, behaviour);
-        if (fault == Faults.Kind.TIMEOUT_AFTER_PROCESSING || "timeout".equals(behaviour)) {
-            return Mono.delay(timeoutDelay).then(reply(render(tx, behaviour)));
+        long minor = amount.movePointRight(2).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        Map<String, Object> request = new LinkedHashMap<>(body);
+        request.put("charged", amount.setScale(2, RoundingMode.HALF_UP).toPlainString());
+        Transactions.Created created = transactions.create(PROVIDER, requestId, () -> {
+            SandboxTransaction tx = new SandboxTransaction(PROVIDER, requestId, transactionId(), serviceId, account,
+                    minor, "NGN", scenario, transactions.now());
+            tx.details().put("request", request);
+            return tx;
+        });
+        if (!created.fresh()) {
+            record.call(PROVIDER, "vend", requestId, account, "014");
+            return code("014", "REQUEST ID ALREADY EXIST");
         }
-        if ("no-response".equals(behaviour)) {
-            return Mono.delay(latency.of(PROVIDER)).then(Mono.defer(() -> {
-                Faults.reset(http);
-                return Mono.empty();
-            }));
+        SandboxTransaction tx = created.transaction();
+        Map<String, Object> reply = render(tx, false);
+        record.call(PROVIDER, "vend", requestId, account, scenario.isTransportFault()
+                ? "fault:" + scenario : (String) reply.get("code"));
+        if (scenario == Scenario.GARBAGE && fault == null) {
+            // VTpass's "unexpected response" test value: 000 without the transaction block.
+            return replies.ok(PROVIDER, Map.of("code", "000", "content", "<html>Service temporarily unavailable</html>"));
         }
-        if ("unexpected".equals(behaviour)) {
-            return reply(Map.of("code", "000", "content", "<html>upstream says: ok?</html>"));
+        if (scenario.isTransportFault()) {
+            return replies.transport(PROVIDER, scenario, http, replies.ok(PROVIDER, reply), null);
         }
-        return reply(render(tx, behaviour));
+        return replies.ok(PROVIDER, reply);
     }
 
     @PostMapping(path = "/requery", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -172,176 +205,227 @@ public class VtpassSandbox {
                                                 @RequestHeader(name = "secret-key", required = false) String secret,
                                                 @RequestBody Map<String, Object> body, ServerHttpRequest http) {
         String requestId = str(body.get("request_id"));
-        if (!apiKey.equals(key) || !secretKey.equals(secret)) {
-            return reply(Map.of("code", "087", "response_description", "INVALID CREDENTIALS"));
+        if (!postAuth(key, secret)) {
+            record.call(PROVIDER, "requery", requestId, null, "087");
+            return code("087", "INVALID CREDENTIALS");
         }
-        Faults.Kind fault = faults.take(PROVIDER, "requery");
-        if (fault != null) {
+        Scenario fault = faults.take(PROVIDER, "requery");
+        if (fault != null && fault.isTransportFault()) {
             record.call(PROVIDER, "requery", requestId, null, "fault:" + fault);
-            return injected(fault, http);
+            SandboxTransaction tx = transactions.find(PROVIDER, requestId);
+            return replies.transport(PROVIDER, fault, http,
+                    tx == null ? code("015", "INVALID REQUEST ID") : replies.ok(PROVIDER, render(tx, true)), null);
         }
-        Transaction tx = transactions.get(requestId);
+        SandboxTransaction tx = transactions.find(PROVIDER, requestId);
         if (tx == null) {
             record.call(PROVIDER, "requery", requestId, null, "015");
-            return reply(Map.of("code", "015", "response_description", "INVALID REQUEST ID"));
+            return code("015", "INVALID REQUEST ID");
         }
-        String account = str(tx.request.get("billersCode")) != null ? str(tx.request.get("billersCode"))
-                : str(tx.request.get("phone"));
-        String behaviour = behaviour(account);
-        if ("pending".equals(tx.status) && tx.requeries.incrementAndGet() > pendingRequeries) {
-            if ("pending".equals(behaviour)) {
-                tx.status = "delivered";
-            } else if ("pending-fail".equals(behaviour)) {
-                tx.status = "failed";
-            }
-        }
-        record.call(PROVIDER, "requery", requestId, account, tx.status);
-        return reply(render(tx, "requery"));
+        tx.requery(settings.pendingPolicy(PROVIDER), transactions.now());
+        Map<String, Object> reply = render(tx, true);
+        record.call(PROVIDER, "requery", requestId, tx.account(), reply.get("code") + "/" + tx.status());
+        return replies.ok(PROVIDER, reply);
     }
 
     @PostMapping(path = "/merchant-verify", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> verify(@RequestHeader(name = "api-key", required = false) String key,
                                                @RequestHeader(name = "secret-key", required = false) String secret,
-                                               @RequestBody Map<String, Object> body) {
-        if (!apiKey.equals(key) || !secretKey.equals(secret)) {
-            return reply(Map.of("code", "087", "response_description", "INVALID CREDENTIALS"));
-        }
+                                               @RequestBody Map<String, Object> body, ServerHttpRequest http) {
         String account = str(body.get("billersCode"));
-        record.call(PROVIDER, "verify", null, account, "verify");
+        if (!postAuth(key, secret)) {
+            record.call(PROVIDER, "verify", null, account, "087");
+            return code("087", "INVALID CREDENTIALS");
+        }
+        Scenario fault = faults.take(PROVIDER, "verify");
+        if (fault != null && fault.isTransportFault()) {
+            record.call(PROVIDER, "verify", null, account, "fault:" + fault);
+            return replies.transport(PROVIDER, fault, http, code("030", "BILLER NOT REACHABLE AT THIS POINT"), null);
+        }
+        String serviceId = str(body.get("serviceID"));
+        if (serviceId == null || !VtpassCatalog.SERVICES.containsKey(serviceId)) {
+            record.call(PROVIDER, "verify", null, account, "012");
+            return code("012", "PRODUCT DOES NOT EXIST");
+        }
         Map<String, Object> content = new LinkedHashMap<>();
-        if (DELIVERED.contains(account) || (account != null && account.startsWith("0801111"))) {
+        // Any magic account verifies, so scenario accounts reach the vend; the rest are "wrong".
+        boolean valid = account != null && SCENARIOS.isMagic(account);
+        if (valid) {
+            String type = str(body.get("type"));
             content.put("Customer_Name", "TESTMETER1");
-            content.put("Address", "ABULE - EGBA BU ABULE");
-            content.put("Meter_Number", account);
-            content.put("Customer_Arrears", "1000.00");
-            content.put("Minimum_Amount", "500");
-            content.put("Can_Vend", "yes");
-            content.put("Meter_Type", "postpaid".equals(str(body.get("type"))) ? "POSTPAID" : "PREPAID");
+            if (VtpassCatalog.isElectricity(serviceId)) {
+                content.put("Address", "ABULE - EGBA BU ABULE");
+                content.put("Meter_Number", account);
+                content.put("Customer_Arrears", "postpaid".equals(type) ? "1500.00" : "0.00");
+                content.put("Minimum_Amount", "500");
+                content.put("Min_Purchase_Amount", "500");
+                content.put("Can_Vend", "yes");
+                content.put("Business_Unit", "ABULE EGBA");
+                content.put("Customer_Account_Type", "NMD");
+                content.put("Meter_Type", "postpaid".equals(type) ? "POSTPAID" : "PREPAID");
+            } else {
+                content.put("Status", "ACTIVE");
+                content.put("Due_Date", LocalDateTime.now(LAGOS).plusDays(12).toLocalDate().toString());
+                content.put("Customer_Number", "275953782");
+                content.put("Current_Bouquet", "DStv Compact N10,500");
+                content.put("Renewal_Amount", "10500.00");
+            }
             content.put("WrongBillersCode", false);
+            content.put("commission_details", Map.of("amount", "0.00", "rate", "1.50",
+                    "rate_type", "percent", "computation_type", "default"));
         } else {
-            // VTpass answers 000 for a wrong number too, with an error inside.
-            content.put("error", "This meter is not correct or is not a valid " + str(body.get("serviceID")) + " meter");
+            // VTpass answers 000 for a wrong number too; the error is inside.
+            content.put("error", "This meter is not correct or is not a valid " + serviceId + " meter. Please check"
+                    + " and try again");
             content.put("WrongBillersCode", true);
         }
-        return reply(Map.of("code", "000", "content", content));
+        record.call(PROVIDER, "verify", null, account, valid ? "000" : "000/WrongBillersCode");
+        return replies.ok(PROVIDER, Map.of("code", "000", "content", content));
+    }
+
+    @GetMapping(path = "/service-categories", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<Object>> categories(@RequestHeader(name = "api-key", required = false) String key,
+                                                   @RequestHeader(name = "public-key", required = false) String pub) {
+        if (!getAuth(key, pub)) {
+            return code("087", "INVALID CREDENTIALS");
+        }
+        record.call(PROVIDER, "catalog", null, null, "000");
+        List<Map<String, Object>> content = new ArrayList<>();
+        VtpassCatalog.CATEGORIES.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> content.add(Map.of("identifier", e.getKey(), "name", e.getValue())));
+        return replies.ok(PROVIDER, Map.of("response_description", "000", "content", content));
+    }
+
+    @GetMapping(path = "/services", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<Object>> services(@RequestHeader(name = "api-key", required = false) String key,
+                                                 @RequestHeader(name = "public-key", required = false) String pub,
+                                                 @RequestParam("identifier") String identifier) {
+        if (!getAuth(key, pub)) {
+            return code("087", "INVALID CREDENTIALS");
+        }
+        record.call(PROVIDER, "catalog", null, null, "000");
+        List<Map<String, Object>> content = new ArrayList<>();
+        VtpassCatalog.SERVICES.values().stream().filter(s -> s.category().equals(identifier))
+                .sorted((a, b) -> a.serviceId().compareTo(b.serviceId()))
+                .forEach(s -> content.add(Map.of("serviceID", s.serviceId(), "name", s.name(),
+                        "minimium_amount", s.min().toPlainString(), "maximum_amount", s.max().toPlainString(),
+                        "convinience_fee", "0 %", "product_type", "fix", "image",
+                        "https://sandbox.vtpass.com/resources/products/200X200/" + s.serviceId() + ".jpg")));
+        return replies.ok(PROVIDER, Map.of("response_description", "000", "content", content));
     }
 
     @GetMapping(path = "/service-variations", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> variations(@RequestHeader(name = "api-key", required = false) String key,
                                                    @RequestHeader(name = "public-key", required = false) String pub,
                                                    @RequestParam("serviceID") String serviceId) {
-        if (!apiKey.equals(key) || !publicKey.equals(pub)) {
-            return reply(Map.of("code", "087", "response_description", "INVALID CREDENTIALS"));
+        if (!getAuth(key, pub)) {
+            return code("087", "INVALID CREDENTIALS");
         }
-        List<Map<String, Object>> variations = switch (serviceId) {
-            case "mtn-data" -> List.of(variation("mtn-10mb-100", "N100 100MB - 24 hrs", "100.00"),
-                    variation("mtn-50mb-200", "N200 200MB - 2 days", "200.00"),
-                    variation("mtn-100mb-1000", "N1000 1.5GB - 30 days", "1000.00"));
-            case "dstv" -> List.of(variation("dstv-padi", "DStv Padi N2,900", "2900.00"),
-                    variation("dstv-yanga", "DStv Yanga N3,500", "3500.00"));
-            default -> List.of();
+        record.call(PROVIDER, "catalog", null, null, "000");
+        VtpassCatalog.Service service = VtpassCatalog.SERVICES.get(serviceId);
+        if (service == null) {
+            return code("012", "PRODUCT DOES NOT EXIST");
+        }
+        List<Map<String, Object>> variations = new ArrayList<>();
+        for (VtpassCatalog.Variation v : service.variations()) {
+            variations.add(Map.of("variation_code", v.code(), "name", v.name(), "variation_amount",
+                    v.amount() == null ? "0.00" : v.amount().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
+                    "fixedPrice", v.amount() == null ? "No" : "Yes"));
+        }
+        return replies.ok(PROVIDER, Map.of("response_description", "000", "content", Map.of("ServiceName",
+                service.name(), "serviceID", serviceId, "convinience_fee", "N0.00", "variations", variations)));
+    }
+
+    /** The pay/requery reply for the transaction's current state, in VTpass's shape. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> render(SandboxTransaction tx, boolean requery) {
+        Map<String, Object> req = (Map<String, Object>) tx.details().get("request");
+        String serviceId = tx.operation();
+        String amount = str(req.get("charged"));
+        String status = switch (tx.status()) {
+            case SUCCEEDED -> "delivered";
+            case FAILED -> tx.scenario() == Scenario.PENDING_THEN_FAIL ? "reversed" : "failed";
+            case PENDING -> requery ? "pending" : "initiated";
         };
-        return reply(Map.of("response_description", "000", "content", Map.of("ServiceName", serviceId,
-                "serviceID", serviceId, "convinience_fee", "0 %", "variations", variations)));
-    }
-
-    private static Map<String, Object> variation(String code, String name, String amount) {
-        return Map.of("variation_code", code, "name", name, "variation_amount", amount, "fixedPrice", "Yes");
-    }
-
-    static String behaviour(String account) {
-        if (account == null) {
-            return "failed";
-        }
-        if (DELIVERED.contains(account) || account.startsWith("0801111")) {
-            return "delivered";
-        }
-        if (account.equals("201000000000") || account.startsWith("2010")) {
-            return "pending";
-        }
-        if (account.startsWith("2020")) {
-            return "pending-fail";
-        }
-        if (account.startsWith("2030")) {
-            return "pending-forever";
-        }
-        if (account.startsWith("5000")) {
-            return "unexpected";
-        }
-        if (account.startsWith("4000")) {
-            return "no-response";
-        }
-        if (account.startsWith("3000")) {
-            return "timeout";
-        }
-        return "failed";
-    }
-
-    private static String checkRequestId(String requestId) {
-        if (requestId == null || requestId.length() < 12 || !requestId.substring(0, 12).chars().allMatch(Character::isDigit)) {
-            return "does not start with a 12-digit date and time";
-        }
-        LocalDateTime stamped;
-        try {
-            stamped = LocalDateTime.parse(requestId.substring(0, 12), REQUEST_ID_PREFIX);
-        } catch (RuntimeException e) {
-            return "not a proper date format";
-        }
-        if (!stamped.toLocalDate().equals(LocalDateTime.now(LAGOS).toLocalDate())) {
-            return "date is not today's date in Africa/Lagos";
-        }
-        return null;
-    }
-
-    private Map<String, Object> render(Transaction tx, String behaviour) {
-        Map<String, Object> req = tx.request;
-        String serviceId = str(req.get("serviceID"));
-        String account = str(req.get("billersCode")) != null ? str(req.get("billersCode")) : str(req.get("phone"));
-        String amount = str(req.get("amount"));
-        Map<String, Object> transactions = new LinkedHashMap<>();
-        transactions.put("status", tx.status);
-        transactions.put("product_name", serviceId);
-        transactions.put("unique_element", account);
-        transactions.put("unit_price", amount);
-        transactions.put("quantity", 1);
-        transactions.put("commission", commission(amount));
-        transactions.put("total_amount", amount);
-        transactions.put("type", serviceId);
-        transactions.put("phone", str(req.get("phone")));
-        transactions.put("amount", amount);
-        transactions.put("platform", "api");
-        transactions.put("method", "api");
-        transactions.put("channel", "api");
-        transactions.put("transactionId", tx.transactionId);
+        Map<String, Object> transaction = new LinkedHashMap<>();
+        transaction.put("status", status);
+        transaction.put("product_name", VtpassCatalog.SERVICES.get(serviceId).name());
+        transaction.put("unique_element", tx.account());
+        transaction.put("unit_price", amount);
+        transaction.put("quantity", 1);
+        transaction.put("service_verification", null);
+        transaction.put("channel", "api");
+        BigDecimal commission = new BigDecimal(amount).multiply(new BigDecimal("0.02")).setScale(2, RoundingMode.HALF_UP);
+        transaction.put("commission", commission.toPlainString());
+        transaction.put("total_amount", new BigDecimal(amount).subtract(commission).toPlainString());
+        transaction.put("discount", null);
+        transaction.put("type", VtpassCatalog.SERVICES.get(serviceId).category());
+        transaction.put("email", "sandbox@vtpass.com");
+        transaction.put("phone", str(req.get("phone")));
+        transaction.put("name", null);
+        transaction.put("convinience_fee", 0);
+        // Newer replies carry amounts as strings, older ones as numbers; the sandbox mixes both on purpose.
+        transaction.put("amount", new BigDecimal(amount));
+        transaction.put("platform", "api");
+        transaction.put("method", "api");
+        transaction.put("transactionId", tx.providerTransactionId());
+        transaction.put("commission_details", Map.of("amount", commission, "rate", "2.00", "rate_type", "percent",
+                "computation_type", "default"));
         Map<String, Object> out = new LinkedHashMap<>();
-        if ("failed".equals(tx.status)) {
-            out.put("code", "016");
-            out.put("response_description", "TRANSACTION FAILED");
-        } else if ("pending".equals(tx.status)) {
-            out.put("code", "pending".equals(behaviour) && !"requery".equals(behaviour) ? "099" : "000");
+        String variation = str(req.get("variation_code"));
+        boolean prepaid = VtpassCatalog.isElectricity(serviceId) && "prepaid".equals(variation);
+        boolean postpaid = VtpassCatalog.isElectricity(serviceId) && "postpaid".equals(variation);
+        if (tx.status() == Scenario.Status.FAILED) {
+            boolean reversed = tx.scenario() == Scenario.PENDING_THEN_FAIL;
+            out.put("code", reversed ? "040" : "016");
+            out.put("response_description", reversed ? "TRANSACTION REVERSAL" : "TRANSACTION FAILED");
+        } else if (tx.status() == Scenario.Status.PENDING) {
+            out.put("code", !requery && tx.scenario() == Scenario.PENDING_THEN_FAIL ? "099" : "000");
             out.put("response_description", "TRANSACTION IS PROCESSING");
         } else {
             out.put("code", "000");
             out.put("response_description", "TRANSACTION SUCCESSFUL");
         }
-        out.put("content", Map.of("transactions", transactions));
-        out.put("requestId", tx.requestId);
+        out.put("content", Map.of("transactions", transaction));
+        out.put("requestId", tx.reference());
         out.put("amount", amount);
-        out.put("transaction_date", tx.at.toString());
-        if ("delivered".equals(tx.status)) {
-            String variation = str(req.get("variation_code"));
-            if (serviceId != null && serviceId.endsWith("-electric") && "prepaid".equals(variation)) {
-                String token = token(tx.requestId);
+        out.put("transaction_date", tx.createdAt().atZone(LAGOS).toOffsetDateTime().toString());
+        if (tx.status() == Scenario.Status.SUCCEEDED) {
+            if (prepaid) {
+                String token = token(tx.reference());
+                String units = new BigDecimal(amount).multiply(new BigDecimal("0.0799")).setScale(1, RoundingMode.HALF_UP)
+                        .toPlainString() + " kWh";
                 out.put("purchased_code", "Token : " + token);
-                out.put("token", "Token : " + token);
-                out.put("units", "79.9 kWh");
                 out.put("customerName", "TESTMETER1");
+                out.put("customerAddress", "ABULE - EGBA BU ABULE");
+                out.put("meterNumber", tx.account());
+                out.put("token", "Token : " + token);
+                out.put("tokenAmount", amount);
+                out.put("exchangeReference", "EXR" + tx.providerTransactionId());
+                out.put("resetToken", "N/A");
+                out.put("configureToken", "N/A");
+                out.put("units", units);
                 out.put("tariff", "R2 SINGLE PHASE");
                 out.put("taxAmount", "0.00");
-            } else if ("jamb".equals(serviceId) || "waec".equals(serviceId)) {
-                String pin = token(tx.requestId).substring(0, 12);
-                out.put("purchased_code", "Pin : " + pin);
-                out.put("cards", List.of(Map.of("Serial", "WRN" + tx.transactionId, "Pin", pin)));
+                out.put("debtAmount", "0.00");
+                if (requery) {
+                    transaction.put("extras", "Token : " + token);
+                }
+            } else if (postpaid) {
+                out.put("purchased_code", "");
+                out.put("customerName", "TESTMETER1");
+                out.put("customerAddress", "ABULE - EGBA BU ABULE");
+                out.put("meterNumber", tx.account());
+                out.put("utilityName", VtpassCatalog.SERVICES.get(serviceId).name());
+                out.put("exchangeReference", "EXR" + tx.providerTransactionId());
+                out.put("balance", "0.00");
+            } else if (VtpassCatalog.isPin(serviceId)) {
+                String pin = token(tx.reference()).replace(" ", "").substring(0, 12);
+                out.put("purchased_code", ("jamb".equals(serviceId) ? "Pin : " : "Serial No:WRN" + tx.providerTransactionId()
+                        + ", pin: ") + pin);
+                out.put("cards", List.of(Map.of("Serial", "WRN" + tx.providerTransactionId(), "Pin", pin)));
+                if ("jamb".equals(serviceId)) {
+                    out.put("Pin", "Pin : " + pin);
+                }
             } else {
                 out.put("purchased_code", "");
             }
@@ -349,41 +433,48 @@ public class VtpassSandbox {
         return out;
     }
 
-    private static String commission(String amount) {
-        try {
-            return new BigDecimal(amount).multiply(new BigDecimal("0.02")).setScale(2, java.math.RoundingMode.HALF_UP)
-                    .toPlainString();
-        } catch (RuntimeException e) {
-            return "0";
+    private static String checkRequestId(String requestId) {
+        if (requestId == null || requestId.length() < 12 || !requestId.substring(0, 12).chars().allMatch(Character::isDigit)) {
+            return "- REQUEST ID MUST CONTAIN DATE";
         }
+        LocalDateTime stamped;
+        try {
+            stamped = LocalDateTime.parse(requestId.substring(0, 12), REQUEST_ID_PREFIX);
+        } catch (RuntimeException e) {
+            return "- REQUEST ID NOT PROPER DATE FORMAT - FIRST 8 CHARACTERS MUST BE DATE (TODAY'S DATE - YYYYMMDD)";
+        }
+        if (!stamped.toLocalDate().equals(LocalDateTime.now(LAGOS).toLocalDate())) {
+            return "- DATE NOT TODAY'S DATE - FIRST 8 CHARACTERS MUST BE TODAY'S DATE (YYYYMMDD)";
+        }
+        return null;
+    }
+
+    private static String account(Map<String, Object> body) {
+        String billersCode = str(body.get("billersCode"));
+        return billersCode != null ? billersCode : str(body.get("phone"));
+    }
+
+    private static String transactionId() {
+        return System.currentTimeMillis() + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
     }
 
     /** A 20-digit STS-style token derived from the request, so a requery shows the same token. */
-    private static String token(String requestId) {
-        long h = Math.abs((long) requestId.hashCode() * 2_654_435_761L);
-        String digits = String.format("%020d", h % 100_000_000_000_000_000L);
+    static String token(String requestId) {
+        long h = Math.floorMod((long) requestId.hashCode() * 2_654_435_761L + requestId.length(), 100_000_000_000_000_000L);
+        String digits = String.format("%020d", h);
         return digits.substring(0, 4) + " " + digits.substring(4, 8) + " " + digits.substring(8, 12) + " "
                 + digits.substring(12, 16) + " " + digits.substring(16, 20);
     }
 
-    private Mono<ResponseEntity<Object>> reply(Object body) {
-        return Mono.delay(latency.of(PROVIDER)).thenReturn(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(body));
-    }
-
-    private Mono<ResponseEntity<Object>> injected(Faults.Kind fault, ServerHttpRequest http) {
-        return switch (fault) {
-            case SERVER_ERROR -> Mono.just(ResponseEntity.status(HttpStatus.BAD_GATEWAY).body("Bad Gateway"));
-            case CONNECTION_REFUSED_STYLE_503 -> Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .body("Service Unavailable"));
-            case TOO_MANY_REQUESTS -> Mono.just(ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body("Too Many Requests"));
-            case GARBAGE -> Mono.just(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body("{\"code\": 0"));
-            case CONNECTION_RESET -> Mono.defer(() -> {
-                Faults.reset(http);
-                return Mono.empty();
-            });
-            case TIMEOUT_AFTER_PROCESSING -> Mono.delay(timeoutDelay).thenReturn(ResponseEntity.ok().body("{}"));
-        };
+    private static BigDecimal decimal(Object o) {
+        if (o == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(o.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String str(Object o) {
