@@ -150,6 +150,11 @@ public class DueTimers {
                 .count();
     }
 
+    /** How many source partitions this instance drives. */
+    public int owned() {
+        return owned.size();
+    }
+
     public int scheduled() {
         return entries.size();
     }

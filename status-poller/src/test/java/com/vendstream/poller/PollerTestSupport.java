@@ -1,0 +1,175 @@
+package com.vendstream.poller;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.PaymentKind;
+import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PendingReason;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendRef;
+import com.vendstream.kit.events.Events;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * A real KRaft broker, the in-process schema registry and an in-memory MongoDB-wire server, plus
+ * status-poller instances started on them with fast test schedules.
+ */
+final class PollerTestSupport implements AutoCloseable {
+
+    final EmbeddedKafkaKraftBroker kafka;
+    final MongoServer mongo;
+    final ConfigurableApplicationContext registry;
+    private final KafkaProducer<String, Object> producer;
+    private final KafkaConsumer<String, Object> consumer;
+    /** Everything status-poller published so far, on both resolution topics. */
+    final List<ConsumerRecord<String, Object>> published = new CopyOnWriteArrayList<>();
+
+    PollerTestSupport() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl(),
+                "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"));
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"));
+        consumer.subscribe(List.of(Topics.VEND_RESOLUTIONS.topic(), Topics.PAYMENT_RESOLUTIONS.topic()));
+    }
+
+    String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    String mongoUri() {
+        return "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/poller";
+    }
+
+    /** One status-poller instance; {@code instance} names it in the providers' call record. */
+    ConfigurableApplicationContext startPoller(String instance) {
+        List<String> props = new ArrayList<>(List.of(
+                "spring.config.name=status-poller",
+                "server.port=0",
+                "test.instance=" + instance,
+                "vendstream.poller.instance-id=" + instance,
+                "vendstream.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                "spring.mongodb.uri=" + mongoUri(),
+                "vendstream.registry.url=" + registryUrl(),
+                "vendstream.kafka.dead-letter.retries=1",
+                "vendstream.outbox.sweep-interval=PT1S",
+                // Heartbeats and rebalances fast enough for a test that stops an instance.
+                "spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms=6000",
+                "spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms=500"));
+        props.addAll(schedule(ScriptedProviders.PROVIDER, "PT0.2S", "PT3S", "PT1S", "PT4S"));
+        props.addAll(schedule(ScriptedProviders.THROTTLING_PROVIDER, "PT0.2S", "PT20S", "PT1S", "PT4S"));
+        props.addAll(schedule(ScriptedProviders.PAYMENTS, "PT0.2S", "PT10S", "PT1S", "PT4S"));
+        return new SpringApplicationBuilder(StatusPollerApplication.class, ScriptedProviders.class)
+                .properties(props.toArray(String[]::new)).run();
+    }
+
+    private static List<String> schedule(String provider, String every, String deadline, String throttleInitial,
+                                         String throttleMax) {
+        String p = "vendstream.poller.schedules." + provider + ".";
+        return List.of(p + "steps[0].every=" + every, p + "deadline=" + deadline,
+                p + "after-escalation=PT0.5S", p + "jitter=0.1", p + "throttle-initial=" + throttleInitial,
+                p + "throttle-max=" + throttleMax, p + "confirm-after=PT0.5S", p + "confirmations=1");
+    }
+
+    static VendPending vendPending(String orderId, String provider, String reference, String eventId) {
+        Envelope e = Envelopes.create(eventId, VendPending.class, orderId, Instant.now(), LocalDate.now(), "m1",
+                "vend-service", orderId, null);
+        Money amount = new Money(50_000L, "NGN");
+        return VendPending.newBuilder().setEnvelope(e)
+                .setVend(VendRef.newBuilder().setProvider(provider).setProviderReference(reference).build())
+                .setAmount(amount).setReason(PendingReason.TIMEOUT).setProviderCode(null)
+                .setLine(OrderLine.newBuilder().setService(ServiceCategory.ELECTRICITY).setBillerId("IKEDC")
+                        .setItemId("prepaid").setAccount("1111111111111").setAmount(amount).build())
+                .build();
+    }
+
+    static VendPending vendPending(String orderId, String provider, String reference) {
+        return vendPending(orderId, provider, reference, Envelopes.eventId(orderId, "VendPending", reference));
+    }
+
+    static PaymentPending paymentPending(String orderId, String referenceId, PaymentKind kind) {
+        Envelope e = Envelopes.create(Envelopes.eventId(orderId, "PaymentPending", referenceId), PaymentPending.class,
+                orderId, Instant.now(), LocalDate.now(), "m1", "order-service", orderId, null);
+        return PaymentPending.newBuilder().setEnvelope(e).setProvider(ScriptedProviders.PAYMENTS).setKind(kind)
+                .setReferenceId(referenceId).setAmount(new Money(100_000L, "LRD")).setSessionId("42").build();
+    }
+
+    void send(Topics topic, String key, SpecificRecord event) {
+        try {
+            producer.send(new ProducerRecord<>(topic.topic(), key, event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads what has been published since the last call; for use inside Awaitility conditions. */
+    List<ConsumerRecord<String, Object>> poll() {
+        synchronized (consumer) {
+            consumer.poll(Duration.ofMillis(100)).forEach(published::add);
+        }
+        return published;
+    }
+
+    /** The events published for an order, in order. */
+    List<SpecificRecord> eventsFor(String orderId) {
+        return poll().stream().filter(r -> orderId.equals(r.key())).map(r -> (SpecificRecord) r.value())
+                .collect(Collectors.toList());
+    }
+
+    static List<String> types(List<SpecificRecord> events) {
+        return events.stream().map(Events::typeOf).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        consumer.close();
+        registry.close();
+        mongo.shutdown();
+        kafka.destroy();
+    }
+}
