@@ -54,6 +54,9 @@ public class VtpassConnector implements VendConnector {
             Map.entry("EDUCATION/JAMB", "jamb"), Map.entry("EDUCATION/WAEC", "waec"),
             Map.entry("EDUCATION/WAEC_REGISTRATION", "waec-registration"));
 
+    /** Our catalogue item ids that differ from VTpass variation codes; all others are sent as they are. */
+    static final Map<String, String> VARIATIONS = Map.of("SMILE/smile-1gb", "624", "SMILE/smile-2gb", "625");
+
     private final VtpassProperties properties;
     private final RestClient http;
     private final Clock clock;
@@ -116,7 +119,8 @@ public class VtpassConnector implements VendConnector {
             body.put("phone", command.customerPhone() == null ? "08011111111" : command.customerPhone());
         }
         if (command.itemId() != null) {
-            body.put("variation_code", command.itemId());
+            body.put("variation_code", VARIATIONS.getOrDefault(command.billerId().toUpperCase(Locale.ROOT) + "/"
+                    + command.itemId(), command.itemId()));
         }
         if (command.quantity() > 1) {
             body.put("quantity", command.quantity());

@@ -34,7 +34,8 @@ public final class VtpassTransformer {
         String description = Lenient.text(root, "response_description");
         JsonNode transaction = root.path("content").path("transactions");
         String transactionId = Lenient.text(transaction, "transactionId");
-        if ("000".equals(code)) {
+        // 001 (TRANSACTION QUERY) carries the same inner status as 000.
+        if ("000".equals(code) || "001".equals(code)) {
             if (!transaction.isObject()) {
                 // 000 without the transaction block does not fit VTpass's guidelines: requery.
                 return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, code, "000 without content.transactions");
@@ -44,6 +45,9 @@ public final class VtpassTransformer {
                 case "delivered" -> succeeded(root, transaction, code);
                 case "failed", "reversed" -> new VendOutcome.Failed(code, FailureClass.DECLINED_BY_PROVIDER,
                         "transaction " + status, false);
+                // "resolved" is VTpass staff closing a stuck transaction; its result is not in the body.
+                case "resolved" -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
+                        "transaction resolved by VTpass staff: ask them", transactionId);
                 default -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
                         "transaction " + (status.isEmpty() ? "without status" : status), transactionId);
             };
@@ -64,6 +68,10 @@ public final class VtpassTransformer {
         String token = null;
         List<String> pins = new ArrayList<>();
         String raw = Lenient.text(root, TOKEN_FIELDS);
+        if (raw == null || raw.isBlank()) {
+            // A requery of a prepaid vend carries the token only in content.transactions.extras.
+            raw = Lenient.text(transaction, "extras");
+        }
         if (raw != null) {
             String cleaned = raw.replaceFirst("(?i)^\\s*(token|pin)\\s*:\\s*", "").trim();
             if (raw.toLowerCase(Locale.ROOT).startsWith("pin")) {
