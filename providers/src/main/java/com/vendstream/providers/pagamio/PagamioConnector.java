@@ -1,0 +1,335 @@
+package com.vendstream.providers.pagamio;
+
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.Masking;
+import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.TransactionReport;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.providers.support.Lenient;
+import com.vendstream.providers.support.ProviderHttp;
+import com.vendstream.providers.support.TokenCache;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pagamio VAS (vas-api-docs.pagamio.tech): bearer token renewed 5 minutes before expiry and once on a
+ * 401, purchases kept under 10 a minute per token, 429 retried with the same merchantReference (which
+ * Pagamio makes idempotent) and exponential backoff, status and reports through POST /transactions.
+ */
+public class PagamioConnector implements VendConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(PagamioConnector.class);
+
+    /** Our catalogue (service/billerId) to Pagamio product codes. */
+    static final Map<String, String> PRODUCTS = Map.of(
+            "AIRTIME/VODACOM", "AIR-VOD-001", "AIRTIME/MTN", "AIR-MTN-001", "AIRTIME/MTN-ZA", "AIR-MTN-001",
+            "ELECTRICITY/ESKOM", "ELE-ESK-001", "ELECTRICITY/FLASH", "ELE-FLS-001",
+            "CABLE_TV/DSTV-ZA", "BIL-DST-001", "BILL_PAYMENT/DSTV-ZA", "BIL-DST-001");
+
+    private record HttpReply(int status, String body) {
+    }
+
+    private final PagamioProperties properties;
+    private final RestClient http;
+    private final TokenCache tokens;
+    private final RateLimiter limiter;
+    private volatile String userTypeId;
+
+    public PagamioConnector(PagamioProperties properties) {
+        this(properties, Clock.systemUTC());
+    }
+
+    public PagamioConnector(PagamioProperties properties, Clock clock) {
+        this.properties = properties;
+        this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
+        this.tokens = new TokenCache(this::login, this::refresh, Duration.ofMinutes(5), clock);
+        this.limiter = RateLimiter.of("pagamio-purchase", RateLimiterConfig.custom()
+                .limitForPeriod(properties.purchasesPerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
+                .timeoutDuration(Duration.ZERO).build());
+    }
+
+    @Override
+    public String id() {
+        return "pagamio";
+    }
+
+    @Override
+    public Set<ServiceType> services() {
+        return EnumSet.of(ServiceType.AIRTIME, ServiceType.ELECTRICITY, ServiceType.CABLE_TV, ServiceType.BILL_PAYMENT);
+    }
+
+    /** merchantReference: Pagamio's idempotency key; any unique string, so a UUID without dashes. */
+    @Override
+    public String newReference() {
+        return "vs" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static String productCode(ServiceType service, String billerId) {
+        return PRODUCTS.get(service.name() + "/" + billerId.toUpperCase(Locale.ROOT));
+    }
+
+    /** South African numbers in Pagamio's +27 format. */
+    static String msisdn(String phone) {
+        String digits = phone.replaceAll("[^0-9]", "");
+        if (digits.startsWith("27")) {
+            return "+" + digits;
+        }
+        return digits.startsWith("0") ? "+27" + digits.substring(1) : "+" + digits;
+    }
+
+    // ---- auth ----
+
+    private TokenCache.Session login() {
+        String body = http.post().uri("/auth/token").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", properties.username(), "password", properties.password()))
+                .retrieve().body(String.class);
+        return session(body);
+    }
+
+    private TokenCache.Session refresh(String refreshToken) {
+        String body = http.post().uri("/auth/token/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refreshToken", refreshToken)).retrieve().body(String.class);
+        return session(body);
+    }
+
+    /** Both documented shapes: {data: {token, refreshToken, expiresIn}} and {accessToken, expiresIn}. */
+    private TokenCache.Session session(String body) {
+        JsonNode root = Lenient.parse(body);
+        JsonNode data = root != null && root.path("data").isObject() ? root.path("data") : root;
+        String token = Lenient.text(data, "token", "accessToken");
+        if (token == null) {
+            throw new IllegalStateException("Pagamio login returned no token");
+        }
+        String id = Lenient.text(data, "userTypeId");
+        if (id != null) {
+            userTypeId = id;
+        }
+        String expires = Lenient.text(data, "expiresIn");
+        long seconds = expires == null ? 1800 : Long.parseLong(expires);
+        return new TokenCache.Session(token, Lenient.text(data, "refreshToken"),
+                java.time.Instant.now().plusSeconds(seconds));
+    }
+
+    /** One authorised exchange; a 401 renews the token once and repeats (nothing was processed). */
+    private HttpReply call(String method, String uri, Object body) {
+        String token = tokens.token();
+        HttpReply reply = exchange(method, uri, body, token);
+        if (reply.status() == 401) {
+            reply = exchange(method, uri, body, tokens.renewAfterRejection(token));
+        }
+        return reply;
+    }
+
+    private HttpReply exchange(String method, String uri, Object body, String token) {
+        RestClient.RequestBodySpec spec = http.method(org.springframework.http.HttpMethod.valueOf(method)).uri(uri)
+                .header("Authorization", "Bearer " + token).accept(MediaType.APPLICATION_JSON);
+        if (body != null) {
+            spec = spec.contentType(MediaType.APPLICATION_JSON).body(body);
+        }
+        return spec.exchange((request, response) -> new HttpReply(response.getStatusCode().value(),
+                new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    // ---- vend ----
+
+    @Override
+    public VendOutcome vend(VendCommand command) {
+        String product = productCode(command.service(), command.billerId());
+        if (product == null) {
+            return new VendOutcome.Failed(null, FailureClass.VALIDATION,
+                    "Pagamio does not sell " + command.service() + "/" + command.billerId(), true);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("productCode", product);
+        body.put("amount", Lenient.major(command.amountMinor(), 2));
+        switch (command.service()) {
+            case AIRTIME, DATA -> body.put("mobileNumber", msisdn(command.account()));
+            case ELECTRICITY -> body.put("meterNumber", command.account());
+            default -> body.put("accountNumber", command.account());
+        }
+        body.put("paymentMethod", properties.paymentMethod());
+        body.put("channelId", properties.channelId());
+        body.put("merchantReference", command.reference());
+        VendOutcome outcome = purchase(body);
+        log.info("Pagamio vend {} for {} {}: {}/{}", command.reference(), product, Masking.account(command.account()),
+                outcome.getClass().getSimpleName(), outcome.providerCode());
+        return outcome;
+    }
+
+    private VendOutcome purchase(Map<String, Object> body) {
+        Duration wait = properties.retryBackoff();
+        for (int attempt = 1; ; attempt++) {
+            if (!limiter.acquirePermission()) {
+                // Kept on our side: Pagamio never saw it.
+                return new VendOutcome.Failed("429", FailureClass.THROTTLED,
+                        "client-side limit of " + properties.purchasesPerMinute() + " purchases a minute", true);
+            }
+            HttpReply reply;
+            try {
+                reply = call("POST", "/purchase", body);
+            } catch (RuntimeException e) {
+                return ProviderHttp.classify(e);
+            }
+            if (reply.status() == 429) {
+                if (attempt >= properties.maxAttempts()) {
+                    return new VendOutcome.Failed("429", FailureClass.THROTTLED,
+                            "Pagamio rate limit after " + attempt + " attempts", true);
+                }
+                // Same merchantReference again is safe: Pagamio did not process a 429.
+                sleep(jitter(wait));
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60)
+                        : wait.multipliedBy(2);
+                continue;
+            }
+            return interpret(reply);
+        }
+    }
+
+    private static VendOutcome interpret(HttpReply reply) {
+        int status = reply.status();
+        if (status == 401 || status == 403) {
+            return new VendOutcome.Failed(Integer.toString(status), FailureClass.NOT_AVAILABLE_TO_MERCHANT,
+                    status == 401 ? "Pagamio refused our credentials" : "Pagamio forbids this user to purchase", true);
+        }
+        if (status == 409) {
+            return PagamioCodes.TABLE.outcome("409", null, null, r -> null);
+        }
+        if (status >= 500) {
+            return VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP " + status, "Pagamio answered " + status);
+        }
+        return PagamioTransformer.purchase(reply.body());
+    }
+
+    private static Duration jitter(Duration d) {
+        double factor = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
+        return Duration.ofMillis((long) (d.toMillis() * factor));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- status and reports ----
+
+    private String transactionsUri(String extra) {
+        if (userTypeId == null) {
+            tokens.token();
+        }
+        return "/transactions?userType=" + properties.userType() + "&userTypeId=" + userTypeId + "&exportAll=true" + extra;
+    }
+
+    @Override
+    public VendOutcome requery(RequeryCommand command) {
+        HttpReply reply;
+        try {
+            reply = call("POST", transactionsUri("&keyWord=" + command.reference()), null);
+        } catch (RuntimeException e) {
+            return asPending(ProviderHttp.classify(e));
+        }
+        if (reply.status() != 200) {
+            return VendOutcome.pending(reply.status() >= 500 ? PendingCause.SERVER_ERROR : PendingCause.UNKNOWN_CODE,
+                    "HTTP " + reply.status(), "transactions query answered " + reply.status());
+        }
+        JsonNode root = Lenient.parse(reply.body());
+        if (root == null || !root.path("content").isArray()) {
+            return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "transactions reply is not a page");
+        }
+        for (JsonNode row : root.path("content")) {
+            if (command.reference().equals(Lenient.text(row, "merchantReference"))
+                    || (command.providerTransactionId() != null
+                    && command.providerTransactionId().equals(Lenient.text(row, "transactionId")))) {
+                return PagamioTransformer.status(row);
+            }
+        }
+        // Not listed (yet): the purchase may still be in flight, so this is no failure.
+        return VendOutcome.pending(PendingCause.PROVIDER_PENDING, null, "not in Pagamio's transactions yet");
+    }
+
+    private static VendOutcome asPending(VendOutcome o) {
+        // A requery that could not connect says nothing about the vend.
+        return o instanceof VendOutcome.Failed f ? VendOutcome.pending(PendingCause.CONNECTION_RESET, f.providerCode(),
+                f.message()) : o;
+    }
+
+    /** Pagamio's own record of one business day (SAST), for reconciliation. */
+    public List<TransactionReport> transactions(LocalDate day) {
+        HttpReply reply = call("POST", transactionsUri("&startDate=" + day + "&endDate=" + day), null);
+        JsonNode root = Lenient.parse(reply.body());
+        if (reply.status() != 200 || root == null || !root.path("content").isArray()) {
+            throw new IllegalStateException("Pagamio transactions report failed with HTTP " + reply.status());
+        }
+        List<TransactionReport> out = new ArrayList<>();
+        for (JsonNode row : root.path("content")) {
+            out.add(PagamioTransformer.report(row));
+        }
+        return out;
+    }
+
+    // ---- lookups ----
+
+    @Override
+    public AccountVerification verify(VerifyCommand command) {
+        if (command.service() == ServiceType.AIRTIME || command.service() == ServiceType.DATA) {
+            return msisdn(command.account()).matches("\\+27\\d{9}")
+                    ? new AccountVerification(AccountVerification.Status.VALID, null, Map.of(), null, null)
+                    : AccountVerification.invalid("not a South African mobile number");
+        }
+        String product = productCode(command.service(), command.billerId());
+        if (product == null) {
+            return AccountVerification.invalid("Pagamio does not sell " + command.service() + "/" + command.billerId());
+        }
+        boolean electricity = command.service() == ServiceType.ELECTRICITY;
+        HttpReply reply;
+        try {
+            reply = call("POST", electricity ? "/lookup/electricity" : "/lookup/bill-payment",
+                    Map.of("productCode", product, electricity ? "meterNumber" : "accountNumber", command.account()));
+        } catch (RuntimeException e) {
+            return AccountVerification.unavailable("Pagamio could not be reached");
+        }
+        JsonNode root = Lenient.parse(reply.body());
+        String code = root == null ? null : Lenient.text(root, "responseCode");
+        if (reply.status() == 200 && "0".equals(code)) {
+            JsonNode data = root.path("data");
+            Map<String, String> details = new LinkedHashMap<>();
+            for (String f : new String[] {"utility", "outstandingAmount"}) {
+                String v = Lenient.text(data, f);
+                if (v != null) {
+                    details.put(f, v);
+                }
+            }
+            return new AccountVerification(AccountVerification.Status.VALID, Lenient.text(data, "customerName"),
+                    details, null, null);
+        }
+        if (code != null && PagamioCodes.TABLE.rule(code).map(r -> r.failureClass() == FailureClass.ACCOUNT).orElse(false)) {
+            return AccountVerification.invalid(Lenient.text(root, "responseMessage"));
+        }
+        return AccountVerification.unavailable("Pagamio lookup answered " + (code == null ? "HTTP " + reply.status() : code));
+    }
+}
