@@ -29,15 +29,15 @@ public class BusinessCalendar {
         return day.plusDays(1).atStartOfDay(zoneOf(merchantId)).toInstant();
     }
 
-    /** The latest cut-off of the day among the given merchants (and the default zone). */
+    /** The latest cut-off of the day among the given merchants (the default zone's when there are none). */
     public Instant latestCutoff(LocalDate day, Iterable<String> merchants) {
-        Instant latest = day.plusDays(1).atStartOfDay(defaultZone).toInstant();
+        Instant latest = null;
         for (String m : merchants) {
             Instant c = cutoff(m, day);
-            if (c.isAfter(latest)) {
+            if (latest == null || c.isAfter(latest)) {
                 latest = c;
             }
         }
-        return latest;
+        return latest == null ? day.plusDays(1).atStartOfDay(defaultZone).toInstant() : latest;
     }
 }

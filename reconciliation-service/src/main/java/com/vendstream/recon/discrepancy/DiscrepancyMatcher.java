@@ -114,7 +114,7 @@ public final class DiscrepancyMatcher {
                                     + " instead of refunding it.";
                     found.add(discrepancy(day, provider, order, DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, face,
                             theirAmount, currency, evidence, action));
-                } else if (theirAmount != null && theirAmount != order.vendedAmountMinor().orElse(face)) {
+                } else if (theirAmount != null && theirAmount.longValue() != order.vendedAmountMinor().orElse(face)) {
                     long ourAmount = order.vendedAmountMinor().orElse(face);
                     found.add(discrepancy(day, provider, order, DiscrepancyKind.AMOUNT_MISMATCH, ourAmount, theirAmount,
                             currency, evidence, theirAmount > ourAmount

@@ -1,0 +1,97 @@
+package com.vendstream.recon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.vendstream.events.DiscrepancyKind;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.recon.discrepancy.Discrepancy;
+import com.vendstream.recon.discrepancy.DiscrepancyMatcher;
+import com.vendstream.recon.ledger.OrderFacts;
+import com.vendstream.recon.providerreport.ProviderStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DiscrepancyMatcherTest {
+
+    static List<Discrepancy> match(Traffic t, FakeProvider provider, String... providers) {
+        List<OrderFacts> orders = t.orderFacts();
+        List<Discrepancy> found = new ArrayList<>();
+        for (String p : providers) {
+            List<OrderFacts> ours = orders.stream().filter(o -> p.equals(o.provider())).toList();
+            found.addAll(DiscrepancyMatcher.matchProvider(Scenarios.DAY, p, ours,
+                    provider.fetch(p, Scenarios.DAY, ours.stream().map(o -> new com.vendstream.recon.providerreport
+                            .VendToCheck(o.orderId(), o.reference(), null, o.service(), null, null)).toList()),
+                    (prov, ref) -> false));
+        }
+        found.addAll(DiscrepancyMatcher.contradictions(Scenarios.DAY, Scenarios.MERCHANT, orders));
+        return found;
+    }
+
+    @Test
+    void theInjectedMismatchesAndNothingElse() {
+        List<Discrepancy> found = match(Scenarios.mixedDay(), Scenarios.mixedDayProviders(), "vtpass", "pagamio");
+
+        assertThat(found).extracting(Discrepancy::kind, Discrepancy::orderId, Discrepancy::ourAmountMinor,
+                        Discrepancy::providerAmountMinor)
+                .containsExactlyInAnyOrder(
+                        tuple(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "o3", 30_000L, null),
+                        tuple(DiscrepancyKind.AMOUNT_MISMATCH, "o4", 10_000L, 12_000L),
+                        tuple(DiscrepancyKind.SUCCEEDED_HERE_NOT_AT_PROVIDER, "o5", 5_000L, null));
+        Discrepancy loss = found.stream().filter(d -> d.orderId().equals("o3")).findFirst().orElseThrow();
+        assertThat(loss.suggestedAction()).startsWith("Loss");
+        assertThat(loss.evidence()).containsEntry("our.vendStatus", "FAILED").containsEntry("wallet.refundMinor", "30000")
+                .containsEntry("provider.records", "SUCCEEDED#tx-ref-o3");
+        // Evidence never carries the customer's account or token.
+        assertThat(found).allSatisfy(d -> assertThat(d.evidence().values())
+                .noneMatch(v -> v.contains("08011111111") || v.contains("1234-5678")));
+    }
+
+    @Test
+    void idsAreStableAcrossRuns() {
+        List<String> first = match(Scenarios.mixedDay(), Scenarios.mixedDayProviders(), "vtpass", "pagamio").stream()
+                .map(Discrepancy::discrepancyId).sorted().toList();
+        List<String> second = match(Scenarios.mixedDay(), Scenarios.mixedDayProviders(), "vtpass", "pagamio").stream()
+                .map(Discrepancy::discrepancyId).sorted().toList();
+        assertThat(first).hasSize(3).isEqualTo(second);
+    }
+
+    @Test
+    void pendingDuplicateUnknownAndContradictoryOutcomes() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        t.order("p1", Scenarios.at(9, 0), 1_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-p1")
+                .pending(Scenarios.at(9, 1));
+        t.order("p2", Scenarios.at(9, 10), 2_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-p2")
+                .succeeded(Scenarios.at(9, 11), null).completed(Scenarios.at(9, 11));
+        // vend-service said failed, status-poller later said succeeded: both on record.
+        t.order("p3", Scenarios.at(9, 20), 3_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-p3")
+                .failed(Scenarios.at(9, 21)).succeeded(Scenarios.at(9, 40), null).refunded(Scenarios.at(9, 22));
+        FakeProvider provider = new FakeProvider().withReport("pagamio")
+                .record("pagamio", "ref-p1", ProviderStatus.PENDING, 1_000L, "ZAR")
+                .record("pagamio", "ref-p2", ProviderStatus.SUCCEEDED, 2_000L, "ZAR")
+                .record("pagamio", "ref-p2", ProviderStatus.SUCCEEDED, 2_000L, "ZAR")
+                .record("pagamio", "ref-p3", ProviderStatus.SUCCEEDED, 3_000L, "ZAR")
+                .record("pagamio", "ref-stranger", ProviderStatus.SUCCEEDED, 9_000L, "ZAR");
+
+        List<Discrepancy> found = match(t, provider, "pagamio");
+
+        assertThat(found).extracting(Discrepancy::kind, Discrepancy::providerReference).containsExactlyInAnyOrder(
+                tuple(DiscrepancyKind.PENDING_AT_PROVIDER, "ref-p1"),
+                tuple(DiscrepancyKind.DUPLICATE_AT_PROVIDER, "ref-p2"),
+                tuple(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "ref-stranger"),
+                tuple(DiscrepancyKind.CONTRADICTORY_OUTCOME, "ref-p3"));
+        assertThat(found).filteredOn(d -> d.kind() == DiscrepancyKind.DUPLICATE_AT_PROVIDER)
+                .extracting(Discrepancy::providerAmountMinor).containsExactly(4_000L);
+    }
+
+    @Test
+    void aReportLineOfAnotherDaysOrderIsNotALoss() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        FakeProvider provider = new FakeProvider().withReport("pagamio")
+                .record("pagamio", "ref-yesterday", ProviderStatus.SUCCEEDED, 9_000L, "ZAR");
+        List<Discrepancy> found = DiscrepancyMatcher.matchProvider(Scenarios.DAY, "pagamio", t.orderFacts(),
+                provider.fetch("pagamio", Scenarios.DAY, List.of()), (p, ref) -> ref.equals("ref-yesterday"));
+        assertThat(found).isEmpty();
+    }
+}

@@ -1,0 +1,105 @@
+package com.vendstream.recon;
+
+import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.recon.day.BusinessCalendar;
+import com.vendstream.recon.day.DayClosing;
+import com.vendstream.recon.day.DayStore;
+import com.vendstream.recon.day.EventIntake;
+import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.discrepancy.Matching;
+import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.recon.providerreport.ProviderRecords;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.bson.types.Binary;
+import reactor.core.publisher.Flux;
+
+/** The reconciliation domain wired as the service wires it, on an in-memory MongoDB, with a settable clock. */
+final class Harness implements AutoCloseable {
+
+    static final class TestClock extends Clock {
+        volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final MongoFixture mongo = new MongoFixture();
+    final TestClock clock;
+    final FactStore facts;
+    final LedgerStore ledgers;
+    final DiscrepancyStore discrepancies;
+    final DayStore days;
+    final DayClosing closing;
+    final EventIntake intake;
+    final List<String> relayed = new ArrayList<>();
+
+    Harness(ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
+        clock = new TestClock(now);
+        facts = new FactStore(mongo.template);
+        ledgers = new LedgerStore(mongo.template);
+        discrepancies = new DiscrepancyStore(mongo.template);
+        days = new DayStore(mongo.template);
+        facts.ensureIndexes();
+        ledgers.ensureIndexes();
+        discrepancies.ensureIndexes();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Matching matching = new Matching(facts, providers, discrepancies, (c, id) -> relayed.add(c + "/" + id), clock);
+        closing = new DayClosing(facts, ledgers, days, matching, new BusinessCalendar(ZoneOffset.UTC, zones),
+                (c, id) -> relayed.add(c + "/" + id), meters, clock);
+        intake = new EventIntake(facts, closing, meters);
+    }
+
+    void apply(List<SpecificRecord> events) {
+        events.forEach(intake::accept);
+    }
+
+    void later(Duration d) {
+        clock.now = clock.now.plus(d);
+    }
+
+    /** Every event waiting in a collection's outboxes (the relay is not running in these tests). */
+    List<SpecificRecord> outbox(String collection) {
+        List<Document> docs = mongo.template.getMongoDatabase()
+                .flatMapMany(db -> Flux.from(db.getCollection(collection).find())).collectList().block();
+        List<SpecificRecord> out = new ArrayList<>();
+        for (Document d : docs) {
+            for (Document e : d.getList(Outbox.FIELD, Document.class, List.of())) {
+                out.add(EventCodec.decode(e.getString("type"), e.get("payload", Binary.class).getData()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        mongo.close();
+    }
+}

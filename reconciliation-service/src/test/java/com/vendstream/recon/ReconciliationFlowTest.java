@@ -1,0 +1,256 @@
+package com.vendstream.recon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.vendstream.events.DailyLedger;
+import com.vendstream.events.DiscrepancyKind;
+import com.vendstream.events.DiscrepancyStatus;
+import com.vendstream.events.ReconDiscrepancy;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.recon.day.DayClosing.CloseResult;
+import com.vendstream.recon.day.DayNotOverException;
+import com.vendstream.recon.discrepancy.Discrepancy;
+import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.ledger.Ledger;
+import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.recon.providerreport.ProviderStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The domain end to end on the MongoDB wire protocol: facts, close, adjustments, matching, outbox. */
+class ReconciliationFlowTest {
+
+    static final Instant AFTER_DAY = Scenarios.lagos(Scenarios.DAY.plusDays(1), 3, 0);
+    static final Map<String, ZoneId> ZONES = Map.of(Scenarios.MERCHANT, Traffic.LAGOS);
+
+    final List<Harness> harnesses = new ArrayList<>();
+
+    Harness harness(FakeProvider provider) {
+        Harness h = new Harness(provider, AFTER_DAY, ZONES);
+        harnesses.add(h);
+        return h;
+    }
+
+    @AfterEach
+    void close() {
+        harnesses.forEach(Harness::close);
+    }
+
+    static Map<String, Object> figures(List<Ledger> ledgers) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        ledgers.forEach(l -> out.put(l.key().id(), l.figures()));
+        return out;
+    }
+
+    @Test
+    void closingADayPublishesBalancedLedgersAndExactlyTheInjectedDiscrepancies() {
+        Harness h = harness(Scenarios.mixedDayProviders());
+        h.apply(Scenarios.mixedDay().events);
+
+        CloseResult result = h.closing.close(Scenarios.DAY, "test");
+
+        assertThat(result.alreadyClosed()).isFalse();
+        assertThat(result.ledgers()).hasSize(5).allSatisfy(l -> {
+            assertThat(l.version()).isEqualTo(1);
+            assertThat(l.figures().balanced()).isTrue();
+        });
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null))
+                .extracting(Discrepancy::kind, Discrepancy::orderId).containsExactlyInAnyOrder(
+                        tuple(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "o3"),
+                        tuple(DiscrepancyKind.AMOUNT_MISMATCH, "o4"),
+                        tuple(DiscrepancyKind.SUCCEEDED_HERE_NOT_AT_PROVIDER, "o5"));
+        assertThat(result.matching()).containsOnlyKeys("pagamio", "vtpass");
+
+        List<SpecificRecord> ledgerEvents = h.outbox(LedgerStore.COLLECTION);
+        assertThat(ledgerEvents).hasSize(5).allSatisfy(e -> {
+            DailyLedger l = (DailyLedger) e;
+            assertThat(l.getVersion()).isEqualTo(1);
+            assertThat(l.getBalanced()).isTrue();
+            assertThat(l.getBusinessDay()).isEqualTo(Scenarios.DAY);
+        });
+        assertThat(h.outbox(DiscrepancyStore.COLLECTION)).hasSize(3)
+                .allSatisfy(e -> assertThat(((ReconDiscrepancy) e).getStatus()).isEqualTo(DiscrepancyStatus.OPEN));
+        assertThat(h.relayed).isNotEmpty();
+    }
+
+    @Test
+    void closingTwiceChangesNothing() {
+        Harness h = harness(Scenarios.mixedDayProviders());
+        h.apply(Scenarios.mixedDay().events);
+        CloseResult first = h.closing.close(Scenarios.DAY, "test");
+        int ledgerEvents = h.outbox(LedgerStore.COLLECTION).size();
+        int discrepancyEvents = h.outbox(DiscrepancyStore.COLLECTION).size();
+        h.later(Duration.ofHours(1));
+
+        CloseResult second = h.closing.close(Scenarios.DAY, "test");
+
+        assertThat(second.alreadyClosed()).isTrue();
+        assertThat(second.closedAt()).isEqualTo(first.closedAt());
+        assertThat(second.ledgers()).isEqualTo(first.ledgers());
+        assertThat(h.outbox(LedgerStore.COLLECTION)).hasSize(ledgerEvents);
+        assertThat(h.outbox(DiscrepancyStore.COLLECTION)).hasSize(discrepancyEvents);
+    }
+
+    @Test
+    void replayingTheTopicsFromTheBeginningRebuildsIdenticalLedgers() {
+        Traffic traffic = Scenarios.mixedDay();
+        Harness original = harness(Scenarios.mixedDayProviders());
+        original.apply(traffic.events);
+        original.closing.close(Scenarios.DAY, "test");
+        List<Ledger> before = original.ledgers.ledgersOf(Scenarios.DAY, null);
+        int published = original.outbox(LedgerStore.COLLECTION).size();
+
+        // Same store, consumer group reset to the beginning: every event is a redelivery.
+        original.apply(traffic.events);
+        assertThat(original.ledgers.ledgersOf(Scenarios.DAY, null)).isEqualTo(before);
+        assertThat(original.outbox(LedgerStore.COLLECTION)).hasSize(published);
+
+        // Fresh store, topics read from the start (other interleaving across topics, with redeliveries).
+        List<SpecificRecord> replay = new ArrayList<>(traffic.events);
+        replay.addAll(traffic.events.subList(5, 15));
+        Collections.shuffle(replay, new Random(7));
+        Harness rebuilt = harness(Scenarios.mixedDayProviders());
+        rebuilt.apply(replay);
+        rebuilt.closing.close(Scenarios.DAY, "test");
+
+        List<Ledger> after = rebuilt.ledgers.ledgersOf(Scenarios.DAY, null);
+        assertThat(figures(after)).isEqualTo(figures(before));
+        assertThat(after).extracting(Ledger::version).containsOnly(1);
+        assertThat(rebuilt.discrepancies.list(Scenarios.DAY, null, null))
+                .isEqualTo(original.discrepancies.list(Scenarios.DAY, null, null));
+    }
+
+    @Test
+    void aLateEventForAClosedDayPublishesAnAdjustmentNotASilentChange() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        Traffic.Order order = t.order("late-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-late-1").failed(Scenarios.at(20, 1));
+        Harness h = harness(new FakeProvider().record("vtpass", "ref-late-1", ProviderStatus.FAILED, null, null));
+        h.apply(t.events);
+        h.closing.close(Scenarios.DAY, "test");
+        Ledger v1 = h.ledgers.ledgersOf(Scenarios.DAY, Scenarios.MERCHANT).get(0);
+        assertThat(v1.figures().heldMinor()).isEqualTo(25_000);
+
+        // The refund was only made after the close.
+        h.later(Duration.ofHours(5));
+        t.events.clear();
+        order.refunded(h.clock.instant());
+        h.apply(t.events);
+        h.apply(t.events);
+
+        Ledger v2 = h.ledgers.ledgersOf(Scenarios.DAY, Scenarios.MERCHANT).get(0);
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.figures().heldMinor()).isZero();
+        assertThat(v2.figures().refundsMinor()).isEqualTo(25_000);
+        assertThat(v2.figures().ordersRefunded()).isEqualTo(1);
+        assertThat(v2.figures().balanced()).isTrue();
+        assertThat(h.outbox(LedgerStore.COLLECTION)).extracting(e -> ((DailyLedger) e).getVersion(),
+                e -> ((DailyLedger) e).getHeldMinor()).containsExactly(tuple(1, 25_000L), tuple(2, 0L));
+        // The closed day stays closed at its first close.
+        assertThat(h.closing.close(Scenarios.DAY, "test").alreadyClosed()).isTrue();
+    }
+
+    @Test
+    void aLateVendEventMovesTheOrderToItsProviderAndZeroesTheOldLedger() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        Traffic.Order order = t.order("late-2", Scenarios.at(21, 0), 5_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-late-2");
+        Harness h = harness(new FakeProvider());
+        h.apply(t.events);
+        h.closing.close(Scenarios.DAY, "test");
+        assertThat(h.ledgers.ledgersOf(Scenarios.DAY, null)).extracting(l -> l.key().provider()).containsExactly("none");
+
+        t.events.clear();
+        order.succeeded(h.clock.instant(), null).completed(h.clock.instant());
+        h.apply(t.events);
+
+        assertThat(h.ledgers.ledgersOf(Scenarios.DAY, null)).extracting(l -> l.key().provider(), Ledger::version,
+                l -> l.figures().debitsMinor(), l -> l.figures().keptMinor())
+                // vtpass v1 when the vend arrived (debit held), v2 when the completion kept it.
+                .containsExactlyInAnyOrder(tuple("none", 2, 0L, 0L), tuple("vtpass", 2, 5_000L, 5_000L));
+    }
+
+    @Test
+    void aContradictionArrivingLateUnbalancesTheLedgerAndIsReported() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        Traffic.Order order = t.order("c-1", Scenarios.at(8, 0), 9_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-c-1").succeeded(Scenarios.at(8, 1), null).completed(Scenarios.at(8, 1));
+        Harness h = harness(new FakeProvider().record("vtpass", "ref-c-1", ProviderStatus.SUCCEEDED, null, null));
+        h.apply(t.events);
+        h.closing.close(Scenarios.DAY, "test");
+        assertThat(h.discrepancies.list(Scenarios.DAY, null, null)).isEmpty();
+
+        t.events.clear();
+        order.refunded(h.clock.instant());
+        h.apply(t.events);
+
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).extracting(Discrepancy::kind)
+                .containsExactlyInAnyOrder(DiscrepancyKind.CONTRADICTORY_OUTCOME, DiscrepancyKind.LEDGER_IMBALANCE);
+        assertThat(h.ledgers.ledgersOf(Scenarios.DAY, null).get(0).figures().balanced()).isFalse();
+    }
+
+    @Test
+    void pendingAtTheProviderResolvesItselfWhenTheProviderSettles() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        Traffic.Order order = t.order("s-1", Scenarios.at(22, 0), 4_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-s-1").pending(Scenarios.at(22, 1));
+        FakeProvider provider = new FakeProvider().record("vtpass", "ref-s-1", ProviderStatus.PENDING, null, null);
+        Harness h = harness(provider);
+        h.apply(t.events);
+        h.closing.close(Scenarios.DAY, "test");
+        Discrepancy pending = h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null).get(0);
+        assertThat(pending.kind()).isEqualTo(DiscrepancyKind.PENDING_AT_PROVIDER);
+
+        provider.settle("vtpass", "ref-s-1", ProviderStatus.SUCCEEDED, null, null);
+        t.events.clear();
+        order.succeeded(h.clock.instant(), null).completed(h.clock.instant());
+        h.apply(t.events);
+        h.closing.rematch(Scenarios.DAY);
+
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEmpty();
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.RESOLVED, null))
+                .extracting(Discrepancy::discrepancyId).containsExactly(pending.discrepancyId());
+        assertThat(h.outbox(DiscrepancyStore.COLLECTION)).extracting(e -> ((ReconDiscrepancy) e).getStatus())
+                .containsExactly(DiscrepancyStatus.OPEN, DiscrepancyStatus.RESOLVED);
+    }
+
+    @Test
+    void anUnreadableProviderKeepsItsDiscrepanciesAsTheyWere() {
+        FakeProvider provider = Scenarios.mixedDayProviders();
+        Harness h = harness(provider);
+        h.apply(Scenarios.mixedDay().events);
+        h.closing.close(Scenarios.DAY, "test");
+        provider.down.add("pagamio");
+
+        var outcome = h.closing.rematch(Scenarios.DAY);
+
+        assertThat(outcome.get("pagamio")).startsWith("unavailable");
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).hasSize(3);
+    }
+
+    @Test
+    void aDayIsNotClosedBeforeItEndsInTheMerchantsZone() {
+        Harness h = harness(new FakeProvider());
+        h.apply(Scenarios.mixedDay().events);
+        // 23:30 UTC on the day is already the next day in Lagos; 22:30 UTC is not.
+        h.clock.now = Instant.parse("2026-03-10T22:30:00Z");
+        assertThatThrownBy(() -> h.closing.close(Scenarios.DAY, "test")).isInstanceOf(DayNotOverException.class);
+        assertThat(h.days.isClosed(Scenarios.DAY)).isFalse();
+
+        h.clock.now = Instant.parse("2026-03-10T23:30:00Z");
+        assertThat(h.closing.autoClose(Duration.ofHours(2))).isEmpty();
+        h.clock.now = Instant.parse("2026-03-11T01:00:00Z");
+        assertThat(h.closing.autoClose(Duration.ofHours(2))).containsExactly(Scenarios.DAY);
+    }
+}
