@@ -103,8 +103,9 @@ final class PollerTestSupport implements AutoCloseable {
         props.addAll(schedule(ScriptedProviders.PROVIDER, "PT0.2S", "PT3S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.THROTTLING_PROVIDER, "PT0.2S", "PT20S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.PAYMENTS, "PT0.2S", "PT10S", "PT1S", "PT4S"));
+        // As command-line arguments: they override the service's own yml (default properties would not).
         return new SpringApplicationBuilder(StatusPollerApplication.class, ScriptedProviders.class)
-                .properties(props.toArray(String[]::new)).run();
+                .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 
     private static List<String> schedule(String provider, String every, String deadline, String throttleInitial,

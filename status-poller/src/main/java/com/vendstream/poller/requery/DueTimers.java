@@ -69,7 +69,7 @@ public class DueTimers {
     }
 
     /** Another instance drives these partitions' schedules from now on. */
-    public void revoked(Collection<Owner> owners) {
+    public synchronized void revoked(Collection<Owner> owners) {
         owned.removeAll(owners);
         entries.entrySet().removeIf(e -> {
             if (owners.contains(e.getValue().owner())) {
@@ -97,19 +97,28 @@ public class DueTimers {
         }
         long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
         String id = r.id();
-        try {
-            ScheduledFuture<?> future = ticker.schedule(() -> fire(id), delay, TimeUnit.MILLISECONDS);
-            Entry previous = entries.put(id, new Entry(r.provider(), r.state(), r.owner(), future));
-            if (previous != null) {
-                previous.future().cancel(false);
+        // Locked against fire(): a timer due at once must find its entry, or it would be lost.
+        synchronized (this) {
+            if (!owned.contains(r.owner())) {
+                return;
             }
-        } catch (RejectedExecutionException e) {
-            log.debug("Timers stopped; schedule {} not set", id);
+            try {
+                ScheduledFuture<?> future = ticker.schedule(() -> fire(id), delay, TimeUnit.MILLISECONDS);
+                Entry previous = entries.put(id, new Entry(r.provider(), r.state(), r.owner(), future));
+                if (previous != null) {
+                    previous.future().cancel(false);
+                }
+            } catch (RejectedExecutionException e) {
+                log.debug("Timers stopped; schedule {} not set", id);
+            }
         }
     }
 
     private void fire(String id) {
-        Entry entry = entries.get(id);
+        Entry entry;
+        synchronized (this) {
+            entry = entries.get(id);
+        }
         if (entry == null || !owned.contains(entry.owner())) {
             return;
         }
@@ -128,7 +137,7 @@ public class DueTimers {
         }
     }
 
-    private void retryLater(String id, Entry entry) {
+    private synchronized void retryLater(String id, Entry entry) {
         try {
             ScheduledFuture<?> future = ticker.schedule(() -> fire(id), 5, TimeUnit.SECONDS);
             entries.computeIfPresent(id, (k, old) -> new Entry(old.provider(), old.state(), old.owner(), future));
@@ -137,7 +146,7 @@ public class DueTimers {
         }
     }
 
-    public void cancel(String id) {
+    public synchronized void cancel(String id) {
         Entry previous = entries.remove(id);
         if (previous != null) {
             previous.future().cancel(false);
