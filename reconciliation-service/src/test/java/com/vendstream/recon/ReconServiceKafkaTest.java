@@ -1,0 +1,245 @@
+package com.vendstream.recon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.DailyLedger;
+import com.vendstream.events.ReconDiscrepancy;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendUnresolved;
+import com.vendstream.recon.providerreport.ProviderRecords;
+import com.vendstream.recon.providerreport.ProviderStatus;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The service on a real broker, the in-process schema registry and the MongoDB wire protocol:
+ * order and vend events published in Confluent wire format become a ledger visible over HTTP;
+ * the close publishes DailyLedger and ReconDiscrepancy events through the outbox.
+ */
+@SpringBootTest(classes = {ReconciliationApplication.class, ReconServiceKafkaTest.Providers.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=reconciliation-service", "vendstream.recon.auto-close.enabled=false",
+                "vendstream.recon.rematch.enabled=false", "vendstream.outbox.sweep-interval=PT0.5S"})
+class ReconServiceKafkaTest {
+
+    static final String MERCHANT = "demo-merchant";
+    static final LocalDate DAY = LocalDate.of(2026, 1, 15);
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static MongoServer mongo;
+    static ConfigurableApplicationContext registry;
+
+    @TestConfiguration
+    static class Providers {
+        /** VTpass says it delivered k2, which we recorded as failed and refunded. */
+        @Bean
+        @Primary
+        ProviderRecords fakeProviders() {
+            return new FakeProvider().record("vtpass", "ref-k1", ProviderStatus.SUCCEEDED, null, null)
+                    .record("vtpass", "ref-k2", ProviderStatus.SUCCEEDED, null, null)
+                    .record("vtpass", "ref-k3", ProviderStatus.FAILED, null, null);
+        }
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 3, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+        mongo.shutdown();
+        kafka.destroy();
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/recon");
+        props.add("vendstream.registry.url", ReconServiceKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    static java.time.Instant lagos(int hour, int minute) {
+        return DAY.atTime(hour, minute).atZone(Traffic.LAGOS).toInstant();
+    }
+
+    static String topicOf(SpecificRecord event) {
+        String type = event.getClass().getSimpleName();
+        if (type.startsWith("Order")) {
+            return Topics.ORDERS.topic();
+        }
+        return event instanceof VendUnresolved ? Topics.VEND_RESOLUTIONS.topic() : Topics.VEND_OUTCOMES.topic();
+    }
+
+    @Test
+    void eventsBecomeALedgerOverHttpAndTheClosePublishesIt() throws Exception {
+        Traffic t = new Traffic(MERCHANT, Traffic.LAGOS);
+        t.order("k1", lagos(9, 0), 50_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-k1")
+                .succeeded(lagos(9, 1), 48_000L).completed(lagos(9, 1));
+        t.order("k2", lagos(10, 0), 20_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-k2")
+                .failed(lagos(10, 1)).refunded(lagos(10, 2));
+        t.order("k3", lagos(11, 0), 30_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-k3")
+                .pending(lagos(11, 1)).unresolved(lagos(12, 1));
+        List<SpecificRecord> events = new ArrayList<>(t.events);
+        // Redeliveries must not count twice.
+        events.add(t.events.get(0));
+        events.add(t.events.get(1));
+
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl(),
+                "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"))) {
+            for (SpecificRecord e : events) {
+                String orderId = com.vendstream.kit.events.Events.envelope(e).getOrderId();
+                producer.send(new ProducerRecord<>(topicOf(e), orderId, e)).get();
+            }
+        }
+
+        String ledgers = "/v1/recon/ledgers?day=" + DAY + "&merchant=" + MERCHANT;
+        // Before the close: a provisional ledger (version 0) computed from the facts so far.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client().get().uri(ledgers).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].version").isEqualTo(0)
+                .jsonPath("$[0].ordersAccepted").isEqualTo(3)
+                .jsonPath("$[0].ordersUnresolved").isEqualTo(1)
+                .jsonPath("$[0].refundsMinor").isEqualTo(20_000));
+
+        client().post().uri("/v1/recon/days/" + DAY + "/close").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.alreadyClosed").isEqualTo(false)
+                .jsonPath("$.ledgers[0].version").isEqualTo(1);
+        client().post().uri("/v1/recon/days/" + DAY + "/close").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.alreadyClosed").isEqualTo(true)
+                .jsonPath("$.ledgers[0].version").isEqualTo(1);
+
+        client().get().uri(ledgers).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$[0].ledgerId").isEqualTo(MERCHANT + "|" + DAY + "|vtpass|AIRTIME|NGN")
+                .jsonPath("$[0].version").isEqualTo(1)
+                .jsonPath("$[0].provisional").isEqualTo(false)
+                .jsonPath("$[0].ordersAccepted").isEqualTo(3)
+                .jsonPath("$[0].ordersVended").isEqualTo(1)
+                .jsonPath("$[0].ordersFailed").isEqualTo(1)
+                .jsonPath("$[0].ordersRefunded").isEqualTo(1)
+                .jsonPath("$[0].ordersUnresolved").isEqualTo(1)
+                .jsonPath("$[0].grossValueMinor").isEqualTo(50_000)
+                .jsonPath("$[0].providerCostMinor").isEqualTo(48_000)
+                .jsonPath("$[0].commissionMinor").isEqualTo(2_000)
+                .jsonPath("$[0].debitsMinor").isEqualTo(100_000)
+                .jsonPath("$[0].keptMinor").isEqualTo(50_000)
+                .jsonPath("$[0].refundsMinor").isEqualTo(20_000)
+                .jsonPath("$[0].heldMinor").isEqualTo(30_000)
+                .jsonPath("$[0].balanced").isEqualTo(true);
+
+        client().get().uri("/v1/recon/discrepancies?day=" + DAY + "&status=open").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].kind").isEqualTo("VENDED_AT_PROVIDER_NOT_HERE")
+                .jsonPath("$[0].orderId").isEqualTo("k2")
+                .jsonPath("$[0].evidence['wallet.refundMinor']").isEqualTo("20000");
+
+        String csv = client().get().uri("/v1/recon/days/" + DAY + "/ledger.csv").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
+                .expectHeader().valueMatches("Content-Disposition", "attachment; filename=\"ledger-2026-01-15.csv\"")
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(csv.split("\r\n")).hasSize(2);
+        assertThat(csv.split("\r\n")[1]).startsWith("2026-01-15,demo-merchant,vtpass,AIRTIME,NGN,1,3,1,1,1,1,0,"
+                + "50000,48000,2000,100000,50000,20000,30000,true,");
+
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+            consumer.subscribe(List.of(Topics.RECON_LEDGERS.topic(), Topics.RECON_DISCREPANCIES.topic()));
+            List<ConsumerRecord<String, Object>> received = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                return received.stream().anyMatch(r -> r.value() instanceof DailyLedger)
+                        && received.stream().anyMatch(r -> r.value() instanceof ReconDiscrepancy);
+            });
+            ConsumerRecord<String, Object> ledger = received.stream().filter(r -> r.value() instanceof DailyLedger)
+                    .findFirst().orElseThrow();
+            assertThat(ledger.key()).isEqualTo(MERCHANT + "|" + DAY + "|vtpass|AIRTIME|NGN");
+            DailyLedger l = (DailyLedger) ledger.value();
+            assertThat(l.getVersion()).isEqualTo(1);
+            assertThat(l.getHeldMinor()).isEqualTo(30_000);
+            assertThat(l.getBalanced()).isTrue();
+            ReconDiscrepancy d = (ReconDiscrepancy) received.stream()
+                    .filter(r -> r.value() instanceof ReconDiscrepancy).findFirst().orElseThrow().value();
+            assertThat(d.getEnvelope().getOrderId()).isEqualTo("k2");
+        }
+    }
+
+    @Test
+    void badRequestsGetProblemDetails() {
+        client().get().uri("/v1/recon/ledgers?day=yesterday").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-request")
+                .jsonPath("$.detail").isEqualTo("day must be an ISO date such as 2026-03-01");
+        client().get().uri("/v1/recon/discrepancies?day=2026-01-15&status=maybe").exchange().expectStatus()
+                .isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        client().get().uri("/v1/recon/ledgers").exchange().expectStatus().isBadRequest();
+        // The future has not ended anywhere yet.
+        client().post().uri("/v1/recon/days/2999-01-01/close").exchange().expectStatus().isEqualTo(409)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-not-over")
+                .jsonPath("$.cutoff").isEqualTo("2999-01-02T00:00:00Z");
+    }
+}
