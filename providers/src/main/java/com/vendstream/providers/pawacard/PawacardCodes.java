@@ -1,0 +1,40 @@
+package com.vendstream.providers.pawacard;
+
+import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.pending;
+
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.Decision;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.support.CodeTable;
+import java.util.List;
+
+/**
+ * Pawacard's codes (seed 004). Three vocabularies share one table, prefixed so they cannot collide:
+ * general {@code status:N}, {@code tx:N} for {@code transaction.status}, and the {@code elecNNN} vend
+ * codes; {@code throttle} is the per-meter "too soon" reply, which carries no code of its own.
+ * Top-level status 1 means "failed, pending": it never fails a vend on its own.
+ */
+public final class PawacardCodes {
+
+    public static final CodeTable TABLE = new CodeTable(List.of(
+            new CodeRule("elec000", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false, "successful vend"),
+            failed("elec001", FailureClass.DECLINED_BY_PROVIDER, false, "failed vend (threshold or time-based changes)"),
+            failed("elec003", FailureClass.DECLINED_BY_PROVIDER, false, "failed along the way before or at Kenya Power"),
+            pending("elec100", Decision.REQUERY, "request timed out: fetch the response again"),
+            new CodeRule("tx:1", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false, "transaction complete"),
+            failed("tx:2", FailureClass.DECLINED_BY_PROVIDER, false, "transaction failed"),
+            pending("tx:0", Decision.REQUERY, "transaction pending"),
+            pending("tx:5", Decision.REQUERY, "transaction pending"),
+            pending("status:0", Decision.REQUERY, "successful request: the transaction or token decides"),
+            pending("status:1", Decision.REQUERY, "failed request, pending"),
+            failed("status:102", FailureClass.INSUFFICIENT_FLOAT, true, "insufficient balance"),
+            failed("status:103", FailureClass.VALIDATION, true, "bad reference number"),
+            pending("status:104", Decision.MANUAL, "transaction not found"),
+            failed("status:105", FailureClass.THROTTLED, true, "meter has reached maximum vends allowed per day"),
+            failed("throttle", FailureClass.THROTTLED, true, "meter throttled: 1 vend per 5 minutes"),
+            failed("luhn", FailureClass.ACCOUNT, true, "meter number fails the Luhn check (elec100 on verify)")));
+
+    private PawacardCodes() {
+    }
+}
