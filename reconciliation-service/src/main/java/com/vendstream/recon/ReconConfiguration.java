@@ -13,6 +13,10 @@ import com.vendstream.recon.ledger.LedgerStore;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderDayReport;
 import com.vendstream.recon.providerreport.ProviderRecords;
+import com.vendstream.recon.providerreport.ReportedTransactions;
+import com.vendstream.providers.pagamio.PagamioConnector;
+import java.util.ArrayList;
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -83,8 +87,15 @@ public class ReconConfiguration {
     @ConditionalOnMissingBean(ProviderRecords.class)
     ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
                                     ReconProperties properties) {
-        return new ConnectorProviderRecords(connectors.orderedStream().toList(), reports.orderedStream().toList(),
-                properties.maxRequeriesPerProvider());
+        List<VendConnector> all = connectors.orderedStream().toList();
+        List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
+        for (VendConnector c : all) {
+            // Pagamio lists a whole day; the others can only be requeried reference by reference.
+            if (c instanceof PagamioConnector p && dayReports.stream().noneMatch(r -> r.provider().equals(p.id()))) {
+                dayReports.add(ReportedTransactions.pagamio(p));
+            }
+        }
+        return new ConnectorProviderRecords(all, dayReports, properties.maxRequeriesPerProvider());
     }
 
     @Bean
