@@ -61,27 +61,39 @@ public class FactStore {
         } else {
             update.append("$setOnInsert", scope);
         }
-        try {
-            Document after = Mono.from(collection().findOneAndUpdate(filter, update,
-                    new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)
-                            .projection(new Document("merchantId", 1).append("businessDay", 1)))).block(TIMEOUT);
-            return new Applied(fact.orderId(), after.getString("merchantId"),
-                    LocalDate.parse(after.getString("businessDay")), true);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
+        // A lost upsert race (two first events of one order on different topics at once) also ends
+        // in a duplicate key; only the stored event id proves this event was applied, so retry until
+        // the update lands or the id is there.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Document after = Mono.from(collection().findOneAndUpdate(filter, update,
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)
+                                .projection(new Document("merchantId", 1).append("businessDay", 1)))).block(TIMEOUT);
+                return new Applied(fact.orderId(), after.getString("merchantId"),
+                        LocalDate.parse(after.getString("businessDay")), true);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+            } catch (com.mongodb.MongoCommandException e) {
+                // findAndModify reports the duplicate key of a losing upsert as a command error.
+                if (e.getErrorCode() != 11000) {
+                    throw e;
+                }
             }
-        } catch (com.mongodb.MongoCommandException e) {
-            // findAndModify reports the duplicate key of a losing upsert as a command error.
-            if (e.getErrorCode() != 11000) {
-                throw e;
+            Document existing = Mono.from(collection().find(new Document("_id", fact.orderId()))
+                    .projection(new Document("merchantId", 1).append("businessDay", 1)
+                            .append("facts", new Document("$elemMatch", new Document("eventId", fact.eventId())))).first())
+                    .block(TIMEOUT);
+            if (existing != null && !existing.getList("facts", Document.class, List.of()).isEmpty()) {
+                return new Applied(fact.orderId(), existing.getString("merchantId"),
+                        LocalDate.parse(existing.getString("businessDay")), false);
+            }
+            if (attempt >= 5) {
+                throw new IllegalStateException("Could not apply " + fact.kind() + " " + fact.eventId()
+                        + " to order " + fact.orderId());
             }
         }
-        // The filter missed because the event id is already there: a redelivery.
-        Document existing = Mono.from(collection().find(new Document("_id", fact.orderId()))
-                .projection(new Document("merchantId", 1).append("businessDay", 1)).first()).block(TIMEOUT);
-        return new Applied(fact.orderId(), existing.getString("merchantId"),
-                LocalDate.parse(existing.getString("businessDay")), false);
     }
 
     public Optional<OrderFacts> find(String orderId) {
