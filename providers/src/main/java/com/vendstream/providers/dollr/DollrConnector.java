@@ -1,0 +1,494 @@
+package com.vendstream.providers.dollr;
+
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.Decision;
+import com.vendstream.providers.support.Lenient;
+import com.vendstream.providers.support.ProviderHttp;
+import com.vendstream.providers.support.TokenCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Dollr (docs.heydollr.app): client-credentials JWT whose {@code expires_in} is in minutes, renewed
+ * five minutes early by one caller while the others wait, and once on a 401; invoice-based
+ * collection and payouts executed by our UUID v4 {@code reference_id}; 429 waited out per
+ * Retry-After and resent with the same reference. Safe to share between threads.
+ */
+public class DollrConnector implements MobileMoneyConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(DollrConnector.class);
+    private static final int MAX_429_RETRIES = 2;
+
+    /** A reply as received, whatever its status. */
+    record Reply(int status, String retryAfter, String body) {
+        JsonNode json() {
+            return Lenient.parse(body);
+        }
+    }
+
+    /** How a call ended without a reply: refused (nothing sent) or lost after sending. */
+    private static final class NoReply extends RuntimeException {
+        final boolean sent;
+
+        NoReply(boolean sent, String message) {
+            super(message);
+            this.sent = sent;
+        }
+    }
+
+    /** Waits out a Retry-After; replaceable so a test can observe the waits. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final DollrProperties properties;
+    private final RestClient http;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final TokenCache tokens;
+    private final AtomicInteger tokenFetches = new AtomicInteger();
+
+    public DollrConnector(DollrProperties properties) {
+        this(properties, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    public DollrConnector(DollrProperties properties, Clock clock, Sleeper sleeper) {
+        this.properties = properties;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
+        this.tokens = new TokenCache(this::obtainToken, null, properties.refreshAhead(), clock);
+    }
+
+    @Override
+    public String id() {
+        return "dollr";
+    }
+
+    /** A fresh reference_id: Dollr requires a UUID v4 on every execution. */
+    public static String newReference() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Tokens obtained so far (metrics, tests). */
+    public int tokenFetches() {
+        return tokenFetches.get();
+    }
+
+    @Override
+    public String accessToken() {
+        return tokens.token();
+    }
+
+    private TokenCache.Session obtainToken() {
+        Map<String, Object> body = Map.of("client_id", properties.clientId(), "client_secret", properties.clientSecret());
+        Reply reply;
+        try {
+            reply = exchange(HttpMethod.POST, "/jwt/client/obtain/token", body, null);
+        } catch (NoReply e) {
+            throw new DollrException(DollrException.Kind.UNAVAILABLE, 0, "token endpoint: " + e.getMessage());
+        }
+        JsonNode root = reply.json();
+        String token = reply.status() / 100 == 2 ? Lenient.text(root, "access_token") : null;
+        if (token == null) {
+            log.warn("Dollr refused a token: HTTP {}", reply.status());
+            throw new DollrException(reply.status() >= 500 ? DollrException.Kind.UNAVAILABLE
+                    : DollrException.Kind.UNAUTHORIZED, reply.status(), "token endpoint answered HTTP " + reply.status());
+        }
+        // Dollr's expires_in is in MINUTES (60 = one hour), unlike OAuth's seconds.
+        Long minutes = Lenient.minor(Lenient.text(root, "expires_in"), 0);
+        Duration lifetime = Duration.ofMinutes(minutes == null || minutes <= 0 ? 60 : minutes);
+        tokenFetches.incrementAndGet();
+        return new TokenCache.Session(token, null, clock.instant().plus(lifetime));
+    }
+
+    // ---- setup calls -------------------------------------------------------------------------
+
+    @Override
+    public long createParty(NewParty party) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", party.name());
+        if (party.phone() != null) {
+            body.put("phone", DollrTransformer.phone(party.phone()));
+        }
+        if (party.email() != null) {
+            body.put("email", party.email());
+        }
+        body.put("country_code", party.countryCode());
+        return number(setup(HttpMethod.POST, "/parties/create", body, "party"));
+    }
+
+    @Override
+    public long createCounterparty(long partyId) {
+        Map<String, Object> body = Map.of("party_id", partyId, "relationship_type", "CUSTOMER");
+        return number(setup(HttpMethod.POST, "/counterparties/create", body, "counterparty"));
+    }
+
+    @Override
+    public long createInvoice(NewInvoice invoice) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("counterparty_id", invoice.counterpartyId());
+        body.put("currency", invoice.currency());
+        body.put("note", invoice.note());
+        body.put("fee_bearer", invoice.feeBearer() == null ? "CUSTOMER" : invoice.feeBearer());
+        body.put("as_payment_link", false);
+        return number(setup(HttpMethod.POST, "/invoices/create", body, "invoice"));
+    }
+
+    @Override
+    public void addInvoiceItem(long invoiceId, InvoiceItem item) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", item.name());
+        body.put("currency", item.currency());
+        body.put("qty", item.qty());
+        body.put("amount", DollrTransformer.decimal(item.amountMinor(), item.currency()));
+        call(HttpMethod.POST, "/invoices/" + invoiceId + "/items/add", body);
+    }
+
+    @Override
+    public void publishInvoice(long invoiceId) {
+        call(HttpMethod.PUT, "/invoices/publish/" + invoiceId, null);
+    }
+
+    @Override
+    public FeePreview previewFees(long amountMinor, String currency, String feeBearer) {
+        String uri = "/predictions/amount-and-fees?amount=" + DollrTransformer.decimal(amountMinor, currency).toPlainString()
+                + "&currency=" + currency + "&fee_bearer=" + (feeBearer == null ? "CUSTOMER" : feeBearer);
+        JsonNode root = call(HttpMethod.GET, uri, null);
+        Long fee = DollrTransformer.minor(Lenient.text(root, "fee", "fees"), currency);
+        Long payer = DollrTransformer.minor(Lenient.text(root, "payer_amount", "total"), currency);
+        return new FeePreview(amountMinor, fee == null ? 0 : fee, payer == null ? amountMinor : payer, currency,
+                Lenient.text(root, "fx_rate"));
+    }
+
+    @Override
+    public MmoInfo detectMmo(String phone) {
+        JsonNode root = call(HttpMethod.GET, "/predictions/mmo-provider-info?phone=" + DollrTransformer.phone(phone), null);
+        return new MmoInfo(Lenient.text(root, "payment_method"), Lenient.text(root, "gateway_provider", "provider"),
+                Lenient.text(root, "country_code"));
+    }
+
+    @Override
+    public String createCheckoutSession(long invoiceId) {
+        // source_type here; the older /checkouts/create calls the same field source_kind.
+        Map<String, Object> body = Map.of("source_id", invoiceId, "source_type", "INVOICE");
+        return setup(HttpMethod.POST, "/sessions/checkout", body, "session");
+    }
+
+    @Override
+    public String createPaymentAccount(OperationType operationType, NewPaymentAccount account) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("account_name", account.accountName());
+        body.put("provider", account.provider());
+        body.put("method", account.method());
+        body.put("party_id", account.partyId());
+        body.put("country_code", account.countryCode());
+        body.put("insensitive_account_number", DollrTransformer.phone(account.phone()));
+        JsonNode root = call(HttpMethod.POST, "/payment-accounts/create?operation_type=" + operationType.name(), body);
+        JsonNode node = root.has("id") ? root : root.path("payment_account");
+        if (!node.path("is_active").asBoolean(true)) {
+            throw new DollrException(DollrException.Kind.VALIDATION, 200, "payment account is not active");
+        }
+        return required(DollrTransformer.id(root, "payment_account"), "payment_account");
+    }
+
+    @Override
+    public String createPayoutSession(NewPayoutSession session) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (session.walletId() != null) {
+            body.put("wallet_id", session.walletId());
+        }
+        body.put("payment_account_id", numberIfNumeric(session.paymentAccountId()));
+        body.put("amount", DollrTransformer.decimal(session.amountMinor(), session.currency()));
+        body.put("currency", session.currency());
+        Instant expires = session.expiresAt() == null ? clock.instant().plus(Duration.ofMinutes(15)) : session.expiresAt();
+        body.put("expires_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.ofInstant(expires,
+                java.time.ZoneOffset.UTC)));
+        return setup(HttpMethod.POST, "/sessions/payout", body, "session");
+    }
+
+    @Override
+    public Receipt receipt(long invoiceId) {
+        JsonNode root = call(HttpMethod.GET, "/invoices/receipt/" + invoiceId, null);
+        JsonNode r = root.has("currency") ? root : root.path("receipt");
+        String currency = Lenient.text(r, "currency");
+        List<Receipt.Line> lines = new ArrayList<>();
+        for (JsonNode item : r.path("items").values()) {
+            Long qty = Lenient.minor(Lenient.text(item, "qty", "quantity"), 0);
+            lines.add(new Receipt.Line(Lenient.text(item, "name"), qty == null ? 1 : qty.intValue(),
+                    DollrTransformer.minor(Lenient.text(item, "amount"), currency)));
+        }
+        return new Receipt(invoiceId, Lenient.text(r, "status"), currency,
+                DollrTransformer.minor(Lenient.text(r, "subtotal", "amount"), currency),
+                DollrTransformer.minor(Lenient.text(r, "fees", "fee"), currency),
+                DollrTransformer.minor(Lenient.text(r, "total", "payer_amount"), currency),
+                Lenient.text(r, "fx_rate"), Lenient.text(r, "provider", "gateway_provider"), lines);
+    }
+
+    // ---- executions and status ---------------------------------------------------------------
+
+    @Override
+    public PaymentOutcome executeCollection(String sessionId, String paymentAccountId, String currency,
+                                            String referenceId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        // Executions take these ids as strings even though sessions return integers.
+        body.put("session_id", String.valueOf(sessionId));
+        body.put("payment_account_id", String.valueOf(paymentAccountId));
+        body.put("currency", currency);
+        body.put("reference_id", referenceId);
+        PaymentOutcome outcome = execute("/executions/collection", body, referenceId, currency);
+        log.info("Dollr collection {}: {} ({})", referenceId, outcome.status(), outcome.providerStatus());
+        return outcome;
+    }
+
+    @Override
+    public PaymentOutcome executePayout(String sessionId, String payoutAccountId, String referenceId) {
+        DollrProperties.PayoutPasscode passcode = properties.payoutPasscode();
+        if (passcode == null || passcode.code() == null || (passcode.phone() == null && passcode.userId() == null)) {
+            return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "no payout passcode configured", null,
+                    null, Decision.FAIL, "NOT SENT");
+        }
+        Map<String, Object> token = new LinkedHashMap<>();
+        if (passcode.phone() != null) {
+            token.put("phone", DollrTransformer.phone(passcode.phone()));
+        } else {
+            token.put("user_id", numberIfNumeric(passcode.userId()));
+        }
+        token.put("code", passcode.code());
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("name", passcode.deviceName() == null ? "vendstream" : passcode.deviceName());
+        device.put("type", "SERVER");
+        device.put("platform", passcode.devicePlatform() == null ? "linux" : passcode.devicePlatform());
+        device.put("user_agent", passcode.deviceUserAgent() == null ? "vendstream-dollr/1" : passcode.deviceUserAgent());
+        device.put("client_ip", passcode.deviceClientIp() == null ? "127.0.0.1" : passcode.deviceClientIp());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session_id", String.valueOf(sessionId));
+        // payout_account_id is a number here, unlike payment_account_id in collections.
+        body.put("payout_account_id", numberIfNumeric(payoutAccountId));
+        body.put("reference_id", referenceId);
+        body.put("passcode", Map.of("token", token, "device", device));
+        PaymentOutcome outcome = execute("/executions/payout", body, referenceId, null);
+        log.info("Dollr payout {}: {} ({})", referenceId, outcome.status(), outcome.providerStatus());
+        return outcome;
+    }
+
+    @Override
+    public PaymentOutcome collectionStatus(String referenceId) {
+        return status("/status/collection/" + referenceId, referenceId);
+    }
+
+    @Override
+    public PaymentOutcome payoutStatus(String referenceId) {
+        return status("/status/payout/" + referenceId, referenceId);
+    }
+
+    private PaymentOutcome execute(String path, Map<String, Object> body, String referenceId, String currency) {
+        Reply reply;
+        try {
+            reply = send(HttpMethod.POST, path, body);
+        } catch (DollrException e) {
+            // No token: the execution was never sent.
+            return DollrTransformer.of(rule("NOT SENT"), referenceId, "no token: " + e.getMessage(), null, null,
+                    "NOT SENT");
+        } catch (NoReply e) {
+            return e.sent ? DollrTransformer.of(rule("TIMEOUT"), referenceId, e.getMessage(), null, null, "TIMEOUT")
+                    : DollrTransformer.of(rule("NOT SENT"), referenceId, e.getMessage(), null, null, "NOT SENT");
+        }
+        if (reply.status() / 100 == 2) {
+            return DollrTransformer.outcome(referenceId, reply.body(), currency);
+        }
+        JsonNode root = reply.json();
+        boolean duplicate = reply.status() == 422 && DollrTransformer.duplicate(root);
+        CodeRule r = DollrStatuses.http(reply.status(), duplicate);
+        if (reply.status() == 401) {
+            // Still refused with a token renewed just now: nothing was executed.
+            return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "unauthorized with a fresh token", null,
+                    null, Decision.RETRY, "HTTP 401");
+        }
+        return DollrTransformer.of(r, referenceId, DollrTransformer.detail(root), null, null,
+                "HTTP " + reply.status() + (duplicate ? " duplicate" : ""));
+    }
+
+    private PaymentOutcome status(String path, String referenceId) {
+        Reply reply;
+        try {
+            reply = send(HttpMethod.GET, path, null);
+        } catch (DollrException | NoReply e) {
+            return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status not read: " + e.getMessage(),
+                    null, null, Decision.REQUERY, "NOT SENT");
+        }
+        if (reply.status() / 100 == 2) {
+            return DollrTransformer.outcome(referenceId, reply.body(), null);
+        }
+        if (reply.status() == 404) {
+            return DollrTransformer.of(rule("STATUS HTTP 404"), referenceId, DollrTransformer.detail(reply.json()), null,
+                    null, "HTTP 404");
+        }
+        // A status query that failed says nothing about the payment itself.
+        Decision decision = reply.status() == 429 || reply.status() == 401 ? Decision.RETRY
+                : reply.status() == 403 ? Decision.MANUAL : Decision.REQUERY;
+        return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status query answered HTTP "
+                + reply.status(), null, null, decision, "HTTP " + reply.status());
+    }
+
+    private static CodeRule rule(String key) {
+        return DollrStatuses.TABLE.rule(key).orElseThrow();
+    }
+
+    // ---- transport ---------------------------------------------------------------------------
+
+    /** A setup call: its JSON, or a {@link DollrException}. */
+    private JsonNode call(HttpMethod method, String path, Object body) {
+        Reply reply;
+        try {
+            reply = send(method, path, body);
+        } catch (NoReply e) {
+            throw new DollrException(DollrException.Kind.UNAVAILABLE, 0, path + ": " + e.getMessage());
+        }
+        JsonNode root = reply.json();
+        if (reply.status() / 100 == 2) {
+            if (root == null) {
+                throw new DollrException(DollrException.Kind.UNAVAILABLE, reply.status(), path + ": reply is not JSON");
+            }
+            return root;
+        }
+        DollrException.Kind kind = switch (reply.status()) {
+            case 401 -> DollrException.Kind.UNAUTHORIZED;
+            case 403 -> DollrException.Kind.FORBIDDEN;
+            case 404 -> DollrException.Kind.NOT_FOUND;
+            case 400, 409, 422 -> DollrException.Kind.VALIDATION;
+            case 429 -> DollrException.Kind.THROTTLED;
+            default -> DollrException.Kind.UNAVAILABLE;
+        };
+        throw new DollrException(kind, reply.status(), path + ": HTTP " + reply.status() + " " + DollrTransformer.detail(root));
+    }
+
+    private String setup(HttpMethod method, String path, Object body, String entity) {
+        return required(DollrTransformer.id(call(method, path, body), entity), entity);
+    }
+
+    private static String required(String id, String entity) {
+        if (id == null) {
+            throw new DollrException(DollrException.Kind.UNAVAILABLE, 200, "no " + entity + " id in the reply");
+        }
+        return id;
+    }
+
+    private static long number(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new DollrException(DollrException.Kind.UNAVAILABLE, 200, "id is not a number");
+        }
+    }
+
+    private static Object numberIfNumeric(String id) {
+        return id != null && id.matches("\\d{1,18}") ? (Object) Long.parseLong(id) : id;
+    }
+
+    /**
+     * One logical call: with the bearer token; a 401 renews the token once and resends; a 429 is
+     * waited out (Retry-After, capped) and resent with the same body, hence the same reference_id.
+     */
+    Reply send(HttpMethod method, String path, Object body) {
+        String bearer = tokens.token();
+        Reply reply = exchange(method, path, body, bearer);
+        boolean renewed = false;
+        int throttled = 0;
+        while (true) {
+            if (reply.status() == 401 && !renewed) {
+                renewed = true;
+                bearer = tokens.renewAfterRejection(bearer);
+            } else if (reply.status() == 429 && throttled < MAX_429_RETRIES) {
+                Duration wait = retryAfter(reply.retryAfter(), throttled);
+                if (wait.compareTo(properties.maxRetryAfter()) > 0) {
+                    return reply;
+                }
+                throttled++;
+                log.info("Dollr {} throttled; waiting {} before resending", path.replaceAll("/[0-9a-f-]{36}$", "/{ref}"),
+                        wait);
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return reply;
+                }
+            } else {
+                return reply;
+            }
+            reply = exchange(method, path, body, bearer);
+        }
+    }
+
+    /** Seconds or an HTTP date; without the header, 1 s then 2 s. */
+    Duration retryAfter(String header, int attempt) {
+        Duration fallback = Duration.ofSeconds(1L << attempt);
+        if (header == null || header.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration d = Duration.between(clock.instant(), at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException unparseable) {
+                return fallback;
+            }
+        }
+    }
+
+    private Reply exchange(HttpMethod method, String path, Object body, String bearer) {
+        RestClient.RequestBodySpec spec = http.method(method).uri(path).accept(MediaType.APPLICATION_JSON);
+        if (bearer != null) {
+            spec = spec.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            spec = spec.contentType(MediaType.APPLICATION_JSON).body(body);
+        }
+        try {
+            return spec.exchange((request, response) -> new Reply(response.getStatusCode().value(),
+                    response.getHeaders().getFirst("Retry-After"), read(response.getBody())));
+        } catch (ResourceAccessException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+                if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+                    throw new NoReply(false, "could not connect");
+                }
+            }
+            throw new NoReply(true, "no reply: " + cause.getClass().getSimpleName());
+        }
+    }
+
+    private static String read(InputStream in) throws IOException {
+        return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "DollrConnector[" + properties + "]";
+    }
+}

@@ -1,0 +1,52 @@
+package com.vendstream.providers.dollr;
+
+import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.pending;
+
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.Decision;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.support.CodeTable;
+import java.util.List;
+
+/**
+ * Dollr's execution statuses and HTTP answers, and what each means for a collection or payout
+ * (docs.heydollr.app: api/executions, api-conventions, reference/error-catalog). A status word not
+ * in the table is PENDING: a wrong FAILED would release goods that were not paid for, or a refund
+ * twice.
+ */
+public final class DollrStatuses {
+
+    public static final CodeTable TABLE = new CodeTable(List.of(
+            pending("PENDING", Decision.REQUERY, "accepted, not yet sent to the wallet provider"),
+            pending("PROCESSING", Decision.REQUERY, "at the wallet provider; MoMo may stay here several minutes"),
+            new CodeRule("COMPLETED", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false, "money moved"),
+            failed("FAILED", FailureClass.DECLINED_BY_PROVIDER, false, "failed; the reason is gateway_message"),
+            pending("HTTP 401", Decision.RETRY, "token expired or revoked: renew once and resend the same reference"),
+            failed("HTTP 403", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true,
+                    "verification (KYC/KYB) or permission missing, or payout passcode refused"),
+            failed("HTTP 404", FailureClass.VALIDATION, true, "session or account not found: nothing executed"),
+            failed("HTTP 422", FailureClass.VALIDATION, true, "request invalid: nothing executed"),
+            pending("HTTP 422 duplicate", Decision.REQUERY,
+                    "reference_id already used: the first attempt may have landed, ask its status"),
+            pending("HTTP 429", Decision.RETRY, "rate limited before processing: wait Retry-After, same reference"),
+            pending("HTTP 5xx", Decision.REQUERY, "server error after the request left"),
+            pending("TIMEOUT", Decision.REQUERY, "no reply; the execution may have landed"),
+            pending("UNPARSEABLE", Decision.REQUERY, "reply not understood"),
+            new CodeRule("NOT SENT", CodeRule.Outcome.FAILED, FailureClass.DECLINED_BY_PROVIDER, Decision.RETRY, true,
+                    "connection refused or no token: nothing reached Dollr"),
+            pending("STATUS HTTP 404", Decision.REQUERY, "status of an unknown reference: not landed (yet)")));
+
+    private DollrStatuses() {
+    }
+
+    /** The row for an HTTP status of an execution. */
+    static CodeRule http(int status, boolean duplicate) {
+        String key = status >= 500 ? "HTTP 5xx" : duplicate ? "HTTP 422 duplicate" : "HTTP " + status;
+        return TABLE.rule(key).orElse(pending("HTTP " + status, Decision.REQUERY, "unexpected HTTP status"));
+    }
+
+    static CodeRule status(String word) {
+        return word == null ? null : TABLE.rule(word.trim().toUpperCase(java.util.Locale.ROOT)).orElse(null);
+    }
+}

@@ -1,0 +1,304 @@
+package com.vendstream.providers.dollr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.providers.Decision;
+import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
+import com.vendstream.sandbox.ProviderSandboxApplication;
+import com.vendstream.sandbox.core.CallRecord;
+import com.vendstream.sandbox.core.Faults;
+import com.vendstream.sandbox.core.Scenario;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The Dollr connector against the sandbox's Dollr, over real HTTP. */
+class DollrContractTest {
+
+    static ConfigurableApplicationContext sandbox;
+    static String root;
+    static DollrConnector dollr;
+    static CallRecord record;
+    static final List<Duration> waits = new CopyOnWriteArrayList<>();
+    static final DollrProperties.PayoutPasscode PASSCODE = new DollrProperties.PayoutPasscode("231880000100", null,
+            "246810", "vendstream-test", "linux", "vendstream-dollr/1", "127.0.0.1");
+
+    @BeforeAll
+    static void start() {
+        sandbox = ProviderSandboxApplication.start(0, Map.of(
+                "vendstream.sandbox.dollr.token-minutes", "6",
+                "vendstream.sandbox.dollr.pending-requeries", "2",
+                "vendstream.sandbox.dollr.pending-after", "0s",
+                "vendstream.sandbox.dollr.timeout-delay", "2s",
+                "vendstream.sandbox.dollr.retry-after-seconds", "1"));
+        root = "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port");
+        // The sleeper records each Retry-After the connector honours instead of holding the test thread.
+        dollr = connector(Clock.systemUTC(), PASSCODE);
+        record = sandbox.getBean(CallRecord.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    static DollrConnector connector(Clock clock, DollrProperties.PayoutPasscode passcode) {
+        return new DollrConnector(new DollrProperties(root + "/dollr/v1", "dollr-sandbox-client", "dollr-sandbox-secret",
+                Duration.ofSeconds(2), Duration.ofSeconds(1), null, null, passcode), clock, waits::add);
+    }
+
+    /** Party, counterparty, invoice with one item, published, checkout session and collection account. */
+    record Checkout(long invoiceId, String sessionId, String accountId) {
+    }
+
+    static Checkout checkout(DollrConnector c, String phone, String currency, long amountMinor) {
+        long party = c.createParty(new NewParty("Test Payer", phone, null, "LR"));
+        long counterparty = c.createCounterparty(party);
+        long invoice = c.createInvoice(new NewInvoice(counterparty, currency, "order 42", "CUSTOMER"));
+        c.addInvoiceItem(invoice, new InvoiceItem("Prepaid electricity", currency, 1, amountMinor));
+        c.publishInvoice(invoice);
+        String session = c.createCheckoutSession(invoice);
+        String account = c.createPaymentAccount(OperationType.COLLECTION, new NewPaymentAccount("Test Payer wallet",
+                "ORANGE_MONEY_LBR", "ORANGE_MONEY_LBR", party, "LR", phone));
+        return new Checkout(invoice, session, account);
+    }
+
+    static String payoutSession(DollrConnector c, String phone, long amountMinor, String[] accountOut) {
+        long party = c.createParty(new NewParty("Refund Payee", phone, null, "LR"));
+        c.createCounterparty(party);
+        String account = c.createPaymentAccount(OperationType.PAYOUT, new NewPaymentAccount("Refund wallet",
+                "MTN_MOMO_LBR", "MTN_MOMO_LBR", party, "LR", phone));
+        accountOut[0] = account;
+        return c.createPayoutSession(new NewPayoutSession(null, account, amountMinor, "LRD", null));
+    }
+
+    @Test
+    void aCollectionRunsTheInvoiceFlowToCompletedAfterProcessingPolls() {
+        assertThat(dollr.detectMmo("+231 770 000 001")).satisfies(m -> {
+            assertThat(m.paymentMethod()).isEqualTo("ORANGE_MONEY_LBR");
+            assertThat(m.countryCode()).isEqualTo("LR");
+        });
+        assertThat(dollr.previewFees(10_000, "LRD", "CUSTOMER")).satisfies(f -> {
+            assertThat(f.feeMinor()).isEqualTo(100);
+            assertThat(f.payerAmountMinor()).isEqualTo(10_100);
+        });
+        Checkout c = checkout(dollr, "+231770000001", "LRD", 10_000);
+        String reference = DollrConnector.newReference();
+        PaymentOutcome first = dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+        assertThat(first.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(first.decision()).isEqualTo(Decision.REQUERY);
+        assertThat(first.providerStatus()).isEqualTo("PROCESSING");
+
+        PaymentOutcome done = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> dollr.collectionStatus(reference), PaymentOutcome::isFinal);
+        assertThat(done.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(done.payerAmountMinor()).isEqualTo(10_100);
+        assertThat(done.feeMinor()).isEqualTo(100);
+        assertThat(record.calls("dollr", "status", reference)).extracting(CallRecord.Call::answer)
+                .containsExactly("PROCESSING", "PROCESSING", "COMPLETED");
+
+        MobileMoneyConnector.Receipt receipt = dollr.receipt(c.invoiceId());
+        assertThat(receipt.status()).isEqualTo("PAID");
+        assertThat(receipt.subtotalMinor()).isEqualTo(10_000);
+        assertThat(receipt.totalMinor()).isEqualTo(10_100);
+        assertThat(receipt.items()).singleElement().satisfies(l -> assertThat(l.amountMinor()).isEqualTo(10_000));
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+    }
+
+    @Test
+    void rwandanFrancsHaveNoMinorDigits() {
+        Checkout c = checkout(dollr, "250780000123", "RWF", 5_000);
+        PaymentOutcome outcome = dollr.executeCollection(c.sessionId(), c.accountId(), "RWF", DollrConnector.newReference());
+        assertThat(outcome.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(outcome.payerAmountMinor()).isEqualTo(5_050);
+        assertThat(outcome.feeMinor()).isEqualTo(50);
+    }
+
+    @Test
+    void aFailedCollectionCarriesTheGatewayMessage() {
+        Checkout c = checkout(dollr, "231770000002", "LRD", 2_500);
+        PaymentOutcome outcome = dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", DollrConnector.newReference());
+        assertThat(outcome.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+        assertThat(outcome.decision()).isEqualTo(Decision.FAIL);
+        assertThat(outcome.gatewayMessage()).containsIgnoringCase("insufficient funds");
+    }
+
+    @Test
+    void aCollectionStuckInProcessingStaysPending() {
+        Checkout c = checkout(dollr, "231770000003", "LRD", 2_500);
+        String reference = DollrConnector.newReference();
+        dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+        for (int i = 0; i < 5; i++) {
+            assertThat(dollr.collectionStatus(reference).status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        }
+        assertThatThrownBy(() -> dollr.receipt(c.invoiceId())).isInstanceOfSatisfying(DollrException.class,
+                e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.VALIDATION));
+    }
+
+    @Test
+    void aThrottledCollectionWaitsRetryAfterAndResendsTheSameReference() {
+        Checkout c = checkout(dollr, "231770000004", "LRD", 1_000);
+        String reference = DollrConnector.newReference();
+        int before = waits.size();
+        PaymentOutcome outcome = dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+        assertThat(outcome.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(waits.subList(before, waits.size())).containsExactly(Duration.ofSeconds(1));
+        assertThat(record.calls("dollr", "collection", reference)).extracting(CallRecord.Call::answer)
+                .containsExactly("429", "COMPLETED");
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+    }
+
+    @Test
+    void aReusedReferenceIsNeverExecutedTwice() {
+        Checkout c = checkout(dollr, "231770000011", "LRD", 1_000);
+        String reference = DollrConnector.newReference();
+        assertThat(dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference).status())
+                .isEqualTo(PaymentOutcome.Status.COMPLETED);
+        // The same payment again: its state, not a second execution.
+        assertThat(dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference).status())
+                .isEqualTo(PaymentOutcome.Status.COMPLETED);
+        // Another payment under the same reference: 422 duplicate, which means "ask", never "failed".
+        Checkout other = checkout(dollr, "231770000012", "LRD", 1_000);
+        PaymentOutcome duplicate = dollr.executeCollection(other.sessionId(), other.accountId(), "LRD", reference);
+        assertThat(duplicate.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(duplicate.decision()).isEqualTo(Decision.REQUERY);
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+    }
+
+    @Test
+    void aTimeoutAfterExecutionIsPendingAndTheStatusFindsTheOneExecution() {
+        Checkout c = checkout(dollr, "231770000021", "LRD", 1_000);
+        String reference = DollrConnector.newReference();
+        sandbox.getBean(Faults.class).arm("dollr", "collection", Scenario.TIMEOUT_AFTER_PROCESSING, 1);
+        PaymentOutcome outcome = dollr.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+        assertThat(outcome.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(outcome.decision()).isEqualTo(Decision.REQUERY);
+        assertThat(dollr.collectionStatus(reference).status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+
+        sandbox.getBean(Faults.class).arm("dollr", "collection", Scenario.SERVER_ERROR, 1);
+        Checkout d = checkout(dollr, "231770000022", "LRD", 1_000);
+        assertThat(dollr.executeCollection(d.sessionId(), d.accountId(), "LRD", DollrConnector.newReference()).status())
+                .isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(dollr.collectionStatus(DollrConnector.newReference()).status()).isEqualTo(PaymentOutcome.Status.PENDING);
+    }
+
+    @Test
+    void aPayoutCarriesThePasscodeAndCompletes() {
+        String[] account = new String[1];
+        String session = payoutSession(dollr, "231880000200", 7_500, account);
+        String reference = DollrConnector.newReference();
+        PaymentOutcome outcome = dollr.executePayout(session, account[0], reference);
+        assertThat(outcome.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(outcome.payerAmountMinor()).isEqualTo(7_500);
+        assertThat(dollr.payoutStatus(reference).status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+    }
+
+    @Test
+    void aPayoutToAFailingWalletFailsAndAWrongPasscodeIsRefused() {
+        String[] account = new String[1];
+        String session = payoutSession(dollr, "231770000009", 7_500, account);
+        PaymentOutcome failed = dollr.executePayout(session, account[0], DollrConnector.newReference());
+        assertThat(failed.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+        assertThat(failed.gatewayMessage()).isNotBlank();
+
+        DollrConnector wrong = connector(Clock.systemUTC(), new DollrProperties.PayoutPasscode("231880000100", null,
+                "000000", "d", "linux", "ua", "127.0.0.1"));
+        String other = payoutSession(wrong, "231880000300", 1_000, account);
+        PaymentOutcome refused = wrong.executePayout(other, account[0], DollrConnector.newReference());
+        assertThat(refused.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+        assertThat(refused.providerStatus()).isEqualTo("HTTP 403");
+
+        DollrConnector none = connector(Clock.systemUTC(), null);
+        assertThat(none.executePayout(other, account[0], DollrConnector.newReference()).providerStatus())
+                .isEqualTo("NOT SENT");
+    }
+
+    @Test
+    void theTokenLivesExpiresInMinutesAndIsRenewedFiveMinutesEarly() {
+        MutableClock clock = new MutableClock(Instant.now());
+        DollrConnector timed = connector(clock, PASSCODE);
+        timed.detectMmo("231880000001");
+        clock.advance(Duration.ofSeconds(50));
+        timed.detectMmo("231880000001");
+        // expires_in 6 (minutes): still fresh at 50 s, which it would not be were 6 read as seconds.
+        assertThat(timed.tokenFetches()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(15));
+        timed.detectMmo("231880000001");
+        assertThat(timed.tokenFetches()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentCallersShareOneTokenRequest() throws Exception {
+        DollrConnector shared = connector(Clock.systemUTC(), PASSCODE);
+        int authBefore = record.calls("dollr", "auth", null).size();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return shared.detectMmo("231880000001").paymentMethod();
+                }));
+            }
+            go.countDown();
+            for (Future<String> f : results) {
+                assertThat(f.get()).isEqualTo("MTN_MOMO_LBR");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(shared.tokenFetches()).isEqualTo(1);
+        assertThat(record.calls("dollr", "auth", null)).hasSize(authBefore + 1);
+    }
+
+    @Test
+    void aRevokedTokenIsRenewedOnceOn401() throws Exception {
+        DollrConnector fresh = connector(Clock.systemUTC(), PASSCODE);
+        fresh.detectMmo("231880000001");
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(root + "/sandbox/admin/dollr/tokens/revoke")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        Checkout c = checkout(fresh, "231770000031", "LRD", 1_000);
+        assertThat(fresh.executeCollection(c.sessionId(), c.accountId(), "LRD", DollrConnector.newReference()).status())
+                .isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(fresh.tokenFetches()).isEqualTo(2);
+    }
+
+    @Test
+    void wrongCredentialsAndABadInputAreClearErrors() {
+        DollrConnector wrong = new DollrConnector(new DollrProperties(root + "/dollr/v1", "x", "y", null, null, null, null,
+                null));
+        assertThatThrownBy(() -> wrong.detectMmo("231880000001")).isInstanceOfSatisfying(DollrException.class,
+                e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.UNAUTHORIZED));
+        assertThat(wrong.collectionStatus(DollrConnector.newReference()).status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThatThrownBy(() -> dollr.detectMmo("441234567890")).isInstanceOfSatisfying(DollrException.class,
+                e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.VALIDATION));
+    }
+}

@@ -1,0 +1,82 @@
+package com.vendstream.providers.dollr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.Decision;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class DollrTransformerTest {
+
+    @Test
+    void amountsUseTheCurrencysMinorDigits() {
+        assertThat(DollrTransformer.decimal(12_345, "LRD")).isEqualByComparingTo(new BigDecimal("123.45"));
+        assertThat(DollrTransformer.decimal(12_345, "LRD").toPlainString()).isEqualTo("123.45");
+        assertThat(DollrTransformer.decimal(5_000, "RWF").toPlainString()).isEqualTo("5000");
+        assertThat(DollrTransformer.decimal(1, "USD").toPlainString()).isEqualTo("0.01");
+        assertThat(DollrTransformer.minor("123.45", "LRD")).isEqualTo(12_345);
+        assertThat(DollrTransformer.minor("5000", "RWF")).isEqualTo(5_000);
+        assertThat(DollrTransformer.minor("0.1", "USD")).isEqualTo(10);
+        assertThat(DollrTransformer.minor("abc", "USD")).isNull();
+    }
+
+    @Test
+    void phonesAreE164DigitsWithoutPlus() {
+        assertThat(DollrTransformer.phone("+231 77-123-4567")).isEqualTo("231771234567");
+        assertThat(DollrTransformer.phone("00250781234567")).isEqualTo("250781234567");
+        assertThatThrownBy(() -> DollrTransformer.phone("12")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theDocumentedExecutionResponseParses() {
+        // ExecutionResponse fields from docs.heydollr.app/api/executions.
+        PaymentOutcome o = DollrTransformer.outcome("ref", """
+                {"status": "COMPLETED", "reference_id": "9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11",
+                 "payer_amount": 101.0, "payee_amount": 100.0, "requires_action": false, "client_secret": null,
+                 "gateway_message": "Payment received", "currency": "USD"}""", null);
+        assertThat(o.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(o.referenceId()).isEqualTo("9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11");
+        assertThat(o.payerAmountMinor()).isEqualTo(10_100);
+        assertThat(o.feeMinor()).isEqualTo(100);
+        assertThat(DollrTransformer.outcome("r", "{\"status\":\"PROCESSING\"}", "LRD").decision()).isEqualTo(Decision.REQUERY);
+        assertThat(DollrTransformer.outcome("r", "{\"status\":\"PENDING\"}", "LRD").status())
+                .isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(DollrTransformer.outcome("r", "{\"status\":\"FAILED\",\"gateway_message\":\"Declined\"}", "LRD"))
+                .satisfies(f -> {
+                    assertThat(f.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+                    assertThat(f.gatewayMessage()).isEqualTo("Declined");
+                });
+        // Unknown words and garbage are pending, never failed.
+        assertThat(DollrTransformer.outcome("r", "{\"status\":\"REVERSING\"}", "LRD").status())
+                .isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(DollrTransformer.outcome("r", "<html>", "LRD").status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(DollrTransformer.outcome("r", "{\"data\":{\"status\":\"COMPLETED\"}}", "LRD").status())
+                .isEqualTo(PaymentOutcome.Status.COMPLETED);
+    }
+
+    @Test
+    void theHttpTableHasADecisionForEachDocumentedStatus() {
+        assertThat(DollrStatuses.http(401, false).decision()).isEqualTo(Decision.RETRY);
+        assertThat(DollrStatuses.http(403, false).outcome()).isEqualTo(CodeRule.Outcome.FAILED);
+        assertThat(DollrStatuses.http(422, false).outcome()).isEqualTo(CodeRule.Outcome.FAILED);
+        assertThat(DollrStatuses.http(422, true).decision()).isEqualTo(Decision.REQUERY);
+        assertThat(DollrStatuses.http(429, false).decision()).isEqualTo(Decision.RETRY);
+        assertThat(DollrStatuses.http(503, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
+        assertThat(DollrStatuses.http(418, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
+        assertThat(DollrTransformer.duplicate(com.vendstream.providers.support.Lenient.parse(
+                "{\"detail\":[{\"loc\":[\"body\",\"reference_id\"],\"msg\":\"reference_id already exists\",\"type\":\"value_error\"}]}")))
+                .isTrue();
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDate() {
+        DollrConnector c = new DollrConnector(new DollrProperties("http://localhost:1", "a", "b", null, null, null, null,
+                null), java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC),
+                d -> { });
+        assertThat(c.retryAfter("3", 0)).hasSeconds(3);
+        assertThat(c.retryAfter("Thu, 01 Jan 2026 00:00:07 GMT", 0)).hasSeconds(7);
+        assertThat(c.retryAfter(null, 1)).hasSeconds(2);
+    }
+}
