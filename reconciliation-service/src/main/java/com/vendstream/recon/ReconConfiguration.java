@@ -12,6 +12,7 @@ import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.LedgerStore;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderDayReport;
+import com.vendstream.recon.providerreport.PaymentRecords;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ReportedTransactions;
 import com.vendstream.providers.pagamio.PagamioConnector;
@@ -98,10 +99,17 @@ public class ReconConfiguration {
         return new ConnectorProviderRecords(all, dayReports, properties.maxRequeriesPerProvider());
     }
 
+    /** Mobile-money status lookups; none until a mobile-money connector adapter is registered. */
     @Bean
-    Matching matching(FactStore facts, ProviderRecords providers, DiscrepancyStore store, OutboxTrigger relay,
-                      Clock clock) {
-        return new Matching(facts, providers, store, relay, clock);
+    @ConditionalOnMissingBean(PaymentRecords.class)
+    PaymentRecords paymentRecords() {
+        return PaymentRecords.NONE;
+    }
+
+    @Bean
+    Matching matching(FactStore facts, ProviderRecords providers, PaymentRecords payments, DiscrepancyStore store,
+                      OutboxTrigger relay, Clock clock) {
+        return new Matching(facts, providers, payments, store, relay, clock);
     }
 
     @Bean

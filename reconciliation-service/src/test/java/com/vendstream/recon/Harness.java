@@ -10,6 +10,7 @@ import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.recon.providerreport.PaymentRecords;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -62,6 +63,10 @@ final class Harness implements AutoCloseable {
     final List<String> relayed = new ArrayList<>();
 
     Harness(ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
+        this(providers, PaymentRecords.NONE, now, zones);
+    }
+
+    Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
         clock = new TestClock(now);
         facts = new FactStore(mongo.template);
         ledgers = new LedgerStore(mongo.template);
@@ -71,7 +76,7 @@ final class Harness implements AutoCloseable {
         ledgers.ensureIndexes();
         discrepancies.ensureIndexes();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        Matching matching = new Matching(facts, providers, discrepancies, (c, id) -> relayed.add(c + "/" + id), clock);
+        Matching matching = new Matching(facts, providers, payments, discrepancies, (c, id) -> relayed.add(c + "/" + id), clock);
         closing = new DayClosing(facts, ledgers, days, matching, new BusinessCalendar(ZoneOffset.UTC, zones),
                 (c, id) -> relayed.add(c + "/" + id), meters, clock);
         intake = new EventIntake(facts, closing, meters);

@@ -8,7 +8,12 @@ import com.vendstream.events.OrderCompleted;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.OrderRefunded;
 import com.vendstream.events.OrderRejected;
+import com.vendstream.events.PaymentCollected;
+import com.vendstream.events.PaymentFailed;
+import com.vendstream.events.PaymentKind;
 import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.PendingReason;
 import com.vendstream.events.RefundMethod;
 import com.vendstream.events.RejectionReason;
@@ -157,6 +162,30 @@ final class Traffic {
             return add(VendUnresolved.newBuilder().setEnvelope(envelope(VendUnresolved.class, reference, at,
                     "status-poller")).setVend(vend()).setAmount(money()).setFirstPendingAt(acceptedAt)
                     .setRequeryCount(12).build());
+        }
+
+        Order collected(String paymentProvider, String referenceId, Instant at) {
+            return add(PaymentCollected.newBuilder().setEnvelope(envelope(PaymentCollected.class, referenceId, at,
+                    "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
+                    .build());
+        }
+
+        Order collectionFailed(String paymentProvider, String referenceId, Instant at) {
+            return add(PaymentFailed.newBuilder().setEnvelope(envelope(PaymentFailed.class, referenceId, at,
+                    "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
+                    .setReason("EXPIRED").build());
+        }
+
+        Order payoutPending(String paymentProvider, String referenceId, Instant at) {
+            return add(PaymentPending.newBuilder().setEnvelope(envelope(PaymentPending.class, referenceId, at,
+                    "order-service")).setProvider(paymentProvider).setKind(PaymentKind.PAYOUT)
+                    .setReferenceId(referenceId).setAmount(money()).build());
+        }
+
+        Order paidOut(String paymentProvider, String referenceId, Instant at) {
+            return add(PayoutSucceeded.newBuilder().setEnvelope(envelope(PayoutSucceeded.class, referenceId, at,
+                    "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
+                    .build());
         }
 
         Order completed(Instant at) {

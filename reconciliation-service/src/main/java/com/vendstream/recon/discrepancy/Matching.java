@@ -5,6 +5,7 @@ import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.LedgerFigures;
 import com.vendstream.recon.ledger.LedgerKey;
 import com.vendstream.recon.ledger.OrderFacts;
+import com.vendstream.recon.providerreport.PaymentRecords;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderUnavailableException;
 import com.vendstream.recon.providerreport.ProviderView;
@@ -26,14 +27,16 @@ public class Matching {
 
     private final FactStore facts;
     private final ProviderRecords providers;
+    private final PaymentRecords payments;
     private final DiscrepancyStore store;
     private final OutboxTrigger relay;
     private final Clock clock;
 
-    public Matching(FactStore facts, ProviderRecords providers, DiscrepancyStore store, OutboxTrigger relay,
-                    Clock clock) {
+    public Matching(FactStore facts, ProviderRecords providers, PaymentRecords payments, DiscrepancyStore store,
+                    OutboxTrigger relay, Clock clock) {
         this.facts = facts;
         this.providers = providers;
+        this.payments = payments;
         this.store = store;
         this.relay = relay;
         this.clock = clock;
@@ -71,6 +74,32 @@ public class Matching {
             outcome.put(provider, "matched " + ours.size() + " vends against " + view.records().size() + " "
                     + view.source() + " records");
         });
+        outcome.putAll(matchPayments(day, orders));
+        return outcome;
+    }
+
+    /** Mobile-money collections and payouts against the payment provider's status of each. */
+    Map<String, String> matchPayments(LocalDate day, List<OrderFacts> orders) {
+        java.util.TreeSet<String> paymentProviders = new java.util.TreeSet<>();
+        orders.forEach(o -> o.facts().stream().filter(f -> f.kind().name().startsWith("PAY") && f.provider() != null)
+                .forEach(f -> paymentProviders.add(f.provider())));
+        Map<String, String> outcome = new TreeMap<>();
+        for (String provider : paymentProviders) {
+            if (!payments.supports(provider)) {
+                outcome.put(provider, "unavailable: no mobile-money connector for " + provider);
+                continue;
+            }
+            List<PaymentMatcher.Posting> postings = PaymentMatcher.postings(orders, provider);
+            try {
+                sync(day, "payments:" + provider, PaymentMatcher.match(day, postings,
+                        (direction, ref) -> payments.status(provider, direction, ref)));
+            } catch (RuntimeException e) {
+                log.warn("Cannot match payments at {} for {}: {}", provider, day, e.toString());
+                outcome.put(provider, "unavailable: " + e.getMessage());
+                continue;
+            }
+            outcome.put(provider, "matched " + postings.size() + " mobile-money postings by status");
+        }
         return outcome;
     }
 

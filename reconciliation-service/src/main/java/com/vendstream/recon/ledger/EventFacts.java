@@ -23,6 +23,10 @@ import org.apache.avro.specific.SpecificRecord;
 /** Reduces the events reconciliation consumes to {@link Fact}s; events it does not use give none. */
 public final class EventFacts {
 
+    /** Direction of a mobile-money posting, kept in {@link Fact#detail()} of payment facts. */
+    public static final String COLLECTION = "COLLECTION";
+    public static final String PAYOUT = "PAYOUT";
+
     private EventFacts() {
     }
 
@@ -64,19 +68,19 @@ public final class EventFacts {
         }
         if (event instanceof PaymentCollected p) {
             return payment(p.getEnvelope(), FactKind.PAYMENT_COLLECTED, p.getProvider(), p.getReferenceId(),
-                    p.getAmount(), null);
+                    p.getAmount(), COLLECTION);
         }
         if (event instanceof PaymentFailed p) {
             return payment(p.getEnvelope(), FactKind.PAYMENT_FAILED, p.getProvider(), p.getReferenceId(), p.getAmount(),
-                    null);
+                    COLLECTION);
         }
         if (event instanceof PayoutSucceeded p) {
             return payment(p.getEnvelope(), FactKind.PAYOUT_SUCCEEDED, p.getProvider(), p.getReferenceId(),
-                    p.getAmount(), null);
+                    p.getAmount(), PAYOUT);
         }
         if (event instanceof PayoutFailed p) {
             return payment(p.getEnvelope(), FactKind.PAYOUT_FAILED, p.getProvider(), p.getReferenceId(), p.getAmount(),
-                    null);
+                    PAYOUT);
         }
         return Optional.empty();
     }
@@ -95,17 +99,18 @@ public final class EventFacts {
     }
 
     /**
-     * Mobile-money postings are kept as evidence of the wallet side; their provider is the payment
-     * provider (Dollr), which is not the vend provider a ledger is keyed by, so it goes in detail.
+     * Mobile-money postings, the wallet side of mobile-money orders. Their provider is the payment
+     * provider (Dollr), not a vend provider; ledgers are keyed by vend events only, so the two never mix.
+     *
+     * @param direction COLLECTION or PAYOUT
      */
     private static Optional<Fact> payment(Envelope e, FactKind kind, String provider, String referenceId, Money amount,
-                                          String detail) {
+                                          String direction) {
         if (e.getOrderId() == null) {
             return Optional.empty();
         }
         return Optional.of(new Fact(e.getEventId(), kind, e.getOccurredAt(), e.getBusinessDate(), e.getMerchantId(),
-                e.getOrderId(), null, null, null, amount.getAmountMinor(), amount.getCurrency(), null, null, null, null,
-                null, detail == null ? "payment:" + provider + ":" + referenceId
-                        : detail + ":" + provider + ":" + referenceId));
+                e.getOrderId(), provider, referenceId, null, amount.getAmountMinor(), amount.getCurrency(), null, null,
+                null, null, null, direction));
     }
 }
