@@ -226,6 +226,26 @@ class ReconciliationFlowTest {
     }
 
     @Test
+    void theScheduledRematchPicksUpRecentClosedDaysOnly() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        t.order("r-1", Scenarios.at(22, 0), 4_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-r-1").pending(Scenarios.at(22, 1));
+        FakeProvider provider = new FakeProvider().record("vtpass", "ref-r-1", ProviderStatus.PENDING, null, null);
+        Harness h = harness(provider);
+        h.apply(t.events);
+        h.closing.close(Scenarios.DAY, "test");
+        provider.settle("vtpass", "ref-r-1", ProviderStatus.FAILED, null, null);
+
+        h.later(Duration.ofDays(10));
+        h.closing.rematchRecent(Duration.ofDays(3));
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).hasSize(1);
+
+        h.clock.now = AFTER_DAY.plus(Duration.ofHours(1));
+        h.closing.rematchRecent(Duration.ofDays(3));
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEmpty();
+    }
+
+    @Test
     void anUnreadableProviderKeepsItsDiscrepanciesAsTheyWere() {
         FakeProvider provider = Scenarios.mixedDayProviders();
         Harness h = harness(provider);

@@ -21,7 +21,11 @@ public class BusinessCalendar {
     }
 
     public ZoneId zoneOf(String merchantId) {
-        return merchantZones.getOrDefault(merchantId, defaultZone);
+        return merchantId == null ? defaultZone : merchantZones.getOrDefault(merchantId, defaultZone);
+    }
+
+    public ZoneId defaultZone() {
+        return defaultZone;
     }
 
     /** Midnight at the end of the merchant's business day. */

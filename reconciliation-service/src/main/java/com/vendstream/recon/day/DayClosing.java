@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public class DayClosing {
 
     private static final Logger log = LoggerFactory.getLogger(DayClosing.class);
+    static final int AUTO_CLOSE_LOOKBACK_DAYS = 31;
 
     private final FactStore facts;
     private final LedgerStore ledgers;
@@ -109,11 +110,15 @@ public class DayClosing {
         return outcome;
     }
 
-    /** Closes every day with facts whose cut-off plus grace has passed. */
+    /**
+     * Closes every day with facts whose cut-off plus grace has passed, looking back a bounded number
+     * of days so the scan does not grow with history (older days are closed by then, or by hand).
+     */
     public List<LocalDate> autoClose(Duration grace) {
         List<LocalDate> closed = new ArrayList<>();
         Instant now = clock.instant();
-        for (LocalDate day : facts.days()) {
+        LocalDate from = LocalDate.ofInstant(now, calendar.defaultZone()).minusDays(AUTO_CLOSE_LOOKBACK_DAYS);
+        for (LocalDate day : facts.days(from)) {
             if (days.isClosed(day)) {
                 continue;
             }
@@ -128,7 +133,7 @@ public class DayClosing {
 
     /** Rematches closed days of the last {@code window} days. */
     public void rematchRecent(Duration window) {
-        LocalDate from = LocalDate.ofInstant(clock.instant().minus(window), calendar.zoneOf(null));
+        LocalDate from = LocalDate.ofInstant(clock.instant().minus(window), calendar.defaultZone());
         days.closedSince(from).forEach(d -> rematch(d.day()));
     }
 

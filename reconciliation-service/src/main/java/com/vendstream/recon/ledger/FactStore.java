@@ -119,9 +119,11 @@ public class FactStore {
         return new TreeSet<>(ids);
     }
 
-    /** Business days that have facts, oldest first. */
-    public TreeSet<LocalDate> days() {
-        List<String> days = Flux.from(collection().distinct("businessDay", String.class)).collectList().block(TIMEOUT);
+    /** Business days from {@code from} on that have facts, oldest first. */
+    public TreeSet<LocalDate> days(LocalDate from) {
+        List<String> days = Flux.from(collection().distinct("businessDay",
+                new Document("businessDay", new Document("$gte", from.toString())), String.class)).collectList()
+                .block(TIMEOUT);
         TreeSet<LocalDate> out = new TreeSet<>();
         days.forEach(d -> out.add(LocalDate.parse(d)));
         return out;
