@@ -15,6 +15,7 @@ import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = {ReconciliationApplication.class, ReconServiceKafkaTest.Providers.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=reconciliation-service", "vendstream.recon.auto-close.enabled=false",
+                "vendstream.kafka.dead-letter.retries=1",
                 "vendstream.recon.rematch.enabled=false", "vendstream.outbox.sweep-interval=PT0.5S"})
 class ReconServiceKafkaTest {
 
@@ -138,6 +142,15 @@ class ReconServiceKafkaTest {
         events.add(t.events.get(0));
         events.add(t.events.get(1));
 
+        // An undecodable record ahead of k1's events on the same partition: dead-lettered, and
+        // it must not block them.
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            raw.send(new ProducerRecord<>(Topics.ORDERS.topic(), "k1",
+                    "not Avro".getBytes(StandardCharsets.UTF_8))).get();
+        }
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -151,14 +164,21 @@ class ReconServiceKafkaTest {
         }
 
         String ledgers = "/v1/recon/ledgers?day=" + DAY + "&merchant=" + MERCHANT;
-        // Before the close: a provisional ledger (version 0) computed from the facts so far.
+        // Before the close: a provisional ledger (version 0) computed from the facts so far; waited for
+        // until every event is in, so the close below cannot race a straggler into a version 2.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client().get().uri(ledgers).exchange()
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.length()").isEqualTo(1)
                 .jsonPath("$[0].version").isEqualTo(0)
+                .jsonPath("$[0].provisional").isEqualTo(true)
                 .jsonPath("$[0].ordersAccepted").isEqualTo(3)
+                .jsonPath("$[0].ordersVended").isEqualTo(1)
+                .jsonPath("$[0].ordersFailed").isEqualTo(1)
                 .jsonPath("$[0].ordersUnresolved").isEqualTo(1)
-                .jsonPath("$[0].refundsMinor").isEqualTo(20_000));
+                .jsonPath("$[0].keptMinor").isEqualTo(50_000)
+                .jsonPath("$[0].refundsMinor").isEqualTo(20_000)
+                .jsonPath("$[0].heldMinor").isEqualTo(30_000)
+                .jsonPath("$[0].providerCostMinor").isEqualTo(48_000));
 
         client().post().uri("/v1/recon/days/" + DAY + "/close").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.alreadyClosed").isEqualTo(false)
@@ -224,6 +244,23 @@ class ReconServiceKafkaTest {
             ReconDiscrepancy d = (ReconDiscrepancy) received.stream()
                     .filter(r -> r.value() instanceof ReconDiscrepancy).findFirst().orElseThrow().value();
             assertThat(d.getEnvelope().getOrderId()).isEqualTo("k2");
+        }
+
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.ORDERS.deadLetter("reconciliation-service")));
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            assertThat(dead.get(0).key()).isEqualTo("k1");
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not Avro");
+            assertThat(dead.get(0).headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
         }
     }
 
