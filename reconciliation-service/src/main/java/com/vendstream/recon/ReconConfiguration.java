@@ -12,7 +12,13 @@ import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.LedgerStore;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderDayReport;
+import com.vendstream.recon.providerreport.ConnectorPaymentRecords;
 import com.vendstream.recon.providerreport.PaymentRecords;
+import com.vendstream.providers.dollr.DollrConnector;
+import com.vendstream.providers.dollr.DollrProperties;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ReportedTransactions;
 import com.vendstream.providers.pagamio.PagamioConnector;
@@ -99,11 +105,21 @@ public class ReconConfiguration {
         return new ConnectorProviderRecords(all, dayReports, properties.maxRequeriesPerProvider());
     }
 
-    /** Mobile-money status lookups; none until a mobile-money connector adapter is registered. */
+    /**
+     * Mobile-money status lookups through the MobileMoneyConnector beans, or a Dollr connector built
+     * from {@code vendstream.providers.dollr.*} when its base URL is set; none otherwise (payments are
+     * then reported unmatched, never guessed).
+     */
     @Bean
     @ConditionalOnMissingBean(PaymentRecords.class)
-    PaymentRecords paymentRecords() {
-        return PaymentRecords.NONE;
+    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, Environment environment) {
+        List<MobileMoneyConnector> all = new ArrayList<>(connectors.orderedStream().toList());
+        if (all.stream().noneMatch(c -> c.id().equals("dollr"))
+                && environment.containsProperty("vendstream.providers.dollr.base-url")) {
+            all.add(new DollrConnector(Binder.get(environment).bind("vendstream.providers.dollr", DollrProperties.class)
+                    .get()));
+        }
+        return all.isEmpty() ? PaymentRecords.NONE : new ConnectorPaymentRecords(all);
     }
 
     @Bean
