@@ -8,4 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./mvnw -B -q -DskipTests install
-exec java -Xmx1536m -XX:+UseSerialGC -cp "deploy/target/classes:deploy/target/lib/*" com.vendstream.deploy.LocalStack "$@"
+DATA=.vendstream-data
+for ((i = 1; i <= $#; i++)); do [ "${!i}" = "--data-dir" ] && j=$((i + 1)) && DATA="${!j}"; done
+mkdir -p "$DATA"
+LOGBACK="$PWD/deploy/target/classes/logback-stack.xml"
+exec java -Xmx1536m -XX:+UseSerialGC -Dspring.main.banner-mode=off -Dvendstream.log.file="$DATA/vendstream.log" \
+  -Dlogback.configurationFile="$LOGBACK" -Dlogging.config="$LOGBACK" \
+  -cp "deploy/target/classes:deploy/target/lib/*" com.vendstream.deploy.LocalStack "$@"

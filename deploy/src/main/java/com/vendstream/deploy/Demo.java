@@ -60,13 +60,16 @@ public final class Demo {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, DemoOrder> placed = new LinkedHashMap<>();
         for (DemoOrder o : orders()) {
-            String body = json.writeValueAsString(Map.of(
-                    "clientReference", "demo-" + run + "-" + results.size() + placed.size(),
-                    "service", o.service(), "billerId", o.billerId(),
-                    "itemId", o.itemId() == null ? "" : o.itemId(), "account", o.account(),
+            Map<String, Object> order = new java.util.HashMap<>(Map.of(
+                    "clientReference", "demo-" + run + "-" + (results.size() + placed.size()),
+                    "service", o.service(), "billerId", o.billerId(), "account", o.account(),
                     "customerPhone", "08011111111",
                     "amount", Map.of("minor", o.amountMinor(), "currency", o.currency()),
-                    "payment", Map.of("method", "WALLET", "walletId", o.walletId())).replace("\"itemId\":\"\",", ""));
+                    "payment", Map.of("method", "WALLET", "walletId", o.walletId())));
+            if (o.itemId() != null) {
+                order.put("itemId", o.itemId());
+            }
+            String body = json.writeValueAsString(order);
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders"))
                     .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -23,7 +23,7 @@ public final class LocalStack {
         boolean demo = !List.of(args).contains("--no-demo");
         Path dataDir = Path.of(option(args, "--data-dir", ".vendstream-data")).toAbsolutePath();
         Instant started = Instant.now();
-        System.out.println("vendstream local stack: data in " + dataDir);
+        System.out.println("vendstream local stack: data in " + dataDir + ", logs in " + dataDir.resolve("vendstream.log"));
 
         KafkaBroker kafka = KafkaBroker.start(dataDir, 9092, 9093);
         System.out.println("  kafka           " + kafka.bootstrapServers() + " (KRaft, pid " + kafka.pid() + ")");
@@ -39,15 +39,22 @@ public final class LocalStack {
             mongo.close();
             kafka.close();
         };
+        int status = 0;
         if (demo) {
-            Demo.printHeader();
-            List<Demo.Result> results = new Demo("http://localhost:" + stack.port("order-service"))
-                    .run(Duration.ofSeconds(60));
-            System.out.println(Demo.table(results));
+            try {
+                Demo.printHeader();
+                List<Demo.Result> results = new Demo("http://localhost:" + stack.port("order-service"))
+                        .run(Duration.ofSeconds(60));
+                System.out.println(Demo.table(results));
+            } catch (Exception e) {
+                System.err.println("Demo failed: " + e);
+                status = 1;
+            }
         }
-        if (exitAfterDemo) {
+        if (exitAfterDemo || status != 0) {
             shutdown.run();
-            System.exit(0);
+            // Kafka and Netty leave non-daemon threads; the launcher owns the process.
+            System.exit(status);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
