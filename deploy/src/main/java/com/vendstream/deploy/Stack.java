@@ -96,7 +96,7 @@ public final class Stack implements AutoCloseable {
         p.put("vendstream.providers.pagamio.base-url", sandboxUrl + "/pagamio/api/v1");
         p.put("vendstream.providers.pawacard.base-url", sandboxUrl + "/pawacard/v3");
         p.put("vendstream.providers.pay4power.base-url", sandboxUrl + "/pay4power/api/v2.1/b2b");
-        p.put("vendstream.providers.dollr.base-url", sandboxUrl + "/dollr");
+        p.put("vendstream.providers.dollr.base-url", sandboxUrl + "/dollr/v1");
         return p;
     }
 

@@ -1,9 +1,19 @@
 package com.vendstream.kit.providers;
 
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.dollr.DollrConnector;
+import com.vendstream.providers.dollr.DollrProperties;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.pagamio.PagamioConnector;
+import com.vendstream.providers.pagamio.PagamioProperties;
+import com.vendstream.providers.pawacard.PawacardConnector;
+import com.vendstream.providers.pawacard.PawacardProperties;
+import com.vendstream.providers.pay4power.Pay4PowerConnector;
+import com.vendstream.providers.pay4power.Pay4PowerProperties;
 import com.vendstream.providers.vtpass.VtpassConnector;
 import com.vendstream.providers.vtpass.VtpassProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +23,8 @@ import org.springframework.core.env.Environment;
  * Builds a connector for each provider whose {@code vendstream.providers.<id>.base-url} is set, with
  * credentials from the same prefix (configuration or environment, e.g.
  * VENDSTREAM_PROVIDERS_VTPASS_SECRET_KEY). A provider without a base URL is simply not available.
+ * Connectors are stateless apart from their token caches, so one instance per context is shared by
+ * every caller (vend, requery, verification, reconciliation).
  */
 @AutoConfiguration
 public class ConnectorConfiguration {
@@ -26,5 +38,30 @@ public class ConnectorConfiguration {
     @ConditionalOnProperty(prefix = "vendstream.providers.vtpass", name = "base-url")
     VendConnector vtpassConnector(Environment environment) {
         return new VtpassConnector(bind(environment, "vtpass", VtpassProperties.class));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "vendstream.providers.pagamio", name = "base-url")
+    VendConnector pagamioConnector(Environment environment) {
+        return new PagamioConnector(bind(environment, "pagamio", PagamioProperties.class));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "vendstream.providers.pawacard", name = "base-url")
+    VendConnector pawacardConnector(Environment environment) {
+        return new PawacardConnector(bind(environment, "pawacard", PawacardProperties.class));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "vendstream.providers.pay4power", name = "base-url")
+    VendConnector pay4powerConnector(Environment environment) {
+        return new Pay4PowerConnector(bind(environment, "pay4power", Pay4PowerProperties.class));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(MobileMoneyConnector.class)
+    @ConditionalOnProperty(prefix = "vendstream.providers.dollr", name = "base-url")
+    MobileMoneyConnector dollrConnector(Environment environment) {
+        return new DollrConnector(bind(environment, "dollr", DollrProperties.class));
     }
 }
