@@ -6,6 +6,8 @@ import com.vendstream.poller.intake.PendingIntake;
 import com.vendstream.poller.payment.PaymentProber;
 import com.vendstream.poller.payment.PaymentResolutions;
 import com.vendstream.poller.payment.PaymentStatusPort;
+import com.vendstream.poller.payment.gateway.MobileMoneyStatus;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.poller.requery.DueTimers;
 import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.RequeryEngine;
@@ -62,8 +64,13 @@ public class StatusPollerConfiguration {
     @Bean
     RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
                                 List<VendConnector> connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
+                                ObjectProvider<MobileMoneyConnector> mobileMoney,
                                 OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
-        PaymentProber payments = new PaymentProber(paymentPorts.orderedStream().toList());
+        // Explicit PaymentStatusPort beans first; every mobile-money connector (Dollr when its base URL
+        // is set) also answers status lookups, unless a port for the same provider already does.
+        List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
+        mobileMoney.orderedStream().map(MobileMoneyStatus::new).forEach(ports::add);
+        PaymentProber payments = new PaymentProber(ports);
         PaymentResolutions paymentEvents = new PaymentResolutions();
         String instance = properties.instanceId() != null ? properties.instanceId()
                 : "status-poller-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,0 +1,58 @@
+package com.vendstream.poller.payment.gateway;
+
+import com.vendstream.poller.payment.PaymentStatusPort;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.dollr.PaymentOutcome;
+
+/**
+ * The payment status port over a mobile-money connector (Dollr's GET /status/{collection|payout}/{reference_id}).
+ * The connector already turns transport and HTTP trouble into PENDING; this adapter only keeps the
+ * throttle signal so the poller backs off instead of asking again on schedule.
+ */
+public class MobileMoneyStatus implements PaymentStatusPort {
+
+    private final MobileMoneyConnector connector;
+
+    public MobileMoneyStatus(MobileMoneyConnector connector) {
+        this.connector = connector;
+    }
+
+    @Override
+    public String provider() {
+        return connector.id();
+    }
+
+    @Override
+    public PaymentStatus collectionStatus(String referenceId, String sessionId) {
+        return map(lookup(() -> connector.collectionStatus(referenceId)));
+    }
+
+    @Override
+    public PaymentStatus payoutStatus(String referenceId, String sessionId) {
+        return map(lookup(() -> connector.payoutStatus(referenceId)));
+    }
+
+    private static PaymentOutcome lookup(java.util.function.Supplier<PaymentOutcome> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            // A lookup that blew up says nothing about the money; ask again later.
+            return null;
+        }
+    }
+
+    static PaymentStatus map(PaymentOutcome outcome) {
+        if (outcome == null) {
+            return PaymentStatus.pending("status lookup failed");
+        }
+        boolean throttled = "HTTP 429".equals(outcome.providerStatus());
+        Status status = switch (outcome.status()) {
+            case COMPLETED -> Status.COMPLETED;
+            case FAILED -> Status.FAILED;
+            case PENDING -> Status.PENDING;
+        };
+        String message = outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus();
+        // PaymentOutcome carries no Dollr-side id; our reference already identifies the execution.
+        return new PaymentStatus(status, null, message, outcome.feeMinor(), throttled);
+    }
+}
