@@ -15,7 +15,15 @@ import com.vendstream.providers.vtpass.VtpassProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import org.springframework.boot.context.properties.bind.BindConstructorProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -30,8 +38,27 @@ import org.springframework.core.env.Environment;
 public class ConnectorConfiguration {
 
     static <T> T bind(Environment environment, String provider, Class<T> type) {
-        return Binder.get(environment).bind("vendstream.providers." + provider, type)
+        // The provider settings are plain records (the providers library has no Spring), some with
+        // convenience constructors; bind through the canonical constructor, as a record is meant to be.
+        Binder binder = new Binder(ConfigurationPropertySources.get(environment),
+                new PropertySourcesPlaceholdersResolver(environment), ApplicationConversionService.getSharedInstance(),
+                null, null, ConnectorConfiguration::canonicalConstructor);
+        return binder.bind("vendstream.providers." + provider, type)
                 .orElseThrow(() -> new IllegalStateException("No settings for provider " + provider));
+    }
+
+    private static Constructor<?> canonicalConstructor(Bindable<?> bindable, boolean nested) {
+        Class<?> type = bindable.getType().resolve();
+        if (type != null && type.isRecord() && bindable.getValue() == null) {
+            Class<?>[] components = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType)
+                    .toArray(Class<?>[]::new);
+            try {
+                return type.getDeclaredConstructor(components);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("Record without a canonical constructor: " + type, e);
+            }
+        }
+        return BindConstructorProvider.DEFAULT.getBindConstructor(bindable, nested);
     }
 
     @Bean
