@@ -22,8 +22,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import com.vendstream.order.payment.DollrMobileMoney;
 import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.order.payment.MobileMoneyCustomers;
 import com.vendstream.order.payment.MobileMoneyPayments;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -39,7 +42,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class})
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, DollrMobileMoney.Settings.class})
 public class OrderServiceConfiguration {
 
     @Bean
@@ -80,13 +83,24 @@ public class OrderServiceConfiguration {
         return new OrderTransitions(store, wallets, clock);
     }
 
-    /** Null (no mobile-money payment) unless a mobile-money gateway (Dollr) is configured. */
+    /**
+     * Null (no mobile-money payment) unless a mobile-money gateway is configured: a {@link MobileMoney}
+     * bean, or else Dollr when service-kit built its connector ({@code vendstream.providers.dollr.base-url}).
+     * Looked up through ObjectProvider rather than {@code @ConditionalOnBean} because the connector comes
+     * from an auto-configuration, which is registered after this class is evaluated.
+     */
     @Bean
-    MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways, OutboxTrigger relay,
-                                            MeterRegistry meters, Clock clock, OrderTransitions transitions) {
+    MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways,
+                                            ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
+                                            DollrMobileMoney.Settings dollr, OutboxTrigger relay, MeterRegistry meters,
+                                            Clock clock, OrderTransitions transitions) {
         MobileMoney gateway = gateways.getIfAvailable();
         if (gateway == null) {
-            return null;
+            MobileMoneyConnector connector = connectors.getIfAvailable();
+            if (connector == null) {
+                return null;
+            }
+            gateway = new DollrMobileMoney(connector, new MobileMoneyCustomers(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock);
         transitions.usePayouts(payments);

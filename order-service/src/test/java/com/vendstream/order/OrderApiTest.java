@@ -62,6 +62,8 @@ class OrderApiTest {
         props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/api");
         props.add("vendstream.registry.url",
                 () -> "http://localhost:" + registry.getEnvironment().getProperty("local.server.port"));
+        // Mobile money on, with Dollr unreachable (closed port): only the wiring is under test here.
+        props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
     }
 
     @LocalServerPort
@@ -100,6 +102,17 @@ class OrderApiTest {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.status").isEqualTo(401);
         post("wrong-key", airtime(ref(), 5000, "demo-float-ngn")).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void aMobileMoneyOrderGoesToDollrWhenItsBaseUrlIsSetAndFailsCleanlyWhenDollrCannotBeReached() {
+        post("demo-merchant-key", Map.of("clientReference", ref(), "service", "AIRTIME", "billerId", "LONESTAR",
+                "account", "231770000007", "amount", Map.of("minor", 10000, "currency", "LRD"),
+                "payment", Map.of("method", "MOBILE_MONEY", "payerPhone", "231770000007")))
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("PAYMENT_FAILED")
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("not executed", "Dollr was unavailable")
+                        .doesNotContain("231770000007"));
     }
 
     @Test

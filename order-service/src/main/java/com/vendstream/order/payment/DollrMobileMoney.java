@@ -1,0 +1,233 @@
+package com.vendstream.order.payment;
+
+import com.vendstream.order.payment.MobileMoneyCustomers.AccountUse;
+import com.vendstream.order.payment.MobileMoneyCustomers.Customer;
+import com.vendstream.providers.Masking;
+import com.vendstream.providers.dollr.DollrException;
+import com.vendstream.providers.dollr.DollrTransformer;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeePreview;
+import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.MmoInfo;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.dollr.PaymentOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@link MobileMoney} over Dollr's invoice-based collection and payouts. Only the execution calls
+ * move money; every call before them only prepares. So a refused or failed preparation is a FAILED
+ * payment (nothing to follow up), while anything that goes wrong from the execution on is PENDING
+ * and is followed by our reference, never executed twice.
+ */
+public class DollrMobileMoney implements MobileMoney {
+
+    private static final Logger log = LoggerFactory.getLogger(DollrMobileMoney.class);
+
+    /** Dollr refuses any other currency; checking first avoids setting up a customer for nothing. */
+    static final Set<String> CURRENCIES = Set.of("LRD", "USD", "RWF");
+    // Parties and accounts are visible in the merchant's Dollr dashboard; the phone identifies the customer there.
+    private static final String PARTY_NAME = "vendstream customer";
+    private static final String ACCOUNT_NAME = "Mobile-money wallet";
+    private static final Pattern LONG_NUMBER = Pattern.compile("\\d{8,}");
+
+    /**
+     * @param feeBearer MERCHANT (the customer pays exactly the order amount, so a payout of that
+     *                  amount pays back all of it) or CUSTOMER (Dollr adds its fee to what the customer pays)
+     * @param feePreview ask Dollr's fee prediction before each collection and log its figures
+     * @param payoutWalletId the merchant wallet payouts come from, when the Dollr account has several
+     * @param payoutSessionTtl how long a payout session stays open at Dollr
+     */
+    @ConfigurationProperties(prefix = "vendstream.payments.dollr")
+    public record Settings(String feeBearer, boolean feePreview, String payoutWalletId, Duration payoutSessionTtl) {
+        public Settings {
+            feeBearer = feeBearer == null ? "MERCHANT" : feeBearer.toUpperCase(Locale.ROOT);
+            if (!feeBearer.equals("MERCHANT") && !feeBearer.equals("CUSTOMER")) {
+                throw new IllegalArgumentException("vendstream.payments.dollr.fee-bearer must be MERCHANT or CUSTOMER");
+            }
+            payoutWalletId = payoutWalletId == null || payoutWalletId.isBlank() ? null : payoutWalletId;
+            payoutSessionTtl = payoutSessionTtl == null ? Duration.ofMinutes(15) : payoutSessionTtl;
+        }
+
+        public static Settings defaults() {
+            return new Settings(null, false, null, null);
+        }
+    }
+
+    private final MobileMoneyConnector connector;
+    private final MobileMoneyCustomers customers;
+    private final Settings settings;
+    private final Clock clock;
+
+    public DollrMobileMoney(MobileMoneyConnector connector, MobileMoneyCustomers customers, Settings settings,
+                            Clock clock) {
+        this.connector = connector;
+        this.customers = customers;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public String provider() {
+        return connector.id();
+    }
+
+    @Override
+    public Result collect(String referenceId, String orderId, String payerPhone, long amountMinor, String currency,
+                          String description) {
+        String sessionId;
+        String accountId;
+        try {
+            String phone = DollrTransformer.phone(payerPhone);
+            requireCurrency(currency);
+            Customer customer = customer(phone);
+            long invoice = connector.createInvoice(new NewInvoice(customer.counterpartyId(), currency, orderId,
+                    settings.feeBearer()));
+            connector.addInvoiceItem(invoice, new InvoiceItem(description == null ? "Order " + orderId : description,
+                    currency, 1, amountMinor));
+            connector.publishInvoice(invoice);
+            previewFees(orderId, amountMinor, currency);
+            sessionId = connector.createCheckoutSession(invoice);
+            accountId = account(customer, phone, AccountUse.COLLECTION);
+            log.info("Dollr collection for order {} prepared: invoice {}, session {}", orderId, invoice, sessionId);
+        } catch (RuntimeException e) {
+            return notExecuted("collection", orderId, e);
+        }
+        return execute("collection", orderId, sessionId,
+                () -> connector.executeCollection(sessionId, accountId, currency, referenceId));
+    }
+
+    @Override
+    public Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency) {
+        String sessionId;
+        String accountId;
+        try {
+            String phone = DollrTransformer.phone(payeePhone);
+            requireCurrency(currency);
+            Customer customer = customer(phone);
+            accountId = account(customer, phone, AccountUse.PAYOUT);
+            sessionId = connector.createPayoutSession(new NewPayoutSession(settings.payoutWalletId(), accountId,
+                    amountMinor, currency, clock.instant().plus(settings.payoutSessionTtl())));
+        } catch (RuntimeException e) {
+            return notExecuted("payout", orderId, e);
+        }
+        return execute("payout", orderId, sessionId, () -> connector.executePayout(sessionId, accountId, referenceId));
+    }
+
+    private static void requireCurrency(String currency) {
+        if (currency == null || !CURRENCIES.contains(currency)) {
+            throw new UnsupportedCurrency(currency);
+        }
+    }
+
+    /** The stored customer, or a new party and counterparty stored unless another order stored one first. */
+    private Customer customer(String phone) {
+        String key = MobileMoneyCustomers.key(connector.id(), phone);
+        Optional<Customer> stored = customers.find(key);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        // Before creating anything: an unsupported number must not leave a party behind.
+        MmoInfo mmo = connector.detectMmo(phone);
+        if (mmo.paymentMethod() == null) {
+            throw new DollrException(DollrException.Kind.VALIDATION, 200, "no mobile-money operator for this number");
+        }
+        long party = connector.createParty(new NewParty(PARTY_NAME, phone, null, mmo.countryCode()));
+        long counterparty = connector.createCounterparty(party);
+        Customer mine = new Customer(key, party, counterparty, mmo.paymentMethod(),
+                mmo.gatewayProvider() == null ? mmo.paymentMethod() : mmo.gatewayProvider(), mmo.countryCode(), null, null);
+        Customer kept = customers.insertIfAbsent(mine, clock.instant());
+        if (kept.partyId() != party) {
+            log.info("Dollr party {} for customer {} left unused: a concurrent order set the customer up first",
+                    party, Masking.account(phone));
+        } else {
+            log.info("Dollr party {} set up for customer {} ({})", party, Masking.account(phone), mmo.paymentMethod());
+        }
+        return kept;
+    }
+
+    private String account(Customer customer, String phone, AccountUse use) {
+        String cached = customer.account(use);
+        if (cached != null) {
+            return cached;
+        }
+        String created = connector.createPaymentAccount(
+                use == AccountUse.COLLECTION ? OperationType.COLLECTION : OperationType.PAYOUT,
+                new NewPaymentAccount(ACCOUNT_NAME, customer.gatewayProvider(), customer.method(), customer.partyId(),
+                        customer.countryCode(), phone));
+        return customers.accountIfAbsent(customer.key(), use, created);
+    }
+
+    private void previewFees(String orderId, long amountMinor, String currency) {
+        if (!settings.feePreview()) {
+            return;
+        }
+        try {
+            FeePreview p = connector.previewFees(amountMinor, currency, settings.feeBearer());
+            log.info("Dollr fee preview for order {}: amount {} fee {} payer pays {} (minor units {}, fee bearer {})",
+                    orderId, p.amountMinor(), p.feeMinor(), p.payerAmountMinor(), p.currency(), settings.feeBearer());
+        } catch (DollrException e) {
+            // The preview only informs; the invoice decides what the customer is charged.
+            log.info("Dollr fee preview for order {} unavailable: {} (HTTP {})", orderId, e.kind(), e.httpStatus());
+        }
+    }
+
+    private Result execute(String kind, String orderId, String sessionId, Supplier<PaymentOutcome> execution) {
+        PaymentOutcome outcome;
+        try {
+            outcome = execution.get();
+        } catch (RuntimeException e) {
+            // The request may have reached Dollr: only a status query by our reference can tell.
+            log.warn("Dollr {} for order {} ended without an answer: {}", kind, orderId, e.getClass().getSimpleName());
+            return new Result(Status.PENDING, sessionId, null, "no answer: " + e.getClass().getSimpleName(), null);
+        }
+        Status status = switch (outcome.status()) {
+            case COMPLETED -> Status.COMPLETED;
+            case FAILED -> Status.FAILED;
+            case PENDING -> Status.PENDING;
+        };
+        String message = outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus();
+        // Dollr identifies an execution by our reference only; it returns no transaction id of its own.
+        return new Result(status, sessionId, null, message, outcome.feeMinor());
+    }
+
+    private Result notExecuted(String kind, String orderId, RuntimeException e) {
+        String reason;
+        if (e instanceof UnsupportedCurrency) {
+            reason = e.getMessage();
+        } else if (e instanceof DollrException d) {
+            reason = (d.kind() == DollrException.Kind.UNAVAILABLE ? "Dollr was unavailable during the " + kind + " setup"
+                    : "Dollr refused the " + kind + " setup") + " (" + d.kind() + "): " + scrub(d.getMessage());
+        } else if (e instanceof IllegalArgumentException) {
+            reason = "the customer's phone is not an E.164 mobile-money number";
+        } else {
+            reason = kind + " setup failed: " + e.getClass().getSimpleName();
+        }
+        log.warn("Dollr {} for order {} not executed: {}", kind, orderId, reason);
+        return new Result(Status.FAILED, null, null, "not executed: " + reason, null);
+    }
+
+    /** Dollr error texts may carry the request path, and with it the customer's number. */
+    static String scrub(String text) {
+        return text == null ? null : LONG_NUMBER.matcher(text).replaceAll(m -> Masking.account(m.group()));
+    }
+
+    private static final class UnsupportedCurrency extends RuntimeException {
+        UnsupportedCurrency(String currency) {
+            super("Dollr does not take " + currency + " (only " + String.join(", ", CURRENCIES.stream().sorted().toList())
+                    + ")");
+        }
+    }
+}
