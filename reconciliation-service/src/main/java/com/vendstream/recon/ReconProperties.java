@@ -21,7 +21,8 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                               @DefaultValue Map<String, Merchant> merchants,
                               @DefaultValue AutoClose autoClose,
                               @DefaultValue Rematch rematch,
-                              @DefaultValue("5000") int maxRequeriesPerProvider) {
+                              @DefaultValue("5000") int maxRequeriesPerProvider,
+                              @DefaultValue("false") boolean earlyCloseAllowed) {
 
     public record Merchant(ZoneId timeZone) {
     }

@@ -186,6 +186,9 @@ class ReconServiceKafkaTest {
         client().post().uri("/v1/recon/days/" + DAY + "/close").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.alreadyClosed").isEqualTo(true)
                 .jsonPath("$.ledgers[0].version").isEqualTo(1);
+        // Rematching a closed day with nothing new changes no ledger.
+        client().post().uri("/v1/recon/days/" + DAY + "/rematch").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.businessDay").isEqualTo(DAY.toString());
 
         client().get().uri(ledgers).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$[0].ledgerId").isEqualTo(MERCHANT + "|" + DAY + "|vtpass|AIRTIME|NGN")
@@ -278,5 +281,10 @@ class ReconServiceKafkaTest {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
                 .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-not-over")
                 .jsonPath("$.cutoff").isEqualTo("2999-01-02T00:00:00Z");
+        client().post().uri("/v1/recon/days/2999-01-01/rematch").exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-not-closed");
+        // Early closes are off unless the deployment allows them.
+        client().post().uri("/v1/recon/days/2999-01-01/close?early=true").exchange().expectStatus().isForbidden()
+                .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/early-close-not-allowed");
     }
 }

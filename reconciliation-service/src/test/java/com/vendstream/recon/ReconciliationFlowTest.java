@@ -273,4 +273,31 @@ class ReconciliationFlowTest {
         h.clock.now = Instant.parse("2026-03-11T01:00:00Z");
         assertThat(h.closing.autoClose(Duration.ofHours(2))).containsExactly(Scenarios.DAY);
     }
+
+    @Test
+    void anEarlyCloseIsExplicitRecordedAndLaterEventsBecomeAdjustments() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        Traffic.Order order = t.order("early-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME)
+                .accepted().via("vtpass", "ref-early-1").failed(Scenarios.at(20, 1));
+        Harness h = harness(new FakeProvider().record("vtpass", "ref-early-1", ProviderStatus.FAILED, null, null));
+        h.apply(t.events);
+        h.clock.now = Instant.parse("2026-03-10T21:00:00Z");
+
+        assertThatThrownBy(() -> h.closing.close(Scenarios.DAY, "test", false)).isInstanceOf(DayNotOverException.class);
+        CloseResult early = h.closing.close(Scenarios.DAY, "test", true);
+        assertThat(early.alreadyClosed()).isFalse();
+        assertThat(h.closing.closedDay(Scenarios.DAY).orElseThrow().closedBy()).contains("early");
+        assertThat(h.ledgers.ledgersOf(Scenarios.DAY, Scenarios.MERCHANT).get(0).figures().heldMinor())
+                .isEqualTo(25_000);
+
+        // The refund lands before the real cut-off, after the early close: an adjustment, version 2.
+        h.clock.now = Instant.parse("2026-03-10T21:30:00Z");
+        t.events.clear();
+        order.refunded(h.clock.instant());
+        h.apply(t.events);
+        Ledger v2 = h.ledgers.ledgersOf(Scenarios.DAY, Scenarios.MERCHANT).get(0);
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.figures().refundsMinor()).isEqualTo(25_000);
+        assertThat(v2.figures().balanced()).isTrue();
+    }
 }

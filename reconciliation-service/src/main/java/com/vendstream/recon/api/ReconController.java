@@ -11,6 +11,7 @@ import com.vendstream.recon.ledger.Ledger;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -35,10 +36,12 @@ public class ReconController {
 
     private final DayClosing closing;
     private final DiscrepancyStore discrepancies;
+    private final boolean earlyCloseAllowed;
 
-    public ReconController(DayClosing closing, DiscrepancyStore discrepancies) {
+    public ReconController(DayClosing closing, DiscrepancyStore discrepancies, com.vendstream.recon.ReconProperties properties) {
         this.closing = closing;
         this.discrepancies = discrepancies;
+        this.earlyCloseAllowed = properties.earlyCloseAllowed();
     }
 
     @GetMapping("/ledgers")
@@ -72,17 +75,38 @@ public class ReconController {
 
     /** Idempotent: closing a closed day returns the first close (alreadyClosed=true) and changes nothing. */
     @PostMapping("/days/{day}/close")
-    public Mono<CloseView> close(@PathVariable String day) {
+    public Mono<CloseView> close(@PathVariable String day, @RequestParam(defaultValue = "false") boolean early) {
         LocalDate d = day(day);
+        if (early && !earlyCloseAllowed) {
+            throw Problems.of(HttpStatus.FORBIDDEN, "early-close-not-allowed", "Early close not allowed",
+                    "This deployment closes a day only after its cut-off (vendstream.recon.early-close-allowed=false)");
+        }
         return blocking(() -> {
             try {
-                return CloseView.of(closing.close(d, "api"));
+                return CloseView.of(closing.close(d, "api", early));
             } catch (DayNotOverException e) {
                 ErrorResponseException problem = Problems.of(HttpStatus.CONFLICT, "day-not-over", "Day not over",
                         e.getMessage());
                 problem.getBody().setProperty("cutoff", e.cutoff().toString());
                 throw problem;
             }
+        });
+    }
+
+    /**
+     * Re-runs the provider matching of a closed day now (rather than at the next scheduled rematch),
+     * e.g. after a provider confirmed a disputed transaction; ledgers are recomputed, and only changes
+     * are published.
+     */
+    @PostMapping("/days/{day}/rematch")
+    public Mono<Map<String, Object>> rematch(@PathVariable String day) {
+        LocalDate d = day(day);
+        return blocking(() -> {
+            if (closing.closedDay(d).isEmpty()) {
+                throw Problems.of(HttpStatus.CONFLICT, "day-not-closed", "Day not closed",
+                        "Business day " + d + " is not closed; close it first");
+            }
+            return Map.<String, Object>of("businessDay", d.toString(), "matching", closing.rematch(d));
         });
     }
 
