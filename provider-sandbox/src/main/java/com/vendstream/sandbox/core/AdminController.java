@@ -93,6 +93,18 @@ public class AdminController {
         return tx;
     }
 
+    /** The provider's books disagree on the amount (a partial vend, a fee mix-up): reconciliation must see it. */
+    @PostMapping("/transactions/{provider}/{reference}/amend")
+    public SandboxTransaction amend(@PathVariable String provider, @PathVariable String reference,
+                                    @RequestParam long amountMinor) {
+        SandboxTransaction tx = transactions.find(provider, reference);
+        if (tx == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such transaction");
+        }
+        tx.amend(amountMinor);
+        return tx;
+    }
+
     @GetMapping("/scenarios")
     public Map<String, List<ScenarioTable.Rule>> scenarios(@RequestParam(required = false) String provider) {
         Map<String, List<ScenarioTable.Rule>> out = new LinkedHashMap<>();

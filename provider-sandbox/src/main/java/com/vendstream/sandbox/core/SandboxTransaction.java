@@ -1,6 +1,7 @@
 package com.vendstream.sandbox.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,7 @@ public final class SandboxTransaction {
     private final String providerTransactionId;
     private final String operation;
     private final String account;
-    private final long amountMinor;
+    private final java.util.concurrent.atomic.AtomicLong amountMinor;
     private final String currency;
     private final Scenario scenario;
     private final Instant createdAt;
@@ -34,7 +35,7 @@ public final class SandboxTransaction {
         this.providerTransactionId = providerTransactionId;
         this.operation = operation;
         this.account = account;
-        this.amountMinor = amountMinor;
+        this.amountMinor = new java.util.concurrent.atomic.AtomicLong(amountMinor);
         this.currency = currency;
         this.scenario = scenario;
         this.createdAt = createdAt;
@@ -42,47 +43,58 @@ public final class SandboxTransaction {
                 : scenario.initialStatus());
     }
 
+    @JsonProperty
     public String provider() {
         return provider;
     }
 
+    @JsonProperty
     public String reference() {
         return reference;
     }
 
+    @JsonProperty
     public String providerTransactionId() {
         return providerTransactionId;
     }
 
     /** vend, bill, ... as the provider calls the product. */
+    @JsonProperty
     public String operation() {
         return operation;
     }
 
+    @JsonProperty
     public String account() {
         return account;
     }
 
+    @JsonProperty
     public long amountMinor() {
-        return amountMinor;
+        return amountMinor.get();
     }
 
+    @JsonProperty
     public String currency() {
         return currency;
     }
 
+    @JsonProperty
     public Scenario scenario() {
         return scenario;
     }
 
+    @JsonProperty
     public Instant createdAt() {
         return createdAt;
     }
 
+    @JsonProperty
     public Scenario.Status status() {
         return status.get();
     }
 
+    @JsonProperty
     public int requeries() {
         return requeries.get();
     }
@@ -119,5 +131,10 @@ public final class SandboxTransaction {
     /** Forces the final state (admin API: a person resolving a stuck transaction). */
     public void resolve(Scenario.Status to) {
         status.set(to);
+    }
+
+    /** Changes the amount on the provider's books (admin API: a provider record that disagrees with ours). */
+    public void amend(long toMinor) {
+        amountMinor.set(toMinor);
     }
 }

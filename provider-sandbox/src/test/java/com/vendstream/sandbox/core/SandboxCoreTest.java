@@ -153,6 +153,18 @@ class SandboxCoreTest {
     }
 
     @Test
+    void theProvidersBooksCanDisagreeOnTheAmount() throws IOException {
+        String ref = requestId();
+        pay(ref, "08011111111");
+        JsonNode amended = http.post("/sandbox/admin/transactions/vtpass/" + ref + "/amend?amountMinor=4000", null,
+                Map.of()).json();
+        assertThat(amended.path("amountMinor").asLong()).isEqualTo(4000);
+        assertThat(admin("/transactions?provider=vtpass").findValuesAsString("reference")).contains(ref);
+        assertThat(http.post("/sandbox/admin/transactions/vtpass/nope/amend?amountMinor=1", null, Map.of()).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void theScenarioTablesAreShown() throws IOException {
         JsonNode rules = admin("/scenarios?provider=vtpass").path("vtpass");
         assertThat(rules.findValuesAsString("value")).contains("08011111111", "9905", "2010");
