@@ -381,7 +381,9 @@ public class DollrConnector implements MobileMoneyConnector {
             case 429 -> DollrException.Kind.THROTTLED;
             default -> DollrException.Kind.UNAVAILABLE;
         };
-        throw new DollrException(kind, reply.status(), path + ": HTTP " + reply.status() + " " + DollrTransformer.detail(root));
+        // The path may carry a phone (?phone=...) and Dollr's detail may echo one: callers log these messages.
+        String message = path.replaceAll("\\?.*$", "?…") + ": HTTP " + reply.status() + " " + DollrTransformer.detail(root);
+        throw new DollrException(kind, reply.status(), message.replaceAll("\\d{6,}", "****"));
     }
 
     private String setup(HttpMethod method, String path, Object body, String entity) {

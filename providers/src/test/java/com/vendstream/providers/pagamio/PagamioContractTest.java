@@ -39,7 +39,7 @@ class PagamioContractTest {
     @BeforeAll
     static void start() {
         sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.pagamio.pending-requeries", "1",
-                "vendstream.sandbox.pagamio.pending-after", "0s", "vendstream.sandbox.pagamio.timeout-delay", "2s",
+                "vendstream.sandbox.pagamio.pending-after", "0s", "vendstream.sandbox.pagamio.timeout-delay", "5s",
                 "vendstream.sandbox.pagamio.purchases-per-minute", "1000", "vendstream.sandbox.latency.default", "5ms"));
         baseUrl = "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port") + "/pagamio/api/v1";
         pagamio = new PagamioConnector(properties(1000));
@@ -48,7 +48,7 @@ class PagamioContractTest {
 
     static PagamioProperties properties(int perMinute) {
         return new PagamioProperties(baseUrl, "sandbox-merchant", "sandbox-password", "MERCHANT", "F5YZP7", "cash",
-                Duration.ofSeconds(2), Duration.ofSeconds(1), perMinute, Duration.ofMillis(50), 3);
+                Duration.ofSeconds(2), Duration.ofSeconds(3), perMinute, Duration.ofMillis(50), 3);
     }
 
     @AfterAll

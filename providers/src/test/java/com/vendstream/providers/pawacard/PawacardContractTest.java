@@ -35,7 +35,7 @@ class PawacardContractTest {
     @BeforeAll
     static void start() {
         sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.pawacard.pending-requeries", "1",
-                "vendstream.sandbox.pawacard.pending-after", "0s", "vendstream.sandbox.pawacard.timeout-delay", "2s",
+                "vendstream.sandbox.pawacard.pending-after", "0s", "vendstream.sandbox.pawacard.timeout-delay", "5s",
                 "vendstream.sandbox.latency.default", "5ms"));
         baseUrl = "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port") + "/pawacard/v3";
         pawacard = connector(Duration.ofMinutes(5));
@@ -44,7 +44,7 @@ class PawacardContractTest {
 
     static PawacardConnector connector(Duration meterWindow) {
         return new PawacardConnector(new PawacardProperties(baseUrl, "testvendor", "sandbox-password",
-                Duration.ofSeconds(2), Duration.ofSeconds(1), meterWindow));
+                Duration.ofSeconds(2), Duration.ofSeconds(3), meterWindow));
     }
 
     @AfterAll

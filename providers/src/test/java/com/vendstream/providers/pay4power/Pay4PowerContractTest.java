@@ -37,7 +37,7 @@ class Pay4PowerContractTest {
     @BeforeAll
     static void start() {
         sandbox = ProviderSandboxApplication.start(0, Map.of(
-                "vendstream.sandbox.pay4power.timeout-delay", "2s",
+                "vendstream.sandbox.pay4power.timeout-delay", "5s",
                 "vendstream.sandbox.pay4power.pending-requeries", "1",
                 "vendstream.sandbox.pay4power.pending-after", "0s",
                 "vendstream.sandbox.pay4power.token-ttl", "10m"));
@@ -54,7 +54,7 @@ class Pay4PowerContractTest {
     }
 
     static Pay4PowerProperties properties(Pay4PowerProperties.AuthMode mode, String id, String secret, String prefix) {
-        return new Pay4PowerProperties(baseUrl, id, secret, mode, Duration.ofSeconds(2), Duration.ofSeconds(1), prefix,
+        return new Pay4PowerProperties(baseUrl, id, secret, mode, Duration.ofSeconds(2), Duration.ofSeconds(3), prefix,
                 Duration.ofMinutes(2));
     }
 

@@ -31,11 +31,11 @@ class VtpassContractTest {
 
     @BeforeAll
     static void start() {
-        sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.vtpass.timeout-delay", "3s",
+        sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.vtpass.timeout-delay", "5s",
                 "vendstream.sandbox.vtpass.pending-requeries", "1", "vendstream.sandbox.vtpass.duplicate-window", "0s"));
         baseUrl = "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port") + "/vtpass/api";
         vtpass = new VtpassConnector(new VtpassProperties(baseUrl, "sandbox-api-key", "PK_sandbox", "SK_sandbox",
-                Duration.ofSeconds(2), Duration.ofSeconds(1)));
+                Duration.ofSeconds(2), Duration.ofSeconds(3)));
         record = sandbox.getBean(CallRecord.class);
     }
 
