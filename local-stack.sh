@@ -12,6 +12,6 @@ DATA=.vendstream-data
 for ((i = 1; i <= $#; i++)); do [ "${!i}" = "--data-dir" ] && j=$((i + 1)) && DATA="${!j}"; done
 mkdir -p "$DATA"
 LOGBACK="$PWD/deploy/target/classes/logback-stack.xml"
-exec java -Xmx1536m -XX:+UseSerialGC -Dspring.main.banner-mode=off -Dvendstream.log.file="$DATA/vendstream.log" \
+exec java ${VENDSTREAM_JAVA_OPTS:-} -Xmx1536m -XX:+UseSerialGC -Dspring.main.banner-mode=off -Dvendstream.log.file="$DATA/vendstream.log" \
   -Dlogback.configurationFile="$LOGBACK" -Dlogging.config="$LOGBACK" \
   -cp "deploy/target/classes:deploy/target/lib/*" com.vendstream.deploy.LocalStack "$@"

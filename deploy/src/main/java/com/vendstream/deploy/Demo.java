@@ -30,7 +30,19 @@ public final class Demo {
                             long amountMinor, String currency, String walletId, String expect) {
     }
 
-    public record Result(DemoOrder order, int httpStatus, String orderId, String state, String detail) {
+    /** @param order the order as GET /v1/orders/{id} last showed it (null when it was refused) */
+    public record Result(DemoOrder order, int httpStatus, String orderId, String state, String detail, JsonNode json) {
+        String providerReference() {
+            return json == null ? null : json.path("vend").path("providerReference").asString(null);
+        }
+
+        String provider() {
+            return json == null ? null : json.path("vend").path("provider").asString(null);
+        }
+
+        String businessDate() {
+            return json == null ? null : json.path("businessDate").asString(null);
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,8 +63,38 @@ public final class Demo {
                         "demo-float-ngn", "COMPLETED"),
                 new DemoOrder("Airtime to a number the provider declines", "AIRTIME", "GLO", null, "08022222222",
                         20000, "NGN", "demo-float-ngn", "REFUNDED"),
+                new DemoOrder("Kenya Power prepaid token KES 500", "ELECTRICITY", "KPLC", "prepaid", freshKenyanMeter(),
+                        50000, "KES", "demo-float-kes", "COMPLETED"),
+                new DemoOrder("Eskom prepaid token ZAR 100", "ELECTRICITY", "ESKOM", "prepaid", "00001100000",
+                        10000, "ZAR", "demo-float-zar", "COMPLETED"),
                 new DemoOrder("Airtime below the NGN 50 minimum", "AIRTIME", "MTN", null, "08011111111", 1000, "NGN",
                         "demo-float-ngn", "REJECTED (422)"));
+    }
+
+    /**
+     * A Luhn-valid meter the sandbox has not seen: Pawacard (and its sandbox) allow one vend per meter
+     * per five minutes, and a second start of the stack should not trip that.
+     */
+    static String freshKenyanMeter() {
+        String body = "0145" + String.format("%06d", java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000));
+        for (int check = 0; check <= 9; check++) {
+            if (luhnValid(body + check)) {
+                return body + check;
+            }
+        }
+        throw new IllegalStateException("no Luhn check digit");
+    }
+
+    static boolean luhnValid(String digits) {
+        int sum = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            int d = digits.charAt(digits.length() - 1 - i) - '0';
+            if (i % 2 == 1) {
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            }
+            sum += d;
+        }
+        return sum % 10 == 0;
     }
 
     public List<Result> run(Duration timeout) throws Exception {
@@ -78,7 +120,7 @@ public final class Demo {
                 placed.put(node.path("orderId").asString(), o);
             } else {
                 results.add(new Result(o, response.statusCode(), node.path("orderId").asString(null), "REJECTED",
-                        node.path("reasonCode").asString("") + ": " + node.path("detail").asString("")));
+                        node.path("reasonCode").asString("") + ": " + node.path("detail").asString(""), null));
             }
         }
         Instant deadline = Instant.now().plus(timeout);
@@ -94,7 +136,7 @@ public final class Demo {
                 }
             }
             results.add(new Result(e.getValue(), 201, e.getKey(), order == null ? "?" : order.path("state").asString(),
-                    describe(order)));
+                    describe(order), order));
         }
         return results;
     }

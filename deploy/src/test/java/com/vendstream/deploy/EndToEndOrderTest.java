@@ -39,6 +39,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -137,6 +140,27 @@ class EndToEndOrderTest {
                 id -> id != null);
         JsonNode order = awaitState(orderId, "COMPLETED");
         assertThat(order.path("vend").path("provider").asString()).isEqualTo("vtpass");
+    }
+
+    /** Invariant 7: the whole system's log output during an order carries none of its secrets. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void noSecretOrCustomerNumberReachesTheLogs(CapturedOutput output) throws Exception {
+        String meter = "1111111111111";
+        String phone = "08011111111";
+        HttpResponse<String> created = post(Map.of("clientReference", "logs-" + UUID.randomUUID(),
+                "service", "ELECTRICITY", "billerId", "IKEDC", "itemId", "prepaid", "account", meter,
+                "customerPhone", phone, "amount", Map.of("minor", 100000, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String orderId = json.readTree(created.body()).path("orderId").asString();
+        String token = awaitState(orderId, "COMPLETED").path("vend").path("token").asString();
+
+        // The capture saw the vend, with the meter masked (so an empty capture cannot pass) ...
+        assertThat(output.getAll()).contains("VTpass vend", "*********1111");
+        // ... and none of the customer's numbers, the token, the API key or a provider credential.
+        assertThat(output.getAll()).doesNotContain(meter, phone, token, token.replaceAll("[^0-9]", ""),
+                Demo.API_KEY, "SK_sandbox", "sandbox-api-key", "sandbox-password", "dollr-sandbox-secret");
     }
 
     @Test

@@ -1,0 +1,215 @@
+package com.vendstream.deploy;
+
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.topic.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The finance side of the demo: after the demo orders, the provider sandbox's books are made to
+ * disagree with ours the way real providers' do (a vend we refunded that the provider delivered after
+ * all, a vend we kept that the provider reversed, a report line with another amount), the business
+ * day is closed, and the ledgers and the discrepancies are shown from the HTTP API, the CSV and the
+ * reconciliation topics.
+ */
+final class ReconDemo {
+
+    /** One disagreement made at the provider, and the discrepancy it should produce. */
+    record Injection(String what, String provider, String reference, String expectedKind) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final String reconApi;
+    private final String sandbox;
+    private final String bootstrapServers;
+    private final String registryUrl;
+
+    ReconDemo(String reconApi, String sandbox, String bootstrapServers, String registryUrl) {
+        this.reconApi = reconApi;
+        this.sandbox = sandbox;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+    }
+
+    String run(List<Demo.Result> results, Duration timeout) throws Exception {
+        StringBuilder out = new StringBuilder();
+        String day = results.stream().map(Demo.Result::businessDate).filter(d -> d != null).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no demo order reached the system"));
+        List<Injection> injections = inject(results);
+        out.append("\nReconciliation of business day ").append(day).append(" (merchant demo-merchant)\n\n");
+        out.append("Injected at the provider sandbox:\n");
+        injections.forEach(i -> out.append(String.format("  %-58s %-8s -> expect %s%n", i.what(), i.provider(),
+                i.expectedKind())));
+
+        awaitSettledLedgers(day, timeout);
+        // The stack allows an early close (vendstream.recon.early-close-allowed) so the demo need not
+        // wait for midnight in Lagos; a second start the same day rematches the closed day instead.
+        JsonNode close = json.readTree(send(post(reconApi + "/v1/recon/days/" + day + "/close?early=true")).body());
+        if (close.path("alreadyClosed").asBoolean()) {
+            send(post(reconApi + "/v1/recon/days/" + day + "/rematch"));
+            out.append("\nDay already closed by an earlier run: rematched; new orders arrived as adjustments.\n");
+        }
+
+        out.append("\nLedgers (GET /v1/recon/days/").append(day).append("/ledger.csv):\n");
+        send(get(reconApi + "/v1/recon/days/" + day + "/ledger.csv")).body().lines()
+                .forEach(l -> out.append("  ").append(l).append('\n'));
+
+        JsonNode discrepancies = json.readTree(send(get(reconApi + "/v1/recon/discrepancies?day=" + day
+                + "&status=OPEN")).body());
+        out.append("\nOpen discrepancies (GET /v1/recon/discrepancies):\n");
+        for (JsonNode d : discrepancies) {
+            out.append(String.format("  %-32s %-9s %-24s ours %s, provider's %s%n      -> %s%n",
+                    d.path("kind").asString(), d.path("provider").asString(), d.path("providerReference").asString(),
+                    amount(d.path("ourAmountMinor"), d.path("currency")),
+                    amount(d.path("providerAmountMinor"), d.path("currency")), d.path("suggestedAction").asString()));
+        }
+        for (Injection i : injections) {
+            boolean found = false;
+            for (JsonNode d : discrepancies) {
+                found |= i.reference().equals(d.path("providerReference").asString())
+                        && i.expectedKind().equals(d.path("kind").asString());
+            }
+            out.append(String.format("  %s %s for %s%n", found ? "found   " : "MISSING ", i.expectedKind(),
+                    i.reference()));
+        }
+        out.append(topics(day, timeout));
+        return out.toString();
+    }
+
+    /** Makes the sandbox's books disagree with ours, as providers' books do on a bad day. */
+    private List<Injection> inject(List<Demo.Result> results) throws Exception {
+        List<Injection> done = new ArrayList<>();
+        Optional<Demo.Result> refunded = pick(results, "REFUNDED", "vtpass");
+        if (refunded.isPresent()) {
+            resolve("vtpass", refunded.get().providerReference(), "SUCCEEDED");
+            done.add(new Injection("declined airtime, refunded here, delivered at VTpass after all", "vtpass",
+                    refunded.get().providerReference(), "VENDED_AT_PROVIDER_NOT_HERE"));
+        }
+        Optional<Demo.Result> data = results.stream().filter(r -> "COMPLETED".equals(r.state())
+                && "DATA".equals(r.order().service()) && r.providerReference() != null).findFirst();
+        if (data.isPresent()) {
+            resolve(data.get().provider(), data.get().providerReference(), "FAILED");
+            done.add(new Injection("data bundle kept here, reversed at the provider", data.get().provider(),
+                    data.get().providerReference(), "SUCCEEDED_HERE_NOT_AT_PROVIDER"));
+        }
+        Optional<Demo.Result> eskom = pick(results, "COMPLETED", "pagamio");
+        if (eskom.isPresent()) {
+            long amended = eskom.get().order().amountMinor() - 1000;
+            send(post(sandbox + "/sandbox/admin/transactions/pagamio/" + eskom.get().providerReference()
+                    + "/amend?amountMinor=" + amended));
+            done.add(new Injection("Eskom token: Pagamio's report says R10 less", "pagamio",
+                    eskom.get().providerReference(), "AMOUNT_MISMATCH"));
+        }
+        return done;
+    }
+
+    private static Optional<Demo.Result> pick(List<Demo.Result> results, String state, String provider) {
+        return results.stream().filter(r -> state.equals(r.state()) && provider.equals(r.provider())
+                && r.providerReference() != null).findFirst();
+    }
+
+    private void resolve(String provider, String reference, String status) throws Exception {
+        HttpResponse<String> r = send(post(sandbox + "/sandbox/admin/transactions/" + provider + "/" + reference
+                + "/resolve?status=" + status));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("sandbox refused to resolve " + reference + ": " + r.statusCode());
+        }
+    }
+
+    /** Waits until the provisional ledgers hold no money in flight and stop changing. */
+    private void awaitSettledLedgers(String day, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        String previous = null;
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode ledgers = json.readTree(send(get(reconApi + "/v1/recon/ledgers?day=" + day
+                    + "&merchant=demo-merchant")).body());
+            long held = 0;
+            for (JsonNode l : ledgers) {
+                held += l.path("heldMinor").asLong();
+            }
+            String now = ledgers.toString();
+            if (held == 0 && now.equals(previous)) {
+                return;
+            }
+            previous = now;
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        }
+    }
+
+    /** DailyLedger and ReconDiscrepancy as a finance consumer reads them: Avro through the registry. */
+    private String topics(String day, Duration timeout) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "recon-demo-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl);
+        int ledgers = 0;
+        int unbalanced = 0;
+        int discrepancies = 0;
+        StringBuilder sample = new StringBuilder();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(Topics.RECON_LEDGERS.topic(), Topics.RECON_DISCREPANCIES.topic()));
+            Instant deadline = Instant.now().plus(timeout.compareTo(Duration.ofSeconds(15)) > 0
+                    ? Duration.ofSeconds(15) : timeout);
+            int quietPolls = 0;
+            while (Instant.now().isBefore(deadline) && (ledgers == 0 || quietPolls < 3)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
+                for (ConsumerRecord<String, Object> r : records) {
+                    if (!(r.value() instanceof GenericRecord v) || !day.equals(String.valueOf(v.get("businessDay")))) {
+                        continue;
+                    }
+                    if (r.topic().equals(Topics.RECON_LEDGERS.topic())) {
+                        ledgers++;
+                        unbalanced += Boolean.TRUE.equals(v.get("balanced")) ? 0 : 1;
+                        if (sample.isEmpty()) {
+                            sample.append("  key ").append(r.key()).append("\n  ").append(v).append('\n');
+                        }
+                    } else {
+                        discrepancies++;
+                    }
+                }
+            }
+        }
+        return String.format("%nOn the topics (Confluent wire format, decoded through the registry): %d DailyLedger "
+                        + "(%s) and %d ReconDiscrepancy records for %s. A DailyLedger record:%n%s",
+                ledgers, unbalanced == 0 ? "all balanced" : unbalanced + " UNBALANCED", discrepancies, day, sample);
+    }
+
+    private static String amount(JsonNode minor, JsonNode currency) {
+        return minor.isMissingNode() || minor.isNull() ? "-" : minor.asLong() + " " + currency.asString("");
+    }
+
+    private static HttpRequest post(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private static HttpRequest get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
