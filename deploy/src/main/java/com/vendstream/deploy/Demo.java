@@ -26,8 +26,13 @@ public final class Demo {
     private static final Set<String> TERMINAL = Set.of("COMPLETED", "REFUNDED", "REJECTED", "UNRESOLVED");
 
     /** One demo order: what it is and what we expect the sandbox to do with it. */
+    /** @param payerPhone the customer's mobile-money number when the order is paid by mobile money (Dollr) */
     public record DemoOrder(String label, String service, String billerId, String itemId, String account,
-                            long amountMinor, String currency, String walletId, String expect) {
+                            long amountMinor, String currency, String walletId, String payerPhone, String expect) {
+        DemoOrder(String label, String service, String billerId, String itemId, String account, long amountMinor,
+                  String currency, String walletId, String expect) {
+            this(label, service, billerId, itemId, account, amountMinor, currency, walletId, null, expect);
+        }
     }
 
     /** @param order the order as GET /v1/orders/{id} last showed it (null when it was refused) */
@@ -67,6 +72,12 @@ public final class Demo {
                         50000, "KES", "demo-float-kes", "COMPLETED"),
                 new DemoOrder("Eskom prepaid token ZAR 100", "ELECTRICITY", "ESKOM", "prepaid", "00001100000",
                         10000, "ZAR", "demo-float-zar", "COMPLETED"),
+                new DemoOrder("Lonestar airtime LRD 100, paid by mobile money", "AIRTIME", "LONESTAR", null,
+                        "231880000123", 10000, "LRD", null, "231770000001", "COMPLETED"),
+                new DemoOrder("Mobile-money payer without funds", "AIRTIME", "LONESTAR", null, "231880000124", 10000,
+                        "LRD", null, "231770000002", "REJECTED"),
+                new DemoOrder("Vend fails after a mobile-money payment", "AIRTIME", "LONESTAR", null, "41700000001",
+                        10000, "LRD", null, "231770000005", "REFUNDED"),
                 new DemoOrder("Airtime below the NGN 50 minimum", "AIRTIME", "MTN", null, "08011111111", 1000, "NGN",
                         "demo-float-ngn", "REJECTED (422)"));
     }
@@ -107,7 +118,8 @@ public final class Demo {
                     "service", o.service(), "billerId", o.billerId(), "account", o.account(),
                     "customerPhone", "08011111111",
                     "amount", Map.of("minor", o.amountMinor(), "currency", o.currency()),
-                    "payment", Map.of("method", "WALLET", "walletId", o.walletId())));
+                    "payment", o.payerPhone() == null ? Map.of("method", "WALLET", "walletId", o.walletId())
+                            : Map.of("method", "MOBILE_MONEY", "payerPhone", o.payerPhone())));
             if (o.itemId() != null) {
                 order.put("itemId", o.itemId());
             }
@@ -168,6 +180,13 @@ public final class Demo {
         if (order.hasNonNull("failureReason")) {
             parts.add(order.path("failureReason").asString());
         }
+        if (order.hasNonNull("rejection")) {
+            parts.add(order.path("rejection").path("reasonCode").asString() + ": "
+                    + order.path("rejection").path("message").asString());
+        }
+        if ("MOBILE_MONEY".equals(order.path("paymentMethod").asString())) {
+            parts.add(0, "paid by mobile money (dollr)");
+        }
         return String.join(", ", parts);
     }
 
@@ -177,9 +196,9 @@ public final class Demo {
 
     public static String table(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-44s %-12s %-16s %s%n", "order", "state", "expected", "outcome"));
+        sb.append(String.format("%-48s %-10s %-15s %s%n", "order", "state", "expected", "outcome"));
         for (Result r : results) {
-            sb.append(String.format("%-44s %-12s %-16s %s%n", r.order().label(), r.state(), r.order().expect(),
+            sb.append(String.format("%-48s %-10s %-15s %s%n", r.order().label(), r.state(), r.order().expect(),
                     r.detail()));
         }
         return sb.toString();

@@ -176,7 +176,7 @@ final class ReconDemo {
                 var records = consumer.poll(Duration.ofMillis(500));
                 quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
                 for (ConsumerRecord<String, Object> r : records) {
-                    if (!(r.value() instanceof GenericRecord v) || !day.equals(String.valueOf(v.get("businessDay")))) {
+                    if (!(r.value() instanceof GenericRecord v) || !day.equals(isoDay(v.get("businessDay")))) {
                         continue;
                     }
                     if (r.topic().equals(Topics.RECON_LEDGERS.topic())) {
@@ -194,6 +194,14 @@ final class ReconDemo {
         return String.format("%nOn the topics (Confluent wire format, decoded through the registry): %d DailyLedger "
                         + "(%s) and %d ReconDiscrepancy records for %s. A DailyLedger record:%n%s",
                 ledgers, unbalanced == 0 ? "all balanced" : unbalanced + " UNBALANCED", discrepancies, day, sample);
+    }
+
+    /** businessDay is an Avro date: a LocalDate with logical-type conversion, days since the epoch without. */
+    private static String isoDay(Object value) {
+        if (value instanceof Integer days) {
+            return java.time.LocalDate.ofEpochDay(days).toString();
+        }
+        return String.valueOf(value);
     }
 
     private static String amount(JsonNode minor, JsonNode currency) {

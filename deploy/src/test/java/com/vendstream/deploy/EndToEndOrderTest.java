@@ -173,6 +173,9 @@ class EndToEndOrderTest {
         String orderId = json.readTree(created.body()).path("orderId").asString();
         JsonNode order = awaitState(orderId, "REFUNDED");
         assertThat(order.path("failureReason").asString()).contains("vend failed");
+        // The order keeps which provider refused it and under which of our references.
+        assertThat(order.path("vend").path("provider").asString()).isEqualTo("vtpass");
+        assertThat(order.path("vend").path("providerReference").asString()).isNotBlank();
     }
 
     private HttpResponse<String> post(Map<String, Object> body) throws Exception {

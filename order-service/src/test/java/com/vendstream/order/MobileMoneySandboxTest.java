@@ -284,6 +284,23 @@ class MobileMoneySandboxTest {
     }
 
     @Test
+    void aStoredCustomerDollrNoLongerKnowsIsSetUpAgainOnce() {
+        // Ids Dollr does not know (a party deleted there, or a sandbox that restarted with empty books).
+        customers.insertIfAbsent(new MobileMoneyCustomers.Customer(MobileMoneyCustomers.key("dollr", COMPLETES),
+                987_654, 987_655, "ORANGE_MONEY_LBR", "ORANGE_MONEY_LBR", "LR", "987656", null), f.clock.instant());
+
+        Order order = place("stale-1", COMPLETES, 10_000);
+
+        assertThat(order.state()).isIn(OrderState.AWAITING_PAYMENT, OrderState.VENDING);
+        assertThat(record.calls("dollr", "invoice", null)).hasSize(2);
+        assertThat(record.calls("dollr", "party", null)).hasSize(1);
+        assertThat(record.calls("dollr", "collection", null)).hasSize(1);
+        MobileMoneyCustomers.Customer fresh = customers.find(MobileMoneyCustomers.key("dollr", COMPLETES)).orElseThrow();
+        assertThat(fresh.partyId()).isNotEqualTo(987_654L);
+        assertThat(fresh.collectionAccountId()).isNotEqualTo("987656");
+    }
+
+    @Test
     void customersSetUpConcurrentlyEndWithOneStoredCustomerThatEveryPaymentUses() throws Exception {
         // Both first payments of a new customer pass the lookup and create a party before either stores it.
         RacingConnector racing = new RacingConnector(dollr, 2);

@@ -39,9 +39,16 @@ public class OrderTransitions {
     }
 
     public boolean startRefund(Order order, String causeEventId, String reason, RefundMethod method) {
+        return startRefund(order, causeEventId, reason, method, new Document());
+    }
+
+    /** @param vendFields the failed vend's provider and reference, kept on the order */
+    public boolean startRefund(Order order, String causeEventId, String reason, RefundMethod method,
+                               Document vendFields) {
+        Document fields = new Document(vendFields).append("failureReason", reason).append("refundCause", causeEventId)
+                .append("refundMethod", method.name());
         boolean moved = store.transition(order.orderId(), OrderState.AWAITING_OUTCOME, OrderState.REFUNDING,
-                new Document("failureReason", reason).append("refundCause", causeEventId)
-                        .append("refundMethod", method.name()), List.of(), causeEventId);
+                fields, List.of(), causeEventId);
         if (moved) {
             finishRefund(store.find(order.orderId()).orElseThrow());
         }

@@ -67,9 +67,12 @@ public class OrderOutcomes {
         if (event instanceof VendSucceeded s) {
             changed = transitions.complete(order, s);
         } else if (event instanceof VendFailed f) {
+            // Which provider refused, under which reference: support and reconciliation ask for it.
+            org.bson.Document failedVend = f.getVend() == null ? new org.bson.Document()
+                    : vendFields(f.getVend().getProvider(), f.getVend().getProviderReference());
             changed = transitions.startRefund(order, eventId, "vend failed: " + f.getReasonClass(),
                     order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY
-                            ? RefundMethod.MOBILE_MONEY_PAYOUT : RefundMethod.WALLET_CREDIT);
+                            ? RefundMethod.MOBILE_MONEY_PAYOUT : RefundMethod.WALLET_CREDIT, failedVend);
         } else if (event instanceof VendPending p) {
             changed = store.transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
                     vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId);

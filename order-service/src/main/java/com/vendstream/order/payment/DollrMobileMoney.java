@@ -87,43 +87,71 @@ public class DollrMobileMoney implements MobileMoney {
     @Override
     public Result collect(String referenceId, String orderId, String payerPhone, long amountMinor, String currency,
                           String description) {
-        String sessionId;
-        String accountId;
+        String[] prepared;
         try {
             String phone = DollrTransformer.phone(payerPhone);
             requireCurrency(currency);
-            Customer customer = customer(phone);
-            long invoice = connector.createInvoice(new NewInvoice(customer.counterpartyId(), currency, orderId,
-                    settings.feeBearer()));
-            connector.addInvoiceItem(invoice, new InvoiceItem(description == null ? "Order " + orderId : description,
-                    currency, 1, amountMinor));
-            connector.publishInvoice(invoice);
-            previewFees(orderId, amountMinor, currency);
-            sessionId = connector.createCheckoutSession(invoice);
-            accountId = account(customer, phone, AccountUse.COLLECTION);
-            log.info("Dollr collection for order {} prepared: invoice {}, session {}", orderId, invoice, sessionId);
+            prepared = withCustomer(phone, customer -> {
+                long invoice = connector.createInvoice(new NewInvoice(customer.counterpartyId(), currency, orderId,
+                        settings.feeBearer()));
+                connector.addInvoiceItem(invoice, new InvoiceItem(description == null ? "Order " + orderId
+                        : description, currency, 1, amountMinor));
+                connector.publishInvoice(invoice);
+                previewFees(orderId, amountMinor, currency);
+                String session = connector.createCheckoutSession(invoice);
+                String account = account(customer, phone, AccountUse.COLLECTION);
+                log.info("Dollr collection for order {} prepared: invoice {}, session {}", orderId, invoice, session);
+                return new String[] {session, account};
+            });
         } catch (RuntimeException e) {
             return notExecuted("collection", orderId, e);
         }
+        String sessionId = prepared[0];
+        String accountId = prepared[1];
         return execute("collection", orderId, sessionId,
                 () -> connector.executeCollection(sessionId, accountId, currency, referenceId));
     }
 
     @Override
     public Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency) {
-        String sessionId;
-        String accountId;
+        String[] prepared;
         try {
             String phone = DollrTransformer.phone(payeePhone);
             requireCurrency(currency);
-            Customer customer = customer(phone);
-            accountId = account(customer, phone, AccountUse.PAYOUT);
-            sessionId = connector.createPayoutSession(new NewPayoutSession(settings.payoutWalletId(), accountId,
-                    amountMinor, currency, clock.instant().plus(settings.payoutSessionTtl())));
+            prepared = withCustomer(phone, customer -> {
+                String account = account(customer, phone, AccountUse.PAYOUT);
+                String session = connector.createPayoutSession(new NewPayoutSession(settings.payoutWalletId(), account,
+                        amountMinor, currency, clock.instant().plus(settings.payoutSessionTtl())));
+                return new String[] {session, account};
+            });
         } catch (RuntimeException e) {
             return notExecuted("payout", orderId, e);
         }
+        String sessionId = prepared[0];
+        String accountId = prepared[1];
         return execute("payout", orderId, sessionId, () -> connector.executePayout(sessionId, accountId, referenceId));
+    }
+
+    /**
+     * Runs a payment's setup with the stored customer. If Dollr refuses the stored ids (the party or
+     * its accounts are gone there), the customer is set up afresh once; nothing has been executed
+     * yet, so trying again moves no money.
+     */
+    private String[] withCustomer(String phone, java.util.function.Function<Customer, String[]> setup) {
+        boolean stored = customers.find(MobileMoneyCustomers.key(connector.id(), phone)).isPresent();
+        Customer customer = customer(phone);
+        try {
+            return setup.apply(customer);
+        } catch (DollrException e) {
+            boolean refusedIds = e.kind() == DollrException.Kind.VALIDATION || e.kind() == DollrException.Kind.NOT_FOUND;
+            if (!stored || !refusedIds) {
+                throw e;
+            }
+            log.warn("Dollr refused the stored ids of customer {} ({}); setting the customer up again",
+                    Masking.account(phone), e.kind());
+            customers.forget(customer.key(), customer.partyId());
+            return setup.apply(customer(phone));
+        }
     }
 
     private static void requireCurrency(String currency) {

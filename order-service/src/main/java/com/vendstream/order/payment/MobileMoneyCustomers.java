@@ -90,6 +90,14 @@ public class MobileMoneyCustomers {
         return find(key).orElseThrow().account(use);
     }
 
+    /**
+     * Forgets a stored customer whose ids the provider no longer accepts, unless another order already
+     * replaced it (the party id must still match), so the next payment sets the customer up again.
+     */
+    public void forget(String key, long partyId) {
+        Mono.from(collection().deleteOne(new Document("_id", key).append("partyId", partyId))).block(TIMEOUT);
+    }
+
     public long count() {
         return Mono.from(collection().countDocuments()).block(TIMEOUT);
     }
