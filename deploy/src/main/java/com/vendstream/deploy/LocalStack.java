@@ -32,7 +32,9 @@ public final class LocalStack {
         TopicSetup.createAll(kafka.bootstrapServers());
         // The demo closes today's business day before midnight; a production deployment leaves this off.
         Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), Stack.Ports.standard(),
-                Map.of("vendstream.recon.early-close-allowed", true));
+                Map.of("vendstream.recon.early-close-allowed", true,
+                        // The sandbox plays the providers, whose books survive our restarts.
+                        "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json")));
         stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
         System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 

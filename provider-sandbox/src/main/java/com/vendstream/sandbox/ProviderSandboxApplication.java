@@ -8,6 +8,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 @SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
 public class ProviderSandboxApplication {
 
     /** Each service reads its own {@code provider-sandbox.yml}, so all of them can share one classpath in the local stack. */

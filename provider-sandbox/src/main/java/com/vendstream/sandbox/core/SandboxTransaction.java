@@ -133,6 +133,13 @@ public final class SandboxTransaction {
         status.set(to);
     }
 
+    /** Back from the books file: the state it had when the sandbox stopped. */
+    void restore(Scenario.Status to, int requeryCount, Map<String, Object> savedDetails) {
+        status.set(to);
+        requeries.set(requeryCount);
+        details.putAll(savedDetails);
+    }
+
     /** Changes the amount on the provider's books (admin API: a provider record that disagrees with ours). */
     public void amend(long toMinor) {
         amountMinor.set(toMinor);
