@@ -2,8 +2,13 @@ package com.vendstream.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.wallet.WalletStore.Posting;
 import com.vendstream.order.wallet.Wallets.DebitResult;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +17,7 @@ import java.util.concurrent.Future;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /** Invariant 4: a wallet never goes negative, and each order is debited and refunded at most once. */
 class WalletInvariantsTest {
@@ -42,8 +48,13 @@ class WalletInvariantsTest {
         long balance = f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
         assertThat(applied).isEqualTo(33);
         assertThat(balance).isEqualTo(10_000 - 33 * 300).isGreaterThanOrEqualTo(0);
-        assertThat(f.walletStore.statement("w", 0, 100)).hasSize(33);
         assertThat(results).filteredOn(r -> r != DebitResult.APPLIED).containsOnly(DebitResult.INSUFFICIENT_FUNDS);
+        // The opening balance and exactly one posting per applied debit, chained without a gap.
+        List<Posting> statement = f.walletStore.statement("w", null, null, 0, 100);
+        assertThat(statement).hasSize(34);
+        assertThat(statement).filteredOn(p -> p.kind().equals("DEBIT")).hasSize(33)
+                .allSatisfy(p -> assertThat(p.amountMinor()).isEqualTo(-300));
+        assertChained(statement, balance);
     }
 
     @Test
@@ -64,8 +75,10 @@ class WalletInvariantsTest {
         pool.invokeAll(calls);
         pool.shutdown();
         assertThat(balance()).isEqualTo(10_000);
-        List<Document> postings = f.walletStore.statement("w", 0, 10);
-        assertThat(postings).extracting(d -> d.getString("type")).containsExactlyInAnyOrder("DEBIT", "REFUND");
+        List<Posting> postings = f.walletStore.statement("w", null, null, 0, 10);
+        assertThat(postings).extracting(Posting::kind).containsExactly("REFUND", "DEBIT", "OPENING");
+        assertThat(postings).extracting(Posting::id).containsExactly("order-1:refund", "order-1:debit", "w:opening");
+        assertChained(postings, 10_000);
     }
 
     @Test
@@ -92,6 +105,76 @@ class WalletInvariantsTest {
     void anotherMerchantsWalletLooksUnknown() {
         f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
         assertThat(f.wallets.authorise("w", "m2", "NGN", null)).contains(DebitResult.UNKNOWN_WALLET);
+    }
+
+    @Test
+    void aPostingWhoseFilingACrashInterruptedIsFiledLaterWithItsExactPlaceAndBalance() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.wallets.debit("w", "order-1", "NGN", 1_000);
+        // What a crash right after the wallet update leaves behind: the money moved, the posting is only in
+        // the wallet document (the same update as WalletStore.apply, without the filing that follows it).
+        Mono.from(f.mongo.template.getCollection(WalletStore.WALLETS).block().updateOne(new Document("_id", "w"),
+                new Document("$inc", new Document("balanceMinor", -2_000L).append("postingSeq", 1L))
+                        .append("$push", new Document("appliedOps", "order-2:debit").append("unfiledPostings",
+                                new Document("op", "order-2:debit").append("kind", "DEBIT").append("orderId", "order-2")
+                                        .append("amountMinor", -2_000L).append("at", new Date()))))).block();
+        assertThat(f.walletStore.statement("w", null, null, 0, 10)).extracting(Posting::id).first()
+                .isEqualTo("order-2:debit");
+
+        // The next debit files it too; a retried debit of the crashed order moves nothing.
+        Mono.from(f.mongo.template.getCollection(WalletStore.WALLETS).block().updateOne(new Document("_id", "w"),
+                new Document("$push", new Document("unfiledPostings", new Document("op", "order-3:debit")
+                        .append("kind", "DEBIT").append("orderId", "order-3").append("amountMinor", -500L)
+                        .append("at", new Date()))).append("$inc", new Document("balanceMinor", -500L)
+                        .append("postingSeq", 1L)))).block();
+        assertThat(f.wallets.debit("w", "order-4", "NGN", 100)).isEqualTo(DebitResult.APPLIED);
+        assertThat(f.wallets.debit("w", "order-2", "NGN", 2_000)).isEqualTo(DebitResult.APPLIED);
+        assertThat(balance()).isEqualTo(10_000 - 1_000 - 2_000 - 500 - 100);
+        List<Posting> statement = f.walletStore.statement("w", null, null, 0, 10);
+        assertThat(statement).extracting(Posting::id)
+                .containsExactly("order-4:debit", "order-3:debit", "order-2:debit", "order-1:debit", "w:opening");
+        assertChained(statement, balance());
+        Document raw = Mono.from(f.mongo.template.getCollection(WalletStore.WALLETS).block()
+                .find(new Document("_id", "w")).first()).block();
+        assertThat(raw.getList("unfiledPostings", Document.class)).isEmpty();
+    }
+
+    @Test
+    void theStatementPagesNewestFirstAndFiltersByTime() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        for (int i = 1; i <= 5; i++) {
+            f.wallets.debit("w", "order-" + i, "NGN", 100L * i);
+        }
+        assertThat(f.walletStore.statement("w", null, null, 0, 2)).extracting(Posting::id)
+                .containsExactly("order-5:debit", "order-4:debit");
+        assertThat(f.walletStore.statement("w", null, null, 2, 2)).extracting(Posting::id)
+                .containsExactly("order-3:debit", "order-2:debit");
+        assertThat(f.walletStore.statement("w", null, null, 4, 2)).extracting(Posting::id)
+                .containsExactly("order-1:debit", "w:opening");
+        List<Posting> all = f.walletStore.statement("w", null, null, 0, 10);
+        Instant third = all.get(2).at();
+        // from is inclusive, to exclusive.
+        assertThat(f.walletStore.statement("w", third, null, 0, 10))
+                .containsExactlyElementsOf(all.stream().filter(p -> !p.at().isBefore(third)).toList())
+                .contains(all.get(2));
+        assertThat(f.walletStore.statement("w", null, third, 0, 10))
+                .containsExactlyElementsOf(all.stream().filter(p -> p.at().isBefore(third)).toList())
+                .doesNotContain(all.get(2));
+        assertThat(f.walletStore.statement("w", null, Instant.EPOCH, 0, 10)).isEmpty();
+    }
+
+    /** Oldest to newest, each posting's balance is the previous one's plus its amount, ending at the balance. */
+    private static void assertChained(List<Posting> newestFirst, long balance) {
+        List<Posting> oldestFirst = new ArrayList<>(newestFirst);
+        Collections.reverse(oldestFirst);
+        long running = 0;
+        long seq = oldestFirst.get(0).seq() - 1;
+        for (Posting p : oldestFirst) {
+            running += p.amountMinor();
+            assertThat(p.balanceAfterMinor()).as("balance after %s", p.id()).isEqualTo(running);
+            assertThat(p.seq()).as("sequence of %s", p.id()).isEqualTo(++seq);
+        }
+        assertThat(running).isEqualTo(balance);
     }
 
     private long balance() {

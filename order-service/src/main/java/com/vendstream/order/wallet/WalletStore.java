@@ -5,29 +5,64 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.result.UpdateResult;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.kit.mongo.Documents;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Wallet balances and postings. A balance changes only through a guarded single-document update
- * that also records the operation id, so a debit can neither overdraw nor apply twice; the posting
- * for the statement is written after it, keyed by the same operation id.
+ * Wallet balances and their postings (the statement).
+ *
+ * <p>A balance changes only through one guarded single-document update ({@link #apply}) that also
+ * records the operation id, so a debit can neither overdraw nor apply twice. <b>The same update
+ * appends the posting to the wallet document's {@code unfiledPostings}</b>, so a balance change and
+ * its posting cannot be separated by a crash. Why not only a separate collection: MongoDB (and the
+ * wire-protocol stand-in used locally) cannot write two documents atomically here, so a posting
+ * written after the update would be missing after a crash between the two, and one written before it
+ * could exist for an update that never happened. Why not only the wallet document: a statement grows
+ * without bound and a hot float wallet would rewrite an ever larger document on every debit.
+ *
+ * <p>So the wallet document works like the orders' outbox: unfiled postings are copied ("filed") into
+ * the {@value #POSTINGS} collection, idempotently by operation id, and then pulled from the wallet. A
+ * filed posting is therefore always a copy of a balance change that happened. Filing happens right
+ * after each update; one a crash interrupted is filed by the wallet's next update or before any
+ * statement is read, so a statement never misses a balance change.
+ *
+ * <p>Sequence number and balance after are exact without reading anything else: postings are
+ * appended in the order the updates were applied (updates of one document are serialised), the
+ * same update increments {@code postingSeq}, and unfiled postings are only ever removed from the
+ * front once filed. So the unfiled list is always the newest operations, contiguous, and in a
+ * snapshot of the wallet the i-th of n unfiled postings has sequence {@code postingSeq - n + 1 + i}
+ * and balance after {@code balanceMinor} minus the amounts of the unfiled postings after it.
  */
 public class WalletStore {
 
+    private static final Logger log = LoggerFactory.getLogger(WalletStore.class);
+
     public static final String WALLETS = "wallets";
-    public static final String POSTINGS = "wallet_postings";
+    /** The statement: one document per applied operation, {@code _id} = operation id. */
+    public static final String POSTINGS = "walletPostings";
     /** How many recent operation ids a wallet remembers; retries arrive within minutes, not thousands of operations. */
     private static final int REMEMBERED_OPS = 5000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
+    private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("unfiledPostings", 0);
+
+    /** One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). */
+    public record Posting(String id, long seq, String walletId, String kind, String orderId, long amountMinor,
+                          String currency, long balanceAfterMinor, Instant at) {
+    }
 
     private final ReactiveMongoTemplate mongo;
 
@@ -44,25 +79,40 @@ public class WalletStore {
     }
 
     public void ensureIndexes() {
-        Mono.from(postings().createIndex(Indexes.ascending("walletId", "at"))).block(TIMEOUT);
-        Mono.from(postings().createIndex(Indexes.ascending("orderId", "type"), new IndexOptions().unique(true)
-                .name("order_posting_type"))).block(TIMEOUT);
+        Mono.from(wallets().createIndex(Indexes.ascending("merchantId"))).block(TIMEOUT);
+        Mono.from(postings().createIndex(Indexes.ascending("walletId", "seq"), new IndexOptions().unique(true)
+                .name("wallet_seq"))).block(TIMEOUT);
     }
 
     /** Creates the wallet if it does not exist; an existing wallet keeps its balance. */
     public void createIfAbsent(String walletId, String merchantId, String ownerType, String currency,
                                long openingBalanceMinor, String pinHash) {
+        Date now = new Date();
+        // The opening balance is the statement's first line, recorded with the balance it opens.
+        Document opening = new Document("op", walletId + ":opening").append("kind", "OPENING")
+                .append("orderId", null).append("amountMinor", openingBalanceMinor).append("at", now);
         Document insert = new Document("merchantId", merchantId).append("ownerType", ownerType)
                 .append("currency", currency).append("balanceMinor", openingBalanceMinor)
                 .append("pinHash", pinHash).append("failedPinAttempts", 0).append("appliedOps", List.of())
-                .append("createdAt", new Date());
-        Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$setOnInsert", insert),
-                new UpdateOptions().upsert(true))).block(TIMEOUT);
+                .append("postingSeq", 1L).append("unfiledPostings", List.of(opening))
+                .append("createdAt", now);
+        UpdateResult result = Mono.from(wallets().updateOne(new Document("_id", walletId),
+                new Document("$setOnInsert", insert), new UpdateOptions().upsert(true))).block(TIMEOUT);
+        if (result.getUpsertedId() != null) {
+            file(walletId);
+        }
     }
 
+    /** The wallet without its internal bookkeeping (it still holds the PIN hash: never show it). */
     public Optional<Document> find(String walletId) {
         return Optional.ofNullable(Mono.from(wallets().find(new Document("_id", walletId))
-                .projection(new Document("appliedOps", 0)).first()).block(TIMEOUT));
+                .projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT));
+    }
+
+    /** A merchant's wallets by id, without internal bookkeeping (still with the PIN hash: never show it). */
+    public List<Document> ofMerchant(String merchantId, int page, int size) {
+        return Flux.from(wallets().find(new Document("merchantId", merchantId)).projection(WITHOUT_BOOKKEEPING)
+                .sort(new Document("_id", 1)).skip(page * size).limit(size)).collectList().block(TIMEOUT);
     }
 
     public boolean hasApplied(String walletId, String opId) {
@@ -72,43 +122,112 @@ public class WalletStore {
 
     /**
      * Adds {@code deltaMinor} (negative for a debit) unless the operation was already applied or,
-     * for a debit, the balance would go below zero. Returns the balance after, or empty if nothing
-     * changed.
+     * for a debit, the balance would go below zero, and records the posting in the same update.
+     * Returns the balance after, or empty if nothing changed.
      */
-    public Optional<Long> apply(String walletId, String currency, String opId, long deltaMinor) {
+    public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String kind,
+                                long deltaMinor, Instant at) {
         Document filter = new Document("_id", walletId).append("currency", currency)
                 .append("appliedOps", new Document("$ne", opId));
         if (deltaMinor < 0) {
             filter.append("balanceMinor", new Document("$gte", -deltaMinor));
         }
-        Document update = new Document("$inc", new Document("balanceMinor", deltaMinor))
+        Document posting = new Document("op", opId).append("kind", kind).append("orderId", orderId)
+                .append("amountMinor", deltaMinor).append("at", Date.from(at));
+        Document update = new Document("$inc", new Document("balanceMinor", deltaMinor).append("postingSeq", 1L))
                 .append("$push", new Document("appliedOps",
-                        new Document("$each", List.of(opId)).append("$slice", -REMEMBERED_OPS)));
+                        new Document("$each", List.of(opId)).append("$slice", -REMEMBERED_OPS))
+                        .append("unfiledPostings", posting));
         Document after = Mono.from(wallets().findOneAndUpdate(filter, update, new FindOneAndUpdateOptions()
-                .returnDocument(ReturnDocument.AFTER).projection(new Document("balanceMinor", 1)))).block(TIMEOUT);
-        return after == null ? Optional.empty() : Optional.of(after.getLong("balanceMinor"));
+                .returnDocument(ReturnDocument.AFTER).projection(new Document("balanceMinor", 1)
+                        .append("postingSeq", 1).append("currency", 1).append("unfiledPostings", 1)))).block(TIMEOUT);
+        if (after == null) {
+            return Optional.empty();
+        }
+        try {
+            fileFrom(walletId, after);
+        } catch (RuntimeException e) {
+            // The money moved and its posting is in the wallet document; filing is finished later.
+            log.warn("Posting {} of wallet {} stays unfiled for now: {}", opId, walletId, e.toString());
+        }
+        return Optional.of(after.getLong("balanceMinor"));
     }
 
-    /** The statement line for an applied operation; idempotent by operation id. */
-    public void post(String opId, String walletId, String orderId, String type, long amountMinor, String currency,
-                     Long balanceAfterMinor, Instant at) {
-        Document posting = new Document("walletId", walletId).append("orderId", orderId).append("type", type)
-                .append("amountMinor", amountMinor).append("currency", currency)
-                .append("balanceAfterMinor", balanceAfterMinor).append("at", Date.from(at));
-        Mono.from(postings().updateOne(new Document("_id", opId), new Document("$setOnInsert", posting),
-                new UpdateOptions().upsert(true))).block(TIMEOUT);
+    /** Files postings a crash left in the wallet document (nothing to do normally). */
+    public void file(String walletId) {
+        Document wallet = Mono.from(wallets().find(new Document("_id", walletId)).projection(
+                new Document("balanceMinor", 1).append("postingSeq", 1).append("currency", 1)
+                        .append("unfiledPostings", 1)).first()).block(TIMEOUT);
+        if (wallet != null) {
+            fileFrom(walletId, wallet);
+        }
     }
 
-    public List<Document> statement(String walletId, int page, int size) {
-        return Flux.from(postings().find(new Document("walletId", walletId)).sort(new Document("at", -1))
-                .skip(page * size).limit(size)).collectList().block(TIMEOUT);
+    /** Copies the unfiled postings of a wallet snapshot into the statement, then pulls them from the wallet. */
+    private void fileFrom(String walletId, Document snapshot) {
+        List<Document> unfiled = snapshot.getList("unfiledPostings", Document.class, List.of());
+        if (unfiled.isEmpty()) {
+            return;
+        }
+        long seq = snapshot.getLong("postingSeq") - unfiled.size();
+        long balance = snapshot.getLong("balanceMinor");
+        for (Document p : unfiled) {
+            balance -= p.getLong("amountMinor");
+        }
+        List<String> ops = new ArrayList<>();
+        for (Document p : unfiled) {
+            seq++;
+            balance += p.getLong("amountMinor");
+            String op = p.getString("op");
+            // Identical values whoever files it, so a racing filer's insert is simply "already filed".
+            boolean inserted = Documents.insertIfAbsent(postings(), new Document("_id", op).append("walletId", walletId)
+                    .append("seq", seq).append("kind", p.getString("kind")).append("orderId", p.getString("orderId"))
+                    .append("amountMinor", p.getLong("amountMinor")).append("currency", snapshot.getString("currency"))
+                    .append("balanceAfterMinor", balance).append("at", p.getDate("at")), TIMEOUT);
+            if (!inserted && Mono.from(postings().countDocuments(new Document("_id", op))).block(TIMEOUT) == 0) {
+                // Another operation holds this sequence number: never drop the posting, keep it unfiled and say so.
+                throw new IllegalStateException("Posting " + op + " of wallet " + walletId + " clashes with sequence " + seq);
+            }
+            ops.add(op);
+        }
+        // These were the oldest unfiled postings when read; anything newer stays for its own filer.
+        Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$pull",
+                new Document("unfiledPostings", new Document("op", new Document("$in", ops)))))).block(TIMEOUT);
+    }
+
+    /**
+     * Postings of the wallet newest first (by the order the balance changes happened), optionally
+     * limited to those at or after {@code from} and before {@code to}; skips {@code offset}, returns at most {@code limit}.
+     */
+    public List<Posting> statement(String walletId, Instant from, Instant to, int offset, int limit) {
+        file(walletId);
+        Document filter = new Document("walletId", walletId);
+        Document range = new Document();
+        if (from != null) {
+            range.append("$gte", Date.from(from));
+        }
+        if (to != null) {
+            range.append("$lt", Date.from(to));
+        }
+        if (!range.isEmpty()) {
+            filter.append("at", range);
+        }
+        return Flux.from(postings().find(filter).sort(new Document("seq", -1)).skip(offset).limit(limit))
+                .map(WalletStore::toPosting).collectList().block(TIMEOUT);
+    }
+
+    private static Posting toPosting(Document d) {
+        return new Posting(d.getString("_id"), d.getLong("seq"), d.getString("walletId"), d.getString("kind"),
+                d.getString("orderId"), d.getLong("amountMinor"), d.getString("currency"),
+                d.getLong("balanceAfterMinor"), d.getDate("at").toInstant());
     }
 
     /** Counts a wrong PIN; locks the wallet until {@code lockUntil} when the limit is reached. */
     public int recordWrongPin(String walletId, int maxAttempts, Instant lockUntil) {
         Document after = Mono.from(wallets().findOneAndUpdate(new Document("_id", walletId),
                 new Document("$inc", new Document("failedPinAttempts", 1)),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(
+                        new Document("failedPinAttempts", 1)))).block(TIMEOUT);
         int attempts = after == null ? 0 : after.getInteger("failedPinAttempts", 0);
         if (attempts >= maxAttempts) {
             Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$set",

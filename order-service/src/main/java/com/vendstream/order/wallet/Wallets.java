@@ -2,7 +2,6 @@ package com.vendstream.order.wallet;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import org.bson.Document;
@@ -73,14 +72,13 @@ public class Wallets {
     /** Takes the order's amount once; a repeated call for the same order reports APPLIED again. */
     public DebitResult debit(String walletId, String orderId, String currency, long amountMinor) {
         String op = debitOp(orderId);
-        Instant now = clock.instant();
-        Optional<Long> after = store.apply(walletId, currency, op, -amountMinor);
-        if (after.isPresent()) {
-            store.post(op, walletId, orderId, "DEBIT", amountMinor, currency, after.get(), now);
+        // The posting is recorded by the same update that moves the money (see WalletStore).
+        if (store.apply(walletId, currency, op, orderId, "DEBIT", -amountMinor, clock.instant()).isPresent()) {
             return DebitResult.APPLIED;
         }
         if (store.hasApplied(walletId, op)) {
-            store.post(op, walletId, orderId, "DEBIT", amountMinor, currency, null, now);
+            // A retry after a crash: the money moved before; finish filing its posting if the crash interrupted it.
+            store.file(walletId);
             return DebitResult.APPLIED;
         }
         Optional<Document> wallet = store.find(walletId);
@@ -93,12 +91,15 @@ public class Wallets {
         return DebitResult.INSUFFICIENT_FUNDS;
     }
 
-    /** Gives the order's debit back once; returns the posting id. */
+    /**
+     * Gives the order's debit back once; returns the posting id (the refund operation id). A repeated
+     * call moves no money and records no second posting.
+     */
     public String refund(String walletId, String orderId, String currency, long amountMinor) {
         String op = refundOp(orderId);
-        Instant now = clock.instant();
-        Optional<Long> after = store.apply(walletId, currency, op, amountMinor);
-        store.post(op, walletId, orderId, "REFUND", amountMinor, currency, after.orElse(null), now);
+        if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isEmpty()) {
+            store.file(walletId);
+        }
         return op;
     }
 
