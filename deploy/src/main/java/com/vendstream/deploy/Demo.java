@@ -89,23 +89,11 @@ public final class Demo {
     static String freshKenyanMeter() {
         String body = "0145" + String.format("%06d", java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000));
         for (int check = 0; check <= 9; check++) {
-            if (luhnValid(body + check)) {
+            if (com.vendstream.order.account.Luhn.valid(body + check)) {
                 return body + check;
             }
         }
         throw new IllegalStateException("no Luhn check digit");
-    }
-
-    static boolean luhnValid(String digits) {
-        int sum = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            int d = digits.charAt(digits.length() - 1 - i) - '0';
-            if (i % 2 == 1) {
-                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-            }
-            sum += d;
-        }
-        return sum % 10 == 0;
     }
 
     public List<Result> run(Duration timeout) throws Exception {
