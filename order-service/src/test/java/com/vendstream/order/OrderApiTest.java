@@ -4,96 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.order.wallet.Wallets;
-import com.vendstream.registry.SchemaRegistryApplication;
-import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.util.Arrays;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The order API with bad input of every kind (issue 5), on a real context: an embedded KRaft broker,
- * the in-process schema registry and a MongoDB wire store. No provider is configured here, so orders
- * stop at VENDING; the end-to-end tests in deploy cover vending.
+ * The order API with bad input of every kind (issue 5), and the order history, on the shared running
+ * service of {@link ApiTestSupport}.
  */
-@SpringBootTest(classes = OrderServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H"})
-class OrderApiTest {
+class OrderApiTest extends ApiTestSupport {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static MongoServer mongo;
-    static ConfigurableApplicationContext registry;
-
-    @BeforeAll
-    static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS).map(Topics::topic)
-                .toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
-    }
-
-    @DynamicPropertySource
-    static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/api");
-        props.add("vendstream.registry.url",
-                () -> "http://localhost:" + registry.getEnvironment().getProperty("local.server.port"));
-        // Mobile money on, with Dollr unreachable (closed port): only the wiring is under test here.
-        props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
-    }
-
-    @LocalServerPort
-    int port;
     @Autowired
     WalletStore walletStore;
     @Autowired
     Wallets wallets;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void client() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-    }
-
-    private static Map<String, Object> airtime(String reference, long minor, String walletId) {
-        return Map.of("clientReference", reference, "service", "AIRTIME", "billerId", "MTN",
-                "account", "08011111111", "amount", Map.of("minor", minor, "currency", "NGN"),
-                "payment", Map.of("method", "WALLET", "walletId", walletId));
-    }
-
-    private WebTestClient.ResponseSpec post(String key, Object body) {
-        return client.post().uri("/v1/orders").header("Authorization", "Bearer " + key)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
-    }
-
-    private static String ref() {
-        return "t-" + UUID.randomUUID();
-    }
 
     @Test
     void noCredentialsIs401ProblemDetails() {
@@ -225,6 +154,57 @@ class OrderApiTest {
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$[?(@.billerId == 'IKEDC')].items.length()").isEqualTo(2);
         client.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.paths['/v1/orders']").exists();
+                .expectBody().jsonPath("$.paths['/v1/orders']").exists()
+                .jsonPath("$.paths['/v1/orders/{orderId}/outcome']").exists()
+                .jsonPath("$.paths['/v1/orders/{orderId}/events']").exists()
+                .jsonPath("$.paths['/v1/accounts/verify']").exists()
+                .jsonPath("$.paths['/v1/catalog/billers/{service}/{billerId}']").exists()
+                .jsonPath("$.paths['/v1/wallets']").exists()
+                .jsonPath("$.paths['/v1/wallets/{walletId}']").exists()
+                .jsonPath("$.paths['/v1/wallets/{walletId}/statement']").exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void historyIsTheMerchantsOwnNewestFirstFilteredByStateAndTimeAndPaged() {
+        walletStore.createIfAbsent("history-empty", "demo-merchant", "MERCHANT", "NGN", 0, null);
+        // Every earlier order was created before this millisecond ends; the first one below comes after.
+        String from = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1).toString();
+        String first = place(DEMO, airtime(ref(), 5000, "demo-float-ngn"));
+        String rejected = post(DEMO, airtime(ref(), 5000, "history-empty"))
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT).expectBody(Map.class).returnResult()
+                .getResponseBody().get("orderId").toString();
+        String second = place(DEMO, airtime(ref(), 6000, "demo-float-ngn"));
+        String third = place(DEMO, airtime(ref(), 7000, "demo-float-ngn"));
+        String othersOrder = place(SECOND, airtime(ref(), 5000, "second-float-ngn"));
+
+        assertThat(history(DEMO, "from=" + from)).containsExactly(third, second, rejected, first);
+        assertThat(history(DEMO, "from=" + from + "&state=REJECTED")).containsExactly(rejected);
+        assertThat(history(DEMO, "from=" + from + "&state=vending")).containsExactly(third, second, first);
+        assertThat(history(DEMO, "from=" + from + "&state=COMPLETED")).isEmpty();
+        assertThat(history(DEMO, "from=" + from + "&page=0&size=3")).containsExactly(third, second, rejected);
+        assertThat(history(DEMO, "from=" + from + "&page=1&size=3")).containsExactly(first);
+        assertThat(history(DEMO, "from=" + from + "&page=2&size=3")).isEmpty();
+        // to is exclusive: the second order's own creation time ends the window just before it.
+        String secondCreated = order(DEMO, second).get("createdAt").toString();
+        assertThat(history(DEMO, "from=" + from + "&to=" + secondCreated)).containsExactly(rejected, first);
+        // Each merchant sees only its own orders.
+        assertThat(history(SECOND, "from=" + from)).containsExactly(othersOrder);
+        assertThat(history(DEMO, "size=200")).doesNotContain(othersOrder);
+
+        for (String bad : List.of("state=TELEPORTED", "size=0", "size=201", "page=-1")) {
+            get(DEMO, "/v1/orders?" + bad).expectStatus().isBadRequest()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.status").isEqualTo(400);
+        }
+        get(DEMO, "/v1/orders?from=yesterday").expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> history(String key, String query) {
+        List<Map<String, Object>> orders = get(key, "/v1/orders?" + query).expectStatus().isOk()
+                .expectBody(List.class).returnResult().getResponseBody();
+        return orders.stream().map(o -> o.get("orderId").toString()).toList();
     }
 }

@@ -1,0 +1,209 @@
+package com.vendstream.order;
+
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.FailureClass;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.PendingReason;
+import com.vendstream.events.Resolution;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendFailed;
+import com.vendstream.events.VendPending;
+import com.vendstream.events.VendRef;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.sandbox.ProviderSandboxApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One running order-service for all API test classes (they extend this, so Spring's test context
+ * cache hands them the same context): an embedded KRaft broker, the in-process schema registry, a
+ * MongoDB wire store in memory and the provider sandbox, started once per JVM and stopped after the
+ * context at JVM exit. VTpass points at the sandbox, so account verification is real; vend-service
+ * is not part of this module, so the tests play its part by publishing vend outcomes on the topic
+ * order-service consumes. Dollr points at a closed port: only its wiring is under test here.
+ */
+@SpringBootTest(classes = OrderServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H"})
+abstract class ApiTestSupport {
+
+    /** Started on first use; stopped by a shutdown hook, the application context first. */
+    static final class Infrastructure {
+        static final EmbeddedKafkaKraftBroker kafka;
+        static final MongoServer mongo;
+        static final ConfigurableApplicationContext registry;
+        static final ConfigurableApplicationContext sandbox;
+        static final KafkaProducer<String, Object> producer;
+        static volatile ConfigurableApplicationContext app;
+
+        static {
+            kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                    .map(Topics::topic).toArray(String[]::new));
+            kafka.afterPropertiesSet();
+            mongo = new MongoServer(new MemoryBackend());
+            mongo.bind();
+            registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+            sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.latency.default", "5ms"));
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                    "schema.registry.url", registryUrl()));
+            Runtime.getRuntime().addShutdownHook(new Thread(Infrastructure::stop, "api-test-infrastructure-stop"));
+        }
+
+        static String registryUrl() {
+            return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+        }
+
+        static String sandboxUrl() {
+            return "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port");
+        }
+
+        private static void stop() {
+            ConfigurableApplicationContext running = app;
+            if (running != null) {
+                running.close();
+            }
+            producer.close(Duration.ofSeconds(2));
+            sandbox.close();
+            registry.close();
+            mongo.shutdown();
+            kafka.destroy();
+        }
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", Infrastructure.kafka::getBrokersAsString);
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + Infrastructure.mongo.getLocalAddress().getPort()
+                + "/api");
+        props.add("vendstream.registry.url", Infrastructure::registryUrl);
+        props.add("vendstream.providers.vtpass.base-url", () -> Infrastructure.sandboxUrl() + "/vtpass/api");
+        props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
+    }
+
+    static final String DEMO = "demo-merchant-key";
+    static final String SECOND = "second-merchant-key";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ConfigurableApplicationContext context;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void client() {
+        Infrastructure.app = context;
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    static Map<String, Object> airtime(String reference, long minor, String walletId) {
+        return airtime(reference, "MTN", "08011111111", minor, walletId);
+    }
+
+    static Map<String, Object> airtime(String reference, String billerId, String phone, long minor, String walletId) {
+        return Map.of("clientReference", reference, "service", "AIRTIME", "billerId", billerId,
+                "account", phone, "amount", Map.of("minor", minor, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", walletId));
+    }
+
+    WebTestClient.ResponseSpec post(String key, Object body) {
+        return client.post().uri("/v1/orders").header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    WebTestClient.ResponseSpec get(String key, String uri) {
+        return client.get().uri(uri).header("Authorization", "Bearer " + key).exchange();
+    }
+
+    /** Places an order that must be accepted (201) and returns its id. */
+    String place(String key, Map<String, Object> body) {
+        return post(key, body).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("orderId").toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> order(String key, String orderId) {
+        return get(key, "/v1/orders/" + orderId).expectStatus().isOk().expectBody(Map.class).returnResult()
+                .getResponseBody();
+    }
+
+    void awaitState(String orderId, String state) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> state.equals(order(DEMO, orderId).get("state")));
+    }
+
+    static String ref() {
+        return "t-" + UUID.randomUUID();
+    }
+
+    // --- vend-service's part: outcomes on vendstream.vend.outcomes, keyed by order id ---
+
+    static void publish(SpecificRecord event, String orderId) {
+        try {
+            Infrastructure.producer.send(new ProducerRecord<>(Topics.VEND_OUTCOMES.topic(), orderId, event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not publish " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static Envelope envelope(String orderId, Class<?> type, String discriminator) {
+        return Envelopes.create(Envelopes.eventId(orderId, type.getSimpleName(), discriminator), type, orderId,
+                Instant.now(), LocalDate.now(), "demo-merchant", "vend-service", orderId, null);
+    }
+
+    static VendSucceeded succeeded(String orderId, String reference, long minor, String token) {
+        return VendSucceeded.newBuilder().setEnvelope(envelope(orderId, VendSucceeded.class, reference))
+                .setVend(new VendRef("vtpass", reference, "tx-" + reference)).setAmount(new Money(minor, "NGN"))
+                .setToken(token).setUnits(null).setPins(List.of()).setReceipt(Map.of())
+                .setResolvedBy(Resolution.VEND_CALL).build();
+    }
+
+    static VendFailed failed(String orderId, String provider, String reference, long minor, FailureClass reason,
+                             String code, String message) {
+        return VendFailed.newBuilder().setEnvelope(envelope(orderId, VendFailed.class, reference))
+                .setVend(new VendRef(provider, reference, null)).setAmount(new Money(minor, "NGN"))
+                .setReasonClass(reason).setProviderCode(code).setProviderMessage(message)
+                .setResolvedBy(Resolution.VEND_CALL).build();
+    }
+
+    static VendPending pending(String orderId, String reference, long minor) {
+        return VendPending.newBuilder().setEnvelope(envelope(orderId, VendPending.class, reference))
+                .setVend(new VendRef("vtpass", reference, null)).setAmount(new Money(minor, "NGN"))
+                .setReason(PendingReason.PROVIDER_PENDING).setProviderCode("099")
+                .setLine(OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId("MTN")
+                        .setAccount("08011111111").setAmount(new Money(minor, "NGN")).build())
+                .build();
+    }
+}
