@@ -39,12 +39,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +56,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
  * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
  */
+@ExtendWith(CheckoutIntakeKafkaTest.StopInfrastructureLast.class)
+@DirtiesContext
 @SpringBootTest(classes = OrderServiceApplication.class,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
                 "vendstream.kafka.dead-letter.retries=0"})
@@ -72,11 +77,19 @@ class CheckoutIntakeKafkaTest {
         registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
     }
 
-    @AfterAll
-    static void stop() {
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
+    /**
+     * Stops the broker, registry and store after Spring has closed the service (@DirtiesContext):
+     * registered before SpringExtension, so its afterAll runs after Spring's. Stopped in @AfterAll
+     * instead, the broker went first and the service's Kafka clients then spent half a minute in their
+     * close timeouts when Spring paused the context at the start of the next test class.
+     */
+    static final class StopInfrastructureLast implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext extension) {
+            registry.close();
+            mongo.shutdown();
+            kafka.destroy();
+        }
     }
 
     @DynamicPropertySource
