@@ -35,6 +35,7 @@ public final class Stack implements AutoCloseable {
 
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private final Map<String, ConfigurableApplicationContext> byName = new LinkedHashMap<>();
+    private final Map<String, java.util.function.Supplier<ConfigurableApplicationContext>> starters = new HashMap<>();
 
     private Stack() {
     }
@@ -74,13 +75,13 @@ public final class Stack implements AutoCloseable {
             common.putAll(providerUrls(sandboxUrl));
             common.putAll(overrides);
 
-            stack.add("order-service", run(OrderServiceApplication.class, OrderServiceApplication.CONFIG_NAME,
-                    ports.order(), common));
-            stack.add("vend-service", run(VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
+            stack.service("order-service", () -> run(OrderServiceApplication.class,
+                    OrderServiceApplication.CONFIG_NAME, ports.order(), common));
+            stack.service("vend-service", () -> run(VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
                     ports.vend(), common));
-            stack.add("status-poller", run(StatusPollerApplication.class, StatusPollerApplication.CONFIG_NAME,
-                    ports.poller(), common));
-            stack.add("reconciliation-service", run(ReconciliationApplication.class,
+            stack.service("status-poller", () -> run(StatusPollerApplication.class,
+                    StatusPollerApplication.CONFIG_NAME, ports.poller(), common));
+            stack.service("reconciliation-service", () -> run(ReconciliationApplication.class,
                     ReconciliationApplication.CONFIG_NAME, ports.recon(), common));
             return stack;
         } catch (RuntimeException e) {
@@ -120,6 +121,17 @@ public final class Stack implements AutoCloseable {
 
     static String[] args(Map<String, Object> properties) {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    private void service(String name, java.util.function.Supplier<ConfigurableApplicationContext> starter) {
+        starters.put(name, starter);
+        add(name, starter.get());
+    }
+
+    /** Stops a service and starts it again with the same settings, as a deploy or a crash-restart would. */
+    public void restart(String name) {
+        stop(name);
+        add(name, starters.get(name).get());
     }
 
     private void add(String name, ConfigurableApplicationContext context) {
