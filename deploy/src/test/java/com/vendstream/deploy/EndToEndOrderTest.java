@@ -11,12 +11,6 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One order end to end on real parts: an embedded KRaft broker, the in-process Confluent-API
@@ -53,51 +45,31 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndOrderTest {
 
-    private EmbeddedKafkaKraftBroker kafka;
-    private MongoServer mongo;
-    private Stack stack;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
-    private String orderApi;
+    private RealParts system;
     private String registryUrl;
 
     @BeforeAll
     void startSystem() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6);
-        kafka.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1", "group.initial.rebalance.delay.ms", "0"));
-        kafka.afterPropertiesSet();
-        TopicSetup.createAll(kafka.getBrokersAsString());
-        mongo = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = mongo.bind();
-        String mongoUri = "mongodb://localhost:" + address.getPort() + "/vendstream";
-        stack = Stack.start(kafka.getBrokersAsString(), mongoUri, Stack.Ports.random(), Map.of());
-        orderApi = "http://localhost:" + stack.port("order-service");
-        registryUrl = "http://localhost:" + stack.port("schema-registry");
+        system = new RealParts(Map.of());
+        registryUrl = system.url("schema-registry");
     }
 
     @AfterAll
     void stopSystem() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (mongo != null) {
-            mongo.shutdown();
-        }
-        if (kafka != null) {
-            kafka.destroy();
+        if (system != null) {
+            system.close();
         }
     }
 
     @Test
     void anHttpOrderCompletesWithAToken() throws Exception {
         String clientReference = "e2e-" + UUID.randomUUID();
-        HttpResponse<String> created = post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
+        HttpResponse<String> created = system.post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
                 "billerId", "IKEDC", "itemId", "prepaid", "account", "1111111111111", "customerPhone", "08011111111",
                 "amount", Map.of("minor", 100000, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String orderId = json.readTree(created.body()).path("orderId").asString();
+        String orderId = system.json.readTree(created.body()).path("orderId").asString();
 
         JsonNode order = awaitState(orderId, "COMPLETED");
         assertThat(order.path("vend").path("provider").asString()).isEqualTo("vtpass");
@@ -105,12 +77,12 @@ class EndToEndOrderTest {
         assertThat(order.path("account").asString()).endsWith("1111").startsWith("*");
 
         // The same request again is answered with the same order, not a second one.
-        HttpResponse<String> replay = post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
+        HttpResponse<String> replay = system.post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",
                 "billerId", "IKEDC", "itemId", "prepaid", "account", "1111111111111", "customerPhone", "08011111111",
                 "amount", Map.of("minor", 100000, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
         assertThat(replay.statusCode()).isEqualTo(200);
-        assertThat(json.readTree(replay.body()).path("orderId").asString()).isEqualTo(orderId);
+        assertThat(system.json.readTree(replay.body()).path("orderId").asString()).isEqualTo(orderId);
 
         // Every event of the order decodes as Confluent-framed Avro with the registry's schema.
         List<String> types = eventTypes(orderId, List.of("vendstream.orders", "vendstream.vend.requests",
@@ -130,7 +102,7 @@ class EndToEndOrderTest {
                         .setAmount(new Money(50000L, "NGN")).build())
                 .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").build();
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
                 "schema.registry.url", registryUrl))) {
@@ -148,12 +120,12 @@ class EndToEndOrderTest {
     void noSecretOrCustomerNumberReachesTheLogs(CapturedOutput output) throws Exception {
         String meter = "1111111111111";
         String phone = "08011111111";
-        HttpResponse<String> created = post(Map.of("clientReference", "logs-" + UUID.randomUUID(),
+        HttpResponse<String> created = system.post(Map.of("clientReference", "logs-" + UUID.randomUUID(),
                 "service", "ELECTRICITY", "billerId", "IKEDC", "itemId", "prepaid", "account", meter,
                 "customerPhone", phone, "amount", Map.of("minor", 100000, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String orderId = json.readTree(created.body()).path("orderId").asString();
+        String orderId = system.json.readTree(created.body()).path("orderId").asString();
         String token = awaitState(orderId, "COMPLETED").path("vend").path("token").asString();
 
         // The capture saw the vend, with the meter masked (so an empty capture cannot pass) ...
@@ -165,12 +137,12 @@ class EndToEndOrderTest {
 
     @Test
     void aDeclinedVendIsRefunded() throws Exception {
-        HttpResponse<String> created = post(Map.of("clientReference", "declined-" + UUID.randomUUID(),
+        HttpResponse<String> created = system.post(Map.of("clientReference", "declined-" + UUID.randomUUID(),
                 "service", "AIRTIME", "billerId", "GLO", "account", "08022222222",
                 "amount", Map.of("minor", 20000, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String orderId = json.readTree(created.body()).path("orderId").asString();
+        String orderId = system.json.readTree(created.body()).path("orderId").asString();
         JsonNode order = awaitState(orderId, "REFUNDED");
         assertThat(order.path("failureReason").asString()).contains("vend failed");
         // The order keeps which provider refused it and under which of our references.
@@ -178,28 +150,12 @@ class EndToEndOrderTest {
         assertThat(order.path("vend").path("providerReference").asString()).isNotBlank();
     }
 
-    private HttpResponse<String> post(Map<String, Object> body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders"))
-                .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode get(String orderId) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders/" + orderId))
-                .header("Authorization", "Bearer " + Demo.API_KEY).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-    }
-
     private JsonNode awaitState(String orderId, String state) {
-        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
-                .until(() -> get(orderId), o -> state.equals(o.path("state").asString()));
+        return system.awaitState(orderId, state, Duration.ofSeconds(45));
     }
 
     private String findByReference(String clientReference) throws Exception {
-        JsonNode list = json.readTree(http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders?size=200"))
-                .header("Authorization", "Bearer " + Demo.API_KEY).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode list = system.get("/orders?size=200");
         for (JsonNode o : list) {
             if (clientReference.equals(o.path("clientReference").asString())) {
                 return o.path("orderId").asString();
@@ -212,7 +168,7 @@ class EndToEndOrderTest {
         ConfluentWireReader reader = new ConfluentWireReader(registryUrl);
         List<String> types = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),

@@ -3,13 +3,6 @@ package com.vendstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The vend lifecycle on real parts (embedded KRaft broker, registry, wire-protocol store, the sandbox
@@ -47,39 +38,18 @@ class VendLifecycleEndToEndTest {
 
     private static final String VEND_REQUESTS = "vendstream.vend.requests";
 
-    private EmbeddedKafkaKraftBroker kafka;
-    private MongoServer mongo;
-    private Stack stack;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
-    private String orderApi;
-    private String sandbox;
+    private RealParts system;
 
     @BeforeAll
     void startSystem() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6);
-        kafka.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1", "group.initial.rebalance.delay.ms", "0"));
-        kafka.afterPropertiesSet();
-        TopicSetup.createAll(kafka.getBrokersAsString());
-        mongo = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = mongo.bind();
-        stack = Stack.start(kafka.getBrokersAsString(), "mongodb://localhost:" + address.getPort() + "/vendstream",
-                Stack.Ports.random(), Map.of("vendstream.sandbox.defaults.pending-after", "2s"));
-        orderApi = "http://localhost:" + stack.port("order-service");
-        sandbox = "http://localhost:" + stack.port("provider-sandbox");
+        // Pending vends settle at the sandbox after 2 s, so requeries resolve them quickly.
+        system = new RealParts(Map.of("vendstream.sandbox.defaults.pending-after", "2s"));
     }
 
     @AfterAll
     void stopSystem() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (mongo != null) {
-            mongo.shutdown();
-        }
-        if (kafka != null) {
-            kafka.destroy();
+        if (system != null) {
+            system.close();
         }
     }
 
@@ -110,9 +80,9 @@ class VendLifecycleEndToEndTest {
         String reference = awaitState(orderId, "COMPLETED").path("vend").path("providerReference").asString();
         ConsumerRecord<String, byte[]> original = vendRequestOf(orderId);
 
-        stack.restart("vend-service");
+        system.stack.restart("vend-service");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             producer.send(new ProducerRecord<>(VEND_REQUESTS, original.key(), original.value())).get();
@@ -123,7 +93,7 @@ class VendLifecycleEndToEndTest {
         // ... and the provider saw one vend for the account, and the order did not move.
         assertThat(accountVends("08017777777")).isEqualTo(1);
         assertThat(referenceVends(reference).path("vendRequests").asInt()).isEqualTo(1);
-        assertThat(get(orderId).path("state").asString()).isEqualTo("COMPLETED");
+        assertThat(system.get("/orders/" + orderId).path("state").asString()).isEqualTo("COMPLETED");
     }
 
     private String place(String service, String biller, String item, String account, long amountMinor)
@@ -135,40 +105,24 @@ class VendLifecycleEndToEndTest {
         if (item != null) {
             body.put("itemId", item);
         }
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders"))
-                .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json.readTree(created.body()).path("orderId").asString();
-    }
-
-    private JsonNode get(String orderId) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders/" + orderId))
-                .header("Authorization", "Bearer " + Demo.API_KEY).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return system.place(body);
     }
 
     private JsonNode awaitState(String orderId, String state) {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> get(orderId), o -> state.equals(o.path("state").asString()));
+        return system.awaitState(orderId, state, Duration.ofSeconds(90));
     }
 
     private JsonNode referenceVends(String reference) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(sandbox
-                + "/sandbox/admin/vends?provider=vtpass&reference=" + reference)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return system.sandboxAdmin("/vends?provider=vtpass&reference=" + reference);
     }
 
     private int accountVends(String account) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(sandbox
-                + "/sandbox/admin/vends?provider=vtpass&account=" + account)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("vends").asInt();
+        return system.sandboxAdmin("/vends?provider=vtpass&account=" + account).path("vends").asInt();
     }
 
     private ConsumerRecord<String, byte[]> vendRequestOf(String orderId) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "lifecycle-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -189,7 +143,7 @@ class VendLifecycleEndToEndTest {
     }
 
     private long lag(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", system.bootstrap()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
