@@ -131,16 +131,7 @@ public class OrderStore {
         if (state != null) {
             filter.append("state", state.name());
         }
-        Document range = new Document();
-        if (from != null) {
-            range.append("$gte", Date.from(from));
-        }
-        if (to != null) {
-            range.append("$lt", Date.from(to));
-        }
-        if (!range.isEmpty()) {
-            filter.append("createdAt", range);
-        }
+        com.vendstream.kit.mongo.Documents.within(filter, "createdAt", from, to);
         return Flux.from(collection().find(filter).sort(new Document("createdAt", -1)).skip(page * size).limit(size))
                 .map(OrderStore::toOrder).collectList().block(TIMEOUT);
     }

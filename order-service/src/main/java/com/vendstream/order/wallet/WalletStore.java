@@ -202,16 +202,7 @@ public class WalletStore {
     public List<Posting> statement(String walletId, Instant from, Instant to, int offset, int limit) {
         file(walletId);
         Document filter = new Document("walletId", walletId);
-        Document range = new Document();
-        if (from != null) {
-            range.append("$gte", Date.from(from));
-        }
-        if (to != null) {
-            range.append("$lt", Date.from(to));
-        }
-        if (!range.isEmpty()) {
-            filter.append("at", range);
-        }
+        com.vendstream.kit.mongo.Documents.within(filter, "at", from, to);
         return Flux.from(postings().find(filter).sort(new Document("seq", -1)).skip(offset).limit(limit))
                 .map(WalletStore::toPosting).collectList().block(TIMEOUT);
     }

@@ -4,6 +4,8 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import org.bson.Document;
 import reactor.core.publisher.Mono;
 
@@ -27,5 +29,23 @@ public final class Documents {
             }
             throw e;
         }
+    }
+
+    /**
+     * Narrows {@code filter} to {@code field} at or after {@code from} and before {@code to}; either
+     * bound may be null. Returns the filter.
+     */
+    public static Document within(Document filter, String field, Instant from, Instant to) {
+        Document range = new Document();
+        if (from != null) {
+            range.append("$gte", Date.from(from));
+        }
+        if (to != null) {
+            range.append("$lt", Date.from(to));
+        }
+        if (!range.isEmpty()) {
+            filter.append(field, range);
+        }
+        return filter;
     }
 }
