@@ -130,9 +130,7 @@ public class OrderController {
         } catch (IllegalArgumentException e) {
             throw Problems.invalid(List.of("state must be one of " + List.of(OrderState.values())));
         }
-        if (page < 0 || size < 1 || size > 200) {
-            throw Problems.invalid(List.of("page must be >= 0 and size between 1 and 200"));
-        }
+        Paging.require(page, size, new java.util.ArrayList<>());
         return Mono.fromCallable(() -> store.history(merchant.id(), filter, from, to, page, size).stream()
                 .map(OrderView::of).toList()).subscribeOn(Schedulers.boundedElastic());
     }

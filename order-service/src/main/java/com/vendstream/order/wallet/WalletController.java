@@ -47,8 +47,6 @@ public class WalletController {
                             boolean hasMore, List<PostingView> postings) {
     }
 
-    private static final int MAX_SIZE = 200;
-
     private final WalletStore store;
     private final Clock clock;
 
@@ -61,7 +59,7 @@ public class WalletController {
     public Mono<List<WalletView>> list(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                        @RequestParam(defaultValue = "0") int page,
                                        @RequestParam(defaultValue = "50") int size) {
-        checkPaging(page, size, new ArrayList<>());
+        com.vendstream.order.api.Paging.require(page, size, new ArrayList<>());
         return Mono.fromCallable(() -> store.ofMerchant(merchant.id(), page, size).stream().map(this::view).toList())
                 .subscribeOn(Schedulers.boundedElastic());
     }
@@ -86,7 +84,7 @@ public class WalletController {
         if (fromAt != null && toAt != null && !fromAt.isBefore(toAt)) {
             errors.add("from must be before to");
         }
-        checkPaging(page, size, errors);
+        com.vendstream.order.api.Paging.require(page, size, errors);
         return Mono.fromCallable(() -> {
             Document wallet = owned(merchant, walletId);
             String currency = wallet.getString("currency");
@@ -124,15 +122,6 @@ public class WalletController {
         } catch (DateTimeParseException e) {
             errors.add(name + " must be an ISO-8601 instant such as 2026-01-31T23:00:00Z");
             return null;
-        }
-    }
-
-    private static void checkPaging(int page, int size, List<String> errors) {
-        if (page < 0 || size < 1 || size > MAX_SIZE || (long) page * size > Integer.MAX_VALUE - MAX_SIZE) {
-            errors.add("page must be >= 0 and size between 1 and " + MAX_SIZE);
-        }
-        if (!errors.isEmpty()) {
-            throw Problems.invalid(errors);
         }
     }
 }
