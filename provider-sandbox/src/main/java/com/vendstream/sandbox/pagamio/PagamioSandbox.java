@@ -96,6 +96,16 @@ public class PagamioSandbox implements Resettable {
     /** Products activated per merchant; the sandbox merchant has all but the Netflix voucher. */
     static final List<String> ACTIVE = List.of("AIR-VOD-001", "AIR-MTN-001", "ELE-ESK-001", "ELE-FLS-001", "BIL-DST-001");
 
+    /**
+     * A sub-merchant fixture whose parent activated everything but who may sell airtime only, so
+     * per-sub-merchant availability can be seen without setup. Others inherit every parent product
+     * until the admin API switches one off.
+     */
+    public static final String AIRTIME_ONLY_SUB_MERCHANT = "SUB-AIRTIME-ONLY";
+
+    /** Products switched off per sub-merchant (sub-merchants inherit the parent's products minus these). */
+    private final Map<String, java.util.Set<String>> inactive = new ConcurrentHashMap<>();
+
     private record Session(String user, String refreshToken, Instant expires) {
     }
 
@@ -117,12 +127,26 @@ public class PagamioSandbox implements Resettable {
         this.throttle = throttle;
         this.settings = settings;
         registry.register(PROVIDER, SCENARIOS);
+        reset();
+    }
+
+    /** Switches one product on or off for a sub-merchant (sandbox admin). */
+    void setActive(String subMerchant, String productCode, boolean active) {
+        java.util.Set<String> off = inactive.computeIfAbsent(subMerchant, k -> ConcurrentHashMap.newKeySet());
+        if (active) {
+            off.remove(productCode);
+        } else {
+            off.add(productCode);
+        }
     }
 
     @Override
     public void reset() {
         tokens.clear();
         refreshTokens.clear();
+        inactive.clear();
+        inactive.put(AIRTIME_ONLY_SUB_MERCHANT, ConcurrentHashMap.newKeySet());
+        ACTIVE.stream().filter(code -> !code.startsWith("AIR-")).forEach(inactive.get(AIRTIME_ONLY_SUB_MERCHANT)::add);
     }
 
     private String merchantId() {
@@ -176,15 +200,25 @@ public class PagamioSandbox implements Resettable {
         return token;
     }
 
-    @GetMapping(path = {"/merchants/{id}/products", "/sub-merchants/{id}/products"}, produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping(path = "/merchants/{id}/products", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> products(@RequestHeader(name = "Authorization", required = false) String auth,
                                                  @PathVariable String id) {
+        return listing(auth, java.util.Set.of());
+    }
+
+    @GetMapping(path = "/sub-merchants/{id}/products", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<Object>> subMerchantProducts(@RequestHeader(name = "Authorization", required = false) String auth,
+                                                            @PathVariable String id) {
+        return listing(auth, inactive.getOrDefault(id, java.util.Set.of()));
+    }
+
+    private Mono<ResponseEntity<Object>> listing(String auth, java.util.Set<String> off) {
         if (session(auth) == null) {
             return unauthorized(replies, "Token expired or invalid");
         }
         record.call(PROVIDER, "catalog", null, null, "200");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String code : ACTIVE) {
+        for (String code : ACTIVE.stream().filter(c -> !off.contains(c)).toList()) {
             Product p = PRODUCTS.get(code);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("productCode", p.code());

@@ -1,6 +1,8 @@
 package com.vendstream.providers.pagamio;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
+import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.PendingCause;
@@ -39,7 +41,7 @@ import tools.jackson.databind.JsonNode;
  * 401, purchases kept under 10 a minute per token, 429 retried with the same merchantReference (which
  * Pagamio makes idempotent) and exponential backoff, status and reports through POST /transactions.
  */
-public class PagamioConnector implements VendConnector {
+public class PagamioConnector implements VendConnector, CatalogSource {
 
     private static final Logger log = LoggerFactory.getLogger(PagamioConnector.class);
 
@@ -289,6 +291,37 @@ public class PagamioConnector implements VendConnector {
         for (JsonNode row : root.path("content")) {
             out.add(PagamioTransformer.report(row));
         }
+        return out;
+    }
+
+    // ---- catalogue ----
+
+    /**
+     * Products activated for our merchant account ({@code scope} null) or for one sub-merchant (its
+     * id): only those can be vended there. Sub-merchants inherit from the parent, so a sub-merchant's
+     * listing is never wider than ours.
+     */
+    @Override
+    public List<CatalogOffer> offers(String scope) {
+        if (userTypeId == null) {
+            tokens.token();
+        }
+        if (scope != null && !scope.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("Pagamio sub-merchant ids are letters, digits, '_' and '-'");
+        }
+        String uri = scope == null ? "/merchants/" + userTypeId + "/products" : "/sub-merchants/" + scope + "/products";
+        HttpReply reply = call("GET", uri, null);
+        return PagamioTransformer.products(reply.status(), reply.body(), PagamioConnector::billersOf);
+    }
+
+    static List<Map.Entry<ServiceType, String>> billersOf(String productCode) {
+        List<Map.Entry<ServiceType, String>> out = new ArrayList<>();
+        PRODUCTS.forEach((key, code) -> {
+            if (code.equals(productCode)) {
+                int slash = key.indexOf('/');
+                out.add(Map.entry(ServiceType.valueOf(key.substring(0, slash)), key.substring(slash + 1)));
+            }
+        });
         return out;
     }
 

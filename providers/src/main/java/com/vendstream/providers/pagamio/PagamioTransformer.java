@@ -1,8 +1,10 @@
 package com.vendstream.providers.pagamio;
 
+import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.support.Lenient;
@@ -127,5 +129,33 @@ public final class PagamioTransformer {
         }
         return new TransactionReport("pagamio", Lenient.text(row, "transactionId"), Lenient.text(row, "merchantReference"),
                 outcomeOf(outcome), amount == null ? 0 : amount, "ZAR", Lenient.text(row, "productName"), at);
+    }
+
+    /**
+     * A products listing ({@code GET /merchants/{id}/products} or {@code /sub-merchants/{id}/products})
+     * as offers: {@code billersOf} names our (service, biller) pairs for a product code (one code can
+     * stand for several of our billers). Inactive products are left out; amounts are Rand.
+     */
+    static List<CatalogOffer> products(int status, String body,
+                                       java.util.function.Function<String, List<Map.Entry<ServiceType, String>>> billersOf) {
+        JsonNode root = Lenient.parse(body);
+        JsonNode data = root == null ? null : root.path("data").isArray() ? root.path("data") : root.path("content");
+        if (status != 200 || data == null || !data.isArray()) {
+            throw new IllegalStateException("Pagamio products listing failed with HTTP " + status);
+        }
+        List<CatalogOffer> out = new ArrayList<>();
+        for (JsonNode p : data) {
+            String code = Lenient.text(p, "productCode", "code");
+            if (code == null || "false".equalsIgnoreCase(Lenient.text(p, "active"))) {
+                continue;
+            }
+            Long fixed = Lenient.minor(Lenient.text(p, "fixedAmount"), 2);
+            for (Map.Entry<ServiceType, String> biller : billersOf.apply(code)) {
+                out.add(new CatalogOffer(biller.getKey(), biller.getValue(), null, Lenient.text(p, "name"), "ZAR", fixed,
+                        fixed == null ? Lenient.minor(Lenient.text(p, "minAmount"), 2) : null,
+                        fixed == null ? Lenient.minor(Lenient.text(p, "maxAmount"), 2) : null));
+            }
+        }
+        return out;
     }
 }

@@ -1,6 +1,8 @@
 package com.vendstream.providers.pay4power;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
+import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.PendingCause;
@@ -41,7 +43,7 @@ import tools.jackson.databind.JsonNode;
  * initiate, vend; airtime, data and TV vends; requery by service type and our client reference.
  * Stateless apart from the token and the providers cache; safe to share between threads.
  */
-public class Pay4PowerConnector implements VendConnector {
+public class Pay4PowerConnector implements VendConnector, CatalogSource {
 
     private static final Logger log = LoggerFactory.getLogger(Pay4PowerConnector.class);
     private static final Duration PROVIDERS_TTL = Duration.ofHours(1);
@@ -291,6 +293,29 @@ public class Pay4PowerConnector implements VendConnector {
             }
         }
         return categories;
+    }
+
+    /**
+     * The billers in Pay4Power's provider list ({@code GET /providers}): its provider code is our biller
+     * id. The list states no prices or limits and Pay4Power has no sub-accounts, so offers are whole
+     * billers and {@code scope} is ignored. Amounts are Naira: Pay4Power documents no other currency.
+     */
+    @Override
+    public List<CatalogOffer> offers(String scope) {
+        List<CatalogOffer> offers = new ArrayList<>();
+        for (Provider p : providers()) {
+            ServiceType service = p.service() == null ? null : switch (p.service().toLowerCase(Locale.ROOT)) {
+                case "power", "electricity" -> ServiceType.ELECTRICITY;
+                case "airtime" -> ServiceType.AIRTIME;
+                case "data" -> ServiceType.DATA;
+                case "tv", "cable", "cabletv" -> ServiceType.CABLE_TV;
+                default -> null;
+            };
+            if (service != null) {
+                offers.add(new CatalogOffer(service, p.code().toUpperCase(Locale.ROOT), null, p.name(), "NGN", null, null, null));
+            }
+        }
+        return offers;
     }
 
     /** {@code GET /providers}, cached for an hour as Pay4Power asks ("cache it and refresh regularly"). */

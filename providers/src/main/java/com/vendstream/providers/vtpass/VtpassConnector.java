@@ -1,6 +1,8 @@
 package com.vendstream.providers.vtpass;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
+import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -14,8 +16,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +30,11 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * VTpass (vtpass.com/documentation): POST pay, POST requery by request_id, POST merchant-verify.
+ * VTpass (vtpass.com/documentation): POST pay, POST requery by request_id, POST merchant-verify, and the
+ * catalogue (GET services per category, GET service-variations per service).
  * Stateless apart from its HTTP client; safe to share between threads.
  */
-public class VtpassConnector implements VendConnector {
+public class VtpassConnector implements VendConnector, CatalogSource {
 
     private static final Logger log = LoggerFactory.getLogger(VtpassConnector.class);
     private static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
@@ -53,6 +58,11 @@ public class VtpassConnector implements VendConnector {
             Map.entry("ELECTRICITY/ABA", "aba-electric"), Map.entry("ELECTRICITY/YEDC", "yola-electric"),
             Map.entry("EDUCATION/JAMB", "jamb"), Map.entry("EDUCATION/WAEC", "waec"),
             Map.entry("EDUCATION/WAEC_REGISTRATION", "waec-registration"));
+
+    /** Our services to VTpass's category identifiers (GET service-categories). */
+    static final Map<ServiceType, String> CATEGORIES = Map.of(ServiceType.AIRTIME, "airtime", ServiceType.DATA, "data",
+            ServiceType.CABLE_TV, "tv-subscription", ServiceType.ELECTRICITY, "electricity-bill",
+            ServiceType.EDUCATION, "education");
 
     /** Our catalogue item ids that differ from VTpass variation codes; all others are sent as they are. */
     static final Map<String, String> VARIATIONS = Map.of("SMILE/smile-1gb", "624", "SMILE/smile-2gb", "625");
@@ -186,5 +196,51 @@ public class VtpassConnector implements VendConnector {
         }
         return new AccountVerification(AccountVerification.Status.VALID,
                 Lenient.text(content, "Customer_Name", "customerName"), details, null, null);
+    }
+
+    /**
+     * Every service VTpass lists in the categories we sell, with its variations (plans, bouquets,
+     * PIN types, prepaid/postpaid). Airtime has no variations: its offer is the biller with VTpass's
+     * bounds. VTpass has no sub-accounts, so {@code scope} is ignored.
+     */
+    @Override
+    public List<CatalogOffer> offers(String scope) {
+        List<CatalogOffer> offers = new ArrayList<>();
+        for (Map.Entry<ServiceType, String> category : CATEGORIES.entrySet()) {
+            ServiceType service = category.getKey();
+            for (VtpassTransformer.ListedService listed : VtpassTransformer.services(get("/services?identifier="
+                    + category.getValue()))) {
+                String billerId = billerOf(service, listed.serviceId());
+                if (billerId == null) {
+                    continue;
+                }
+                if (service == ServiceType.AIRTIME) {
+                    offers.add(new CatalogOffer(service, billerId, null, listed.name(), "NGN", null,
+                            listed.minAmountMinor(), listed.maxAmountMinor()));
+                } else {
+                    offers.addAll(VtpassTransformer.variations(get("/service-variations?serviceID=" + listed.serviceId()),
+                            service, billerId, listed, code -> itemOf(billerId, code)));
+                }
+            }
+        }
+        return offers;
+    }
+
+    private String get(String uri) {
+        return http.get().uri(uri).header("api-key", properties.apiKey()).header("public-key", properties.publicKey())
+                .retrieve().body(String.class);
+    }
+
+    private static String billerOf(ServiceType service, String serviceId) {
+        String prefix = service.name() + "/";
+        return SERVICE_IDS.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue().equals(serviceId))
+                .map(e -> e.getKey().substring(prefix.length())).findFirst().orElse(null);
+    }
+
+    private static String itemOf(String billerId, String variationCode) {
+        String prefix = billerId + "/";
+        return VARIATIONS.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)
+                && e.getValue().equals(variationCode)).map(e -> e.getKey().substring(prefix.length()))
+                .findFirst().orElse(variationCode);
     }
 }

@@ -1,8 +1,10 @@
 package com.vendstream.providers.vtpass;
 
+import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.support.Lenient;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** VTpass pay/requery replies to vendstream outcomes. */
+/** VTpass pay/requery replies to vendstream outcomes, and its service listings to catalogue offers. */
 public final class VtpassTransformer {
 
     private static final String[] TOKEN_FIELDS = {"purchased_code", "token", "mainToken", "Token"};
@@ -106,5 +108,58 @@ public final class VtpassTransformer {
         Long cost = amount != null && commission != null ? amount - commission : null;
         return new VendOutcome.Succeeded(code, Lenient.text(transaction, "transactionId"), token,
                 Lenient.text(root, UNITS_FIELDS), pins, receipt, cost);
+    }
+
+    // ---- catalogue (GET services?identifier=, GET service-variations?serviceID=) ----
+
+    /** A listed service: VTpass's serviceID with its open-amount bounds in kobo. */
+    record ListedService(String serviceId, String name, Long minAmountMinor, Long maxAmountMinor) {
+    }
+
+    /** The {@code content} of a services listing; throws when the reply is not a successful listing. */
+    static List<ListedService> services(String body) {
+        JsonNode content = listing(body, "services");
+        List<ListedService> out = new ArrayList<>();
+        for (JsonNode s : content) {
+            String id = Lenient.text(s, "serviceID");
+            if (id != null) {
+                // "minimium_amount" is VTpass's own spelling.
+                out.add(new ListedService(id, Lenient.text(s, "name"),
+                        Lenient.minor(Lenient.text(s, "minimium_amount", "minimum_amount"), 2),
+                        Lenient.minor(Lenient.text(s, "maximum_amount"), 2)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The variations of one service as offers of our biller; {@code itemIdOf} maps a variation code
+     * to our item id. A variation whose {@code fixedPrice} is not "Yes" is an open amount within the
+     * service's bounds (electricity prepaid and postpaid).
+     */
+    static List<CatalogOffer> variations(String body, ServiceType service, String billerId, ListedService listed,
+                                         java.util.function.UnaryOperator<String> itemIdOf) {
+        JsonNode content = listing(body, "variations");
+        List<CatalogOffer> out = new ArrayList<>();
+        for (JsonNode v : content.path("variations")) {
+            String code = Lenient.text(v, "variation_code");
+            if (code == null) {
+                continue;
+            }
+            boolean fixed = "yes".equalsIgnoreCase(Lenient.text(v, "fixedPrice"));
+            Long price = fixed ? Lenient.minor(Lenient.text(v, "variation_amount"), 2) : null;
+            out.add(new CatalogOffer(service, billerId, itemIdOf.apply(code), Lenient.text(v, "name"), "NGN", price,
+                    fixed ? null : listed.minAmountMinor(), fixed ? null : listed.maxAmountMinor()));
+        }
+        return out;
+    }
+
+    private static JsonNode listing(String body, String what) {
+        JsonNode root = Lenient.parse(body);
+        if (root == null || !"000".equals(Lenient.text(root, "response_description", "code"))) {
+            throw new IllegalStateException("VTpass " + what + " listing failed: "
+                    + (root == null ? "unreadable reply" : Lenient.text(root, "response_description", "code")));
+        }
+        return root.path("content");
     }
 }

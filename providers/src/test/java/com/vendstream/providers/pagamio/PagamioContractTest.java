@@ -3,6 +3,7 @@ package com.vendstream.providers.pagamio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
@@ -244,5 +245,29 @@ class PagamioContractTest {
         for (String transient_ : List.of("1200", "1201", "1202", "1204", "1205", "1006")) {
             assertThat(PagamioCodes.TABLE.rule(transient_).orElseThrow().decision()).as(transient_).isEqualTo(Decision.REQUERY);
         }
+    }
+
+    @Test
+    void catalogueFollowsWhatIsActivatedForTheMerchantAndEachSubMerchant() {
+        List<CatalogOffer> merchant = pagamio.offers(null);
+        assertThat(merchant).extracting(o -> o.service() + "/" + o.billerId())
+                .contains("ELECTRICITY/ESKOM", "AIRTIME/VODACOM", "CABLE_TV/DSTV-ZA", "BILL_PAYMENT/DSTV-ZA");
+        assertThat(merchant).filteredOn(o -> o.billerId().equals("ESKOM")).singleElement().satisfies(o -> {
+            assertThat(o.currency()).isEqualTo("ZAR");
+            assertThat(o.minAmountMinor()).isEqualTo(1_000L);
+            assertThat(o.maxAmountMinor()).isEqualTo(300_000L);
+            assertThat(o.priceMinor()).isNull();
+        });
+
+        // The fixture sub-merchant inherits only airtime; a product switched off for another one disappears there only.
+        assertThat(pagamio.offers(PagamioSandbox.AIRTIME_ONLY_SUB_MERCHANT)).isNotEmpty()
+                .allMatch(o -> o.service() == ServiceType.AIRTIME);
+        sandbox.getBean(PagamioSandbox.class).reset();
+        org.springframework.web.client.RestClient.create("http://localhost:" + sandbox.getEnvironment()
+                .getProperty("local.server.port")).put().uri("/sandbox/admin/pagamio/sub-merchants/SUB-7/products/ELE-ESK-001?active=false")
+                .retrieve().toBodilessEntity();
+        assertThat(pagamio.offers("SUB-7")).extracting(CatalogOffer::billerId).doesNotContain("ESKOM").contains("VODACOM");
+        assertThat(pagamio.offers("SUB-8")).extracting(CatalogOffer::billerId).contains("ESKOM");
+        assertThat(pagamio.offers(null)).extracting(CatalogOffer::billerId).contains("ESKOM");
     }
 }

@@ -3,6 +3,7 @@ package com.vendstream.providers.pay4power;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
@@ -276,5 +277,14 @@ class Pay4PowerContractTest {
         assertThat(p4p.providers()).extracting(Pay4PowerConnector.Provider::code).contains("YEDC", "MTN", "DSTV");
         assertThat(p4p.providers()).isNotEmpty();
         assertThat(record.calls("pay4power", "catalog", null)).hasSize(before + 1);
+    }
+
+    @Test
+    void catalogueIsTheProviderListAsWholeBillers() {
+        assertThat(p4p.offers(null)).extracting(o -> o.service() + "/" + o.billerId())
+                .contains("ELECTRICITY/IKEDC", "AIRTIME/MTN", "DATA/MTN", "CABLE_TV/DSTV")
+                // Pay4Power lists no Liberian operator: LONESTAR is sold on configuration alone (assume-offered).
+                .doesNotContain("AIRTIME/LONESTAR");
+        assertThat(p4p.offers(null)).allMatch(o -> o.currency().equals("NGN") && o.itemId() == null);
     }
 }

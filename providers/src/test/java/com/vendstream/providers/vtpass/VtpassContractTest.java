@@ -3,6 +3,7 @@ package com.vendstream.providers.vtpass;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
@@ -16,6 +17,7 @@ import com.vendstream.sandbox.core.CallRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,5 +201,38 @@ class VtpassContractTest {
         for (String ambiguous : List.of("000", "099", "014", "083", "089", "044", "015")) {
             assertThat(VtpassCodes.rule(ambiguous).orElseThrow().outcome()).as(ambiguous).isEqualTo(CodeRule.Outcome.PENDING);
         }
+    }
+
+    @Test
+    void catalogueListsServicesAndVariationsInOurTerms() {
+        List<CatalogOffer> offers = vtpass.offers(null);
+        assertThat(offers).filteredOn(o -> o.service() == ServiceType.AIRTIME && o.billerId().equals("MTN"))
+                .singleElement().satisfies(o -> {
+                    assertThat(o.itemId()).isNull();
+                    assertThat(o.minAmountMinor()).isEqualTo(5_000L);
+                    assertThat(o.maxAmountMinor()).isEqualTo(5_000_000L);
+                });
+        assertThat(offers).filteredOn(o -> o.service() == ServiceType.DATA && o.billerId().equals("MTN"))
+                .extracting(CatalogOffer::itemId, CatalogOffer::priceMinor)
+                .contains(Assertions.tuple("mtn-10mb-100", 10_000L), Assertions.tuple("mtn-500mb-2000", 200_000L));
+        // Smile's numeric variation codes come back as our item ids.
+        assertThat(offers).filteredOn(o -> o.billerId().equals("SMILE")).extracting(CatalogOffer::itemId)
+                .contains("smile-1gb", "smile-2gb");
+        assertThat(offers).filteredOn(o -> o.billerId().equals("IKEDC") && "prepaid".equals(o.itemId()))
+                .singleElement().satisfies(o -> {
+                    assertThat(o.priceMinor()).isNull();
+                    assertThat(o.minAmountMinor()).isEqualTo(50_000L);
+                });
+        assertThat(offers).filteredOn(o -> o.billerId().equals("JAMB")).extracting(CatalogOffer::itemId,
+                CatalogOffer::priceMinor).contains(Assertions.tuple("utme-mock", 770_000L));
+        assertThat(offers).allMatch(o -> o.currency().equals("NGN"));
+    }
+
+    @Test
+    void aRefusedCatalogueListingThrowsInsteadOfLookingEmpty() {
+        VtpassConnector wrongKeys = new VtpassConnector(new VtpassProperties(baseUrl, "wrong", "wrong", "wrong",
+                Duration.ofSeconds(2), Duration.ofSeconds(3)));
+        Assertions.assertThatThrownBy(() -> wrongKeys.offers(null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("INVALID CREDENTIALS");
     }
 }
