@@ -16,6 +16,7 @@ import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.wallet.WalletTransfers;
 import com.vendstream.order.wallet.Wallets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -76,6 +77,11 @@ public class OrderServiceConfiguration {
                     @Value("${vendstream.wallet.lock-duration:PT30M}") Duration lockFor) {
         // BCrypt cost 10: about 50-100 ms a check, slow enough to make a stolen hash of a 4-digit PIN costly.
         return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor);
+    }
+
+    @Bean
+    WalletTransfers walletTransfers(ReactiveMongoTemplate mongo, WalletStore store, Wallets wallets, Clock clock) {
+        return new WalletTransfers(mongo, store, wallets, clock);
     }
 
     @Bean
@@ -159,9 +165,9 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes,
+    Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletTransfers transfers,
                       @Value("${vendstream.order.recovery-after:PT30S}") Duration after) {
-        return new Recovery(placement, outcomes, after);
+        return new Recovery(placement, outcomes, transfers, after);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -170,20 +176,26 @@ public class OrderServiceConfiguration {
         ctx.getBean(OrderStore.class).ensureIndexes();
         WalletStore wallets = ctx.getBean(WalletStore.class);
         wallets.ensureIndexes();
+        ctx.getBean(WalletTransfers.class).ensureIndexes();
         ctx.getBean(MerchantProperties.class).merchants().forEach(m -> m.wallets().forEach(w ->
                 wallets.createIfAbsent(w.id(), m.id(), w.ownerType() == null ? "MERCHANT" : w.ownerType(),
                         w.currency(), w.openingBalanceMinor(), w.pinHash())));
     }
 
-    /** Finishes what a crash interrupted: orders stored but not charged, refunds begun but not made. */
+    /**
+     * Finishes what a crash interrupted: orders stored but not charged, refunds begun but not made,
+     * top-ups debited from the float but not yet credited (or stored but not yet debited).
+     */
     public static class Recovery {
         private final OrderPlacement placement;
         private final OrderOutcomes outcomes;
+        private final WalletTransfers transfers;
         private final Duration after;
 
-        Recovery(OrderPlacement placement, OrderOutcomes outcomes, Duration after) {
+        Recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletTransfers transfers, Duration after) {
             this.placement = placement;
             this.outcomes = outcomes;
+            this.transfers = transfers;
             this.after = after;
         }
 
@@ -191,6 +203,7 @@ public class OrderServiceConfiguration {
         public void run() {
             placement.recover(after);
             outcomes.recover(after);
+            transfers.recover(after);
         }
     }
 }

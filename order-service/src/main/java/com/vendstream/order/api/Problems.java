@@ -30,12 +30,17 @@ public final class Problems {
     }
 
     public static ErrorResponseException rejected(HttpStatus status, Rejection rejection, String orderId) {
-        String type = rejection.reason().name().toLowerCase().replace('_', '-');
-        ErrorResponseException e = of(status, type, "Order rejected", rejection.message());
-        e.getBody().setProperty("reasonCode", rejection.reason().name());
+        ErrorResponseException e = refused(status, rejection.reason().name(), "Order rejected", rejection.message());
         if (orderId != null) {
             e.getBody().setProperty("orderId", orderId);
         }
+        return e;
+    }
+
+    /** A refusal with a reason code, which the type URI names in lower case with dashes. */
+    public static ErrorResponseException refused(HttpStatus status, String reasonCode, String title, String detail) {
+        ErrorResponseException e = of(status, reasonCode.toLowerCase().replace('_', '-'), title, detail);
+        e.getBody().setProperty("reasonCode", reasonCode);
         return e;
     }
 

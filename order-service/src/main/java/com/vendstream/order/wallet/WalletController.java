@@ -5,15 +5,25 @@ import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.Problems;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.wallet.WalletStore.Posting;
+import com.vendstream.order.wallet.WalletTransfers.Transfer;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.bson.Document;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,25 +32,74 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A merchant's wallets (its float and its customers' wallets) and their statements. Another
- * merchant's wallet answers exactly as an unknown one, so wallet ids cannot be probed. The PIN hash
- * never leaves the service; a wallet only says whether it has a PIN.
+ * A merchant's wallets (its float and its customers' wallets), their statements, opening a
+ * customer's wallet, its PIN, and top-ups from the float. Another merchant's wallet answers exactly
+ * as an unknown one, so wallet ids cannot be probed. PINs are never logged or returned, and the PIN
+ * hash never leaves the service; a wallet only says whether it has a PIN.
  */
 @RestController
 @RequestMapping("/v1/wallets")
 public class WalletController {
 
-    /** @param lockedUntil set only while the wallet is locked after too many wrong PINs */
-    public record WalletView(String walletId, String ownerType, String currency, Amount balance, boolean pinSet,
-                             Instant lockedUntil, Instant createdAt) {
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    /** Customer and client references: the same alphabet as order client references. */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern PIN = Pattern.compile("\\d{4}");
+
+    /**
+     * @param customerId  the merchant's reference for the customer, for wallets opened through the API
+     * @param lockedUntil set only while the wallet is locked after too many wrong PINs
+     */
+    public record WalletView(String walletId, String ownerType, String customerId, String currency, Amount balance,
+                             boolean pinSet, Instant lockedUntil, Instant createdAt) {
+    }
+
+    public record OpenWallet(String customerId, String currency, String pin) {
+        @Override
+        public String toString() {
+            return "OpenWallet[customerId=" + customerId + ", currency=" + currency + "]";
+        }
+    }
+
+    public record ChangePin(String currentPin, String newPin) {
+        @Override
+        public String toString() {
+            return "ChangePin[]";
+        }
+    }
+
+    public record TopUpRequest(String reference, String fromWalletId, Amount amount) {
     }
 
     /**
-     * @param amount signed: negative for a debit, positive for a refund or the opening balance
+     * @param failureReason the reason code when FAILED (nothing moved)
+     * @param fromBalanceAfter the float's balance right after the debit; null before it, or if a crash hid it
+     * @param toBalanceAfter the customer wallet's balance right after the credit; likewise
+     */
+    public record TopUpView(String transferId, String reference, String state, String fromWalletId,
+                            String toWalletId, Amount amount, String failureReason, Amount fromBalanceAfter,
+                            Amount toBalanceAfter, Instant createdAt, Instant updatedAt) {
+
+        static TopUpView of(Transfer t) {
+            return new TopUpView(t.transferId(), t.reference(), t.state().name(), t.fromWalletId(), t.toWalletId(),
+                    new Amount(t.amountMinor(), t.currency()), t.failureReason(), amount(t.fromBalanceAfterMinor(),
+                    t.currency()), amount(t.toBalanceAfterMinor(), t.currency()), t.createdAt(), t.updatedAt());
+        }
+
+        private static Amount amount(Long minor, String currency) {
+            return minor == null ? null : new Amount(minor, currency);
+        }
+    }
+
+    /**
+     * @param kind OPENING, DEBIT, REFUND, TOPUP_OUT (from a float) or TOPUP_IN (to a customer's wallet)
+     * @param amount signed: negative for a debit or TOPUP_OUT, positive otherwise
+     * @param orderId the order of a DEBIT or REFUND
+     * @param transferId the top-up of a TOPUP_OUT or TOPUP_IN
      * @param balanceAfter the wallet's balance right after this posting
      */
     public record PostingView(String postingId, long sequence, String kind, Amount amount, String orderId,
-                              Amount balanceAfter, Instant at) {
+                              String transferId, Amount balanceAfter, Instant at) {
     }
 
     public record Statement(String walletId, String currency, Amount balance, int page, int size,
@@ -48,11 +107,137 @@ public class WalletController {
     }
 
     private final WalletStore store;
+    private final Wallets wallets;
+    private final WalletTransfers transfers;
     private final Clock clock;
 
-    public WalletController(WalletStore store, Clock clock) {
+    public WalletController(WalletStore store, Wallets wallets, WalletTransfers transfers, Clock clock) {
         this.store = store;
+        this.wallets = wallets;
+        this.transfers = transfers;
         this.clock = clock;
+    }
+
+    /**
+     * Opens a customer's wallet with a zero balance: 201 when opened, 200 with the same wallet when the
+     * merchant already opened one for this customer and currency (a PIN sent then is ignored).
+     */
+    @PostMapping
+    public Mono<ResponseEntity<WalletView>> open(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                                 @RequestBody(required = false) OpenWallet body) {
+        new Check(body)
+                .require(matches(REFERENCE, body.customerId()), "customerId is required: 1-64 letters, digits or . _ : -")
+                .require(matches(CURRENCY, body.currency()), "currency must be an ISO 4217 code such as NGN")
+                .require(body.pin() == null || matches(PIN, body.pin()), "pin must be 4 digits")
+                .done();
+        return blocking(() -> {
+            if (!store.hasWallet(merchant.id(), "MERCHANT", body.currency())) {
+                throw refused(WalletRefusal.UNSUPPORTED_CURRENCY);
+            }
+            Wallets.Opened opened = wallets.open(merchant.id(), body.customerId(), body.currency(), body.pin());
+            WalletView view = view(opened.wallet());
+            return opened.created()
+                    ? ResponseEntity.created(URI.create("/v1/wallets/" + view.walletId())).body(view)
+                    : ResponseEntity.ok(view);
+        });
+    }
+
+    /** Sets or changes the PIN; the current one is needed when the wallet has a PIN. 204 when changed. */
+    @PutMapping("/{walletId}/pin")
+    public Mono<ResponseEntity<Void>> changePin(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                                @PathVariable String walletId,
+                                                @RequestBody(required = false) ChangePin body) {
+        new Check(body)
+                .require(matches(PIN, body.newPin()), "newPin is required: 4 digits")
+                .require(body.currentPin() == null || matches(PIN, body.currentPin()), "currentPin must be 4 digits")
+                .done();
+        return blocking(() -> {
+            wallets.changePin(walletId, merchant.id(), body.currentPin(), body.newPin()).ifPresent(refusal -> {
+                throw refusal == WalletRefusal.UNKNOWN_WALLET ? Problems.notFound("Wallet " + walletId) : refused(refusal);
+            });
+            return ResponseEntity.noContent().<Void>build();
+        });
+    }
+
+    /**
+     * Moves money from one of the merchant's float wallets to this customer's wallet: 201 with the
+     * transfer, 200 with the same transfer for a repeated reference, 409 for the reference reused with a
+     * different top-up, 422 when refused (the problem's {@code reasonCode} says why; nothing moved).
+     */
+    @PostMapping("/{walletId}/top-ups")
+    public Mono<ResponseEntity<TopUpView>> topUp(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                                 @PathVariable String walletId,
+                                                 @RequestBody(required = false) TopUpRequest body) {
+        Amount amount = body == null || body.amount() == null ? new Amount(null, null) : body.amount();
+        new Check(body)
+                .require(matches(REFERENCE, body.reference()), "reference is required: 1-64 letters, digits or . _ : -")
+                .require(body.fromWalletId() != null && !body.fromWalletId().isBlank(),
+                        "fromWalletId is required: one of the merchant's float wallets")
+                .require(amount.minor() != null, "amount.minor is required: a whole number of minor units")
+                .require(matches(CURRENCY, amount.currency()), "amount.currency must be an ISO 4217 code such as NGN")
+                .done();
+        WalletTransfers.TopUp request = new WalletTransfers.TopUp(merchant.id(), body.reference(), body.fromWalletId(),
+                walletId, body.amount().minor(), body.amount().currency());
+        return blocking(() -> {
+            WalletTransfers.Result result = transfers.topUp(request);
+            return switch (result.outcome()) {
+                case REFUSED -> throw result.refusal() == WalletRefusal.UNKNOWN_WALLET
+                        ? Problems.notFound("Wallet " + walletId + " or " + body.fromWalletId())
+                        : refused(result.refusal());
+                case CONFLICT -> throw withTransfer(refused(result.refusal()), result.transfer());
+                case CREATED -> {
+                    if (result.refusal() != null) {
+                        throw withTransfer(refused(result.refusal()), result.transfer());
+                    }
+                    yield ResponseEntity.created(URI.create("/v1/wallets/" + walletId + "/top-ups/"
+                            + result.transfer().transferId())).body(TopUpView.of(result.transfer()));
+                }
+                case REPLAYED -> ResponseEntity.ok(TopUpView.of(result.transfer()));
+            };
+        });
+    }
+
+    /** Collects a request's problems and answers them all in one 400; a missing body is the only problem then. */
+    private static final class Check {
+        private final List<String> errors = new ArrayList<>();
+
+        Check(Object body) {
+            if (body == null) {
+                throw Problems.invalid(List.of("body is required"));
+            }
+        }
+
+        Check require(boolean ok, String problem) {
+            if (!ok) {
+                errors.add(problem);
+            }
+            return this;
+        }
+
+        void done() {
+            if (!errors.isEmpty()) {
+                throw Problems.invalid(errors);
+            }
+        }
+    }
+
+    private static boolean matches(Pattern pattern, String value) {
+        return value != null && pattern.matcher(value).matches();
+    }
+
+    /** The store blocks, so its work runs off the event loop. */
+    private static <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static ErrorResponseException refused(WalletRefusal refusal) {
+        return Problems.refused(HttpStatus.valueOf(refusal.status()), refusal.name(), "Wallet request refused",
+                refusal.message());
+    }
+
+    private static ErrorResponseException withTransfer(ErrorResponseException e, Transfer transfer) {
+        e.getBody().setProperty("transferId", transfer.transferId());
+        return e;
     }
 
     @GetMapping
@@ -60,14 +245,13 @@ public class WalletController {
                                        @RequestParam(defaultValue = "0") int page,
                                        @RequestParam(defaultValue = "50") int size) {
         com.vendstream.order.api.Paging.require(page, size, new ArrayList<>());
-        return Mono.fromCallable(() -> store.ofMerchant(merchant.id(), page, size).stream().map(this::view).toList())
-                .subscribeOn(Schedulers.boundedElastic());
+        return blocking(() -> store.ofMerchant(merchant.id(), page, size).stream().map(this::view).toList());
     }
 
     @GetMapping("/{walletId}")
     public Mono<WalletView> get(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                 @PathVariable String walletId) {
-        return Mono.fromCallable(() -> view(owned(merchant, walletId))).subscribeOn(Schedulers.boundedElastic());
+        return blocking(() -> view(owned(merchant, walletId)));
     }
 
     /** Postings newest first; {@code from} inclusive, {@code to} exclusive, both ISO-8601 instants. */
@@ -85,17 +269,17 @@ public class WalletController {
             errors.add("from must be before to");
         }
         com.vendstream.order.api.Paging.require(page, size, errors);
-        return Mono.fromCallable(() -> {
+        return blocking(() -> {
             Document wallet = owned(merchant, walletId);
             String currency = wallet.getString("currency");
             // One more than asked tells whether another page follows.
             List<Posting> postings = store.statement(walletId, fromAt, toAt, page * size, size + 1);
             List<PostingView> lines = postings.stream().limit(size).map(p -> new PostingView(p.id(), p.seq(),
-                    p.kind(), new Amount(p.amountMinor(), p.currency()), p.orderId(),
+                    p.kind(), new Amount(p.amountMinor(), p.currency()), p.orderId(), p.transferId(),
                     new Amount(p.balanceAfterMinor(), p.currency()), p.at())).toList();
             return new Statement(walletId, currency, new Amount(wallet.getLong("balanceMinor"), currency), page, size,
                     postings.size() > size, lines);
-        }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 
     private Document owned(Merchant merchant, String walletId) {
@@ -108,7 +292,8 @@ public class WalletController {
         Date locked = w.getDate("lockedUntil");
         Instant lockedUntil = locked != null && locked.toInstant().isAfter(clock.instant()) ? locked.toInstant() : null;
         Date created = w.getDate("createdAt");
-        return new WalletView(w.getString("_id"), w.getString("ownerType"), w.getString("currency"),
+        return new WalletView(w.getString("_id"), w.getString("ownerType"), w.getString("customerId"),
+                w.getString("currency"),
                 new Amount(w.getLong("balanceMinor"), w.getString("currency")), w.getString("pinHash") != null,
                 lockedUntil, created == null ? null : created.toInstant());
     }

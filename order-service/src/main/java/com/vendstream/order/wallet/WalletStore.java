@@ -59,9 +59,12 @@ public class WalletStore {
     /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
     private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("unfiledPostings", 0);
 
-    /** One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). */
-    public record Posting(String id, long seq, String walletId, String kind, String orderId, long amountMinor,
-                          String currency, long balanceAfterMinor, Instant at) {
+    /**
+     * One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). An order's
+     * posting names its {@code orderId}, a top-up's its {@code transferId}; the opening names neither.
+     */
+    public record Posting(String id, long seq, String walletId, String kind, String orderId, String transferId,
+                          long amountMinor, String currency, long balanceAfterMinor, Instant at) {
     }
 
     private final ReactiveMongoTemplate mongo;
@@ -80,6 +83,9 @@ public class WalletStore {
 
     public void ensureIndexes() {
         Mono.from(wallets().createIndex(Indexes.ascending("merchantId"))).block(TIMEOUT);
+        // One opened wallet per merchant, customer and currency. Sparse: configured wallets have no customer key.
+        Mono.from(wallets().createIndex(Indexes.ascending("customerKey"), new IndexOptions().unique(true).sparse(true)
+                .name("customer_key"))).block(TIMEOUT);
         Mono.from(postings().createIndex(Indexes.ascending("walletId", "seq"), new IndexOptions().unique(true)
                 .name("wallet_seq"))).block(TIMEOUT);
     }
@@ -87,20 +93,65 @@ public class WalletStore {
     /** Creates the wallet if it does not exist; an existing wallet keeps its balance. */
     public void createIfAbsent(String walletId, String merchantId, String ownerType, String currency,
                                long openingBalanceMinor, String pinHash) {
-        Date now = new Date();
-        // The opening balance is the statement's first line, recorded with the balance it opens.
-        Document opening = new Document("op", walletId + ":opening").append("kind", "OPENING")
-                .append("orderId", null).append("amountMinor", openingBalanceMinor).append("at", now);
-        Document insert = new Document("merchantId", merchantId).append("ownerType", ownerType)
-                .append("currency", currency).append("balanceMinor", openingBalanceMinor)
-                .append("pinHash", pinHash).append("failedPinAttempts", 0).append("appliedOps", List.of())
-                .append("postingSeq", 1L).append("unfiledPostings", List.of(opening))
-                .append("createdAt", now);
+        Document insert = newWallet(walletId, merchantId, ownerType, currency, openingBalanceMinor, pinHash);
         UpdateResult result = Mono.from(wallets().updateOne(new Document("_id", walletId),
                 new Document("$setOnInsert", insert), new UpdateOptions().upsert(true))).block(TIMEOUT);
         if (result.getUpsertedId() != null) {
             file(walletId);
         }
+    }
+
+    /** The key that makes a customer's wallet unique: one per merchant, customer reference and currency. */
+    public static String customerKey(String merchantId, String customerId, String currency) {
+        return merchantId + "|" + customerId + "|" + currency;
+    }
+
+    /**
+     * Opens a customer's wallet with a zero balance unless the merchant already opened one for this
+     * customer and currency. Returns the new wallet, or empty when it existed ({@link #findCustomerWallet}).
+     */
+    public Optional<Document> openCustomerWallet(String walletId, String merchantId, String customerId, String currency,
+                                                 String pinHash) {
+        Document wallet = newWallet(walletId, merchantId, "CUSTOMER", currency, 0, pinHash).append("_id", walletId)
+                .append("customerId", customerId).append("customerKey", customerKey(merchantId, customerId, currency));
+        if (!Documents.insertIfAbsent(wallets(), wallet, TIMEOUT)) {
+            return Optional.empty();
+        }
+        file(walletId);
+        return find(walletId);
+    }
+
+    public Optional<Document> findCustomerWallet(String merchantId, String customerId, String currency) {
+        return Optional.ofNullable(Mono.from(wallets().find(new Document("customerKey",
+                customerKey(merchantId, customerId, currency))).projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT));
+    }
+
+    /** Whether the merchant has a wallet of this owner type (MERCHANT: a float) in this currency. */
+    public boolean hasWallet(String merchantId, String ownerType, String currency) {
+        return Mono.from(wallets().countDocuments(new Document("merchantId", merchantId).append("ownerType", ownerType)
+                .append("currency", currency))).block(TIMEOUT) > 0;
+    }
+
+    /** A new wallet's fields; its opening balance is the statement's first line, recorded with the balance it opens. */
+    private static Document newWallet(String walletId, String merchantId, String ownerType, String currency,
+                                      long openingBalanceMinor, String pinHash) {
+        Date now = new Date();
+        Document opening = new Document("op", walletId + ":opening").append("kind", "OPENING")
+                .append("orderId", null).append("amountMinor", openingBalanceMinor).append("at", now);
+        return new Document("merchantId", merchantId).append("ownerType", ownerType)
+                .append("currency", currency).append("balanceMinor", openingBalanceMinor)
+                .append("pinHash", pinHash).append("failedPinAttempts", 0).append("appliedOps", List.of())
+                .append("postingSeq", 1L).append("unfiledPostings", List.of(opening))
+                .append("createdAt", now);
+    }
+
+    /**
+     * Replaces the PIN hash only if it is still {@code expectedHash} (null: no PIN yet), so two
+     * concurrent changes cannot both succeed on the strength of one current PIN. True if replaced.
+     */
+    public boolean replacePinHash(String walletId, String expectedHash, String newHash) {
+        return Mono.from(wallets().updateOne(new Document("_id", walletId).append("pinHash", expectedHash),
+                new Document("$set", new Document("pinHash", newHash)))).block(TIMEOUT).getModifiedCount() > 0;
     }
 
     /** The wallet without its internal bookkeeping (it still holds the PIN hash: never show it). */
@@ -127,13 +178,19 @@ public class WalletStore {
      */
     public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String kind,
                                 long deltaMinor, Instant at) {
+        return apply(walletId, currency, opId, orderId, null, kind, deltaMinor, at);
+    }
+
+    /** As {@link #apply(String, String, String, String, String, long, Instant)}, for an order's or a transfer's operation. */
+    public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String transferId,
+                                String kind, long deltaMinor, Instant at) {
         Document filter = new Document("_id", walletId).append("currency", currency)
                 .append("appliedOps", new Document("$ne", opId));
         if (deltaMinor < 0) {
             filter.append("balanceMinor", new Document("$gte", -deltaMinor));
         }
         Document posting = new Document("op", opId).append("kind", kind).append("orderId", orderId)
-                .append("amountMinor", deltaMinor).append("at", Date.from(at));
+                .append("transferId", transferId).append("amountMinor", deltaMinor).append("at", Date.from(at));
         Document update = new Document("$inc", new Document("balanceMinor", deltaMinor).append("postingSeq", 1L))
                 .append("$push", new Document("appliedOps",
                         new Document("$each", List.of(opId)).append("$slice", -REMEMBERED_OPS))
@@ -182,6 +239,7 @@ public class WalletStore {
             // Identical values whoever files it, so a racing filer's insert is simply "already filed".
             boolean inserted = Documents.insertIfAbsent(postings(), new Document("_id", op).append("walletId", walletId)
                     .append("seq", seq).append("kind", p.getString("kind")).append("orderId", p.getString("orderId"))
+                    .append("transferId", p.getString("transferId"))
                     .append("amountMinor", p.getLong("amountMinor")).append("currency", snapshot.getString("currency"))
                     .append("balanceAfterMinor", balance).append("at", p.getDate("at")), TIMEOUT);
             if (!inserted && Mono.from(postings().countDocuments(new Document("_id", op))).block(TIMEOUT) == 0) {
@@ -209,7 +267,7 @@ public class WalletStore {
 
     private static Posting toPosting(Document d) {
         return new Posting(d.getString("_id"), d.getLong("seq"), d.getString("walletId"), d.getString("kind"),
-                d.getString("orderId"), d.getLong("amountMinor"), d.getString("currency"),
+                d.getString("orderId"), d.getString("transferId"), d.getLong("amountMinor"), d.getString("currency"),
                 d.getLong("balanceAfterMinor"), d.getDate("at").toInstant());
     }
 

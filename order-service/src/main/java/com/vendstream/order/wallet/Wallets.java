@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Optional;
+import java.util.UUID;
 import org.bson.Document;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
@@ -76,6 +77,14 @@ public class Wallets {
         if (store.apply(walletId, currency, op, orderId, "DEBIT", -amountMinor, clock.instant()).isPresent()) {
             return DebitResult.APPLIED;
         }
+        return whyNotApplied(walletId, op, currency);
+    }
+
+    /**
+     * Why a guarded debit changed nothing: APPLIED if an earlier attempt made it (its posting filed now,
+     * in case a crash interrupted that), otherwise the reason it is refused.
+     */
+    DebitResult whyNotApplied(String walletId, String op, String currency) {
         if (store.hasApplied(walletId, op)) {
             // A retry after a crash: the money moved before; finish filing its posting if the crash interrupted it.
             store.file(walletId);
@@ -105,5 +114,48 @@ public class Wallets {
 
     public String hashPin(String pin) {
         return pins.encode(pin);
+    }
+
+    /** A customer's wallet and whether this call opened it (false: it was already open). */
+    public record Opened(Document wallet, boolean created) {
+    }
+
+    /**
+     * Opens the merchant's wallet for this customer and currency, once: a repeated or concurrent call
+     * gets the same wallet (the unique customer key decides) and its PIN, if any, is ignored. The
+     * balance starts at zero, so money enters only by a top-up from the merchant's float.
+     */
+    public Opened open(String merchantId, String customerId, String currency, String pin) {
+        Optional<Document> existing = store.findCustomerWallet(merchantId, customerId, currency);
+        if (existing.isPresent()) {
+            return new Opened(existing.get(), false);
+        }
+        // Random, not derived from the customer reference, so a wallet id tells nothing about the customer.
+        String walletId = "wal_" + UUID.randomUUID().toString().replace("-", "");
+        Optional<Document> opened = store.openCustomerWallet(walletId, merchantId, customerId, currency,
+                pin == null ? null : hashPin(pin));
+        return opened.map(w -> new Opened(w, true)).orElseGet(() ->
+                new Opened(store.findCustomerWallet(merchantId, customerId, currency).orElseThrow(), false));
+    }
+
+    /**
+     * Sets a new PIN after checking the current one exactly as a debit does (a wrong one counts toward
+     * the lock). Returns the refusal, or empty when the PIN was changed. The wallet must be the merchant's.
+     */
+    public Optional<WalletRefusal> changePin(String walletId, String merchantId, String currentPin, String newPin) {
+        Optional<Document> wallet = store.find(walletId).filter(w -> merchantId.equals(w.getString("merchantId")));
+        if (wallet.isEmpty()) {
+            return Optional.of(WalletRefusal.UNKNOWN_WALLET);
+        }
+        String oldHash = wallet.get().getString("pinHash");
+        Optional<DebitResult> refused = authorise(walletId, merchantId, wallet.get().getString("currency"), currentPin);
+        if (refused.isPresent()) {
+            return refused.map(WalletRefusal::of);
+        }
+        if (!store.replacePinHash(walletId, oldHash, hashPin(newPin))) {
+            // Changed by someone else since it was read: the current PIN checked may no longer be the wallet's.
+            return Optional.of(WalletRefusal.PIN_CHANGED);
+        }
+        return Optional.empty();
     }
 }

@@ -1,0 +1,287 @@
+package com.vendstream.order.wallet;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.kit.mongo.Documents;
+import com.vendstream.order.wallet.Wallets.DebitResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Top-ups: money moved from one of a merchant's float wallets to one of its customers' wallets.
+ *
+ * <p>Two wallet documents change, and there are no multi-document transactions, so the transfer is
+ * its own document that records how far it got: stored PENDING before any money moves, DEBITED once
+ * the float gave the amount (operation {@code <transfer>:out}), COMPLETED once the customer's wallet
+ * received it ({@code <transfer>:in}); FAILED, with nothing moved, when the float refuses the debit.
+ * Both wallet updates are the guarded, idempotent {@link WalletStore#apply}, so repeating a step never
+ * moves money twice, and the credit is only ever attempted for a transfer already DEBITED, so money
+ * is never created. A crash between the steps leaves a PENDING or DEBITED transfer, which the
+ * recovery sweep ({@link #recover}) finishes by repeating the steps.
+ *
+ * <p>The sweep takes only transfers untouched for a while and claims each one by compare-and-set
+ * on its {@code updatedAt}, so the request that started a transfer and one or more sweepers do not
+ * drive it at once. Should a debit still land after its transfer was marked FAILED (a driver stalled
+ * for longer than the sweep waits), the money that moved wins: FAILED goes to DEBITED and the credit
+ * follows, rather than leaving the float short.
+ */
+public class WalletTransfers {
+
+    private static final Logger log = LoggerFactory.getLogger(WalletTransfers.class);
+
+    public static final String TRANSFERS = "walletTransfers";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public enum State { PENDING, DEBITED, COMPLETED, FAILED }
+
+    public enum Outcome { CREATED, REPLAYED, CONFLICT, REFUSED }
+
+    /** What a merchant asked for; {@code reference} is its idempotency key. */
+    public record TopUp(String merchantId, String reference, String fromWalletId, String toWalletId, long amountMinor,
+                        String currency) {
+
+        /** Tells a replay of the same top-up from a different one under the same reference. */
+        String fingerprint() {
+            String canonical = String.join("|", fromWalletId, toWalletId, Long.toString(amountMinor), currency);
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** @param fromBalanceAfterMinor null until known (and when a crash hid it: the statement has it) */
+    public record Transfer(String transferId, String merchantId, String reference, String fromWalletId,
+                           String toWalletId, long amountMinor, String currency, State state, String failureReason,
+                           Long fromBalanceAfterMinor, Long toBalanceAfterMinor, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** @param refusal set for REFUSED and CONFLICT, and for a transfer that FAILED */
+    public record Result(Outcome outcome, Transfer transfer, WalletRefusal refusal) {
+    }
+
+    private final ReactiveMongoTemplate mongo;
+    private final WalletStore store;
+    private final Wallets wallets;
+    private final Clock clock;
+
+    public WalletTransfers(ReactiveMongoTemplate mongo, WalletStore store, Wallets wallets, Clock clock) {
+        this.mongo = mongo;
+        this.store = store;
+        this.wallets = wallets;
+        this.clock = clock;
+    }
+
+    public static String outOp(String transferId) {
+        return transferId + ":out";
+    }
+
+    public static String inOp(String transferId) {
+        return transferId + ":in";
+    }
+
+    private MongoCollection<Document> transfers() {
+        return mongo.getMongoDatabase().map(db -> db.getCollection(TRANSFERS)).block(TIMEOUT);
+    }
+
+    public void ensureIndexes() {
+        // One transfer per merchant and reference: the top-up API's idempotency key.
+        Mono.from(transfers().createIndex(Indexes.ascending("merchantId", "reference"), new IndexOptions().unique(true)
+                .name("merchant_reference"))).block(TIMEOUT);
+        Mono.from(transfers().createIndex(Indexes.ascending("state", "updatedAt"))).block(TIMEOUT);
+    }
+
+    public Optional<Transfer> find(String transferId) {
+        return Optional.ofNullable(Mono.from(transfers().find(new Document("_id", transferId)).first()).block(TIMEOUT))
+                .map(WalletTransfers::toTransfer);
+    }
+
+    /**
+     * Stores and carries out a top-up, or answers a repeated reference: the same top-up again is a
+     * replay of the stored transfer, a different one a conflict. A top-up refused before anything is
+     * stored (unknown wallets, wrong kinds or currency, no amount) leaves the reference unused.
+     */
+    public Result topUp(TopUp request) {
+        Optional<Document> existing = byReference(request);
+        if (existing.isPresent()) {
+            return replay(existing.get(), request);
+        }
+        Optional<WalletRefusal> refused = check(request);
+        if (refused.isPresent()) {
+            return new Result(Outcome.REFUSED, null, refused.get());
+        }
+        Date now = Date.from(clock.instant());
+        String transferId = "trf_" + UUID.randomUUID().toString().replace("-", "");
+        Document doc = new Document("_id", transferId).append("merchantId", request.merchantId())
+                .append("reference", request.reference()).append("fingerprint", request.fingerprint())
+                .append("fromWalletId", request.fromWalletId()).append("toWalletId", request.toWalletId())
+                .append("amountMinor", request.amountMinor()).append("currency", request.currency())
+                .append("state", State.PENDING.name()).append("failureReason", null)
+                .append("createdAt", now).append("updatedAt", now);
+        if (!Documents.insertIfAbsent(transfers(), doc, TIMEOUT)) {
+            // Lost a race with a concurrent request using the same reference.
+            return replay(byReference(request).orElseThrow(), request);
+        }
+        Transfer done = drive(toTransfer(doc));
+        log.info("Top-up {} of {} {} from {} to {}: {}", transferId, request.amountMinor(), request.currency(),
+                request.fromWalletId(), request.toWalletId(), done.state());
+        return new Result(Outcome.CREATED, done, refusalOf(done));
+    }
+
+    private Optional<Document> byReference(TopUp request) {
+        return Optional.ofNullable(Mono.from(transfers().find(new Document("merchantId", request.merchantId())
+                .append("reference", request.reference())).first()).block(TIMEOUT));
+    }
+
+    private static Result replay(Document existing, TopUp request) {
+        Transfer transfer = toTransfer(existing);
+        if (!request.fingerprint().equals(existing.getString("fingerprint"))) {
+            return new Result(Outcome.CONFLICT, transfer, WalletRefusal.DUPLICATE_REFERENCE_CONFLICT);
+        }
+        return new Result(Outcome.REPLAYED, transfer, refusalOf(transfer));
+    }
+
+    private static WalletRefusal refusalOf(Transfer transfer) {
+        return transfer.state() == State.FAILED ? WalletRefusal.valueOf(transfer.failureReason()) : null;
+    }
+
+    private Optional<WalletRefusal> check(TopUp r) {
+        Optional<Document> from = store.find(r.fromWalletId()).filter(w -> r.merchantId().equals(w.getString("merchantId")));
+        Optional<Document> to = store.find(r.toWalletId()).filter(w -> r.merchantId().equals(w.getString("merchantId")));
+        if (from.isEmpty() || to.isEmpty()) {
+            // Another merchant's wallet looks unknown, so wallet ids cannot be probed.
+            return Optional.of(WalletRefusal.UNKNOWN_WALLET);
+        }
+        if (!"MERCHANT".equals(from.get().getString("ownerType"))) {
+            return Optional.of(WalletRefusal.NOT_A_FLOAT_WALLET);
+        }
+        if (!"CUSTOMER".equals(to.get().getString("ownerType"))) {
+            return Optional.of(WalletRefusal.NOT_A_CUSTOMER_WALLET);
+        }
+        if (!r.currency().equals(from.get().getString("currency")) || !r.currency().equals(to.get().getString("currency"))) {
+            return Optional.of(WalletRefusal.CURRENCY_MISMATCH);
+        }
+        if (r.amountMinor() <= 0) {
+            return Optional.of(WalletRefusal.INVALID_AMOUNT);
+        }
+        return Optional.empty();
+    }
+
+    /** Moves a stored transfer on as far as it goes. Safe to repeat: that is what the recovery sweep does. */
+    Transfer drive(Transfer transfer) {
+        Transfer t = transfer;
+        if (t.state() == State.PENDING) {
+            t = debit(t);
+        }
+        if (t.state() == State.DEBITED) {
+            t = credit(t);
+        }
+        return t;
+    }
+
+    /** Takes the amount from the float once; a refusal fails the transfer with nothing moved. */
+    protected Transfer debit(Transfer t) {
+        String op = outOp(t.transferId());
+        Optional<Long> after = store.apply(t.fromWalletId(), t.currency(), op, null, t.transferId(), "TOPUP_OUT",
+                -t.amountMinor(), clock.instant());
+        DebitResult result = after.isPresent() ? DebitResult.APPLIED : wallets.whyNotApplied(t.fromWalletId(), op,
+                t.currency());
+        if (result == DebitResult.APPLIED) {
+            return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED,
+                    new Document("fromBalanceAfterMinor", after.orElse(null)).append("failureReason", null));
+        }
+        Transfer failed = move(t, EnumSet.of(State.PENDING), State.FAILED,
+                new Document("failureReason", WalletRefusal.of(result).name()));
+        if (failed.state() == State.FAILED && store.hasApplied(t.fromWalletId(), op)) {
+            // Another driver's debit landed after this one was refused: the money moved, so the transfer goes on.
+            return move(failed, EnumSet.of(State.FAILED), State.DEBITED, new Document("failureReason", null));
+        }
+        return failed;
+    }
+
+    /** Gives the amount to the customer's wallet once; only ever called for a transfer whose debit was made. */
+    protected Transfer credit(Transfer t) {
+        String op = inOp(t.transferId());
+        Optional<Long> after = store.apply(t.toWalletId(), t.currency(), op, null, t.transferId(), "TOPUP_IN",
+                t.amountMinor(), clock.instant());
+        if (after.isEmpty()) {
+            if (!store.hasApplied(t.toWalletId(), op)) {
+                // Cannot happen while wallets keep their currency and are never removed; stay DEBITED for the sweep.
+                throw new IllegalStateException("Top-up " + t.transferId() + " could not credit " + t.toWalletId());
+            }
+            // Credited before a crash: only its posting's filing may be unfinished.
+            store.file(t.toWalletId());
+        }
+        return move(t, EnumSet.of(State.DEBITED), State.COMPLETED, new Document("toBalanceAfterMinor", after.orElse(null)));
+    }
+
+    /** Compare-and-set on the state; when another driver moved it first, its current state is the answer. */
+    private Transfer move(Transfer t, EnumSet<State> from, State to, Document fields) {
+        List<String> states = from.stream().map(State::name).toList();
+        Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(clock.instant()));
+        Document after = Mono.from(transfers().findOneAndUpdate(new Document("_id", t.transferId())
+                        .append("state", new Document("$in", states)), new Document("$set", set),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
+        return after != null ? toTransfer(after) : find(t.transferId()).orElseThrow();
+    }
+
+    /**
+     * Finishes transfers a crash left PENDING or DEBITED for longer than {@code olderThan}. Each is
+     * claimed by compare-and-set on its {@code updatedAt} first, so concurrent sweepers take turns.
+     * Returns how many it drove.
+     */
+    public int recover(Duration olderThan) {
+        Date before = Date.from(clock.instant().minus(olderThan));
+        List<Document> stuck = Flux.from(transfers().find(new Document("state", new Document("$in",
+                List.of(State.PENDING.name(), State.DEBITED.name()))).append("updatedAt", new Document("$lt", before)))
+                .limit(100)).collectList().block(TIMEOUT);
+        int driven = 0;
+        for (Document d : stuck) {
+            Document claimed = Mono.from(transfers().findOneAndUpdate(new Document("_id", d.getString("_id"))
+                            .append("state", d.getString("state")).append("updatedAt", d.getDate("updatedAt")),
+                    new Document("$set", new Document("updatedAt", Date.from(clock.instant()))),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
+            if (claimed == null) {
+                continue;
+            }
+            try {
+                Transfer done = drive(toTransfer(claimed));
+                log.info("Top-up {} found {} was finished by the recovery sweep: {}", done.transferId(),
+                        d.getString("state"), done.state());
+                driven++;
+            } catch (RuntimeException e) {
+                // Left as it is for the next sweep; one bad transfer must not hold up the others.
+                log.warn("Top-up {} could not be finished yet: {}", d.getString("_id"), e.toString());
+            }
+        }
+        return driven;
+    }
+
+    private static Transfer toTransfer(Document d) {
+        return new Transfer(d.getString("_id"), d.getString("merchantId"), d.getString("reference"),
+                d.getString("fromWalletId"), d.getString("toWalletId"), d.getLong("amountMinor"), d.getString("currency"),
+                State.valueOf(d.getString("state")), d.getString("failureReason"), d.getLong("fromBalanceAfterMinor"),
+                d.getLong("toBalanceAfterMinor"), d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant());
+    }
+}
