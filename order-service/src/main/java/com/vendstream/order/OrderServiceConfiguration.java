@@ -57,11 +57,6 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    Catalog catalog(CatalogProperties properties) {
-        return new Catalog(properties);
-    }
-
-    @Bean
     OrderStore orderStore(ReactiveMongoTemplate mongo) {
         return new OrderStore(mongo);
     }

@@ -108,6 +108,7 @@ abstract class ApiTestSupport {
                 + "/api");
         props.add("vendstream.registry.url", Infrastructure::registryUrl);
         props.add("vendstream.providers.vtpass.base-url", () -> Infrastructure.sandboxUrl() + "/vtpass/api");
+        props.add("vendstream.providers.pagamio.base-url", () -> Infrastructure.sandboxUrl() + "/pagamio/api/v1");
         props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
     }
 
@@ -126,7 +127,30 @@ abstract class ApiTestSupport {
         Infrastructure.app = context;
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
+        awaitLiveCatalogues();
     }
+
+    /**
+     * The providers' listings are fetched in the background after start-up; until they arrive the
+     * catalogue is configuration only. Every test sees the merged catalogue, so none depends on timing.
+     */
+    private void awaitLiveCatalogues() {
+        if (cataloguesLive) {
+            return;
+        }
+        for (String key : List.of(DEMO, SECOND)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                List<?> sources = client.get().uri("/v1/catalog/sources").header("Authorization", "Bearer " + key)
+                        .exchange().expectStatus().isOk().expectBody(List.class).returnResult().getResponseBody();
+                return sources.stream().map(s -> (Map<?, ?>) s)
+                        .filter(s -> List.of("vtpass", "pagamio").contains(s.get("provider")))
+                        .allMatch(s -> "LIVE".equals(s.get("status")));
+            });
+        }
+        cataloguesLive = true;
+    }
+
+    private static volatile boolean cataloguesLive;
 
     static Map<String, Object> airtime(String reference, long minor, String walletId) {
         return airtime(reference, "MTN", "08011111111", minor, walletId);

@@ -8,6 +8,9 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogController;
 import com.vendstream.order.catalog.CatalogProperties;
+import com.vendstream.order.catalog.ProviderCatalogs;
+import java.time.Clock;
+import java.time.Duration;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +47,11 @@ class CatalogAndAccountApiTest extends ApiTestSupport {
     void billersOfAServiceCarryTheirItemsPricesAndInputs() {
         get(DEMO, "/v1/catalog/billers?service=cable_tv").expectStatus().isOk().expectBody()
                 .jsonPath("$[*].billerId").isEqualTo(List.of("DSTV", "GOTV", "DSTV-ZA"))
-                .jsonPath("$[?(@.billerId == 'DSTV')].items[*].itemId").isEqualTo(List.of("dstv-padi", "dstv-yanga"))
+                // The configured bouquets first, then those only VTpass's listing has, under VTpass's names.
+                .jsonPath("$[?(@.billerId == 'DSTV')].items[*].itemId").isEqualTo(List.of("dstv-padi", "dstv-yanga",
+                        "dstv-confam", "dstv79"))
+                .jsonPath("$[?(@.billerId == 'DSTV')].items[2].name").isEqualTo(List.of("DStv Confam N6,200"))
+                .jsonPath("$[?(@.billerId == 'DSTV')].items[2].priceMinor").isEqualTo(List.of(620000))
                 .jsonPath("$[?(@.billerId == 'DSTV')].items[0].priceMinor").isEqualTo(List.of(290000))
                 .jsonPath("$[?(@.billerId == 'DSTV')].inputs[0].type").isEqualTo(List.of("smartcard"))
                 .jsonPath("$[?(@.billerId == 'DSTV-ZA')].currency").isEqualTo(List.of("ZAR"));
@@ -79,7 +86,8 @@ class CatalogAndAccountApiTest extends ApiTestSupport {
                 new CatalogProperties.Biller("MTN", ServiceCategory.AIRTIME, "MTN", "NGN", "PHONE", 5000L, 5000000L,
                         List.of("vtpass"), List.of(), List.of()),
                 new CatalogProperties.Biller("PRIVATE", ServiceCategory.AIRTIME, "Private", "NGN", "PHONE", 5000L,
-                        5000000L, List.of("vtpass"), List.of(), List.of("m1"))))));
+                        5000000L, List.of("vtpass"), List.of(), List.of("m1"))))),
+                new ProviderCatalogs(List.of(), Duration.ofMinutes(15), Clock.systemUTC(), Runnable::run));
         Merchant m1 = new Merchant("m1", "One", "x", "UTC", List.of());
         Merchant m2 = new Merchant("m2", "Two", "y", "UTC", List.of());
         assertThat(catalog.billers(m1, "AIRTIME")).extracting(CatalogController.BillerView::billerId)

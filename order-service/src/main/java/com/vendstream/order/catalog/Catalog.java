@@ -6,48 +6,102 @@ import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.catalog.CatalogProperties.Item;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.Rejection;
+import com.vendstream.providers.CatalogOffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
-/** Answers what a merchant may sell and whether an order's item and amount fit it. */
+/**
+ * Answers what a merchant may sell and whether an order's item and amount fit it.
+ *
+ * <p>The configured catalogue says what we sell, under which names, through which providers and
+ * within which limits. The providers' live listings ({@link ProviderCatalogs}, read in the merchant's
+ * scope at each provider) then decide what is on sale now:
+ * <ul>
+ *   <li>a biller is on sale while at least one of its providers offers it in its currency; a provider
+ *       that publishes no listing, whose listing is not known yet, or a biller marked
+ *       {@code assumeOffered}, counts as offering it as configured;</li>
+ *   <li>a configured item stays while an offering provider lists it (or lists the biller as a whole);
+ *       items a provider lists that are not configured are added, so new plans appear without a
+ *       deployment;</li>
+ *   <li>a fixed price is the provider's (first offering provider in the biller's order): it is what the
+ *       provider charges, so selling at another price would break the ledger; open amounts are limited
+ *       to the range every source allows.</li>
+ * </ul>
+ * Names stay the configured ones. Reads never call a provider (see {@link ProviderCatalogs}).
+ */
 public class Catalog {
 
     private final List<Biller> billers;
+    private final ProviderCatalogs live;
+    private final Function<String, Map<String, String>> scopes;
 
+    /** Configuration only (no live listings). */
     public Catalog(CatalogProperties properties) {
-        this.billers = properties.billers();
+        this(properties, null, merchant -> Map.of());
     }
 
+    /** @param scopes per merchant, its sub-account at each provider (absent: the whole account) */
+    public Catalog(CatalogProperties properties, ProviderCatalogs live, Function<String, Map<String, String>> scopes) {
+        this.billers = properties.billers();
+        this.live = live;
+        this.scopes = scopes;
+    }
+
+    /** The billers on sale to this merchant now, merged with the providers' listings. */
     public List<Biller> billers(String merchantId, ServiceCategory service) {
         return billers.stream()
                 .filter(b -> service == null || b.service() == service)
-                .filter(b -> b.merchants().isEmpty() || b.merchants().contains(merchantId))
+                .filter(b -> allowed(b, merchantId))
+                .map(b -> merged(b, merchantId)).flatMap(Optional::stream)
                 .toList();
     }
 
+    /** The configured biller, whoever sells it (account lookups and routing need the providers, not the offer). */
     public Optional<Biller> biller(ServiceCategory service, String billerId) {
         return billers.stream().filter(b -> b.service() == service && b.id().equalsIgnoreCase(billerId)).findFirst();
     }
 
+    /** Every provider listing a merchant's catalogue depends on, for refreshing ahead of reads. */
+    public Set<ProviderCatalogs.Key> listings(Iterable<String> merchantIds) {
+        Set<ProviderCatalogs.Key> keys = new LinkedHashSet<>();
+        for (String merchantId : merchantIds) {
+            Map<String, String> scope = scopes.apply(merchantId);
+            billers.stream().filter(b -> allowed(b, merchantId)).flatMap(b -> b.providers().stream()).distinct()
+                    .forEach(p -> keys.add(new ProviderCatalogs.Key(p, scope.get(p))));
+        }
+        return keys;
+    }
+
     /** Empty when the order fits the catalogue; otherwise the reason it does not. */
     public Optional<Rejection> check(OrderRequest request) {
-        Optional<Biller> found = biller(request.service(), request.billerId());
-        if (found.isEmpty()) {
+        Optional<Biller> configured = biller(request.service(), request.billerId());
+        if (configured.isEmpty()) {
             return Optional.of(new Rejection(RejectionReason.UNKNOWN_BILLER,
                     "No biller " + request.billerId() + " for " + request.service()));
         }
-        Biller biller = found.get();
-        if (!biller.merchants().isEmpty() && !biller.merchants().contains(request.merchantId())) {
+        if (!allowed(configured.get(), request.merchantId())) {
             return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
-                    biller.id() + " is not available to this merchant"));
+                    configured.get().id() + " is not available to this merchant"));
         }
+        Optional<Biller> onSale = merged(configured.get(), request.merchantId());
+        if (onSale.isEmpty()) {
+            return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
+                    configured.get().id() + " is not currently offered to this merchant by any of its providers"));
+        }
+        Biller biller = onSale.get();
         if (!biller.currency().equals(request.currency())) {
             return Optional.of(new Rejection(RejectionReason.UNSUPPORTED_CURRENCY,
                     biller.id() + " is sold in " + biller.currency() + ", not " + request.currency()));
         }
         Long min = biller.minAmountMinor();
         Long max = biller.maxAmountMinor();
-        if (!biller.items().isEmpty() || request.itemId() != null) {
+        if (!configured.get().items().isEmpty() || request.itemId() != null) {
             Optional<Item> item = biller.items().stream().filter(i -> i.id().equals(request.itemId())).findFirst();
             if (item.isEmpty()) {
                 return Optional.of(new Rejection(RejectionReason.UNKNOWN_ITEM,
@@ -74,5 +128,113 @@ public class Catalog {
                     "Amount is above the maximum of " + max + " minor units"));
         }
         return Optional.empty();
+    }
+
+    private static boolean allowed(Biller b, String merchantId) {
+        return b.merchants().isEmpty() || b.merchants().contains(merchantId);
+    }
+
+    /**
+     * The biller as on sale to the merchant, or empty when no provider offers it. A provider maps to
+     * null when it counts as offering everything configured, else to its offers for this biller.
+     */
+    private Optional<Biller> merged(Biller biller, String merchantId) {
+        if (live == null || biller.assumeOffered()) {
+            return Optional.of(biller);
+        }
+        Map<String, String> scope = scopes.apply(merchantId);
+        Map<String, List<CatalogOffer>> offering = new LinkedHashMap<>();
+        for (String provider : biller.providers()) {
+            Optional<ProviderCatalogs.Snapshot> listing = live.publishes(provider)
+                    ? live.current(provider, scope.get(provider)) : Optional.empty();
+            if (listing.isEmpty() || !listing.get().known()) {
+                offering.put(provider, null);
+                continue;
+            }
+            List<CatalogOffer> offers = listing.get().offers().stream()
+                    .filter(o -> o.service().name().equals(biller.service().name()))
+                    .filter(o -> o.billerId().equalsIgnoreCase(biller.id()))
+                    .filter(o -> biller.currency().equals(o.currency()))
+                    .toList();
+            if (!offers.isEmpty()) {
+                offering.put(provider, offers);
+            }
+        }
+        if (offering.isEmpty()) {
+            return Optional.empty();
+        }
+        Long min = biller.minAmountMinor();
+        Long max = biller.maxAmountMinor();
+        for (List<CatalogOffer> offers : offering.values()) {
+            for (CatalogOffer o : offers == null ? List.<CatalogOffer>of() : offers) {
+                if (o.itemId() == null) {
+                    min = tighterMin(min, o.minAmountMinor());
+                    max = tighterMax(max, o.maxAmountMinor());
+                }
+            }
+        }
+        if (min != null && max != null && min > max) {
+            return Optional.empty();
+        }
+        if (biller.items().isEmpty()) {
+            return Optional.of(biller.with(min, max, List.of()));
+        }
+        List<Item> items = new ArrayList<>();
+        for (Item item : biller.items()) {
+            item(item, offering).ifPresent(items::add);
+        }
+        // Plans a provider lists that are not configured yet: on sale under the provider's name and price.
+        Set<String> known = new LinkedHashSet<>();
+        biller.items().forEach(i -> known.add(i.id()));
+        for (List<CatalogOffer> offers : offering.values()) {
+            for (CatalogOffer o : offers == null ? List.<CatalogOffer>of() : offers) {
+                if (o.itemId() != null && known.add(o.itemId())) {
+                    item(new Item(o.itemId(), o.name(), null, null, null), offering).ifPresent(items::add);
+                }
+            }
+        }
+        return items.isEmpty() ? Optional.empty() : Optional.of(biller.with(min, max, List.copyOf(items)));
+    }
+
+    private static Optional<Item> item(Item item, Map<String, List<CatalogOffer>> offering) {
+        boolean offered = false;
+        Long price = null;
+        Long min = item.minAmountMinor();
+        Long max = item.maxAmountMinor();
+        for (List<CatalogOffer> offers : offering.values()) {
+            if (offers == null || offers.stream().anyMatch(o -> o.itemId() == null)) {
+                offered = true;
+            }
+            for (CatalogOffer o : offers == null ? List.<CatalogOffer>of() : offers) {
+                if (item.id().equals(o.itemId())) {
+                    offered = true;
+                    price = price == null ? o.priceMinor() : price;
+                    min = tighterMin(min, o.minAmountMinor());
+                    max = tighterMax(max, o.maxAmountMinor());
+                }
+            }
+        }
+        if (!offered) {
+            return Optional.empty();
+        }
+        price = price != null ? price : item.priceMinor();
+        if (price == null && min != null && max != null && min > max) {
+            return Optional.empty();
+        }
+        return Optional.of(new Item(item.id(), item.name(), price, price == null ? min : null, price == null ? max : null));
+    }
+
+    private static Long tighterMin(Long a, Long b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.max(a, b);
+    }
+
+    private static Long tighterMax(Long a, Long b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.min(a, b);
     }
 }

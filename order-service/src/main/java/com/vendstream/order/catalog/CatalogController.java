@@ -5,6 +5,7 @@ import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.Problems;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +35,35 @@ public class CatalogController {
                              Long maxAmountMinor, List<InputField> inputs, List<ItemView> items) {
     }
 
-    private final Catalog catalog;
+    /**
+     * Where this merchant's catalogue comes from at one provider: LIVE (listing fetched), STALE (the last
+     * fetch failed, the listing before it is used), PENDING (not fetched yet) and UNAVAILABLE (never
+     * fetched successfully) both mean configuration is trusted, CONFIGURATION (the provider publishes no
+     * listing). {@code scope} is the merchant's sub-account there, if any.
+     */
+    public record SourceView(String provider, String scope, String status, Integer offers, Instant fetchedAt,
+                             Instant attemptedAt, String lastError) {
+    }
 
-    public CatalogController(Catalog catalog) {
+    private final Catalog catalog;
+    private final ProviderCatalogs live;
+
+    public CatalogController(Catalog catalog, ProviderCatalogs live) {
         this.catalog = catalog;
+        this.live = live;
+    }
+
+    @GetMapping("/sources")
+    public List<SourceView> sources(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant) {
+        return catalog.listings(List.of(merchant.id())).stream().map(key -> {
+            if (!live.publishes(key.provider())) {
+                return new SourceView(key.provider(), key.scope(), "CONFIGURATION", null, null, null, null);
+            }
+            return live.current(key.provider(), key.scope()).map(s -> new SourceView(key.provider(), key.scope(),
+                    !s.known() ? "UNAVAILABLE" : s.lastError() != null ? "STALE" : "LIVE",
+                    s.known() ? s.offers().size() : null, s.fetchedAt(), s.attemptedAt(), s.lastError()))
+                    .orElseGet(() -> new SourceView(key.provider(), key.scope(), "PENDING", null, null, null, null));
+        }).toList();
     }
 
     @GetMapping("/services")

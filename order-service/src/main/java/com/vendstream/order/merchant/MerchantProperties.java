@@ -1,7 +1,9 @@
 package com.vendstream.order.merchant;
 
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Merchants and their API credentials. Only a SHA-256 of each API key is configured: keys are long
@@ -14,11 +16,22 @@ public record MerchantProperties(List<Merchant> merchants) {
         merchants = merchants == null ? List.of() : List.copyOf(merchants);
     }
 
-    /** @param timeZone IANA zone whose midnight ends the merchant's business day */
-    public record Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets) {
+    /**
+     * @param timeZone IANA zone whose midnight ends the merchant's business day
+     * @param providerScopes per provider, the provider-side sub-account this merchant sells under (a
+     *                       Pagamio sub-merchant id): its catalogue is what that sub-account may sell
+     */
+    public record Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets,
+                           Map<String, String> providerScopes) {
+        @ConstructorBinding
         public Merchant {
             wallets = wallets == null ? List.of() : List.copyOf(wallets);
             timeZone = timeZone == null ? "UTC" : timeZone;
+            providerScopes = providerScopes == null ? Map.of() : Map.copyOf(providerScopes);
+        }
+
+        public Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets) {
+            this(id, name, apiKeySha256, timeZone, wallets, null);
         }
     }
 
