@@ -90,13 +90,13 @@ class CatalogAndAccountApiTest extends ApiTestSupport {
                 new ProviderCatalogs(List.of(), Duration.ofMinutes(15), Clock.systemUTC(), Runnable::run));
         Merchant m1 = new Merchant("m1", "One", "x", "UTC", List.of());
         Merchant m2 = new Merchant("m2", "Two", "y", "UTC", List.of());
-        assertThat(catalog.billers(m1, "AIRTIME")).extracting(CatalogController.BillerView::billerId)
+        assertThat(catalog.billers(m1, "AIRTIME", null)).extracting(CatalogController.BillerView::billerId)
                 .containsExactly("MTN", "PRIVATE");
-        assertThat(catalog.billers(m2, "AIRTIME")).extracting(CatalogController.BillerView::billerId)
+        assertThat(catalog.billers(m2, "AIRTIME", null)).extracting(CatalogController.BillerView::billerId)
                 .containsExactly("MTN");
-        assertThat(catalog.services(m2)).extracting(CatalogController.ServiceView::billers).containsExactly(1L);
-        assertThat(catalog.biller(m1, "AIRTIME", "private").billerId()).isEqualTo("PRIVATE");
-        assertThatThrownBy(() -> catalog.biller(m2, "AIRTIME", "PRIVATE")).isInstanceOfSatisfying(
+        assertThat(catalog.services(m2, null)).extracting(CatalogController.ServiceView::billers).containsExactly(1L);
+        assertThat(catalog.biller(m1, "AIRTIME", "private", null).billerId()).isEqualTo("PRIVATE");
+        assertThatThrownBy(() -> catalog.biller(m2, "AIRTIME", "PRIVATE", null)).isInstanceOfSatisfying(
                 ErrorResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND));
     }
 

@@ -8,6 +8,7 @@ import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.catalog.CatalogProperties.Item;
+import com.vendstream.order.catalog.MerchantScopes;
 import com.vendstream.order.catalog.ProviderCatalogs;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.Rejection;
@@ -92,7 +93,23 @@ class CatalogMergeTest {
         live = new ProviderCatalogs(List.of(vtpass, pagamio, pay4power), Duration.ofMinutes(15), Clock.systemUTC(),
                 Runnable::run);
         catalog = new Catalog(new CatalogProperties(List.of(DSTV, IKEDC, ESKOM, KPLC, LONESTAR, MTN)), live,
-                merchant -> merchant.equals("scoped") ? Map.of("pagamio", "SUB-1") : Map.of());
+                new MerchantScopes() {
+                    @Override
+                    public Map<String, String> of(String merchantId, String subMerchantId) {
+                        return merchantId.equals("scoped") || "kiosk".equals(subMerchantId) ? Map.of("pagamio", "SUB-1")
+                                : Map.of();
+                    }
+
+                    @Override
+                    public List<String> subMerchants(String merchantId) {
+                        return merchantId.equals("m1") ? List.of("kiosk") : List.of();
+                    }
+
+                    @Override
+                    public boolean knows(String merchantId, String subMerchantId) {
+                        return subMerchantId == null || subMerchants(merchantId).contains(subMerchantId);
+                    }
+                });
         live.refresh(catalog.listings(List.of("m1", "scoped"))).join();
     }
 
@@ -110,7 +127,12 @@ class CatalogMergeTest {
 
     static OrderRequest order(String merchant, ServiceCategory service, String biller, String item, long minor,
                               String currency) {
-        return new OrderRequest(merchant, "r", null, service, biller, item, "1111111111", null, minor, currency, 1,
+        return order(merchant, null, service, biller, item, minor, currency);
+    }
+
+    static OrderRequest order(String merchant, String outlet, ServiceCategory service, String biller, String item,
+                              long minor, String currency) {
+        return new OrderRequest(merchant, "r", outlet, service, biller, item, "1111111111", null, minor, currency, 1,
                 null, "w", null, null, "API");
     }
 
@@ -157,6 +179,19 @@ class CatalogMergeTest {
     }
 
     @Test
+    void anOutletReadsItsOwnListingAndAnUnknownOutletIsRefused() {
+        assertThat(catalog.billers("m1", "kiosk", null)).extracting(Biller::id).doesNotContain("ESKOM").contains("IKEDC");
+        assertThat(catalog.check(order("m1", "kiosk", ServiceCategory.ELECTRICITY, "ESKOM", "prepaid", 10_000L, "ZAR")))
+                .map(Rejection::reason).contains(RejectionReason.NOT_AVAILABLE_TO_MERCHANT);
+        assertThat(catalog.check(order("m1", ServiceCategory.ELECTRICITY, "ESKOM", "prepaid", 10_000L, "ZAR"))).isEmpty();
+        assertThat(catalog.check(order("m1", "nowhere", ServiceCategory.ELECTRICITY, "ESKOM", "prepaid", 10_000L, "ZAR")))
+                .map(Rejection::reason).contains(RejectionReason.INVALID_REQUEST);
+        // The outlet's listing is kept fresh with the merchant's.
+        assertThat(catalog.listings(List.of("m1"))).contains(new ProviderCatalogs.Key("pagamio", null),
+                new ProviderCatalogs.Key("pagamio", "SUB-1"));
+    }
+
+    @Test
     void anOfferInAnotherCurrencyDoesNotCount() {
         pagamio.byScope.put("", List.of(new CatalogOffer(ServiceType.ELECTRICITY, "ESKOM", null, "Eskom", "NGN", null,
                 null, null)));
@@ -190,7 +225,7 @@ class CatalogMergeTest {
         down.failure = new IllegalStateException("connection refused");
         ProviderCatalogs unreachable = new ProviderCatalogs(List.of(down), Duration.ofMinutes(15), Clock.systemUTC(),
                 Runnable::run);
-        Catalog fallback = new Catalog(new CatalogProperties(List.of(IKEDC)), unreachable, m -> Map.of());
+        Catalog fallback = new Catalog(new CatalogProperties(List.of(IKEDC)), unreachable, MerchantScopes.NONE);
         unreachable.refresh(fallback.listings(List.of("m1"))).join();
         assertThat(fallback.billers("m1", null)).containsExactly(IKEDC);
         assertThat(unreachable.current("vtpass", null)).get().satisfies(s -> assertThat(s.known()).isFalse());

@@ -41,6 +41,7 @@ class LiveCatalogApiTest extends ApiTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aSubMerchantSellsOnlyWhatPagamioActivatedForIt() {
         get(DEMO, "/v1/catalog/billers?service=ELECTRICITY").expectStatus().isOk().expectBody()
                 .jsonPath("$[*].billerId").value(ids -> assertThat((List<String>) ids).contains("ESKOM"));
@@ -54,6 +55,27 @@ class LiveCatalogApiTest extends ApiTestSupport {
         post(SECOND, eskom("second-float-ngn")).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
                 .expectBody().jsonPath("$.reasonCode").isEqualTo("NOT_AVAILABLE_TO_MERCHANT")
                 .jsonPath("$.detail").value(d -> assertThat((String) d).contains("not currently offered"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anOutletOfAMerchantSellsWhatItsOwnSubMerchantMaySell() {
+        get(DEMO, "/v1/catalog/billers?service=ELECTRICITY&subMerchantId=kiosk-airtime").expectStatus().isOk()
+                .expectBody().jsonPath("$[*].billerId").value(ids -> assertThat((List<String>) ids)
+                        .doesNotContain("ESKOM").contains("IKEDC"));
+        get(DEMO, "/v1/catalog/sources?subMerchantId=kiosk-airtime").expectStatus().isOk().expectBody()
+                .jsonPath("$[?(@.provider == 'pagamio')].scope").isEqualTo(List.of(PagamioSandbox.AIRTIME_ONLY_SUB_MERCHANT));
+        get(DEMO, "/v1/catalog/billers?subMerchantId=elsewhere").expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+
+        Map<String, Object> atKiosk = new java.util.HashMap<>(eskom("demo-float-zar"));
+        atKiosk.put("subMerchantId", "kiosk-airtime");
+        post(DEMO, atKiosk).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("NOT_AVAILABLE_TO_MERCHANT");
+        atKiosk.put("subMerchantId", "elsewhere");
+        atKiosk.put("clientReference", "eskom-" + System.nanoTime());
+        post(DEMO, atKiosk).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("INVALID_REQUEST");
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Answers what a merchant may sell and whether an order's item and amount fit it.
@@ -39,15 +38,15 @@ public class Catalog {
 
     private final List<Biller> billers;
     private final ProviderCatalogs live;
-    private final Function<String, Map<String, String>> scopes;
+    private final MerchantScopes scopes;
 
     /** Configuration only (no live listings). */
     public Catalog(CatalogProperties properties) {
-        this(properties, null, merchant -> Map.of());
+        this(properties, null, MerchantScopes.NONE);
     }
 
-    /** @param scopes per merchant, its sub-account at each provider (absent: the whole account) */
-    public Catalog(CatalogProperties properties, ProviderCatalogs live, Function<String, Map<String, String>> scopes) {
+    /** @param scopes per merchant and outlet, its sub-account at each provider */
+    public Catalog(CatalogProperties properties, ProviderCatalogs live, MerchantScopes scopes) {
         this.billers = properties.billers();
         this.live = live;
         this.scopes = scopes;
@@ -55,11 +54,21 @@ public class Catalog {
 
     /** The billers on sale to this merchant now, merged with the providers' listings. */
     public List<Biller> billers(String merchantId, ServiceCategory service) {
+        return billers(merchantId, null, service);
+    }
+
+    /** The billers on sale to this merchant's outlet (null: the merchant itself) now. */
+    public List<Biller> billers(String merchantId, String subMerchantId, ServiceCategory service) {
         return billers.stream()
                 .filter(b -> service == null || b.service() == service)
                 .filter(b -> allowed(b, merchantId))
-                .map(b -> merged(b, merchantId)).flatMap(Optional::stream)
+                .map(b -> merged(b, merchantId, subMerchantId)).flatMap(Optional::stream)
                 .toList();
+    }
+
+    /** Whether the merchant may name this outlet. */
+    public boolean knows(String merchantId, String subMerchantId) {
+        return scopes.knows(merchantId, subMerchantId);
     }
 
     /** The configured biller, whoever sells it (account lookups and routing need the providers, not the offer). */
@@ -71,15 +80,31 @@ public class Catalog {
     public Set<ProviderCatalogs.Key> listings(Iterable<String> merchantIds) {
         Set<ProviderCatalogs.Key> keys = new LinkedHashSet<>();
         for (String merchantId : merchantIds) {
-            Map<String, String> scope = scopes.apply(merchantId);
-            billers.stream().filter(b -> allowed(b, merchantId)).flatMap(b -> b.providers().stream()).distinct()
-                    .forEach(p -> keys.add(new ProviderCatalogs.Key(p, scope.get(p))));
+            List<String> outlets = new ArrayList<>();
+            outlets.add(null);
+            outlets.addAll(scopes.subMerchants(merchantId));
+            for (String outlet : outlets) {
+                keys.addAll(listings(merchantId, outlet));
+            }
         }
+        return keys;
+    }
+
+    /** The listings one merchant's (or outlet's) catalogue depends on. */
+    public Set<ProviderCatalogs.Key> listings(String merchantId, String subMerchantId) {
+        Map<String, String> scope = scopes.of(merchantId, subMerchantId);
+        Set<ProviderCatalogs.Key> keys = new LinkedHashSet<>();
+        billers.stream().filter(b -> allowed(b, merchantId)).flatMap(b -> b.providers().stream()).distinct()
+                .forEach(p -> keys.add(new ProviderCatalogs.Key(p, scope.get(p))));
         return keys;
     }
 
     /** Empty when the order fits the catalogue; otherwise the reason it does not. */
     public Optional<Rejection> check(OrderRequest request) {
+        if (!scopes.knows(request.merchantId(), request.subMerchantId())) {
+            return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
+                    "No sub-merchant " + request.subMerchantId() + " for this merchant"));
+        }
         Optional<Biller> configured = biller(request.service(), request.billerId());
         if (configured.isEmpty()) {
             return Optional.of(new Rejection(RejectionReason.UNKNOWN_BILLER,
@@ -89,7 +114,7 @@ public class Catalog {
             return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
                     configured.get().id() + " is not available to this merchant"));
         }
-        Optional<Biller> onSale = merged(configured.get(), request.merchantId());
+        Optional<Biller> onSale = merged(configured.get(), request.merchantId(), request.subMerchantId());
         if (onSale.isEmpty()) {
             return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
                     configured.get().id() + " is not currently offered to this merchant by any of its providers"));
@@ -138,11 +163,11 @@ public class Catalog {
      * The biller as on sale to the merchant, or empty when no provider offers it. A provider maps to
      * null when it counts as offering everything configured, else to its offers for this biller.
      */
-    private Optional<Biller> merged(Biller biller, String merchantId) {
+    private Optional<Biller> merged(Biller biller, String merchantId, String subMerchantId) {
         if (live == null || biller.assumeOffered()) {
             return Optional.of(biller);
         }
-        Map<String, String> scope = scopes.apply(merchantId);
+        Map<String, String> scope = scopes.of(merchantId, subMerchantId);
         Map<String, List<CatalogOffer>> offering = new LinkedHashMap<>();
         for (String provider : biller.providers()) {
             Optional<ProviderCatalogs.Snapshot> listing = live.publishes(provider)

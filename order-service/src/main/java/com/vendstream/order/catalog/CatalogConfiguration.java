@@ -35,7 +35,22 @@ public class CatalogConfiguration {
 
     @Bean
     Catalog catalog(CatalogProperties properties, ProviderCatalogs live, Merchants merchants) {
-        return new Catalog(properties, live, id -> merchants.find(id).map(Merchant::providerScopes).orElse(Map.of()));
+        return new Catalog(properties, live, new MerchantScopes() {
+            @Override
+            public Map<String, String> of(String merchantId, String subMerchantId) {
+                return merchants.providerScopes(merchantId, subMerchantId);
+            }
+
+            @Override
+            public List<String> subMerchants(String merchantId) {
+                return merchants.subMerchants(merchantId);
+            }
+
+            @Override
+            public boolean knows(String merchantId, String subMerchantId) {
+                return merchants.knowsSubMerchant(merchantId, subMerchantId);
+            }
+        });
     }
 
     @Bean

@@ -54,8 +54,9 @@ public class CatalogController {
     }
 
     @GetMapping("/sources")
-    public List<SourceView> sources(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant) {
-        return catalog.listings(List.of(merchant.id())).stream().map(key -> {
+    public List<SourceView> sources(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                    @RequestParam(required = false) String subMerchantId) {
+        return catalog.listings(merchant.id(), outlet(merchant, subMerchantId)).stream().map(key -> {
             if (!live.publishes(key.provider())) {
                 return new SourceView(key.provider(), key.scope(), "CONFIGURATION", null, null, null, null);
             }
@@ -67,25 +68,38 @@ public class CatalogController {
     }
 
     @GetMapping("/services")
-    public List<ServiceView> services(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant) {
+    public List<ServiceView> services(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                      @RequestParam(required = false) String subMerchantId) {
+        String outlet = outlet(merchant, subMerchantId);
         return Arrays.stream(ServiceCategory.values()).filter(s -> s != ServiceCategory.OTHER)
-                .map(s -> new ServiceView(s.name(), catalog.billers(merchant.id(), s).size()))
+                .map(s -> new ServiceView(s.name(), catalog.billers(merchant.id(), outlet, s).size()))
                 .filter(v -> v.billers() > 0).toList();
     }
 
     @GetMapping("/billers")
     public List<BillerView> billers(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
-                                    @RequestParam(required = false) String service) {
+                                    @RequestParam(required = false) String service,
+                                    @RequestParam(required = false) String subMerchantId) {
         ServiceCategory category = service == null ? null : parse(service);
-        return catalog.billers(merchant.id(), category).stream().map(CatalogController::view).toList();
+        return catalog.billers(merchant.id(), outlet(merchant, subMerchantId), category).stream()
+                .map(CatalogController::view).toList();
     }
 
     @GetMapping("/billers/{service}/{billerId}")
     public BillerView biller(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
-                             @PathVariable String service, @PathVariable String billerId) {
-        return catalog.billers(merchant.id(), parse(service)).stream()
+                             @PathVariable String service, @PathVariable String billerId,
+                             @RequestParam(required = false) String subMerchantId) {
+        return catalog.billers(merchant.id(), outlet(merchant, subMerchantId), parse(service)).stream()
                 .filter(b -> b.id().equalsIgnoreCase(billerId)).findFirst().map(CatalogController::view)
                 .orElseThrow(() -> Problems.notFound("Biller " + billerId));
+    }
+
+    /** The outlet a catalogue read is for; one the merchant does not have is a 400, not an empty catalogue. */
+    private String outlet(Merchant merchant, String subMerchantId) {
+        if (!catalog.knows(merchant.id(), subMerchantId)) {
+            throw Problems.invalid(List.of("subMerchantId must be one of the merchant's sub-merchants"));
+        }
+        return subMerchantId;
     }
 
     static ServiceCategory parse(String service) {

@@ -20,18 +20,31 @@ public record MerchantProperties(List<Merchant> merchants) {
      * @param timeZone IANA zone whose midnight ends the merchant's business day
      * @param providerScopes per provider, the provider-side sub-account this merchant sells under (a
      *                       Pagamio sub-merchant id): its catalogue is what that sub-account may sell
+     * @param subMerchants the merchant's outlets, when it sells through several with different
+     *                     availability; once any is configured, an order must name a known one or none
      */
     public record Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets,
-                           Map<String, String> providerScopes) {
+                           Map<String, String> providerScopes, List<SubMerchant> subMerchants) {
         @ConstructorBinding
         public Merchant {
             wallets = wallets == null ? List.of() : List.copyOf(wallets);
             timeZone = timeZone == null ? "UTC" : timeZone;
             providerScopes = providerScopes == null ? Map.of() : Map.copyOf(providerScopes);
+            subMerchants = subMerchants == null ? List.of() : List.copyOf(subMerchants);
         }
 
         public Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets) {
-            this(id, name, apiKeySha256, timeZone, wallets, null);
+            this(id, name, apiKeySha256, timeZone, wallets, null, null);
+        }
+    }
+
+    /**
+     * An outlet of a merchant. {@code providerScopes} replace the merchant's, provider by provider (a
+     * kiosk registered at Pagamio as its own sub-merchant sells what Pagamio activated for it).
+     */
+    public record SubMerchant(String id, String name, Map<String, String> providerScopes) {
+        public SubMerchant {
+            providerScopes = providerScopes == null ? Map.of() : Map.copyOf(providerScopes);
         }
     }
 

@@ -37,6 +37,34 @@ public class Merchants {
         return Optional.ofNullable(byId.get(merchantId));
     }
 
+    /** Whether an order or a catalogue read may name this sub-merchant (none named is always fine). */
+    public boolean knowsSubMerchant(String merchantId, String subMerchantId) {
+        if (subMerchantId == null) {
+            return true;
+        }
+        List<MerchantProperties.SubMerchant> subs = find(merchantId).map(Merchant::subMerchants).orElse(List.of());
+        // A merchant that configured no outlets may still label orders with its own sub-merchant ids.
+        return subs.isEmpty() || subs.stream().anyMatch(s -> s.id().equals(subMerchantId));
+    }
+
+    /** The configured outlets of a merchant. */
+    public List<String> subMerchants(String merchantId) {
+        return find(merchantId).map(m -> m.subMerchants().stream().map(MerchantProperties.SubMerchant::id).toList())
+                .orElse(List.of());
+    }
+
+    /** Per provider, the sub-account the merchant (or its outlet) sells under; the outlet's win. */
+    public Map<String, String> providerScopes(String merchantId, String subMerchantId) {
+        Optional<Merchant> merchant = find(merchantId);
+        if (merchant.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> scopes = new java.util.HashMap<>(merchant.get().providerScopes());
+        merchant.get().subMerchants().stream().filter(s -> s.id().equals(subMerchantId)).findFirst()
+                .ifPresent(s -> scopes.putAll(s.providerScopes()));
+        return scopes;
+    }
+
     public LocalDate businessDate(String merchantId, Instant at) {
         ZoneId zone = find(merchantId).map(m -> ZoneId.of(m.timeZone())).orElse(ZoneId.of("UTC"));
         return at.atZone(zone).toLocalDate();
