@@ -235,4 +235,42 @@ class WalletTopUpInvariantsTest {
         assertThat(replay.transfer().transferId()).isEqualTo(result.transfer().transferId());
         assertThat(balance("float")).isEqualTo(FLOAT);
     }
+
+    /**
+     * The double fault: a request's debit is refused and, before it records FAILED, a sweeper that took
+     * the same transfer debits once funds are there. Whichever order the two wallet updates land in,
+     * the float and the customer end up consistent with the transfer's final state, and the sum holds.
+     */
+    @Test
+    void aRefusalRacingAStalledSweepersDebitNeverLeavesTheFloatShort() {
+        f.walletStore.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
+        // The stalled request: its debit was refused (1,000 available, 2,500 asked) and it now fails the transfer.
+        Result refused = transfers.topUp(new TopUp("m1", "r-race", "thin", "c1", 2_500, "NGN"));
+        assertThat(refused.transfer().state()).isEqualTo(State.FAILED);
+        String op = WalletTransfers.outOp(refused.transfer().transferId());
+        // Funds arrive, and the sweeper that had claimed the transfer earlier now makes its debit: fenced off.
+        f.walletStore.apply("thin", "NGN", "top-up-of-thin", null, null, "REFUND", 5_000, Instant.now());
+        assertThat(f.walletStore.apply("thin", "NGN", op, null, refused.transfer().transferId(), "TOPUP_OUT", -2_500,
+                Instant.now())).isEmpty();
+        assertThat(balance("thin")).isEqualTo(6_000);
+        assertThat(f.walletStore.hasApplied("thin", op)).isFalse();
+
+        // The other order: the request is refused, and the sweeper's debit lands before the refusal is fenced.
+        f.walletStore.createIfAbsent("thin2", "m1", "MERCHANT", "NGN", 1_000, null);
+        com.vendstream.order.wallet.WalletStore racing = new com.vendstream.order.wallet.WalletStore(f.mongo.template) {
+            @Override
+            public boolean burn(String walletId, String opId) {
+                apply(walletId, "NGN", "top-up-of-thin2", null, null, "REFUND", 5_000, Instant.now());
+                apply(walletId, "NGN", opId, null, opId.replace(":out", ""), "TOPUP_OUT", -2_500, Instant.now());
+                return super.burn(walletId, opId);
+            }
+        };
+        Result landed = new WalletTransfers(f.mongo.template, racing, f.wallets, f.clock)
+                .topUp(new TopUp("m1", "r-race-2", "thin2", "c2", 2_500, "NGN"));
+        // The money moved, so the transfer goes on and the customer gets it, once.
+        assertThat(landed.transfer().state()).isEqualTo(State.COMPLETED);
+        assertThat(balance("thin2")).isEqualTo(3_500);
+        assertThat(balance("c2")).isEqualTo(2_500);
+        assertThat(statement("c2")).extracting(Posting::kind).containsExactly("TOPUP_IN", "OPENING");
+    }
 }

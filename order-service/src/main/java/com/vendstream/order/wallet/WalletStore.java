@@ -57,7 +57,8 @@ public class WalletStore {
     private static final int REMEMBERED_OPS = 5000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
-    private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("unfiledPostings", 0);
+    private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("burnedOps", 0)
+            .append("unfiledPostings", 0);
 
     /**
      * One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). An order's
@@ -166,6 +167,21 @@ public class WalletStore {
                 .sort(new Document("_id", 1)).skip(page * size).limit(size)).collectList().block(TIMEOUT);
     }
 
+    /**
+     * Marks an operation as used without moving money, unless it was already applied: afterwards no
+     * {@link #apply} with that id can take effect. Returns false when the operation had already been
+     * applied (the money moved). This is the fence that lets a refused debit be declared final while
+     * another driver of the same operation may still be in flight.
+     */
+    public boolean burn(String walletId, String opId) {
+        // Kept apart from appliedOps, so that "applied" keeps meaning the money moved.
+        UpdateResult result = Mono.from(wallets().updateOne(new Document("_id", walletId)
+                        .append("appliedOps", new Document("$ne", opId)),
+                new Document("$push", new Document("burnedOps", new Document("$each", List.of(opId))
+                        .append("$slice", -REMEMBERED_OPS))))).block(TIMEOUT);
+        return result.getMatchedCount() == 1;
+    }
+
     public boolean hasApplied(String walletId, String opId) {
         return Mono.from(wallets().countDocuments(new Document("_id", walletId).append("appliedOps", opId)))
                 .block(TIMEOUT) > 0;
@@ -185,7 +201,7 @@ public class WalletStore {
     public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String transferId,
                                 String kind, long deltaMinor, Instant at) {
         Document filter = new Document("_id", walletId).append("currency", currency)
-                .append("appliedOps", new Document("$ne", opId));
+                .append("appliedOps", new Document("$ne", opId)).append("burnedOps", new Document("$ne", opId));
         if (deltaMinor < 0) {
             filter.append("balanceMinor", new Document("$gte", -deltaMinor));
         }

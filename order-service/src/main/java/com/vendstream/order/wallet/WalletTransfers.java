@@ -40,9 +40,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>The sweep takes only transfers untouched for a while and claims each one by compare-and-set
  * on its {@code updatedAt}, so the request that started a transfer and one or more sweepers do not
- * drive it at once. Should a debit still land after its transfer was marked FAILED (a driver stalled
- * for longer than the sweep waits), the money that moved wins: FAILED goes to DEBITED and the credit
- * follows, rather than leaving the float short.
+ * drive it at once. A driver that stalled for longer than the sweep waits may still be about to debit
+ * when another one is refused; so a refusal first burns the debit's operation id in the float wallet
+ * ({@link WalletStore#burn}), after which that debit can no longer land, and only then is FAILED
+ * recorded. If the id cannot be burnt because the debit already landed, the money that moved wins:
+ * the transfer goes to DEBITED and the credit follows.
  */
 public class WalletTransfers {
 
@@ -211,13 +213,15 @@ public class WalletTransfers {
             return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED,
                     new Document("fromBalanceAfterMinor", after.orElse(null)).append("failureReason", null));
         }
-        Transfer failed = move(t, EnumSet.of(State.PENDING), State.FAILED,
-                new Document("failureReason", WalletRefusal.of(result).name()));
-        if (failed.state() == State.FAILED && store.hasApplied(t.fromWalletId(), op)) {
-            // Another driver's debit landed after this one was refused: the money moved, so the transfer goes on.
-            return move(failed, EnumSet.of(State.FAILED), State.DEBITED, new Document("failureReason", null));
+        // Before the refusal becomes final, fence the operation off: another driver (a sweeper that took
+        // this transfer while this request stalled) may still be about to debit with the same id.
+        // Burning it makes any such debit a no-op; if it cannot be burnt, that debit already landed.
+        if (!store.burn(t.fromWalletId(), op) && store.hasApplied(t.fromWalletId(), op)) {
+            store.file(t.fromWalletId());
+            return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED, new Document("failureReason", null));
         }
-        return failed;
+        return move(t, EnumSet.of(State.PENDING), State.FAILED,
+                new Document("failureReason", WalletRefusal.of(result).name()));
     }
 
     /** Gives the amount to the customer's wallet once; only ever called for a transfer whose debit was made. */
