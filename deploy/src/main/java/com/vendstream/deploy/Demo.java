@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Demo {
 
     public static final String API_KEY = "demo-merchant-key";
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "REFUNDED", "REJECTED", "UNRESOLVED");
+    static final Set<String> TERMINAL = Set.of("COMPLETED", "REFUNDED", "REJECTED", "UNRESOLVED");
 
     /** One demo order: what it is and what we expect the sandbox to do with it. */
     /** @param payerPhone the customer's mobile-money number when the order is paid by mobile money (Dollr) */

@@ -54,9 +54,15 @@ public final class LocalStack {
                 List<Demo.Result> results = new Demo("http://localhost:" + stack.port("order-service"))
                         .run(Duration.ofSeconds(60));
                 System.out.println(Demo.table(results));
+                WalletAndCatalogDemo walletAndCatalog = new WalletAndCatalogDemo("http://localhost:"
+                        + stack.port("order-service"));
+                System.out.println(walletAndCatalog.run(Duration.ofSeconds(60)));
                 System.out.println(new ReconDemo("http://localhost:" + stack.port("reconciliation-service"),
                         "http://localhost:" + stack.port("provider-sandbox"), kafka.bootstrapServers(),
                         "http://localhost:" + stack.port("schema-registry")).run(results, Duration.ofSeconds(60)));
+                if (walletAndCatalog.unexpected() > 0) {
+                    status = 1;
+                }
             } catch (Exception e) {
                 System.err.println("Demo failed: " + e);
                 status = 1;
