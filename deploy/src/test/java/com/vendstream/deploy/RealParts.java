@@ -51,7 +51,12 @@ final class RealParts implements AutoCloseable {
 
     /** POST /v1/orders as the demo merchant. */
     HttpResponse<String> post(Map<String, Object> body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url("order-service") + "/v1/orders"))
+        return post("/orders", body);
+    }
+
+    /** POST on the order API as the demo merchant (path below /v1). */
+    HttpResponse<String> post(String path, Map<String, Object> body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url("order-service") + "/v1" + path))
                 .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
