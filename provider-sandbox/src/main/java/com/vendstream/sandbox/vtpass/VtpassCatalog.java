@@ -93,6 +93,11 @@ final class VtpassCatalog {
         return serviceId != null && serviceId.endsWith("-electric");
     }
 
+    /** Products VTpass documents an optional {@code quantity} for: several PINs in one transaction. */
+    static boolean takesQuantity(String serviceId) {
+        return "waec".equals(serviceId) || "waec-registration".equals(serviceId);
+    }
+
     static boolean isPin(String serviceId) {
         return "jamb".equals(serviceId) || "waec".equals(serviceId) || "waec-registration".equals(serviceId);
     }

@@ -144,9 +144,22 @@ public class VtpassSandbox {
             record.call(PROVIDER, "vend", requestId, account, "010");
             return code("010", "VARIATION CODE DOES NOT EXIST");
         }
+        // WAEC result checker and WAEC registration sell `quantity` PINs in one transaction (their
+        // VTpass pages list the optional field); other products sell one, whatever is sent.
+        int quantity = 1;
+        if (VtpassCatalog.takesQuantity(serviceId) && body.get("quantity") != null) {
+            Integer q = quantity(body.get("quantity"));
+            if (q == null || q < 1) {
+                record.call(PROVIDER, "vend", requestId, account, "031");
+                return code("031", "BELOW MINIMUM QUANTITY ALLOWED");
+            }
+            quantity = q;
+        }
+        BigDecimal unitPrice = amount;
         if (variation != null && variation.amount() != null) {
-            // Fixed-price products charge the variation's price whatever amount was sent.
-            amount = variation.amount();
+            // Fixed-price products charge the variation's price whatever amount was sent, once per unit.
+            unitPrice = variation.amount();
+            amount = unitPrice.multiply(BigDecimal.valueOf(quantity));
         }
         if (amount == null) {
             record.call(PROVIDER, "vend", requestId, account, "011");
@@ -176,6 +189,8 @@ public class VtpassSandbox {
         long minor = amount.movePointRight(2).setScale(0, RoundingMode.HALF_UP).longValueExact();
         Map<String, Object> request = new LinkedHashMap<>(body);
         request.put("charged", amount.setScale(2, RoundingMode.HALF_UP).toPlainString());
+        request.put("unit_price", unitPrice.setScale(2, RoundingMode.HALF_UP).toPlainString());
+        request.put("vended_quantity", quantity);
         Transactions.Created created = transactions.create(PROVIDER, requestId, () -> {
             SandboxTransaction tx = new SandboxTransaction(PROVIDER, requestId, transactionId(), serviceId, account,
                     minor, "NGN", scenario, transactions.now());
@@ -232,14 +247,9 @@ public class VtpassSandbox {
                                                @RequestHeader(name = "secret-key", required = false) String secret,
                                                @RequestBody Map<String, Object> body, ServerHttpRequest http) {
         String account = str(body.get("billersCode"));
-        if (!postAuth(key, secret)) {
-            record.call(PROVIDER, "verify", null, account, "087");
-            return code("087", "INVALID CREDENTIALS");
-        }
-        Scenario fault = faults.take(PROVIDER, "verify");
-        if (fault != null && fault.isTransportFault()) {
-            record.call(PROVIDER, "verify", null, account, "fault:" + fault);
-            return replies.transport(PROVIDER, fault, http, code("030", "BILLER NOT REACHABLE AT THIS POINT"), null);
+        Mono<ResponseEntity<Object>> refused = verifyGate(key, secret, account, http);
+        if (refused != null) {
+            return refused;
         }
         String serviceId = str(body.get("serviceID"));
         if (serviceId == null || !VtpassCatalog.SERVICES.containsKey(serviceId)) {
@@ -279,6 +289,59 @@ public class VtpassSandbox {
             content.put("WrongBillersCode", true);
         }
         record.call(PROVIDER, "verify", null, account, valid ? "000" : "000/WrongBillersCode");
+        return replies.ok(PROVIDER, Map.of("code", "000", "content", content));
+    }
+
+    /** Keys and transport faults for both look-ups: the reply to send instead, or null to go on. */
+    private Mono<ResponseEntity<Object>> verifyGate(String key, String secret, String account, ServerHttpRequest http) {
+        if (!postAuth(key, secret)) {
+            record.call(PROVIDER, "verify", null, account, "087");
+            return code("087", "INVALID CREDENTIALS");
+        }
+        Scenario fault = faults.take(PROVIDER, "verify");
+        if (fault != null && fault.isTransportFault()) {
+            record.call(PROVIDER, "verify", null, account, "fault:" + fault);
+            return replies.transport(PROVIDER, fault, http, code("030", "BILLER NOT REACHABLE AT THIS POINT"), null);
+        }
+        return null;
+    }
+
+    /**
+     * Smile customers looked up by email (VTpass's Smile Network Payment API page): {@code billersCode}
+     * the email, {@code serviceID} smile-direct. Any well-formed email is a customer with one account,
+     * except those starting with {@code unknown@}, which answer 000 with an error and
+     * {@code WrongBillersCode} as merchant-verify does for a wrong meter.
+     */
+    @PostMapping(path = "/merchant-verify/smile/email", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<Object>> verifySmileEmail(@RequestHeader(name = "api-key", required = false) String key,
+                                                         @RequestHeader(name = "secret-key", required = false) String secret,
+                                                         @RequestBody Map<String, Object> body, ServerHttpRequest http) {
+        String email = str(body.get("billersCode"));
+        Mono<ResponseEntity<Object>> refused = verifyGate(key, secret, email, http);
+        if (refused != null) {
+            return refused;
+        }
+        if (!"smile-direct".equals(str(body.get("serviceID")))) {
+            record.call(PROVIDER, "verify", null, email, "012");
+            return code("012", "PRODUCT DOES NOT EXIST");
+        }
+        Map<String, Object> content = new LinkedHashMap<>();
+        String normalised = email == null ? "" : email.trim().toLowerCase(java.util.Locale.ROOT);
+        boolean valid = normalised.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") && !normalised.startsWith("unknown@");
+        if (valid) {
+            // The account id is a magic success account, so a vend to it (billersCode = AccountId) delivers.
+            String accountId = "0801" + String.format("%07d", Math.floorMod(normalised.hashCode(), 10_000_000));
+            content.put("Customer_Name", "SMILE TESTER");
+            content.put("AccountList", Map.of("Account", List.of(Map.of("AccountId", accountId,
+                    "FriendlyName", normalised.substring(0, normalised.indexOf('@')).toUpperCase(java.util.Locale.ROOT))),
+                    "NumberOfAccounts", 1));
+            content.put("WrongBillersCode", false);
+        } else {
+            content.put("error", "This email is not correct or is not a valid Smile customer email. Please check"
+                    + " and try again");
+            content.put("WrongBillersCode", true);
+        }
+        record.call(PROVIDER, "verify", null, email, valid ? "000" : "000/WrongBillersCode");
         return replies.ok(PROVIDER, Map.of("code", "000", "content", content));
     }
 
@@ -350,8 +413,9 @@ public class VtpassSandbox {
         transaction.put("status", status);
         transaction.put("product_name", VtpassCatalog.SERVICES.get(serviceId).name());
         transaction.put("unique_element", tx.account());
-        transaction.put("unit_price", amount);
-        transaction.put("quantity", 1);
+        transaction.put("unit_price", req.get("unit_price") == null ? amount : str(req.get("unit_price")));
+        int quantity = req.get("vended_quantity") instanceof Integer q ? q : 1;
+        transaction.put("quantity", quantity);
         transaction.put("service_verification", null);
         transaction.put("channel", "api");
         BigDecimal commission = new BigDecimal(amount).multiply(new BigDecimal("0.02")).setScale(2, RoundingMode.HALF_UP);
@@ -418,19 +482,50 @@ public class VtpassSandbox {
                 out.put("utilityName", VtpassCatalog.SERVICES.get(serviceId).name());
                 out.put("exchangeReference", "EXR" + tx.providerTransactionId());
                 out.put("balance", "0.00");
-            } else if (VtpassCatalog.isPin(serviceId)) {
-                String pin = token(tx.reference()).replace(" ", "").substring(0, 12);
-                out.put("purchased_code", ("jamb".equals(serviceId) ? "Pin : " : "Serial No:WRN" + tx.providerTransactionId()
-                        + ", pin: ") + pin);
-                out.put("cards", List.of(Map.of("Serial", "WRN" + tx.providerTransactionId(), "Pin", pin)));
-                if ("jamb".equals(serviceId)) {
-                    out.put("Pin", "Pin : " + pin);
+            } else if ("jamb".equals(serviceId)) {
+                // JAMB's sample: the PIN in purchased_code and Pin, no cards.
+                String pin = pin(tx.reference(), 0);
+                out.put("purchased_code", "Pin : " + pin);
+                out.put("Pin", "Pin : " + pin);
+            } else if ("waec-registration".equals(serviceId)) {
+                // WAEC registration PINs come as tokens[] and "Token : …" (several joined by "||").
+                List<String> tokens = new ArrayList<>();
+                for (int i = 0; i < quantity; i++) {
+                    tokens.add(pin(tx.reference(), i));
                 }
+                out.put("purchased_code", String.join("||", tokens.stream().map(t -> "Token : " + t).toList()));
+                out.put("tokens", tokens);
+            } else if (VtpassCatalog.isPin(serviceId)) {
+                // WAEC result checker: one card {Serial, Pin} per unit bought; purchased_code lists them
+                // as "Serial No:…, pin: …" joined by "||".
+                List<Map<String, Object>> cards = new ArrayList<>();
+                List<String> codes = new ArrayList<>();
+                for (int i = 0; i < quantity; i++) {
+                    String serial = "WRN" + token("serial/" + tx.reference() + "/" + i).replace(" ", "").substring(11);
+                    String pin = pin(tx.reference(), i);
+                    cards.add(Map.of("Serial", serial, "Pin", pin));
+                    codes.add("Serial No:" + serial + ", pin: " + pin);
+                }
+                out.put("purchased_code", String.join("||", codes));
+                out.put("cards", cards);
             } else {
                 out.put("purchased_code", "");
             }
         }
         return out;
+    }
+
+    /** The i-th 12-digit PIN of a vend, derived from its request_id so a requery shows the same PINs. */
+    static String pin(String requestId, int i) {
+        return token(i == 0 ? requestId : requestId + "/" + i).replace(" ", "").substring(8);
+    }
+
+    private static Integer quantity(Object o) {
+        try {
+            return new BigDecimal(o.toString().trim()).intValueExact();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String checkRequestId(String requestId) {
