@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
 
 /**
  * VTpass (vtpass.com/documentation): POST pay, POST requery by request_id, POST merchant-verify, and the
@@ -135,7 +134,7 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         if (command.quantity() > 1) {
             body.put("quantity", command.quantity());
         }
-        VendOutcome outcome = post("/pay", body);
+        VendOutcome outcome = post("/pay", body, command.service());
         log.info("VTpass vend {} for {} {}: {}", command.reference(), serviceId, Masking.account(command.account()),
                 outcome.getClass().getSimpleName() + "/" + outcome.providerCode());
         return outcome;
@@ -143,15 +142,15 @@ public class VtpassConnector implements VendConnector, CatalogSource {
 
     @Override
     public VendOutcome requery(RequeryCommand command) {
-        return post("/requery", Map.of("request_id", command.reference()));
+        return post("/requery", Map.of("request_id", command.reference()), command.service());
     }
 
-    private VendOutcome post(String path, Map<String, Object> body) {
+    private VendOutcome post(String path, Map<String, Object> body, ServiceType service) {
         try {
             String reply = http.post().uri(path).contentType(MediaType.APPLICATION_JSON)
                     .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
                     .body(body).retrieve().body(String.class);
-            return VtpassTransformer.outcome(reply);
+            return VtpassTransformer.outcome(reply, service);
         } catch (RuntimeException e) {
             return ProviderHttp.classify(e);
         }
@@ -166,36 +165,27 @@ public class VtpassConnector implements VendConnector, CatalogSource {
             return AccountVerification.invalid(e.getMessage());
         }
         body.put("billersCode", command.account());
-        if (command.itemId() != null) {
+        // Smile customers may be looked up by email, on an endpoint of its own (Smile Network Payment API
+        // page); phone numbers and every other account keep using merchant-verify.
+        boolean smileEmail = isSmileEmail(command);
+        if (command.itemId() != null && !smileEmail) {
             body.put("type", command.itemId());
         }
         String reply;
         try {
-            reply = http.post().uri("/merchant-verify").contentType(MediaType.APPLICATION_JSON)
+            reply = http.post().uri(smileEmail ? "/merchant-verify/smile/email" : "/merchant-verify")
+                    .contentType(MediaType.APPLICATION_JSON)
                     .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
                     .body(body).retrieve().body(String.class);
         } catch (RuntimeException e) {
             return AccountVerification.unavailable("VTpass could not be reached");
         }
-        JsonNode root = Lenient.parse(reply);
-        if (root == null || !"000".equals(Lenient.text(root, "code"))) {
-            return AccountVerification.unavailable("VTpass answered " + (root == null ? "garbage" : Lenient.text(root, "code")));
-        }
-        JsonNode content = root.path("content");
-        // VTpass answers 000 for wrong numbers too; the error is inside.
-        if (content.path("WrongBillersCode").asBoolean(false) || Lenient.text(content, "error") != null) {
-            return AccountVerification.invalid(Lenient.text(content, "error"));
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        for (String field : new String[] {"Address", "Customer_Arrears", "Minimum_Amount", "Min_Purchase_Amount",
-                "Meter_Type", "Current_Bouquet", "Due_Date", "Customer_Number", "Renewal_Amount"}) {
-            String v = Lenient.text(content, field);
-            if (v != null) {
-                details.put(field, v);
-            }
-        }
-        return new AccountVerification(AccountVerification.Status.VALID,
-                Lenient.text(content, "Customer_Name", "customerName"), details, null, null);
+        return smileEmail ? VtpassTransformer.smileEmail(reply) : VtpassTransformer.merchantVerify(reply);
+    }
+
+    static boolean isSmileEmail(VerifyCommand command) {
+        return command.service() == ServiceType.DATA && "SMILE".equalsIgnoreCase(command.billerId())
+                && command.account() != null && command.account().contains("@");
     }
 
     /**

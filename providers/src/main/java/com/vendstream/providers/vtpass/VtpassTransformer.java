@@ -1,5 +1,6 @@
 package com.vendstream.providers.vtpass;
 
+import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /** VTpass pay/requery replies to vendstream outcomes, and its service listings to catalogue offers. */
@@ -28,6 +31,14 @@ public final class VtpassTransformer {
     }
 
     public static VendOutcome outcome(String body) {
+        return outcome(body, null);
+    }
+
+    /**
+     * @param service what was vended, when known: EDUCATION replies are PIN replies (WAEC, WAEC
+     *                registration, JAMB), whose codes go to {@code pins}, never to {@code token}
+     */
+    public static VendOutcome outcome(String body, ServiceType service) {
         JsonNode root = Lenient.parse(body);
         if (root == null || !root.isObject()) {
             return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "reply is not JSON");
@@ -44,7 +55,7 @@ public final class VtpassTransformer {
             }
             String status = Optional.ofNullable(Lenient.text(transaction, "status")).orElse("").toLowerCase(Locale.ROOT);
             return switch (status) {
-                case "delivered" -> succeeded(root, transaction, code);
+                case "delivered" -> succeeded(root, transaction, code, service);
                 case "failed", "reversed" -> new VendOutcome.Failed(code, FailureClass.DECLINED_BY_PROVIDER,
                         "transaction " + status, false);
                 // "resolved" is VTpass staff closing a stuck transaction; its result is not in the body.
@@ -61,35 +72,49 @@ public final class VtpassTransformer {
         CodeRule r = rule.get();
         return switch (r.outcome()) {
             case FAILED -> new VendOutcome.Failed(code, r.failureClass(), r.meaning(), r.beforeProcessing());
-            case SUCCEEDED -> succeeded(root, transaction, code);
+            case SUCCEEDED -> succeeded(root, transaction, code, service);
             case PENDING -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING, r.meaning(), transactionId);
         };
     }
 
-    static VendOutcome.Succeeded succeeded(JsonNode root, JsonNode transaction, String code) {
+    static VendOutcome.Succeeded succeeded(JsonNode root, JsonNode transaction, String code, ServiceType service) {
         String token = null;
         List<String> pins = new ArrayList<>();
+        List<String> serials = new ArrayList<>();
         String raw = Lenient.text(root, TOKEN_FIELDS);
         if (raw == null || raw.isBlank()) {
             // A requery of a prepaid vend carries the token only in content.transactions.extras.
             raw = Lenient.text(transaction, "extras");
         }
-        if (raw != null) {
-            String cleaned = raw.replaceFirst("(?i)^\\s*(token|pin)\\s*:\\s*", "").trim();
-            if (raw.toLowerCase(Locale.ROOT).startsWith("pin")) {
-                pins.add(cleaned);
-            } else if (!cleaned.isEmpty()) {
-                token = cleaned;
-            }
-        }
-        JsonNode cards = root.path("cards");
-        if (cards.isArray()) {
-            pins.clear();
-            for (JsonNode card : cards) {
+        if (isPinReply(root, transaction, raw, service)) {
+            // WAEC: cards [{Serial, Pin}] one per unit bought, and purchased_code "Serial No:…, pin: …".
+            // JAMB: "Pin": "Pin : …" and the same purchased_code. WAEC registration: tokens [...].
+            for (JsonNode card : root.path("cards")) {
                 String pin = Lenient.text(card, "Pin", "pin");
                 if (pin != null) {
-                    pins.add(pin);
+                    pins.add(stripLabel(pin));
+                    Optional.ofNullable(Lenient.text(card, "Serial", "serial")).ifPresent(serials::add);
                 }
+            }
+            if (pins.isEmpty()) {
+                for (JsonNode t : root.path("tokens")) {
+                    String v = t.isValueNode() ? t.asString() : Lenient.text(t, "token", "Token", "pin", "Pin");
+                    if (v != null && !stripLabel(v).isEmpty()) {
+                        pins.add(stripLabel(v));
+                    }
+                }
+            }
+            if (pins.isEmpty() && raw != null) {
+                parseCodes(raw, pins, serials);
+            }
+            if (pins.isEmpty()) {
+                Optional.ofNullable(Lenient.text(root, "Pin", "pin")).map(VtpassTransformer::stripLabel)
+                        .ifPresent(pins::add);
+            }
+        } else if (raw != null) {
+            String cleaned = stripLabel(raw);
+            if (!cleaned.isEmpty()) {
+                token = cleaned;
             }
         }
         Map<String, String> receipt = new LinkedHashMap<>();
@@ -99,15 +124,148 @@ public final class VtpassTransformer {
                 receipt.put(field, v);
             }
         }
+        if (!serials.isEmpty()) {
+            receipt.put("serials", String.join(", ", serials));
+        }
         String product = Lenient.text(transaction, "product_name");
         if (product != null) {
             receipt.put("product", product);
+        }
+        String quantity = Lenient.text(transaction, "quantity");
+        if (quantity != null && !"1".equals(quantity)) {
+            receipt.put("quantity", quantity);
         }
         Long amount = Lenient.minor(Lenient.text(transaction, "amount", "unit_price"), 2);
         Long commission = Lenient.minor(Lenient.text(transaction, "commission"), 2);
         Long cost = amount != null && commission != null ? amount - commission : null;
         return new VendOutcome.Succeeded(code, Lenient.text(transaction, "transactionId"), token,
                 Lenient.text(root, UNITS_FIELDS), pins, receipt, cost);
+    }
+
+    private static final Pattern PIN = Pattern.compile("(?i)\\bpin\\s*:\\s*([A-Za-z0-9-]+)");
+    private static final Pattern SERIAL = Pattern.compile("(?i)\\bserial\\s*(?:no)?\\s*:\\s*([A-Za-z0-9-]+)");
+
+    /** A PIN product's reply: said by the caller, or recognisable by its PIN fields. Electricity tokens are not PINs. */
+    private static boolean isPinReply(JsonNode root, JsonNode transaction, String raw, ServiceType service) {
+        if (service != null) {
+            return service == ServiceType.EDUCATION;
+        }
+        String lower = raw == null ? "" : raw.toLowerCase(Locale.ROOT);
+        return root.path("cards").isArray() || root.path("tokens").isArray() || Lenient.text(root, "Pin") != null
+                || lower.startsWith("pin") || lower.startsWith("serial")
+                || "education".equalsIgnoreCase(Lenient.text(transaction, "type"));
+    }
+
+    /** Every "pin: X" (and "Serial No: S") in a purchased_code; several cards are separated by "||" or new lines. */
+    private static void parseCodes(String raw, List<String> pins, List<String> serials) {
+        Matcher pin = PIN.matcher(raw);
+        while (pin.find()) {
+            pins.add(pin.group(1));
+        }
+        Matcher serial = SERIAL.matcher(raw);
+        while (serial.find()) {
+            serials.add(serial.group(1));
+        }
+        if (pins.isEmpty()) {
+            // "Token : X" (WAEC registration): the code itself is the PIN.
+            for (String part : raw.split("\\|\\||\\R")) {
+                String cleaned = stripLabel(part);
+                if (!cleaned.isEmpty()) {
+                    pins.add(cleaned);
+                }
+            }
+        }
+    }
+
+    private static String stripLabel(String s) {
+        return s.replaceFirst("(?i)^\\s*(token|pin)\\s*:\\s*", "").trim();
+    }
+
+    // ---- account look-ups (POST merchant-verify, POST merchant-verify/smile/email) ----
+
+    /** A merchant-verify reply (meter, smartcard, JAMB profile, Smile phone). */
+    static AccountVerification merchantVerify(String body) {
+        JsonNode root = Lenient.parse(body);
+        AccountVerification refused = refused(root);
+        if (refused != null) {
+            return refused;
+        }
+        JsonNode content = root.path("content");
+        Map<String, String> details = new LinkedHashMap<>();
+        for (String field : new String[] {"Address", "Customer_Arrears", "Minimum_Amount", "Min_Purchase_Amount",
+                "Meter_Type", "Current_Bouquet", "Due_Date", "Customer_Number", "Renewal_Amount"}) {
+            String v = Lenient.text(content, field);
+            if (v != null) {
+                details.put(field, v);
+            }
+        }
+        return new AccountVerification(AccountVerification.Status.VALID,
+                Lenient.text(content, "Customer_Name", "customerName"), details, null, null);
+    }
+
+    /** UNAVAILABLE unless the look-up answered 000; INVALID when its content says the account is wrong; else null. */
+    private static AccountVerification refused(JsonNode root) {
+        if (root == null || !"000".equals(Lenient.text(root, "code"))) {
+            return AccountVerification.unavailable("VTpass answered " + (root == null ? "garbage" : Lenient.text(root, "code")));
+        }
+        JsonNode content = root.path("content");
+        // VTpass answers 000 for a wrong number or email too; the error is inside.
+        if (content.path("WrongBillersCode").asBoolean(false) || Lenient.text(content, "error") != null) {
+            return AccountVerification.invalid(Lenient.text(content, "error"));
+        }
+        return null;
+    }
+
+    // ---- Smile email look-up (POST merchant-verify/smile/email) ----
+
+    /**
+     * The reply to a Smile email look-up: {@code content.Customer_Name} and {@code content.AccountList}
+     * ({@code Account}: [{AccountId, FriendlyName}], {@code NumberOfAccounts}). Read leniently: the list
+     * may be a bare array and {@code Account} a single object. VTpass answers 000 for an unknown email
+     * too, with {@code content.error} / {@code WrongBillersCode}.
+     */
+    static AccountVerification smileEmail(String body) {
+        JsonNode root = Lenient.parse(body);
+        AccountVerification refused = refused(root);
+        if (refused != null) {
+            return refused;
+        }
+        JsonNode content = root.path("content");
+        JsonNode list = content.has("AccountList") ? content.path("AccountList") : content.path("accountList");
+        JsonNode accounts = list.isArray() ? list : list.has("Account") ? list.path("Account") : list.path("accounts");
+        List<JsonNode> all = new ArrayList<>();
+        if (accounts.isArray()) {
+            accounts.forEach(all::add);
+        } else if (accounts.isObject()) {
+            all.add(accounts);
+        }
+        List<String> ids = new ArrayList<>();
+        String firstName = null;
+        for (JsonNode a : all) {
+            String id = Lenient.text(a, "AccountId", "accountId");
+            if (id != null) {
+                ids.add(id);
+                if (firstName == null) {
+                    firstName = Lenient.text(a, "FriendlyName", "friendlyName");
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            // A known email with no Smile account cannot receive value.
+            return AccountVerification.invalid("no Smile account for this email");
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("AccountId", ids.get(0));
+        if (firstName != null) {
+            details.put("FriendlyName", firstName);
+        }
+        details.put("Number_Of_Accounts", Optional.ofNullable(Lenient.text(list, "NumberOfAccounts",
+                "Number_Of_Accounts", "numberOfAccounts")).orElse(Integer.toString(ids.size())));
+        if (ids.size() > 1) {
+            details.put("AccountIds", String.join(",", ids));
+        }
+        return new AccountVerification(AccountVerification.Status.VALID, Lenient.text(content, "Customer_Name",
+                "customerName"), details, null, null);
     }
 
     // ---- catalogue (GET services?identifier=, GET service-variations?serviceID=) ----
@@ -140,8 +298,10 @@ public final class VtpassTransformer {
     static List<CatalogOffer> variations(String body, ServiceType service, String billerId, ListedService listed,
                                          java.util.function.UnaryOperator<String> itemIdOf) {
         JsonNode content = listing(body, "variations");
+        // VTpass's own documentation shows the key misspelled "varations" (Smile, WAEC, JAMB pages); accept both.
+        JsonNode rows = content.has("variations") ? content.path("variations") : content.path("varations");
         List<CatalogOffer> out = new ArrayList<>();
-        for (JsonNode v : content.path("variations")) {
+        for (JsonNode v : rows) {
             String code = Lenient.text(v, "variation_code");
             if (code == null) {
                 continue;

@@ -14,6 +14,7 @@ import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
+import com.vendstream.sandbox.core.Transactions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,65 @@ class VtpassContractTest {
     void anExamPinIsReturnedAsAPin() {
         VendOutcome outcome = vtpass.vend(command(vtpass.newReference(), ServiceType.EDUCATION, "WAEC", "waecdirect",
                 "08011111111", 90_000));
-        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> assertThat(s.pins()).hasSize(1));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+            assertThat(s.pins()).singleElement().asString().matches("\\d{12}");
+            assertThat(s.token()).isNull();
+            assertThat(s.receipt()).containsKey("serials");
+        });
+    }
+
+    @Test
+    void waecQuantityTwoChargesTwiceAndReturnsTwoDistinctPins() {
+        String ref = vtpass.newReference();
+        VendCommand two = new VendCommand(ref, ServiceType.EDUCATION, "WAEC", "waecdirect", "08011111111",
+                "08011111111", 180_000, "NGN", 2, null, null);
+        VendOutcome outcome = vtpass.vend(two);
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+            assertThat(s.pins()).hasSize(2).doesNotHaveDuplicates().allMatch(p -> p.matches("\\d{12}"));
+            assertThat(s.token()).isNull();
+            assertThat(s.receipt().get("serials").split(", ")).hasSize(2).doesNotHaveDuplicates();
+            assertThat(s.receipt()).containsEntry("quantity", "2");
+            // 2 x 900 less VTpass's 2 % commission on the whole.
+            assertThat(s.providerCostMinor()).isEqualTo(176_400L);
+        });
+        // What the sandbox booked (and reconciliation reads) is both PINs' price.
+        assertThat(sandbox.getBean(Transactions.class).find("vtpass", ref).amountMinor()).isEqualTo(180_000L);
+        // A requery shows the same two PINs.
+        VendOutcome again = vtpass.requery(new RequeryCommand(ref, ServiceType.EDUCATION, "WAEC", "waecdirect", null));
+        assertThat(again).isInstanceOfSatisfying(VendOutcome.Succeeded.class,
+                s -> assertThat(s.pins()).isEqualTo(((VendOutcome.Succeeded) outcome).pins()));
+    }
+
+    @Test
+    void aJambPinIsAPinNotAToken() {
+        VendOutcome outcome = vtpass.vend(command(vtpass.newReference(), ServiceType.EDUCATION, "JAMB", "utme-mock",
+                "0801234567890", 770_000));
+        assertThat(outcome).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+            assertThat(s.pins()).singleElement().asString().matches("\\d{12}");
+            assertThat(s.token()).isNull();
+        });
+    }
+
+    @Test
+    void aSmileEmailIsLookedUpOnItsOwnEndpointWithItsAccounts() {
+        AccountVerification v = vtpass.verify(new VerifyCommand(ServiceType.DATA, "SMILE", null, "tester@sandbox.com"));
+        assertThat(v.status()).isEqualTo(AccountVerification.Status.VALID);
+        assertThat(v.customerName()).isEqualTo("SMILE TESTER");
+        assertThat(v.details()).containsEntry("Number_Of_Accounts", "1").containsEntry("FriendlyName", "TESTER");
+        assertThat(v.details().get("AccountId")).matches("0801\\d{7}");
+        // A Smile phone number still goes to merchant-verify (no account list there).
+        AccountVerification phone = vtpass.verify(new VerifyCommand(ServiceType.DATA, "SMILE", null, "08011111111"));
+        assertThat(phone.status()).isEqualTo(AccountVerification.Status.VALID);
+        assertThat(phone.details()).doesNotContainKey("AccountId");
+    }
+
+    @Test
+    void anUnknownOrMalformedSmileEmailIsInvalid() {
+        AccountVerification unknown = vtpass.verify(new VerifyCommand(ServiceType.DATA, "SMILE", null, "unknown@sandbox.com"));
+        assertThat(unknown.status()).isEqualTo(AccountVerification.Status.INVALID);
+        assertThat(unknown.message()).contains("not a valid Smile customer email");
+        assertThat(vtpass.verify(new VerifyCommand(ServiceType.DATA, "SMILE", null, "tester@nodot")).status())
+                .isEqualTo(AccountVerification.Status.INVALID);
     }
 
     @Test
@@ -190,6 +249,83 @@ class VtpassContractTest {
                 .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.beforeProcessing()).isTrue());
         assertThat(VtpassTransformer.outcome("{\"code\":\"777\"}")).isInstanceOf(VendOutcome.Pending.class);
         assertThat(VtpassTransformer.outcome("not json")).isInstanceOf(VendOutcome.Pending.class);
+    }
+
+    @Test
+    void documentedPinRepliesPutEveryPinInPinsAndNoneInToken() {
+        // WAEC result checker page sample: one card, purchased_code "Serial No:…, pin: …", type Education.
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","product_name":"WAEC Result Checker PIN",
+                "unit_price":900,"quantity":1,"commission":100,"type":"Education","amount":900,
+                "transactionId":"1582290782154"}},"response_description":"TRANSACTION SUCCESSFUL","amount":"900.00",
+                "purchased_code":"Serial No:WRN123456790, pin: 098765432112",
+                "cards":[{"Serial":"WRN123456790","Pin":"098765432112"}]}""")).isInstanceOfSatisfying(
+                VendOutcome.Succeeded.class, s -> {
+                    assertThat(s.pins()).containsExactly("098765432112");
+                    assertThat(s.token()).isNull();
+                    assertThat(s.receipt()).containsEntry("serials", "WRN123456790");
+                });
+        // Several cards only in purchased_code, joined by "||".
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","quantity":2}},
+                "purchased_code":"Serial No:WRN1, pin: 111111111111||Serial No:WRN2, pin: 222222222222"}""",
+                ServiceType.EDUCATION)).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+                    assertThat(s.pins()).containsExactly("111111111111", "222222222222");
+                    assertThat(s.token()).isNull();
+                });
+        // JAMB page sample: no cards, "Pin : …" in purchased_code and Pin.
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","product_name":"Jamb","unit_price":4700,
+                "quantity":1,"commission":0,"type":"Education","amount":4700,"transactionId":"16457951913329637534894519"}},
+                "response_description":"TRANSACTION SUCCESSFUL","purchased_code":"Pin : 367574683050773",
+                "Pin":"Pin : 367574683050773"}""")).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+                    assertThat(s.pins()).containsExactly("367574683050773");
+                    assertThat(s.token()).isNull();
+                });
+        // An electricity token stays a token even when the caller says ELECTRICITY.
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"000","content":{"transactions":{"status":"delivered","type":"Electricity Bill"}},
+                "purchased_code":"Token : 26362054405982757802"}""", ServiceType.ELECTRICITY))
+                .isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
+                    assertThat(s.token()).isEqualTo("26362054405982757802");
+                    assertThat(s.pins()).isEmpty();
+                });
+    }
+
+    @Test
+    void variationsAreReadUnderVtpassMisspelledKeyToo() {
+        VtpassTransformer.ListedService smile = new VtpassTransformer.ListedService("smile-direct", "Smile Payment", 100L,
+                null);
+        // The Smile page's sample, key spelled "varations".
+        List<CatalogOffer> offers = VtpassTransformer.variations("""
+                {"response_description":"000","content":{"ServiceName":"Smile Payment","serviceID":"smile-direct",
+                "convinience_fee":"N0.00","varations":[{"variation_code":"518",
+                "name":"SmileVoice ONLY 430 for 30days - 3,070 Naira","variation_amount":"3070.00","fixedPrice":"Yes"},
+                {"variation_code":"583","name":"UnlimitedPlatinum for 30days - 24,000 Naira",
+                "variation_amount":"24000.00","fixedPrice":"Yes"}]}}""", ServiceType.DATA, "SMILE", smile, c -> c);
+        assertThat(offers).extracting(CatalogOffer::itemId, CatalogOffer::priceMinor)
+                .containsExactly(Assertions.tuple("518", 307_000L), Assertions.tuple("583", 2_400_000L));
+        assertThat(VtpassTransformer.variations("""
+                {"response_description":"000","content":{"variations":[{"variation_code":"518","name":"x",
+                "variation_amount":"3070.00","fixedPrice":"Yes"}]}}""", ServiceType.DATA, "SMILE", smile, c -> c))
+                .hasSize(1);
+    }
+
+    @Test
+    void aSmileEmailReplyWithSeveralAccountsKeepsThemAll() {
+        // The shape public integrator code reads: AccountList {Account: [...], NumberOfAccounts}.
+        AccountVerification v = VtpassTransformer.smileEmail("""
+                {"code":"000","content":{"Customer_Name":"THE TESTER","AccountList":{"Account":[
+                {"AccountId":"1402000567","FriendlyName":"HOME"},{"AccountId":"1402000568","FriendlyName":"OFFICE"}],
+                "NumberOfAccounts":2}}}""");
+        assertThat(v.status()).isEqualTo(AccountVerification.Status.VALID);
+        assertThat(v.customerName()).isEqualTo("THE TESTER");
+        assertThat(v.details()).containsEntry("AccountId", "1402000567").containsEntry("FriendlyName", "HOME")
+                .containsEntry("Number_Of_Accounts", "2").containsEntry("AccountIds", "1402000567,1402000568");
+        assertThat(VtpassTransformer.smileEmail("{\"code\":\"000\",\"content\":{\"Customer_Name\":\"X\",\"AccountList\":{\"NumberOfAccounts\":0}}}")
+                .status()).isEqualTo(AccountVerification.Status.INVALID);
+        assertThat(VtpassTransformer.smileEmail("{\"code\":\"087\"}").status())
+                .isEqualTo(AccountVerification.Status.UNAVAILABLE);
     }
 
     @Test
