@@ -180,4 +180,44 @@ class WalletInvariantsTest {
     private long balance() {
         return f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
     }
+
+    /**
+     * The request and the recovery sweep can both charge an order still RECEIVED. A refusal by one
+     * must not become a rejected order that the other's debit, landing later, leaves charged.
+     */
+    @Test
+    void aRejectedOrderNeverKeepsADebitThatLandsLater() {
+        f.walletStore.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
+        var rejected = f.placement.place(OrderFixture.airtime("m1", "r-1", 5_000, "thin"), true);
+        assertThat(rejected.order().state()).isEqualTo(com.vendstream.order.order.OrderState.REJECTED);
+        // Money arrives, and then the other driver's debit of the same order lands: it is fenced off.
+        f.walletStore.apply("thin", "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
+        assertThat(f.wallets.debit("thin", rejected.order().orderId(), "NGN", 5_000)).isNotEqualTo(DebitResult.APPLIED);
+        assertThat(f.walletStore.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(11_000);
+    }
+
+    @Test
+    void aDebitThatLandedWhileTheRefusalWasBeingMadeFinalAcceptsTheOrder() {
+        // The other driver's debit lands between this driver's refusal and its fence.
+        WalletStore racing = new WalletStore(f.mongo.template) {
+            @Override
+            public boolean burn(String walletId, String opId) {
+                apply(walletId, "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
+                apply(walletId, "NGN", opId, opId.replace(":debit", ""), "DEBIT", -5_000, Instant.now());
+                return super.burn(walletId, opId);
+            }
+        };
+        var wallets = new com.vendstream.order.wallet.Wallets(racing,
+                new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
+                java.time.Duration.ofMinutes(30));
+        var placement = new com.vendstream.order.order.OrderPlacement(f.orders, f.catalog, wallets, f.merchants,
+                f.relay, f.clock);
+        racing.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
+        var result = placement.place(OrderFixture.airtime("m1", "r-2", 5_000, "thin"), true);
+        // The money moved, so the order goes on to be vended (and is refunded if the vend fails).
+        assertThat(result.order().state()).isEqualTo(com.vendstream.order.order.OrderState.VENDING);
+        assertThat(racing.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(6_000);
+        assertThat(racing.statement("thin", null, null, 0, 10)).extracting(Posting::kind)
+                .containsExactly("DEBIT", "REFUND", "OPENING");
+    }
 }

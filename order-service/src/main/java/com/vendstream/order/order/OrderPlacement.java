@@ -131,7 +131,10 @@ public class OrderPlacement {
      */
     public void charge(Order order) {
         DebitResult debit = wallets.debit(order.walletId(), order.orderId(), order.currency(), order.amountMinor());
-        if (debit == DebitResult.APPLIED) {
+        // A refusal is made final only once the debit can no longer land: the request and the recovery
+        // sweep may both be charging this order, and a rejected order must never keep the money.
+        if (debit == DebitResult.APPLIED || (order.walletId() != null
+                && !wallets.fenceDebit(order.walletId(), order.orderId()))) {
             store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.VENDING, new Document(),
                     OrderEvents.accepted(order, null, clock.instant()), null);
         } else {

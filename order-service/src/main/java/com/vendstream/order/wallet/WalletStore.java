@@ -182,8 +182,16 @@ public class WalletStore {
         return result.getMatchedCount() == 1;
     }
 
+    /**
+     * Whether the operation moved this wallet's money. The wallet remembers only its recent operation
+     * ids, so an older one is looked up in its posting (the posting's id is the operation id), filed or not.
+     */
     public boolean hasApplied(String walletId, String opId) {
-        return Mono.from(wallets().countDocuments(new Document("_id", walletId).append("appliedOps", opId)))
+        if (Mono.from(wallets().countDocuments(new Document("_id", walletId).append("$or", List.of(
+                new Document("appliedOps", opId), new Document("unfiledPostings.op", opId))))).block(TIMEOUT) > 0) {
+            return true;
+        }
+        return Mono.from(postings().countDocuments(new Document("_id", opId).append("walletId", walletId)))
                 .block(TIMEOUT) > 0;
     }
 

@@ -215,8 +215,9 @@ public class WalletTransfers {
         }
         // Before the refusal becomes final, fence the operation off: another driver (a sweeper that took
         // this transfer while this request stalled) may still be about to debit with the same id.
-        // Burning it makes any such debit a no-op; if it cannot be burnt, that debit already landed.
-        if (!store.burn(t.fromWalletId(), op) && store.hasApplied(t.fromWalletId(), op)) {
+        // Burning it makes any such debit a no-op; if the debit is found applied after the burn, it landed first.
+        store.burn(t.fromWalletId(), op);
+        if (store.hasApplied(t.fromWalletId(), op)) {
             store.file(t.fromWalletId());
             return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED, new Document("failureReason", null));
         }

@@ -81,6 +81,17 @@ public class Wallets {
     }
 
     /**
+     * Makes a refused debit of the order final: burns its operation id so that a debit of the same order
+     * still in flight elsewhere (the request and the recovery sweep can both charge an order) can no
+     * longer land. Returns false when such a debit had already landed, i.e. the money moved after all.
+     */
+    public boolean fenceDebit(String walletId, String orderId) {
+        String op = debitOp(orderId);
+        store.burn(walletId, op);
+        return !store.hasApplied(walletId, op);
+    }
+
+    /**
      * Why a guarded debit changed nothing: APPLIED if an earlier attempt made it (its posting filed now,
      * in case a crash interrupted that), otherwise the reason it is refused.
      */
