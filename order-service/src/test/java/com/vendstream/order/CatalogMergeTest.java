@@ -227,18 +227,135 @@ class CatalogMergeTest {
                 Runnable::run);
         Catalog fallback = new Catalog(new CatalogProperties(List.of(IKEDC)), unreachable, MerchantScopes.NONE);
         unreachable.refresh(fallback.listings(List.of("m1"))).join();
-        assertThat(fallback.billers("m1", null)).containsExactly(IKEDC);
+        assertThat(fallback.billers("m1", null)).singleElement().satisfies(b -> {
+            assertThat(b.id()).isEqualTo("IKEDC");
+            assertThat(b.items()).extracting(Item::id, Item::minAmountMinor, Item::maxAmountMinor)
+                    .containsExactly(org.assertj.core.api.Assertions.tuple("prepaid", 50_000L, 50_000_000L));
+        });
         assertThat(unreachable.current("vtpass", null)).get().satisfies(s -> assertThat(s.known()).isFalse());
     }
 
     @Test
-    void readsNeverCallAProvider() {
-        int before = vtpass.fetches + pagamio.fetches + pay4power.fetches;
-        for (int i = 0; i < 50; i++) {
-            catalog.billers("m1", null);
-            catalog.check(order("m1", ServiceCategory.CABLE_TV, "DSTV", "dstv-padi", 290_000L, "NGN"));
+    void readsNeverCallAProviderEvenForAListingNotFetchedYet() {
+        // An executor that never runs anything: a read that waited on a fetch would hang or fetch inline.
+        java.util.List<Runnable> queued = new ArrayList<>();
+        ScriptedSource fresh = new ScriptedSource("vtpass");
+        fresh.byScope.put("", List.of(offer(ServiceType.ELECTRICITY, "IKEDC", "prepaid", null, 100_000L, 20_000_000L)));
+        ProviderCatalogs cold = new ProviderCatalogs(List.of(fresh), Duration.ofMinutes(15), Clock.systemUTC(), queued::add);
+        Catalog coldCatalog = new Catalog(new CatalogProperties(List.of(IKEDC)), cold, MerchantScopes.NONE);
+        for (int i = 0; i < 20; i++) {
+            assertThat(coldCatalog.billers("m1", null)).extracting(Biller::id).containsExactly("IKEDC");
+            assertThat(coldCatalog.check(order("m1", ServiceCategory.ELECTRICITY, "IKEDC", "prepaid", 60_000L, "NGN")))
+                    .isEmpty();
         }
-        assertThat(vtpass.fetches + pagamio.fetches + pay4power.fetches).isEqualTo(before);
-        assertThat(Optional.ofNullable(onSale("m1", "MTN"))).isPresent();
+        assertThat(fresh.fetches).isZero();
+        // The reads asked for the listing in the background; once that runs, the listing applies.
+        assertThat(queued).isNotEmpty();
+        queued.forEach(Runnable::run);
+        assertThat(fresh.fetches).isEqualTo(1);
+        assertThat(coldCatalog.check(order("m1", ServiceCategory.ELECTRICITY, "IKEDC", "prepaid", 60_000L, "NGN")))
+                .map(Rejection::reason).contains(RejectionReason.AMOUNT_OUT_OF_RANGE);
+    }
+
+    @Test
+    void aLooserListingNeverWidensTheConfiguredRange() {
+        vtpass.byScope.put("", List.of(offer(ServiceType.ELECTRICITY, "IKEDC", "prepaid", null, 100L, 900_000_000L)));
+        live.refresh(catalog.listings(List.of("m1"))).join();
+        Item prepaid = onSale("m1", "IKEDC").items().get(0);
+        assertThat(prepaid.minAmountMinor()).isEqualTo(50_000L);
+        assertThat(prepaid.maxAmountMinor()).isEqualTo(50_000_000L);
+        assertThat(catalog.check(order("m1", ServiceCategory.ELECTRICITY, "IKEDC", "prepaid", 1_000L, "NGN")))
+                .map(Rejection::reason).contains(RejectionReason.AMOUNT_OUT_OF_RANGE);
+        assertThat(catalog.check(order("m1", ServiceCategory.ELECTRICITY, "IKEDC", "prepaid", 60_000_000L, "NGN")))
+                .map(Rejection::reason).contains(RejectionReason.AMOUNT_OUT_OF_RANGE);
+    }
+
+    @Test
+    void aWholeBillerFixedPriceIsTheOnlyAmountAccepted() {
+        pagamio.byScope.put("", List.of(new CatalogOffer(ServiceType.ELECTRICITY, "ESKOM", null, "Eskom R50", "ZAR",
+                5_000L, null, null)));
+        live.refresh(catalog.listings(List.of("m1"))).join();
+        assertThat(catalog.check(order("m1", ServiceCategory.ELECTRICITY, "ESKOM", "prepaid", 5_000L, "ZAR"))).isEmpty();
+        assertThat(catalog.check(order("m1", ServiceCategory.ELECTRICITY, "ESKOM", "prepaid", 6_000L, "ZAR")))
+                .map(Rejection::reason).contains(RejectionReason.AMOUNT_OUT_OF_RANGE);
+        // A fixed price outside the configured range takes the biller off sale rather than selling it.
+        pagamio.byScope.put("", List.of(new CatalogOffer(ServiceType.ELECTRICITY, "ESKOM", null, "Eskom R5", "ZAR",
+                500L, null, null)));
+        live.refresh(catalog.listings(List.of("m1"))).join();
+        assertThat(onSale("m1", "ESKOM")).isNull();
+    }
+
+    @Test
+    void aListingThatSuddenlyEmptiesIsTreatedAsAFailedFetch() {
+        vtpass.byScope.put("", List.of());
+        live.refresh(catalog.listings(List.of("m1"))).join();
+        assertThat(onSale("m1", "IKEDC")).isNotNull();
+        assertThat(live.current("vtpass", null)).get().satisfies(s -> assertThat(s.lastError()).contains("empty"));
+    }
+
+    @Test
+    void aFailureWithoutAMessageIsStillRecordedAndRetried() {
+        ScriptedSource down = new ScriptedSource("vtpass");
+        down.failure = new NullPointerException();
+        ProviderCatalogs failing = new ProviderCatalogs(List.of(down), Duration.ofMinutes(15), Clock.systemUTC(),
+                Runnable::run);
+        Catalog c = new Catalog(new CatalogProperties(List.of(IKEDC)), failing, MerchantScopes.NONE);
+        failing.refresh(c.listings(List.of("m1"))).join();
+        assertThat(failing.current("vtpass", null)).get().satisfies(s -> assertThat(s.lastError()).isNotBlank());
+        failing.refreshDue(c.listings(List.of("m1"))).join();
+        assertThat(down.fetches).isEqualTo(2);
+    }
+
+    @Test
+    void anOutletWhoseOwnListingIsUnknownGetsItsParentsNotTheWholeConfiguration() {
+        pagamio.failure = new IllegalStateException("403");
+        ProviderCatalogs partial = new ProviderCatalogs(List.of(pagamio), Duration.ofMinutes(15), Clock.systemUTC(),
+                Runnable::run);
+        Catalog c = new Catalog(new CatalogProperties(List.of(ESKOM)), partial, new MerchantScopes() {
+            @Override
+            public Map<String, String> of(String merchantId, String subMerchantId) {
+                return Map.of("pagamio", "SUB-TYPO");
+            }
+
+            @Override
+            public List<String> subMerchants(String merchantId) {
+                return List.of();
+            }
+
+            @Override
+            public boolean knows(String merchantId, String subMerchantId) {
+                return true;
+            }
+        });
+        pagamio.failure = null;
+        partial.refresh(List.of(new ProviderCatalogs.Key("pagamio", null))).join();
+        pagamio.byScope.put("", List.of());
+        pagamio.failure = new IllegalStateException("403");
+        partial.refresh(List.of(new ProviderCatalogs.Key("pagamio", "SUB-TYPO"))).join();
+        // The parent's listing has Eskom, so the outlet may sell it; had the parent dropped it, neither could.
+        assertThat(c.billers("m1", null)).extracting(Biller::id).containsExactly("ESKOM");
+        pagamio.failure = null;
+        pagamio.byScope.put("", List.of(zar("FLASH", 1_000L, 300_000L)));
+        partial.refresh(List.of(new ProviderCatalogs.Key("pagamio", null))).join();
+        assertThat(c.billers("m1", null)).isEmpty();
+    }
+
+    @Test
+    void onlyPinProductsSoldInCountsTakeAQuantityAndEmailsAreNotAccounts() {
+        OrderRequest two = new OrderRequest("m1", "r", null, ServiceCategory.CABLE_TV, "DSTV", "dstv-padi", "1212121212",
+                null, 580_000L, "NGN", 2, null, "w", null, null, "API");
+        assertThat(catalog.check(two)).map(Rejection::reason).contains(RejectionReason.INVALID_REQUEST);
+        Biller smile = new Biller("SMILE", ServiceCategory.DATA, "Smile", "NGN", "EMAIL", null, null, List.of("pawacard"),
+                List.of(new Item("smile-1gb", "1GB", 100_000L, null, null)), List.of());
+        Biller waec = new Biller("WAEC", ServiceCategory.EDUCATION, "WAEC", "NGN", "COUNT", null, null,
+                List.of("pawacard"), List.of(new Item("waecdirect", "PIN", 90_000L, null, null)), List.of());
+        Catalog c = new Catalog(new CatalogProperties(List.of(smile, waec)));
+        assertThat(c.check(new OrderRequest("m1", "r", null, ServiceCategory.DATA, "SMILE", "smile-1gb",
+                "someone@example.com", null, 100_000L, "NGN", 1, null, "w", null, null, "API")))
+                .map(Rejection::reason).contains(RejectionReason.INVALID_ACCOUNT);
+        assertThat(c.check(new OrderRequest("m1", "r", null, ServiceCategory.DATA, "SMILE", "smile-1gb",
+                "08011111111", null, 100_000L, "NGN", 1, null, "w", null, null, "API"))).isEmpty();
+        assertThat(c.check(new OrderRequest("m1", "r", null, ServiceCategory.EDUCATION, "WAEC", "waecdirect",
+                "08011111111", null, 180_000L, "NGN", 2, null, "w", null, null, "API"))).isEmpty();
     }
 }

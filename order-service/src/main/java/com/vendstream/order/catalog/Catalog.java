@@ -28,9 +28,9 @@ import java.util.Set;
  *   <li>a configured item stays while an offering provider lists it (or lists the biller as a whole);
  *       items a provider lists that are not configured are added, so new plans appear without a
  *       deployment;</li>
- *   <li>a fixed price is the provider's (first offering provider in the biller's order): it is what the
- *       provider charges, so selling at another price would break the ledger; open amounts are limited
- *       to the range every source allows.</li>
+ *   <li>a fixed price is the provider's (the first provider, in the biller's order, whose listing states
+ *       one): it is what the provider charges, so selling at another price would break the ledger; open
+ *       amounts are limited to the range every source allows, the biller's configured range included.</li>
  * </ul>
  * Names stay the configured ones. Reads never call a provider (see {@link ProviderCatalogs}).
  */
@@ -120,6 +120,17 @@ public class Catalog {
                     configured.get().id() + " is not currently offered to this merchant by any of its providers"));
         }
         Biller biller = onSale.get();
+        if (request.quantity() > 1 && !"COUNT".equals(biller.accountKind())) {
+            // Only PIN products sold in counts deliver more than one unit; anything else would charge for
+            // units the provider never vends.
+            return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
+                    biller.id() + " is sold one at a time; quantity must be 1"));
+        }
+        if ("EMAIL".equals(biller.accountKind()) && request.account() != null && request.account().contains("@")) {
+            // The provider vends to the account id its email lookup returns, not to the email.
+            return Optional.of(new Rejection(RejectionReason.INVALID_ACCOUNT,
+                    "Order " + biller.id() + " with the AccountId that /v1/accounts/verify returns for the email"));
+        }
         if (!biller.currency().equals(request.currency())) {
             return Optional.of(new Rejection(RejectionReason.UNSUPPORTED_CURRENCY,
                     biller.id() + " is sold in " + biller.currency() + ", not " + request.currency()));
@@ -172,6 +183,11 @@ public class Catalog {
         for (String provider : biller.providers()) {
             Optional<ProviderCatalogs.Snapshot> listing = live.publishes(provider)
                     ? live.current(provider, scope.get(provider)) : Optional.empty();
+            if (scope.get(provider) != null && (listing.isEmpty() || !listing.get().known())) {
+                // A sub-account's listing not known yet: its parent's is the widest it can be, never the
+                // whole configured catalogue (a typo or an outage must not open an outlet up).
+                listing = live.current(provider, null);
+            }
             if (listing.isEmpty() || !listing.get().known()) {
                 offering.put(provider, null);
                 continue;
@@ -195,6 +211,9 @@ public class Catalog {
                 if (o.itemId() == null) {
                     min = tighterMin(min, o.minAmountMinor());
                     max = tighterMax(max, o.maxAmountMinor());
+                    // A fixed-price product (Pagamio's fixedAmount) is sold at exactly that amount.
+                    min = tighterMin(min, o.priceMinor());
+                    max = tighterMax(max, o.priceMinor());
                 }
             }
         }
@@ -206,7 +225,7 @@ public class Catalog {
         }
         List<Item> items = new ArrayList<>();
         for (Item item : biller.items()) {
-            item(item, offering).ifPresent(items::add);
+            item(item, offering, min, max).ifPresent(items::add);
         }
         // Plans a provider lists that are not configured yet: on sale under the provider's name and price.
         Set<String> known = new LinkedHashSet<>();
@@ -214,18 +233,20 @@ public class Catalog {
         for (List<CatalogOffer> offers : offering.values()) {
             for (CatalogOffer o : offers == null ? List.<CatalogOffer>of() : offers) {
                 if (o.itemId() != null && known.add(o.itemId())) {
-                    item(new Item(o.itemId(), o.name(), null, null, null), offering).ifPresent(items::add);
+                    item(new Item(o.itemId(), o.name(), null, null, null), offering, min, max).ifPresent(items::add);
                 }
             }
         }
         return items.isEmpty() ? Optional.empty() : Optional.of(biller.with(min, max, List.copyOf(items)));
     }
 
-    private static Optional<Item> item(Item item, Map<String, List<CatalogOffer>> offering) {
+    /** The item as on sale; an open amount stays within the biller's range as well as its own and the listings'. */
+    private static Optional<Item> item(Item item, Map<String, List<CatalogOffer>> offering, Long billerMin,
+                                       Long billerMax) {
         boolean offered = false;
         Long price = null;
-        Long min = item.minAmountMinor();
-        Long max = item.maxAmountMinor();
+        Long min = tighterMin(item.minAmountMinor(), billerMin);
+        Long max = tighterMax(item.maxAmountMinor(), billerMax);
         for (List<CatalogOffer> offers : offering.values()) {
             if (offers == null || offers.stream().anyMatch(o -> o.itemId() == null)) {
                 offered = true;

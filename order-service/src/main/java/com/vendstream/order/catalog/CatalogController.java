@@ -123,7 +123,8 @@ public class CatalogController {
             case "METER" -> new InputField("account", "meter", true, "Meter number; choose itemId prepaid or postpaid");
             case "SMARTCARD" -> new InputField("account", "smartcard", true, "Decoder smartcard / IUC number");
             case "PROFILE" -> new InputField("account", "profile", true, "Candidate profile id (verify first)");
-            case "EMAIL" -> new InputField("account", "email", true, "Account email (verify first)");
+            case "EMAIL" -> new InputField("account", "account-id", true,
+                    "The AccountId verifying the customer's email returns (POST /v1/accounts/verify), or the phone number");
             case "COUNT" -> new InputField("quantity", "integer", true, "Number of PINs");
             default -> new InputField("account", "text", true, "Customer account number");
         };

@@ -89,7 +89,8 @@ public class ProviderCatalogs {
         Instant now = clock.instant();
         CompletableFuture<?>[] running = keys.stream().filter(k -> publishes(k.provider())).filter(k -> {
             Snapshot s = cache.getIfPresent(k);
-            return s == null || s.lastError() != null || !s.fetchedAt().plus(refreshEvery).isAfter(now);
+            return s == null || s.lastError() != null || s.fetchedAt() == null
+                    || !s.fetchedAt().plus(refreshEvery).isAfter(now);
         }).map(cache::refresh).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(running);
     }
@@ -108,6 +109,11 @@ public class ProviderCatalogs {
         Instant at = clock.instant();
         try {
             List<CatalogOffer> offers = List.copyOf(sources.get(key.provider()).offers(key.scope()));
+            if (offers.isEmpty() && old != null && old.known() && !old.offers().isEmpty()) {
+                // A listing that suddenly empties is far likelier a changed or broken reply than a provider
+                // that stopped selling everything: keep the last one until a person looks.
+                throw new IllegalStateException("the listing came back empty");
+            }
             log.info("Catalogue of {}{}: {} offers", key.provider(), key.scope() == null ? "" : " for " + key.scope(),
                     offers.size());
             return new Snapshot(key, offers, at, at, null);
@@ -115,8 +121,9 @@ public class ProviderCatalogs {
             // Keep what was last listed: a catalogue outage must not take the provider's products off sale.
             log.warn("Catalogue of {}{} not refreshed: {}", key.provider(), key.scope() == null ? "" : " for " + key.scope(),
                     e.toString());
-            return old == null || !old.known() ? new Snapshot(key, null, null, at, e.getMessage())
-                    : new Snapshot(key, old.offers(), old.fetchedAt(), at, e.getMessage());
+            String error = e.getMessage() != null ? e.getMessage() : e.toString();
+            return old == null || !old.known() ? new Snapshot(key, null, null, at, error)
+                    : new Snapshot(key, old.offers(), old.fetchedAt(), at, error);
         }
     }
 }

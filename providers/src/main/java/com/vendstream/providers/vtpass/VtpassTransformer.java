@@ -308,6 +308,10 @@ public final class VtpassTransformer {
             }
             boolean fixed = "yes".equalsIgnoreCase(Lenient.text(v, "fixedPrice"));
             Long price = fixed ? Lenient.minor(Lenient.text(v, "variation_amount"), 2) : null;
+            if (fixed && price == null) {
+                // A fixed price we cannot read must not become an open amount.
+                continue;
+            }
             out.add(new CatalogOffer(service, billerId, itemIdOf.apply(code), Lenient.text(v, "name"), "NGN", price,
                     fixed ? null : listed.minAmountMinor(), fixed ? null : listed.maxAmountMinor()));
         }

@@ -312,6 +312,16 @@ class VtpassContractTest {
     }
 
     @Test
+    void aFixedPriceVariationWhosePriceCannotBeReadIsLeftOutNotSoldAsAnOpenAmount() {
+        VtpassTransformer.ListedService dstv = new VtpassTransformer.ListedService("dstv", "DSTV", 100L, 10_000_000L);
+        assertThat(VtpassTransformer.variations("""
+                {"response_description":"000","content":{"variations":[
+                {"variation_code":"dstv-padi","name":"Padi","variation_amount":"N2,900","fixedPrice":"Yes"},
+                {"variation_code":"dstv-yanga","name":"Yanga","variation_amount":"3500.00","fixedPrice":"Yes"}]}}""",
+                ServiceType.CABLE_TV, "DSTV", dstv, c -> c)).extracting(CatalogOffer::itemId).containsExactly("dstv-yanga");
+    }
+
+    @Test
     void aSmileEmailReplyWithSeveralAccountsKeepsThemAll() {
         // The shape public integrator code reads: AccountList {Account: [...], NumberOfAccounts}.
         AccountVerification v = VtpassTransformer.smileEmail("""
