@@ -81,11 +81,15 @@ class SeedFlowsEndToEndTest {
         assertThat(smartcard.path("details").path("Current_Bouquet").asString()).isNotBlank();
         assertThat(smartcard.path("details").path("Due_Date").asString()).isNotBlank();
         verified("EDUCATION", "JAMB", "utme-mock", "0801234567");
+        // Smile customers are looked up by email; the order goes to the account id that lookup returns.
+        JsonNode smileCustomer = verified("DATA", "SMILE", null, "tester@sandbox.com");
+        String smileAccount = smileCustomer.path("details").path("AccountId").asString();
+        assertThat(smileAccount).isNotBlank();
 
         Map<String, String> orders = new LinkedHashMap<>();
         orders.put("airtime", place("AIRTIME", "MTN", null, "08011111111", 10_000, "NGN", "demo-float-ngn", 1));
         orders.put("data", place("DATA", "MTN", "mtn-50mb-200", "08011111111", 20_000, "NGN", "demo-float-ngn", 1));
-        orders.put("smile", place("DATA", "SMILE", "smile-1gb", "08011111111", 100_000, "NGN", "demo-float-ngn", 1));
+        orders.put("smile", place("DATA", "SMILE", "smile-1gb", smileAccount, 100_000, "NGN", "demo-float-ngn", 1));
         orders.put("dstv", place("CABLE_TV", "DSTV", "dstv-padi", "1212121212", 290_000, "NGN", "demo-float-ngn", 1));
         // A bouquet only VTpass's live listing has: on sale through the merged catalogue.
         orders.put("dstv-listed", place("CABLE_TV", "DSTV", "dstv-confam", "1212121212", 620_000, "NGN",
@@ -96,6 +100,7 @@ class SeedFlowsEndToEndTest {
         orders.put("postpaid", place("ELECTRICITY", "IKEDC", "postpaid", "1010101010101", 100_000, "NGN",
                 "demo-float-ngn", 1));
         orders.put("jamb", place("EDUCATION", "JAMB", "utme-mock", "0801234567", 770_000, "NGN", "demo-float-ngn", 1));
+        orders.put("waec", place("EDUCATION", "WAEC", "waecdirect", "08011111111", 180_000, "NGN", "demo-float-ngn", 2));
         Map<String, JsonNode> vends = completed(orders);
 
         vends.values().forEach(v -> assertThat(v.path("provider").asString()).isEqualTo("vtpass"));
@@ -103,6 +108,11 @@ class SeedFlowsEndToEndTest {
         assertThat(vends.get("prepaid").path("units").asString()).endsWith("kWh");
         assertThat(vends.get("postpaid").path("receipt").path("exchangeReference").asString()).startsWith("EXR");
         assertThat(vends.get("jamb").path("pins")).hasSize(1);
+        assertThat(vends.get("jamb").path("token").isNull()).isTrue();
+        // Two result-checker PINs bought in one order: two distinct PINs on it.
+        assertThat(vends.get("waec").path("pins")).hasSize(2);
+        assertThat(vends.get("waec").path("pins").get(0).asString())
+                .isNotEqualTo(vends.get("waec").path("pins").get(1).asString());
         assertThat(vends.get("dstv").path("receipt").path("product").asString()).contains("DSTV");
     }
 
