@@ -165,6 +165,12 @@ public class OrderServiceConfiguration {
         return new Recovery(placement, outcomes, transfers, after);
     }
 
+    @Bean
+    StuckWork stuckWork(OrderStore orders, WalletTransfers transfers, MeterRegistry meters, Clock clock,
+                        @Value("${vendstream.order.stuck-after:PT30M}") Duration stuckAfter) {
+        return new StuckWork(orders, transfers, meters, clock, stuckAfter);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void prepareStore(ApplicationReadyEvent ready) {
         var ctx = ready.getApplicationContext();

@@ -120,6 +120,20 @@ public class OrderStore {
     }
 
     /** Orders left in a non-final working state by a crash, for the recovery sweep. */
+    /** How many orders sit in each not-yet-settled state, untouched since {@code updatedBefore}. */
+    public java.util.Map<OrderState, Long> countStuck(Instant updatedBefore) {
+        java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);
+        List<String> open = java.util.Arrays.stream(OrderState.values())
+                .filter(s -> !s.isFinal() && s != OrderState.UNRESOLVED).map(Enum::name).toList();
+        Flux.from(collection().aggregate(List.of(
+                new Document("$match", new Document("state", new Document("$in", open))
+                        .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))),
+                new Document("$group", new Document("_id", "$state").append("n", new Document("$sum", 1))))))
+                .toIterable().forEach(d -> counts.put(OrderState.valueOf(d.getString("_id")),
+                        ((Number) d.get("n")).longValue()));
+        return counts;
+    }
+
     public List<Order> stuck(OrderState state, Instant updatedBefore, int limit) {
         return Flux.from(collection().find(new Document("state", state.name())
                         .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))).limit(limit))

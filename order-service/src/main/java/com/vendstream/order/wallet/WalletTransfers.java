@@ -283,6 +283,16 @@ public class WalletTransfers {
         return driven;
     }
 
+    /** How many top-ups sit PENDING or DEBITED (money in flight), untouched since {@code updatedBefore}. */
+    public java.util.Map<State, Long> countStuck(Instant updatedBefore) {
+        java.util.Map<State, Long> counts = new java.util.EnumMap<>(State.class);
+        for (State state : List.of(State.PENDING, State.DEBITED)) {
+            counts.put(state, Mono.from(transfers().countDocuments(new Document("state", state.name())
+                    .append("updatedAt", new Document("$lt", Date.from(updatedBefore))))).block(TIMEOUT));
+        }
+        return counts;
+    }
+
     private static Transfer toTransfer(Document d) {
         return new Transfer(d.getString("_id"), d.getString("merchantId"), d.getString("reference"),
                 d.getString("fromWalletId"), d.getString("toWalletId"), d.getLong("amountMinor"), d.getString("currency"),
