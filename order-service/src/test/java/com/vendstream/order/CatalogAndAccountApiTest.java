@@ -112,6 +112,28 @@ class CatalogAndAccountApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aPhoneIsCheckedForItsCountrysFormatWithoutAProviderCall() {
+        var record = Infrastructure.sandbox.getBean(com.vendstream.sandbox.core.CallRecord.class);
+        int before = record.calls("vtpass", "verify", null).size();
+        verify(Map.of("service", "AIRTIME", "billerId", "MTN", "account", "+234 803 111 2222")).expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("VALID")
+                .jsonPath("$.details.check").isEqualTo("number format");
+        verify(Map.of("service", "DATA", "billerId", "MTN", "itemId", "mtn-10mb-100", "account", "08011111111"))
+                .expectStatus().isOk();
+        for (String notMobile : List.of("12345", "0123456789012", "0271234567")) {
+            verify(Map.of("service", "AIRTIME", "billerId", "MTN", "account", notMobile))
+                    .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                    .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-account");
+        }
+        // A Liberian number for Lonestar, a South African one for Vodacom.
+        verify(Map.of("service", "AIRTIME", "billerId", "LONESTAR", "account", "231770000007")).expectStatus().isOk();
+        verify(Map.of("service", "AIRTIME", "billerId", "VODACOM", "account", "0821234567")).expectStatus().isOk();
+        verify(Map.of("service", "AIRTIME", "billerId", "VODACOM", "account", "08011111111"))
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(record.calls("vtpass", "verify", null)).hasSize(before);
+    }
+
+    @Test
     void aMeterTheProviderDoesNotKnowIs422() {
         verify(Map.of("service", "ELECTRICITY", "billerId", "IKEDC", "itemId", "prepaid", "account", "7777777777777"))
                 .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)

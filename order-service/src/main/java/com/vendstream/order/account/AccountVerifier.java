@@ -36,6 +36,13 @@ public class AccountVerifier {
                 && !Luhn.valid(account)) {
             return Optional.of(AccountVerification.invalid("The meter number fails its check digit (Luhn); check it and try again"));
         }
+        if ("PHONE".equals(biller.get().accountKind())) {
+            // Phones get a format check here, without a provider call (no provider looks phones up).
+            return Optional.of(PhoneNumbers.plausible(biller.get().currency(), account)
+                    ? new AccountVerification(AccountVerification.Status.VALID, null, Map.of("check", "number format"),
+                    null, "A mobile number of the biller's country; the network is not looked up")
+                    : AccountVerification.invalid("Not a mobile number of the biller's country"));
+        }
         AccountVerification last = AccountVerification.unavailable("No provider could verify the account");
         for (String provider : biller.get().providers()) {
             VendConnector connector = connectors.get(provider);
