@@ -93,23 +93,10 @@ class CatalogMergeTest {
         live = new ProviderCatalogs(List.of(vtpass, pagamio, pay4power), Duration.ofMinutes(15), Clock.systemUTC(),
                 Runnable::run);
         catalog = new Catalog(new CatalogProperties(List.of(DSTV, IKEDC, ESKOM, KPLC, LONESTAR, MTN)), live,
-                new MerchantScopes() {
-                    @Override
-                    public Map<String, String> of(String merchantId, String subMerchantId) {
-                        return merchantId.equals("scoped") || "kiosk".equals(subMerchantId) ? Map.of("pagamio", "SUB-1")
-                                : Map.of();
-                    }
-
-                    @Override
-                    public List<String> subMerchants(String merchantId) {
-                        return merchantId.equals("m1") ? List.of("kiosk") : List.of();
-                    }
-
-                    @Override
-                    public boolean knows(String merchantId, String subMerchantId) {
-                        return subMerchantId == null || subMerchants(merchantId).contains(subMerchantId);
-                    }
-                });
+                new MerchantScopes((merchant, outlet) -> merchant.equals("scoped") || "kiosk".equals(outlet)
+                        ? Map.of("pagamio", "SUB-1") : Map.of(),
+                        merchant -> merchant.equals("m1") ? List.of("kiosk") : List.of(),
+                        (merchant, outlet) -> outlet == null || (merchant.equals("m1") && outlet.equals("kiosk"))));
         live.refresh(catalog.listings(List.of("m1", "scoped"))).join();
     }
 
@@ -311,22 +298,7 @@ class CatalogMergeTest {
         pagamio.failure = new IllegalStateException("403");
         ProviderCatalogs partial = new ProviderCatalogs(List.of(pagamio), Duration.ofMinutes(15), Clock.systemUTC(),
                 Runnable::run);
-        Catalog c = new Catalog(new CatalogProperties(List.of(ESKOM)), partial, new MerchantScopes() {
-            @Override
-            public Map<String, String> of(String merchantId, String subMerchantId) {
-                return Map.of("pagamio", "SUB-TYPO");
-            }
-
-            @Override
-            public List<String> subMerchants(String merchantId) {
-                return List.of();
-            }
-
-            @Override
-            public boolean knows(String merchantId, String subMerchantId) {
-                return true;
-            }
-        });
+        Catalog c = new Catalog(new CatalogProperties(List.of(ESKOM)), partial, new MerchantScopes((m, o) -> Map.of("pagamio", "SUB-TYPO"), m -> List.of(), (m, o) -> true));
         pagamio.failure = null;
         partial.refresh(List.of(new ProviderCatalogs.Key("pagamio", null))).join();
         pagamio.byScope.put("", List.of());

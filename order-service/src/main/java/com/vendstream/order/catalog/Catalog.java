@@ -68,7 +68,7 @@ public class Catalog {
 
     /** Whether the merchant may name this outlet. */
     public boolean knows(String merchantId, String subMerchantId) {
-        return scopes.knows(merchantId, subMerchantId);
+        return scopes.allows(merchantId, subMerchantId);
     }
 
     /** The configured biller, whoever sells it (account lookups and routing need the providers, not the offer). */
@@ -82,7 +82,7 @@ public class Catalog {
         for (String merchantId : merchantIds) {
             List<String> outlets = new ArrayList<>();
             outlets.add(null);
-            outlets.addAll(scopes.subMerchants(merchantId));
+            outlets.addAll(scopes.outlets(merchantId));
             for (String outlet : outlets) {
                 keys.addAll(listings(merchantId, outlet));
             }
@@ -101,7 +101,7 @@ public class Catalog {
 
     /** Empty when the order fits the catalogue; otherwise the reason it does not. */
     public Optional<Rejection> check(OrderRequest request) {
-        if (!scopes.knows(request.merchantId(), request.subMerchantId())) {
+        if (!scopes.allows(request.merchantId(), request.subMerchantId())) {
             return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
                     "No sub-merchant " + request.subMerchantId() + " for this merchant"));
         }

@@ -7,7 +7,6 @@ import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.VendConnector;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -35,22 +34,8 @@ public class CatalogConfiguration {
 
     @Bean
     Catalog catalog(CatalogProperties properties, ProviderCatalogs live, Merchants merchants) {
-        return new Catalog(properties, live, new MerchantScopes() {
-            @Override
-            public Map<String, String> of(String merchantId, String subMerchantId) {
-                return merchants.providerScopes(merchantId, subMerchantId);
-            }
-
-            @Override
-            public List<String> subMerchants(String merchantId) {
-                return merchants.subMerchants(merchantId);
-            }
-
-            @Override
-            public boolean knows(String merchantId, String subMerchantId) {
-                return merchants.knowsSubMerchant(merchantId, subMerchantId);
-            }
-        });
+        return new Catalog(properties, live, new MerchantScopes(merchants::providerScopes, merchants::subMerchants,
+                merchants::knowsSubMerchant));
     }
 
     @Bean

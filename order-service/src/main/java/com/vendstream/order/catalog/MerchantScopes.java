@@ -2,34 +2,33 @@ package com.vendstream.order.catalog;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
-/** Where a merchant, or one of its outlets, sells at each provider (see MerchantProperties). */
-public interface MerchantScopes {
-
-    /** Per provider, the provider-side sub-account; a provider absent from the map means the whole account. */
-    Map<String, String> of(String merchantId, String subMerchantId);
-
-    /** The merchant's configured outlets. */
-    List<String> subMerchants(String merchantId);
-
-    /** Whether the merchant may name this outlet (null: the merchant itself). */
-    boolean knows(String merchantId, String subMerchantId);
+/**
+ * Where a merchant, or one of its outlets, sells at each provider (see MerchantProperties).
+ *
+ * @param scopes per merchant and outlet (null: the merchant itself), the provider-side sub-account at
+ *               each provider; a provider absent from the map means the whole account
+ * @param subMerchants the merchant's configured outlets
+ * @param knows whether the merchant may name this outlet (null always may)
+ */
+public record MerchantScopes(BiFunction<String, String, Map<String, String>> scopes,
+                             Function<String, List<String>> subMerchants, BiPredicate<String, String> knows) {
 
     /** Everyone sells under the whole account at every provider. */
-    MerchantScopes NONE = new MerchantScopes() {
-        @Override
-        public Map<String, String> of(String merchantId, String subMerchantId) {
-            return Map.of();
-        }
+    public static final MerchantScopes NONE = new MerchantScopes((m, s) -> Map.of(), m -> List.of(), (m, s) -> true);
 
-        @Override
-        public List<String> subMerchants(String merchantId) {
-            return List.of();
-        }
+    Map<String, String> of(String merchantId, String subMerchantId) {
+        return scopes.apply(merchantId, subMerchantId);
+    }
 
-        @Override
-        public boolean knows(String merchantId, String subMerchantId) {
-            return true;
-        }
-    };
+    List<String> outlets(String merchantId) {
+        return subMerchants.apply(merchantId);
+    }
+
+    boolean allows(String merchantId, String subMerchantId) {
+        return knows.test(merchantId, subMerchantId);
+    }
 }
