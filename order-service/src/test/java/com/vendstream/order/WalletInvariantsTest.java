@@ -201,10 +201,10 @@ class WalletInvariantsTest {
         // The other driver's debit lands between this driver's refusal and its fence.
         WalletStore racing = new WalletStore(f.mongo.template) {
             @Override
-            public boolean burn(String walletId, String opId) {
+            protected void burn(String walletId, String opId) {
                 apply(walletId, "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
                 apply(walletId, "NGN", opId, opId.replace(":debit", ""), "DEBIT", -5_000, Instant.now());
-                return super.burn(walletId, opId);
+                super.burn(walletId, opId);
             }
         };
         var wallets = new com.vendstream.order.wallet.Wallets(racing,

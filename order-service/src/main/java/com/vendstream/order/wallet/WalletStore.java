@@ -168,18 +168,23 @@ public class WalletStore {
     }
 
     /**
-     * Marks an operation as used without moving money, unless it was already applied: afterwards no
-     * {@link #apply} with that id can take effect. Returns false when the operation had already been
-     * applied (the money moved). This is the fence that lets a refused debit be declared final while
-     * another driver of the same operation may still be in flight.
+     * Makes a refused operation final, and says whether the money moved after all: burns the
+     * operation id, after which no {@link #apply} with it can take effect (another driver of the same
+     * operation may still be in flight), then looks whether one already did. True means the operation
+     * was applied and must be carried on, not refused. Both the order debit and the top-up debit make
+     * their refusals final through this one fence.
      */
-    public boolean burn(String walletId, String opId) {
+    public boolean fence(String walletId, String opId) {
+        burn(walletId, opId);
+        return hasApplied(walletId, opId);
+    }
+
+    /** Marks an operation id as used without moving money, unless it was applied (tests interleave here). */
+    protected void burn(String walletId, String opId) {
         // Kept apart from appliedOps, so that "applied" keeps meaning the money moved.
-        UpdateResult result = Mono.from(wallets().updateOne(new Document("_id", walletId)
-                        .append("appliedOps", new Document("$ne", opId)),
+        Mono.from(wallets().updateOne(new Document("_id", walletId).append("appliedOps", new Document("$ne", opId)),
                 new Document("$push", new Document("burnedOps", new Document("$each", List.of(opId))
                         .append("$slice", -REMEMBERED_OPS))))).block(TIMEOUT);
-        return result.getMatchedCount() == 1;
     }
 
     /**

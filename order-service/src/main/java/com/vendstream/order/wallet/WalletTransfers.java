@@ -42,8 +42,8 @@ import reactor.core.publisher.Mono;
  * on its {@code updatedAt}, so the request that started a transfer and one or more sweepers do not
  * drive it at once. A driver that stalled for longer than the sweep waits may still be about to debit
  * when another one is refused; so a refusal first burns the debit's operation id in the float wallet
- * ({@link WalletStore#burn}), after which that debit can no longer land, and only then is FAILED
- * recorded. If the id cannot be burnt because the debit already landed, the money that moved wins:
+ * ({@link WalletStore#fence}), after which that debit can no longer land, and only then is FAILED
+ * recorded. If the debit had already landed, the money that moved wins:
  * the transfer goes to DEBITED and the credit follows.
  */
 public class WalletTransfers {
@@ -215,9 +215,8 @@ public class WalletTransfers {
         }
         // Before the refusal becomes final, fence the operation off: another driver (a sweeper that took
         // this transfer while this request stalled) may still be about to debit with the same id.
-        // Burning it makes any such debit a no-op; if the debit is found applied after the burn, it landed first.
-        store.burn(t.fromWalletId(), op);
-        if (store.hasApplied(t.fromWalletId(), op)) {
+        // The fence makes any such debit a no-op, and says so if it had already landed.
+        if (store.fence(t.fromWalletId(), op)) {
             store.file(t.fromWalletId());
             return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED, new Document("failureReason", null));
         }

@@ -86,9 +86,7 @@ public class Wallets {
      * longer land. Returns false when such a debit had already landed, i.e. the money moved after all.
      */
     public boolean fenceDebit(String walletId, String orderId) {
-        String op = debitOp(orderId);
-        store.burn(walletId, op);
-        return !store.hasApplied(walletId, op);
+        return !store.fence(walletId, debitOp(orderId));
     }
 
     /**
