@@ -39,14 +39,12 @@ public class StuckWork {
         this.transfers = transfers;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
-        for (OrderState state : OrderState.values()) {
-            if (!state.isFinal() && state != OrderState.UNRESOLVED) {
-                AtomicLong value = new AtomicLong();
-                stuckOrders.put(state, value);
-                Gauge.builder("vendstream.order.stuck", value, AtomicLong::get).tag("state", state.name())
-                        .description("Orders in this state untouched for longer than vendstream.order.stuck-after")
-                        .register(meters);
-            }
+        for (OrderState state : OrderState.UNSETTLED) {
+            AtomicLong value = new AtomicLong();
+            stuckOrders.put(state, value);
+            Gauge.builder("vendstream.order.stuck", value, AtomicLong::get).tag("state", state.name())
+                    .description("Orders in this state untouched for longer than vendstream.order.stuck-after")
+                    .register(meters);
         }
         for (WalletTransfers.State state : new WalletTransfers.State[] {WalletTransfers.State.PENDING,
                 WalletTransfers.State.DEBITED}) {

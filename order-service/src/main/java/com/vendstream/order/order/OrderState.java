@@ -30,6 +30,10 @@ public enum OrderState {
     /** States in which a vend outcome may still change the order. */
     public static final Set<OrderState> AWAITING_OUTCOME = EnumSet.of(VENDING, VEND_PENDING, UNRESOLVED);
 
+    /** States an order should leave within minutes (UNRESOLVED is escalated and waits for a person). */
+    public static final Set<OrderState> UNSETTLED = EnumSet.of(RECEIVED, AWAITING_PAYMENT, VENDING, VEND_PENDING,
+            REFUNDING);
+
     public boolean isFinal() {
         return this == COMPLETED || this == REFUNDED || this == REJECTED;
     }

@@ -123,8 +123,7 @@ public class OrderStore {
     /** How many orders sit in each not-yet-settled state, untouched since {@code updatedBefore}. */
     public java.util.Map<OrderState, Long> countStuck(Instant updatedBefore) {
         java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);
-        List<String> open = java.util.Arrays.stream(OrderState.values())
-                .filter(s -> !s.isFinal() && s != OrderState.UNRESOLVED).map(Enum::name).toList();
+        List<String> open = OrderState.UNSETTLED.stream().map(Enum::name).toList();
         Flux.from(collection().aggregate(List.of(
                 new Document("$match", new Document("state", new Document("$in", open))
                         .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))),
