@@ -2,11 +2,8 @@ package com.vendstream.order.order;
 
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.merchant.Merchants;
 import com.vendstream.providers.Masking;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A merchant's order as received by HTTP or from the checkout topic, after syntax checks.
@@ -25,12 +22,7 @@ public record OrderRequest(String merchantId, String clientReference, String sub
         String canonical = String.join("|", nz(subMerchantId), String.valueOf(service), nz(billerId), nz(itemId),
                 nz(account), nz(customerPhone), Long.toString(amountMinor), nz(currency), Integer.toString(quantity),
                 String.valueOf(paymentMethod), nz(walletId), nz(payerPhone));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Merchants.sha256(canonical);
     }
 
     private static String nz(String s) {

@@ -119,7 +119,6 @@ public class OrderStore {
         Mono.from(collection().updateOne(new Document("_id", orderId), update)).block(TIMEOUT);
     }
 
-    /** Orders left in a non-final working state by a crash, for the recovery sweep. */
     /** How many orders sit in each not-yet-settled state, untouched since {@code updatedBefore}. */
     public java.util.Map<OrderState, Long> countStuck(Instant updatedBefore) {
         java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);
@@ -133,6 +132,7 @@ public class OrderStore {
         return counts;
     }
 
+    /** Orders left in a non-final working state by a crash, for the recovery sweep. */
     public List<Order> stuck(OrderState state, Instant updatedBefore, int limit) {
         return Flux.from(collection().find(new Document("state", state.name())
                         .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))).limit(limit))

@@ -161,6 +161,11 @@ public class WalletStore {
                 .projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT));
     }
 
+    /** The wallet if it belongs to this merchant: another merchant's wallet is as absent as an unknown one. */
+    public Optional<Document> findOwned(String walletId, String merchantId) {
+        return find(walletId).filter(w -> merchantId.equals(w.getString("merchantId")));
+    }
+
     /** A merchant's wallets by id, without internal bookkeeping (still with the PIN hash: never show it). */
     public List<Document> ofMerchant(String merchantId, int page, int size) {
         return Flux.from(wallets().find(new Document("merchantId", merchantId)).projection(WITHOUT_BOOKKEEPING)

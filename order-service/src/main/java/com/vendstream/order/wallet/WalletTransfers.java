@@ -6,16 +6,13 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.kit.mongo.Documents;
+import com.vendstream.order.merchant.Merchants;
 import com.vendstream.order.wallet.Wallets.DebitResult;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,13 +60,7 @@ public class WalletTransfers {
 
         /** Tells a replay of the same top-up from a different one under the same reference. */
         String fingerprint() {
-            String canonical = String.join("|", fromWalletId, toWalletId, Long.toString(amountMinor), currency);
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(canonical.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Merchants.sha256(String.join("|", fromWalletId, toWalletId, Long.toString(amountMinor), currency));
         }
     }
 
@@ -169,8 +160,8 @@ public class WalletTransfers {
     }
 
     private Optional<WalletRefusal> check(TopUp r) {
-        Optional<Document> from = store.find(r.fromWalletId()).filter(w -> r.merchantId().equals(w.getString("merchantId")));
-        Optional<Document> to = store.find(r.toWalletId()).filter(w -> r.merchantId().equals(w.getString("merchantId")));
+        Optional<Document> from = store.findOwned(r.fromWalletId(), r.merchantId());
+        Optional<Document> to = store.findOwned(r.toWalletId(), r.merchantId());
         if (from.isEmpty() || to.isEmpty()) {
             // Another merchant's wallet looks unknown, so wallet ids cannot be probed.
             return Optional.of(WalletRefusal.UNKNOWN_WALLET);
