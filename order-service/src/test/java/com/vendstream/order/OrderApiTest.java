@@ -53,6 +53,15 @@ class OrderApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aFractionalAmountOfMinorUnitsIs400NotTruncated() {
+        post("demo-merchant-key", Map.of("clientReference", ref(), "service", "AIRTIME", "billerId", "MTN",
+                "account", "08011111111", "amount", Map.of("minor", 10000.9, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", "demo-float-ngn")))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
     void missingFieldsAre400WithEachProblemListed() {
         post("demo-merchant-key", Map.of("service", "TELEPORT", "amount", Map.of("minor", -5, "currency", "naira")))
                 .expectStatus().isBadRequest()

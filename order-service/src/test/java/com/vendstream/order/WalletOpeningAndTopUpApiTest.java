@@ -189,6 +189,9 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
         expectNotFound(changePin(SECOND, wallet, Map.of("currentPin", "1234", "newPin", "4321")));
         expectNotFound(changePin(DEMO, "second-float-ngn", Map.of("newPin", "4321")));
         expectNotFound(changePin(DEMO, "no-such-wallet", Map.of("newPin", "4321")));
+        // A float's PIN cannot be set here: every order paid from it would then fail for want of the PIN.
+        expectProblem(changePin(DEMO, "demo-float-ngn", Map.of("newPin", "4321")), HttpStatus.UNPROCESSABLE_CONTENT,
+                "NOT_A_CUSTOMER_WALLET");
         // None of those changed it, nor counted toward its lock.
         assertThat(walletStore.find(wallet).orElseThrow().getInteger("failedPinAttempts")).isZero();
         changePin(DEMO, wallet, Map.of("currentPin", "1234", "newPin", "4321")).expectStatus().isNoContent();
@@ -206,6 +209,15 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         String transferId = transfer.get("transferId").toString();
         assertThat(transferId).startsWith("trf_");
+        // The Location the creation answered with is the transfer, from either wallet; not from elsewhere.
+        for (String side : List.of(wallet, fl)) {
+            client.get().uri("/v1/wallets/" + side + "/top-ups/" + transferId).header("Authorization", "Bearer " + DEMO)
+                    .exchange().expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("COMPLETED");
+        }
+        expectNotFound(client.get().uri("/v1/wallets/" + wallet + "/top-ups/" + transferId)
+                .header("Authorization", "Bearer " + SECOND).exchange());
+        expectNotFound(client.get().uri("/v1/wallets/demo-float-zar/top-ups/" + transferId)
+                .header("Authorization", "Bearer " + DEMO).exchange());
         assertThat(transfer).containsEntry("state", "COMPLETED").containsEntry("reference", reference)
                 .containsEntry("fromWalletId", fl).containsEntry("toWalletId", wallet)
                 .containsEntry("amount", Map.of("minor", 50_000, "currency", "NGN"))
@@ -308,6 +320,9 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
         client.post().uri("/v1/wallets/" + wallet + "/top-ups").header("Authorization", "Bearer " + DEMO)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"reference\": ").exchange()
                 .expectStatus().isBadRequest();
+        // A fraction of a minor unit is refused, not truncated.
+        topUp(DEMO, wallet, Map.of("reference", ref(), "fromWalletId", "demo-float-ngn",
+                "amount", Map.of("minor", 1000.9, "currency", "NGN"))).expectStatus().isBadRequest();
         assertThat(balance(wallet)).isZero();
     }
 

@@ -197,6 +197,17 @@ public class WalletController {
         });
     }
 
+    /** One top-up of this wallet (in or out), as its creation answered; another merchant's or wallet's is 404. */
+    @GetMapping("/{walletId}/top-ups/{transferId}")
+    public Mono<TopUpView> topUpOf(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                   @PathVariable String walletId, @PathVariable String transferId) {
+        return blocking(() -> transfers.find(transferId)
+                .filter(t -> t.merchantId().equals(merchant.id()))
+                .filter(t -> t.toWalletId().equals(walletId) || t.fromWalletId().equals(walletId))
+                .map(TopUpView::of)
+                .orElseThrow(() -> Problems.notFound("Top-up " + transferId + " of wallet " + walletId)));
+    }
+
     /** Collects a request's problems and answers them all in one 400; a missing body is the only problem then. */
     private static final class Check {
         private final List<String> errors = new ArrayList<>();
@@ -284,8 +295,7 @@ public class WalletController {
 
     private Document owned(Merchant merchant, String walletId) {
         // Another merchant's wallet is reported as missing, not forbidden, so ids cannot be probed.
-        return store.find(walletId).filter(w -> merchant.id().equals(w.getString("merchantId")))
-                .orElseThrow(() -> Problems.notFound("Wallet " + walletId));
+        return store.findOwned(walletId, merchant.id()).orElseThrow(() -> Problems.notFound("Wallet " + walletId));
     }
 
     private WalletView view(Document w) {

@@ -40,15 +40,12 @@ public class Wallets {
 
     /** Checks ownership, lock and PIN before money moves; empty when the payer may be charged. */
     public Optional<DebitResult> authorise(String walletId, String merchantId, String currency, String pin) {
-        Optional<Document> found = store.find(walletId);
+        // Another merchant's wallet is indistinguishable from an unknown one, so no merchant can probe another's.
+        Optional<Document> found = store.findOwned(walletId, merchantId);
         if (found.isEmpty()) {
             return Optional.of(DebitResult.UNKNOWN_WALLET);
         }
         Document wallet = found.get();
-        if (!merchantId.equals(wallet.getString("merchantId"))) {
-            // Indistinguishable from an unknown wallet, so one merchant cannot probe another's wallets.
-            return Optional.of(DebitResult.UNKNOWN_WALLET);
-        }
         if (!currency.equals(wallet.getString("currency"))) {
             return Optional.of(DebitResult.CURRENCY_MISMATCH);
         }
@@ -152,9 +149,13 @@ public class Wallets {
      * the lock). Returns the refusal, or empty when the PIN was changed. The wallet must be the merchant's.
      */
     public Optional<WalletRefusal> changePin(String walletId, String merchantId, String currentPin, String newPin) {
-        Optional<Document> wallet = store.find(walletId).filter(w -> merchantId.equals(w.getString("merchantId")));
+        Optional<Document> wallet = store.findOwned(walletId, merchantId);
         if (wallet.isEmpty()) {
             return Optional.of(WalletRefusal.UNKNOWN_WALLET);
+        }
+        if (!"CUSTOMER".equals(wallet.get().getString("ownerType"))) {
+            // A PIN set on a float would make every order paid from it fail for want of the PIN.
+            return Optional.of(WalletRefusal.NOT_A_CUSTOMER_WALLET);
         }
         String oldHash = wallet.get().getString("pinHash");
         Optional<DebitResult> refused = authorise(walletId, merchantId, wallet.get().getString("currency"), currentPin);
