@@ -220,4 +220,24 @@ class WalletInvariantsTest {
         assertThat(racing.statement("thin", null, null, 0, 10)).extracting(Posting::kind)
                 .containsExactly("DEBIT", "REFUND", "OPENING");
     }
+
+    /**
+     * A wallet remembers only its recent operation ids. A debit or refund driven again after many
+     * other operations (a recovery sweep, a late redelivery) must still move nothing: it is known by its posting.
+     */
+    @Test
+    void anOperationOlderThanTheWalletsMemoryStillAppliesOnlyOnce() {
+        WalletStore forgetful = new WalletStore(f.mongo.template, 3);
+        forgetful.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        assertThat(forgetful.apply("w", "NGN", "order-1:debit", "order-1", "DEBIT", -1_000, Instant.now())).isPresent();
+        for (int i = 0; i < 5; i++) {
+            forgetful.apply("w", "NGN", "other-" + i + ":debit", "other-" + i, "DEBIT", -100, Instant.now());
+        }
+        Document raw = Mono.from(f.mongo.template.getCollection(WalletStore.WALLETS).block()
+                .find(new Document("_id", "w")).first()).block();
+        assertThat(raw.getList("appliedOps", String.class)).hasSize(3).doesNotContain("order-1:debit");
+        assertThat(forgetful.apply("w", "NGN", "order-1:debit", "order-1", "DEBIT", -1_000, Instant.now())).isEmpty();
+        assertThat(forgetful.hasApplied("w", "order-1:debit")).isTrue();
+        assertThat(forgetful.find("w").orElseThrow().getLong("balanceMinor")).isEqualTo(8_500);
+    }
 }

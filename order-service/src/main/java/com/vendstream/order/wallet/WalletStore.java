@@ -53,7 +53,11 @@ public class WalletStore {
     public static final String WALLETS = "wallets";
     /** The statement: one document per applied operation, {@code _id} = operation id. */
     public static final String POSTINGS = "walletPostings";
-    /** How many recent operation ids a wallet remembers; retries arrive within minutes, not thousands of operations. */
+    /**
+     * How many recent operation ids a wallet document remembers. Idempotency does not depend on it: an
+     * older operation is found by its posting. It bounds the document, and the burnt ids of refused
+     * debits, which have no posting, are remembered only this long.
+     */
     private static final int REMEMBERED_OPS = 5000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
@@ -70,8 +74,16 @@ public class WalletStore {
 
     private final ReactiveMongoTemplate mongo;
 
+    private final int rememberedOps;
+
     public WalletStore(ReactiveMongoTemplate mongo) {
+        this(mongo, REMEMBERED_OPS);
+    }
+
+    /** @param rememberedOps how many recent operation ids the wallet document keeps (tests use a few) */
+    public WalletStore(ReactiveMongoTemplate mongo, int rememberedOps) {
         this.mongo = mongo;
+        this.rememberedOps = rememberedOps;
     }
 
     private MongoCollection<Document> wallets() {
@@ -189,7 +201,7 @@ public class WalletStore {
         // Kept apart from appliedOps, so that "applied" keeps meaning the money moved.
         Mono.from(wallets().updateOne(new Document("_id", walletId).append("appliedOps", new Document("$ne", opId)),
                 new Document("$push", new Document("burnedOps", new Document("$each", List.of(opId))
-                        .append("$slice", -REMEMBERED_OPS))))).block(TIMEOUT);
+                        .append("$slice", -rememberedOps))))).block(TIMEOUT);
     }
 
     /**
@@ -201,6 +213,10 @@ public class WalletStore {
                 new Document("appliedOps", opId), new Document("unfiledPostings.op", opId))))).block(TIMEOUT) > 0) {
             return true;
         }
+        return filed(walletId, opId);
+    }
+
+    private boolean filed(String walletId, String opId) {
         return Mono.from(postings().countDocuments(new Document("_id", opId).append("walletId", walletId)))
                 .block(TIMEOUT) > 0;
     }
@@ -218,8 +234,14 @@ public class WalletStore {
     /** As {@link #apply(String, String, String, String, String, long, Instant)}, for an order's or a transfer's operation. */
     public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String transferId,
                                 String kind, long deltaMinor, Instant at) {
+        // The wallet remembers only its recent operation ids; an older operation is known by its posting,
+        // which is filed for good (checked first) or still in the wallet (checked by the update itself).
+        if (filed(walletId, opId)) {
+            return Optional.empty();
+        }
         Document filter = new Document("_id", walletId).append("currency", currency)
-                .append("appliedOps", new Document("$ne", opId)).append("burnedOps", new Document("$ne", opId));
+                .append("appliedOps", new Document("$ne", opId)).append("burnedOps", new Document("$ne", opId))
+                .append("unfiledPostings.op", new Document("$ne", opId));
         if (deltaMinor < 0) {
             filter.append("balanceMinor", new Document("$gte", -deltaMinor));
         }
@@ -227,7 +249,7 @@ public class WalletStore {
                 .append("transferId", transferId).append("amountMinor", deltaMinor).append("at", Date.from(at));
         Document update = new Document("$inc", new Document("balanceMinor", deltaMinor).append("postingSeq", 1L))
                 .append("$push", new Document("appliedOps",
-                        new Document("$each", List.of(opId)).append("$slice", -REMEMBERED_OPS))
+                        new Document("$each", List.of(opId)).append("$slice", -rememberedOps))
                         .append("unfiledPostings", posting));
         Document after = Mono.from(wallets().findOneAndUpdate(filter, update, new FindOneAndUpdateOptions()
                 .returnDocument(ReturnDocument.AFTER).projection(new Document("balanceMinor", 1)
