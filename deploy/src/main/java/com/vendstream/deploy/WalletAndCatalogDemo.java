@@ -44,7 +44,8 @@ final class WalletAndCatalogDemo {
         Reply dstv = call("GET", "/v1/catalog/billers/CABLE_TV/DSTV", null);
         StringBuilder bouquets = new StringBuilder();
         dstv.body().path("items").forEach(i -> bouquets.append(bouquets.isEmpty() ? "" : ", ")
-                .append(i.path("itemId").asString()).append(" ").append(i.path("priceMinor").asLong() / 100));
+                .append(i.path("itemId").asString()).append(" ")
+                .append(java.math.BigDecimal.valueOf(i.path("priceMinor").asLong(), 2).toPlainString()));
         step("DStv bouquets (configured 2, VTpass lists 4)", dstv.body().path("items").size() == 4, bouquets.toString());
         Reply kiosk = call("GET", "/v1/catalog/billers?service=ELECTRICITY&subMerchantId=kiosk-airtime", null);
         boolean noEskom = true;
@@ -79,7 +80,8 @@ final class WalletAndCatalogDemo {
                 && "WRONG_PIN".equals(wrongPin.body().path("reasonCode").asString()),
                 wrongPin.status() + " " + wrongPin.body().path("reasonCode").asString());
         Reply paid = call("POST", "/v1/orders", airtime("demo-pin-" + run, walletId, "1234"));
-        String state = awaitSettled(paid.body().path("orderId").asString(""), timeout);
+        String state = paid.status() == 201 ? awaitSettled(paid.body().path("orderId").asString(), timeout)
+                : paid.body().path("reasonCode").asString("?");
         step("MTN airtime NGN 1,000 paid from it with the PIN", "COMPLETED".equals(state), paid.status() + " " + state);
         Reply statement = call("GET", "/v1/wallets/" + walletId + "/statement", null);
         StringBuilder lines = new StringBuilder();

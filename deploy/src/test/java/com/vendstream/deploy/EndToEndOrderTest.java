@@ -136,6 +136,40 @@ class EndToEndOrderTest {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void noWalletPinVendedPinOrCustomerEmailReachesTheLogs(CapturedOutput output) throws Exception {
+        String pin = "7390";
+        String email = "private.person." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> opened = system.post("/wallets", Map.of("customerId", "logs-" + UUID.randomUUID(),
+                "currency", "NGN", "pin", pin));
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(201);
+        String walletId = system.json.readTree(opened.body()).path("walletId").asString();
+        HttpResponse<String> topUp = system.post("/wallets/" + walletId + "/top-ups", Map.of("reference",
+                "logs-" + UUID.randomUUID(), "fromWalletId", "demo-float-ngn",
+                "amount", Map.of("minor", 500_000, "currency", "NGN")));
+        assertThat(topUp.statusCode()).as(topUp.body()).isEqualTo(201);
+        // Two WAEC result-checker PINs, paid with the wallet's PIN.
+        String orderId = system.place(Map.of("clientReference", "logs-" + UUID.randomUUID(), "service", "EDUCATION",
+                "billerId", "WAEC", "itemId", "waecdirect", "account", "08011111111", "quantity", 2,
+                "amount", Map.of("minor", 180_000, "currency", "NGN"),
+                "payment", Map.of("method", "WALLET", "walletId", walletId, "pin", pin)));
+        JsonNode pins = awaitState(orderId, "COMPLETED").path("vend").path("pins");
+        assertThat(pins).hasSize(2);
+        HttpResponse<String> verified = system.post("/accounts/verify", Map.of("service", "DATA", "billerId", "SMILE",
+                "account", email));
+        assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+
+        String logs = output.getAll();
+        // The capture saw the order (so an empty capture cannot pass) ...
+        assertThat(logs).contains("VTpass vend");
+        // ... but neither vended PIN, the customer's email, a PIN hash, nor the wallet PIN next to the word.
+        pins.forEach(p -> assertThat(logs).doesNotContain(p.asString()));
+        assertThat(logs).doesNotContain(email, "$2a$");
+        assertThat(logs.lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("pin")
+                && line.contains(pin))).isEmpty();
+    }
+
+    @Test
     void aDeclinedVendIsRefunded() throws Exception {
         HttpResponse<String> created = system.post(Map.of("clientReference", "declined-" + UUID.randomUUID(),
                 "service", "AIRTIME", "billerId", "GLO", "account", "08022222222",

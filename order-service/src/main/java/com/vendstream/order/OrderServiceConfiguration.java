@@ -167,7 +167,7 @@ public class OrderServiceConfiguration {
 
     @Bean
     StuckWork stuckWork(OrderStore orders, WalletTransfers transfers, MeterRegistry meters, Clock clock,
-                        @Value("${vendstream.order.stuck-after:PT30M}") Duration stuckAfter) {
+                        @Value("${vendstream.order.stuck-after:PT2H}") Duration stuckAfter) {
         return new StuckWork(orders, transfers, meters, clock, stuckAfter);
     }
 

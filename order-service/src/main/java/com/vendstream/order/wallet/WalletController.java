@@ -57,7 +57,9 @@ public class WalletController {
     public record OpenWallet(String customerId, String currency, String pin) {
         @Override
         public String toString() {
-            return "OpenWallet[customerId=" + customerId + ", currency=" + currency + "]";
+            // Merchants often use a phone number as the customer id: masked like any account.
+            return "OpenWallet[customerId=" + com.vendstream.providers.Masking.account(customerId) + ", currency="
+                    + currency + "]";
         }
     }
 
