@@ -33,8 +33,8 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/v1/orders")
 public class OrderController {
 
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern CURRENCY = Inputs.CURRENCY;
+    private static final Pattern REFERENCE = Inputs.REFERENCE;
 
     private final OrderPlacement placement;
     private final OrderStore store;

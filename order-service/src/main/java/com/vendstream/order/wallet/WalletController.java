@@ -1,5 +1,6 @@
 package com.vendstream.order.wallet;
 
+import com.vendstream.order.api.Inputs;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.Problems;
@@ -41,9 +42,8 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/v1/wallets")
 public class WalletController {
 
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-    /** Customer and client references: the same alphabet as order client references. */
-    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern CURRENCY = Inputs.CURRENCY;
+    private static final Pattern REFERENCE = Inputs.REFERENCE;
     private static final Pattern PIN = Pattern.compile("\\d{4}");
 
     /**
