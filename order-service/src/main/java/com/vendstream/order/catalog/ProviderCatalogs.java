@@ -48,11 +48,13 @@ public class ProviderCatalogs {
     private final Clock clock;
     private final Duration refreshEvery;
     private final LoadingCache<Key, Snapshot> cache;
+    private final Executor executor;
 
     public ProviderCatalogs(Collection<CatalogSource> sources, Duration refreshEvery, Clock clock, Executor executor) {
         this.sources = sources.stream().collect(Collectors.toMap(CatalogSource::id, Function.identity(), (a, b) -> a));
         this.clock = clock;
         this.refreshEvery = refreshEvery;
+        this.executor = executor;
         this.cache = Caffeine.newBuilder().executor(executor).build(new CacheLoader<>() {
             @Override
             public Snapshot load(Key key) {
@@ -91,14 +93,25 @@ public class ProviderCatalogs {
             Snapshot s = cache.getIfPresent(k);
             return s == null || s.lastError() != null || s.fetchedAt() == null
                     || !s.fetchedAt().plus(refreshEvery).isAfter(now);
-        }).map(cache::refresh).toArray(CompletableFuture[]::new);
+        }).map(this::fetchAndStore).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(running);
     }
 
     /** Refetches these listings now, whatever their age (operators and tests); completes when done. */
     public CompletableFuture<Void> refresh(Collection<Key> keys) {
-        return CompletableFuture.allOf(keys.stream().filter(k -> publishes(k.provider())).map(cache::refresh)
+        return CompletableFuture.allOf(keys.stream().filter(k -> publishes(k.provider())).map(this::fetchAndStore)
                 .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Fetches one listing on the fetch threads and stores it; completes once it is stored. Not
+     * Caffeine's refresh: that hands back a refresh already in flight, possibly one that started before
+     * what the caller wants to see (and completes before its value is in the cache), so "refresh, then
+     * read" could read the old listing. Caffeine still coalesces the first load of a key read before
+     * any fetch ({@link #current}).
+     */
+    private CompletableFuture<Void> fetchAndStore(Key key) {
+        return CompletableFuture.runAsync(() -> cache.put(key, fetch(key, cache.getIfPresent(key))), executor);
     }
 
     public List<Snapshot> snapshots() {
