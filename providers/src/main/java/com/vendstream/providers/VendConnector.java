@@ -1,5 +1,6 @@
 package com.vendstream.providers;
 
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -16,6 +17,15 @@ public interface VendConnector {
 
     /** A fresh reference in the format this provider requires; persist it before calling {@link #vend}. */
     String newReference();
+
+    /**
+     * Whether a reference made earlier by {@link #newReference()} may still be sent at {@code at}.
+     * VTpass's request_id, for one, must carry today's date in Lagos; a reference claimed just before
+     * midnight and sent after it would be refused (085).
+     */
+    default boolean referenceUsable(String reference, Instant at) {
+        return true;
+    }
 
     /**
      * Sends the vend exactly once (retrying only where the provider documents that the same

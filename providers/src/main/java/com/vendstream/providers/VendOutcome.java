@@ -1,5 +1,6 @@
 package com.vendstream.providers;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,53 @@ public sealed interface VendOutcome {
 
     record Pending(String providerCode, PendingCause cause, String message, String providerTransactionId)
             implements VendOutcome {
+    }
+
+    /**
+     * Nothing reached the provider's processing, for a reason that passes: our own rate limit or
+     * bulkhead, a token endpoint that is throttled or down, an account vended too recently (VTpass 019,
+     * a meter's throttle window). Nothing was charged, so the order may be sent again no earlier than
+     * {@code retryAfter}, always under a new reference (the provider may remember the refused one).
+     * It is never a reason to refund while the order can still wait, and never a provider failure for
+     * a circuit breaker.
+     */
+    record NotSent(String providerCode, NotSentReason reason, String message, Duration retryAfter)
+            implements VendOutcome {
+        public NotSent {
+            retryAfter = retryAfter == null || retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+        }
+    }
+
+    /** Why a vend was not sent; decides whether another provider may take it meanwhile. */
+    enum NotSentReason {
+        /** Our own limiter for the provider (e.g. Pagamio's purchases per minute) had no permit. */
+        LOCAL_RATE_LIMIT(true),
+        /** Too many calls in flight to the provider: back-pressure, not a provider failure. */
+        BULKHEAD_FULL(true),
+        /** The provider's circuit breaker is open. */
+        CIRCUIT_OPEN(true),
+        /** The session could not be had: the token endpoint was throttled, down or unreadable. */
+        AUTH_UNAVAILABLE(true),
+        /** The provider asked us to slow down before looking at the request (HTTP 429). */
+        PROVIDER_THROTTLED(true),
+        /**
+         * The same account was vended moments ago (VTpass 019, a meter's throttle window). Another
+         * provider would vend it again at once, which is what the window exists to stop: wait it out here.
+         */
+        ACCOUNT_WINDOW(false),
+        /** The provider refused our reference itself (e.g. VTpass 085, a date that is no longer today). */
+        REFERENCE_REFUSED(false);
+
+        private final boolean mayFailOver;
+
+        NotSentReason(boolean mayFailOver) {
+            this.mayFailOver = mayFailOver;
+        }
+
+        /** Whether another provider may take the order while this one cannot. */
+        public boolean mayFailOver() {
+            return mayFailOver;
+        }
     }
 
     static Pending pending(PendingCause cause, String code, String message) {

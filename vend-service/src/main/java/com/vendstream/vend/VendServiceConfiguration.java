@@ -46,10 +46,11 @@ public class VendServiceConfiguration {
     @Bean
     GuardedConnectors guardedConnectors(List<VendConnector> connectors,
                                         @Value("${vendstream.vend.bulkhead.max-concurrent-calls:32}") int maxConcurrent,
+                                        @Value("${vendstream.vend.bulkhead.max-wait:PT10S}") Duration bulkheadWait,
                                         @Value("${vendstream.vend.circuit.open-for:PT30S}") Duration openFor,
                                         @Value("${vendstream.vend.circuit.failure-rate-percent:50}") float failureRate,
                                         @Value("${vendstream.vend.circuit.minimum-calls:10}") int minimumCalls) {
-        return new GuardedConnectors(connectors, maxConcurrent, openFor, failureRate, minimumCalls);
+        return new GuardedConnectors(connectors, maxConcurrent, bulkheadWait, openFor, failureRate, minimumCalls);
     }
 
     @Bean
@@ -64,8 +65,11 @@ public class VendServiceConfiguration {
     @Bean
     Vending vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                     MeterRegistry meters, Clock clock,
-                    @Value("${vendstream.vend.lease:PT2M}") Duration lease) {
-        return new Vending(store, connectors, router, relay, meters, clock, lease);
+                    @Value("${vendstream.vend.lease:PT2M}") Duration lease,
+                    @Value("${vendstream.vend.not-sent.min-retry:PT1S}") Duration minRetry,
+                    @Value("${vendstream.vend.not-sent.give-up-after:PT30M}") Duration giveUpAfter,
+                    @Value("${vendstream.vend.not-sent.max-deferrals:20}") int maxDeferrals) {
+        return new Vending(store, connectors, router, relay, meters, clock, lease, minRetry, giveUpAfter, maxDeferrals);
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -100,6 +104,11 @@ public class VendServiceConfiguration {
         return new LeaseSweep(vending);
     }
 
+    @Bean
+    DeferredSweep deferredSweep(Vending vending, ExecutorService vendCalls) {
+        return new DeferredSweep(vending, vendCalls);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void prepareStore(ApplicationReadyEvent ready) {
         ready.getApplicationContext().getBean(VendAttemptStore.class).ensureIndexes();
@@ -116,6 +125,22 @@ public class VendServiceConfiguration {
         @Scheduled(fixedDelayString = "${vendstream.vend.lease-sweep-interval:PT10S}")
         public void run() {
             vending.expireLeases();
+        }
+    }
+
+    /** Sends again the vends that were not sent (throttles, back-pressure) once their wait is over. */
+    public static class DeferredSweep {
+        private final Vending vending;
+        private final ExecutorService executor;
+
+        DeferredSweep(Vending vending, ExecutorService executor) {
+            this.vending = vending;
+            this.executor = executor;
+        }
+
+        @Scheduled(fixedDelayString = "${vendstream.vend.not-sent.sweep-interval:PT1S}")
+        public void run() {
+            vending.retryDeferred(executor);
         }
     }
 }

@@ -74,7 +74,7 @@ class VendingInvariantsTest {
     }
 
     /** A provider double: answers with a fixed function and counts vends per reference. */
-    static final class CountingProvider implements VendConnector {
+    static class CountingProvider implements VendConnector {
         final String id;
         final Function<VendCommand, VendOutcome> answer;
         final Map<String, AtomicInteger> vends = new ConcurrentHashMap<>();
@@ -119,6 +119,10 @@ class VendingInvariantsTest {
     }
 
     private Vending vending(Duration lease, VendConnector... providers) {
+        return vending(Clock.systemUTC(), lease, providers);
+    }
+
+    private Vending vending(Clock clock, Duration lease, VendConnector... providers) {
         GuardedConnectors guarded = new GuardedConnectors(List.of(providers), 16, Duration.ofMinutes(1), 50, 4);
         List<String> ids = new ArrayList<>();
         for (VendConnector p : providers) {
@@ -127,7 +131,8 @@ class VendingInvariantsTest {
         Router router = new Router(new RoutingProperties(List.of(new RoutingProperties.Route("AIRTIME", null, ids))),
                 guarded.ids());
         store.ensureIndexes();
-        return new Vending(store, guarded, router, (c, id) -> { }, meters, Clock.systemUTC(), lease);
+        return new Vending(store, guarded, router, (c, id) -> { }, meters, clock, lease, Duration.ofSeconds(1),
+                Duration.ofMinutes(30), 20);
     }
 
     private static VendOutcome success(VendCommand c) {
@@ -248,8 +253,9 @@ class VendingInvariantsTest {
             guarded.vend("vtpass", command());
         }
         assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("OPEN");
-        Object refused = guarded.vend("vtpass", command());
-        assertThat(refused).isInstanceOf(GuardedConnectors.Refused.class);
+        VendOutcome refused = guarded.vend("vtpass", command());
+        assertThat(refused).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.CIRCUIT_OPEN));
         assertThat(down.calls.get()).isEqualTo(4);
         assertThat(guarded.vend("pagamio", command())).isInstanceOf(VendOutcome.Succeeded.class);
         assertThat(guarded.breaker("pagamio").getState().name()).isEqualTo("CLOSED");
@@ -272,5 +278,168 @@ class VendingInvariantsTest {
 
     private List<String> outboxTypes(String orderId) {
         return outbox(orderId).stream().map(e -> e.getClass().getSimpleName()).toList();
+    }
+
+    // ---- vends that were not sent: they wait, they are never refunded for it (issue 11, items 5 and 16) ----
+
+    /** A clock the tests move by hand, so waits of seconds to minutes pass at once. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-12-04T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Answers from a script, one per call; the last answer repeats. */
+    @SafeVarargs
+    private static Function<VendCommand, VendOutcome> script(Function<VendCommand, VendOutcome>... answers) {
+        AtomicInteger next = new AtomicInteger();
+        return c -> answers[Math.min(next.getAndIncrement(), answers.length - 1)].apply(c);
+    }
+
+    private static Function<VendCommand, VendOutcome> notSent(VendOutcome.NotSentReason reason, Duration retryAfter) {
+        return c -> new VendOutcome.NotSent("019", reason, "not sent", retryAfter);
+    }
+
+    @Test
+    void aVendLocallyThrottledWithNoOtherProviderWaitsAndIsSentLaterUnderANewReference() {
+        MovableClock clock = new MovableClock();
+        CountingProvider only = new CountingProvider("pagamio",
+                script(notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofSeconds(20)),
+                        VendingInvariantsTest::success));
+        Vending vending = vending(clock, Duration.ofMinutes(2), only);
+        vending.handle(request("order-ns1"));
+
+        Document parked = store.find("order-ns1").orElseThrow();
+        assertThat(parked.getString("state")).isEqualTo("DEFERRED");
+        assertThat(outboxTypes("order-ns1")).isEmpty();
+        assertThat(vending.retryDeferred(Runnable::run)).as("not due yet").isZero();
+        assertThat(vending.expireLeases()).as("a parked vend is not in flight").isZero();
+
+        clock.advance(Duration.ofSeconds(21));
+        assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
+
+        assertThat(outboxTypes("order-ns1")).containsExactly("VendSucceeded");
+        assertThat(only.calls.get()).isEqualTo(2);
+        assertThat(only.vends).as("each send under its own reference").hasSize(2);
+        Document settled = store.find("order-ns1").orElseThrow();
+        assertThat(settled.getList("previous", Document.class)).extracting(d -> d.getString("reference"))
+                .containsExactly(parked.getString("reference"));
+    }
+
+    @Test
+    void vtpassDuplicateWindowIsWaitedOutAtVtpassAndNeverFailsOver() {
+        MovableClock clock = new MovableClock();
+        CountingProvider vtpass = new CountingProvider("vtpass",
+                script(notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofSeconds(35)),
+                        VendingInvariantsTest::success));
+        CountingProvider pay4power = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), vtpass, pay4power);
+        vending.handle(request("order-ns2"));
+        assertThat(pay4power.calls.get()).as("another provider would vend the same number again at once").isZero();
+
+        clock.advance(Duration.ofSeconds(36));
+        vending.retryDeferred(Runnable::run);
+
+        assertThat(vtpass.calls.get()).isEqualTo(2);
+        assertThat(pay4power.calls.get()).isZero();
+        assertThat(outboxTypes("order-ns2")).containsExactly("VendSucceeded");
+        assertThat(store.find("order-ns2").orElseThrow().getString("provider")).isEqualTo("vtpass");
+    }
+
+    @Test
+    void aVendThatIsNeverSentFailsOnlyAfterGivingUp() {
+        MovableClock clock = new MovableClock();
+        CountingProvider vtpass = new CountingProvider("vtpass",
+                notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(10)));
+        Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
+        vending.handle(request("order-ns3"));
+        clock.advance(Duration.ofMinutes(11));
+        vending.retryDeferred(Runnable::run);
+        assertThat(outboxTypes("order-ns3")).as("still within the 30 minutes it may wait").isEmpty();
+        // The next wait would end past the give-up time: it fails now (and is refunded), not later.
+        clock.advance(Duration.ofMinutes(11));
+        vending.retryDeferred(Runnable::run);
+
+        assertThat(vtpass.calls.get()).isEqualTo(3);
+        List<SpecificRecord> events = outbox("order-ns3");
+        assertThat(events).hasSize(1);
+        com.vendstream.events.VendFailed failed = (com.vendstream.events.VendFailed) events.get(0);
+        assertThat(failed.getReasonClass()).isEqualTo(com.vendstream.events.FailureClass.THROTTLED);
+    }
+
+    @Test
+    void aFullBulkheadIsBackPressureNotAProviderFailure() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountingProvider slow = new CountingProvider("vtpass", c -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return success(c);
+        });
+        GuardedConnectors guarded = new GuardedConnectors(List.of(slow), 1, Duration.ZERO, Duration.ofMinutes(1), 50, 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        var inFlight = pool.submit(() -> guarded.vend("vtpass", command()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> guarded.bulkhead("vtpass").getMetrics().getAvailableConcurrentCalls() == 0);
+
+        VendOutcome refused = guarded.vend("vtpass", command());
+        release.countDown();
+        inFlight.get(5, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(refused).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.BULKHEAD_FULL));
+        assertThat(guarded.breaker("vtpass").getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void aReferenceThatIsNoLongerUsableIsReplacedBeforeAnythingIsSent() {
+        java.util.Set<String> stale = ConcurrentHashMap.newKeySet();
+        CountingProvider vtpass = new CountingProvider("vtpass", VendingInvariantsTest::success) {
+            boolean first = true;
+
+            @Override
+            public synchronized String newReference() {
+                String ref = super.newReference();
+                if (first) {
+                    // Claimed at 23:59:59.9 in Lagos, sent after midnight.
+                    stale.add(ref);
+                    first = false;
+                }
+                return ref;
+            }
+
+            @Override
+            public boolean referenceUsable(String reference, Instant at) {
+                return !stale.contains(reference);
+            }
+        };
+        Vending vending = vending(Duration.ofMinutes(2), vtpass);
+        vending.handle(request("order-ns4"));
+
+        assertThat(vtpass.vends.keySet()).hasSize(1).doesNotContainAnyElementsOf(stale);
+        assertThat(outboxTypes("order-ns4")).containsExactly("VendSucceeded");
+        assertThat(store.find("order-ns4").orElseThrow().getList("previous", Document.class))
+                .extracting(d -> d.getString("reference")).containsExactlyElementsOf(stale);
     }
 }

@@ -4,6 +4,7 @@ import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
+import com.vendstream.providers.support.ProviderAuthException;
 import com.vendstream.providers.support.TokenCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ public class DollrConnector implements MobileMoneyConnector {
         this.clock = clock;
         this.sleeper = sleeper;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
-        this.tokens = new TokenCache(this::obtainToken, null, properties.refreshAhead(), clock);
+        this.tokens = new TokenCache("dollr", this::obtainToken, null, properties.refreshAhead(), clock);
     }
 
     @Override
@@ -98,7 +99,29 @@ public class DollrConnector implements MobileMoneyConnector {
 
     @Override
     public String accessToken() {
-        return tokens.token();
+        return bearer();
+    }
+
+    /** The session, or the reason there is none in Dollr's terms (nothing was sent). */
+    private String bearer() {
+        try {
+            return tokens.token();
+        } catch (ProviderAuthException e) {
+            throw noSession(e);
+        }
+    }
+
+    private String renewAfterRejection(String rejected) {
+        try {
+            return tokens.renewAfterRejection(rejected);
+        } catch (ProviderAuthException e) {
+            throw noSession(e);
+        }
+    }
+
+    private static DollrException noSession(ProviderAuthException e) {
+        return new DollrException(e.kind() == ProviderAuthException.Kind.REFUSED ? DollrException.Kind.UNAUTHORIZED
+                : DollrException.Kind.UNAVAILABLE, 0, e.getMessage());
     }
 
     private TokenCache.Session obtainToken() {
@@ -107,14 +130,17 @@ public class DollrConnector implements MobileMoneyConnector {
         try {
             reply = exchange(HttpMethod.POST, "/jwt/client/obtain/token", body, null);
         } catch (NoReply e) {
-            throw new DollrException(DollrException.Kind.UNAVAILABLE, 0, "token endpoint: " + e.getMessage());
+            throw ProviderAuthException.unavailable("token endpoint: " + e.getMessage(), Duration.ZERO);
         }
         JsonNode root = reply.json();
         String token = reply.status() / 100 == 2 ? Lenient.text(root, "access_token") : null;
         if (token == null) {
-            log.warn("Dollr refused a token: HTTP {}", reply.status());
-            throw new DollrException(reply.status() >= 500 ? DollrException.Kind.UNAVAILABLE
-                    : DollrException.Kind.UNAUTHORIZED, reply.status(), "token endpoint answered HTTP " + reply.status());
+            String why = "token endpoint answered HTTP " + reply.status();
+            if (reply.status() >= 500 || reply.status() == 429 || reply.status() / 100 == 2) {
+                throw ProviderAuthException.unavailable(why, reply.status() == 429
+                        ? com.vendstream.providers.support.RetryAfter.parse(reply.retryAfter(), clock) : Duration.ZERO);
+            }
+            throw ProviderAuthException.refused(why);
         }
         // Dollr's expires_in is in MINUTES (60 = one hour), unlike OAuth's seconds.
         Long minutes = Lenient.minor(Lenient.text(root, "expires_in"), 0);
@@ -414,14 +440,14 @@ public class DollrConnector implements MobileMoneyConnector {
      * waited out (Retry-After, capped) and resent with the same body, hence the same reference_id.
      */
     Reply send(HttpMethod method, String path, Object body) {
-        String bearer = tokens.token();
+        String bearer = bearer();
         Reply reply = exchange(method, path, body, bearer);
         boolean renewed = false;
         int throttled = 0;
         while (true) {
             if (reply.status() == 401 && !renewed) {
                 renewed = true;
-                bearer = tokens.renewAfterRejection(bearer);
+                bearer = renewAfterRejection(bearer);
             } else if (reply.status() == 429 && throttled < MAX_429_RETRIES) {
                 Duration wait = retryAfter(reply.retryAfter(), throttled);
                 if (wait.compareTo(properties.maxRetryAfter()) > 0) {

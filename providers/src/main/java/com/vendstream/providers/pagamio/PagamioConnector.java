@@ -67,7 +67,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
     public PagamioConnector(PagamioProperties properties, Clock clock) {
         this.properties = properties;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
-        this.tokens = new TokenCache(this::login, this::refresh, Duration.ofMinutes(5), clock);
+        this.tokens = new TokenCache("pagamio", this::login, this::refresh, Duration.ofMinutes(5), clock);
         this.limiter = RateLimiter.of("pagamio-purchase", RateLimiterConfig.custom()
                 .limitForPeriod(properties.purchasesPerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
                 .timeoutDuration(Duration.ZERO).build());

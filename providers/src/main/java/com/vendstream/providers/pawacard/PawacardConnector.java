@@ -55,7 +55,7 @@ public class PawacardConnector implements VendConnector {
         this.clock = clock;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
         // The key's lifetime is not documented: keep it until Pawacard refuses it.
-        this.key = new TokenCache(this::login, null, Duration.ZERO, clock);
+        this.key = new TokenCache("pawacard", this::login, null, Duration.ZERO, clock);
     }
 
     @Override

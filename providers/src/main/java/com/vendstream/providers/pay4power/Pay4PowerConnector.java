@@ -14,6 +14,7 @@ import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
+import com.vendstream.providers.support.ProviderAuthException;
 import com.vendstream.providers.support.TokenCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,13 +61,6 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
     public record Provider(String code, String name, String service) {
     }
 
-    /** The token endpoint refused us or answered without a token: nothing was sent. */
-    static final class AuthFailure extends RuntimeException {
-        AuthFailure(String message) {
-            super(message);
-        }
-    }
-
     private record CachedProviders(List<Provider> providers, Instant fetchedAt) {
     }
 
@@ -85,7 +79,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         this.properties = properties;
         this.clock = clock;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
-        this.token = new TokenCache(this::fetchToken, null, properties.refreshAhead(), clock);
+        this.token = new TokenCache("pay4power", this::fetchToken, null, properties.refreshAhead(), clock);
     }
 
     @Override
@@ -121,9 +115,9 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
                 default -> new VendOutcome.Failed(null, FailureClass.VALIDATION,
                         "Pay4Power does not sell " + command.service(), true);
             };
-        } catch (AuthFailure e) {
-            outcome = new VendOutcome.Failed("401", FailureClass.NOT_AVAILABLE_TO_MERCHANT,
-                    "no Pay4Power token: " + e.getMessage(), true);
+        } catch (ProviderAuthException e) {
+            // No token, so no vend was sent: refused credentials fail it, a token endpoint that passes defers it.
+            outcome = ProviderHttp.classify(e);
         }
         log.info("Pay4Power vend {} {} {} {}: {}/{}", command.reference(), command.service(), command.billerId(),
                 Masking.account(command.account()), outcome.getClass().getSimpleName(), outcome.providerCode());
@@ -140,7 +134,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         Reply reply;
         try {
             reply = authed(HttpMethod.POST, product("power/initiate"), initiate);
-        } catch (AuthFailure e) {
+        } catch (ProviderAuthException e) {
             throw e;
         } catch (RuntimeException e) {
             // Initiate only prepares the transaction; the vend itself was never sent.
@@ -220,7 +214,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         Reply reply;
         try {
             reply = authed(HttpMethod.POST, path, body);
-        } catch (AuthFailure e) {
+        } catch (ProviderAuthException e) {
             throw e;
         } catch (RuntimeException e) {
             return ProviderHttp.classify(e);
@@ -242,7 +236,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         Reply reply;
         try {
             reply = authed(HttpMethod.GET, uri, null);
-        } catch (AuthFailure e) {
+        } catch (ProviderAuthException e) {
             return VendOutcome.pending(PendingCause.UNKNOWN_CODE, "401", "no token to requery with");
         } catch (RuntimeException e) {
             VendOutcome classified = ProviderHttp.classify(e);
@@ -394,8 +388,11 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         String value = reply.status() / 100 == 2 ? Pay4PowerTransformer.accessToken(reply.body()) : null;
         if (value == null) {
             // Pay4Power: "treat authentication failures as non-retryable until credentials are corrected".
-            log.warn("Pay4Power token request refused: HTTP {}", reply.status());
-            throw new AuthFailure("token endpoint answered HTTP " + reply.status());
+            String why = "token endpoint answered HTTP " + reply.status();
+            if (reply.status() == 429 || reply.status() >= 500 || reply.status() / 100 == 2) {
+                throw ProviderAuthException.unavailable(why, Duration.ZERO);
+            }
+            throw ProviderAuthException.refused(why);
         }
         tokenFetches.incrementAndGet();
         return new TokenCache.Session(value, null, clock.instant().plus(Pay4PowerTransformer.lifetime(reply.body())));

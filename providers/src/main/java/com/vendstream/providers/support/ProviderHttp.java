@@ -21,6 +21,9 @@ import org.springframework.web.client.RestClientResponseException;
  */
 public final class ProviderHttp {
 
+    /** The provider code given to a vend that failed because the provider refused our credentials. */
+    public static final String AUTH_REFUSED = "AUTH_REFUSED";
+
     private ProviderHttp() {
     }
 
@@ -34,11 +37,22 @@ public final class ProviderHttp {
 
     /** What a call that did not produce a readable 2xx reply means for a vend. */
     public static VendOutcome classify(RuntimeException e) {
+        if (e instanceof ProviderAuthException auth) {
+            // No session, so the vend itself was never sent.
+            return auth.kind() == ProviderAuthException.Kind.REFUSED
+                    ? new VendOutcome.Failed(AUTH_REFUSED, FailureClass.NOT_AVAILABLE_TO_MERCHANT,
+                            "the provider refused our credentials", true)
+                    : new VendOutcome.NotSent(null, VendOutcome.NotSentReason.AUTH_UNAVAILABLE, auth.getMessage(),
+                            auth.retryAfter());
+        }
         if (e instanceof RestClientResponseException http) {
             int status = http.getStatusCode().value();
             if (status == 429) {
-                // The provider refused to look at the request: nothing was processed.
-                return new VendOutcome.Failed("HTTP 429", FailureClass.THROTTLED, "rate limited by the provider", true);
+                // The provider refused to look at the request: nothing was processed, and it passes.
+                String retryAfter = http.getResponseHeaders() == null ? null
+                        : http.getResponseHeaders().getFirst("Retry-After");
+                return new VendOutcome.NotSent("HTTP 429", VendOutcome.NotSentReason.PROVIDER_THROTTLED,
+                        "rate limited by the provider", RetryAfter.parse(retryAfter, java.time.Clock.systemUTC()));
             }
             if (status >= 500) {
                 return VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP " + status, http.getStatusText());

@@ -239,13 +239,18 @@ class DollrContractTest {
     }
 
     @Test
-    void theTokenLivesExpiresInMinutesAndIsRenewedFiveMinutesEarly() {
+    void theTokenLivesExpiresInMinutesAndIsRenewedAtThreeQuartersOfAShortLifetime() {
         MutableClock clock = new MutableClock(Instant.now());
         DollrConnector timed = connector(clock, PASSCODE);
         timed.detectMmo("231880000001");
         clock.advance(Duration.ofSeconds(50));
         timed.detectMmo("231880000001");
         // expires_in 6 (minutes): still fresh at 50 s, which it would not be were 6 read as seconds.
+        assertThat(timed.tokenFetches()).isEqualTo(1);
+        // "5 minutes before expiry" of a 6-minute token would renew on every call after the first minute.
+        clock.advance(Duration.ofSeconds(210));
+        timed.detectMmo("231880000001");
+        timed.detectMmo("231880000001");
         assertThat(timed.tokenFetches()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(15));
         timed.detectMmo("231880000001");

@@ -261,11 +261,13 @@ class Pay4PowerContractTest {
     }
 
     @Test
-    void aRefusedConnectionFailsBeforeProcessing() {
+    void aTokenEndpointThatCannotBeReachedLeavesTheVendUnsentToBeTriedAgain() {
         Pay4PowerConnector nowhere = new Pay4PowerConnector(new Pay4PowerProperties("http://localhost:1/x", "a", "b",
                 null, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        // No session, so no vend left: it waits (or goes elsewhere); it is never refunded for our side's trouble.
         assertThat(nowhere.vend(airtime(nowhere.newReference(), "08011111111")))
-                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.beforeProcessing()).isTrue());
+                .isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                        n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.AUTH_UNAVAILABLE));
         assertThat(nowhere.requery(new RequeryCommand("x", ServiceType.AIRTIME, "MTN", null, null)))
                 .isInstanceOf(VendOutcome.Pending.class);
     }

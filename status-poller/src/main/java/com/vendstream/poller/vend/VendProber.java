@@ -58,6 +58,10 @@ public class VendProber implements Prober {
             }
             return new Answer.Final(false, f.providerCode(), f.message(), f);
         }
+        if (outcome instanceof VendOutcome.NotSent n) {
+            // The requery itself was not sent (no session, our own limit, a 429): ask again later, slower.
+            return new Answer.NoAnswer(n.providerCode(), n.message(), true);
+        }
         VendOutcome.Pending p = (VendOutcome.Pending) outcome;
         boolean throttled = p.cause() == PendingCause.THROTTLED_AFTER_SEND
                 || "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());

@@ -24,7 +24,12 @@ public class VendAttemptStore {
     public static final String COLLECTION = "vend_attempts";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    public enum State { SENDING, SUCCEEDED, FAILED, PENDING }
+    /**
+     * SENDING: claimed, the call may be in flight. DEFERRED: not sent (a passing refusal: throttle,
+     * back-pressure, a provider's duplicate window), waiting for {@code retryAt}; nothing reached any
+     * provider under its current reference. The rest are settled.
+     */
+    public enum State { SENDING, DEFERRED, SUCCEEDED, FAILED, PENDING }
 
     private final ReactiveMongoTemplate mongo;
 
@@ -39,6 +44,7 @@ public class VendAttemptStore {
     public void ensureIndexes() {
         Mono.from(collection().createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
         Mono.from(collection().createIndex(Indexes.ascending("provider", "reference"))).block(TIMEOUT);
+        Mono.from(collection().createIndex(Indexes.ascending("state", "retryAt"))).block(TIMEOUT);
     }
 
     /** Claims the order's one vend; false when an attempt already exists. */
@@ -77,6 +83,43 @@ public class VendAttemptStore {
                 .append("leaseUntil", Date.from(leaseUntil)))
                 .append("$push", new Document("previous", previous));
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Parks a SENDING attempt that was not sent until {@code retryAt}. Its lease goes, so the stale-lease
+     * sweep (which would hand it to requery as pending) leaves it alone; the refused reference is kept
+     * in the attempt's history.
+     */
+    public boolean defer(String orderId, String reference, Instant retryAt, Document previous) {
+        Document filter = new Document("_id", orderId).append("state", State.SENDING.name())
+                .append("reference", reference);
+        Document update = new Document("$set", new Document("state", State.DEFERRED.name())
+                .append("retryAt", Date.from(retryAt)))
+                .append("$unset", new Document("leaseUntil", ""))
+                .append("$inc", new Document("deferrals", 1))
+                .append("$push", new Document("previous", previous));
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Takes a due DEFERRED attempt back to SENDING under a fresh reference; false when another sweeper
+     * took it first.
+     */
+    public boolean resume(String orderId, String fromReference, String provider, String reference,
+                          Instant leaseUntil) {
+        Document filter = new Document("_id", orderId).append("state", State.DEFERRED.name())
+                .append("reference", fromReference);
+        Document update = new Document("$set", new Document("state", State.SENDING.name()).append("provider", provider)
+                .append("reference", reference).append("leaseUntil", Date.from(leaseUntil)))
+                .append("$unset", new Document("retryAt", ""));
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /** DEFERRED attempts whose wait is over, oldest first. */
+    public List<Document> dueDeferred(Instant now, int limit) {
+        return Flux.from(collection().find(new Document("state", State.DEFERRED.name())
+                        .append("retryAt", new Document("$lte", Date.from(now))))
+                .sort(new Document("retryAt", 1)).limit(limit)).collectList().block(TIMEOUT);
     }
 
     /** Attempts whose sender may have died mid-call. */

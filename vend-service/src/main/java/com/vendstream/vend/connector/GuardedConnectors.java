@@ -21,21 +21,34 @@ import java.util.stream.Collectors;
 /**
  * The configured connectors, each behind its own circuit breaker and bulkhead, so that one
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
- * A call refused by either guard never reached the provider, so it is safe to route elsewhere.
+ *
+ * <p>A call either guard keeps back never reached the provider, so it comes back as
+ * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded
+ * for it. The bulkhead sits outside the breaker, so a full bulkhead, which is our own back-pressure,
+ * is never counted as a provider failure; nor is any other NotSent.
  */
 public class GuardedConnectors {
-
-    /** Nothing was sent: the guard refused the call. */
-    public record Refused(String provider, String why) {
-    }
 
     private final Map<String, VendConnector> connectors;
     private final Map<String, CircuitBreaker> breakers;
     private final Map<String, Bulkhead> bulkheads;
+    private final Duration openFor;
+    private final Duration bulkheadRetry;
 
     public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
                              Duration openFor, float failureRatePercent, int minimumCalls) {
+        this(connectors, maxConcurrentCallsPerProvider, Duration.ofSeconds(10), openFor, failureRatePercent, minimumCalls);
+    }
+
+    /**
+     * @param bulkheadWait how long a vend waits for one of the provider's call slots before it is put
+     *                     back to wait in the store (back-pressure: the batch, and so the partition, waits)
+     */
+    public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
+                             Duration bulkheadWait, Duration openFor, float failureRatePercent, int minimumCalls) {
         this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity()));
+        this.openFor = openFor;
+        this.bulkheadRetry = Duration.ofSeconds(1);
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
                 .failureRateThreshold(failureRatePercent)
                 .minimumNumberOfCalls(minimumCalls)
@@ -47,7 +60,7 @@ public class GuardedConnectors {
                 .build();
         BulkheadConfig bulkheadConfig = BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrentCallsPerProvider)
-                .maxWaitDuration(Duration.ofMillis(200))
+                .maxWaitDuration(bulkheadWait)
                 .build();
         this.breakers = this.connectors.keySet().stream()
                 .collect(Collectors.toMap(Function.identity(), id -> CircuitBreaker.of(id, breakerConfig)));
@@ -78,18 +91,24 @@ public class GuardedConnectors {
         return breakers.get(id);
     }
 
-    /** Either the provider's outcome, or {@link Refused} when a guard kept the call from leaving. */
-    public Object vend(String provider, VendCommand command) {
+    public Bulkhead bulkhead(String id) {
+        return bulkheads.get(id);
+    }
+
+    /** The provider's outcome, or {@link VendOutcome.NotSent} when a guard kept the call from leaving. */
+    public VendOutcome vend(String provider, VendCommand command) {
         VendConnector connector = connectors.get(provider);
         Supplier<VendOutcome> call = () -> connector.vend(command);
-        Supplier<VendOutcome> guarded = CircuitBreaker.decorateSupplier(breakers.get(provider),
-                Bulkhead.decorateSupplier(bulkheads.get(provider), call));
+        Supplier<VendOutcome> guarded = Bulkhead.decorateSupplier(bulkheads.get(provider),
+                CircuitBreaker.decorateSupplier(breakers.get(provider), call));
         try {
             return guarded.get();
         } catch (CallNotPermittedException e) {
-            return new Refused(provider, "circuit open");
+            return new VendOutcome.NotSent(null, VendOutcome.NotSentReason.CIRCUIT_OPEN,
+                    provider + " circuit open", openFor);
         } catch (BulkheadFullException e) {
-            return new Refused(provider, "too many calls in flight");
+            return new VendOutcome.NotSent(null, VendOutcome.NotSentReason.BULKHEAD_FULL,
+                    "all call slots to " + provider + " busy", bulkheadRetry);
         }
     }
 }

@@ -3,6 +3,7 @@ package com.vendstream.vend.vending;
 import com.vendstream.events.FailureClass;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.PendingReason;
+import com.vendstream.providers.PendingCause;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.outbox.OutboxTrigger;
@@ -46,9 +47,27 @@ public class Vending {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration lease;
+    private final Duration minRetry;
+    private final Duration giveUpAfter;
+    private final int maxDeferrals;
 
     public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                    MeterRegistry meters, Clock clock, Duration lease) {
+        this(store, connectors, router, relay, meters, clock, lease, Duration.ofSeconds(1), Duration.ofMinutes(30), 20);
+    }
+
+    /**
+     * @param minRetry    shortest wait before a vend that was not sent is tried again
+     * @param giveUpAfter how long, from the claim, a vend that keeps not being sent may wait before it
+     *                    fails (and is refunded)
+     * @param maxDeferrals how many times it may be put back before it fails
+     */
+    public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
+                   MeterRegistry meters, Clock clock, Duration lease, Duration minRetry, Duration giveUpAfter,
+                   int maxDeferrals) {
+        this.minRetry = minRetry;
+        this.giveUpAfter = giveUpAfter;
+        this.maxDeferrals = maxDeferrals;
         this.store = store;
         this.connectors = connectors;
         this.router = router;
@@ -93,42 +112,131 @@ public class Vending {
     private void send(VendRequested request, List<String> providers, int index, String reference) {
         String orderId = request.getEnvelope().getOrderId();
         String provider = providers.get(index);
-        VendCommand command = command(request, reference);
-        Object result;
+        VendConnector connector = connectors.connector(provider).orElseThrow();
+        if (!connector.referenceUsable(reference, clock.instant())) {
+            // e.g. a VTpass request_id claimed before midnight in Lagos: nothing was sent under it yet.
+            String fresh = connector.newReference();
+            Instant now = clock.instant();
+            if (!store.failover(orderId, reference, provider, fresh, now.plus(lease),
+                    history(provider, reference, "reference no longer usable", now))) {
+                return;
+            }
+            reference = fresh;
+        }
+        VendOutcome result;
         try {
-            result = connectors.vend(provider, command);
+            result = connectors.vend(provider, command(request, reference));
         } catch (RuntimeException e) {
             // The request may have left; a bug here must not become a refund.
-            log.error("Vend call for order {} to {} threw; treating as pending", orderId, provider, e);
-            result = VendOutcome.pending(com.vendstream.providers.PendingCause.UNKNOWN_CODE, null, e.getClass().getSimpleName());
+            log.error("Vend call for order {} to {} threw {}; treating as pending", orderId, provider,
+                    e.getClass().getSimpleName());
+            result = VendOutcome.pending(PendingCause.UNKNOWN_CODE, null, e.getClass().getSimpleName());
         }
         Instant at = clock.instant();
-        boolean nothingSent = result instanceof GuardedConnectors.Refused
-                || (result instanceof VendOutcome.Failed f && f.beforeProcessing());
+        boolean nothingSent = (result instanceof VendOutcome.Failed f && f.beforeProcessing())
+                || (result instanceof VendOutcome.NotSent ns && ns.reason().mayFailOver());
         if (nothingSent && index + 1 < providers.size()) {
             String next = providers.get(index + 1);
             String nextReference = connectors.connector(next).orElseThrow().newReference();
-            Document previous = new Document("provider", provider).append("reference", reference)
-                    .append("why", describe(result)).append("at", Date.from(at));
-            if (store.failover(orderId, reference, next, nextReference, at.plus(lease), previous)) {
+            if (store.failover(orderId, reference, next, nextReference, at.plus(lease),
+                    history(provider, reference, describe(result), at))) {
                 meters.counter("vendstream.vend.failover", "from", provider, "to", next).increment();
                 send(request, providers, index + 1, nextReference);
             }
             return;
         }
+        if (result instanceof VendOutcome.NotSent notSent) {
+            defer(request, provider, reference, notSent, at);
+            return;
+        }
         settle(request, provider, reference, result, at);
     }
 
-    private void settle(VendRequested request, String provider, String reference, Object result, Instant at) {
+    /**
+     * Nothing was sent, for a reason that passes: the order waits in the store and the deferred sweep
+     * sends it again under a new reference once {@code retryAfter} is over. Only when it has waited
+     * longer than {@code giveUpAfter} (or its deadline) is it failed, and so refunded.
+     */
+    private void defer(VendRequested request, String provider, String reference, VendOutcome.NotSent notSent,
+                       Instant at) {
+        String orderId = request.getEnvelope().getOrderId();
+        Duration wait = notSent.retryAfter().compareTo(minRetry) < 0 ? minRetry : notSent.retryAfter();
+        Instant retryAt = at.plus(wait);
+        Document attempt = store.find(orderId).orElseThrow();
+        Instant createdAt = attempt.getDate("createdAt").toInstant();
+        int deferrals = attempt.getInteger("deferrals", 0);
+        Instant deadline = createdAt.plus(giveUpAfter);
+        if (request.getDeadline() != null && request.getDeadline().isBefore(deadline)) {
+            deadline = request.getDeadline();
+        }
+        meters.counter("vendstream.vend.not_sent", "provider", provider, "reason", notSent.reason().name()).increment();
+        if (retryAt.isAfter(deadline) || deferrals >= maxDeferrals) {
+            settle(request, provider, reference, new VendOutcome.Failed(notSent.providerCode(), giveUpClass(notSent),
+                    "Not sent after waiting " + Duration.between(createdAt, at).toSeconds() + " s: "
+                            + notSent.reason() + " (" + notSent.message() + ")", true), at);
+            return;
+        }
+        if (store.defer(orderId, reference, retryAt, history(provider, reference, describe(notSent), at))) {
+            log.info("Vend for order {} not sent to {} ({}); retrying after {}", orderId, provider,
+                    notSent.reason(), retryAt);
+        }
+    }
+
+    private static com.vendstream.providers.FailureClass giveUpClass(VendOutcome.NotSent notSent) {
+        return switch (notSent.reason()) {
+            case ACCOUNT_WINDOW, LOCAL_RATE_LIMIT, PROVIDER_THROTTLED, BULKHEAD_FULL ->
+                    com.vendstream.providers.FailureClass.THROTTLED;
+            case REFERENCE_REFUSED -> com.vendstream.providers.FailureClass.VALIDATION;
+            case CIRCUIT_OPEN, AUTH_UNAVAILABLE -> com.vendstream.providers.FailureClass.NO_PROVIDER;
+        };
+    }
+
+    /**
+     * Sends again the deferred attempts whose wait is over, each under a fresh reference (the provider
+     * may remember the refused one), starting from the provider that deferred it.
+     *
+     * @return how many were taken up
+     */
+    public int retryDeferred(java.util.concurrent.Executor executor) {
+        int taken = 0;
+        for (Document attempt : store.dueDeferred(clock.instant(), 100)) {
+            VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
+                    attempt.get("request", Binary.class).getData());
+            String orderId = attempt.getString("_id");
+            String provider = attempt.getString("provider");
+            Optional<VendConnector> connector = connectors.connector(provider);
+            List<String> route = new java.util.ArrayList<>(router.providers(request.getLine().getService().name(),
+                    request.getLine().getBillerId(), provider));
+            if (connector.isEmpty() || route.isEmpty() || !route.get(0).equals(provider)) {
+                // The provider is no longer configured here: start again from the route's first.
+                if (route.isEmpty()) {
+                    continue;
+                }
+                provider = route.get(0);
+                connector = connectors.connector(provider);
+            }
+            String fresh = connector.orElseThrow().newReference();
+            Instant now = clock.instant();
+            if (!store.resume(orderId, attempt.getString("reference"), provider, fresh, now.plus(lease))) {
+                continue;
+            }
+            taken++;
+            meters.counter("vendstream.vend.resumed", "provider", provider).increment();
+            List<String> providers = List.copyOf(route);
+            executor.execute(() -> {
+                send(request, providers, 0, fresh);
+                relay.relay(VendAttemptStore.COLLECTION, orderId);
+            });
+        }
+        return taken;
+    }
+
+    private void settle(VendRequested request, String provider, String reference, VendOutcome result, Instant at) {
         String orderId = request.getEnvelope().getOrderId();
         State state;
         Document event;
         Document fields = new Document("outcomeCode", null);
-        if (result instanceof GuardedConnectors.Refused refused) {
-            state = State.FAILED;
-            event = VendEvents.failed(request, provider, reference, FailureClass.NO_PROVIDER, null,
-                    "Provider unavailable: " + refused.why(), at);
-        } else if (result instanceof VendOutcome.Succeeded s) {
+        if (result instanceof VendOutcome.Succeeded s) {
             state = State.SUCCEEDED;
             fields.append("outcomeCode", s.providerCode()).append("providerTransactionId", s.providerTransactionId());
             event = VendEvents.succeeded(request, provider, reference, s, at);
@@ -151,6 +259,11 @@ public class Vending {
             // The stale-lease sweep declared it pending first; status-poller will requery it.
             log.warn("Attempt for order {} was settled by someone else; outcome {} left to requery", orderId, state);
         }
+    }
+
+    private static Document history(String provider, String reference, String why, Instant at) {
+        return new Document("provider", provider).append("reference", reference).append("why", why)
+                .append("at", Date.from(at));
     }
 
     /** A vend that failed before any provider was chosen still claims the order's attempt, so it stays failed. */
@@ -190,9 +303,9 @@ public class Vending {
         return expired.size();
     }
 
-    private static String describe(Object result) {
-        if (result instanceof GuardedConnectors.Refused r) {
-            return r.why();
+    private static String describe(VendOutcome result) {
+        if (result instanceof VendOutcome.NotSent n) {
+            return "not sent: " + n.reason() + " " + n.message();
         }
         if (result instanceof VendOutcome.Failed f) {
             return "failed before processing: " + f.providerCode() + " " + f.message();
