@@ -195,7 +195,7 @@ public class ReconConfiguration {
                 initialDelayString = "${vendstream.recon.rematch.interval:PT30M}")
         public void rematch() {
             if (properties.rematch().enabled()) {
-                closing.rematchRecent(properties.rematch().window());
+                closing.rematchRecent(properties.rematch().window(), properties.rematch().unansweredWindow());
             }
         }
     }

@@ -32,8 +32,13 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                             @DefaultValue("PT5M") Duration interval) {
     }
 
-    /** @param window how far back closed days are rematched */
+    /**
+     * @param window           how far back closed days are rematched
+     * @param unansweredWindow how far back a closed day is still rematched while providers left some of its
+     *                         vends without an answer (throttled, down, timing out)
+     */
     public record Rematch(@DefaultValue("true") boolean enabled, @DefaultValue("P3D") Duration window,
-                          @DefaultValue("PT30M") Duration interval) {
+                          @DefaultValue("PT30M") Duration interval,
+                          @DefaultValue("P30D") Duration unansweredWindow) {
     }
 }

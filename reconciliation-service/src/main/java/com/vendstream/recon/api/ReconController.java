@@ -4,9 +4,11 @@ import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.recon.api.ReconJson.CloseView;
 import com.vendstream.recon.api.ReconJson.DiscrepancyView;
 import com.vendstream.recon.api.ReconJson.LedgerView;
+import com.vendstream.recon.api.ReconJson.RematchView;
 import com.vendstream.recon.day.DayClosing;
 import com.vendstream.recon.day.DayNotOverException;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.Ledger;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -99,14 +101,15 @@ public class ReconController {
      * are published.
      */
     @PostMapping("/days/{day}/rematch")
-    public Mono<Map<String, Object>> rematch(@PathVariable String day) {
+    public Mono<RematchView> rematch(@PathVariable String day) {
         LocalDate d = day(day);
         return blocking(() -> {
             if (closing.closedDay(d).isEmpty()) {
                 throw Problems.of(HttpStatus.CONFLICT, "day-not-closed", "Day not closed",
                         "Business day " + d + " is not closed; close it first");
             }
-            return Map.<String, Object>of("businessDay", d.toString(), "matching", closing.rematch(d));
+            Matching.Outcome outcome = closing.rematch(d);
+            return new RematchView(d.toString(), outcome.byProvider(), outcome.unanswered());
         });
     }
 
