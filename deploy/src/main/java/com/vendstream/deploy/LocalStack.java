@@ -32,13 +32,13 @@ public final class LocalStack {
         TopicSetup.createAll(kafka.bootstrapServers());
         // The demo closes today's business day before midnight; a production deployment leaves this off.
         Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), Stack.Ports.standard(),
-                Map.of("vendstream.recon.early-close-allowed", true,
+                withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
                         // The sandbox plays the providers, whose books survive our restarts.
                         "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json"),
                         // Every write relays its own events at once; the sweep only recovers what a crash
                         // left behind. The embedded store answers the sweep with a full scan (it uses no
                         // secondary index), which at 2 s dominated the CPU of a 10,000-order run.
-                        "vendstream.outbox.sweep-interval", "PT15S"));
+                        "vendstream.outbox.sweep-interval", "PT15S")));
         stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
         System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
@@ -81,6 +81,13 @@ public final class LocalStack {
         System.out.println("Running. Order API: http://localhost:8080/v1/orders (Bearer " + Demo.API_KEY
                 + "). Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /** The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN). */
+    private static Map<String, Object> withFinanceUser(Map<String, Object> settings) {
+        Map<String, Object> all = new java.util.HashMap<>(settings);
+        all.putAll(ReconDemo.financeUser());
+        return all;
     }
 
     private static String option(String[] args, String name, String fallback) {

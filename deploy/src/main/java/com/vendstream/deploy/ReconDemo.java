@@ -1,5 +1,6 @@
 package com.vendstream.deploy;
 
+import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.topic.Topics;
 import java.net.URI;
@@ -30,6 +31,19 @@ import tools.jackson.databind.json.JsonMapper;
  * reconciliation topics.
  */
 final class ReconDemo {
+
+    /**
+     * The local stack's finance user's token (role FINANCE; LocalStack configures only its SHA-256).
+     * A demo constant like the demo merchant's API key: any real deployment configures its own users.
+     */
+    static final String FINANCE_TOKEN = "demo-finance-token";
+
+    /** The reconciliation-service settings that make {@link #FINANCE_TOKEN} a FINANCE user's token. */
+    static Map<String, Object> financeUser() {
+        return Map.of("vendstream.recon.users[0].name", "demo-finance",
+                "vendstream.recon.users[0].token-sha256", FinanceUsers.sha256(FINANCE_TOKEN),
+                "vendstream.recon.users[0].roles", "FINANCE");
+    }
 
     /** One disagreement made at the provider, and the discrepancy it should produce. */
     record Injection(String what, String provider, String reference, String expectedKind) {
@@ -62,18 +76,18 @@ final class ReconDemo {
         awaitSettledLedgers(day, timeout);
         // The stack allows an early close (vendstream.recon.early-close-allowed) so the demo need not
         // wait for midnight in Lagos; a second start the same day rematches the closed day instead.
-        JsonNode close = json.readTree(send(post(reconApi + "/v1/recon/days/" + day + "/close?early=true")).body());
+        JsonNode close = json.readTree(reconPost(reconApi + "/v1/recon/days/" + day + "/close?early=true"));
         if (close.path("alreadyClosed").asBoolean()) {
-            send(post(reconApi + "/v1/recon/days/" + day + "/rematch"));
+            reconPost(reconApi + "/v1/recon/days/" + day + "/rematch");
             out.append("\nDay already closed by an earlier run: rematched; new orders arrived as adjustments.\n");
         }
 
         out.append("\nLedgers (GET /v1/recon/days/").append(day).append("/ledger.csv):\n");
-        send(get(reconApi + "/v1/recon/days/" + day + "/ledger.csv")).body().lines()
+        reconGet(reconApi + "/v1/recon/days/" + day + "/ledger.csv").lines()
                 .forEach(l -> out.append("  ").append(l).append('\n'));
 
-        JsonNode discrepancies = json.readTree(send(get(reconApi + "/v1/recon/discrepancies?day=" + day
-                + "&status=OPEN")).body());
+        JsonNode discrepancies = json.readTree(reconGet(reconApi + "/v1/recon/discrepancies?day=" + day
+                + "&status=OPEN"));
         out.append("\nOpen discrepancies (GET /v1/recon/discrepancies):\n");
         for (JsonNode d : discrepancies) {
             out.append(String.format("  %-32s %-9s %-24s ours %s, provider's %s%n      -> %s%n",
@@ -139,8 +153,8 @@ final class ReconDemo {
         Instant deadline = Instant.now().plus(timeout);
         String previous = null;
         while (Instant.now().isBefore(deadline)) {
-            JsonNode ledgers = json.readTree(send(get(reconApi + "/v1/recon/ledgers?day=" + day
-                    + "&merchant=demo-merchant")).body());
+            JsonNode ledgers = json.readTree(reconGet(reconApi + "/v1/recon/ledgers?day=" + day
+                    + "&merchant=demo-merchant"));
             long held = 0;
             for (JsonNode l : ledgers) {
                 held += l.path("heldMinor").asLong();
@@ -213,8 +227,23 @@ final class ReconDemo {
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
     }
 
-    private static HttpRequest get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+    private String reconPost(String url) throws Exception {
+        return recon(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private String reconGet(String url) throws Exception {
+        return recon(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET());
+    }
+
+    /** A call to the reconciliation API as the finance user: the body of its 2xx reply. */
+    private String recon(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> r = send(request.header("Authorization", "Bearer " + FINANCE_TOKEN).build());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("reconciliation-service answered " + r.statusCode() + " to "
+                    + r.request().method() + " " + r.request().uri().getPath());
+        }
+        return r.body();
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {

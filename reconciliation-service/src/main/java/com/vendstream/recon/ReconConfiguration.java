@@ -2,6 +2,8 @@ package com.vendstream.recon;
 
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.recon.access.FinanceUsers;
+import com.vendstream.recon.api.FinanceAuthFilter;
 import com.vendstream.recon.day.BusinessCalendar;
 import com.vendstream.recon.day.DayClosing;
 import com.vendstream.recon.day.DayStore;
@@ -158,6 +160,21 @@ public class ReconConfiguration {
     }
 
     @Bean
+    FinanceUsers financeUsers(ReconProperties properties) {
+        FinanceUsers users = new FinanceUsers(properties.users().stream()
+                .map(u -> new FinanceUsers.Entry(u.name(), u.tokenSha256(), u.roles())).toList());
+        if (users.isEmpty()) {
+            log.warn("No reconciliation users configured (vendstream.recon.users): the HTTP API refuses every request");
+        }
+        return users;
+    }
+
+    @Bean
+    FinanceAuthFilter financeAuthFilter(FinanceUsers users) {
+        return new FinanceAuthFilter(users);
+    }
+
+    @Bean
     Schedule reconSchedule(DayClosing closing, ReconProperties properties) {
         return new Schedule(closing, properties);
     }
@@ -195,7 +212,7 @@ public class ReconConfiguration {
                 initialDelayString = "${vendstream.recon.rematch.interval:PT30M}")
         public void rematch() {
             if (properties.rematch().enabled()) {
-                closing.rematchRecent(properties.rematch().window());
+                closing.rematchRecent(properties.rematch().window(), properties.rematch().unansweredWindow());
             }
         }
     }

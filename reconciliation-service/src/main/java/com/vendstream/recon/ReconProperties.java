@@ -1,8 +1,13 @@
 package com.vendstream.recon;
 
 import java.time.Duration;
+import com.vendstream.recon.access.FinanceRole;
+import com.vendstream.recon.access.FinanceUsers;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rematch                 re-running provider matching of recently closed days
  * @param maxRequeriesPerProvider a day with more vends at a requery-only provider is not matched
  *                                (reported as unavailable) rather than flooding the provider
+ * @param users                   who may use the HTTP API: name, SHA-256 of the bearer token, roles
+ * @param earliestDay             the first business day the API accepts (nothing was traded before it)
  */
 @ConfigurationProperties("vendstream.recon")
 public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
@@ -22,7 +29,13 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                               @DefaultValue AutoClose autoClose,
                               @DefaultValue Rematch rematch,
                               @DefaultValue("5000") int maxRequeriesPerProvider,
-                              @DefaultValue("false") boolean earlyCloseAllowed) {
+                              @DefaultValue("false") boolean earlyCloseAllowed,
+                              @DefaultValue List<User> users,
+                              @DefaultValue("2020-01-01") LocalDate earliestDay) {
+
+    /** A user of the reconciliation API; see {@link FinanceUsers}. */
+    public record User(String name, String tokenSha256, Set<FinanceRole> roles) {
+    }
 
     public record Merchant(ZoneId timeZone) {
     }
@@ -32,8 +45,13 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                             @DefaultValue("PT5M") Duration interval) {
     }
 
-    /** @param window how far back closed days are rematched */
+    /**
+     * @param window           how far back closed days are rematched
+     * @param unansweredWindow how far back a closed day is still rematched while providers left some of its
+     *                         vends without an answer (throttled, down, timing out)
+     */
     public record Rematch(@DefaultValue("true") boolean enabled, @DefaultValue("P3D") Duration window,
-                          @DefaultValue("PT30M") Duration interval) {
+                          @DefaultValue("PT30M") Duration interval,
+                          @DefaultValue("P30D") Duration unansweredWindow) {
     }
 }

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
-import com.vendstream.providers.VendCommand;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.providers.VerifyCommand;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderRecord;
 import com.vendstream.recon.providerreport.ProviderStatus;
@@ -26,57 +22,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConnectorProviderRecordsTest {
 
     static final LocalDate DAY = LocalDate.of(2026, 3, 10);
-
-    /** Requery answers by reference; anything else is not part of this test. */
-    static final class RequeryOnly implements VendConnector {
-        final Map<String, VendOutcome> answers;
-        final List<RequeryCommand> asked = new ArrayList<>();
-
-        RequeryOnly(Map<String, VendOutcome> answers) {
-            this.answers = answers;
-        }
-
-        @Override
-        public String id() {
-            return "vtpass";
-        }
-
-        @Override
-        public Set<ServiceType> services() {
-            return Set.of(ServiceType.AIRTIME);
-        }
-
-        @Override
-        public String newReference() {
-            return "r";
-        }
-
-        @Override
-        public VendOutcome vend(VendCommand command) {
-            throw new UnsupportedOperationException("reconciliation never vends");
-        }
-
-        @Override
-        public VendOutcome requery(RequeryCommand command) {
-            asked.add(command);
-            VendOutcome o = answers.get(command.reference());
-            if (o == null) {
-                throw new IllegalStateException("connection reset");
-            }
-            return o;
-        }
-
-        @Override
-        public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     static VendToCheck vend(String ref) {
         return new VendToCheck("o-" + ref, ref, null, "AIRTIME", "MTN", null);
@@ -84,10 +34,10 @@ class ConnectorProviderRecordsTest {
 
     @Test
     void requeriesEachOfOurReferencesWhenTheProviderHasNoReport() {
-        RequeryOnly vtpass = new RequeryOnly(Map.of(
-                "a", new VendOutcome.Succeeded("000", "tx-a", null, null, List.of(), Map.of(), null),
-                "b", new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "failed", false),
-                "c", VendOutcome.pending(PendingCause.PROVIDER_PENDING, "099", "processing")));
+        ScriptedConnector vtpass = new ScriptedConnector("vtpass")
+                .answer("a", new VendOutcome.Succeeded("000", "tx-a", null, null, List.of(), Map.of(), null))
+                .answer("b", new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "failed", false))
+                .answer("c", VendOutcome.pending(PendingCause.PROVIDER_PENDING, "099", "processing"));
         ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(vtpass), List.of(), 100);
 
         ProviderView view = records.fetch("vtpass", DAY, List.of(vend("a"), vend("b"), vend("c"), vend("d")));
@@ -98,6 +48,42 @@ class ConnectorProviderRecordsTest {
                 tuple("b", ProviderStatus.FAILED, null), tuple("c", ProviderStatus.PENDING, null),
                 tuple("d", ProviderStatus.UNKNOWN, null));
         assertThat(vtpass.asked).extracting(RequeryCommand::service).containsOnly(ServiceType.AIRTIME);
+    }
+
+    /**
+     * A requery that was throttled, refused, timed out, reset, answered 5xx or garbage, or refused for
+     * our own credentials says nothing about the vend: UNKNOWN, never FAILED (a refund suggestion) and
+     * never PENDING (the provider did not say it is processing).
+     */
+    @Test
+    void aRequeryThatGotNoAnswerIsUnknownNeverAFailure() {
+        ScriptedConnector vtpass = new ScriptedConnector("vtpass")
+                .answer("throttled", ScriptedConnector.throttled())
+                .answer("refused", ScriptedConnector.refused())
+                .answer("timed-out", ScriptedConnector.timedOut())
+                .answer("reset", ScriptedConnector.reset())
+                .answer("5xx", ScriptedConnector.serverError())
+                .answer("garbage", VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "reply is not JSON"))
+                .answer("throttled-after-send", VendOutcome.pending(PendingCause.THROTTLED_AFTER_SEND, "429", "slow"))
+                .answer("pagamio-429", new VendOutcome.Failed("429", FailureClass.THROTTLED, "rate limited", true))
+                .answer("our-credentials", new VendOutcome.Failed("087", FailureClass.NOT_AVAILABLE_TO_MERCHANT,
+                        "INVALID CREDENTIALS", true))
+                .answer("unknown-code", VendOutcome.pending(PendingCause.UNKNOWN_CODE, "HTTP 404", "Not Found"))
+                .answer("failed", new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "FAILED", false))
+                .answer("processing", VendOutcome.pending(PendingCause.PROVIDER_PENDING, "099", "processing"));
+        ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(vtpass), List.of(), 100);
+        List<String> refs = List.of("throttled", "refused", "timed-out", "reset", "5xx", "garbage",
+                "throttled-after-send", "pagamio-429", "our-credentials", "unknown-code", "failed", "processing");
+
+        ProviderView view = records.fetch("vtpass", DAY, refs.stream().map(ConnectorProviderRecordsTest::vend).toList());
+
+        assertThat(view.records()).extracting(ProviderRecord::reference, ProviderRecord::status).containsExactly(
+                tuple("throttled", ProviderStatus.UNKNOWN), tuple("refused", ProviderStatus.UNKNOWN),
+                tuple("timed-out", ProviderStatus.UNKNOWN), tuple("reset", ProviderStatus.UNKNOWN),
+                tuple("5xx", ProviderStatus.UNKNOWN), tuple("garbage", ProviderStatus.UNKNOWN),
+                tuple("throttled-after-send", ProviderStatus.UNKNOWN), tuple("pagamio-429", ProviderStatus.UNKNOWN),
+                tuple("our-credentials", ProviderStatus.UNKNOWN), tuple("unknown-code", ProviderStatus.UNKNOWN),
+                tuple("failed", ProviderStatus.FAILED), tuple("processing", ProviderStatus.PENDING));
     }
 
     @Test
@@ -120,7 +106,8 @@ class ConnectorProviderRecordsTest {
 
     @Test
     void anUnknownProviderOrTooManyRequeriesIsUnavailableNotEmpty() {
-        ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(new RequeryOnly(Map.of())), List.of(), 1);
+        ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(new ScriptedConnector("vtpass")), List.of(),
+                1);
         assertThatThrownBy(() -> records.fetch("pawacard", DAY, List.of(vend("a"))))
                 .isInstanceOf(ProviderUnavailableException.class);
         assertThatThrownBy(() -> records.fetch("vtpass", DAY, List.of(vend("a"), vend("b"))))

@@ -95,6 +95,39 @@ class PaymentMatchingTest {
         assertThat(ledger.figures().balanced()).isTrue();
     }
 
+    /** A status lookup Dollr did not answer (UNKNOWN) neither raises nor resolves a discrepancy. */
+    @Test
+    void anUnansweredStatusLookupKeepsWhatWasKnown() {
+        Traffic t = new Traffic("m-monrovia", java.time.ZoneOffset.UTC);
+        Instant at = Instant.parse("2026-03-10T10:00:00Z");
+        t.order("u1", at, 700, "USD", ServiceCategory.AIRTIME).collected("dollr", "c1", at).accepted()
+                .via("vtpass", "v1").succeeded(at, null).completed(at);
+        t.order("u2", at, 900, "USD", ServiceCategory.AIRTIME).collected("dollr", "c2", at).accepted()
+                .via("vtpass", "v2").succeeded(at, null).completed(at);
+        FakeDollr dollr = new FakeDollr()
+                .with(PaymentRecords.Direction.COLLECTION, "c1", ProviderStatus.FAILED)
+                .with(PaymentRecords.Direction.COLLECTION, "c2", ProviderStatus.UNKNOWN);
+        FakeProvider vtpass = new FakeProvider()
+                .record("vtpass", "v1", ProviderStatus.SUCCEEDED, null, null)
+                .record("vtpass", "v2", ProviderStatus.SUCCEEDED, null, null);
+        harness = new Harness(vtpass, dollr, Instant.parse("2026-03-11T03:00:00Z"), Map.of());
+        harness.apply(t.events);
+
+        var closed = harness.closing.close(Scenarios.DAY, "test");
+        assertThat(closed.unanswered()).isEqualTo(1);
+        assertThat(harness.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null))
+                .extracting(Discrepancy::providerReference).containsExactly("c1");
+
+        // Dollr's status endpoint stops answering for c1: its discrepancy stays open.
+        dollr.with(PaymentRecords.Direction.COLLECTION, "c1", ProviderStatus.UNKNOWN);
+        var rematched = harness.closing.rematch(Scenarios.DAY);
+
+        assertThat(rematched.unanswered()).isEqualTo(2);
+        assertThat(harness.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null))
+                .extracting(Discrepancy::providerReference).containsExactly("c1");
+        assertThat(harness.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.RESOLVED, null)).isEmpty();
+    }
+
     @Test
     void withoutAMobileMoneyConnectorPaymentsAreReportedUnmatched() {
         Traffic t = new Traffic("m-monrovia", java.time.ZoneOffset.UTC);

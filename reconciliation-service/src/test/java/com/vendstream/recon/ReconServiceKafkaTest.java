@@ -7,6 +7,8 @@ import com.vendstream.events.DailyLedger;
 import com.vendstream.events.ReconDiscrepancy;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendUnresolved;
+import com.vendstream.recon.access.FinanceUsers;
+import com.vendstream.recon.day.DayStore;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import com.vendstream.registry.SchemaRegistryApplication;
@@ -17,7 +19,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.net.URI;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,12 +41,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -62,6 +68,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class ReconServiceKafkaTest {
 
     static final String MERCHANT = "demo-merchant";
+    static final String FINANCE_TOKEN = "finance-token-for-tests-" + UUID.randomUUID();
+    static final String AUDITOR_TOKEN = "auditor-token-for-tests-" + UUID.randomUUID();
     static final LocalDate DAY = LocalDate.of(2026, 1, 15);
 
     static EmbeddedKafkaKraftBroker kafka;
@@ -102,6 +110,12 @@ class ReconServiceKafkaTest {
         props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
         props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/recon");
         props.add("vendstream.registry.url", ReconServiceKafkaTest::registryUrl);
+        props.add("vendstream.recon.users[0].name", () -> "test-finance");
+        props.add("vendstream.recon.users[0].token-sha256", () -> FinanceUsers.sha256(FINANCE_TOKEN));
+        props.add("vendstream.recon.users[0].roles", () -> "FINANCE");
+        props.add("vendstream.recon.users[1].name", () -> "test-auditor");
+        props.add("vendstream.recon.users[1].token-sha256", () -> FinanceUsers.sha256(AUDITOR_TOKEN));
+        props.add("vendstream.recon.users[1].roles", () -> "READ_ONLY");
     }
 
     static String registryUrl() {
@@ -111,9 +125,26 @@ class ReconServiceKafkaTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    DayStore dayStore;
+
+    /** As the finance user. */
     WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
-                .build();
+        return client("Bearer " + FINANCE_TOKEN);
+    }
+
+    /** The path exactly as written: no template expansion or encoding (%2B stays %2B, + stays +). */
+    URI raw(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    WebTestClient client(String authorization) {
+        WebTestClient.Builder builder = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            builder.defaultHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return builder.build();
     }
 
     static java.time.Instant lagos(int hour, int minute) {
@@ -276,15 +307,95 @@ class ReconServiceKafkaTest {
         client().get().uri("/v1/recon/discrepancies?day=2026-01-15&status=maybe").exchange().expectStatus()
                 .isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         client().get().uri("/v1/recon/ledgers").exchange().expectStatus().isBadRequest();
-        // The future has not ended anywhere yet.
-        client().post().uri("/v1/recon/days/2999-01-01/close").exchange().expectStatus().isEqualTo(409)
+        // The date furthest ahead on earth has not ended in UTC (the zone of merchants not listed).
+        LocalDate today = LocalDate.now(ZoneOffset.ofHours(14));
+        client().post().uri("/v1/recon/days/" + today + "/close").exchange().expectStatus().isEqualTo(409)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
                 .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-not-over")
-                .jsonPath("$.cutoff").isEqualTo("2999-01-02T00:00:00Z");
-        client().post().uri("/v1/recon/days/2999-01-01/rematch").exchange().expectStatus().isEqualTo(409)
+                .jsonPath("$.cutoff").isEqualTo(today.plusDays(1) + "T00:00:00Z");
+        client().post().uri("/v1/recon/days/" + today + "/rematch").exchange().expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-not-closed");
         // Early closes are off unless the deployment allows them.
-        client().post().uri("/v1/recon/days/2999-01-01/close?early=true").exchange().expectStatus().isForbidden()
+        client().post().uri("/v1/recon/days/" + today + "/close?early=true").exchange().expectStatus().isForbidden()
                 .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/early-close-not-allowed");
+        client().post().uri("/v1/recon/days/" + today + "/close?early=maybe").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
+
+    /** Issue 11 items 22 and 28: absurd days are 400 problem details, never a close of year 0 or a 500. */
+    @Test
+    void daysOutsideTheSaneRangeAre400() {
+        for (String path : List.of("/v1/recon/days/0000-01-01/close", "/v1/recon/days/+999999999-12-31/close",
+                "/v1/recon/days/-999999999-01-01/close", "/v1/recon/days/2999-01-01/close?early=true",
+                "/v1/recon/days/+999999999-12-31/rematch", "/v1/recon/days/2019-12-31/rematch")) {
+            expectOutOfRange(client().post().uri(raw(path)));
+        }
+        for (String path : List.of("/v1/recon/ledgers?day=%2B999999999-12-31", "/v1/recon/ledgers?day=0000-01-01",
+                "/v1/recon/discrepancies?day=%2B999999999-12-31", "/v1/recon/discrepancies?day=-999999999-01-01",
+                "/v1/recon/days/+999999999-12-31/ledger.csv", "/v1/recon/days/0001-01-01/ledger.csv")) {
+            expectOutOfRange(client().get().uri(raw(path)));
+        }
+        client().get().uri(raw("/v1/recon/ledgers?day=%2B1000000000-01-01")).exchange().expectStatus()
+                .isBadRequest().expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-request");
+        assertThat(dayStore.isClosed(LocalDate.of(0, 1, 1))).isFalse();
+        assertThat(dayStore.isClosed(LocalDate.of(2999, 1, 1))).isFalse();
+    }
+
+    static void expectOutOfRange(WebTestClient.RequestHeadersSpec<?> request) {
+        request.exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/day-out-of-range");
+    }
+
+    /**
+     * Issue 11 item 22: every API call needs a finance user's token; merchants' API keys are no
+     * credential here; READ_ONLY reads but may not close or rematch; the probes stay open.
+     */
+    @Test
+    void theApiNeedsAFinanceUsersToken() {
+        String ledgers = "/v1/recon/ledgers?day=" + DAY;
+        // A day without trade: a finance user could close it at once; nobody else may.
+        LocalDate quiet = DAY.minusDays(1);
+        for (String authorization : java.util.Arrays.asList(null, "Bearer ", "Bearer wrong-token",
+                "Bearer demo-merchant-key", "Basic " + FINANCE_TOKEN, FINANCE_TOKEN, "Bearer " + AUDITOR_TOKEN + "x")) {
+            WebTestClient anonymous = client(authorization);
+            for (String path : List.of(ledgers, "/v1/recon/discrepancies?day=" + DAY, "/v1/recon/days/" + DAY
+                    + "/ledger.csv", "/v1;x/recon/ledgers?day=" + DAY, "/actuator/metrics", "/actuator/health;x",
+                    "/actuator/health/../metrics", "/anything")) {
+                anonymous.get().uri(raw(path)).exchange().expectStatus().isUnauthorized()
+                        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vendstream-recon\"")
+                        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                        .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/unauthenticated")
+                        .jsonPath("$.status").isEqualTo(401);
+            }
+            for (String path : List.of("/v1/recon/days/0000-01-01/close", "/v1/recon/days/" + quiet + "/close",
+                    "/v1/recon/days/" + quiet + "/rematch", "/actuator/health")) {
+                anonymous.post().uri(raw(path)).exchange().expectStatus().isUnauthorized();
+            }
+        }
+
+        WebTestClient auditor = client("Bearer " + AUDITOR_TOKEN);
+        auditor.get().uri(ledgers).exchange().expectStatus().isOk();
+        auditor.get().uri("/v1/recon/discrepancies?day=" + DAY).exchange().expectStatus().isOk();
+        auditor.get().uri("/v1/recon/days/" + DAY + "/ledger.csv").exchange().expectStatus().isOk();
+        for (String path : List.of("/v1/recon/days/" + quiet + "/close", "/v1/recon/days/" + quiet
+                + "/close?early=true", "/v1/recon/days/" + quiet + "/rematch")) {
+            auditor.post().uri(path).exchange().expectStatus().isForbidden()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                    .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/forbidden");
+        }
+        assertThat(dayStore.isClosed(quiet)).isFalse();
+        assertThat(dayStore.isClosed(LocalDate.of(0, 1, 1))).isFalse();
+        client().post().uri("/v1/recon/days/" + quiet + "/close").exchange().expectStatus().isOk();
+        assertThat(dayStore.find(quiet).orElseThrow().closedBy()).isEqualTo("api:test-finance");
+
+        // The probes and the metrics scrape need no credential.
+        WebTestClient probe = client(null);
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                "/actuator/info", "/actuator/prometheus")) {
+            probe.get().uri(path).exchange().expectStatus().value(status -> assertThat(status).as(path)
+                    .isNotIn(401, 403, 404));
+        }
+    }
+
 }

@@ -15,6 +15,10 @@ import com.vendstream.recon.discrepancy.Discrepancy;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.ledger.LedgerStore;
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.recon.providerreport.ConnectorProviderRecords;
+import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +40,7 @@ class ReconciliationFlowTest {
 
     final List<Harness> harnesses = new ArrayList<>();
 
-    Harness harness(FakeProvider provider) {
+    Harness harness(ProviderRecords provider) {
         Harness h = new Harness(provider, AFTER_DAY, ZONES);
         harnesses.add(h);
         return h;
@@ -237,12 +241,66 @@ class ReconciliationFlowTest {
         provider.settle("vtpass", "ref-r-1", ProviderStatus.FAILED, null, null);
 
         h.later(Duration.ofDays(10));
-        h.closing.rematchRecent(Duration.ofDays(3));
+        h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).hasSize(1);
 
         h.clock.now = AFTER_DAY.plus(Duration.ofHours(1));
-        h.closing.rematchRecent(Duration.ofDays(3));
+        h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEmpty();
+    }
+
+    /**
+     * Issue 11 item 20: a requery answered 429, refused or timed out is no answer. It raises no
+     * discrepancy, resolves none, is counted in the day's matching outcome, and the day is matched again
+     * (also after the usual rematch window) until the provider answers.
+     */
+    @Test
+    void aRequeryWithoutAnAnswerIsUnknownAndAskedAgainUntilTheProviderAnswers() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        t.order("n-1", Scenarios.at(9, 0), 5_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-n-1")
+                .succeeded(Scenarios.at(9, 1), null).completed(Scenarios.at(9, 1));
+        t.order("n-2", Scenarios.at(10, 0), 7_000, "NGN", ServiceCategory.AIRTIME).accepted()
+                .via("vtpass", "ref-n-2").succeeded(Scenarios.at(10, 1), null).completed(Scenarios.at(10, 1));
+        VendOutcome succeeded = new VendOutcome.Succeeded("000", "tx", null, null, List.of(), Map.of(), null);
+        ScriptedConnector vtpass = new ScriptedConnector("vtpass")
+                .answer("ref-n-1", ScriptedConnector.throttled())
+                .answer("ref-n-2", new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "FAILED", false));
+        Harness h = harness(new ConnectorProviderRecords(List.of(vtpass), List.of(), 100));
+        h.apply(t.events);
+
+        CloseResult closed = h.closing.close(Scenarios.DAY, "test");
+
+        // Only VTpass's explicit 016 is a discrepancy; its 429 is not a refund suggestion.
+        List<Discrepancy> open = h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null);
+        assertThat(open).extracting(Discrepancy::kind, Discrepancy::orderId)
+                .containsExactly(tuple(DiscrepancyKind.SUCCEEDED_HERE_NOT_AT_PROVIDER, "n-2"));
+        assertThat(closed.unanswered()).isEqualTo(1);
+        assertThat(closed.matching().get("vtpass")).contains("1 without an answer");
+        assertThat(h.closing.closedDay(Scenarios.DAY).orElseThrow().unanswered()).isEqualTo(1);
+
+        // Five days on (past the 3-day rematch window) the scheduled rematch still asks again; VTpass
+        // refuses the connection and times out: still no answer, and the open discrepancy stays open.
+        vtpass.answer("ref-n-1", ScriptedConnector.refused()).answer("ref-n-2", ScriptedConnector.timedOut());
+        h.later(Duration.ofDays(5));
+        int asked = vtpass.asked.size();
+        h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
+
+        assertThat(vtpass.asked).hasSize(asked + 2);
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEqualTo(open);
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.RESOLVED, null)).isEmpty();
+        assertThat(h.closing.closedDay(Scenarios.DAY).orElseThrow().unanswered()).isEqualTo(2);
+
+        // VTpass answers at last: both delivered. The discrepancy resolves and the day stops being asked.
+        vtpass.answer("ref-n-1", succeeded).answer("ref-n-2", succeeded);
+        h.later(Duration.ofMinutes(30));
+        h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEmpty();
+        assertThat(h.closing.closedDay(Scenarios.DAY).orElseThrow().unanswered()).isZero();
+
+        asked = vtpass.asked.size();
+        h.later(Duration.ofMinutes(30));
+        h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
+        assertThat(vtpass.asked).hasSize(asked);
     }
 
     @Test
@@ -255,7 +313,9 @@ class ReconciliationFlowTest {
 
         var outcome = h.closing.rematch(Scenarios.DAY);
 
-        assertThat(outcome.get("pagamio")).startsWith("unavailable");
+        assertThat(outcome.byProvider().get("pagamio")).startsWith("unavailable");
+        // Its three vends count as unanswered, so the day is matched again until Pagamio can be read.
+        assertThat(outcome.unanswered()).isEqualTo(3);
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).hasSize(3);
     }
 

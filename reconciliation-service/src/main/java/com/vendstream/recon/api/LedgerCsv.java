@@ -18,7 +18,8 @@ final class LedgerCsv {
         StringBuilder out = new StringBuilder(HEADER).append("\r\n");
         for (Ledger l : ledgers) {
             LedgerFigures f = l.figures();
-            out.append(l.key().businessDay()).append(',').append(cell(l.key().merchantId())).append(',')
+            out.append(cell(l.key().businessDay().toString())).append(',')
+                    .append(cell(l.key().merchantId())).append(',')
                     .append(cell(l.key().provider())).append(',').append(cell(l.key().service())).append(',')
                     .append(cell(l.key().currency())).append(',').append(l.version()).append(',')
                     .append(f.ordersAccepted()).append(',').append(f.ordersVended()).append(',')
@@ -33,13 +34,19 @@ final class LedgerCsv {
         return out.toString();
     }
 
+    /**
+     * Characters that make a spreadsheet read a cell as a formula when they come first (OWASP's CSV
+     * injection list; a spreadsheet skips a leading TAB or CR and reads what follows).
+     */
+    private static final String FORMULA_STARTS = "=+-@\t\r";
+
     /** Quotes a cell when it needs it; a leading formula character is defused for spreadsheet users. */
     static String cell(String value) {
         if (value == null) {
             return "";
         }
         String v = value;
-        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+        if (!v.isEmpty() && FORMULA_STARTS.indexOf(v.charAt(0)) >= 0) {
             v = "'" + v;
         }
         if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {

@@ -8,7 +8,7 @@ import org.springframework.web.ErrorResponseException;
 /** RFC 9457 problem details for the reconciliation API. */
 final class Problems {
 
-    private static final String BASE = "https://vendstream.dev/problems/";
+    static final String BASE = "https://vendstream.dev/problems/";
 
     private Problems() {
     }

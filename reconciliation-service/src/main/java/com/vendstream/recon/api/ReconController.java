@@ -4,15 +4,20 @@ import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.recon.api.ReconJson.CloseView;
 import com.vendstream.recon.api.ReconJson.DiscrepancyView;
 import com.vendstream.recon.api.ReconJson.LedgerView;
+import com.vendstream.recon.api.ReconJson.RematchView;
 import com.vendstream.recon.day.DayClosing;
 import com.vendstream.recon.day.DayNotOverException;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
+import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.Ledger;
+import com.vendstream.recon.ReconProperties;
+import com.vendstream.recon.access.FinanceUser;
+import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,6 +25,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,34 +40,39 @@ public class ReconController {
 
     private static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
 
+    private static final Logger log = LoggerFactory.getLogger(ReconController.class);
+
     private final DayClosing closing;
     private final DiscrepancyStore discrepancies;
     private final boolean earlyCloseAllowed;
+    private final DayLimits days;
 
-    public ReconController(DayClosing closing, DiscrepancyStore discrepancies, com.vendstream.recon.ReconProperties properties) {
+    public ReconController(DayClosing closing, DiscrepancyStore discrepancies, ReconProperties properties,
+                           Clock clock) {
         this.closing = closing;
         this.discrepancies = discrepancies;
         this.earlyCloseAllowed = properties.earlyCloseAllowed();
+        this.days = new DayLimits(properties.earliestDay(), clock);
     }
 
     @GetMapping("/ledgers")
     public Mono<List<LedgerView>> ledgers(@RequestParam(required = false) String day,
                                           @RequestParam(required = false) String merchant) {
-        LocalDate d = day(day);
+        LocalDate d = days.parse(day);
         return blocking(() -> closing.ledgers(d, blankToNull(merchant)).stream().map(LedgerView::of).toList());
     }
 
     @GetMapping("/discrepancies")
     public Mono<List<DiscrepancyView>> discrepancies(@RequestParam(required = false) String day,
                                                      @RequestParam(required = false) String status) {
-        LocalDate d = day(day);
+        LocalDate d = days.parse(day);
         DiscrepancyStatus s = status(status);
         return blocking(() -> discrepancies.list(d, s, null).stream().map(DiscrepancyView::of).toList());
     }
 
     @GetMapping("/days/{day}/ledger.csv")
     public Mono<ResponseEntity<String>> csv(@PathVariable String day) {
-        LocalDate d = day(day);
+        LocalDate d = days.parse(day);
         return blocking(() -> {
             List<Ledger> ledgers = closing.ledgers(d, null);
             boolean provisional = closing.closedDay(d).isEmpty();
@@ -75,15 +86,17 @@ public class ReconController {
 
     /** Idempotent: closing a closed day returns the first close (alreadyClosed=true) and changes nothing. */
     @PostMapping("/days/{day}/close")
-    public Mono<CloseView> close(@PathVariable String day, @RequestParam(defaultValue = "false") boolean early) {
-        LocalDate d = day(day);
+    public Mono<CloseView> close(@PathVariable String day, @RequestParam(defaultValue = "false") boolean early,
+                                 @RequestAttribute(FinanceAuthFilter.USER) FinanceUser user) {
+        LocalDate d = days.parse(day);
         if (early && !earlyCloseAllowed) {
             throw Problems.of(HttpStatus.FORBIDDEN, "early-close-not-allowed", "Early close not allowed",
                     "This deployment closes a day only after its cut-off (vendstream.recon.early-close-allowed=false)");
         }
         return blocking(() -> {
             try {
-                return CloseView.of(closing.close(d, "api", early));
+                log.info("Close of business day {} requested by {}", d, user.name());
+                return CloseView.of(closing.close(d, "api:" + user.name(), early));
             } catch (DayNotOverException e) {
                 ErrorResponseException problem = Problems.of(HttpStatus.CONFLICT, "day-not-over", "Day not over",
                         e.getMessage());
@@ -99,31 +112,23 @@ public class ReconController {
      * are published.
      */
     @PostMapping("/days/{day}/rematch")
-    public Mono<Map<String, Object>> rematch(@PathVariable String day) {
-        LocalDate d = day(day);
+    public Mono<RematchView> rematch(@PathVariable String day,
+                                     @RequestAttribute(FinanceAuthFilter.USER) FinanceUser user) {
+        LocalDate d = days.parse(day);
         return blocking(() -> {
             if (closing.closedDay(d).isEmpty()) {
                 throw Problems.of(HttpStatus.CONFLICT, "day-not-closed", "Day not closed",
                         "Business day " + d + " is not closed; close it first");
             }
-            return Map.<String, Object>of("businessDay", d.toString(), "matching", closing.rematch(d));
+            log.info("Rematch of business day {} requested by {}", d, user.name());
+            Matching.Outcome outcome = closing.rematch(d);
+            return new RematchView(d.toString(), outcome.byProvider(), outcome.unanswered());
         });
     }
 
     private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
         // The stores use the reactive driver in blocking style; keep that off the event loop.
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    static LocalDate day(String value) {
-        if (value == null || value.isBlank()) {
-            throw Problems.invalid("day is required, as an ISO date such as 2026-03-01");
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw Problems.invalid("day must be an ISO date such as 2026-03-01");
-        }
     }
 
     static DiscrepancyStatus status(String value) {

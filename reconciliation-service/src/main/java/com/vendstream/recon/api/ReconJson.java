@@ -43,12 +43,16 @@ final class ReconJson {
         }
     }
 
+    /** @param unanswered vends and postings no provider gave a definite answer about; matched again later */
     record CloseView(String businessDay, boolean alreadyClosed, String closedAt, Map<String, String> matching,
-                     List<LedgerView> ledgers) {
+                     int unanswered, List<LedgerView> ledgers) {
 
         static CloseView of(DayClosing.CloseResult r) {
             return new CloseView(r.day().toString(), r.alreadyClosed(), r.closedAt().toString(), r.matching(),
-                    r.ledgers().stream().map(LedgerView::of).toList());
+                    r.unanswered(), r.ledgers().stream().map(LedgerView::of).toList());
         }
+    }
+
+    record RematchView(String businessDay, Map<String, String> matching, int unanswered) {
     }
 }

@@ -53,8 +53,9 @@ public class DayClosing {
         this.clock = clock;
     }
 
+    /** @param unanswered vends and postings the day's last matching got no definite provider answer about */
     public record CloseResult(LocalDate day, boolean alreadyClosed, Instant closedAt, List<Ledger> ledgers,
-                              Map<String, String> matching) {
+                              Map<String, String> matching, int unanswered) {
     }
 
     /**
@@ -74,6 +75,8 @@ public class DayClosing {
      *              closed it early.
      */
     public CloseResult close(LocalDate day, String by, boolean early) {
+        // The metric is tagged with how the day was closed, never with who: tags must stay few.
+        String tag = by.startsWith("schedule") ? "schedule" : "api";
         if (days.isClosed(day)) {
             return summary(day, true);
         }
@@ -85,6 +88,7 @@ public class DayClosing {
                 throw new DayNotOverException(day, cutoff);
             }
             by = by + " (early, before the cut-off " + cutoff + ")";
+            tag = "early";
             log.warn("Business day {} closed before its cut-off {} by {}", day, cutoff, by);
         }
         // Marked closed before the facts are read: a fact applied after this point sees the day closed
@@ -94,8 +98,8 @@ public class DayClosing {
         }
         merchants.addAll(ledgers.merchantsOf(day));
         merchants.forEach(m -> recompute(day, m));
-        days.recordMatching(day, clock.instant(), matching.matchProviders(day));
-        meters.counter("vendstream.recon.days.closed", "by", by).increment();
+        record(day, matching.matchProviders(day));
+        meters.counter("vendstream.recon.days.closed", "by", tag).increment();
         log.info("Closed business day {} ({} merchants) by {}", day, merchants.size(), by);
         return summary(day, false);
     }
@@ -112,15 +116,21 @@ public class DayClosing {
      * Recomputes a closed day's ledgers (publishing only what changed) and re-runs provider matching:
      * pending vends settle at the provider, and an adjustment a crash interrupted is published.
      */
-    public Map<String, String> rematch(LocalDate day) {
+    public Matching.Outcome rematch(LocalDate day) {
         if (!days.isClosed(day)) {
-            return Map.of();
+            return new Matching.Outcome(Map.of(), 0);
         }
         TreeSet<String> merchants = facts.merchantsOf(day);
         merchants.addAll(ledgers.merchantsOf(day));
         merchants.forEach(m -> recompute(day, m));
-        Map<String, String> outcome = matching.matchProviders(day);
-        days.recordMatching(day, clock.instant(), outcome);
+        return record(day, matching.matchProviders(day));
+    }
+
+    private Matching.Outcome record(LocalDate day, Matching.Outcome outcome) {
+        days.recordMatching(day, clock.instant(), outcome.byProvider(), outcome.unanswered());
+        if (outcome.unanswered() > 0) {
+            meters.counter("vendstream.recon.matching.unanswered").increment(outcome.unanswered());
+        }
         return outcome;
     }
 
@@ -145,10 +155,19 @@ public class DayClosing {
         return closed;
     }
 
-    /** Rematches closed days of the last {@code window} days. */
-    public void rematchRecent(Duration window) {
-        LocalDate from = LocalDate.ofInstant(clock.instant().minus(window), calendar.defaultZone());
-        days.closedSince(from).forEach(d -> rematch(d.day()));
+    /**
+     * Rematches closed days of the last {@code window}, and older days up to {@code unansweredWindow}
+     * back whose last matching left vends without a provider's answer (a provider that was throttling,
+     * down or timing out is asked again until it answers).
+     */
+    public void rematchRecent(Duration window, Duration unansweredWindow) {
+        Instant now = clock.instant();
+        TreeSet<LocalDate> due = new TreeSet<>();
+        days.closedSince(LocalDate.ofInstant(now.minus(window), calendar.defaultZone()))
+                .forEach(d -> due.add(d.day()));
+        days.unansweredSince(LocalDate.ofInstant(now.minus(unansweredWindow), calendar.defaultZone()))
+                .forEach(d -> due.add(d.day()));
+        due.forEach(this::rematch);
     }
 
     void recompute(LocalDate day, String merchantId) {
@@ -191,6 +210,7 @@ public class DayClosing {
 
     private CloseResult summary(LocalDate day, boolean alreadyClosed) {
         DayStore.ClosedDay closed = days.find(day).orElseThrow();
-        return new CloseResult(day, alreadyClosed, closed.closedAt(), ledgers.ledgersOf(day, null), closed.matching());
+        return new CloseResult(day, alreadyClosed, closed.closedAt(), ledgers.ledgersOf(day, null), closed.matching(),
+                closed.unanswered());
     }
 }

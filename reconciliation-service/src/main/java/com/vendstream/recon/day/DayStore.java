@@ -31,8 +31,9 @@ public class DayStore {
         return mongo.getMongoDatabase().map(db -> db.getCollection(COLLECTION)).block(TIMEOUT);
     }
 
+    /** @param unanswered vends and postings the last matching got no definite provider answer about */
     public record ClosedDay(LocalDate day, Instant closedAt, String closedBy, Instant matchedAt,
-                            Map<String, String> matching) {
+                            Map<String, String> matching, int unanswered) {
     }
 
     /** True when this call closed the day, false when it already was closed. */
@@ -45,9 +46,10 @@ public class DayStore {
         return Mono.from(collection().countDocuments(new Document("_id", day.toString()))).block(TIMEOUT) > 0;
     }
 
-    public void recordMatching(LocalDate day, Instant at, Map<String, String> outcome) {
+    public void recordMatching(LocalDate day, Instant at, Map<String, String> outcome, int unanswered) {
         Mono.from(collection().updateOne(new Document("_id", day.toString()), new Document("$set",
-                new Document("matchedAt", Date.from(at)).append("matching", new Document(Map.copyOf(outcome))))))
+                new Document("matchedAt", Date.from(at)).append("matching", new Document(Map.copyOf(outcome)))
+                        .append("unanswered", unanswered))))
                 .block(TIMEOUT);
     }
 
@@ -58,8 +60,18 @@ public class DayStore {
 
     /** Days closed on or after {@code from}, oldest first. */
     public List<ClosedDay> closedSince(LocalDate from) {
-        List<Document> docs = Flux.from(collection().find(new Document("_id", new Document("$gte", from.toString())))
-                .sort(new Document("_id", 1))).collectList().block(TIMEOUT);
+        return find(new Document("_id", new Document("$gte", from.toString())));
+    }
+
+    /** Days on or after {@code from} whose last matching left vends or postings without a provider's answer. */
+    public List<ClosedDay> unansweredSince(LocalDate from) {
+        return find(new Document("_id", new Document("$gte", from.toString()))
+                .append("unanswered", new Document("$gt", 0)));
+    }
+
+    private List<ClosedDay> find(Document filter) {
+        List<Document> docs = Flux.from(collection().find(filter).sort(new Document("_id", 1))).collectList()
+                .block(TIMEOUT);
         List<ClosedDay> out = new ArrayList<>();
         docs.forEach(d -> out.add(toClosedDay(d)));
         return out;
@@ -73,6 +85,7 @@ public class DayStore {
         }
         Date matchedAt = d.getDate("matchedAt");
         return new ClosedDay(LocalDate.parse(d.getString("_id")), d.getDate("closedAt").toInstant(),
-                d.getString("closedBy"), matchedAt == null ? null : matchedAt.toInstant(), m);
+                d.getString("closedBy"), matchedAt == null ? null : matchedAt.toInstant(), m,
+                d.getInteger("unanswered", 0));
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 
@@ -39,12 +40,7 @@ public final class DiscrepancyMatcher {
      */
     public static List<Discrepancy> matchProvider(LocalDate day, String provider, List<OrderFacts> ours,
                                                   ProviderView view, BiPredicate<String, String> knownReference) {
-        Map<String, List<ProviderRecord>> byReference = new LinkedHashMap<>();
-        for (ProviderRecord r : view.records()) {
-            if (r.reference() != null) {
-                byReference.computeIfAbsent(r.reference(), k -> new ArrayList<>()).add(r);
-            }
-        }
+        Map<String, List<ProviderRecord>> byReference = byReference(view);
         List<Discrepancy> found = new ArrayList<>();
         Set<String> ourReferences = new HashSet<>();
         for (OrderFacts order : ours) {
@@ -78,6 +74,34 @@ public final class DiscrepancyMatcher {
             });
         }
         return found;
+    }
+
+    /**
+     * Our references at the provider about which its view says nothing definite (a requery that got no
+     * answer, a report line of unknown status). They are neither a discrepancy nor a reason to resolve
+     * one: matching keeps what it knew about them and asks again on its next pass.
+     */
+    public static Set<String> unanswered(String provider, List<OrderFacts> ours, ProviderView view) {
+        Map<String, List<ProviderRecord>> byReference = byReference(view);
+        Set<String> unanswered = new TreeSet<>();
+        for (OrderFacts order : ours) {
+            String reference = order.reference();
+            if (reference != null && provider.equals(order.provider()) && providerStatus(
+                    byReference.getOrDefault(reference, List.of()), view.fullReport()) == ProviderStatus.UNKNOWN) {
+                unanswered.add(reference);
+            }
+        }
+        return unanswered;
+    }
+
+    private static Map<String, List<ProviderRecord>> byReference(ProviderView view) {
+        Map<String, List<ProviderRecord>> byReference = new LinkedHashMap<>();
+        for (ProviderRecord r : view.records()) {
+            if (r.reference() != null) {
+                byReference.computeIfAbsent(r.reference(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return byReference;
     }
 
     private static List<Discrepancy> matchOrder(LocalDate day, String provider, OrderFacts order,

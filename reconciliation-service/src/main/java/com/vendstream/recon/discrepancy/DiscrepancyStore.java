@@ -50,9 +50,11 @@ public class DiscrepancyStore {
     /**
      * Makes the stored discrepancies of one source and day what the source found now: new ones open,
      * changed ones are updated, and open ones it no longer finds are resolved (the provider settled,
-     * a late event arrived). Returns the ids that changed.
+     * a late event arrived) unless their reference is among {@code unanswered}: a source that gave no
+     * answer about a reference this time proves nothing about it. Returns the ids that changed.
      */
-    public List<String> sync(LocalDate day, String source, Collection<Discrepancy> found, Instant now) {
+    public List<String> sync(LocalDate day, String source, Collection<Discrepancy> found, Set<String> unanswered,
+                             Instant now) {
         List<String> changed = new ArrayList<>();
         Set<String> foundIds = found.stream().map(Discrepancy::discrepancyId).collect(Collectors.toSet());
         for (Discrepancy d : found) {
@@ -61,7 +63,9 @@ public class DiscrepancyStore {
             }
         }
         for (Discrepancy open : list(day, DiscrepancyStatus.OPEN, source)) {
-            if (!foundIds.contains(open.discrepancyId()) && save(open.withStatus(DiscrepancyStatus.RESOLVED), now)) {
+            boolean noAnswer = open.providerReference() != null && unanswered.contains(open.providerReference());
+            if (!foundIds.contains(open.discrepancyId()) && !noAnswer
+                    && save(open.withStatus(DiscrepancyStatus.RESOLVED), now)) {
                 changed.add(open.discrepancyId());
             }
         }

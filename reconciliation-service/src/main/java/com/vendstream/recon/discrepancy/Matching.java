@@ -7,6 +7,7 @@ import com.vendstream.recon.ledger.LedgerKey;
 import com.vendstream.recon.ledger.OrderFacts;
 import com.vendstream.recon.providerreport.PaymentRecords;
 import com.vendstream.recon.providerreport.ProviderRecords;
+import com.vendstream.recon.providerreport.ProviderStatus;
 import com.vendstream.recon.providerreport.ProviderUnavailableException;
 import com.vendstream.recon.providerreport.ProviderView;
 import com.vendstream.recon.providerreport.VendToCheck;
@@ -16,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +46,25 @@ public class Matching {
     }
 
     /**
-     * Matches every provider that vended on the day against its own records. A provider that cannot
-     * be read keeps its earlier discrepancies untouched: an unreadable report proves nothing.
+     * What one matching pass of a day found out.
      *
-     * @return per provider, what happened ("matched ..." or "unavailable: ...")
+     * @param byProvider per provider, what happened ("matched ..." or "unavailable: ...")
+     * @param unanswered our vends and mobile-money postings about which no provider gave a definite
+     *                   answer (no answer to the requery, or the provider could not be read at all); the
+     *                   day is matched again while this is above zero
      */
-    public Map<String, String> matchProviders(LocalDate day) {
+    public record Outcome(Map<String, String> byProvider, int unanswered) {
+        public Outcome {
+            byProvider = Map.copyOf(byProvider);
+        }
+    }
+
+    /**
+     * Matches every provider that vended on the day against its own records. What a provider did not
+     * answer proves nothing: a provider that cannot be read keeps its earlier discrepancies untouched,
+     * and so does each reference whose requery got no answer.
+     */
+    public Outcome matchProviders(LocalDate day) {
         List<OrderFacts> orders = facts.ordersOf(day, null);
         Map<String, List<OrderFacts>> byProvider = new TreeMap<>();
         for (OrderFacts o : orders) {
@@ -57,50 +73,76 @@ public class Matching {
             }
         }
         Map<String, String> outcome = new TreeMap<>();
-        byProvider.forEach((provider, ours) -> {
+        int unanswered = 0;
+        for (Map.Entry<String, List<OrderFacts>> e : byProvider.entrySet()) {
+            String provider = e.getKey();
+            List<OrderFacts> ours = e.getValue();
             List<VendToCheck> toCheck = ours.stream().map(o -> new VendToCheck(o.orderId(), o.reference(),
                     o.providerTransactionId(), o.service(), o.billerId(), o.itemId())).toList();
             ProviderView view;
             try {
                 view = providers.fetch(provider, day, toCheck);
-            } catch (ProviderUnavailableException e) {
-                log.warn("Cannot match {} for {}: {}", provider, day, e.getMessage());
-                outcome.put(provider, "unavailable: " + e.getMessage());
-                return;
+            } catch (ProviderUnavailableException ex) {
+                log.warn("Cannot match {} for {}: {}", provider, day, ex.getMessage());
+                outcome.put(provider, "unavailable: " + ex.getMessage());
+                unanswered += ours.size();
+                continue;
             }
-            List<Discrepancy> found = DiscrepancyMatcher.matchProvider(day, provider, ours, view,
-                    facts::referenceKnown);
-            sync(day, "provider:" + provider, found);
+            Set<String> noAnswer = DiscrepancyMatcher.unanswered(provider, ours, view);
+            sync(day, "provider:" + provider, DiscrepancyMatcher.matchProvider(day, provider, ours, view,
+                    facts::referenceKnown), noAnswer);
+            unanswered += noAnswer.size();
             outcome.put(provider, "matched " + ours.size() + " vends against " + view.records().size() + " "
-                    + view.source() + " records");
-        });
-        outcome.putAll(matchPayments(day, orders));
-        return outcome;
+                    + view.source() + " records" + unansweredNote(noAnswer.size()));
+            if (!noAnswer.isEmpty()) {
+                log.warn("{} gave no answer about {} of {} vends of {}; matched again on the next pass", provider,
+                        noAnswer.size(), ours.size(), day);
+            }
+        }
+        Outcome payments = matchPayments(day, orders);
+        outcome.putAll(payments.byProvider());
+        return new Outcome(outcome, unanswered + payments.unanswered());
     }
 
     /** Mobile-money collections and payouts against the payment provider's status of each. */
-    Map<String, String> matchPayments(LocalDate day, List<OrderFacts> orders) {
-        java.util.TreeSet<String> paymentProviders = new java.util.TreeSet<>();
+    Outcome matchPayments(LocalDate day, List<OrderFacts> orders) {
+        TreeSet<String> paymentProviders = new TreeSet<>();
         orders.forEach(o -> o.facts().stream().filter(f -> f.kind().name().startsWith("PAY") && f.provider() != null)
                 .forEach(f -> paymentProviders.add(f.provider())));
         Map<String, String> outcome = new TreeMap<>();
+        int unanswered = 0;
         for (String provider : paymentProviders) {
+            List<PaymentMatcher.Posting> postings = PaymentMatcher.postings(orders, provider);
             if (!payments.supports(provider)) {
                 outcome.put(provider, "unavailable: no mobile-money connector for " + provider);
+                unanswered += postings.size();
                 continue;
             }
-            List<PaymentMatcher.Posting> postings = PaymentMatcher.postings(orders, provider);
+            Set<String> noAnswer = new TreeSet<>();
             try {
-                sync(day, "payments:" + provider, PaymentMatcher.match(day, postings,
-                        (direction, ref) -> payments.status(provider, direction, ref)));
+                List<Discrepancy> found = PaymentMatcher.match(day, postings, (direction, ref) -> {
+                    ProviderStatus status = payments.status(provider, direction, ref);
+                    if (status == ProviderStatus.UNKNOWN) {
+                        noAnswer.add(ref);
+                    }
+                    return status;
+                });
+                sync(day, "payments:" + provider, found, noAnswer);
             } catch (RuntimeException e) {
                 log.warn("Cannot match payments at {} for {}: {}", provider, day, e.toString());
                 outcome.put(provider, "unavailable: " + e.getMessage());
+                unanswered += postings.size();
                 continue;
             }
-            outcome.put(provider, "matched " + postings.size() + " mobile-money postings by status");
+            unanswered += noAnswer.size();
+            outcome.put(provider, "matched " + postings.size() + " mobile-money postings by status"
+                    + unansweredNote(noAnswer.size()));
         }
-        return outcome;
+        return new Outcome(outcome, unanswered);
+    }
+
+    private static String unansweredNote(int unanswered) {
+        return unanswered == 0 ? "" : "; " + unanswered + " without an answer (unknown, asked again on the next pass)";
     }
 
     /** Contradictions among our own events for one merchant's day (no provider call needed). */
@@ -113,7 +155,11 @@ public class Matching {
     }
 
     private void sync(LocalDate day, String source, Collection<Discrepancy> found) {
-        store.sync(day, source, found, clock.instant())
+        sync(day, source, found, Set.of());
+    }
+
+    private void sync(LocalDate day, String source, Collection<Discrepancy> found, Set<String> unanswered) {
+        store.sync(day, source, found, unanswered, clock.instant())
                 .forEach(id -> relay.relay(DiscrepancyStore.COLLECTION, id));
     }
 }

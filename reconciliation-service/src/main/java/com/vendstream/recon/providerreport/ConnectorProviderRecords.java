@@ -1,5 +1,7 @@
 package com.vendstream.recon.providerreport;
 
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendConnector;
@@ -71,18 +73,54 @@ public class ConnectorProviderRecords implements ProviderRecords {
             log.warn("Requery of {} at {} failed: {}", v.reference(), connector.id(), e.toString());
             return new ProviderRecord(v.reference(), v.providerTransactionId(), ProviderStatus.UNKNOWN, null, null, null);
         }
-        ProviderStatus status;
+        ProviderStatus status = statusOf(outcome);
         String txId = v.providerTransactionId();
-        if (outcome instanceof VendOutcome.Succeeded s) {
-            status = ProviderStatus.SUCCEEDED;
-            txId = s.providerTransactionId() == null ? txId : s.providerTransactionId();
-        } else if (outcome instanceof VendOutcome.Failed) {
-            status = ProviderStatus.FAILED;
-        } else {
-            status = ProviderStatus.PENDING;
+        if (outcome instanceof VendOutcome.Succeeded s && s.providerTransactionId() != null) {
+            txId = s.providerTransactionId();
+        }
+        if (status == ProviderStatus.UNKNOWN) {
+            log.debug("Requery of {} at {} gave no answer ({}); matched again on the next pass", v.reference(),
+                    connector.id(), describe(outcome));
         }
         // Requery answers do not state the face value reliably across providers, so no amount.
         return new ProviderRecord(v.reference(), txId, status, null, null, null);
+    }
+
+    /**
+     * What a requery answer says about the vend. A connector's outcome is written for the vend call, and
+     * on a requery much of it is about the requery itself: a throttled, refused, timed-out, reset,
+     * 5xx or unreadable call, or one refused for our own credentials, is no answer at all and reads
+     * UNKNOWN, never FAILED (which would tell finance to refund a customer who has the value). Only an
+     * explicit success, an explicit failure stated by the provider, or the provider saying it is still
+     * processing count; anything else, including outcome kinds added later, is UNKNOWN.
+     */
+    public static ProviderStatus statusOf(VendOutcome outcome) {
+        if (outcome instanceof VendOutcome.Succeeded) {
+            return ProviderStatus.SUCCEEDED;
+        }
+        if (outcome instanceof VendOutcome.Failed f) {
+            // No code: no reply was read (refused or broken connection); "HTTP nnn": the transport's status.
+            boolean providerSaidSo = f.providerCode() != null && !f.providerCode().startsWith("HTTP ");
+            return providerSaidSo && f.failureClass() != FailureClass.THROTTLED
+                    && f.failureClass() != FailureClass.NOT_AVAILABLE_TO_MERCHANT
+                    ? ProviderStatus.FAILED : ProviderStatus.UNKNOWN;
+        }
+        if (outcome instanceof VendOutcome.Pending p) {
+            boolean throttled = "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());
+            return p.cause() == PendingCause.PROVIDER_PENDING && !throttled ? ProviderStatus.PENDING
+                    : ProviderStatus.UNKNOWN;
+        }
+        return ProviderStatus.UNKNOWN;
+    }
+
+    private static String describe(VendOutcome outcome) {
+        if (outcome instanceof VendOutcome.Failed f) {
+            return "failed " + f.failureClass() + " " + f.providerCode();
+        }
+        if (outcome instanceof VendOutcome.Pending p) {
+            return "pending " + p.cause() + " " + p.providerCode();
+        }
+        return outcome == null ? "nothing" : outcome.getClass().getSimpleName();
     }
 
     static ServiceType serviceType(String service) {
