@@ -133,6 +133,43 @@ class CatalogAndAccountApiTest extends ApiTestSupport {
         assertThat(record.calls("vtpass", "verify", null)).hasSize(before);
     }
 
+    /** Issue 11 item 27: a merchant learns nothing about the customers of billers it cannot sell. */
+    @Test
+    void verificationAnswersOnlyWithinTheMerchantsOrOutletsCatalogueAndAsksNoProviderOtherwise() {
+        var record = Infrastructure.sandbox.getBean(com.vendstream.sandbox.core.CallRecord.class);
+        int before = record.calls("pagamio", "verify", null).size();
+        Map<String, Object> eskom = Map.of("service", "ELECTRICITY", "billerId", "ESKOM", "itemId", "prepaid",
+                "account", "00001100000");
+        // The second merchant sells as Pagamio's airtime-only sub-merchant: no Eskom.
+        client.post().uri("/v1/accounts/verify").header("Authorization", "Bearer " + SECOND)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(eskom).exchange()
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("NOT_AVAILABLE_TO_MERCHANT")
+                .jsonPath("$.customerName").doesNotExist();
+        // So does the demo merchant's airtime kiosk; an outlet the merchant does not have is refused as orders are.
+        Map<String, Object> atKiosk = new java.util.HashMap<>(eskom);
+        atKiosk.put("subMerchantId", "kiosk-airtime");
+        verify(atKiosk).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("NOT_AVAILABLE_TO_MERCHANT");
+        atKiosk.put("subMerchantId", "elsewhere");
+        verify(atKiosk).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.reasonCode").isEqualTo("INVALID_REQUEST");
+        assertThat(record.calls("pagamio", "verify", null)).hasSize(before);
+        // The demo merchant itself sells Eskom, and gets the provider's answer.
+        verify(eskom).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("VALID");
+        assertThat(record.calls("pagamio", "verify", null)).hasSize(before + 1);
+    }
+
+    /** Issue 11 item 26: the account is checked for hidden characters before anything else. */
+    @Test
+    void anAccountWithControlOrFormatCharactersIs400() {
+        for (String account : List.of("0801\u202E1111111", "08011111111\u0007", "\uD83D\uDE0008011111111")) {
+            verify(Map.of("service", "AIRTIME", "billerId", "MTN", "account", account)).expectStatus().isBadRequest()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+    }
+
     @Test
     void aMeterTheProviderDoesNotKnowIs422() {
         verify(Map.of("service", "ELECTRICITY", "billerId", "IKEDC", "itemId", "prepaid", "account", "7777777777777"))

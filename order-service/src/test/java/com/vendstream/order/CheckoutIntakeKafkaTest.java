@@ -12,6 +12,9 @@ import com.vendstream.events.OrderRejected;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -104,13 +108,109 @@ class CheckoutIntakeKafkaTest {
     }
 
     static OrderPlaced placed(String clientReference, String billerId, long amountMinor) {
+        return placed(clientReference, OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId(billerId)
+                .setAccount("08011111111").setAmount(new Money(amountMinor, "NGN")).build(), "demo-float-ngn");
+    }
+
+    static OrderPlaced placed(String clientReference, OrderLine line, String walletId) {
         String id = UUID.randomUUID().toString();
         Envelope e = Envelopes.create(UUID.randomUUID().toString(), OrderPlaced.class, id, Instant.now(),
                 LocalDate.now(), "demo-merchant", "checkout", id, null);
-        return OrderPlaced.newBuilder().setEnvelope(e).setClientReference(clientReference)
-                .setLine(OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId(billerId)
-                        .setAccount("08011111111").setAmount(new Money(amountMinor, "NGN")).build())
-                .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").build();
+        return OrderPlaced.newBuilder().setEnvelope(e).setClientReference(clientReference).setLine(line)
+                .setPaymentMethod(PaymentMethod.WALLET).setWalletId(walletId).build();
+    }
+
+    private static OrderLine.Builder airtimeLine() {
+        return OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId("MTN").setAccount("08011111111")
+                .setAmount(new Money(10_000L, "NGN"));
+    }
+
+    private static KafkaProducer<String, Object> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl()));
+    }
+
+    private static KafkaConsumer<String, Object> orderEvents() {
+        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"));
+        consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
+        return consumer;
+    }
+
+    @Autowired
+    WalletStore wallets;
+    @Autowired
+    OrderStore orders;
+
+    /**
+     * Issue 11 items 3, 25 and 26: a checkout event gets every check the HTTP API applies (one validation
+     * for both intakes) and is refused with OrderRejected and a reason code, charging nothing.
+     */
+    @Test
+    void checkoutEventsGetTheSameChecksAsTheHttpApiAndChargeNothingWhenRefused() throws Exception {
+        String p = "v25-" + UUID.randomUUID() + "-";
+        long ngnBefore = wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor");
+        long kesBefore = wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor");
+        Map<OrderPlaced, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(placed(p + "negative-quantity", airtimeLine().setQuantity(-5).build(), "demo-float-ngn"),
+                "INVALID_REQUEST");
+        expected.put(placed(p + "long-account", airtimeLine().setAccount("0".repeat(10_000)).build(), "demo-float-ngn"),
+                "INVALID_REQUEST");
+        expected.put(placed(p + "long-phone", airtimeLine().setCustomerPhone("1".repeat(10_000)).build(),
+                "demo-float-ngn"), "INVALID_REQUEST");
+        expected.put(placed(p + "bidi", airtimeLine().setAccount("\u202E08011111111\uD83D\uDE00").build(),
+                "demo-float-ngn"), "INVALID_REQUEST");
+        expected.put(placed(p + "mongo-operator", airtimeLine().setAccount("$where").build(), "demo-float-ngn"),
+                "INVALID_ACCOUNT");
+        expected.put(placed(p + "luhn", OrderLine.newBuilder().setService(ServiceCategory.ELECTRICITY)
+                .setBillerId("KPLC").setItemId("prepaid").setAccount("12345678912")
+                .setAmount(new Money(50_000L, "KES")).build(), "demo-float-kes"), "INVALID_ACCOUNT");
+        OrderPlaced longReference = placed(p + "x".repeat(10_000), airtimeLine().build(), "demo-float-ngn");
+        try (KafkaProducer<String, Object> producer = producer()) {
+            for (OrderPlaced event : expected.keySet()) {
+                producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), event.getEnvelope().getOrderId(),
+                        event)).get();
+            }
+            producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), longReference.getEnvelope().getOrderId(),
+                    longReference)).get();
+        }
+
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = orderEvents()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add((SpecificRecord) r.value());
+                }
+                return events.stream().filter(e -> e instanceof OrderRejected r
+                        && (r.getClientReference().startsWith(p) || r.getReasonMessage().contains("clientReference")))
+                        .count() >= expected.size() + 1;
+            });
+        }
+        Map<String, String> reasons = new java.util.HashMap<>();
+        events.stream().filter(e -> e instanceof OrderRejected).map(e -> (OrderRejected) e)
+                .forEach(r -> reasons.put(r.getClientReference(), r.getReasonCode().name()));
+        expected.forEach((event, reason) -> assertThat(reasons.get(event.getClientReference()))
+                .as(event.getClientReference().substring(p.length())).isEqualTo(reason));
+        assertThat(events).filteredOn(e -> e instanceof OrderAccepted a && a.getClientReference().startsWith(p))
+                .isEmpty();
+        // The unusable reference is not stored; the order is kept (rejected) under one derived from the event.
+        assertThat(events).filteredOn(e -> e instanceof OrderRejected r && r.getReasonMessage().contains("clientReference"))
+                .extracting(e -> ((OrderRejected) e).getClientReference())
+                .allSatisfy(reference -> assertThat(reference).hasSizeLessThanOrEqualTo(64)).hasSize(1);
+        for (OrderPlaced event : expected.keySet()) {
+            assertThat(orders.findByClientReference("demo-merchant", event.getClientReference()).orElseThrow().state())
+                    .isEqualTo(OrderState.REJECTED);
+        }
+        assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor")).isEqualTo(ngnBefore);
+        assertThat(wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor")).isEqualTo(kesBefore);
     }
 
     @Test
@@ -118,11 +218,7 @@ class CheckoutIntakeKafkaTest {
         OrderPlaced good = placed("good-1", "MTN", 10_000);
         OrderPlaced unknownBiller = placed("bad-1", "NOSUCH", 10_000);
         OrderPlaced tooSmall = placed("bad-2", "MTN", 1);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl()));
+        try (KafkaProducer<String, Object> producer = producer();
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -136,27 +232,28 @@ class CheckoutIntakeKafkaTest {
         }
 
         List<SpecificRecord> events = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
-            consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
+        try (KafkaConsumer<String, Object> consumer = orderEvents()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
                     events.add((SpecificRecord) r.value());
                 }
-                return events.size() >= 4;
+                return events.stream().filter(e -> e instanceof OrderAccepted a
+                        && a.getClientReference().equals("good-1")).count() >= 1 && events.stream()
+                        .filter(e -> e instanceof OrderRejected r && r.getClientReference().startsWith("bad-"))
+                        .count() >= 2;
             });
             // Give a duplicate acceptance the chance to show up, if there were one.
             consumer.poll(Duration.ofSeconds(2)).forEach(r -> events.add((SpecificRecord) r.value()));
         }
-        assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1)
-                .allSatisfy(e -> assertThat(((OrderAccepted) e).getClientReference()).isEqualTo("good-1"));
-        assertThat(events).filteredOn(e -> e instanceof VendRequested).hasSize(1);
+        // Other tests of this class publish too: only this test's orders count here.
+        List<OrderAccepted> accepted = events.stream().filter(e -> e instanceof OrderAccepted).map(e -> (OrderAccepted) e)
+                .filter(a -> List.of("good-1", "bad-1", "bad-2").contains(a.getClientReference())).toList();
+        assertThat(accepted).singleElement().satisfies(a -> assertThat(a.getClientReference()).isEqualTo("good-1"));
+        String goodOrder = accepted.get(0).getEnvelope().getOrderId();
+        assertThat(events).filteredOn(e -> e instanceof VendRequested v && v.getEnvelope().getOrderId().equals(goodOrder))
+                .hasSize(1);
         assertThat(events).filteredOn(e -> e instanceof OrderRejected).extracting(e -> (OrderRejected) e)
+                .filteredOn(r -> List.of("good-1", "bad-1", "bad-2").contains(r.getClientReference()))
                 .extracting(r -> r.getClientReference() + ":" + r.getReasonCode())
                 .containsExactlyInAnyOrder("bad-1:UNKNOWN_BILLER", "bad-2:AMOUNT_OUT_OF_RANGE");
 

@@ -182,8 +182,13 @@ class WalletApiTest extends ApiTestSupport {
     void badPagingOrDatesAre400ProblemDetails() {
         String wallet = newWallet(1_000);
         for (String query : List.of("size=0", "size=201", "page=-1", "from=yesterday", "to=2026-13-45",
-                "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")) {
-            get(DEMO, "/v1/wallets/" + wallet + "/statement?" + query).expectStatus().isBadRequest()
+                "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+                // Issue 11 item 28: dates outside a sane range (the first two answered 500 before).
+                "from=%2B999999999-12-31T23:59:59Z", "to=-999999999-01-01T00:00:00Z", "from=1999-12-31T23:59:59Z",
+                "to=9999-01-01T00:00:00Z")) {
+            // A raw URI, so that %2B reaches the service as sent (a '+' in a query string is a space).
+            client.get().uri(java.net.URI.create("http://localhost:" + port + "/v1/wallets/" + wallet + "/statement?"
+                            + query)).header("Authorization", "Bearer " + DEMO).exchange().expectStatus().isBadRequest()
                     .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-request")
                     .jsonPath("$.errors.length()").isEqualTo(1);

@@ -1,11 +1,13 @@
 package com.vendstream.order.account;
 
+import com.vendstream.events.RejectionReason;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.Inputs;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.Problems;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
+import com.vendstream.order.order.AccountMasking;
 import com.vendstream.providers.AccountVerification;
-import com.vendstream.providers.Masking;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +25,13 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/v1/accounts")
 public class AccountController {
 
-    public record VerifyRequest(String service, String billerId, String itemId, String account) {
+    /** @param subMerchantId the outlet asking, when it is one: verification stays within its catalogue */
+    public record VerifyRequest(String service, String billerId, String itemId, String account, String subMerchantId) {
+        @Override
+        public String toString() {
+            return "VerifyRequest[service=" + service + ", billerId=" + billerId + ", itemId=" + itemId + ", account="
+                    + AccountMasking.account(account) + ", subMerchantId=" + subMerchantId + "]";
+        }
     }
 
     public record VerifyResponse(String status, String account, String customerName, Map<String, String> details,
@@ -43,27 +51,47 @@ public class AccountController {
                 || body.account().isBlank()) {
             throw Problems.invalid(List.of("service, billerId and account are required"));
         }
+        String account = Inputs.trimSpaces(body.account());
+        if (!Inputs.matches(Inputs.TEXT, account) || !optionalText(body.itemId()) || !optionalText(body.subMerchantId())) {
+            // The shape an order's fields must have: printable ASCII, no control or formatting characters.
+            throw Problems.invalid(List.of("account, itemId and subMerchantId must be 1-64 printable ASCII characters"));
+        }
         ServiceCategory service;
         try {
             service = ServiceCategory.valueOf(body.service().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw Problems.invalid(List.of("unknown service " + body.service()));
         }
-        return Mono.fromCallable(() -> verifier.verify(service, body.billerId().toUpperCase(Locale.ROOT), body.itemId(),
-                        body.account().trim())
-                        .orElseThrow(() -> Problems.notFound("Biller " + body.billerId())))
+        String billerId = body.billerId().toUpperCase(Locale.ROOT);
+        return Mono.fromCallable(() -> {
+                    verifier.refusal(merchant.id(), body.subMerchantId(), service, billerId).ifPresent(refusal -> {
+                        throw refusal.reason() == RejectionReason.UNKNOWN_BILLER
+                                ? Problems.notFound("Biller " + body.billerId())
+                                : Problems.refused(HttpStatus.UNPROCESSABLE_CONTENT, refusal.reason().name(),
+                                        "Not available", refusal.message());
+                    });
+                    return verifier.verify(service, billerId, body.itemId(), account)
+                            .orElseThrow(() -> Problems.notFound("Biller " + body.billerId()));
+                })
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(v -> {
                     if (v.status() == AccountVerification.Status.INVALID) {
                         throw Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-account", "Invalid account",
-                                v.message() == null ? "The provider does not know this account" : v.message());
+                                v.message() == null ? "The provider does not know this account"
+                                        : AccountMasking.text(v.message(), account));
                     }
                     if (v.status() == AccountVerification.Status.UNAVAILABLE) {
                         throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "verification-unavailable",
                                 "Verification unavailable", "The account could not be verified right now; try again");
                     }
-                    return new VerifyResponse(v.status().name(), Masking.account(body.account()), v.customerName(),
-                            v.details(), v.verificationReference(), v.message());
+                    // The account as sent, and any copy of it in the provider's details, shown masked.
+                    return new VerifyResponse(v.status().name(), AccountMasking.account(account), v.customerName(),
+                            AccountMasking.fields(v.details(), account), v.verificationReference(),
+                            AccountMasking.text(v.message(), account));
                 });
+    }
+
+    private static boolean optionalText(String value) {
+        return value == null || Inputs.matches(Inputs.TEXT, value);
     }
 }

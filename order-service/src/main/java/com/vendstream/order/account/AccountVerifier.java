@@ -3,6 +3,7 @@ package com.vendstream.order.account;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
+import com.vendstream.order.order.Rejection;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendConnector;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Looks an account up at the providers that sell the biller, best first, before the payer is
- * charged. Kenyan meters are Luhn-checked here so that a mistyped number never costs a provider call.
+ * charged. An account that is not of the biller's kind ({@link AccountRules}: a Kenyan meter failing Luhn,
+ * a phone that is not a number) is refused here without a provider call, as an order for it is.
  */
 public class AccountVerifier {
 
@@ -27,16 +29,30 @@ public class AccountVerifier {
         this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity()));
     }
 
+    /**
+     * Why this merchant (or its outlet) may not ask about the biller's accounts: verification answers only
+     * for billers on sale to it, so nobody learns a customer's name through a biller it cannot sell.
+     * Refused before any provider call, with the reason an order for it would get.
+     */
+    public Optional<Rejection> refusal(String merchantId, String subMerchantId, ServiceCategory service,
+                                       String billerId) {
+        return Optional.ofNullable(catalog.availability(merchantId, subMerchantId, service, billerId).refusal());
+    }
+
     public Optional<AccountVerification> verify(ServiceCategory service, String billerId, String itemId, String account) {
         Optional<Biller> biller = catalog.biller(service, billerId);
         if (biller.isEmpty()) {
             return Optional.empty();
         }
-        if ("KES".equals(biller.get().currency()) && "METER".equals(biller.get().accountKind()) && "prepaid".equals(itemId)
-                && !Luhn.valid(account)) {
-            return Optional.of(AccountVerification.invalid("The meter number fails its check digit (Luhn); check it and try again"));
+        boolean phone = "PHONE".equals(biller.get().accountKind());
+        // A person typing a phone number may space it out; what is ordered is the number without the spaces.
+        String checked = phone ? PhoneNumbers.normalised(account) : account;
+        Optional<String> malformed = AccountRules.problem(biller.get().accountKind(), biller.get().currency(), itemId,
+                checked);
+        if (malformed.isPresent()) {
+            return Optional.of(AccountVerification.invalid(malformed.get()));
         }
-        if ("PHONE".equals(biller.get().accountKind())) {
+        if (phone) {
             // Phones get a format check here, without a provider call (no provider looks phones up).
             return Optional.of(PhoneNumbers.plausible(biller.get().currency(), account)
                     ? new AccountVerification(AccountVerification.Status.VALID, null, Map.of("check", "number format"),

@@ -22,12 +22,17 @@ public final class PhoneNumbers {
     private PhoneNumbers() {
     }
 
+    /** The number as a person may type it, without the spaces and dashes (a leading '+' stays). */
+    public static String normalised(String number) {
+        return number == null ? null : number.replaceAll("[ -]", "");
+    }
+
     /** Whether {@code number} (spaces, dashes and a leading '+' ignored) is a mobile number for this currency's country. */
     public static boolean plausible(String currency, String number) {
         if (number == null) {
             return false;
         }
-        String digits = number.replaceAll("[\\s-]", "").replaceFirst("^\\+", "");
+        String digits = normalised(number).replaceFirst("^\\+", "");
         return MOBILE.getOrDefault(currency, ANY).matcher(digits).matches();
     }
 }

@@ -3,6 +3,7 @@ package com.vendstream.order.api;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.merchant.Merchants;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -11,10 +12,20 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Every /v1 call carries a merchant's API key as a bearer token; the merchant scopes everything after. */
+/**
+ * Every call carries a merchant's API key as a bearer token, except the few public paths below; the
+ * merchant scopes everything after. Which paths need a key is decided by an allow-list of public ones,
+ * not by matching the protected ones: the router matches paths decoded and without matrix parameters
+ * ({@code /%761/orders} and {@code /v1;x/orders} reach the {@code /v1/orders} handlers), so a filter
+ * matching the raw path for {@code /v1/} would let those through. A public path must be written plainly
+ * (no percent-encoding, matrix parameters or dot segments), else it needs a key too.
+ */
 public class MerchantAuthFilter implements WebFilter {
 
     public static final String MERCHANT = "vendstream.merchant";
+
+    /** Health and metrics for the platform; the API description for integrators. */
+    private static final List<String> PUBLIC = List.of("/actuator", "/v3/api-docs");
 
     private final Merchants merchants;
 
@@ -24,7 +35,7 @@ public class MerchantAuthFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+        if (isPublic(exchange.getRequest().getPath().pathWithinApplication().value())) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -41,5 +52,15 @@ public class MerchantAuthFilter implements WebFilter {
         }
         exchange.getAttributes().put(MERCHANT, merchant);
         return chain.filter(exchange);
+    }
+
+    /** The raw (undecoded) path is public only as one of the allowed prefixes, written plainly. */
+    static boolean isPublic(String rawPath) {
+        if (rawPath.indexOf('%') >= 0 || rawPath.indexOf(';') >= 0 || rawPath.indexOf('\\') >= 0
+                || rawPath.contains("/.") || rawPath.contains("//")) {
+            return false;
+        }
+        return PUBLIC.stream().anyMatch(p -> rawPath.equals(p) || rawPath.startsWith(p + "/")
+                || rawPath.startsWith(p + "."));
     }
 }

@@ -2,7 +2,10 @@ package com.vendstream.order.api;
 
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.Inputs;
+import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.OrderJson.OrderView;
+import com.vendstream.order.api.OrderJson.Payment;
 import com.vendstream.order.api.OrderJson.PlaceOrder;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.order.OrderPlacement;
@@ -10,11 +13,11 @@ import com.vendstream.order.order.OrderPlacement.Result;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
-import java.time.Instant;
+import com.vendstream.order.order.OrderValidation;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,15 +36,14 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/v1/orders")
 public class OrderController {
 
-    private static final Pattern CURRENCY = Inputs.CURRENCY;
-    private static final Pattern REFERENCE = Inputs.REFERENCE;
-
     private final OrderPlacement placement;
     private final OrderStore store;
+    private final Clock clock;
 
-    public OrderController(OrderPlacement placement, OrderStore store) {
+    public OrderController(OrderPlacement placement, OrderStore store, Clock clock) {
         this.placement = placement;
         this.store = store;
+        this.clock = clock;
     }
 
     @PostMapping
@@ -120,76 +122,58 @@ public class OrderController {
     @GetMapping
     public Mono<List<OrderView>> history(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                          @RequestParam(required = false) String state,
-                                         @RequestParam(required = false) Instant from,
-                                         @RequestParam(required = false) Instant to,
+                                         @RequestParam(required = false) String from,
+                                         @RequestParam(required = false) String to,
                                          @RequestParam(defaultValue = "0") int page,
                                          @RequestParam(defaultValue = "50") int size) {
-        OrderState filter;
+        List<String> errors = new ArrayList<>();
+        OrderState filter = null;
         try {
             filter = state == null ? null : OrderState.valueOf(state.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Problems.invalid(List.of("state must be one of " + List.of(OrderState.values())));
+            errors.add("state must be one of " + List.of(OrderState.values()));
         }
-        Paging.require(page, size, new java.util.ArrayList<>());
-        return Mono.fromCallable(() -> store.history(merchant.id(), filter, from, to, page, size).stream()
-                .map(OrderView::of).toList()).subscribeOn(Schedulers.boundedElastic());
+        TimeWindow window = TimeWindow.parse(from, to, clock, errors);
+        Paging.require(page, size, errors);
+        OrderState byState = filter;
+        return Mono.fromCallable(() -> store.history(merchant.id(), byState, window.from(), window.to(), page, size)
+                .stream().map(OrderView::of).toList()).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * The body as an order request, then the one validation both intakes share ({@link OrderValidation}),
+     * answered here as 400 listing every problem. Only what is particular to JSON is read here: names of
+     * enums, a missing object.
+     */
     static OrderRequest toRequest(String merchantId, PlaceOrder b) {
-        List<String> errors = new ArrayList<>();
         if (b == null) {
             throw Problems.invalid(List.of("body is required"));
-        }
-        if (b.clientReference() == null || !REFERENCE.matcher(b.clientReference()).matches()) {
-            errors.add("clientReference is required: 1-64 letters, digits or . _ : -");
         }
         ServiceCategory service = null;
         try {
             service = b.service() == null ? null : ServiceCategory.valueOf(b.service().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        if (service == null || service == ServiceCategory.OTHER) {
-            errors.add("service must be one of AIRTIME, DATA, CABLE_TV, ELECTRICITY, EDUCATION, BILL_PAYMENT");
-        }
-        if (b.billerId() == null || b.billerId().isBlank()) {
-            errors.add("billerId is required");
-        }
-        if (b.account() == null || b.account().isBlank() || b.account().length() > 64) {
-            errors.add("account is required (at most 64 characters)");
-        }
-        if (b.amount() == null || b.amount().minor() == null || b.amount().minor() <= 0) {
-            errors.add("amount.minor must be a positive whole number of minor units");
-        }
-        if (b.amount() == null || b.amount().currency() == null || !CURRENCY.matcher(b.amount().currency()).matches()) {
-            errors.add("amount.currency must be an ISO 4217 code such as NGN");
-        }
-        int quantity = b.quantity() == null ? 1 : b.quantity();
-        if (quantity < 1 || quantity > 10) {
-            errors.add("quantity must be between 1 and 10");
+            // reported by the validation
         }
         PaymentMethod method = PaymentMethod.WALLET;
         if (b.payment() != null && b.payment().method() != null) {
             try {
                 method = PaymentMethod.valueOf(b.payment().method().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                errors.add("payment.method must be WALLET or MOBILE_MONEY");
+                method = null;
             }
         }
-        String walletId = b.payment() == null ? null : b.payment().walletId();
-        if (method == PaymentMethod.WALLET && (walletId == null || walletId.isBlank())) {
-            errors.add("payment.walletId is required for WALLET payment");
-        }
-        String pin = b.payment() == null ? null : b.payment().pin();
-        if (pin != null && !pin.matches("\\d{4}")) {
-            errors.add("payment.pin must be 4 digits");
-        }
+        Payment payment = b.payment() == null ? new Payment(null, null, null, null) : b.payment();
+        Amount amount = b.amount() == null ? new Amount(null, null) : b.amount();
+        OrderRequest request = new OrderRequest(merchantId, b.clientReference(), b.subMerchantId(), service,
+                b.billerId() == null ? null : b.billerId().toUpperCase(Locale.ROOT), b.itemId(),
+                Inputs.trimSpaces(b.account()), b.customerPhone(), amount.minor() == null ? 0 : amount.minor(),
+                amount.currency(), b.quantity() == null ? 1 : b.quantity(), method, payment.walletId(), payment.pin(),
+                payment.payerPhone(), "api");
+        List<String> errors = OrderValidation.problems(request);
         if (!errors.isEmpty()) {
             throw Problems.invalid(errors);
         }
-        return new OrderRequest(merchantId, b.clientReference(), b.subMerchantId(), service,
-                b.billerId().toUpperCase(Locale.ROOT), b.itemId(), b.account().trim(), b.customerPhone(),
-                b.amount().minor(), b.amount().currency(), quantity, method, walletId, pin,
-                b.payment() == null ? null : b.payment().payerPhone(), "api");
+        return request;
     }
 }

@@ -1,7 +1,7 @@
 package com.vendstream.order.api;
 
+import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.Order;
-import com.vendstream.providers.Masking;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -35,7 +35,10 @@ public final class OrderJson {
     public record Rejection(String reasonCode, String message) {
     }
 
-    /** The account is shown masked: it is the customer's meter, phone or card number. */
+    /**
+     * The account is shown masked, and so is every copy of it in the receipt ({@link AccountMasking}): it is
+     * the customer's meter, phone or card number.
+     */
     public record OrderView(String orderId, String clientReference, String state, String service, String billerId,
                             String itemId, String account, Amount amount, int quantity, String paymentMethod,
                             String walletId, Vend vend, Rejection rejection, String failureReason,
@@ -43,11 +46,13 @@ public final class OrderJson {
 
         public static OrderView of(Order o) {
             Vend vend = o.provider() == null ? null
-                    : new Vend(o.provider(), o.providerReference(), o.token(), o.units(), o.pins(), o.receipt());
+                    : new Vend(o.provider(), o.providerReference(), o.token(), o.units(), o.pins(),
+                    AccountMasking.fields(o.receipt(), o.account(), o.customerPhone()));
             Rejection rejection = o.rejectionCode() == null ? null : new Rejection(o.rejectionCode(), o.rejectionMessage());
             return new OrderView(o.orderId(), o.clientReference(), o.state().name(), o.service().name(), o.billerId(),
-                    o.itemId(), Masking.account(o.account()), new Amount(o.amountMinor(), o.currency()), o.quantity(),
-                    o.paymentMethod().name(), o.walletId(), vend, rejection, o.failureReason(), o.businessDate(),
+                    o.itemId(), AccountMasking.account(o.account()), new Amount(o.amountMinor(), o.currency()), o.quantity(),
+                    o.paymentMethod().name(), o.walletId(), vend, rejection,
+                    AccountMasking.text(o.failureReason(), o.account(), o.customerPhone()), o.businessDate(),
                     o.createdAt(), o.updatedAt());
         }
     }

@@ -2,6 +2,7 @@ package com.vendstream.order.catalog;
 
 import com.vendstream.events.RejectionReason;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.order.account.AccountRules;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.catalog.CatalogProperties.Item;
 import com.vendstream.order.order.OrderRequest;
@@ -99,27 +100,49 @@ public class Catalog {
         return keys;
     }
 
-    /** Empty when the order fits the catalogue; otherwise the reason it does not. */
-    public Optional<Rejection> check(OrderRequest request) {
-        if (!scopes.allows(request.merchantId(), request.subMerchantId())) {
-            return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
-                    "No sub-merchant " + request.subMerchantId() + " for this merchant"));
+    /**
+     * A biller as on sale to a merchant or outlet now ({@code biller}), or why it is not ({@code refusal}):
+     * exactly one of the two is set.
+     */
+    public record Availability(Biller biller, Rejection refusal) {
+    }
+
+    /** Whether the merchant (or its outlet, null: the merchant itself) may sell this biller now. */
+    public Availability availability(String merchantId, String subMerchantId, ServiceCategory service,
+                                     String billerId) {
+        if (!scopes.allows(merchantId, subMerchantId)) {
+            return refused(RejectionReason.INVALID_REQUEST, "No sub-merchant " + subMerchantId + " for this merchant");
         }
-        Optional<Biller> configured = biller(request.service(), request.billerId());
+        Optional<Biller> configured = biller(service, billerId);
         if (configured.isEmpty()) {
-            return Optional.of(new Rejection(RejectionReason.UNKNOWN_BILLER,
-                    "No biller " + request.billerId() + " for " + request.service()));
+            return refused(RejectionReason.UNKNOWN_BILLER, "No biller " + billerId + " for " + service);
         }
-        if (!allowed(configured.get(), request.merchantId())) {
-            return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
-                    configured.get().id() + " is not available to this merchant"));
+        if (!allowed(configured.get(), merchantId)) {
+            return refused(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
+                    configured.get().id() + " is not available to this merchant");
         }
-        Optional<Biller> onSale = merged(configured.get(), request.merchantId(), request.subMerchantId());
-        if (onSale.isEmpty()) {
-            return Optional.of(new Rejection(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
-                    configured.get().id() + " is not currently offered to this merchant by any of its providers"));
+        return merged(configured.get(), merchantId, subMerchantId).map(b -> new Availability(b, null))
+                .orElseGet(() -> refused(RejectionReason.NOT_AVAILABLE_TO_MERCHANT,
+                        configured.get().id() + " is not currently offered to this merchant by any of its providers"));
+    }
+
+    private static Availability refused(RejectionReason reason, String message) {
+        return new Availability(null, new Rejection(reason, message));
+    }
+
+    /**
+     * Empty when the order fits the catalogue; otherwise the reason it does not. The account must be of
+     * the biller's account kind ({@link AccountRules}, the rule account verification applies too).
+     */
+    public Optional<Rejection> check(OrderRequest request) {
+        Availability availability = availability(request.merchantId(), request.subMerchantId(), request.service(),
+                request.billerId());
+        if (availability.refusal() != null) {
+            return Optional.of(availability.refusal());
         }
-        Biller biller = onSale.get();
+        Biller biller = availability.biller();
+        // Items are required where configured, even if the providers' listings took them all away.
+        boolean itemised = !biller(request.service(), request.billerId()).orElseThrow().items().isEmpty();
         if (request.quantity() > 1 && !"COUNT".equals(biller.accountKind())) {
             // Only PIN products sold in counts deliver more than one unit; anything else would charge for
             // units the provider never vends.
@@ -131,13 +154,18 @@ public class Catalog {
             return Optional.of(new Rejection(RejectionReason.INVALID_ACCOUNT,
                     "Order " + biller.id() + " with the AccountId that /v1/accounts/verify returns for the email"));
         }
+        Optional<String> malformed = AccountRules.problem(biller.accountKind(), biller.currency(), request.itemId(),
+                request.account());
+        if (malformed.isPresent()) {
+            return Optional.of(new Rejection(RejectionReason.INVALID_ACCOUNT, malformed.get()));
+        }
         if (!biller.currency().equals(request.currency())) {
             return Optional.of(new Rejection(RejectionReason.UNSUPPORTED_CURRENCY,
                     biller.id() + " is sold in " + biller.currency() + ", not " + request.currency()));
         }
         Long min = biller.minAmountMinor();
         Long max = biller.maxAmountMinor();
-        if (!configured.get().items().isEmpty() || request.itemId() != null) {
+        if (itemised || request.itemId() != null) {
             Optional<Item> item = biller.items().stream().filter(i -> i.id().equals(request.itemId())).findFirst();
             if (item.isEmpty()) {
                 return Optional.of(new Rejection(RejectionReason.UNKNOWN_ITEM,

@@ -14,7 +14,8 @@ public record Order(String orderId, String merchantId, String clientReference, S
                     String provider, String providerReference, String token, String units, List<String> pins,
                     Map<String, String> receipt, String rejectionCode, String rejectionMessage, String failureReason,
                     Instant createdAt, Instant updatedAt, LocalDate businessDate, String correlationId,
-                    String channel, String payerPhone, String paymentReference, String payoutReference) {
+                    String channel, String payerPhone, String paymentReference, String payoutReference,
+                    String subMerchantId) {
 
     @Override
     public String toString() {

@@ -21,7 +21,6 @@ import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 
@@ -44,9 +43,19 @@ public final class OrderEvents {
                 causationId);
     }
 
+    /** The line as vend-service needs it: the account in full, for the provider. */
     static OrderLine line(Order o) {
+        return line(o, o.account(), o.customerPhone());
+    }
+
+    /** The line as merchants' checkout systems see it on the orders topic: account and phone masked. */
+    static OrderLine merchantLine(Order o) {
+        return line(o, AccountMasking.account(o.account()), AccountMasking.account(o.customerPhone()));
+    }
+
+    private static OrderLine line(Order o, String account, String customerPhone) {
         return OrderLine.newBuilder().setService(o.service()).setBillerId(o.billerId()).setItemId(o.itemId())
-                .setAccount(o.account()).setCustomerPhone(o.customerPhone())
+                .setAccount(account).setCustomerPhone(customerPhone)
                 .setAmount(new Money(o.amountMinor(), o.currency())).setQuantity(o.quantity()).build();
     }
 
@@ -57,7 +66,7 @@ public final class OrderEvents {
     public static List<Document> accepted(Order o, String customerName, Instant at) {
         Envelope accepted = envelope(o, OrderAccepted.class, null, at, null);
         OrderAccepted a = OrderAccepted.newBuilder().setEnvelope(accepted).setClientReference(o.clientReference())
-                .setLine(line(o)).setPaymentMethod(o.paymentMethod()).setWalletId(o.walletId())
+                .setLine(merchantLine(o)).setPaymentMethod(o.paymentMethod()).setWalletId(o.walletId())
                 .setCustomerName(customerName).build();
         Envelope requested = envelope(o, VendRequested.class, null, at, accepted.getEventId());
         VendRequested r = VendRequested.newBuilder().setEnvelope(requested).setLine(line(o))
@@ -121,8 +130,8 @@ public final class OrderEvents {
         VendRef v = s.getVend();
         OrderCompleted c = OrderCompleted.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
                 .setAmount(new Money(o.amountMinor(), o.currency())).setVend(v).setToken(s.getToken())
-                .setUnits(s.getUnits()).setPins(s.getPins()).setReceipt(s.getReceipt() == null ? Map.of() : s.getReceipt())
-                .build();
+                .setUnits(s.getUnits()).setPins(s.getPins())
+                .setReceipt(AccountMasking.fields(s.getReceipt(), o.account(), o.customerPhone())).build();
         return entry(ORDERS, o, c, e);
     }
 
@@ -130,7 +139,8 @@ public final class OrderEvents {
                              String causationId) {
         Envelope e = envelope(o, OrderRefunded.class, null, at, causationId);
         OrderRefunded r = OrderRefunded.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
-                .setAmount(new Money(o.amountMinor(), o.currency())).setRefundMethod(method).setReason(reason)
+                .setAmount(new Money(o.amountMinor(), o.currency())).setRefundMethod(method)
+                .setReason(AccountMasking.text(reason, o.account(), o.customerPhone()))
                 .setRefundReference(refundReference).build();
         return entry(ORDERS, o, r, e);
     }

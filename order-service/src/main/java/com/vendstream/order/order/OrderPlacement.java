@@ -35,6 +35,9 @@ public class OrderPlacement {
     public record Result(Outcome outcome, Order order, Rejection rejection) {
     }
 
+    /** Set on an order stored after its checks and its payer's authorisation (PIN included) passed. */
+    static final String AUTHORISED_AT = "payment.authorisedAt";
+
     private final OrderStore store;
     private final Catalog catalog;
     private final Wallets wallets;
@@ -68,35 +71,28 @@ public class OrderPlacement {
         return place(request, storeInvalid, Optional.empty());
     }
 
-    /** @param precheck a syntax problem the caller already found; the order is stored rejected with it */
+    /**
+     * @param precheck a problem the caller already found (a checkout event's shape, judged on its own client
+     *                 reference); the order is stored rejected with it
+     */
     public Result place(OrderRequest request, boolean storeInvalid, Optional<Rejection> precheck) {
         Optional<Order> existing = store.findByClientReference(request.merchantId(), request.clientReference());
         if (existing.isPresent()) {
             return replay(existing.get(), request);
         }
-        Optional<Rejection> invalid = precheck.isPresent() ? precheck : catalog.check(request);
+        Optional<Rejection> invalid = precheck.isPresent() ? precheck : check(request);
         if (invalid.isEmpty() && request.paymentMethod() == PaymentMethod.WALLET) {
             invalid = wallets.authorise(request.walletId(), request.merchantId(), request.currency(), request.walletPin())
                     .map(OrderPlacement::rejectionFor);
-        }
-        if (invalid.isEmpty() && request.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
-            if (payments == null) {
-                invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
-                        "Mobile-money payment is not available"));
-            } else if (request.payerPhone() == null || !request.payerPhone().matches("\\d{10,15}")) {
-                invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
-                        "payerPhone must be the payer's mobile-money number in E.164 digits without '+'"));
-            }
-        } else if (invalid.isEmpty() && request.paymentMethod() != PaymentMethod.WALLET) {
-            invalid = Optional.of(new Rejection(RejectionReason.INVALID_REQUEST,
-                    "Payment method " + request.paymentMethod() + " is not supported"));
         }
         if (invalid.isPresent() && !storeInvalid) {
             return new Result(Outcome.INVALID, null, invalid.get());
         }
         Instant now = clock.instant();
         String orderId = UUID.randomUUID().toString();
-        Document doc = newOrder(orderId, request, now);
+        // An invalid order is stored REJECTED, with its OrderRejected, by this one write: stored RECEIVED first, a
+        // crash or a slow insert would leave it for the recovery sweep to charge.
+        Document doc = newOrder(orderId, request, now, invalid.orElse(null));
         if (!store.insert(doc)) {
             // Lost a race with a concurrent request using the same reference.
             return replay(store.findByClientReference(request.merchantId(), request.clientReference()).orElseThrow(),
@@ -104,7 +100,7 @@ public class OrderPlacement {
         }
         Order order = OrderStore.toOrder(doc);
         if (invalid.isPresent()) {
-            reject(order, invalid.get());
+            log.info("Order {} rejected: {}", orderId, invalid.get().reason());
         } else if (order.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
             payments.collect(order);
         } else {
@@ -114,6 +110,22 @@ public class OrderPlacement {
         Order stored = store.find(orderId).orElseThrow();
         return new Result(Outcome.CREATED, stored, stored.state() == OrderState.REJECTED
                 ? new Rejection(RejectionReason.valueOf(stored.rejectionCode()), stored.rejectionMessage()) : null);
+    }
+
+    /**
+     * Everything about an order but the payer's PIN: its shape (the same rules for both intakes), the
+     * catalogue (biller, item, amount, the account's form for the biller) and whether its payment method
+     * can be used here. Empty when the order may be charged once the payer is authorised.
+     */
+    private Optional<Rejection> check(OrderRequest request) {
+        List<String> problems = OrderValidation.problems(request);
+        if (!problems.isEmpty()) {
+            return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST, String.join("; ", problems)));
+        }
+        if (request.paymentMethod() == PaymentMethod.MOBILE_MONEY && payments == null) {
+            return Optional.of(new Rejection(RejectionReason.INVALID_REQUEST, "Mobile-money payment is not available"));
+        }
+        return catalog.check(request);
     }
 
     private Result replay(Order existing, OrderRequest request) {
@@ -127,18 +139,33 @@ public class OrderPlacement {
 
     /**
      * Charges the payer and moves the order on. Safe to repeat: the debit is idempotent per order,
-     * so the recovery sweep calls this for orders a crash left in RECEIVED.
+     * so the recovery sweep calls this (after {@link #reauthorise}) for orders a crash left in RECEIVED.
      */
     public void charge(Order order) {
         DebitResult debit = wallets.debit(order.walletId(), order.orderId(), order.currency(), order.amountMinor());
-        // A refusal is made final only once the debit can no longer land: the request and the recovery
-        // sweep may both be charging this order, and a rejected order must never keep the money.
-        if (debit == DebitResult.APPLIED || (order.walletId() != null
-                && !wallets.fenceDebit(order.walletId(), order.orderId()))) {
-            store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.VENDING, new Document(),
-                    OrderEvents.accepted(order, null, clock.instant()), null);
+        if (debit == DebitResult.APPLIED) {
+            accept(order);
         } else {
-            reject(order, rejectionFor(debit));
+            refuse(order, rejectionFor(debit));
+        }
+    }
+
+    private void accept(Order order) {
+        store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.VENDING, new Document(),
+                OrderEvents.accepted(order, null, clock.instant()), null);
+    }
+
+    /**
+     * Refuses an order not charged yet. A refusal is made final only once the debit can no longer land: the
+     * request and the recovery sweep may both be driving this order, and a rejected order must never keep
+     * the money. If the other driver's debit did land, the order was authorised and goes on.
+     */
+    private void refuse(Order order, Rejection rejection) {
+        if (order.paymentMethod() == PaymentMethod.WALLET && order.walletId() != null
+                && !wallets.fenceDebit(order.walletId(), order.orderId())) {
+            accept(order);
+        } else {
+            reject(order, rejection);
         }
     }
 
@@ -154,11 +181,7 @@ public class OrderPlacement {
     public int recover(Duration olderThan) {
         List<Order> stuck = store.stuck(OrderState.RECEIVED, clock.instant().minus(olderThan), 100);
         stuck.forEach(o -> {
-            if (o.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
-                payments.recover(o);
-            } else {
-                charge(o);
-            }
+            resume(o);
             relay.relay(OrderStore.COLLECTION, o.orderId());
         });
         if (payments != null) {
@@ -167,6 +190,39 @@ public class OrderPlacement {
                     .forEach(payments::recover);
         }
         return stuck.size();
+    }
+
+    /**
+     * Charges (or collects for) an order found RECEIVED, after authorising it again: whatever wrote it, an
+     * order is never charged on the strength of its being stored.
+     */
+    private void resume(Order order) {
+        Optional<Rejection> refused = reauthorise(order);
+        if (refused.isPresent()) {
+            refuse(order, refused.get());
+        } else if (order.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
+            payments.recover(order);
+        } else {
+            charge(order);
+        }
+    }
+
+    /**
+     * The placement's checks over the stored order (shape and amount sign, catalogue, the wallet's owner,
+     * currency and lock). The PIN is not stored, so it is not checked again: a PIN wallet is charged only for
+     * an order stored with the mark that its payer was authorised ({@value #AUTHORISED_AT}).
+     */
+    private Optional<Rejection> reauthorise(Order order) {
+        OrderRequest request = new OrderRequest(order.merchantId(), order.clientReference(), order.subMerchantId(),
+                order.service(), order.billerId(), order.itemId(), order.account(), order.customerPhone(),
+                order.amountMinor(), order.currency(), order.quantity(), order.paymentMethod(), order.walletId(), null,
+                order.payerPhone(), order.channel());
+        Optional<Rejection> invalid = check(request);
+        if (invalid.isEmpty() && order.paymentMethod() == PaymentMethod.WALLET) {
+            invalid = wallets.reauthorise(order.walletId(), order.merchantId(), order.currency(),
+                    store.hasField(order.orderId(), AUTHORISED_AT)).map(OrderPlacement::rejectionFor);
+        }
+        return invalid;
     }
 
     static Rejection rejectionFor(DebitResult result) {
@@ -179,11 +235,16 @@ public class OrderPlacement {
                     "The wallet is locked after too many wrong PINs; try again later");
             case WRONG_PIN -> new Rejection(RejectionReason.WRONG_PIN, "Wrong wallet PIN");
             case PIN_REQUIRED -> new Rejection(RejectionReason.WRONG_PIN, "This wallet needs its PIN");
+            case INVALID_AMOUNT -> new Rejection(RejectionReason.AMOUNT_OUT_OF_RANGE, "The amount must be positive");
             case APPLIED -> throw new IllegalArgumentException("not a rejection");
         };
     }
 
-    private Document newOrder(String orderId, OrderRequest r, Instant now) {
+    /**
+     * @param rejection why the order is refused (stored REJECTED with its event), or null for an order whose
+     *                  checks and payer authorisation passed (stored RECEIVED, marked authorised)
+     */
+    private Document newOrder(String orderId, OrderRequest r, Instant now, Rejection rejection) {
         Document line = new Document("service", r.service().name()).append("billerId", r.billerId())
                 .append("itemId", r.itemId()).append("account", r.account()).append("customerPhone", r.customerPhone())
                 .append("amountMinor", r.amountMinor()).append("currency", r.currency())
@@ -194,14 +255,24 @@ public class OrderPlacement {
                 .append("referenceId", r.paymentMethod() == PaymentMethod.MOBILE_MONEY
                         ? MobileMoneyPayments.newReference() : null)
                 .append("payoutReference", null);
-        return new Document("_id", orderId).append("merchantId", r.merchantId())
+        if (rejection == null) {
+            // Its payer (owner, lock, PIN) was authorised before it was stored; the recovery sweep may rely on it.
+            payment.append("authorisedAt", Date.from(now));
+        }
+        OrderState state = rejection == null ? OrderState.RECEIVED : OrderState.REJECTED;
+        Document doc = new Document("_id", orderId).append("merchantId", r.merchantId())
                 .append("clientReference", r.clientReference()).append("subMerchantId", r.subMerchantId())
-                .append("fingerprint", r.fingerprint()).append("state", OrderState.RECEIVED.name())
+                .append("fingerprint", r.fingerprint()).append("state", state.name())
                 .append("line", line).append("payment", payment).append("channel", r.channel())
                 .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
                 .append("businessDate", merchants.businessDate(r.merchantId(), now).toString())
                 .append("correlationId", orderId).append("appliedEvents", List.of())
-                .append("history", List.of(new Document("state", OrderState.RECEIVED.name()).append("at", Date.from(now))))
+                .append("history", List.of(new Document("state", state.name()).append("at", Date.from(now))))
                 .append("outbox", List.of());
+        if (rejection != null) {
+            doc.append("rejection", new Document("code", rejection.reason().name()).append("message", rejection.message()));
+            doc.put("outbox", List.of(OrderEvents.rejected(OrderStore.toOrder(doc), rejection, now)));
+        }
+        return doc;
     }
 }

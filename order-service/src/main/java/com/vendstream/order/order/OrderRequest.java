@@ -25,6 +25,12 @@ public record OrderRequest(String merchantId, String clientReference, String sub
         return Merchants.sha256(canonical);
     }
 
+    /** The same order under another client reference (a checkout event's own is unusable as a key). */
+    public OrderRequest withClientReference(String reference) {
+        return new OrderRequest(merchantId, reference, subMerchantId, service, billerId, itemId, account, customerPhone,
+                amountMinor, currency, quantity, paymentMethod, walletId, walletPin, payerPhone, channel);
+    }
+
     private static String nz(String s) {
         return s == null ? "" : s;
     }

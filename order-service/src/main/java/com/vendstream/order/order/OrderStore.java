@@ -176,6 +176,7 @@ public class OrderStore {
                 rejection == null ? null : rejection.getString("message"), d.getString("failureReason"),
                 d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant(),
                 LocalDate.parse(d.getString("businessDate")), d.getString("correlationId"), d.getString("channel"),
-                payment.getString("payerPhone"), payment.getString("referenceId"), payment.getString("payoutReference"));
+                payment.getString("payerPhone"), payment.getString("referenceId"), payment.getString("payoutReference"),
+                d.getString("subMerchantId"));
     }
 }

@@ -1,16 +1,18 @@
 package com.vendstream.order.wallet;
 
-import com.vendstream.order.api.Inputs;
+import static com.vendstream.order.Inputs.matches;
+
+import com.vendstream.order.Inputs;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.Problems;
+import com.vendstream.order.api.TimeWindow;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.wallet.WalletStore.Posting;
 import com.vendstream.order.wallet.WalletTransfers.Transfer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -234,10 +236,6 @@ public class WalletController {
         }
     }
 
-    private static boolean matches(Pattern pattern, String value) {
-        return value != null && pattern.matcher(value).matches();
-    }
-
     /** The store blocks, so its work runs off the event loop. */
     private static <T> Mono<T> blocking(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
@@ -276,17 +274,13 @@ public class WalletController {
                                      @RequestParam(defaultValue = "0") int page,
                                      @RequestParam(defaultValue = "50") int size) {
         List<String> errors = new ArrayList<>();
-        Instant fromAt = instant("from", from, errors);
-        Instant toAt = instant("to", to, errors);
-        if (fromAt != null && toAt != null && !fromAt.isBefore(toAt)) {
-            errors.add("from must be before to");
-        }
+        TimeWindow window = TimeWindow.parse(from, to, clock, errors);
         com.vendstream.order.api.Paging.require(page, size, errors);
         return blocking(() -> {
             Document wallet = owned(merchant, walletId);
             String currency = wallet.getString("currency");
             // One more than asked tells whether another page follows.
-            List<Posting> postings = store.statement(walletId, fromAt, toAt, page * size, size + 1);
+            List<Posting> postings = store.statement(walletId, window.from(), window.to(), page * size, size + 1);
             List<PostingView> lines = postings.stream().limit(size).map(p -> new PostingView(p.id(), p.seq(),
                     p.kind(), new Amount(p.amountMinor(), p.currency()), p.orderId(), p.transferId(),
                     new Amount(p.balanceAfterMinor(), p.currency()), p.at())).toList();
@@ -308,17 +302,5 @@ public class WalletController {
                 w.getString("currency"),
                 new Amount(w.getLong("balanceMinor"), w.getString("currency")), w.getString("pinHash") != null,
                 lockedUntil, created == null ? null : created.toInstant());
-    }
-
-    private static Instant instant(String name, String value, List<String> errors) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            errors.add(name + " must be an ISO-8601 instant such as 2026-01-31T23:00:00Z");
-            return null;
-        }
     }
 }

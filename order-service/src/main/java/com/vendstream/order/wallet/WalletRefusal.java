@@ -43,6 +43,7 @@ public enum WalletRefusal {
             case WRONG_PIN -> WRONG_PIN;
             case PIN_REQUIRED -> PIN_REQUIRED;
             case INSUFFICIENT_FUNDS -> INSUFFICIENT_FUNDS;
+            case INVALID_AMOUNT -> INVALID_AMOUNT;
             case APPLIED -> throw new IllegalArgumentException("not a refusal");
         };
     }

@@ -60,6 +60,8 @@ public class WalletStore {
      */
     private static final int REMEMBERED_OPS = 5000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Posting kinds that take money out of the wallet; the others (REFUND, TOPUP_IN) put money in. */
+    private static final java.util.Set<String> TAKES_OUT = java.util.Set.of("DEBIT", "TOPUP_OUT");
     /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
     private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("burnedOps", 0)
             .append("unfiledPostings", 0);
@@ -234,6 +236,11 @@ public class WalletStore {
     /** As {@link #apply(String, String, String, String, String, long, Instant)}, for an order's or a transfer's operation. */
     public Optional<Long> apply(String walletId, String currency, String opId, String orderId, String transferId,
                                 String kind, long deltaMinor, Instant at) {
+        // Whatever the caller: a debit takes a positive amount out and a credit puts one in. A "debit" of a
+        // negative amount would credit the wallet, and an operation of nothing would still burn its id.
+        if (deltaMinor == 0 || (deltaMinor < 0) != TAKES_OUT.contains(kind)) {
+            throw new IllegalArgumentException("A " + kind + " of " + deltaMinor + " minor units moves no money here");
+        }
         // The wallet remembers only its recent operation ids; an older operation is known by its posting,
         // which is filed for good (checked first) or still in the wallet (checked by the update itself).
         if (filed(walletId, opId)) {

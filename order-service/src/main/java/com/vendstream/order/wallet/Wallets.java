@@ -14,7 +14,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  */
 public class Wallets {
 
-    public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED }
+    public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED,
+        INVALID_AMOUNT }
 
     private final WalletStore store;
     private final PasswordEncoder pins;
@@ -46,12 +47,9 @@ public class Wallets {
             return Optional.of(DebitResult.UNKNOWN_WALLET);
         }
         Document wallet = found.get();
-        if (!currency.equals(wallet.getString("currency"))) {
-            return Optional.of(DebitResult.CURRENCY_MISMATCH);
-        }
-        Date lockedUntil = wallet.getDate("lockedUntil");
-        if (lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant())) {
-            return Optional.of(DebitResult.LOCKED);
+        Optional<DebitResult> standing = standing(wallet, currency);
+        if (standing.isPresent()) {
+            return standing;
         }
         String pinHash = wallet.getString("pinHash");
         if (pinHash != null) {
@@ -67,8 +65,45 @@ public class Wallets {
         return Optional.empty();
     }
 
-    /** Takes the order's amount once; a repeated call for the same order reports APPLIED again. */
+    /**
+     * The authorisation again, for an order a crash left stored but not charged (the recovery sweep):
+     * owner, currency and lock as {@link #authorise} checks them. The PIN cannot be checked again, since it
+     * is never stored: a wallet with a PIN is charged only for an order whose PIN was checked before the
+     * order was stored ({@code authorisedWhenPlaced}), otherwise it is PIN_REQUIRED.
+     */
+    public Optional<DebitResult> reauthorise(String walletId, String merchantId, String currency,
+                                             boolean authorisedWhenPlaced) {
+        Optional<Document> found = store.findOwned(walletId, merchantId);
+        if (found.isEmpty()) {
+            return Optional.of(DebitResult.UNKNOWN_WALLET);
+        }
+        Optional<DebitResult> standing = standing(found.get(), currency);
+        if (standing.isPresent() || authorisedWhenPlaced || found.get().getString("pinHash") == null) {
+            return standing;
+        }
+        return Optional.of(DebitResult.PIN_REQUIRED);
+    }
+
+    /** What refuses any charge to the merchant's own wallet before its PIN is looked at: currency, lock. */
+    private Optional<DebitResult> standing(Document wallet, String currency) {
+        if (!currency.equals(wallet.getString("currency"))) {
+            return Optional.of(DebitResult.CURRENCY_MISMATCH);
+        }
+        Date lockedUntil = wallet.getDate("lockedUntil");
+        if (lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant())) {
+            return Optional.of(DebitResult.LOCKED);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Takes the order's amount once; a repeated call for the same order reports APPLIED again. Only a
+     * positive amount is taken: a debit of a negative amount would credit the wallet.
+     */
     public DebitResult debit(String walletId, String orderId, String currency, long amountMinor) {
+        if (amountMinor <= 0) {
+            return DebitResult.INVALID_AMOUNT;
+        }
         String op = debitOp(orderId);
         // The posting is recorded by the same update that moves the money (see WalletStore).
         if (store.apply(walletId, currency, op, orderId, "DEBIT", -amountMinor, clock.instant()).isPresent()) {

@@ -1,0 +1,78 @@
+package com.vendstream.order.order;
+
+import com.vendstream.providers.Masking;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one rule for every copy of a customer's account (meter, phone, smartcard, account number) that
+ * a merchant is shown, in API responses and in the order events on the orders topic, and that a log
+ * prints: {@link Masking#account} (all but the last four characters starred). Providers repeat the
+ * account in their receipts and lookups under names of their own, so a field is masked when its name
+ * is one of those ({@link #ACCOUNT_KEYS}, compared without case or punctuation: {@code meterNumber},
+ * {@code Meter_Number}, {@code accountNo}, {@code billersCode}, {@code customerPhone}, ...) or when its
+ * value is, or contains, the order's account or phone. Internal events to vend-service keep the number:
+ * the provider must be sent it. Not an account here: a Smile {@code AccountId} that verifying an email
+ * returns, which is what the merchant then orders with.
+ */
+public final class AccountMasking {
+
+    /** Field names (lower case, letters and digits only) that hold a customer's account or phone. */
+    static final Set<String> ACCOUNT_KEYS = Set.of("account", "accountno", "accountnumber", "customeraccount", "customeraccountnumber", "customernumber", "meter", "meterno", "meternumber", "meterid",
+            "smartcard", "smartcardno", "smartcardnumber", "iuc", "iucnumber", "decoder", "decodernumber",
+            "billerscode", "billercode", "phone", "phoneno", "phonenumber", "customerphone", "msisdn", "mobile",
+            "mobileno", "mobilenumber", "receiver", "recipient", "beneficiary", "email", "customeremail", "profileid");
+    /** A value is searched for an account only this long: a short one would match unrelated digits. */
+    private static final int MIN_SEARCHED = 6;
+
+    private AccountMasking() {
+    }
+
+    public static String account(String account) {
+        return Masking.account(account);
+    }
+
+    /**
+     * A copy of {@code fields} (a receipt, a lookup's details) fit to show a merchant: account-like fields
+     * masked, and each of {@code accounts} (the order's account, its customer's phone) masked wherever it
+     * appears in a value. Order kept; null accounts ignored.
+     */
+    public static Map<String, String> fields(Map<String, String> fields, String... accounts) {
+        Map<String, String> masked = new LinkedHashMap<>();
+        if (fields == null) {
+            return masked;
+        }
+        fields.forEach((key, value) -> masked.put(key, value(key, value, accounts)));
+        return masked;
+    }
+
+    private static String value(String key, String value, String... accounts) {
+        if (value != null && key != null
+                && ACCOUNT_KEYS.contains(key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""))) {
+            return Masking.account(value);
+        }
+        return text(value, accounts);
+    }
+
+    /** Free text fit to show a merchant (a provider's message): each of {@code accounts} masked where it appears. */
+    public static String text(String value, String... accounts) {
+        if (value == null) {
+            return null;
+        }
+        String shown = value;
+        for (String account : accounts) {
+            if (account == null || account.isBlank()) {
+                continue;
+            }
+            if (shown.trim().equals(account.trim())) {
+                return Masking.account(shown);
+            }
+            if (account.length() >= MIN_SEARCHED && shown.contains(account)) {
+                shown = shown.replace(account, Masking.account(account));
+            }
+        }
+        return shown;
+    }
+}
