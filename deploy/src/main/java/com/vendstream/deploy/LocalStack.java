@@ -3,8 +3,11 @@ package com.vendstream.deploy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,16 +15,60 @@ import java.util.concurrent.CountDownLatch;
  * wire store, the schema registry, the provider sandbox and the four services, on loopback, with
  * all state under one data folder. Places demo orders and prints the outcome; keeps running until
  * stopped unless {@code --demo-exit} is given.
+ *
+ * <p>Its settings (providers pointed at the sandbox, the demo's conveniences) are defaults: environment
+ * variables, {@code -D} system properties and {@code --key=value} flags override them in every service
+ * (see {@link ServiceLaunch}), e.g. {@code VENDSTREAM_PROVIDERS_VTPASS_BASE_URL} to use VTpass's own
+ * sandbox.
  */
 public final class LocalStack {
 
     private LocalStack() {
     }
 
+    /** The launcher's own flags, and the {@code --key=value} settings it passes to every service. */
+    record Options(boolean exitAfterDemo, boolean demo, Path dataDir, List<String> flags) {
+
+        static final String USAGE =
+                "usage: local-stack.sh [--demo-exit | --no-demo] [--data-dir DIR] [--key=value ...]";
+
+        static Options parse(String... args) {
+            boolean exitAfterDemo = false;
+            boolean demo = true;
+            String dataDir = ".vendstream-data";
+            List<String> flags = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--demo-exit")) {
+                    exitAfterDemo = true;
+                } else if (arg.equals("--no-demo")) {
+                    demo = false;
+                } else if (arg.equals("--data-dir") && i + 1 < args.length) {
+                    dataDir = args[++i];
+                } else if (arg.startsWith("--data-dir=")) {
+                    dataDir = arg.substring("--data-dir=".length());
+                } else if (arg.matches("--[A-Za-z][^=]*=.*")) {
+                    flags.add(arg);
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
+                }
+            }
+            return new Options(exitAfterDemo, demo, Path.of(dataDir).toAbsolutePath(), List.copyOf(flags));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        boolean exitAfterDemo = List.of(args).contains("--demo-exit");
-        boolean demo = !List.of(args).contains("--no-demo");
-        Path dataDir = Path.of(option(args, "--data-dir", ".vendstream-data")).toAbsolutePath();
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        boolean exitAfterDemo = options.exitAfterDemo();
+        boolean demo = options.demo();
+        Path dataDir = options.dataDir();
         Instant started = Instant.now();
         System.out.println("vendstream local stack: data in " + dataDir + ", logs in " + dataDir.resolve("vendstream.log"));
 
@@ -31,15 +78,24 @@ public final class LocalStack {
         System.out.println("  mongodb (wire)  " + mongo.uri());
         TopicSetup.createAll(kafka.bootstrapServers());
         // The demo closes today's business day before midnight; a production deployment leaves this off.
-        Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), Stack.Ports.standard(),
+        Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), null, Stack.Ports.standard(),
                 withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
                         // The sandbox plays the providers, whose books survive our restarts.
                         "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json"),
                         // Every write relays its own events at once; the sweep only recovers what a crash
                         // left behind. The embedded store answers the sweep with a full scan (it uses no
                         // secondary index), which at 2 s dominated the CPU of a 10,000-order run.
-                        "vendstream.outbox.sweep-interval", "PT15S")));
+                        "vendstream.outbox.sweep-interval", "PT15S")), options.flags());
         stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
+        Set<String> onSandbox = new TreeSet<>();
+        stack.providerBaseUrls().forEach((provider, url) -> {
+            boolean sandbox = stack.onSandbox(provider);
+            if (sandbox) {
+                onSandbox.add(provider);
+            }
+            System.out.printf("  %-15s %s%n", "  " + provider, url.isEmpty() ? "(no base URL: not used)"
+                    : url + (sandbox ? "" : "   <- not the sandbox: the demo skips its admin-API steps"));
+        });
         System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
         Runnable shutdown = () -> {
@@ -55,11 +111,12 @@ public final class LocalStack {
                         .run(Duration.ofSeconds(60));
                 System.out.println(Demo.table(results));
                 WalletAndCatalogDemo walletAndCatalog = new WalletAndCatalogDemo("http://localhost:"
-                        + stack.port("order-service"));
+                        + stack.port("order-service"), onSandbox);
                 System.out.println(walletAndCatalog.run(Duration.ofSeconds(60)));
                 System.out.println(new ReconDemo("http://localhost:" + stack.port("reconciliation-service"),
                         "http://localhost:" + stack.port("provider-sandbox"), kafka.bootstrapServers(),
-                        "http://localhost:" + stack.port("schema-registry")).run(results, Duration.ofSeconds(60)));
+                        "http://localhost:" + stack.port("schema-registry"), onSandbox).run(results,
+                        Duration.ofSeconds(60)));
                 if (walletAndCatalog.unexpected() > 0) {
                     status = 1;
                 }
@@ -88,14 +145,5 @@ public final class LocalStack {
         Map<String, Object> all = new java.util.HashMap<>(settings);
         all.putAll(ReconDemo.financeUser());
         return all;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

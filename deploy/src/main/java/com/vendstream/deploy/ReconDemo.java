@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.generic.GenericRecord;
@@ -55,8 +56,12 @@ final class ReconDemo {
     private final String sandbox;
     private final String bootstrapServers;
     private final String registryUrl;
+    private final Set<String> onSandbox;
+    private final List<String> skipped = new ArrayList<>();
 
-    ReconDemo(String reconApi, String sandbox, String bootstrapServers, String registryUrl) {
+    /** @param onSandbox the providers the stack's sandbox plays; the others are real and have no admin API */
+    ReconDemo(String reconApi, String sandbox, String bootstrapServers, String registryUrl, Set<String> onSandbox) {
+        this.onSandbox = Set.copyOf(onSandbox);
         this.reconApi = reconApi;
         this.sandbox = sandbox;
         this.bootstrapServers = bootstrapServers;
@@ -72,6 +77,7 @@ final class ReconDemo {
         out.append("Injected at the provider sandbox:\n");
         injections.forEach(i -> out.append(String.format("  %-58s %-8s -> expect %s%n", i.what(), i.provider(),
                 i.expectedKind())));
+        skipped.forEach(line -> out.append("  skipped: ").append(line).append('\n'));
 
         awaitSettledLedgers(day, timeout);
         // The stack allows an early close (vendstream.recon.early-close-allowed) so the demo need not
@@ -108,24 +114,27 @@ final class ReconDemo {
         return out.toString();
     }
 
-    /** Makes the sandbox's books disagree with ours, as providers' books do on a bad day. */
+    /**
+     * Makes the sandbox's books disagree with ours, as providers' books do on a bad day. Only where the
+     * sandbox plays the provider: a real provider's books cannot be changed from here.
+     */
     private List<Injection> inject(List<Demo.Result> results) throws Exception {
         List<Injection> done = new ArrayList<>();
         Optional<Demo.Result> refunded = pick(results, "REFUNDED", "vtpass");
-        if (refunded.isPresent()) {
+        if (refunded.isPresent() && admin("vtpass", "declined airtime marked delivered")) {
             resolve("vtpass", refunded.get().providerReference(), "SUCCEEDED");
             done.add(new Injection("declined airtime, refunded here, delivered at VTpass after all", "vtpass",
                     refunded.get().providerReference(), "VENDED_AT_PROVIDER_NOT_HERE"));
         }
         Optional<Demo.Result> data = results.stream().filter(r -> "COMPLETED".equals(r.state())
                 && "DATA".equals(r.order().service()) && r.providerReference() != null).findFirst();
-        if (data.isPresent()) {
+        if (data.isPresent() && admin(data.get().provider(), "data bundle reversed")) {
             resolve(data.get().provider(), data.get().providerReference(), "FAILED");
             done.add(new Injection("data bundle kept here, reversed at the provider", data.get().provider(),
                     data.get().providerReference(), "SUCCEEDED_HERE_NOT_AT_PROVIDER"));
         }
         Optional<Demo.Result> eskom = pick(results, "COMPLETED", "pagamio");
-        if (eskom.isPresent()) {
+        if (eskom.isPresent() && admin("pagamio", "Eskom report line amended")) {
             long amended = eskom.get().order().amountMinor() - 1000;
             send(post(sandbox + "/sandbox/admin/transactions/pagamio/" + eskom.get().providerReference()
                     + "/amend?amountMinor=" + amended));
@@ -133,6 +142,15 @@ final class ReconDemo {
                     eskom.get().providerReference(), "AMOUNT_MISMATCH"));
         }
         return done;
+    }
+
+    /** Whether the sandbox's admin API can change this provider's books; notes the step skipped if not. */
+    private boolean admin(String provider, String what) {
+        if (onSandbox.contains(provider)) {
+            return true;
+        }
+        skipped.add(what + ": " + provider + " is not the provider sandbox, and a real provider has no admin API");
+        return false;
     }
 
     private static Optional<Demo.Result> pick(List<Demo.Result> results, String state, String provider) {

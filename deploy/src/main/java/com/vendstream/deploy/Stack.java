@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,53 +35,61 @@ public final class Stack implements AutoCloseable {
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private final Map<String, ConfigurableApplicationContext> byName = new LinkedHashMap<>();
     private final Map<String, java.util.function.Supplier<ConfigurableApplicationContext>> starters = new HashMap<>();
+    private String sandboxUrl;
 
     private Stack() {
     }
 
     /**
-     * @param overrides extra properties for every service (e.g. shorter timeouts in tests)
+     * @param settings the stack's settings for every service (e.g. shorter timeouts in tests); they win over
+     *                 the services' configuration files and lose to environment variables and system properties
      */
-    public static Stack start(String bootstrapServers, String mongoUri, Ports ports, Map<String, Object> overrides) {
-        return start(bootstrapServers, mongoUri, null, ports, overrides);
+    public static Stack start(String bootstrapServers, String mongoUri, Ports ports, Map<String, Object> settings) {
+        return start(bootstrapServers, mongoUri, null, ports, settings, List.of());
     }
 
     /**
      * @param externalRegistryUrl a registry already running (e.g. Confluent's image); null starts ours
+     * @param flags {@code --key=value} arguments for every context, above everything but what the stack
+     *              alone decides (ports, configuration names, the broker, registry and store addresses)
      */
     public static Stack start(String bootstrapServers, String mongoUri, String externalRegistryUrl, Ports ports,
-                              Map<String, Object> overrides) {
+                              Map<String, Object> settings, List<String> flags) {
         Stack stack = new Stack();
         try {
             String registryUrl = externalRegistryUrl;
             if (registryUrl == null) {
-                ConfigurableApplicationContext registry = SchemaRegistryApplication.start(ports.registry(),
-                        bootstrapServers);
+                ConfigurableApplicationContext registry = ServiceLaunch.run(SchemaRegistryApplication.class,
+                        Map.of("spring.config.name", SchemaRegistryApplication.CONFIG_NAME,
+                                "server.port", ports.registry(),
+                                "vendstream.registry.kafka.bootstrap-servers", bootstrapServers),
+                        Map.of(), flags);
                 stack.add("schema-registry", registry);
                 registryUrl = "http://localhost:" + port(registry);
             }
 
-            Map<String, Object> sandboxProps = new HashMap<>(infraOnly());
-            sandboxProps.putAll(overrides);
-            ConfigurableApplicationContext sandbox = ProviderSandboxApplication.start(ports.sandbox(), sandboxProps);
+            Map<String, Object> sandboxDefaults = new LinkedHashMap<>(infraOnly());
+            sandboxDefaults.putAll(settings);
+            ConfigurableApplicationContext sandbox = ServiceLaunch.run(ProviderSandboxApplication.class,
+                    Map.of("spring.config.name", ProviderSandboxApplication.CONFIG_NAME,
+                            "server.port", ports.sandbox()),
+                    sandboxDefaults, flags);
             stack.add("provider-sandbox", sandbox);
-            String sandboxUrl = "http://localhost:" + port(sandbox);
+            stack.sandboxUrl = "http://localhost:" + port(sandbox);
 
-            Map<String, Object> common = new HashMap<>();
-            common.put("vendstream.kafka.bootstrap-servers", bootstrapServers);
-            common.put("vendstream.registry.url", registryUrl);
-            common.put("spring.mongodb.uri", mongoUri);
-            common.putAll(providerUrls(sandboxUrl));
-            common.putAll(overrides);
+            Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
+                    "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
+            Map<String, Object> defaults = new LinkedHashMap<>(providerUrls(stack.sandboxUrl));
+            defaults.putAll(settings);
 
             stack.service("order-service", () -> run(OrderServiceApplication.class,
-                    OrderServiceApplication.CONFIG_NAME, ports.order(), common));
+                    OrderServiceApplication.CONFIG_NAME, ports.order(), wiring, defaults, flags));
             stack.service("vend-service", () -> run(VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
-                    ports.vend(), common));
+                    ports.vend(), wiring, defaults, flags));
             stack.service("status-poller", () -> run(StatusPollerApplication.class,
-                    StatusPollerApplication.CONFIG_NAME, ports.poller(), common));
+                    StatusPollerApplication.CONFIG_NAME, ports.poller(), wiring, defaults, flags));
             stack.service("reconciliation-service", () -> run(ReconciliationApplication.class,
-                    ReconciliationApplication.CONFIG_NAME, ports.recon(), common));
+                    ReconciliationApplication.CONFIG_NAME, ports.recon(), wiring, defaults, flags));
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -90,9 +97,9 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Base URLs and credentials of every provider, pointed at the sandbox. */
+    /** Base URLs of every provider, pointed at the sandbox (credentials default to the sandbox's). */
     public static Map<String, Object> providerUrls(String sandboxUrl) {
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>();
         p.put("vendstream.providers.vtpass.base-url", sandboxUrl + "/vtpass/api");
         p.put("vendstream.providers.pagamio.base-url", sandboxUrl + "/pagamio/api/v1");
         p.put("vendstream.providers.pawacard.base-url", sandboxUrl + "/pawacard/v3");
@@ -101,26 +108,39 @@ public final class Stack implements AutoCloseable {
         return p;
     }
 
-    /** The registry and the sandbox use neither MongoDB nor Kafka bindings; keep their health honest. */
+    /** The registry and the sandbox use no Kafka bindings; keep their health honest. */
     private static Map<String, Object> infraOnly() {
         Map<String, Object> p = new HashMap<>();
-        p.put("management.health.mongo.enabled", false);
         p.put("management.health.binders.enabled", false);
         p.put("spring.cloud.stream.function.autodetect", false);
         return p;
     }
 
     private static ConfigurableApplicationContext run(Class<?> app, String configName, int port,
-                                                      Map<String, Object> properties) {
-        Map<String, Object> p = new HashMap<>(properties);
-        p.put("spring.config.name", configName);
-        p.put("server.port", port);
-        // As command-line arguments: they must win over the services' own configuration files.
-        return new SpringApplicationBuilder(app).run(args(p));
+                                                      Map<String, Object> wiring, Map<String, Object> defaults,
+                                                      List<String> flags) {
+        Map<String, Object> fixed = new LinkedHashMap<>(wiring);
+        fixed.put("spring.config.name", configName);
+        fixed.put("server.port", port);
+        return ServiceLaunch.run(app, fixed, defaults, flags);
     }
 
-    static String[] args(Map<String, Object> properties) {
-        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    /**
+     * Each provider's base URL as the services see it (after environment variables and flags), and
+     * whether it is this stack's sandbox: a real provider has no admin API for the demo to use.
+     */
+    public Map<String, String> providerBaseUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String key : providerUrls("").keySet()) {
+            String provider = key.substring("vendstream.providers.".length(), key.length() - ".base-url".length());
+            urls.put(provider, context("order-service").getEnvironment().getProperty(key, ""));
+        }
+        return urls;
+    }
+
+    /** Whether this provider is served by the stack's own sandbox. */
+    public boolean onSandbox(String provider) {
+        return providerBaseUrls().getOrDefault(provider, "").startsWith(sandboxUrl + "/");
     }
 
     private void service(String name, java.util.function.Supplier<ConfigurableApplicationContext> starter) {

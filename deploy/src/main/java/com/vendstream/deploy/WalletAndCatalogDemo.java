@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -26,11 +27,14 @@ final class WalletAndCatalogDemo {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = JsonMapper.builder().build();
     private final String orderApi;
+    private final Set<String> onSandbox;
     private final StringBuilder out = new StringBuilder();
     private int unexpected;
 
-    WalletAndCatalogDemo(String orderApi) {
+    /** @param onSandbox the providers the stack's sandbox plays (the catalogue checks expect its listings) */
+    WalletAndCatalogDemo(String orderApi, Set<String> onSandbox) {
         this.orderApi = orderApi;
+        this.onSandbox = Set.copyOf(onSandbox);
     }
 
     /** Runs the walk-through; the text ends with how many steps did not go as expected. */
@@ -46,19 +50,20 @@ final class WalletAndCatalogDemo {
         dstv.body().path("items").forEach(i -> bouquets.append(bouquets.isEmpty() ? "" : ", ")
                 .append(i.path("itemId").asString()).append(" ")
                 .append(java.math.BigDecimal.valueOf(i.path("priceMinor").asLong(), 2).toPlainString()));
-        step("DStv bouquets (configured 2, VTpass lists 4)", dstv.body().path("items").size() == 4, bouquets.toString());
+        step("vtpass", "DStv bouquets (configured 2, VTpass lists 4)", dstv.body().path("items").size() == 4,
+                bouquets.toString());
         Reply kiosk = call("GET", "/v1/catalog/billers?service=ELECTRICITY&subMerchantId=kiosk-airtime", null);
         boolean noEskom = true;
         for (JsonNode b : kiosk.body()) {
             noEskom &= !"ESKOM".equals(b.path("billerId").asString());
         }
-        step("Outlet kiosk-airtime (Pagamio airtime-only) sells no Eskom", noEskom,
+        step("pagamio", "Outlet kiosk-airtime (Pagamio airtime-only) sells no Eskom", noEskom,
                 kiosk.body().size() + " electricity billers");
         Reply eskomAtKiosk = call("POST", "/v1/orders", Map.of("clientReference", "demo-kiosk-" + UUID.randomUUID(),
                 "subMerchantId", "kiosk-airtime", "service", "ELECTRICITY", "billerId", "ESKOM", "itemId", "prepaid",
                 "account", "00001100000", "amount", Map.of("minor", 10000, "currency", "ZAR"),
                 "payment", Map.of("method", "WALLET", "walletId", "demo-float-zar")));
-        step("Eskom ordered at that outlet is refused", eskomAtKiosk.status() == 422
+        step("pagamio", "Eskom ordered at that outlet is refused", eskomAtKiosk.status() == 422
                 && "NOT_AVAILABLE_TO_MERCHANT".equals(eskomAtKiosk.body().path("reasonCode").asString()),
                 eskomAtKiosk.status() + " " + eskomAtKiosk.body().path("reasonCode").asString());
 
@@ -105,6 +110,16 @@ final class WalletAndCatalogDemo {
         return Map.of("clientReference", reference, "service", "AIRTIME", "billerId", "MTN", "account", "08011111111",
                 "amount", Map.of("minor", 100000, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", walletId, "pin", pin));
+    }
+
+    /** A step whose expectation is the sandbox's listing of this provider: only shown when it is real. */
+    private void step(String provider, String what, boolean asExpected, String detail) {
+        if (onSandbox.contains(provider)) {
+            step(what, asExpected, detail);
+        } else {
+            out.append(String.format("  %-62s %-4s %s (%s is not the sandbox: not checked)%n", what, "--", detail,
+                    provider));
+        }
     }
 
     private void step(String what, boolean asExpected, String detail) {

@@ -57,7 +57,7 @@ class ContainersEndToEndTest {
         TopicSetup.createAll(KAFKA.getBootstrapServers());
         String registryUrl = "http://" + REGISTRY.getHost() + ":" + REGISTRY.getMappedPort(8081);
         stack = Stack.start(KAFKA.getBootstrapServers(), MONGO.getReplicaSetUrl("vendstream"), registryUrl,
-                Stack.Ports.random(), Map.of());
+                Stack.Ports.random(), Map.of(), java.util.List.of());
     }
 
     @AfterAll

@@ -62,6 +62,16 @@ class EndToEndOrderTest {
     }
 
     @Test
+    void everyServiceReportsItselfHealthyWhileTheStoreAndBrokerAreUp() throws Exception {
+        // The store answers the health indicator's hello; before, every service was 503 DOWN here.
+        for (String service : List.of("order-service", "vend-service", "status-poller", "reconciliation-service")) {
+            HttpResponse<String> health = system.actuator(service, "/health");
+            assertThat(health.statusCode()).as(service + " " + health.body()).isEqualTo(200);
+            assertThat(system.json.readTree(health.body()).path("status").asString()).isEqualTo("UP");
+        }
+    }
+
+    @Test
     void anHttpOrderCompletesWithAToken() throws Exception {
         String clientReference = "e2e-" + UUID.randomUUID();
         HttpResponse<String> created = system.post(Map.of("clientReference", clientReference, "service", "ELECTRICITY",

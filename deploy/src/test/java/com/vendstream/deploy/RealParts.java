@@ -3,9 +3,6 @@ package com.vendstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class RealParts implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker kafka;
-    private final MongoServer mongo;
+    private final MongoStore mongo;
     final Stack stack;
     private final HttpClient http = HttpClient.newHttpClient();
     final JsonMapper json = JsonMapper.builder().build();
@@ -35,10 +32,8 @@ final class RealParts implements AutoCloseable {
                 "transaction.state.log.min.isr", "1", "group.initial.rebalance.delay.ms", "0"));
         kafka.afterPropertiesSet();
         TopicSetup.createAll(kafka.getBrokersAsString());
-        mongo = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = mongo.bind();
-        stack = Stack.start(kafka.getBrokersAsString(), "mongodb://localhost:" + address.getPort() + "/vendstream",
-                Stack.Ports.random(), overrides);
+        mongo = MongoStore.inMemory();
+        stack = Stack.start(kafka.getBrokersAsString(), mongo.uri(), Stack.Ports.random(), overrides);
     }
 
     String bootstrap() {
@@ -82,6 +77,12 @@ final class RealParts implements AutoCloseable {
                 + path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    /** GET on a service's actuator (path below /actuator): status code and body. */
+    HttpResponse<String> actuator(String service, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url(service) + "/actuator" + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     JsonNode awaitState(String orderId, String state, Duration atMost) {
         return await().atMost(atMost).pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/orders/" + orderId), o -> state.equals(o.path("state").asString()));
@@ -90,7 +91,7 @@ final class RealParts implements AutoCloseable {
     @Override
     public void close() {
         stack.close();
-        mongo.shutdown();
+        mongo.close();
         kafka.destroy();
     }
 }

@@ -11,7 +11,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A Confluent-REST-compatible schema registry over a compacted Kafka topic, for the local stack and
  * tests (Compose and Kubernetes use Confluent's image on the same topic layout).
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = {
+        // The registry keeps its state in Kafka. Where the MongoDB driver is on the classpath (the local
+        // stack, the services' tests) these would open a client to localhost:27017 and its metrics and
+        // repositories. The same list is in ProviderSandboxApplication: the modules share no code.
+        "org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration",
+        "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration",
+        "org.springframework.boot.mongodb.autoconfigure.health.MongoHealthContributorAutoConfiguration",
+        "org.springframework.boot.mongodb.autoconfigure.health.MongoReactiveHealthContributorAutoConfiguration",
+        "org.springframework.boot.mongodb.autoconfigure.metrics.MongoMetricsAutoConfiguration",
+        "org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration",
+        "org.springframework.boot.data.mongodb.autoconfigure.DataMongoReactiveAutoConfiguration",
+        "org.springframework.boot.data.mongodb.autoconfigure.DataMongoRepositoriesAutoConfiguration",
+        "org.springframework.boot.data.mongodb.autoconfigure.DataMongoReactiveRepositoriesAutoConfiguration"})
 public class SchemaRegistryApplication {
 
     /** Each service reads its own {@code schema-registry.yml}, so all of them can share one classpath in the local stack. */

@@ -5,6 +5,7 @@ import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.VendConnector;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -20,7 +21,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 public class CatalogConfiguration {
 
     @Bean
-    ProviderCatalogs providerCatalogs(CatalogProperties properties, ObjectProvider<VendConnector> connectors, Clock clock) {
+    ProviderCatalogs providerCatalogs(CatalogProperties properties, ObjectProvider<VendConnector> connectors, Clock clock,
+                                      MeterRegistry meters) {
         // Connectors are declared as VendConnector beans; the ones with a listing API also implement CatalogSource.
         List<CatalogSource> sources = !properties.live().enabled() ? List.of() : connectors.orderedStream()
                 .filter(CatalogSource.class::isInstance).map(CatalogSource.class::cast).toList();
@@ -29,7 +31,7 @@ public class CatalogConfiguration {
             Thread t = new Thread(r, "catalogue-fetch");
             t.setDaemon(true);
             return t;
-        }));
+        }), meters);
     }
 
     @Bean

@@ -5,6 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -24,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * account). Reads never call a provider: an order placement must not wait on a catalogue listing, so a
  * key not fetched yet answers "unknown" and is fetched in the background. A failed fetch keeps the
  * last good listing (an outage of a catalogue endpoint is not "sells nothing") and records the error.
+ *
+ * <p>A listing that keeps failing is retried at every check (a minute by default) but reported once:
+ * one WARN when it goes down, one INFO when it is back; meanwhile the gauge
+ * {@code vendstream.catalog.source.up{provider,scope}} (1 up, 0 down) and the counter
+ * {@code vendstream.catalog.fetch.failures{provider,scope}} say how it stands.
  */
 public class ProviderCatalogs {
 
@@ -49,8 +61,17 @@ public class ProviderCatalogs {
     private final Duration refreshEvery;
     private final LoadingCache<Key, Snapshot> cache;
     private final Executor executor;
+    private final MeterRegistry meters;
+    private final Map<Key, ListingState> states = new ConcurrentHashMap<>();
 
+    /** Without metrics that anyone reads (tools and tests that only look at listings). */
     public ProviderCatalogs(Collection<CatalogSource> sources, Duration refreshEvery, Clock clock, Executor executor) {
+        this(sources, refreshEvery, clock, executor, new SimpleMeterRegistry());
+    }
+
+    public ProviderCatalogs(Collection<CatalogSource> sources, Duration refreshEvery, Clock clock, Executor executor,
+                            MeterRegistry meters) {
+        this.meters = meters;
         this.sources = sources.stream().collect(Collectors.toMap(CatalogSource::id, Function.identity(), (a, b) -> a));
         this.clock = clock;
         this.refreshEvery = refreshEvery;
@@ -127,16 +148,78 @@ public class ProviderCatalogs {
                 // that stopped selling everything: keep the last one until a person looks.
                 throw new IllegalStateException("the listing came back empty");
             }
-            log.info("Catalogue of {}{}: {} offers", key.provider(), key.scope() == null ? "" : " for " + key.scope(),
-                    offers.size());
+            int before = state(key).set(UP);
+            if (before == DOWN) {
+                log.info("Catalogue of {} is back: {} offers", describe(key), offers.size());
+            } else if (before == UNKNOWN) {
+                log.info("Catalogue of {}: {} offers", describe(key), offers.size());
+            } else {
+                log.debug("Catalogue of {} refreshed: {} offers", describe(key), offers.size());
+            }
             return new Snapshot(key, offers, at, at, null);
         } catch (RuntimeException e) {
             // Keep what was last listed: a catalogue outage must not take the provider's products off sale.
-            log.warn("Catalogue of {}{} not refreshed: {}", key.provider(), key.scope() == null ? "" : " for " + key.scope(),
-                    e.toString());
-            String error = e.getMessage() != null ? e.getMessage() : e.toString();
+            String error = firstLine(e);
+            Counter.builder("vendstream.catalog.fetch.failures").tags(tags(key))
+                    .description("Failed fetches of a provider's catalogue listing").register(meters).increment();
+            if (state(key).set(DOWN) != DOWN) {
+                // Once per outage, not at every retry; no stack trace (the cause is the provider's answer).
+                log.warn("Catalogue of {} unavailable: {}; {} until it answers (retried at every check)",
+                        describe(key), error, old != null && old.known() ? "keeping the listing fetched at "
+                                + old.fetchedAt() : "selling as configured");
+            } else {
+                log.debug("Catalogue of {} still unavailable: {}", describe(key), error);
+            }
             return old == null || !old.known() ? new Snapshot(key, null, null, at, error)
                     : new Snapshot(key, old.offers(), old.fetchedAt(), at, error);
         }
+    }
+
+    private static final int UNKNOWN = -1;
+    private static final int DOWN = 0;
+    private static final int UP = 1;
+
+    /** Whether the latest fetch of one listing succeeded; read by its gauge. */
+    private static final class ListingState {
+        private final AtomicInteger value = new AtomicInteger(UNKNOWN);
+
+        /** Sets the state and returns the one it replaces (concurrent fetches of a key see each change once). */
+        int set(int now) {
+            return value.getAndSet(now);
+        }
+
+        double gauge() {
+            int v = value.get();
+            return v == UNKNOWN ? Double.NaN : v;
+        }
+    }
+
+    private ListingState state(Key key) {
+        return states.computeIfAbsent(key, k -> {
+            ListingState state = new ListingState();
+            Gauge.builder("vendstream.catalog.source.up", state, ListingState::gauge).tags(tags(k))
+                    .description("1 while the latest fetch of a catalogue listing succeeded, 0 after one failed")
+                    .register(meters);
+            return state;
+        });
+    }
+
+    /** The whole account's listing is tagged scope "-". */
+    private static Tags tags(Key key) {
+        return Tags.of("provider", key.provider(), "scope", key.scope() == null ? "-" : key.scope());
+    }
+
+    private static String describe(Key key) {
+        return key.provider() + (key.scope() == null ? "" : " for " + key.scope());
+    }
+
+    /**
+     * The cause as one short line: a connector's message may go on with the reply's body, which is the
+     * provider's to show and not the log's.
+     */
+    private static String firstLine(RuntimeException e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getMessage().strip().lines().findFirst().orElse("");
+        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
     }
 }
