@@ -43,7 +43,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, DollrMobileMoney.Settings.class})
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, DollrMobileMoney.Settings.class,
+        MobileMoneyPayments.Retry.class})
 public class OrderServiceConfiguration {
 
     @Bean
@@ -93,8 +94,9 @@ public class OrderServiceConfiguration {
     @Bean
     MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways,
                                             ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
-                                            DollrMobileMoney.Settings dollr, OutboxTrigger relay, MeterRegistry meters,
-                                            Clock clock, OrderTransitions transitions) {
+                                            DollrMobileMoney.Settings dollr, MobileMoneyPayments.Retry retry,
+                                            OutboxTrigger relay, MeterRegistry meters, Clock clock,
+                                            OrderTransitions transitions) {
         MobileMoney gateway = gateways.getIfAvailable();
         if (gateway == null) {
             MobileMoneyConnector connector = connectors.getIfAvailable();
@@ -103,7 +105,7 @@ public class OrderServiceConfiguration {
             }
             gateway = new DollrMobileMoney(connector, new MobileMoneyCustomers(mongo), dollr, clock);
         }
-        MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock);
+        MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
         transitions.usePayouts(payments);
         return payments;
     }

@@ -39,6 +39,7 @@ class MobileMoneyOrderTest {
         final Map<String, AtomicInteger> payouts = new ConcurrentHashMap<>();
         Status collectionAnswer = Status.COMPLETED;
         Status payoutAnswer = Status.COMPLETED;
+        java.time.Duration retryAfter = java.time.Duration.ZERO;
 
         @Override
         public String provider() {
@@ -50,7 +51,8 @@ class MobileMoneyOrderTest {
                               String description) {
             collections.computeIfAbsent(referenceId, r -> new AtomicInteger()).incrementAndGet();
             return new Result(collectionAnswer, "42", "tx-" + referenceId, collectionAnswer == Status.FAILED
-                    ? "insufficient funds" : null, null);
+                    ? "insufficient funds" : collectionAnswer == Status.NOT_SENT ? "token endpoint throttled" : null, null,
+                    retryAfter);
         }
 
         @Override
@@ -123,6 +125,68 @@ class MobileMoneyOrderTest {
         assertThat(gateway.payouts).hasSize(1);
         assertThat(gateway.payouts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(UUID.fromString(after.payoutReference()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void aCollectionNotSentWaitsItsPauseAndIsSentAgainWithTheSameReferenceByOneSweeper() {
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MobileMoneyPayments waiting = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, clock,
+                new MobileMoneyPayments.Retry(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5),
+                        java.time.Duration.ofMinutes(15)));
+        gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
+        gateway.retryAfter = java.time.Duration.ofSeconds(90);
+        Order order = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, f.clock, waiting)
+                .place(momo("r1", "231770000001"), false).order();
+
+        assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+        org.bson.Document notSent = f.orders.payment(order.orderId()).orElseThrow().get("notSent", org.bson.Document.class);
+        // The gateway's Retry-After (90 s) outweighs the first pause (30 s).
+        assertThat(notSent.getDate("retryAt").toInstant()).isEqualTo(clock.instant().plusSeconds(90));
+
+        clock.advance(java.time.Duration.ofSeconds(60));
+        waiting.recover(f.orders.find(order.orderId()).orElseThrow());
+        assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(1);
+
+        clock.advance(java.time.Duration.ofSeconds(31));
+        Order due = f.orders.find(order.orderId()).orElseThrow();
+        waiting.recover(due);
+        // A second sweeper holding the same snapshot finds the attempt claimed.
+        waiting.recover(due);
+        assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(2);
+        assertThat(f.orders.payment(order.orderId()).orElseThrow().get("notSent", org.bson.Document.class)
+                .getInteger("attempts")).isEqualTo(2);
+
+        gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
+        clock.advance(java.time.Duration.ofSeconds(91));
+        waiting.recover(f.orders.find(order.orderId()).orElseThrow());
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
+        assertThat(gateway.collections).containsOnlyKeys(order.paymentReference());
+        assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(3);
+    }
+
+    @Test
+    void aPayoutNotSentStaysRefundingAndIsNeverGivenUp() {
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MobileMoneyPayments waiting = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, clock);
+        f.transitions.usePayouts(waiting);
+        Order order = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, f.clock, waiting)
+                .place(momo("r1", "231770000001"), false).order();
+        gateway.payoutAnswer = MobileMoney.Status.NOT_SENT;
+        f.outcomes.apply(VendFailed.newBuilder().setEnvelope(envelope(order, VendFailed.class))
+                .setVend(new VendRef("vtpass", "ref", null)).setAmount(new Money(50_000L, "NGN"))
+                .setReasonClass(FailureClass.DECLINED_BY_PROVIDER).setResolvedBy(Resolution.VEND_CALL).build());
+
+        clock.advance(java.time.Duration.ofHours(2));
+        f.outcomes.recover(java.time.Duration.ZERO);
+        Order after = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(OrderState.REFUNDING);
+        assertThat(gateway.payouts.get(after.payoutReference()).get()).isEqualTo(2);
+
+        gateway.payoutAnswer = MobileMoney.Status.COMPLETED;
+        clock.advance(java.time.Duration.ofMinutes(10));
+        f.outcomes.recover(java.time.Duration.ZERO);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(gateway.payouts).containsOnlyKeys(after.payoutReference());
     }
 
     @Test

@@ -14,6 +14,7 @@ import com.vendstream.events.PaymentFailed;
 import com.vendstream.events.PaymentKind;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.Resolution;
@@ -22,6 +23,7 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.order.api.OrderJson;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.order.Order;
@@ -43,10 +45,16 @@ import com.vendstream.providers.pay4power.Pay4PowerConnector;
 import com.vendstream.providers.pay4power.Pay4PowerProperties;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
+import com.vendstream.sandbox.core.Faults;
+import com.vendstream.sandbox.core.Scenario;
 import com.vendstream.sandbox.core.SandboxTransaction;
 import com.vendstream.sandbox.core.Transactions;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -90,6 +98,7 @@ class MobileMoneySandboxTest {
     static final String PAYOUT_PROCESSING_THEN_COMPLETED = "231770000005";
     static final String PAYOUT_FAILS = "231770000009";
     static final String COMPLETES = "231770000007";
+    static final String PROCESSING_FOREVER = "231770000003";
     /** A Nigerian number: valid E.164, but no Dollr operator. */
     static final String NO_OPERATOR = "2349012345678";
 
@@ -172,9 +181,7 @@ class MobileMoneySandboxTest {
         PaymentOutcome done = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> dollr.collectionStatus(reference), PaymentOutcome::isFinal);
         assertThat(done.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
-        PaymentCollected collected = PaymentCollected.newBuilder().setEnvelope(envelope(order, PaymentCollected.class, reference))
-                .setProvider("dollr").setReferenceId(reference).setAmount(new Money(10_000L, "LRD"))
-                .setFee(done.feeMinor() == null ? null : new Money(done.feeMinor(), "LRD")).build();
+        PaymentCollected collected = collected(order, reference, done.feeMinor());
         payments.apply(collected);
         payments.apply(collected);
 
@@ -362,7 +369,7 @@ class MobileMoneySandboxTest {
     @Test
     void theFeeBearerAndTheFeePreviewAreSettings() {
         DollrMobileMoney customerPays = new DollrMobileMoney(dollr, customers,
-                new DollrMobileMoney.Settings("CUSTOMER", true, null, null), f.clock);
+                new DollrMobileMoney.Settings("PAYER", true), f.clock);
         String reference = MobileMoneyPayments.newReference();
 
         MobileMoney.Result result = customerPays.collect(reference, "o1", COMPLETES, 10_000, "LRD", "AIRTIME LONESTAR");
@@ -372,6 +379,243 @@ class MobileMoneySandboxTest {
         assertThat(result.feeMinor()).isEqualTo(100);
         assertThat(books.find("dollr", reference).amountMinor()).isEqualTo(10_100);
         assertThat(record.calls("dollr", "predict-fees", null)).hasSize(1);
+    }
+
+    // ---- item 11: a local authentication failure never becomes a rejection or a refund while the order can wait
+
+    /** A connector with its own token cache, whose token-endpoint waits are recorded, not slept. */
+    private static DollrConnector freshConnector(String secret) {
+        return new DollrConnector(new DollrProperties(root + "/dollr/v1", "dollr-sandbox-client", secret,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), null, null,
+                new DollrProperties.PayoutPasscode("231880000100", null, "246810", "vendstream-test", "linux",
+                        "vendstream", "127.0.0.1")), java.time.Clock.systemUTC(), d -> { });
+    }
+
+    /** Payments over {@code connector} whose retry decisions read {@code clock}: 1 s pauses, 15 min to give up. */
+    private MobileMoneyPayments paymentsOver(MobileMoneyConnector connector, MutableClock clock) {
+        MobileMoneyPayments p = new MobileMoneyPayments(f.orders, new DollrMobileMoney(connector, customers,
+                DollrMobileMoney.Settings.defaults(), f.clock), f.relay, f.meters, clock,
+                new MobileMoneyPayments.Retry(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(15)));
+        f.transitions.usePayouts(p);
+        return p;
+    }
+
+    private Order placeWith(MobileMoneyPayments p, String clientReference, String phone, long amountMinor) {
+        OrderPlacement.Result result = new OrderPlacement(f.orders, catalog, f.wallets, f.merchants, f.relay, f.clock, p)
+                .place(new OrderRequest("m1", clientReference, null, ServiceCategory.AIRTIME, "LONESTAR", null, phone,
+                        phone, amountMinor, "LRD", 1, PaymentMethod.MOBILE_MONEY, null, null, phone, "api"), true);
+        assertThat(result.outcome()).isEqualTo(OrderPlacement.Outcome.CREATED);
+        return result.order();
+    }
+
+    private Document payment(Order order) {
+        return f.orders.payment(order.orderId()).orElseThrow();
+    }
+
+    private void throttleDollrTokens() {
+        sandbox.getBean(Faults.class).armRate("dollr", "auth", Scenario.TOO_MANY_REQUESTS, 1.0);
+    }
+
+    private void recoverDollrTokens() {
+        sandbox.getBean(Faults.class).disarm("dollr", "auth");
+    }
+
+    @Test
+    void aThrottledTokenEndpointLeavesTheOrderWaitingAndItCompletesOnceTheEndpointRecovers() {
+        MutableClock clock = new MutableClock(Instant.now());
+        MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
+        throttleDollrTokens();
+        Order order;
+        try {
+            order = placeWith(p, "throttled-1", "231770000051", 10_000);
+
+            assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+            assertThat(outbox(order)).isEmpty();
+            Document notSent = payment(order).get("notSent", Document.class);
+            assertThat(notSent.getInteger("attempts")).isEqualTo(1);
+            assertThat(notSent.getDate("retryAt").toInstant()).isAfter(clock.instant());
+            assertThat(notSent.getString("reason")).contains("unavailable").doesNotContain("231770000051");
+            // A sweep before the pause is over sends nothing.
+            p.recover(f.orders.find(order.orderId()).orElseThrow());
+            assertThat(payment(order).get("notSent", Document.class).getInteger("attempts")).isEqualTo(1);
+            assertThat(record.calls("dollr", "collection", null)).isEmpty();
+        } finally {
+            recoverDollrTokens();
+        }
+        // The endpoint answers again (the connector's own hold on the token endpoint ends within its Retry-After).
+        Order done = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            clock.advance(Duration.ofSeconds(2));
+            p.recover(f.orders.find(order.orderId()).orElseThrow());
+            return f.orders.find(order.orderId()).orElseThrow();
+        }, o -> o.state() != OrderState.AWAITING_PAYMENT);
+
+        assertThat(done.state()).isEqualTo(OrderState.VENDING);
+        assertThat(outboxTypes(done)).containsExactly("PaymentCollected", "OrderAccepted", "VendRequested");
+        assertThat(record.calls("dollr", "collection", null)).extracting(CallRecord.Call::reference)
+                .containsOnly(order.paymentReference());
+        assertThat(record.vendCount("dollr", order.paymentReference())).isEqualTo(1);
+        assertThat(f.meters.counter("vendstream.order.payment_not_sent", "provider", "dollr", "kind", "collection")
+                .count()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aCollectionThatCannotStartBeforeTheGiveUpTimeIsRejectedWithAClearReason() {
+        MutableClock clock = new MutableClock(Instant.now());
+        MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
+        throttleDollrTokens();
+        try {
+            Order order = placeWith(p, "throttled-2", "231770000052", 10_000);
+            assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+
+            clock.advance(Duration.ofMinutes(16));
+            p.recover(f.orders.find(order.orderId()).orElseThrow());
+
+            Order rejected = f.orders.find(order.orderId()).orElseThrow();
+            assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
+            assertThat(rejected.rejectionCode()).isEqualTo("PAYMENT_FAILED");
+            assertThat(rejected.rejectionMessage()).contains("could not be started within PT15M", "unavailable");
+            assertThat(outboxTypes(rejected)).containsExactly("PaymentFailed", "OrderRejected");
+            assertThat(record.calls("dollr", "collection", null)).isEmpty();
+        } finally {
+            recoverDollrTokens();
+        }
+    }
+
+    @Test
+    void refusedCredentialsRejectTheCollectionAtOnce() {
+        MobileMoneyPayments p = paymentsOver(freshConnector("wrong-secret"), new MutableClock(Instant.now()));
+
+        Order order = placeWith(p, "refused-1", "231770000053", 10_000);
+
+        assertThat(order.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(order.rejectionCode()).isEqualTo("PAYMENT_FAILED");
+        assertThat(order.rejectionMessage()).contains("refused", "UNAUTHORIZED");
+        assertThat(record.calls("dollr", "collection", null)).isEmpty();
+    }
+
+    @Test
+    void aPayoutThatCannotBeSentForNowStaysRefundingAndIsSentLaterNeverMarkedDone() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
+        Order order = placeWith(p, "payout-later-1", PAYOUT_PROCESSING_THEN_COMPLETED, 10_000);
+        assertThat(order.state()).isEqualTo(OrderState.VENDING);
+
+        // Every token is revoked and the token endpoint is throttled when the vend fails.
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(root + "/sandbox/admin/dollr/tokens/revoke"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        throttleDollrTokens();
+        try {
+            f.outcomes.apply(vendFailed(order));
+            Order refunding = f.orders.find(order.orderId()).orElseThrow();
+            assertThat(refunding.state()).isEqualTo(OrderState.REFUNDING);
+            assertThat(outboxTypes(refunding)).doesNotContain("PayoutSucceeded", "OrderRefunded", "PayoutFailed");
+            assertThat(payment(refunding).get("payoutNotSent", Document.class).getDate("retryAt")).isNotNull();
+            // Sweeps before the pause is over send nothing and change nothing.
+            f.outcomes.recover(Duration.ZERO);
+            assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDING);
+            assertThat(record.calls("dollr", "payout", null)).isEmpty();
+        } finally {
+            recoverDollrTokens();
+        }
+        String payout = f.orders.find(order.orderId()).orElseThrow().payoutReference();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            clock.advance(Duration.ofSeconds(2));
+            f.outcomes.recover(Duration.ZERO);
+            return !record.calls("dollr", "payout", payout).isEmpty();
+        });
+        assertThat(record.calls("dollr", "payout", null)).extracting(CallRecord.Call::answer)
+                .containsExactly("PROCESSING");
+
+        PaymentOutcome done = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> dollr.payoutStatus(payout), PaymentOutcome::isFinal);
+        assertThat(done.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        p.apply(PayoutSucceeded.newBuilder().setEnvelope(envelope(order, PayoutSucceeded.class, payout))
+                .setProvider("dollr").setReferenceId(payout).setAmount(new Money(10_000L, "LRD")).build());
+        Order refunded = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refunded.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(outboxTypes(refunded)).containsOnlyOnce("PayoutSucceeded", "OrderRefunded");
+        assertThat(record.vendCount("dollr", payout)).isEqualTo(1);
+    }
+
+    // ---- item 13: a collection that stays PROCESSING past its deadline
+
+    private PaymentUnresolved unresolved(Order order) {
+        return PaymentUnresolved.newBuilder()
+                .setEnvelope(envelope(order, PaymentUnresolved.class, order.paymentReference())).setProvider("dollr")
+                .setKind(PaymentKind.COLLECTION).setReferenceId(order.paymentReference())
+                .setAmount(new Money(order.amountMinor(), "LRD")).setFirstPendingAt(Instant.now().minusSeconds(1800))
+                .setRequeryCount(60).setLastProviderStatus("PENDING")
+                .setRequeryUntil(Instant.now().plus(Duration.ofHours(72))).build();
+    }
+
+    @Test
+    void aCollectionStillProcessingPastItsDeadlineIsPaymentUnresolvedAndALateCompletionVendsOnce() {
+        Order order = place("stuck-1", PROCESSING_FOREVER, 10_000);
+        assertThat(outboxTypes(order)).containsExactly("PaymentPending");
+
+        payments.apply(unresolved(order));
+        payments.apply(unresolved(order));
+
+        Order waiting = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(OrderState.PAYMENT_UNRESOLVED);
+        assertThat(OrderJson.OrderView.of(waiting).state()).isEqualTo("PAYMENT_UNRESOLVED");
+        assertThat(OrderState.UNSETTLED).contains(OrderState.PAYMENT_UNRESOLVED);
+        assertThat(f.meters.counter("vendstream.order.payment_unresolved", "provider", "dollr", "kind", "COLLECTION")
+                .count()).isEqualTo(1.0);
+        // Recovery leaves it alone: only an answer or a person settles it.
+        placement.recover(Duration.ZERO);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.PAYMENT_UNRESOLVED);
+
+        // The wallet operator completes it late; status-poller's slow requery finds it.
+        books.find("dollr", order.paymentReference()).resolve(Scenario.Status.SUCCEEDED);
+        PaymentOutcome late = dollr.collectionStatus(order.paymentReference());
+        assertThat(late.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        PaymentCollected collected = collected(order, order.paymentReference(), null);
+        payments.apply(collected);
+        payments.apply(collected);
+
+        Order vending = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(vending.state()).isEqualTo(OrderState.VENDING);
+        assertThat(outboxTypes(vending)).containsExactly("PaymentPending", "PaymentCollected", "OrderAccepted",
+                "VendRequested");
+        assertThat(record.vendCount("dollr", order.paymentReference())).isEqualTo(1);
+    }
+
+    @Test
+    void anUnresolvedCollectionThatFailsLateIsRejectedWithNothingToPayBack() {
+        Order order = place("stuck-2", PROCESSING_FOREVER, 10_000);
+        payments.apply(unresolved(order));
+        books.find("dollr", order.paymentReference()).resolve(Scenario.Status.FAILED);
+        PaymentOutcome late = dollr.collectionStatus(order.paymentReference());
+        assertThat(late.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+
+        payments.apply(PaymentFailed.newBuilder()
+                .setEnvelope(envelope(order, PaymentFailed.class, order.paymentReference())).setProvider("dollr")
+                .setReferenceId(order.paymentReference()).setAmount(new Money(10_000L, "LRD"))
+                .setReason(late.gatewayMessage()).build());
+
+        Order rejected = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(rejected.rejectionCode()).isEqualTo("PAYMENT_FAILED");
+        assertThat(outboxTypes(rejected)).containsExactly("PaymentPending", "PaymentFailed", "OrderRejected")
+                .doesNotContain("VendRequested");
+        assertThat(rejected.payoutReference()).isNull();
+        assertThat(record.calls("dollr", "payout", null)).isEmpty();
+    }
+
+    @Test
+    void aPersonCanSettleAnUnresolvedCollectionOnce() {
+        Order order = place("stuck-3", PROCESSING_FOREVER, 10_000);
+        assertThat(payments.settle(order.orderId(), true, "checked in the Dollr dashboard", "decision-1")).isFalse();
+        payments.apply(unresolved(order));
+
+        assertThat(payments.settle(order.orderId(), false, "operator confirms no debit", "decision-2")).isTrue();
+        assertThat(payments.settle(order.orderId(), true, "second thoughts", "decision-3")).isFalse();
+
+        Order rejected = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(rejected.rejectionMessage()).contains("operator confirms no debit");
+        assertThat(outboxTypes(rejected)).containsExactly("PaymentPending", "PaymentFailed", "OrderRejected");
     }
 
     @Test
@@ -396,6 +640,13 @@ class MobileMoneySandboxTest {
                 "api"), true);
         assertThat(result.outcome()).isEqualTo(OrderPlacement.Outcome.CREATED);
         return result.order();
+    }
+
+    /** status-poller's PaymentCollected for an order's collection. */
+    private static PaymentCollected collected(Order order, String reference, Long feeMinor) {
+        return PaymentCollected.newBuilder().setEnvelope(envelope(order, PaymentCollected.class, reference))
+                .setProvider("dollr").setReferenceId(reference).setAmount(new Money(order.amountMinor(), "LRD"))
+                .setFee(feeMinor == null ? null : new Money(feeMinor, "LRD")).build();
     }
 
     private static VendFailed vendFailed(Order order) {
@@ -460,10 +711,8 @@ class MobileMoneySandboxTest {
         @Override public long createParty(NewParty party) { return real.createParty(party); }
         @Override public void addInvoiceItem(long invoiceId, InvoiceItem item) { real.addInvoiceItem(invoiceId, item); }
         @Override public void publishInvoice(long invoiceId) { real.publishInvoice(invoiceId); }
-        @Override public FeePreview previewFees(long amountMinor, String currency, String feeBearer) {
-            return real.previewFees(amountMinor, currency, feeBearer);
-        }
-        @Override public MmoInfo detectMmo(String phone) { return real.detectMmo(phone); }
+        @Override public FeePreview previewFees(FeeQuery query) { return real.previewFees(query); }
+        @Override public MmoInfo detectMmo(String phone, OperationType use) { return real.detectMmo(phone, use); }
         @Override public String createCheckoutSession(long invoiceId) { return real.createCheckoutSession(invoiceId); }
         @Override public String createPaymentAccount(OperationType type, NewPaymentAccount account) {
             return real.createPaymentAccount(type, account);

@@ -71,7 +71,7 @@ public class StatusPollerConfiguration {
         List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
         mobileMoney.orderedStream().map(MobileMoneyStatus::new).forEach(ports::add);
         PaymentProber payments = new PaymentProber(ports);
-        PaymentResolutions paymentEvents = new PaymentResolutions();
+        PaymentResolutions paymentEvents = new PaymentResolutions(schedules);
         String instance = properties.instanceId() != null ? properties.instanceId()
                 : "status-poller-" + UUID.randomUUID().toString().substring(0, 8);
         return new RequeryEngine(store, timers, schedules,

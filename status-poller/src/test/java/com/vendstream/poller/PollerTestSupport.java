@@ -103,6 +103,9 @@ final class PollerTestSupport implements AutoCloseable {
         props.addAll(schedule(ScriptedProviders.PROVIDER, "PT0.2S", "PT3S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.THROTTLING_PROVIDER, "PT0.2S", "PT20S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.PAYMENTS, "PT0.2S", "PT10S", "PT1S", "PT4S"));
+        props.addAll(schedule(ScriptedProviders.LATE_PAYMENTS, "PT0.2S", "PT2S", "PT1S", "PT4S"));
+        // Slow requeries of an unresolved payment stop 4 s after its deadline.
+        props.add("vendstream.poller.schedules." + ScriptedProviders.LATE_PAYMENTS + ".requery-for=PT4S");
         // As command-line arguments: they override the service's own yml (default properties would not).
         return new SpringApplicationBuilder(StatusPollerApplication.class, ScriptedProviders.class)
                 .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
@@ -133,9 +136,13 @@ final class PollerTestSupport implements AutoCloseable {
     }
 
     static PaymentPending paymentPending(String orderId, String referenceId, PaymentKind kind) {
+        return paymentPending(orderId, referenceId, kind, ScriptedProviders.PAYMENTS);
+    }
+
+    static PaymentPending paymentPending(String orderId, String referenceId, PaymentKind kind, String provider) {
         Envelope e = Envelopes.create(Envelopes.eventId(orderId, "PaymentPending", referenceId), PaymentPending.class,
                 orderId, Instant.now(), LocalDate.now(), "m1", "order-service", orderId, null);
-        return PaymentPending.newBuilder().setEnvelope(e).setProvider(ScriptedProviders.PAYMENTS).setKind(kind)
+        return PaymentPending.newBuilder().setEnvelope(e).setProvider(provider).setKind(kind)
                 .setReferenceId(referenceId).setAmount(new Money(100_000L, "LRD")).setSessionId("42").build();
     }
 

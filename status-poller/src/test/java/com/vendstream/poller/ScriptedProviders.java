@@ -33,6 +33,8 @@ public class ScriptedProviders {
     public static final String PROVIDER = "fakeprov";
     public static final String THROTTLING_PROVIDER = "throttleprov";
     public static final String PAYMENTS = "fakepay";
+    /** Payments whose status stays unknown until a test says the provider has it (short deadline). */
+    public static final String LATE_PAYMENTS = "latepay";
 
     public record Call(Instant at, String instance) {
     }
@@ -161,14 +163,16 @@ public class ScriptedProviders {
 
     static final class ScriptedPayments implements PaymentStatusPort {
         private final String instance;
+        private final String provider;
 
-        ScriptedPayments(String instance) {
+        ScriptedPayments(String instance, String provider) {
             this.instance = instance;
+            this.provider = provider;
         }
 
         @Override
         public String provider() {
-            return PAYMENTS;
+            return provider;
         }
 
         @Override
@@ -184,6 +188,15 @@ public class ScriptedProviders {
         private PaymentStatus status(String referenceId) {
             int n = RECORD.begin(referenceId, instance);
             try {
+                if (provider.equals(LATE_PAYMENTS)) {
+                    // PROCESSING until the provider has an answer; "latefail-" references then fail.
+                    if (!RECORD.answerNow.contains(referenceId)) {
+                        return PaymentStatus.pending("PROCESSING");
+                    }
+                    return referenceId.startsWith("latefail-")
+                            ? new PaymentStatus(Status.FAILED, null, "Customer did not approve in time", null, false)
+                            : new PaymentStatus(Status.COMPLETED, "late-tx-" + referenceId, null, 100L, false);
+                }
                 if (n < 2) {
                     return PaymentStatus.pending("PROCESSING");
                 }
@@ -208,6 +221,11 @@ public class ScriptedProviders {
 
     @Bean
     PaymentStatusPort scriptedPayments(@Value("${test.instance:A}") String instance) {
-        return new ScriptedPayments(instance);
+        return new ScriptedPayments(instance, PAYMENTS);
+    }
+
+    @Bean
+    PaymentStatusPort latePayments(@Value("${test.instance:A}") String instance) {
+        return new ScriptedPayments(instance, LATE_PAYMENTS);
     }
 }

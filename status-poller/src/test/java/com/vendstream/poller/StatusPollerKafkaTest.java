@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.vendstream.events.FailureClass;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentKind;
+import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.Resolution;
 import com.vendstream.events.VendFailed;
@@ -246,5 +247,49 @@ class StatusPollerKafkaTest {
         assertThat(infra.poll().stream().filter(r -> r.key().startsWith("o-pay"))
                 .map(rec -> rec.topic()).distinct()).containsExactly(Topics.PAYMENT_RESOLUTIONS.topic());
         assertThat(Events.describe(collected)).contains("o-pay");
+    }
+
+    @Test
+    void aCollectionStillProcessingAtItsDeadlineIsUnresolvedThenSettledOnceByALateAnswer() {
+        infra.send(Topics.PAYMENTS, "o-momo-late", paymentPending("o-momo-late", "late-pay-1", PaymentKind.COLLECTION,
+                ScriptedProviders.LATE_PAYMENTS));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !infra.eventsFor("o-momo-late").isEmpty());
+        PaymentUnresolved u = (PaymentUnresolved) infra.eventsFor("o-momo-late").get(0);
+        Requery r = schedule(Kind.COLLECTION, "late-pay-1");
+        assertThat(r.state()).isEqualTo(State.ESCALATED);
+        assertThat(u.getKind()).isEqualTo(PaymentKind.COLLECTION);
+        assertThat(u.getReferenceId()).isEqualTo("late-pay-1");
+        assertThat(u.getAmount().getAmountMinor()).isEqualTo(100_000L);
+        assertThat(u.getEnvelope().getOccurredAt()).isAfterOrEqualTo(r.deadlineAt().minusMillis(1));
+        assertThat(u.getRequeryUntil()).isEqualTo(r.deadlineAt().plusSeconds(4));
+        assertThat(u.getLastProviderStatus()).isEqualTo("PENDING");
+        assertThat(infra.poll().stream().filter(rec -> rec.key().equals("o-momo-late")).map(rec -> rec.topic())
+                .distinct()).containsExactly(Topics.PAYMENT_RESOLUTIONS.topic());
+
+        // The wallet operator answers late: the slow requeries pick it up, one event, once.
+        ScriptedProviders.RECORD.answerNow.add("late-pay-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> infra.eventsFor("o-momo-late").size() == 2);
+        assertThat(types(infra.eventsFor("o-momo-late"))).containsExactly("PaymentUnresolved", "PaymentCollected");
+        assertThat(((PaymentCollected) infra.eventsFor("o-momo-late").get(1)).getProviderTransactionId())
+                .isEqualTo("late-tx-late-pay-1");
+        assertThat(schedule(Kind.COLLECTION, "late-pay-1").state()).isEqualTo(State.SUCCEEDED);
+    }
+
+    @Test
+    void anUnresolvedPaymentIsRequeriedOnlyForItsRequeryPeriod() {
+        infra.send(Topics.PAYMENTS, "o-momo-never", paymentPending("o-momo-never", "never-pay-1", PaymentKind.PAYOUT,
+                ScriptedProviders.LATE_PAYMENTS));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> schedule(Kind.PAYOUT, "never-pay-1").doc()
+                .get("requeriesStoppedAt") != null);
+        Requery r = schedule(Kind.PAYOUT, "never-pay-1");
+        assertThat(r.state()).isEqualTo(State.ESCALATED);
+        assertThat(r.nextDueAt()).isNull();
+        assertThat(r.doc().getDate("requeriesStoppedAt").toInstant()).isAfterOrEqualTo(r.deadlineAt().plusSeconds(4));
+        assertThat(types(infra.eventsFor("o-momo-never"))).containsExactly("PaymentUnresolved");
+        assertThat(((PaymentUnresolved) infra.eventsFor("o-momo-never").get(0)).getKind()).isEqualTo(PaymentKind.PAYOUT);
+        assertThat(counter("vendstream.poller.requeries.stopped", "provider", ScriptedProviders.LATE_PAYMENTS))
+                .isEqualTo(1);
     }
 }

@@ -10,8 +10,18 @@ import java.util.Set;
 public enum OrderState {
     /** Stored; the payer has not been charged yet (or the charge's outcome is being confirmed). */
     RECEIVED,
-    /** Mobile-money collection executed; waiting for the payer to approve it. */
+    /**
+     * Mobile-money collection executed; waiting for the payer to approve it. Also while a collection
+     * that could not be started for a passing reason (provider throttled or unreachable) waits to be
+     * tried again ({@code payment.notSent.retryAt}).
+     */
     AWAITING_PAYMENT,
+    /**
+     * The collection's status stayed unknown past the provider's requery deadline (PaymentUnresolved):
+     * money may or may not have left the payer. Still requeried slowly; a late COMPLETED leads to the
+     * vend and a late FAILED to the rejection, else a person settles it.
+     */
+    PAYMENT_UNRESOLVED,
     /** Charged; the vend was requested. */
     VENDING,
     /** The provider's outcome is uncertain and being requeried. */
@@ -30,9 +40,13 @@ public enum OrderState {
     /** States in which a vend outcome may still change the order. */
     public static final Set<OrderState> AWAITING_OUTCOME = EnumSet.of(VENDING, VEND_PENDING, UNRESOLVED);
 
-    /** States an order should leave within minutes (UNRESOLVED is escalated and waits for a person). */
-    public static final Set<OrderState> UNSETTLED = EnumSet.of(RECEIVED, AWAITING_PAYMENT, VENDING, VEND_PENDING,
-            REFUNDING);
+    /**
+     * States an order should leave within minutes, or (PAYMENT_UNRESOLVED) that wait for a late answer
+     * or a person with the payer's money possibly taken; each has a stuck gauge. UNRESOLVED is
+     * escalated and has its own counter.
+     */
+    public static final Set<OrderState> UNSETTLED = EnumSet.of(RECEIVED, AWAITING_PAYMENT, PAYMENT_UNRESOLVED, VENDING,
+            VEND_PENDING, REFUNDING);
 
     public boolean isFinal() {
         return this == COMPLETED || this == REFUNDED || this == REJECTED;

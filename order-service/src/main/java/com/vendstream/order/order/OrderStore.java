@@ -72,6 +72,13 @@ public class OrderStore {
                 .append(field, new Document("$ne", null)))).block(TIMEOUT) > 0;
     }
 
+    /** The order's {@code payment} sub-document as stored (mobile-money retry markers live there). */
+    public Optional<Document> payment(String orderId) {
+        return Optional.ofNullable(Mono.from(collection().find(new Document("_id", orderId))
+                        .projection(new Document("payment", 1)).first()).block(TIMEOUT))
+                .map(d -> d.get("payment", Document.class));
+    }
+
     public boolean hasApplied(String orderId, String eventId) {
         return Mono.from(collection().countDocuments(new Document("_id", orderId).append("appliedEvents", eventId)))
                 .block(TIMEOUT) > 0;

@@ -6,7 +6,9 @@ import com.vendstream.providers.Masking;
 import com.vendstream.providers.dollr.DollrException;
 import com.vendstream.providers.dollr.DollrTransformer;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
 import com.vendstream.providers.dollr.MobileMoneyConnector.FeePreview;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
 import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
 import com.vendstream.providers.dollr.MobileMoneyConnector.MmoInfo;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
@@ -28,9 +30,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@link MobileMoney} over Dollr's invoice-based collection and payouts. Only the execution calls
- * move money; every call before them only prepares. So a refused or failed preparation is a FAILED
- * payment (nothing to follow up), while anything that goes wrong from the execution on is PENDING
- * and is followed by our reference, never executed twice.
+ * move money; every call before them only prepares. So a refused preparation is a FAILED payment
+ * (nothing to follow up); a preparation or execution that did not reach Dollr for a passing reason
+ * (no token for now, throttled, Dollr unreachable or failing) is NOT_SENT and may be tried again
+ * with the same reference; anything that goes wrong once the execution left is PENDING and is
+ * followed by our reference, never executed twice.
  */
 public class DollrMobileMoney implements MobileMoney {
 
@@ -44,25 +48,29 @@ public class DollrMobileMoney implements MobileMoney {
     private static final Pattern LONG_NUMBER = Pattern.compile("\\d{8,}");
 
     /**
-     * @param feeBearer MERCHANT (the customer pays exactly the order amount, so a payout of that
-     *                  amount pays back all of it) or CUSTOMER (Dollr adds its fee to what the customer pays)
+     * @param feeBearer PAYEE (the merchant bears Dollr's fees: the customer pays exactly the order
+     *                  amount, so a payout of that amount pays back all of it) or PAYER (Dollr adds its
+     *                  fees to what the customer pays); MERCHANT and CUSTOMER are read as PAYEE and PAYER
      * @param feePreview ask Dollr's fee prediction before each collection and log its figures
-     * @param payoutWalletId the merchant wallet payouts come from, when the Dollr account has several
-     * @param payoutSessionTtl how long a payout session stays open at Dollr
      */
     @ConfigurationProperties(prefix = "vendstream.payments.dollr")
-    public record Settings(String feeBearer, boolean feePreview, String payoutWalletId, Duration payoutSessionTtl) {
+    public record Settings(String feeBearer, boolean feePreview) {
         public Settings {
-            feeBearer = feeBearer == null ? "MERCHANT" : feeBearer.toUpperCase(Locale.ROOT);
-            if (!feeBearer.equals("MERCHANT") && !feeBearer.equals("CUSTOMER")) {
-                throw new IllegalArgumentException("vendstream.payments.dollr.fee-bearer must be MERCHANT or CUSTOMER");
-            }
-            payoutWalletId = payoutWalletId == null || payoutWalletId.isBlank() ? null : payoutWalletId;
-            payoutSessionTtl = payoutSessionTtl == null ? Duration.ofMinutes(15) : payoutSessionTtl;
+            String b = feeBearer == null ? "PAYEE" : feeBearer.trim().toUpperCase(Locale.ROOT);
+            feeBearer = switch (b) {
+                case "PAYEE", "MERCHANT" -> "PAYEE";
+                case "PAYER", "CUSTOMER" -> "PAYER";
+                default -> throw new IllegalArgumentException(
+                        "vendstream.payments.dollr.fee-bearer must be PAYEE or PAYER (Dollr's fee_bearer)");
+            };
         }
 
         public static Settings defaults() {
-            return new Settings(null, false, null, null);
+            return new Settings(null, false);
+        }
+
+        public FeeBearer bearer() {
+            return FeeBearer.valueOf(feeBearer);
         }
     }
 
@@ -91,13 +99,13 @@ public class DollrMobileMoney implements MobileMoney {
         try {
             String phone = DollrTransformer.phone(payerPhone);
             requireCurrency(currency);
-            prepared = withCustomer(phone, customer -> {
+            prepared = withCustomer(phone, OperationType.COLLECTION, customer -> {
                 long invoice = connector.createInvoice(new NewInvoice(customer.counterpartyId(), currency, orderId,
-                        settings.feeBearer()));
+                        settings.bearer()));
                 connector.addInvoiceItem(invoice, new InvoiceItem(description == null ? "Order " + orderId
                         : description, currency, 1, amountMinor));
                 connector.publishInvoice(invoice);
-                previewFees(orderId, amountMinor, currency);
+                previewFees(orderId, customer, amountMinor, currency);
                 String session = connector.createCheckoutSession(invoice);
                 String account = account(customer, phone, AccountUse.COLLECTION);
                 log.info("Dollr collection for order {} prepared: invoice {}, session {}", orderId, invoice, session);
@@ -118,10 +126,9 @@ public class DollrMobileMoney implements MobileMoney {
         try {
             String phone = DollrTransformer.phone(payeePhone);
             requireCurrency(currency);
-            prepared = withCustomer(phone, customer -> {
+            prepared = withCustomer(phone, OperationType.PAYOUT, customer -> {
                 String account = account(customer, phone, AccountUse.PAYOUT);
-                String session = connector.createPayoutSession(new NewPayoutSession(settings.payoutWalletId(), account,
-                        amountMinor, currency, clock.instant().plus(settings.payoutSessionTtl())));
+                String session = connector.createPayoutSession(new NewPayoutSession(account, amountMinor, currency));
                 return new String[] {session, account};
             });
         } catch (RuntimeException e) {
@@ -137,9 +144,10 @@ public class DollrMobileMoney implements MobileMoney {
      * its accounts are gone there), the customer is set up afresh once; nothing has been executed
      * yet, so trying again moves no money.
      */
-    private String[] withCustomer(String phone, java.util.function.Function<Customer, String[]> setup) {
+    private String[] withCustomer(String phone, OperationType use,
+                                  java.util.function.Function<Customer, String[]> setup) {
         boolean stored = customers.find(MobileMoneyCustomers.key(connector.id(), phone)).isPresent();
-        Customer customer = customer(phone);
+        Customer customer = customer(phone, use);
         try {
             return setup.apply(customer);
         } catch (DollrException e) {
@@ -150,7 +158,7 @@ public class DollrMobileMoney implements MobileMoney {
             log.warn("Dollr refused the stored ids of customer {} ({}); setting the customer up again",
                     Masking.account(phone), e.kind());
             customers.forget(customer.key(), customer.partyId());
-            return setup.apply(customer(phone));
+            return setup.apply(customer(phone, use));
         }
     }
 
@@ -161,14 +169,14 @@ public class DollrMobileMoney implements MobileMoney {
     }
 
     /** The stored customer, or a new party and counterparty stored unless another order stored one first. */
-    private Customer customer(String phone) {
+    private Customer customer(String phone, OperationType use) {
         String key = MobileMoneyCustomers.key(connector.id(), phone);
         Optional<Customer> stored = customers.find(key);
         if (stored.isPresent()) {
             return stored.get();
         }
         // Before creating anything: an unsupported number must not leave a party behind.
-        MmoInfo mmo = connector.detectMmo(phone);
+        MmoInfo mmo = connector.detectMmo(phone, use);
         if (mmo.paymentMethod() == null) {
             throw new DollrException(DollrException.Kind.VALIDATION, 200, "no mobile-money operator for this number");
         }
@@ -198,14 +206,15 @@ public class DollrMobileMoney implements MobileMoney {
         return customers.accountIfAbsent(customer.key(), use, created);
     }
 
-    private void previewFees(String orderId, long amountMinor, String currency) {
+    private void previewFees(String orderId, Customer customer, long amountMinor, String currency) {
         if (!settings.feePreview()) {
             return;
         }
         try {
-            FeePreview p = connector.previewFees(amountMinor, currency, settings.feeBearer());
-            log.info("Dollr fee preview for order {}: amount {} fee {} payer pays {} (minor units {}, fee bearer {})",
-                    orderId, p.amountMinor(), p.feeMinor(), p.payerAmountMinor(), p.currency(), settings.feeBearer());
+            FeePreview p = connector.previewFees(new FeeQuery(amountMinor, currency, currency, customer.method(),
+                    OperationType.COLLECTION, customer.gatewayProvider(), settings.bearer()));
+            log.info("Dollr fee preview for order {}: amount {} fee {} payer pays {} {} (minor units, fee bearer {})",
+                    orderId, amountMinor, p.feeMinor(), p.payerAmountMinor(), p.payerCurrency(), settings.feeBearer());
         } catch (DollrException e) {
             // The preview only informs; the invoice decides what the customer is charged.
             log.info("Dollr fee preview for order {} unavailable: {} (HTTP {})", orderId, e.kind(), e.httpStatus());
@@ -225,26 +234,46 @@ public class DollrMobileMoney implements MobileMoney {
             case COMPLETED -> Status.COMPLETED;
             case FAILED -> Status.FAILED;
             case PENDING -> Status.PENDING;
+            case NOT_SENT -> Status.NOT_SENT;
         };
         String message = outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus();
-        // Dollr identifies an execution by our reference only; it returns no transaction id of its own.
-        return new Result(status, sessionId, null, message, outcome.feeMinor());
+        if (status == Status.NOT_SENT) {
+            log.warn("Dollr {} for order {} not sent ({}); it will be tried again", kind, orderId,
+                    outcome.providerStatus());
+            message = "not sent: " + scrub(message);
+        }
+        return new Result(status, sessionId, outcome.providerTransactionId(), message, outcome.feeMinor(),
+                outcome.retryAfter());
     }
 
+    /**
+     * A setup that did not reach the execution. Refusals (bad phone or currency, credentials refused,
+     * a 403/404/422) are FAILED; a passing trouble (no token for now, throttled, Dollr unreachable or
+     * failing, or our own store not answering) is NOT_SENT: nothing moved, and the payment waits.
+     */
     private Result notExecuted(String kind, String orderId, RuntimeException e) {
         String reason;
+        boolean passes;
+        Duration retryAfter = Duration.ZERO;
         if (e instanceof UnsupportedCurrency) {
             reason = e.getMessage();
+            passes = false;
         } else if (e instanceof DollrException d) {
-            reason = (d.kind() == DollrException.Kind.UNAVAILABLE ? "Dollr was unavailable during the " + kind + " setup"
+            passes = d.passes();
+            retryAfter = d.retryAfter();
+            reason = (passes ? "Dollr was unavailable during the " + kind + " setup"
                     : "Dollr refused the " + kind + " setup") + " (" + d.kind() + "): " + scrub(d.getMessage());
         } else if (e instanceof IllegalArgumentException) {
             reason = "the customer's phone is not an E.164 mobile-money number";
+            passes = false;
         } else {
             reason = kind + " setup failed: " + e.getClass().getSimpleName();
+            passes = true;
         }
-        log.warn("Dollr {} for order {} not executed: {}", kind, orderId, reason);
-        return new Result(Status.FAILED, null, null, "not executed: " + reason, null);
+        log.warn("Dollr {} for order {} not executed{}: {}", kind, orderId, passes ? " (will be tried again)" : "",
+                reason);
+        return passes ? Result.notSent("not executed: " + reason, retryAfter)
+                : new Result(Status.FAILED, null, null, "not executed: " + reason, null);
     }
 
     /** Dollr error texts may carry the request path, and with it the customer's number. */

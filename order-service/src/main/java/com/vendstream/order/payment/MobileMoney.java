@@ -1,5 +1,7 @@
 package com.vendstream.order.payment;
 
+import java.time.Duration;
+
 /**
  * The port through which order-service collects money from, and pays it back to, a customer's
  * mobile-money wallet. The reference is ours, generated and stored before the call, so a lost reply
@@ -7,12 +9,35 @@ package com.vendstream.order.payment;
  */
 public interface MobileMoney {
 
-    enum Status { COMPLETED, FAILED, PENDING }
+    /**
+     * COMPLETED, FAILED (definite: nothing was or will be moved by this attempt), PENDING (follow by
+     * the reference), or NOT_SENT: a passing local or gateway trouble (no session with the gateway,
+     * throttled, unreachable) stopped the payment before it reached the gateway's processing; the
+     * same reference may be tried again after {@code retryAfter}.
+     */
+    enum Status { COMPLETED, FAILED, PENDING, NOT_SENT }
 
-    /** @param message the gateway's message (free text; no customer data) */
-    record Result(Status status, String sessionId, String providerTransactionId, String message, Long feeMinor) {
+    /**
+     * @param message the gateway's message (free text; no customer data)
+     * @param retryAfter for NOT_SENT, the earliest time to try again the gateway asked for (zero if none)
+     */
+    record Result(Status status, String sessionId, String providerTransactionId, String message, Long feeMinor,
+                  Duration retryAfter) {
+
+        public Result {
+            retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+        }
+
+        public Result(Status status, String sessionId, String providerTransactionId, String message, Long feeMinor) {
+            this(status, sessionId, providerTransactionId, message, feeMinor, Duration.ZERO);
+        }
+
         public static Result pending(String message) {
             return new Result(Status.PENDING, null, null, message, null);
+        }
+
+        public static Result notSent(String message, Duration retryAfter) {
+            return new Result(Status.NOT_SENT, null, null, message, null, retryAfter);
         }
     }
 

@@ -40,11 +40,14 @@ import reactor.core.publisher.Mono;
 /**
  * Dollr (docs.heydollr.app) under {@code /dollr/v1}: parties, counterparties, invoices with items and
  * publishing, fee and MMO predictions, checkout and payout sessions, payment accounts, collection and
- * payout executions by {@code reference_id} (UUID v4), status by reference, receipts. Errors are
- * FastAPI-style: 401/403/404 {@code {"detail": "..."}}, 422 {@code {"detail": [{loc, msg, type}]}}.
- * The documented type drift is enforced: executions want {@code session_id} and
- * {@code payment_account_id} as strings, {@code payout_account_id} as a number. Response shapes the
- * docs leave open are this sandbox's choices (providers/PAY4POWER_DOLLR.md).
+ * payout executions by {@code reference_id} (UUID v4), status by reference, receipts. Request and
+ * reply fields follow Dollr's API reference (its OpenAPI pages), not the seed's summary: a missing
+ * required field is a FastAPI 422 {@code {"detail": [{loc, msg: "field required", type:
+ * "value_error.missing"}]}}, as api-conventions shows, so a client sending the seed's shapes fails
+ * here as it would at Dollr. Other errors: 401/403/404 {@code {"detail": "..."}}. The documented type
+ * drift is enforced: executions want {@code session_id}, {@code payment_account_id} and
+ * {@code payout_account_id} as strings, the payout session {@code payout_account_id} as an integer.
+ * Reply shapes the reference leaves open are this sandbox's choices (providers/PAY4POWER_DOLLR.md).
  *
  * <p>The payer's (or payee's) wallet number decides: see {@link #COLLECTIONS} and {@link #PAYOUTS};
  * 231770000004 answers the first execution of each reference with 429 and {@code Retry-After}
@@ -59,6 +62,14 @@ public class DollrSandbox implements Resettable {
     private static final Pattern UUID_V4 = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
     private static final Set<String> CURRENCIES = Set.of("LRD", "USD", "RWF");
+    static final Set<String> METHODS = Set.of("MTN_MOMO_LBR", "ORANGE_MONEY_LBR", "AIRTEL_RWA", "MTN_MOMO_RWA",
+            "ORANGE_MONEY_RWA", "CREDIT_CARD", "WALLET");
+    static final Set<String> PROVIDERS = Set.of("MTN_MOMO_LBR", "ORANGE_MONEY_LBR", "PAWAPAY", "STRIPE", "PLATFORM");
+    private static final Set<String> OPERATION_TYPES = Set.of("COLLECTION", "PAYOUT", "TRANSFER", "REFUND");
+    private static final Set<String> FEE_BEARERS = Set.of("PAYER", "PAYEE");
+    private static final Set<String> RELATIONSHIPS = Set.of("CUSTOMER", "FRIEND", "DONOR", "DONEE", "FAMILY", "EMPLOYEE",
+            "SUPPLIER", "CONTACT", "SERVICE_PROVIDER", "PARTNER", "BENEFICIARY");
+    private static final Pattern E164 = Pattern.compile("[1-9]\\d{7,14}");
 
     public static final ScenarioTable COLLECTIONS = ScenarioTable.builder()
             .exact("231770000001", Scenario.PENDING_THEN_SUCCESS)
@@ -75,7 +86,7 @@ public class DollrSandbox implements Resettable {
             .otherwise(Scenario.SUCCESS)
             .build();
 
-    private record Account(long id, String operationType, String phone, String method, long partyId) {
+    private record Account(long id, String operationType, String phone, String method, String provider, long partyId) {
     }
 
     private record Session(long id, String kind, long sourceId, Long paymentAccountId, BigDecimal amount,
@@ -99,6 +110,10 @@ public class DollrSandbox implements Resettable {
             this.currency = currency;
             this.feeBearer = feeBearer;
             this.note = note;
+        }
+
+        String number() {
+            return "INV-" + id;
         }
 
         BigDecimal total() {
@@ -152,72 +167,107 @@ public class DollrSandbox implements Resettable {
             record.call(PROVIDER, "auth", null, null, "fault:" + fault);
             return transport(fault, http, detail(503, "Service Unavailable"));
         }
+        Mono<ResponseEntity<Object>> missing = missing(body, "client_id", "client_secret");
+        if (missing != null) {
+            record.call(PROVIDER, "auth", null, null, "422");
+            return missing;
+        }
         String token = tokens.issue(str(body.get("client_id")), str(body.get("client_secret")));
         record.call(PROVIDER, "auth", null, null, token == null ? "401" : "200");
         if (token == null) {
             return detail(401, "Incorrect client credentials");
         }
         // expires_in is in minutes, as Dollr documents.
-        return replies.ok(PROVIDER, Map.of("access_token", token, "token_type", "bearer", "expires_in", tokens.minutes()));
+        return replies.ok(PROVIDER, Map.of("access_token", token, "expires_in", tokens.minutes()));
     }
 
     // ---- parties, counterparties, invoices -----------------------------------------------------
 
+    /** PartyPayload: fullname and phone required (api-reference/parties/create-party). */
     @PostMapping(path = "/parties/create", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> party(@RequestHeader(name = "Authorization", required = false) String auth,
                                               @RequestBody Map<String, Object> body) {
         return authed(auth, "party", () -> {
-            if (blank(body.get("name"))) {
-                return invalid("name", "Field required", "missing");
+            Mono<ResponseEntity<Object>> missing = missing(body, "fullname", "phone");
+            if (missing != null) {
+                return missing;
+            }
+            if (!E164.matcher(str(body.get("phone"))).matches()) {
+                return invalid("phone", "string should match pattern '^[1-9]\\d{7,14}$'", "value_error.str.regex");
             }
             long id = ids.incrementAndGet();
-            Map<String, Object> party = new LinkedHashMap<>(body);
+            Map<String, Object> party = new LinkedHashMap<>();
             party.put("id", id);
+            party.put("fullname", str(body.get("fullname")));
+            party.put("phone", str(body.get("phone")));
+            party.put("email", str(body.get("email")));
+            party.put("country_code", str(body.get("country_code")));
             party.put("created_at", Instant.now().toString());
+            party.put("updated_at", Instant.now().toString());
             parties.put(id, party);
-            return replies.status(PROVIDER, 201, party);
+            return replies.ok(PROVIDER, party);
         });
     }
 
+    /** relationship_type required (one of the documented types); party_id optional but must exist. */
     @PostMapping(path = "/counterparties/create", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> counterparty(@RequestHeader(name = "Authorization", required = false) String auth,
                                                      @RequestBody Map<String, Object> body) {
         return authed(auth, "counterparty", () -> {
-            Long partyId = integer(body.get("party_id"));
-            if (partyId == null || !parties.containsKey(partyId)) {
-                return invalid("party_id", "Party not found", "value_error");
+            Mono<ResponseEntity<Object>> missing = missing(body, "relationship_type");
+            if (missing != null) {
+                return missing;
             }
             String relationship = str(body.get("relationship_type"));
-            if (!Set.of("CUSTOMER", "SUPPLIER", "PARTNER").contains(relationship)) {
-                return invalid("relationship_type", "Input should be 'CUSTOMER', 'SUPPLIER' or 'PARTNER'", "enum");
+            if (!RELATIONSHIPS.contains(relationship)) {
+                return invalid("relationship_type", "value is not a valid enumeration member", "type_error.enum");
+            }
+            Long partyId = integer(body.get("party_id"));
+            if (body.get("party_id") != null && (partyId == null || !parties.containsKey(partyId))) {
+                return detail(404, "Party not found");
             }
             long id = ids.incrementAndGet();
             Map<String, Object> cp = new LinkedHashMap<>();
             cp.put("id", id);
-            cp.put("party_id", partyId);
             cp.put("relationship_type", relationship);
+            cp.put("party_id", partyId);
+            cp.put("created_at", Instant.now().toString());
+            cp.put("updated_at", Instant.now().toString());
             counterparties.put(id, cp);
-            return replies.status(PROVIDER, 201, cp);
+            return replies.ok(PROVIDER, cp);
         });
     }
 
+    /** counterparty_id, currency, note, fee_bearer (PAYER|PAYEE) and as_payment_link required (api/invoices). */
     @PostMapping(path = "/invoices/create", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> invoice(@RequestHeader(name = "Authorization", required = false) String auth,
                                                 @RequestBody Map<String, Object> body) {
         return authed(auth, "invoice", () -> {
+            Mono<ResponseEntity<Object>> missing = missing(body, "counterparty_id", "currency", "note", "fee_bearer",
+                    "as_payment_link");
+            if (missing != null) {
+                return missing;
+            }
+            String feeBearer = str(body.get("fee_bearer"));
+            if (!FEE_BEARERS.contains(feeBearer)) {
+                return invalid("fee_bearer", "value is not a valid enumeration member; permitted: 'PAYER', 'PAYEE'",
+                        "type_error.enum");
+            }
+            if (!(body.get("as_payment_link") instanceof Boolean)) {
+                return invalid("as_payment_link", "value could not be parsed to a boolean", "type_error.bool");
+            }
             Long counterparty = integer(body.get("counterparty_id"));
             if (counterparty == null || !counterparties.containsKey(counterparty)) {
-                return invalid("counterparty_id", "Counterparty not found", "value_error");
+                return detail(404, "Counterparty not found");
             }
             String currency = str(body.get("currency"));
             if (!CURRENCIES.contains(currency)) {
                 return invalid("currency", "Unsupported currency", "value_error");
             }
             long id = ids.incrementAndGet();
-            Invoice invoice = new Invoice(id, counterparty, currency, str(body.getOrDefault("fee_bearer", "CUSTOMER")),
-                    str(body.get("note")));
+            Invoice invoice = new Invoice(id, counterparty, currency, feeBearer, str(body.get("note")));
             invoices.put(id, invoice);
-            return replies.status(PROVIDER, 201, render(invoice));
+            return replies.ok(PROVIDER, render(invoice));
         });
     }
 
@@ -231,6 +281,10 @@ public class DollrSandbox implements Resettable {
             }
             if (!"IDLE".equals(invoice.status)) {
                 return invalid("invoice_id", "Invoice is " + invoice.status + " and can no longer be edited", "value_error");
+            }
+            Mono<ResponseEntity<Object>> missing = missing(body, "name", "currency", "qty", "amount");
+            if (missing != null) {
+                return missing;
             }
             BigDecimal amount = decimal(body.get("amount"));
             Long qty = integer(body.get("qty"));
@@ -251,8 +305,10 @@ public class DollrSandbox implements Resettable {
             item.put("currency", invoice.currency);
             item.put("qty", qty.intValue());
             item.put("amount", amount);
+            item.put("created_at", Instant.now().toString());
+            item.put("updated_at", Instant.now().toString());
             invoice.items.add(item);
-            return replies.status(PROVIDER, 201, item);
+            return replies.ok(PROVIDER, item);
         });
     }
 
@@ -286,17 +342,30 @@ public class DollrSandbox implements Resettable {
                 return invalid("invoice_id", "The receipt is available once the invoice is paid", "value_error");
             }
             SandboxTransaction tx = transactions.find(PROVIDER, invoice.paidBy);
+            // InvoiceReceiptResponse (api-reference/invoices/retrieve-invoice-receipt-by-id), the fields a sandbox knows.
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("invoice_id", invoice.id);
-            r.put("status", invoice.status);
+            r.put("invoice_number", invoice.number());
+            r.put("reference_id", null);
             r.put("currency", invoice.currency);
-            r.put("subtotal", invoice.total());
-            r.put("fees", tx == null ? BigDecimal.ZERO : tx.details().get("fee"));
-            r.put("total", tx == null ? invoice.total() : tx.details().get("payer_amount"));
-            r.put("fx_rate", "1.00");
-            r.put("provider", tx == null ? null : tx.details().get("method"));
-            r.put("reference_id", invoice.paidBy);
+            r.put("total_amount", invoice.total());
+            r.put("status", invoice.status);
+            r.put("note", invoice.note);
+            r.put("as_payment_link", false);
+            r.put("fee_bearer", invoice.feeBearer);
+            r.put("counterparty_id", invoice.counterpartyId);
+            r.put("relationship_type", "CUSTOMER");
             r.put("paid_at", invoice.paidAt == null ? null : invoice.paidAt.toString());
+            r.put("payer_amount", tx == null ? invoice.total() : tx.details().get("payer_amount"));
+            r.put("payer_currency", invoice.currency);
+            r.put("payee_amount", tx == null ? invoice.total() : tx.details().get("payee_amount"));
+            r.put("payee_currency", invoice.currency);
+            r.put("platform_fee", tx == null ? BigDecimal.ZERO : tx.details().get("fee"));
+            r.put("platform_currency", invoice.currency);
+            r.put("fx_rate", "1.00");
+            r.put("payment_provider", tx == null ? null : tx.details().get("provider"));
+            r.put("payment_method", tx == null ? null : tx.details().get("method"));
+            r.put("provider_transaction_id", tx == null ? null : tx.providerTransactionId());
             r.put("items", invoice.items);
             return replies.ok(PROVIDER, r);
         });
@@ -304,42 +373,73 @@ public class DollrSandbox implements Resettable {
 
     // ---- predictions ---------------------------------------------------------------------------
 
+    /**
+     * Query base_amount, base_currency, target_currency, payment_method, operation_type, provider and
+     * fee_bearer all required (api-reference/predictions/predict-amount-and-fee). The sandbox has no FX:
+     * a target currency other than the base one is refused.
+     */
     @GetMapping(path = "/predictions/amount-and-fees", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> fees(@RequestHeader(name = "Authorization", required = false) String auth,
-                                             @RequestParam(required = false) String amount,
-                                             @RequestParam(required = false) String currency,
-                                             @RequestParam(name = "fee_bearer", defaultValue = "CUSTOMER") String feeBearer) {
+                                             @RequestParam Map<String, String> query) {
         return authed(auth, "predict-fees", () -> {
-            BigDecimal value = decimal(amount);
-            if (value == null || value.signum() <= 0) {
-                return invalid("amount", "Input should be a valid decimal", "decimal_parsing");
+            Mono<ResponseEntity<Object>> missing = missingQuery(query, "base_amount", "base_currency", "target_currency",
+                    "payment_method", "operation_type", "provider", "fee_bearer");
+            if (missing != null) {
+                return missing;
             }
-            if (!CURRENCIES.contains(currency)) {
-                return invalid("currency", "Unsupported currency", "value_error");
+            BigDecimal value = decimal(query.get("base_amount"));
+            String currency = query.get("base_currency");
+            if (value == null || value.signum() <= 0) {
+                return invalidQuery("base_amount", "value is not a valid float", "type_error.float");
+            }
+            if (!CURRENCIES.contains(currency) || !currency.equals(query.get("target_currency"))) {
+                return invalidQuery("target_currency", "the sandbox has no FX: target_currency must be base_currency",
+                        "value_error");
+            }
+            if (!FEE_BEARERS.contains(query.get("fee_bearer")) || !METHODS.contains(query.get("payment_method"))
+                    || !PROVIDERS.contains(query.get("provider"))
+                    || !OPERATION_TYPES.contains(query.get("operation_type"))) {
+                return invalidQuery("fee_bearer", "value is not a valid enumeration member", "type_error.enum");
             }
             BigDecimal fee = fee(value, currency);
+            boolean payerPays = "PAYER".equals(query.get("fee_bearer"));
+            int digits = digits(currency);
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("amount", value.setScale(digits(currency), RoundingMode.HALF_UP));
-            r.put("fee", fee);
-            r.put("fee_bearer", feeBearer);
-            r.put("payer_amount", "CUSTOMER".equals(feeBearer) ? value.add(fee) : value);
-            r.put("payee_amount", "CUSTOMER".equals(feeBearer) ? value : value.subtract(fee));
-            r.put("currency", currency);
-            r.put("fx_rate", "1.00");
+            r.put("payer_amount", (payerPays ? value.add(fee) : value).setScale(digits, RoundingMode.HALF_UP).toPlainString());
+            r.put("payer_currency", currency);
+            r.put("payee_amount", (payerPays ? value : value.subtract(fee)).setScale(digits, RoundingMode.HALF_UP)
+                    .toPlainString());
+            r.put("payee_currency", currency);
+            r.put("platform_fee", fee.toPlainString());
+            r.put("platform_currency", currency);
+            r.put("fx_fee", null);
+            r.put("gateway_fee", null);
+            r.put("gateway_currency", null);
             return replies.ok(PROVIDER, r);
         });
     }
 
+    /** Query phone and operation_type; the reply names the wallet's payment_method and gateway_provider. */
     @GetMapping(path = "/predictions/mmo-provider-info", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> mmo(@RequestHeader(name = "Authorization", required = false) String auth,
-                                            @RequestParam(required = false) String phone) {
+                                            @RequestParam Map<String, String> query) {
         return authed(auth, "predict-mmo", () -> {
+            Mono<ResponseEntity<Object>> missing = missingQuery(query, "phone", "operation_type");
+            if (missing != null) {
+                return missing;
+            }
+            String phone = query.get("phone");
             String method = method(phone);
             if (method == null) {
-                return invalid("phone", "No mobile money operator for this number", "value_error");
+                return invalidQuery("phone", "No mobile money operator for this number", "value_error");
             }
-            return replies.ok(PROVIDER, Map.of("phone", phone, "payment_method", method, "gateway_provider", method,
-                    "country_code", phone.startsWith("250") ? "RW" : "LR"));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("phone", phone);
+            r.put("operation_type", query.get("operation_type"));
+            r.put("payment_method", method);
+            // Every mobile-money market routes through pawaPay (reference/payments-by-market).
+            r.put("gateway_provider", "PAWAPAY");
+            return replies.ok(PROVIDER, r);
         });
     }
 
@@ -349,6 +449,10 @@ public class DollrSandbox implements Resettable {
     public Mono<ResponseEntity<Object>> checkout(@RequestHeader(name = "Authorization", required = false) String auth,
                                                  @RequestBody Map<String, Object> body) {
         return authed(auth, "session-checkout", () -> {
+            Mono<ResponseEntity<Object>> missing = missing(body, "source_id");
+            if (missing != null) {
+                return missing;
+            }
             Long sourceId = integer(body.get("source_id"));
             // Dollr's own drift: source_kind on the older checkout endpoint, source_type here.
             String sourceType = str(body.get("source_type") != null ? body.get("source_type") : body.get("source_kind"));
@@ -365,19 +469,30 @@ public class DollrSandbox implements Resettable {
             Session session = new Session(ids.incrementAndGet(), "CHECKOUT", invoice.id, null, invoice.total(),
                     invoice.currency, Instant.now().plus(Duration.ofMinutes(30)), Instant.now());
             sessions.put(session.id(), session);
-            return replies.status(PROVIDER, 201, render(session, sourceType));
+            return replies.ok(PROVIDER, render(session, sourceType));
         });
     }
 
+    /**
+     * CreatePayoutSessionPayload: payout_account_id (integer), amount and currency, all required
+     * (api-reference/sessions/create-payout-session). The seed's wallet_id, payment_account_id and
+     * expires_at are not fields of it: without payout_account_id the request is a 422.
+     */
     @PostMapping(path = "/sessions/payout", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> payoutSession(@RequestHeader(name = "Authorization", required = false) String auth,
                                                       @RequestBody Map<String, Object> body) {
         return authed(auth, "session-payout", () -> {
-            Long accountId = integer(body.get("payment_account_id") != null ? body.get("payment_account_id")
-                    : body.get("payout_account_id"));
-            Account account = accountId == null ? null : accounts.get(accountId);
+            Mono<ResponseEntity<Object>> missing = missing(body, "payout_account_id", "amount", "currency");
+            if (missing != null) {
+                return missing;
+            }
+            Long accountId = integer(body.get("payout_account_id"));
+            if (accountId == null) {
+                return invalid("payout_account_id", "value is not a valid integer", "type_error.integer");
+            }
+            Account account = accounts.get(accountId);
             if (account == null || !"PAYOUT".equals(account.operationType())) {
-                return invalid("payment_account_id", "Payout account not found", "value_error");
+                return detail(404, "Payout account not found");
             }
             String currency = str(body.get("currency"));
             if (!CURRENCIES.contains(currency)) {
@@ -388,17 +503,20 @@ public class DollrSandbox implements Resettable {
                 return invalid("amount", "Amount must be positive with at most " + digits(currency) + " decimals",
                         "value_error");
             }
-            Instant expires;
-            try {
-                expires = body.get("expires_at") == null ? Instant.now().plus(Duration.ofMinutes(15))
-                        : java.time.OffsetDateTime.parse(str(body.get("expires_at"))).toInstant();
-            } catch (RuntimeException e) {
-                return invalid("expires_at", "Input should be a valid datetime", "datetime_parsing");
-            }
-            Session session = new Session(ids.incrementAndGet(), "PAYOUT", 0, accountId, amount, currency, expires,
-                    Instant.now());
+            Session session = new Session(ids.incrementAndGet(), "PAYOUT", 0, accountId, amount, currency,
+                    Instant.now().plus(Duration.ofMinutes(15)), Instant.now());
             sessions.put(session.id(), session);
-            return replies.status(PROVIDER, 201, render(session, null));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", session.id());
+            r.put("wallet_id", 1);
+            r.put("payout_account_id", accountId);
+            r.put("amount", amount);
+            r.put("currency", currency);
+            r.put("status", "OPEN");
+            r.put("expires_at", session.expiresAt().toString());
+            r.put("created_at", session.createdAt().toString());
+            r.put("updated_at", session.createdAt().toString());
+            return replies.ok(PROVIDER, r);
         });
     }
 
@@ -407,11 +525,16 @@ public class DollrSandbox implements Resettable {
                                                 @RequestParam(name = "operation_type", required = false) String operationType,
                                                 @RequestBody Map<String, Object> body) {
         return authed(auth, "payment-account", () -> {
-            if (!Set.of("COLLECTION", "PAYOUT", "TRANSFER", "REFUND").contains(operationType)) {
-                return invalidQuery("operation_type", "Input should be 'COLLECTION', 'PAYOUT', 'TRANSFER' or 'REFUND'");
+            if (!OPERATION_TYPES.contains(operationType)) {
+                return operationType == null ? missingQuery(Map.of(), "operation_type")
+                        : invalidQuery("operation_type", "value is not a valid enumeration member", "type_error.enum");
             }
-            if (blank(body.get("account_name"))) {
-                return invalid("account_name", "Field required", "missing");
+            Mono<ResponseEntity<Object>> missing = missing(body, "account_name", "provider", "method", "party_id");
+            if (missing != null) {
+                return missing;
+            }
+            if (!PROVIDERS.contains(str(body.get("provider")))) {
+                return invalid("provider", "value is not a valid enumeration member", "type_error.enum");
             }
             Long partyId = integer(body.get("party_id"));
             if (partyId == null || !parties.containsKey(partyId)) {
@@ -422,14 +545,15 @@ public class DollrSandbox implements Resettable {
                 return invalid("insensitive_account_number", "E.164 digits without '+'", "value_error");
             }
             String method = str(body.get("method"));
-            if (method == null) {
-                return invalid("method", "Field required", "missing");
+            if (!METHODS.contains(method)) {
+                return invalid("method", "value is not a valid enumeration member", "type_error.enum");
             }
             // Mobile-money accounts are reused per party, phone, method and operation.
             Account account = accounts.values().stream().filter(a -> a.partyId() == partyId && a.phone().equals(phone)
                     && a.method().equals(method) && a.operationType().equals(operationType)).findFirst().orElse(null);
             if (account == null) {
-                account = new Account(ids.incrementAndGet(), operationType, phone, method, partyId);
+                account = new Account(ids.incrementAndGet(), operationType, phone, method, str(body.get("provider")),
+                        partyId);
                 accounts.put(account.id(), account);
             }
             Map<String, Object> r = new LinkedHashMap<>();
@@ -439,10 +563,10 @@ public class DollrSandbox implements Resettable {
             r.put("method", method);
             r.put("party_id", partyId);
             r.put("country_code", str(body.get("country_code")));
-            r.put("insensitive_account_number", phone);
-            r.put("operation_type", operationType);
             r.put("is_active", true);
-            return replies.status(PROVIDER, 201, r);
+            r.put("created_at", Instant.now().toString());
+            r.put("updated_at", Instant.now().toString());
+            return replies.ok(PROVIDER, r);
         });
     }
 
@@ -456,6 +580,12 @@ public class DollrSandbox implements Resettable {
         if (problem != null) {
             record.call(PROVIDER, "collection", reference, null, "401");
             return detail(401, problem);
+        }
+        Mono<ResponseEntity<Object>> missing = missing(body, "session_id", "payment_account_id", "currency",
+                "reference_id");
+        if (missing != null) {
+            record.call(PROVIDER, "collection", reference, null, "422");
+            return missing;
         }
         if (!(body.get("session_id") instanceof String sessionText)) {
             return rejected("collection", reference, "session_id", "Input should be a valid string", "string_type");
@@ -484,7 +614,7 @@ public class DollrSandbox implements Resettable {
         return execute("collection", reference, session, account, http, () -> {
             BigDecimal amount = invoice.total();
             BigDecimal fee = fee(amount, currency);
-            boolean customerPays = !"MERCHANT".equals(invoice.feeBearer);
+            boolean customerPays = "PAYER".equals(invoice.feeBearer);
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("invoice_id", invoice.id);
             d.put("payer_amount", customerPays ? amount.add(fee) : amount);
@@ -503,25 +633,32 @@ public class DollrSandbox implements Resettable {
             record.call(PROVIDER, "payout", reference, null, "401");
             return detail(401, problem);
         }
+        Mono<ResponseEntity<Object>> missing = missing(body, "session_id", "payout_account_id", "reference_id",
+                "passcode");
+        if (missing != null) {
+            record.call(PROVIDER, "payout", reference, null, "422");
+            return missing;
+        }
         if (!(body.get("session_id") instanceof String sessionText)) {
             return rejected("payout", reference, "session_id", "Input should be a valid string", "string_type");
         }
-        if (!(body.get("payout_account_id") instanceof Number accountNumber)) {
-            return rejected("payout", reference, "payout_account_id", "Input should be a valid integer", "int_type");
+        // PayoutExecutionPayload types payout_account_id as a string (api-reference/executions/payout).
+        if (!(body.get("payout_account_id") instanceof String accountText)) {
+            return rejected("payout", reference, "payout_account_id", "Input should be a valid string", "string_type");
         }
         if (reference == null || !UUID_V4.matcher(reference).matches()) {
             return rejected("payout", reference, "reference_id", "reference_id must be a UUID v4", "uuid_version");
         }
         String passcodeProblem = passcode(body.get("passcode"));
         if (passcodeProblem != null && passcodeProblem.startsWith("422:")) {
-            return rejected("payout", reference, passcodeProblem.substring(4), "Field required", "missing");
+            return rejected("payout", reference, passcodeProblem.substring(4), "field required", "value_error.missing");
         }
         if (passcodeProblem != null) {
             record.call(PROVIDER, "payout", reference, null, "403");
             return detail(403, passcodeProblem);
         }
         Session session = sessions.get(integer(sessionText));
-        Account account = accounts.get(accountNumber.longValue());
+        Account account = accounts.get(integer(accountText));
         if (session == null || !"PAYOUT".equals(session.kind()) || account == null
                 || !"PAYOUT".equals(account.operationType()) || session.paymentAccountId() != account.id()) {
             record.call(PROVIDER, "payout", reference, null, "404");
@@ -564,6 +701,7 @@ public class DollrSandbox implements Resettable {
             tx.details().put("session_id", session.id());
             tx.details().put("account_id", account.id());
             tx.details().put("method", account.method());
+            tx.details().put("provider", account.provider());
             return tx;
         });
         if (!created.fresh()) {
@@ -634,19 +772,21 @@ public class DollrSandbox implements Resettable {
 
     // ---- rendering -----------------------------------------------------------------------------
 
+    /** ExecutionResponse (api-reference/executions/collect, status/get-payout-status). */
     private Map<String, Object> render(SandboxTransaction tx) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("status", word(tx.status()));
         r.put("reference_id", tx.reference());
-        r.put("session_id", String.valueOf(tx.details().get("session_id")));
-        r.put("currency", tx.currency());
+        r.put("status", word(tx.status()));
         r.put("payer_amount", tx.details().get("payer_amount"));
+        r.put("payer_currency", tx.currency());
+        r.put("payee_currency", tx.currency());
         r.put("payee_amount", tx.details().get("payee_amount"));
-        r.put("fee", tx.details().get("fee"));
-        r.put("requires_action", false);
-        r.put("client_secret", null);
+        r.put("operation_type", tx.operation().toUpperCase(java.util.Locale.ROOT));
+        r.put("provider_transaction_id", tx.status() == Scenario.Status.SUCCEEDED ? tx.providerTransactionId() : null);
         r.put("gateway_message", message(tx));
-        r.put("created_at", tx.createdAt().toString());
+        r.put("wallet_message", null);
+        r.put("client_secret", null);
+        r.put("requires_action", false);
         return r;
     }
 
@@ -672,6 +812,7 @@ public class DollrSandbox implements Resettable {
     private static Map<String, Object> render(Invoice invoice) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", invoice.id);
+        r.put("invoice_number", invoice.number());
         r.put("counterparty_id", invoice.counterpartyId);
         r.put("currency", invoice.currency);
         r.put("note", invoice.note);
@@ -679,7 +820,7 @@ public class DollrSandbox implements Resettable {
         r.put("as_payment_link", false);
         r.put("status", invoice.status);
         r.put("total_amount", invoice.total().setScale(digits(invoice.currency), RoundingMode.HALF_UP));
-        r.put("items", invoice.items);
+        r.put("invoice_items", invoice.items);
         return r;
     }
 
@@ -692,8 +833,6 @@ public class DollrSandbox implements Resettable {
         }
         r.put("status", "OPEN");
         r.put("payment_account_id", session.paymentAccountId());
-        r.put("amount", session.amount());
-        r.put("currency", session.currency());
         r.put("expires_at", session.expiresAt().toString());
         r.put("created_at", session.createdAt().toString());
         r.put("updated_at", session.createdAt().toString());
@@ -768,9 +907,29 @@ public class DollrSandbox implements Resettable {
         return replies.status(PROVIDER, 422, Map.of("detail", List.of(Map.of("loc", loc, "msg", msg, "type", type))));
     }
 
-    private Mono<ResponseEntity<Object>> invalidQuery(String field, String msg) {
+    private Mono<ResponseEntity<Object>> invalidQuery(String field, String msg, String type) {
         return replies.status(PROVIDER, 422, Map.of("detail", List.of(Map.of("loc", List.of("query", field), "msg", msg,
-                "type", "enum"))));
+                "type", type))));
+    }
+
+    /** FastAPI's answer to missing required body fields, one detail per field (api-conventions), or null. */
+    private Mono<ResponseEntity<Object>> missing(Map<String, Object> body, String... required) {
+        return missingIn("body", required, f -> blank(body.get(f)));
+    }
+
+    private Mono<ResponseEntity<Object>> missingQuery(Map<String, String> query, String... required) {
+        return missingIn("query", required, f -> blank(query.get(f)));
+    }
+
+    private Mono<ResponseEntity<Object>> missingIn(String where, String[] required,
+                                                   java.util.function.Predicate<String> absent) {
+        List<Object> details = new ArrayList<>();
+        for (String field : required) {
+            if (absent.test(field)) {
+                details.add(Map.of("loc", List.of(where, field), "msg", "field required", "type", "value_error.missing"));
+            }
+        }
+        return details.isEmpty() ? null : replies.status(PROVIDER, 422, Map.of("detail", details));
     }
 
     private Mono<ResponseEntity<Object>> detail(int status, String detail) {

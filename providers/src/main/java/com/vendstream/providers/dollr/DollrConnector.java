@@ -5,7 +5,9 @@ import com.vendstream.providers.Decision;
 import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.ProviderAuthException;
+import com.vendstream.providers.support.RetryAfter;
 import com.vendstream.providers.support.TokenCache;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -13,9 +15,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +30,12 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Dollr (docs.heydollr.app): client-credentials JWT whose {@code expires_in} is in minutes, renewed
- * five minutes early by one caller while the others wait, and once on a 401; invoice-based
- * collection and payouts executed by our UUID v4 {@code reference_id}; 429 waited out per
- * Retry-After and resent with the same reference. Safe to share between threads.
+ * Dollr (docs.heydollr.app): client-credentials JWT whose {@code expires_in} is in minutes, renewed by
+ * {@link TokenCache} (five minutes early, or at three quarters of a short lifetime) by one caller
+ * while the others wait, and once on a 401; invoice-based collection and payouts executed by our
+ * UUID v4 {@code reference_id}; 429 waited out per Retry-After and resent with the same reference.
+ * Every request and reply follows Dollr's API reference field by field (providers/PAY4POWER_DOLLR.md).
+ * Safe to share between threads.
  */
 public class DollrConnector implements MobileMoneyConnector {
 
@@ -79,7 +80,9 @@ public class DollrConnector implements MobileMoneyConnector {
         this.clock = clock;
         this.sleeper = sleeper;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
-        this.tokens = new TokenCache("dollr", this::obtainToken, null, properties.refreshAhead(), clock);
+        // The same sleeper waits out the token endpoint's Retry-After, so tests can observe those waits too.
+        this.tokens = new TokenCache("dollr", this::obtainToken, null, properties.refreshAhead(), clock,
+                TokenCache.Policy.DEFAULT, sleeper::sleep, Metrics.globalRegistry);
     }
 
     @Override
@@ -119,9 +122,10 @@ public class DollrConnector implements MobileMoneyConnector {
         }
     }
 
+    /** No session: REFUSED credentials are UNAUTHORIZED (definite); anything else passes (UNAVAILABLE). */
     private static DollrException noSession(ProviderAuthException e) {
         return new DollrException(e.kind() == ProviderAuthException.Kind.REFUSED ? DollrException.Kind.UNAUTHORIZED
-                : DollrException.Kind.UNAVAILABLE, 0, e.getMessage());
+                : DollrException.Kind.UNAVAILABLE, 0, e.getMessage(), e.retryAfter());
     }
 
     private TokenCache.Session obtainToken() {
@@ -136,9 +140,10 @@ public class DollrConnector implements MobileMoneyConnector {
         String token = reply.status() / 100 == 2 ? Lenient.text(root, "access_token") : null;
         if (token == null) {
             String why = "token endpoint answered HTTP " + reply.status();
-            if (reply.status() >= 500 || reply.status() == 429 || reply.status() / 100 == 2) {
-                throw ProviderAuthException.unavailable(why, reply.status() == 429
-                        ? com.vendstream.providers.support.RetryAfter.parse(reply.retryAfter(), clock) : Duration.ZERO);
+            int status = reply.status();
+            if (status >= 500 || status == 429 || status == 408 || status / 100 == 2) {
+                // Throttled, failing or unreadable: TokenCache retries it, honouring Retry-After.
+                throw ProviderAuthException.unavailable(why, RetryAfter.parse(reply.retryAfter(), clock));
             }
             throw ProviderAuthException.refused(why);
         }
@@ -151,37 +156,46 @@ public class DollrConnector implements MobileMoneyConnector {
 
     // ---- setup calls -------------------------------------------------------------------------
 
+    /** {@code POST /parties/create {fullname, phone, email?, country_code?}} (api-reference/parties/create-party). */
     @Override
     public long createParty(NewParty party) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", party.name());
-        if (party.phone() != null) {
-            body.put("phone", DollrTransformer.phone(party.phone()));
+        if (party.phone() == null) {
+            throw new IllegalArgumentException("Dollr requires the party's phone");
         }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fullname", party.fullname());
+        body.put("phone", DollrTransformer.phone(party.phone()));
         if (party.email() != null) {
             body.put("email", party.email());
         }
-        body.put("country_code", party.countryCode());
+        if (party.countryCode() != null) {
+            body.put("country_code", party.countryCode());
+        }
         return number(setup(HttpMethod.POST, "/parties/create", body, "party"));
     }
 
+    /** {@code POST /counterparties/create {relationship_type, party_id}} (api/counterparties). */
     @Override
     public long createCounterparty(long partyId) {
-        Map<String, Object> body = Map.of("party_id", partyId, "relationship_type", "CUSTOMER");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("relationship_type", "CUSTOMER");
+        body.put("party_id", partyId);
         return number(setup(HttpMethod.POST, "/counterparties/create", body, "counterparty"));
     }
 
+    /** {@code POST /invoices/create {counterparty_id, currency, note, fee_bearer PAYER|PAYEE, as_payment_link}}. */
     @Override
     public long createInvoice(NewInvoice invoice) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("counterparty_id", invoice.counterpartyId());
         body.put("currency", invoice.currency());
         body.put("note", invoice.note());
-        body.put("fee_bearer", invoice.feeBearer() == null ? "CUSTOMER" : invoice.feeBearer());
+        body.put("fee_bearer", feeBearer(invoice.feeBearer()));
         body.put("as_payment_link", false);
         return number(setup(HttpMethod.POST, "/invoices/create", body, "invoice"));
     }
 
+    /** {@code POST /invoices/{invoice_id}/items/add {name, currency, qty, amount}} (amount a JSON number). */
     @Override
     public void addInvoiceItem(long invoiceId, InvoiceItem item) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -197,31 +211,57 @@ public class DollrConnector implements MobileMoneyConnector {
         call(HttpMethod.PUT, "/invoices/publish/" + invoiceId, null);
     }
 
+    /**
+     * {@code GET /predictions/amount-and-fees?base_amount&base_currency&target_currency&payment_method
+     * &operation_type&provider&fee_bearer} → {@code {payer_amount, payer_currency, payee_amount,
+     * payee_currency, platform_fee, ...}} (api/predictions, api-reference/predictions/predict-amount-and-fee).
+     */
     @Override
-    public FeePreview previewFees(long amountMinor, String currency, String feeBearer) {
-        String uri = "/predictions/amount-and-fees?amount=" + DollrTransformer.decimal(amountMinor, currency).toPlainString()
-                + "&currency=" + currency + "&fee_bearer=" + (feeBearer == null ? "CUSTOMER" : feeBearer);
+    public FeePreview previewFees(FeeQuery q) {
+        String target = q.targetCurrency() == null ? q.baseCurrency() : q.targetCurrency();
+        String uri = "/predictions/amount-and-fees?base_amount="
+                + DollrTransformer.decimal(q.amountMinor(), q.baseCurrency()).toPlainString()
+                + "&base_currency=" + q.baseCurrency() + "&target_currency=" + target
+                + "&payment_method=" + q.paymentMethod() + "&operation_type=" + q.operationType().name()
+                + "&provider=" + q.provider() + "&fee_bearer=" + feeBearer(q.feeBearer());
         JsonNode root = call(HttpMethod.GET, uri, null);
-        Long fee = DollrTransformer.minor(Lenient.text(root, "fee", "fees"), currency);
-        Long payer = DollrTransformer.minor(Lenient.text(root, "payer_amount", "total"), currency);
-        return new FeePreview(amountMinor, fee == null ? 0 : fee, payer == null ? amountMinor : payer, currency,
-                Lenient.text(root, "fx_rate"));
+        String payerCurrency = orElse(Lenient.text(root, "payer_currency"), target);
+        String payeeCurrency = orElse(Lenient.text(root, "payee_currency"), q.baseCurrency());
+        Long payer = DollrTransformer.minor(Lenient.text(root, "payer_amount"), payerCurrency);
+        Long payee = DollrTransformer.minor(Lenient.text(root, "payee_amount"), payeeCurrency);
+        return new FeePreview(payer, payerCurrency, payee, payeeCurrency,
+                DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency));
     }
 
+    /**
+     * {@code GET /predictions/mmo-provider-info?phone&operation_type} → the {@code payment_method} and
+     * {@code gateway_provider} to register the wallet with (api/predictions). The reference shows no
+     * country in the reply: it is taken from the method's market suffix (_LBR Liberia, _RWA Rwanda).
+     */
     @Override
-    public MmoInfo detectMmo(String phone) {
-        JsonNode root = call(HttpMethod.GET, "/predictions/mmo-provider-info?phone=" + DollrTransformer.phone(phone), null);
-        return new MmoInfo(Lenient.text(root, "payment_method"), Lenient.text(root, "gateway_provider", "provider"),
-                Lenient.text(root, "country_code"));
+    public MmoInfo detectMmo(String phone, OperationType operationType) {
+        JsonNode root = call(HttpMethod.GET, "/predictions/mmo-provider-info?phone=" + DollrTransformer.phone(phone)
+                + "&operation_type=" + operationType.name(), null);
+        String method = Lenient.text(root, "payment_method", "method");
+        String country = Lenient.text(root, "country_code", "country");
+        return new MmoInfo(method, Lenient.text(root, "gateway_provider", "provider"),
+                country != null ? country : DollrTransformer.country(method));
     }
 
+    /** {@code POST /sessions/checkout {source_id, source_type: INVOICE}} → {@code {id,...}}. */
     @Override
     public String createCheckoutSession(long invoiceId) {
         // source_type here; the older /checkouts/create calls the same field source_kind.
-        Map<String, Object> body = Map.of("source_id", invoiceId, "source_type", "INVOICE");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source_id", invoiceId);
+        body.put("source_type", "INVOICE");
         return setup(HttpMethod.POST, "/sessions/checkout", body, "session");
     }
 
+    /**
+     * {@code POST /payment-accounts/create?operation_type= {account_name, provider, method, party_id,
+     * country_code, insensitive_account_number}} → {@code {id, is_active,...}}.
+     */
     @Override
     public String createPaymentAccount(OperationType operationType, NewPaymentAccount account) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -239,21 +279,36 @@ public class DollrConnector implements MobileMoneyConnector {
         return required(DollrTransformer.id(root, "payment_account"), "payment_account");
     }
 
+    /**
+     * {@code POST /sessions/payout {payout_account_id (integer), amount, currency}} → {@code {id,
+     * wallet_id, payout_account_id, amount, currency, status, expires_at,...}}
+     * (api-reference/sessions/create-payout-session; the seed's wallet_id/payment_account_id/expires_at
+     * are not the reference's). A session for another account or amount than asked is not executed.
+     */
     @Override
     public String createPayoutSession(NewPayoutSession session) {
         Map<String, Object> body = new LinkedHashMap<>();
-        if (session.walletId() != null) {
-            body.put("wallet_id", session.walletId());
-        }
-        body.put("payment_account_id", numberIfNumeric(session.paymentAccountId()));
+        body.put("payout_account_id", numberIfNumeric(session.payoutAccountId()));
         body.put("amount", DollrTransformer.decimal(session.amountMinor(), session.currency()));
         body.put("currency", session.currency());
-        Instant expires = session.expiresAt() == null ? clock.instant().plus(Duration.ofMinutes(15)) : session.expiresAt();
-        body.put("expires_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.ofInstant(expires,
-                java.time.ZoneOffset.UTC)));
-        return setup(HttpMethod.POST, "/sessions/payout", body, "session");
+        JsonNode root = call(HttpMethod.POST, "/sessions/payout", body);
+        String account = Lenient.text(root, "payout_account_id");
+        Long amount = DollrTransformer.minor(Lenient.text(root, "amount"), session.currency());
+        String currency = Lenient.text(root, "currency");
+        if ((account != null && !account.equals(session.payoutAccountId()))
+                || (amount != null && amount != session.amountMinor())
+                || (currency != null && !currency.equalsIgnoreCase(session.currency()))) {
+            throw new DollrException(DollrException.Kind.VALIDATION, 200,
+                    "the payout session Dollr created does not match the request");
+        }
+        return required(DollrTransformer.id(root, "session"), "session");
     }
 
+    /**
+     * {@code GET /invoices/receipt/{id}} → InvoiceReceiptResponse ({@code invoice_id, currency,
+     * total_amount, status, payer_amount, payer_currency, payee_amount, payee_currency, fx_rate,
+     * payment_provider, items[{name, qty, amount, currency}], ...}).
+     */
     @Override
     public Receipt receipt(long invoiceId) {
         JsonNode root = call(HttpMethod.GET, "/invoices/receipt/" + invoiceId, null);
@@ -262,23 +317,37 @@ public class DollrConnector implements MobileMoneyConnector {
         List<Receipt.Line> lines = new ArrayList<>();
         for (JsonNode item : r.path("items").values()) {
             Long qty = Lenient.minor(Lenient.text(item, "qty", "quantity"), 0);
+            String itemCurrency = orElse(Lenient.text(item, "currency"), currency);
             lines.add(new Receipt.Line(Lenient.text(item, "name"), qty == null ? 1 : qty.intValue(),
-                    DollrTransformer.minor(Lenient.text(item, "amount"), currency)));
+                    DollrTransformer.minor(Lenient.text(item, "amount"), itemCurrency)));
         }
+        String payerCurrency = orElse(Lenient.text(r, "payer_currency"), currency);
+        String payeeCurrency = orElse(Lenient.text(r, "payee_currency"), currency);
+        Long payer = DollrTransformer.minor(Lenient.text(r, "payer_amount"), payerCurrency);
+        Long payee = DollrTransformer.minor(Lenient.text(r, "payee_amount"), payeeCurrency);
+        boolean sameCurrency = payerCurrency != null && payerCurrency.equalsIgnoreCase(currency);
         return new Receipt(invoiceId, Lenient.text(r, "status"), currency,
-                DollrTransformer.minor(Lenient.text(r, "subtotal", "amount"), currency),
-                DollrTransformer.minor(Lenient.text(r, "fees", "fee"), currency),
-                DollrTransformer.minor(Lenient.text(r, "total", "payer_amount"), currency),
-                Lenient.text(r, "fx_rate"), Lenient.text(r, "provider", "gateway_provider"), lines);
+                DollrTransformer.minor(Lenient.text(r, "total_amount"), currency),
+                sameCurrency ? DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency) : null,
+                sameCurrency ? payer : null, Lenient.text(r, "fx_rate"), Lenient.text(r, "payment_provider"), lines);
+    }
+
+    private static String feeBearer(FeeBearer bearer) {
+        return (bearer == null ? FeeBearer.PAYEE : bearer).name();
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 
     // ---- executions and status ---------------------------------------------------------------
 
+    /** {@code POST /executions/collection {session_id (string), payment_account_id (string), currency, reference_id}}. */
     @Override
     public PaymentOutcome executeCollection(String sessionId, String paymentAccountId, String currency,
                                             String referenceId) {
         Map<String, Object> body = new LinkedHashMap<>();
-        // Executions take these ids as strings even though sessions return integers.
+        // Executions take these ids as strings even though sessions and accounts return integers.
         body.put("session_id", String.valueOf(sessionId));
         body.put("payment_account_id", String.valueOf(paymentAccountId));
         body.put("currency", currency);
@@ -288,18 +357,23 @@ public class DollrConnector implements MobileMoneyConnector {
         return outcome;
     }
 
+    /**
+     * {@code POST /executions/payout {session_id, payout_account_id, reference_id, passcode: {token:
+     * {phone | user_id, code}, device: {name, type, platform, user_agent, client_ip}}}}; every id a
+     * string (api-reference/executions/payout).
+     */
     @Override
     public PaymentOutcome executePayout(String sessionId, String payoutAccountId, String referenceId) {
         DollrProperties.PayoutPasscode passcode = properties.payoutPasscode();
         if (passcode == null || passcode.code() == null || (passcode.phone() == null && passcode.userId() == null)) {
             return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "no payout passcode configured", null,
-                    null, Decision.FAIL, "NOT SENT");
+                    null, Decision.FAIL, "NO PASSCODE");
         }
         Map<String, Object> token = new LinkedHashMap<>();
         if (passcode.phone() != null) {
             token.put("phone", DollrTransformer.phone(passcode.phone()));
         } else {
-            token.put("user_id", numberIfNumeric(passcode.userId()));
+            token.put("user_id", passcode.userId());
         }
         token.put("code", passcode.code());
         Map<String, Object> device = new LinkedHashMap<>();
@@ -308,12 +382,14 @@ public class DollrConnector implements MobileMoneyConnector {
         device.put("platform", passcode.devicePlatform() == null ? "linux" : passcode.devicePlatform());
         device.put("user_agent", passcode.deviceUserAgent() == null ? "vendstream-dollr/1" : passcode.deviceUserAgent());
         device.put("client_ip", passcode.deviceClientIp() == null ? "127.0.0.1" : passcode.deviceClientIp());
+        Map<String, Object> code = new LinkedHashMap<>();
+        code.put("token", token);
+        code.put("device", device);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("session_id", String.valueOf(sessionId));
-        // payout_account_id is a number here, unlike payment_account_id in collections.
-        body.put("payout_account_id", numberIfNumeric(payoutAccountId));
+        body.put("payout_account_id", String.valueOf(payoutAccountId));
         body.put("reference_id", referenceId);
-        body.put("passcode", Map.of("token", token, "device", device));
+        body.put("passcode", code);
         PaymentOutcome outcome = execute("/executions/payout", body, referenceId, null);
         log.info("Dollr payout {}: {} ({})", referenceId, outcome.status(), outcome.providerStatus());
         return outcome;
@@ -334,9 +410,12 @@ public class DollrConnector implements MobileMoneyConnector {
         try {
             reply = send(HttpMethod.POST, path, body);
         } catch (DollrException e) {
-            // No token: the execution was never sent.
-            return DollrTransformer.of(rule("NOT SENT"), referenceId, "no token: " + e.getMessage(), null, null,
-                    "NOT SENT");
+            // No token, so the execution was never sent: refused credentials stay refused, anything else passes.
+            return e.kind() == DollrException.Kind.UNAUTHORIZED
+                    ? DollrTransformer.of(rule("CREDENTIALS REFUSED"), referenceId, "no token: " + e.getMessage(), null,
+                            null, "CREDENTIALS REFUSED")
+                    : DollrTransformer.of(rule("NOT SENT"), referenceId, "no token: " + e.getMessage(), null, null,
+                            "NOT SENT", e.retryAfter());
         } catch (NoReply e) {
             return e.sent ? DollrTransformer.of(rule("TIMEOUT"), referenceId, e.getMessage(), null, null, "TIMEOUT")
                     : DollrTransformer.of(rule("NOT SENT"), referenceId, e.getMessage(), null, null, "NOT SENT");
@@ -348,19 +427,22 @@ public class DollrConnector implements MobileMoneyConnector {
         boolean duplicate = reply.status() == 422 && DollrTransformer.duplicate(root);
         CodeRule r = DollrStatuses.http(reply.status(), duplicate);
         if (reply.status() == 401) {
-            // Still refused with a token renewed just now: nothing was executed.
-            return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "unauthorized with a fresh token", null,
-                    null, Decision.RETRY, "HTTP 401");
+            // Still refused with a token renewed just now: nothing was executed; a later attempt may pass.
+            return DollrTransformer.of(r, referenceId, "unauthorized with a fresh token", null, null, "HTTP 401");
         }
         return DollrTransformer.of(r, referenceId, DollrTransformer.detail(root), null, null,
-                "HTTP " + reply.status() + (duplicate ? " duplicate" : ""));
+                "HTTP " + reply.status() + (duplicate ? " duplicate" : ""),
+                reply.status() == 429 ? RetryAfter.parse(reply.retryAfter(), clock) : null);
     }
 
     private PaymentOutcome status(String path, String referenceId) {
         Reply reply;
         try {
             reply = send(HttpMethod.GET, path, null);
-        } catch (DollrException | NoReply e) {
+        } catch (DollrException e) {
+            return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status not read: " + e.getMessage(),
+                    null, null, Decision.RETRY, "NOT SENT", null, e.retryAfter());
+        } catch (NoReply e) {
             return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status not read: " + e.getMessage(),
                     null, null, Decision.REQUERY, "NOT SENT");
         }
@@ -375,7 +457,8 @@ public class DollrConnector implements MobileMoneyConnector {
         Decision decision = reply.status() == 429 || reply.status() == 401 ? Decision.RETRY
                 : reply.status() == 403 ? Decision.MANUAL : Decision.REQUERY;
         return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status query answered HTTP "
-                + reply.status(), null, null, decision, "HTTP " + reply.status());
+                + reply.status(), null, null, decision, "HTTP " + reply.status(), null,
+                reply.status() == 429 ? RetryAfter.parse(reply.retryAfter(), clock) : null);
     }
 
     private static CodeRule rule(String key) {
@@ -469,23 +552,11 @@ public class DollrConnector implements MobileMoneyConnector {
         }
     }
 
-    /** Seconds or an HTTP date; without the header, 1 s then 2 s. */
+    /** Seconds or an HTTP date; without a readable header, 1 s then 2 s. */
     Duration retryAfter(String header, int attempt) {
-        Duration fallback = Duration.ofSeconds(1L << attempt);
-        if (header == null || header.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration d = Duration.between(clock.instant(), at);
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException unparseable) {
-                return fallback;
-            }
-        }
+        Duration asked = RetryAfter.parse(header, clock);
+        boolean zeroAsked = header != null && header.trim().equals("0");
+        return asked.isZero() && !zeroAsked ? Duration.ofSeconds(1L << attempt) : asked;
     }
 
     private Reply exchange(HttpMethod method, String path, Object body, String bearer) {

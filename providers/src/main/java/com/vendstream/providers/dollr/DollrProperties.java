@@ -7,7 +7,8 @@ import java.time.Duration;
  * the environment and are never logged.
  *
  * @param baseUrl {@code https://api.heydollr.app/v1} (every path is under /v1)
- * @param refreshAhead how long before expiry the token is renewed; Dollr says 5 minutes
+ * @param refreshAhead how long before expiry the token is renewed; Dollr says 5 minutes (TokenCache
+ *                     renews a short-lived token at three quarters of its lifetime instead)
  * @param maxRetryAfter the longest Retry-After a call waits out before giving the 429 back
  */
 public record DollrProperties(String baseUrl, String clientId, String clientSecret, Duration connectTimeout,

@@ -13,7 +13,8 @@ import java.util.List;
  * Dollr's execution statuses and HTTP answers, and what each means for a collection or payout
  * (docs.heydollr.app: api/executions, api-conventions, reference/error-catalog). A status word not
  * in the table is PENDING: a wrong FAILED would release goods that were not paid for, or a refund
- * twice.
+ * twice. Rows whose decision is RETRY reached none of Dollr's processing: the execution is
+ * NOT_SENT and may be sent again, with the same reference, once the wait is over.
  */
 public final class DollrStatuses {
 
@@ -22,19 +23,23 @@ public final class DollrStatuses {
             pending("PROCESSING", Decision.REQUERY, "at the wallet provider; MoMo may stay here several minutes"),
             new CodeRule("COMPLETED", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false, "money moved"),
             failed("FAILED", FailureClass.DECLINED_BY_PROVIDER, false, "failed; the reason is gateway_message"),
-            pending("HTTP 401", Decision.RETRY, "token expired or revoked: renew once and resend the same reference"),
+            pending("HTTP 401", Decision.RETRY,
+                    "token expired or revoked: renew once and resend the same reference; still 401 = not sent"),
             failed("HTTP 403", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true,
                     "verification (KYC/KYB) or permission missing, or payout passcode refused"),
             failed("HTTP 404", FailureClass.VALIDATION, true, "session or account not found: nothing executed"),
             failed("HTTP 422", FailureClass.VALIDATION, true, "request invalid: nothing executed"),
             pending("HTTP 422 duplicate", Decision.REQUERY,
                     "reference_id already used: the first attempt may have landed, ask its status"),
-            pending("HTTP 429", Decision.RETRY, "rate limited before processing: wait Retry-After, same reference"),
+            pending("HTTP 429", Decision.RETRY,
+                    "rate limited before processing: wait Retry-After, same reference; still 429 = not sent"),
             pending("HTTP 5xx", Decision.REQUERY, "server error after the request left"),
             pending("TIMEOUT", Decision.REQUERY, "no reply; the execution may have landed"),
             pending("UNPARSEABLE", Decision.REQUERY, "reply not understood"),
-            new CodeRule("NOT SENT", CodeRule.Outcome.FAILED, FailureClass.DECLINED_BY_PROVIDER, Decision.RETRY, true,
-                    "connection refused or no token: nothing reached Dollr"),
+            pending("NOT SENT", Decision.RETRY,
+                    "connection refused, or no token for now (token endpoint throttled or down): nothing reached Dollr"),
+            failed("CREDENTIALS REFUSED", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true,
+                    "the token endpoint refused our client credentials: nothing was executed"),
             pending("STATUS HTTP 404", Decision.REQUERY, "status of an unknown reference: not landed (yet)")));
 
     private DollrStatuses() {

@@ -56,6 +56,15 @@ public final class DollrTransformer {
         return digits;
     }
 
+    /** The market of a Dollr method enum: MTN_MOMO_LBR is Liberia (LR), AIRTEL_RWA Rwanda (RW); else null. */
+    static String country(String method) {
+        if (method == null) {
+            return null;
+        }
+        String m = method.toUpperCase(Locale.ROOT);
+        return m.endsWith("_LBR") ? "LR" : m.endsWith("_RWA") ? "RW" : null;
+    }
+
     /** The id of a created entity: top-level {@code id}, or under {@code data} or the entity's name. */
     static String id(JsonNode root, String entity) {
         if (root == null) {
@@ -99,7 +108,12 @@ public final class DollrTransformer {
         return Lenient.text(root, "message", "error");
     }
 
-    /** An execution or status reply with HTTP 2xx. */
+    /**
+     * An execution or status reply with HTTP 2xx: Dollr's ExecutionResponse ({@code reference_id,
+     * status, payer_amount, payer_currency, payee_amount, payee_currency, operation_type,
+     * provider_transaction_id, gateway_message, wallet_message, client_secret, requires_action}).
+     * A reply about another reference than ours says nothing about ours: PENDING.
+     */
     static PaymentOutcome outcome(String referenceId, String body, String currency) {
         JsonNode root = Lenient.parse(body);
         if (root == null || !root.isObject()) {
@@ -107,35 +121,57 @@ public final class DollrTransformer {
             return of(r, referenceId, "reply is not JSON", null, null, "UNPARSEABLE");
         }
         JsonNode node = root.has("status") ? root : root.path("data");
-        String word = Lenient.text(node, "status");
-        String message = Lenient.text(node, "gateway_message", "message");
-        String cur = Lenient.text(node, "currency");
-        cur = cur == null ? currency : cur;
-        Long payer = cur == null ? null : minor(Lenient.text(node, "payer_amount"), cur);
-        Long payee = cur == null ? null : minor(Lenient.text(node, "payee_amount"), cur);
-        Long fee = cur == null ? null : minor(Lenient.text(node, "fee", "fees", "fee_amount"), cur);
-        if (fee == null && payer != null && payee != null) {
-            fee = payer - payee;
-        }
         String ref = Lenient.text(node, "reference_id");
+        if (ref != null && !ref.equalsIgnoreCase(referenceId)) {
+            return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId,
+                    "reply names another reference_id", null, null, Decision.REQUERY, "REFERENCE MISMATCH");
+        }
+        String word = Lenient.text(node, "status");
+        String message = Lenient.text(node, "gateway_message", "wallet_message", "message");
+        String payerCurrency = Lenient.text(node, "payer_currency", "currency");
+        payerCurrency = payerCurrency == null ? currency : payerCurrency;
+        String payeeCurrency = Lenient.text(node, "payee_currency");
+        payeeCurrency = payeeCurrency == null ? payerCurrency : payeeCurrency;
+        Long payer = minor(Lenient.text(node, "payer_amount"), payerCurrency);
+        Long payee = minor(Lenient.text(node, "payee_amount"), payeeCurrency);
+        Long fee = fee(payer, payerCurrency, payee, payeeCurrency);
+        String providerTx = Lenient.text(node, "provider_transaction_id");
         CodeRule rule = DollrStatuses.status(word);
         if (rule == null) {
-            return new PaymentOutcome(PaymentOutcome.Status.PENDING, ref == null ? referenceId : ref,
-                    word == null ? "reply without a status" : "unknown status " + word, payer, fee, Decision.REQUERY, word);
+            return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId,
+                    word == null ? "reply without a status" : "unknown status " + word, payer, fee, Decision.REQUERY, word,
+                    providerTx, null);
         }
         if (rule.outcome() == CodeRule.Outcome.PENDING && node.path("requires_action").asBoolean(false)) {
             message = message == null ? "requires customer action" : message;
         }
-        return of(rule, ref == null ? referenceId : ref, message, payer, fee, word.toUpperCase(Locale.ROOT));
+        PaymentOutcome o = of(rule, referenceId, message, payer, fee, word.toUpperCase(Locale.ROOT));
+        return new PaymentOutcome(o.status(), o.referenceId(), o.gatewayMessage(), payer, fee, o.decision(),
+                o.providerStatus(), providerTx, null);
+    }
+
+    /** Payer amount minus payee amount: the fees, whoever bore them; null across currencies (FX). */
+    static Long fee(Long payer, String payerCurrency, Long payee, String payeeCurrency) {
+        if (payer == null || payee == null || payerCurrency == null || !payerCurrency.equalsIgnoreCase(payeeCurrency)) {
+            return null;
+        }
+        return payer - payee;
     }
 
     static PaymentOutcome of(CodeRule rule, String referenceId, String message, Long payer, Long fee, String raw) {
-        PaymentOutcome.Status status = switch (rule.outcome()) {
-            case SUCCEEDED -> PaymentOutcome.Status.COMPLETED;
-            case FAILED -> PaymentOutcome.Status.FAILED;
-            case PENDING -> PaymentOutcome.Status.PENDING;
-        };
+        return of(rule, referenceId, message, payer, fee, raw, null);
+    }
+
+    /** A RETRY row reached none of Dollr's processing: NOT_SENT, to be sent again after {@code retryAfter}. */
+    static PaymentOutcome of(CodeRule rule, String referenceId, String message, Long payer, Long fee, String raw,
+                             java.time.Duration retryAfter) {
+        PaymentOutcome.Status status = rule.decision() == Decision.RETRY ? PaymentOutcome.Status.NOT_SENT
+                : switch (rule.outcome()) {
+                    case SUCCEEDED -> PaymentOutcome.Status.COMPLETED;
+                    case FAILED -> PaymentOutcome.Status.FAILED;
+                    case PENDING -> PaymentOutcome.Status.PENDING;
+                };
         return new PaymentOutcome(status, referenceId, message == null ? rule.meaning() : message, payer, fee,
-                rule.decision(), raw);
+                rule.decision(), raw, null, retryAfter);
     }
 }

@@ -1,36 +1,40 @@
 package com.vendstream.providers.dollr;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
  * A mobile-money gateway's invoice, checkout, collection and payout API (Dollr). Setup calls
- * (parties, invoices, sessions, accounts) throw {@link DollrException} when refused; executions and
- * status queries never throw for a provider or network problem and return a {@link PaymentOutcome}
- * whose status is PENDING whenever the money's fate is not certain.
+ * (parties, invoices, sessions, accounts, predictions) throw {@link DollrException} when refused;
+ * executions and status queries never throw for a provider or network problem and return a
+ * {@link PaymentOutcome}: PENDING whenever the money's fate is not certain, NOT_SENT when nothing
+ * reached the gateway's processing (the same reference may be executed again later).
  *
- * <p>Amounts are minor units of the ISO 4217 currency; phones are E.164 digits without '+'.
+ * <p>Amounts are minor units of the ISO 4217 currency; phones are E.164 digits without '+'. Field
+ * names on the wire follow Dollr's API reference (providers/PAY4POWER_DOLLR.md lists each one).
  */
 public interface MobileMoneyConnector {
 
     enum OperationType { COLLECTION, PAYOUT }
 
-    record NewParty(String name, String phone, String email, String countryCode) {
+    /** Who bears Dollr's fees: PAYER (added to what the customer pays) or PAYEE (taken from what we receive). */
+    enum FeeBearer { PAYER, PAYEE }
+
+    /** @param phone required by Dollr */
+    record NewParty(String fullname, String phone, String email, String countryCode) {
         @Override
         public String toString() {
             return "NewParty[countryCode=" + countryCode + "]";
         }
     }
 
-    /** @param feeBearer CUSTOMER (the payer pays the fee on top) or MERCHANT */
-    record NewInvoice(long counterpartyId, String currency, String note, String feeBearer) {
+    record NewInvoice(long counterpartyId, String currency, String note, FeeBearer feeBearer) {
     }
 
     record InvoiceItem(String name, String currency, int qty, long amountMinor) {
     }
 
     /**
-     * @param provider Dollr provider enum (MTN_MOMO_LBR, ORANGE_MONEY_LBR, PAWAPAY ...)
+     * @param provider Dollr provider enum (PAWAPAY, MTN_MOMO_LBR, ORANGE_MONEY_LBR, STRIPE, PLATFORM)
      * @param method Dollr method enum (MTN_MOMO_LBR, ORANGE_MONEY_LBR, MTN_MOMO_RWA, AIRTEL_RWA ...)
      */
     record NewPaymentAccount(String accountName, String provider, String method, long partyId, String countryCode,
@@ -41,17 +45,33 @@ public interface MobileMoneyConnector {
         }
     }
 
-    /** @param walletId the merchant wallet paying out, when the account has several; may be null */
-    record NewPayoutSession(String walletId, String paymentAccountId, long amountMinor, String currency,
-                            Instant expiresAt) {
+    /** @param payoutAccountId the payee's PAYOUT payment account */
+    record NewPayoutSession(String payoutAccountId, long amountMinor, String currency) {
     }
 
-    record FeePreview(long amountMinor, long feeMinor, long payerAmountMinor, String currency, String fxRate) {
+    /**
+     * What Dollr's fee prediction is asked about.
+     *
+     * @param targetCurrency the currency the payer pays in (the same as {@code baseCurrency} without FX)
+     * @param paymentMethod and {@code provider}: as for the payment account (from {@link #detectMmo})
+     */
+    record FeeQuery(long amountMinor, String baseCurrency, String targetCurrency, String paymentMethod,
+                    OperationType operationType, String provider, FeeBearer feeBearer) {
+    }
+
+    /** @param feeMinor payer amount minus payee amount when both are in one currency, else null */
+    record FeePreview(Long payerAmountMinor, String payerCurrency, Long payeeAmountMinor, String payeeCurrency,
+                      Long feeMinor) {
     }
 
     record MmoInfo(String paymentMethod, String gatewayProvider, String countryCode) {
     }
 
+    /**
+     * @param subtotalMinor the invoice total ({@code total_amount})
+     * @param feesMinor payer amount minus payee amount, when both are in the invoice's currency
+     * @param totalMinor what the payer paid, when in the invoice's currency
+     */
     record Receipt(long invoiceId, String status, String currency, Long subtotalMinor, Long feesMinor, Long totalMinor,
                    String fxRate, String provider, List<Line> items) {
         public record Line(String name, int qty, Long amountMinor) {
@@ -75,9 +95,9 @@ public interface MobileMoneyConnector {
     /** IDLE to ACTIVE; the invoice can no longer be edited. */
     void publishInvoice(long invoiceId);
 
-    FeePreview previewFees(long amountMinor, String currency, String feeBearer);
+    FeePreview previewFees(FeeQuery query);
 
-    MmoInfo detectMmo(String phone);
+    MmoInfo detectMmo(String phone, OperationType operationType);
 
     /** A checkout session for a published invoice; its id as the string executions take. */
     String createCheckoutSession(long invoiceId);

@@ -1,21 +1,38 @@
 package com.vendstream.providers.dollr;
 
 import com.vendstream.providers.Decision;
+import java.time.Duration;
 
 /**
  * What Dollr said about one collection or payout execution, by our reference_id.
  *
- * @param decision what to do next: DONE, FAIL, REQUERY (ask the status with the same reference),
- *                 RETRY (nothing was executed; the same reference may be sent again), MANUAL
+ * @param status COMPLETED, FAILED, PENDING (ask the status with the same reference), or NOT_SENT:
+ *               nothing reached Dollr's processing (no session could be had, no connection, or a 429
+ *               before processing), so the same reference may be executed again after {@code retryAfter}
+ * @param decision what to do next: DONE, FAIL, REQUERY, RETRY (nothing was executed; the same
+ *                 reference may be sent again), MANUAL
  * @param providerStatus Dollr's status word or {@code HTTP nnn}, as received
  * @param gatewayMessage Dollr's free-text reason (the only failure detail it gives); no customer data
+ * @param providerTransactionId the wallet operator's transaction id, when Dollr gives it
+ * @param retryAfter for NOT_SENT: the earliest time to send again (zero when Dollr named none)
  */
 public record PaymentOutcome(Status status, String referenceId, String gatewayMessage, Long payerAmountMinor,
-                             Long feeMinor, Decision decision, String providerStatus) {
+                             Long feeMinor, Decision decision, String providerStatus, String providerTransactionId,
+                             Duration retryAfter) {
 
-    public enum Status { COMPLETED, FAILED, PENDING }
+    public enum Status { COMPLETED, FAILED, PENDING, NOT_SENT }
 
+    public PaymentOutcome {
+        retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+    }
+
+    public PaymentOutcome(Status status, String referenceId, String gatewayMessage, Long payerAmountMinor,
+                          Long feeMinor, Decision decision, String providerStatus) {
+        this(status, referenceId, gatewayMessage, payerAmountMinor, feeMinor, decision, providerStatus, null, null);
+    }
+
+    /** COMPLETED or FAILED: the money's fate is known. */
     public boolean isFinal() {
-        return status != Status.PENDING;
+        return status == Status.COMPLETED || status == Status.FAILED;
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.vendstream.providers.Decision;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
 import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
@@ -77,12 +79,12 @@ class DollrContractTest {
     static Checkout checkout(DollrConnector c, String phone, String currency, long amountMinor) {
         long party = c.createParty(new NewParty("Test Payer", phone, null, "LR"));
         long counterparty = c.createCounterparty(party);
-        long invoice = c.createInvoice(new NewInvoice(counterparty, currency, "order 42", "CUSTOMER"));
+        long invoice = c.createInvoice(new NewInvoice(counterparty, currency, "order 42", FeeBearer.PAYER));
         c.addInvoiceItem(invoice, new InvoiceItem("Prepaid electricity", currency, 1, amountMinor));
         c.publishInvoice(invoice);
         String session = c.createCheckoutSession(invoice);
         String account = c.createPaymentAccount(OperationType.COLLECTION, new NewPaymentAccount("Test Payer wallet",
-                "ORANGE_MONEY_LBR", "ORANGE_MONEY_LBR", party, "LR", phone));
+                "PAWAPAY", "ORANGE_MONEY_LBR", party, "LR", phone));
         return new Checkout(invoice, session, account);
     }
 
@@ -90,20 +92,23 @@ class DollrContractTest {
         long party = c.createParty(new NewParty("Refund Payee", phone, null, "LR"));
         c.createCounterparty(party);
         String account = c.createPaymentAccount(OperationType.PAYOUT, new NewPaymentAccount("Refund wallet",
-                "MTN_MOMO_LBR", "MTN_MOMO_LBR", party, "LR", phone));
+                "PAWAPAY", "MTN_MOMO_LBR", party, "LR", phone));
         accountOut[0] = account;
-        return c.createPayoutSession(new NewPayoutSession(null, account, amountMinor, "LRD", null));
+        return c.createPayoutSession(new NewPayoutSession(account, amountMinor, "LRD"));
     }
 
     @Test
     void aCollectionRunsTheInvoiceFlowToCompletedAfterProcessingPolls() {
-        assertThat(dollr.detectMmo("+231 770 000 001")).satisfies(m -> {
+        assertThat(dollr.detectMmo("+231 770 000 001", OperationType.COLLECTION)).satisfies(m -> {
             assertThat(m.paymentMethod()).isEqualTo("ORANGE_MONEY_LBR");
+            assertThat(m.gatewayProvider()).isEqualTo("PAWAPAY");
             assertThat(m.countryCode()).isEqualTo("LR");
         });
-        assertThat(dollr.previewFees(10_000, "LRD", "CUSTOMER")).satisfies(f -> {
+        assertThat(dollr.previewFees(new FeeQuery(10_000, "LRD", "LRD", "ORANGE_MONEY_LBR", OperationType.COLLECTION,
+                "PAWAPAY", FeeBearer.PAYER))).satisfies(f -> {
             assertThat(f.feeMinor()).isEqualTo(100);
             assertThat(f.payerAmountMinor()).isEqualTo(10_100);
+            assertThat(f.payeeAmountMinor()).isEqualTo(10_000);
         });
         Checkout c = checkout(dollr, "+231770000001", "LRD", 10_000);
         String reference = DollrConnector.newReference();
@@ -235,25 +240,25 @@ class DollrContractTest {
 
         DollrConnector none = connector(Clock.systemUTC(), null);
         assertThat(none.executePayout(other, account[0], DollrConnector.newReference()).providerStatus())
-                .isEqualTo("NOT SENT");
+                .isEqualTo("NO PASSCODE");
     }
 
     @Test
     void theTokenLivesExpiresInMinutesAndIsRenewedAtThreeQuartersOfAShortLifetime() {
         MutableClock clock = new MutableClock(Instant.now());
         DollrConnector timed = connector(clock, PASSCODE);
-        timed.detectMmo("231880000001");
+        timed.detectMmo("231880000001", OperationType.COLLECTION);
         clock.advance(Duration.ofSeconds(50));
-        timed.detectMmo("231880000001");
+        timed.detectMmo("231880000001", OperationType.COLLECTION);
         // expires_in 6 (minutes): still fresh at 50 s, which it would not be were 6 read as seconds.
         assertThat(timed.tokenFetches()).isEqualTo(1);
         // "5 minutes before expiry" of a 6-minute token would renew on every call after the first minute.
         clock.advance(Duration.ofSeconds(210));
-        timed.detectMmo("231880000001");
-        timed.detectMmo("231880000001");
+        timed.detectMmo("231880000001", OperationType.COLLECTION);
+        timed.detectMmo("231880000001", OperationType.COLLECTION);
         assertThat(timed.tokenFetches()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(15));
-        timed.detectMmo("231880000001");
+        timed.detectMmo("231880000001", OperationType.COLLECTION);
         assertThat(timed.tokenFetches()).isEqualTo(2);
     }
 
@@ -268,7 +273,7 @@ class DollrContractTest {
             for (int i = 0; i < 12; i++) {
                 results.add(pool.submit(() -> {
                     go.await();
-                    return shared.detectMmo("231880000001").paymentMethod();
+                    return shared.detectMmo("231880000001", OperationType.COLLECTION).paymentMethod();
                 }));
             }
             go.countDown();
@@ -285,7 +290,7 @@ class DollrContractTest {
     @Test
     void aRevokedTokenIsRenewedOnceOn401() throws Exception {
         DollrConnector fresh = connector(Clock.systemUTC(), PASSCODE);
-        fresh.detectMmo("231880000001");
+        fresh.detectMmo("231880000001", OperationType.COLLECTION);
         HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(root + "/sandbox/admin/dollr/tokens/revoke")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -297,13 +302,71 @@ class DollrContractTest {
     }
 
     @Test
+    void aThrottledTokenEndpointIsRetriedHonouringItsRetryAfter() {
+        sandbox.getBean(Faults.class).arm("dollr", "auth", Scenario.TOO_MANY_REQUESTS, 2);
+        DollrConnector fresh = connector(Clock.systemUTC(), PASSCODE);
+        int before = waits.size();
+        int authBefore = record.calls("dollr", "auth", null).size();
+
+        assertThat(fresh.detectMmo("231880000001", OperationType.COLLECTION).paymentMethod()).isEqualTo("MTN_MOMO_LBR");
+
+        // Each 429 from the token endpoint came with Retry-After: 1, and TokenCache waited exactly that.
+        assertThat(waits.subList(before, waits.size())).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+        assertThat(record.calls("dollr", "auth", null).subList(authBefore, authBefore + 3))
+                .extracting(CallRecord.Call::answer)
+                .containsExactly("fault:TOO_MANY_REQUESTS", "fault:TOO_MANY_REQUESTS", "200");
+        assertThat(fresh.tokenFetches()).isEqualTo(1);
+    }
+
+    @Test
+    void anExecutionWithoutATokenForNowIsNotSentAndTheSameReferenceCompletesOnceTheTokenEndpointRecovers() {
+        Checkout c = checkout(dollr, "231770000041", "LRD", 1_000);
+        String reference = DollrConnector.newReference();
+        Faults faults = sandbox.getBean(Faults.class);
+        faults.armRate("dollr", "auth", Scenario.TOO_MANY_REQUESTS, 1.0);
+        DollrConnector fresh = connector(Clock.systemUTC(), PASSCODE);
+        try {
+            PaymentOutcome notSent = fresh.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+            assertThat(notSent.status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
+            assertThat(notSent.decision()).isEqualTo(Decision.RETRY);
+            assertThat(notSent.retryAfter()).isPositive();
+            assertThatThrownBy(() -> fresh.detectMmo("231880000001", OperationType.COLLECTION))
+                    .isInstanceOfSatisfying(DollrException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(DollrException.Kind.UNAVAILABLE);
+                        assertThat(e.passes()).isTrue();
+                    });
+            assertThat(record.calls("dollr", "collection", reference)).isEmpty();
+        } finally {
+            faults.disarm("dollr", "auth");
+        }
+        PaymentOutcome done = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fresh.executeCollection(c.sessionId(), c.accountId(), "LRD", reference),
+                        o -> o.status() != PaymentOutcome.Status.NOT_SENT);
+        assertThat(done.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        assertThat(record.vendCount("dollr", reference)).isEqualTo(1);
+    }
+
+    @Test
+    void refusedCredentialsAreADefiniteFailureOfTheExecution() {
+        Checkout c = checkout(dollr, "231770000042", "LRD", 1_000);
+        DollrConnector wrong = new DollrConnector(new DollrProperties(root + "/dollr/v1", "x", "y", null, null, null, null,
+                PASSCODE), Clock.systemUTC(), waits::add);
+        String reference = DollrConnector.newReference();
+        PaymentOutcome refused = wrong.executeCollection(c.sessionId(), c.accountId(), "LRD", reference);
+        assertThat(refused.status()).isEqualTo(PaymentOutcome.Status.FAILED);
+        assertThat(refused.decision()).isEqualTo(Decision.FAIL);
+        assertThat(refused.providerStatus()).isEqualTo("CREDENTIALS REFUSED");
+        assertThat(record.calls("dollr", "collection", reference)).isEmpty();
+    }
+
+    @Test
     void wrongCredentialsAndABadInputAreClearErrors() {
         DollrConnector wrong = new DollrConnector(new DollrProperties(root + "/dollr/v1", "x", "y", null, null, null, null,
                 null));
-        assertThatThrownBy(() -> wrong.detectMmo("231880000001")).isInstanceOfSatisfying(DollrException.class,
+        assertThatThrownBy(() -> wrong.detectMmo("231880000001", OperationType.COLLECTION)).isInstanceOfSatisfying(DollrException.class,
                 e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.UNAUTHORIZED));
         assertThat(wrong.collectionStatus(DollrConnector.newReference()).status()).isEqualTo(PaymentOutcome.Status.PENDING);
-        assertThatThrownBy(() -> dollr.detectMmo("441234567890")).isInstanceOfSatisfying(DollrException.class,
+        assertThatThrownBy(() -> dollr.detectMmo("441234567890", OperationType.COLLECTION)).isInstanceOfSatisfying(DollrException.class,
                 e -> {
                     assertThat(e.kind()).isEqualTo(DollrException.Kind.VALIDATION);
                     // Callers log these messages: the phone in the query and in Dollr's detail stays out.

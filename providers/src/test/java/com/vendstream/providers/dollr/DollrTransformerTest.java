@@ -31,15 +31,24 @@ class DollrTransformerTest {
 
     @Test
     void theDocumentedExecutionResponseParses() {
-        // ExecutionResponse fields from docs.heydollr.app/api/executions.
-        PaymentOutcome o = DollrTransformer.outcome("ref", """
-                {"status": "COMPLETED", "reference_id": "9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11",
-                 "payer_amount": 101.0, "payee_amount": 100.0, "requires_action": false, "client_secret": null,
-                 "gateway_message": "Payment received", "currency": "USD"}""", null);
+        // ExecutionResponse as api-reference/executions/collect and status/get-payout-status show it.
+        String reference = "9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11";
+        PaymentOutcome o = DollrTransformer.outcome(reference, """
+                {"reference_id": "9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11", "status": "COMPLETED",
+                 "payer_amount": 101.0, "payer_currency": "USD", "payee_currency": "USD", "payee_amount": 100.0,
+                 "operation_type": "COLLECTION", "provider_transaction_id": "MP240601.1234.A56789",
+                 "gateway_message": "Payment received", "wallet_message": null, "client_secret": null,
+                 "requires_action": false}""", null);
         assertThat(o.status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
-        assertThat(o.referenceId()).isEqualTo("9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11");
+        assertThat(o.referenceId()).isEqualTo(reference);
         assertThat(o.payerAmountMinor()).isEqualTo(10_100);
         assertThat(o.feeMinor()).isEqualTo(100);
+        assertThat(o.providerTransactionId()).isEqualTo("MP240601.1234.A56789");
+        assertThat(o.gatewayMessage()).isEqualTo("Payment received");
+        // Amounts in two currencies (FX): no fee is made up from them.
+        assertThat(DollrTransformer.outcome("r", """
+                {"status": "COMPLETED", "payer_amount": 19000, "payer_currency": "LRD",
+                 "payee_amount": 100.0, "payee_currency": "USD"}""", null).feeMinor()).isNull();
         assertThat(DollrTransformer.outcome("r", "{\"status\":\"PROCESSING\"}", "LRD").decision()).isEqualTo(Decision.REQUERY);
         assertThat(DollrTransformer.outcome("r", "{\"status\":\"PENDING\"}", "LRD").status())
                 .isEqualTo(PaymentOutcome.Status.PENDING);
@@ -57,12 +66,26 @@ class DollrTransformerTest {
     }
 
     @Test
+    void aReplyAboutAnotherReferenceSettlesNothing() {
+        PaymentOutcome o = DollrTransformer.outcome("9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11",
+                "{\"reference_id\": \"0e1d2c3b-4a59-4867-8765-432109876543\", \"status\": \"COMPLETED\"}", "USD");
+        assertThat(o.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(o.decision()).isEqualTo(Decision.REQUERY);
+        assertThat(o.providerStatus()).isEqualTo("REFERENCE MISMATCH");
+    }
+
+    @Test
     void theHttpTableHasADecisionForEachDocumentedStatus() {
         assertThat(DollrStatuses.http(401, false).decision()).isEqualTo(Decision.RETRY);
         assertThat(DollrStatuses.http(403, false).outcome()).isEqualTo(CodeRule.Outcome.FAILED);
         assertThat(DollrStatuses.http(422, false).outcome()).isEqualTo(CodeRule.Outcome.FAILED);
         assertThat(DollrStatuses.http(422, true).decision()).isEqualTo(Decision.REQUERY);
         assertThat(DollrStatuses.http(429, false).decision()).isEqualTo(Decision.RETRY);
+        // A RETRY row reached none of Dollr's processing: the execution was not sent.
+        assertThat(DollrTransformer.of(DollrStatuses.http(429, false), "r", null, null, null, "HTTP 429").status())
+                .isEqualTo(PaymentOutcome.Status.NOT_SENT);
+        assertThat(DollrTransformer.of(DollrStatuses.TABLE.rule("NOT SENT").orElseThrow(), "r", null, null, null,
+                "NOT SENT").status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
         assertThat(DollrStatuses.http(503, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
         assertThat(DollrStatuses.http(418, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
         assertThat(DollrTransformer.duplicate(com.vendstream.providers.support.Lenient.parse(

@@ -9,6 +9,7 @@ import com.vendstream.events.OrderRejected;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentFailed;
 import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.ReconDiscrepancy;
@@ -53,8 +54,8 @@ public enum Topics {
             List.of(PaymentPending.class, PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class,
                     PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service"),
     PAYMENT_RESOLUTIONS("vendstream.payment.resolutions", "orderId",
-            List.of(PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class, PayoutFailed.class), 6,
-            CleanupPolicy.DELETE, "status-poller"),
+            List.of(PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class, PayoutFailed.class,
+                    PaymentUnresolved.class), 6, CleanupPolicy.DELETE, "status-poller"),
     /** Compacted: the latest version of each day's ledger is the one finance needs. */
     RECON_LEDGERS("vendstream.recon.ledgers", "merchantId|businessDay|provider|service|currency",
             List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service"),

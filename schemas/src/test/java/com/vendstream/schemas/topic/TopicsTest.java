@@ -30,6 +30,9 @@ class TopicsTest {
                 .containsExactly("OrderAccepted", "OrderRejected", "OrderCompleted", "OrderRefunded");
         assertThat(Topics.VEND_RESOLUTIONS.valueTypes()).extracting(Class::getSimpleName)
                 .containsExactly("VendSucceeded", "VendFailed", "VendUnresolved");
+        assertThat(Topics.PAYMENT_RESOLUTIONS.valueTypes()).extracting(Class::getSimpleName)
+                .containsExactly("PaymentCollected", "PaymentFailed", "PayoutSucceeded", "PayoutFailed",
+                        "PaymentUnresolved");
         assertThat(Topics.RECON_LEDGERS.cleanupPolicy()).isEqualTo(Topics.CleanupPolicy.COMPACT);
         assertThat(Topics.RECON_LEDGERS.partitions()).isEqualTo(3);
         assertThat(Topics.SCHEMAS.partitions()).isEqualTo(1);
@@ -43,7 +46,7 @@ class TopicsTest {
         try (var files = Files.list(Path.of("src/main/avro"))) {
             List<String> events = files.filter(p -> p.toString().endsWith(".avsc"))
                     .map(p -> p.getFileName().toString().replace(".avsc", "")).toList();
-            assertThat(events).hasSize(17);
+            assertThat(events).hasSize(18);
             assertThat(carried).containsExactlyInAnyOrderElementsOf(events);
         }
     }

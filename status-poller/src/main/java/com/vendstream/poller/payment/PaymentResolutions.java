@@ -4,7 +4,9 @@ import com.vendstream.events.Envelope;
 import com.vendstream.events.Money;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentFailed;
+import com.vendstream.events.PaymentKind;
 import com.vendstream.events.PaymentPending;
+import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.kit.outbox.Outbox;
@@ -12,6 +14,7 @@ import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.Requery;
 import com.vendstream.poller.requery.Resolutions;
+import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,14 +23,20 @@ import org.bson.Document;
 
 /**
  * The events status-poller publishes about mobile-money payments, on
- * {@code vendstream.payment.resolutions}. There is no "unresolved" payment event in the contract:
- * an escalated payment is visible through the escalation metric and the stored schedule, and the
- * order stays waiting rather than being failed on a guess.
+ * {@code vendstream.payment.resolutions}: one final answer per execution, and PaymentUnresolved when
+ * the schedule's deadline passes without one (order-service then shows the order as
+ * PAYMENT_UNRESOLVED; the slow requeries that go on may still settle it).
  */
 public class PaymentResolutions implements Resolutions {
 
     public static final String SOURCE = "status-poller";
     public static final String BINDING = "paymentResolutions-out";
+
+    private final Schedules schedules;
+
+    public PaymentResolutions(Schedules schedules) {
+        this.schedules = schedules;
+    }
 
     @Override
     public Document resolved(Requery r, Answer.Final answer, Instant at) {
@@ -67,6 +76,13 @@ public class PaymentResolutions implements Resolutions {
 
     @Override
     public Optional<Document> unresolved(Requery r, Instant at) {
-        return Optional.empty();
+        PaymentPending pending = (PaymentPending) r.cause();
+        Envelope e = envelope(pending, PaymentUnresolved.class, r, at);
+        PaymentUnresolved event = PaymentUnresolved.newBuilder().setEnvelope(e).setProvider(r.provider())
+                .setKind(r.kind() == Kind.PAYOUT ? PaymentKind.PAYOUT : PaymentKind.COLLECTION)
+                .setReferenceId(r.reference()).setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
+                .setRequeryCount(r.attempts() + 1).setLastProviderStatus(r.lastCode())
+                .setRequeryUntil(schedules.forProvider(r.provider()).requeryUntil(r.firstPendingAt())).build();
+        return Optional.of(Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event));
     }
 }

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *       result is written only by the lease holder.</li>
  *   <li>Exactly one terminal event: the move from PENDING/ESCALATED to SUCCEEDED/FAILED and the
  *       event are one conditional update; the event id is deterministic.</li>
- *   <li>Past the deadline: ESCALATED plus VendUnresolved, never a guessed failure; slow requeries
- *       continue, and a late final answer still resolves it. An answer that contradicts a
+ *   <li>Past the deadline: ESCALATED plus VendUnresolved (PaymentUnresolved for payments), never a
+ *       guessed failure; slow requeries continue (for {@code requery-for} when the schedule sets
+ *       one), and a late final answer still resolves it. An answer that contradicts a
  *       recorded final one is stored as evidence and counted, never a second state change.</li>
  * </ul>
  */
@@ -240,6 +241,12 @@ public class RequeryEngine {
         }
         next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
+        Instant until = state == State.ESCALATED ? schedule.requeryUntil(r.firstPendingAt()) : null;
+        boolean stop = until != null && !at.isBefore(until);
+        if (until != null && next.isAfter(until) && !stop) {
+            // The last slow requery falls on the end of the requery period.
+            next = until;
+        }
         int throttles = 0;
         if (none.throttled()) {
             throttles = r.throttles() + 1;
@@ -251,9 +258,18 @@ public class RequeryEngine {
             }
             meters.counter("vendstream.poller.throttled", "provider", r.provider()).increment();
         }
-        set.append("throttles", throttles).append("nextDueAt", Date.from(next));
+        set.append("throttles", throttles).append("nextDueAt", stop ? null : Date.from(next));
+        if (stop) {
+            set.append("requeriesStoppedAt", Date.from(at));
+        }
         Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
                 events.isEmpty() ? null : new Document(Outbox.FIELD, new Document("$each", events)), null);
+        if (done.isPresent() && stop) {
+            meters.counter("vendstream.poller.requeries.stopped", "provider", r.provider(), "kind", r.kind().name())
+                    .increment();
+            log.warn("{} of order {} at {} still has no final answer at the end of its requery period; requeries "
+                    + "stopped, a person must settle it", r.kind(), r.orderId(), r.provider());
+        }
         if (done.isPresent() && state == State.ESCALATED && r.state() == State.PENDING) {
             meters.counter("vendstream.poller.escalations", "provider", r.provider(), "kind", r.kind().name())
                     .increment();

@@ -25,10 +25,12 @@ import java.util.random.RandomGenerator;
  * @param confirmAfter   when to requery once more after a final answer, to catch contradictions
  *                       (e.g. a VTpass reversal after "delivered")
  * @param confirmations  how many such confirming requeries (0 = none)
+ * @param requeryFor     how long the slow requeries go on after the deadline; then they stop and only a
+ *                       person settles the operation (null = for ever)
  */
 public record RequerySchedule(List<Step> steps, Duration deadline, Duration afterEscalation, double jitter,
                               Duration throttleInitial, Duration throttleMax, Duration confirmAfter,
-                              int confirmations) {
+                              int confirmations, Duration requeryFor) {
 
     /** @param until null for the open-ended last step */
     public record Step(Duration every, Duration until) {
@@ -88,6 +90,11 @@ public record RequerySchedule(List<Step> steps, Duration deadline, Duration afte
             due = deadlineAt;
         }
         return due.isBefore(now) ? now : due;
+    }
+
+    /** When the slow requeries of an operation stop, or null when they never do. */
+    public Instant requeryUntil(Instant firstPendingAt) {
+        return requeryFor == null ? null : firstPendingAt.plus(deadline).plus(requeryFor);
     }
 
     /** Next slow requery of an escalated operation. */

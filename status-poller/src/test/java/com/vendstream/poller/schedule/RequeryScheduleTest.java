@@ -16,14 +16,14 @@ class RequeryScheduleTest {
             new RequerySchedule.Step(Duration.ofSeconds(30), Duration.ofMinutes(5)),
             new RequerySchedule.Step(Duration.ofMinutes(5), null)),
             Duration.ofMinutes(5), Duration.ofMinutes(5), 0.2, Duration.ofSeconds(2), Duration.ofMinutes(1),
-            Duration.ofMinutes(10), 1);
+            Duration.ofMinutes(10), 1, null);
 
     static final RequerySchedule VTPASS = new RequerySchedule(List.of(
             new RequerySchedule.Step(Duration.ofSeconds(10), Duration.ofSeconds(10)),
             new RequerySchedule.Step(Duration.ofSeconds(30), Duration.ofSeconds(40)),
             new RequerySchedule.Step(Duration.ofMinutes(1), Duration.ofSeconds(100)),
             new RequerySchedule.Step(Duration.ofMinutes(5), null)),
-            Duration.ofMinutes(30), Duration.ofMinutes(30), 0.2, null, null, null, 1);
+            Duration.ofMinutes(30), Duration.ofMinutes(30), 0.2, null, null, null, 1, null);
 
     @Test
     void pagamioEveryFiveSecondsForAMinuteThenEveryThirtySecondsToFiveMinutesThenEveryFiveMinutes() {
@@ -84,7 +84,7 @@ class RequeryScheduleTest {
     @Test
     void rejectsASchedulesThatCannotWork() {
         assertThatThrownBy(() -> new RequerySchedule(List.of(), Duration.ofMinutes(1), Duration.ofMinutes(1), 0,
-                null, null, null, 0)).isInstanceOf(IllegalArgumentException.class);
+                null, null, null, 0, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RequerySchedule.Step(Duration.ZERO, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }

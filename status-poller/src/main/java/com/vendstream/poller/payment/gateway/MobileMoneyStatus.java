@@ -45,14 +45,15 @@ public class MobileMoneyStatus implements PaymentStatusPort {
         if (outcome == null) {
             return PaymentStatus.pending("status lookup failed");
         }
-        boolean throttled = "HTTP 429".equals(outcome.providerStatus());
+        // A 429 on the lookup, or on the token call before it (a Retry-After came with it): back off.
+        boolean throttled = "HTTP 429".equals(outcome.providerStatus()) || !outcome.retryAfter().isZero();
         Status status = switch (outcome.status()) {
             case COMPLETED -> Status.COMPLETED;
             case FAILED -> Status.FAILED;
-            case PENDING -> Status.PENDING;
+            // A lookup that was not sent says nothing about the payment.
+            case PENDING, NOT_SENT -> Status.PENDING;
         };
         String message = outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus();
-        // PaymentOutcome carries no Dollr-side id; our reference already identifies the execution.
-        return new PaymentStatus(status, null, message, outcome.feeMinor(), throttled);
+        return new PaymentStatus(status, outcome.providerTransactionId(), message, outcome.feeMinor(), throttled);
     }
 }

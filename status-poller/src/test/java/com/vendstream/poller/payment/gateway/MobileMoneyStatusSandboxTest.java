@@ -8,6 +8,7 @@ import com.vendstream.poller.payment.PaymentStatusPort.Status;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
 import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
 import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
@@ -59,12 +60,12 @@ class MobileMoneyStatusSandboxTest {
     private static String collect(String phone, long amountMinor) {
         long party = dollr.createParty(new NewParty("Payer", phone, null, "LR"));
         long counterparty = dollr.createCounterparty(party);
-        long invoice = dollr.createInvoice(new NewInvoice(counterparty, "LRD", "order", "MERCHANT"));
+        long invoice = dollr.createInvoice(new NewInvoice(counterparty, "LRD", "order", FeeBearer.PAYEE));
         dollr.addInvoiceItem(invoice, new InvoiceItem("Airtime", "LRD", 1, amountMinor));
         dollr.publishInvoice(invoice);
         String session = dollr.createCheckoutSession(invoice);
         String account = dollr.createPaymentAccount(OperationType.COLLECTION, new NewPaymentAccount("wallet",
-                "ORANGE_MONEY_LBR", "ORANGE_MONEY_LBR", party, "LR", phone));
+                "PAWAPAY", "ORANGE_MONEY_LBR", party, "LR", phone));
         String reference = DollrConnector.newReference();
         dollr.executeCollection(session, account, "LRD", reference);
         return reference;
@@ -74,8 +75,8 @@ class MobileMoneyStatusSandboxTest {
         long party = dollr.createParty(new NewParty("Payee", phone, null, "LR"));
         dollr.createCounterparty(party);
         String account = dollr.createPaymentAccount(OperationType.PAYOUT, new NewPaymentAccount("wallet",
-                "MTN_MOMO_LBR", "MTN_MOMO_LBR", party, "LR", phone));
-        String session = dollr.createPayoutSession(new NewPayoutSession(null, account, amountMinor, "LRD", null));
+                "PAWAPAY", "MTN_MOMO_LBR", party, "LR", phone));
+        String session = dollr.createPayoutSession(new NewPayoutSession(account, amountMinor, "LRD"));
         String reference = DollrConnector.newReference();
         dollr.executePayout(session, account, reference);
         return reference;
@@ -89,6 +90,8 @@ class MobileMoneyStatusSandboxTest {
                 .until(() -> status.collectionStatus(reference, null), s -> s.status() != Status.PENDING);
         assertThat(done.status()).isEqualTo(Status.COMPLETED);
         assertThat(done.throttled()).isFalse();
+        // The wallet operator's transaction id from Dollr's ExecutionResponse travels on.
+        assertThat(done.providerTransactionId()).isNotBlank();
     }
 
     @Test
