@@ -11,6 +11,7 @@ import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.merchant.MerchantProperties;
 import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.order.Backoff;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
@@ -57,8 +58,10 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    OrderStore orderStore(ReactiveMongoTemplate mongo) {
-        return new OrderStore(mongo);
+    OrderStore orderStore(ReactiveMongoTemplate mongo,
+                          @Value("${vendstream.order.retry-backoff:PT30S}") Duration retryBackoff,
+                          @Value("${vendstream.order.retry-max-backoff:PT1H}") Duration retryMaxBackoff) {
+        return new OrderStore(mongo, new Backoff(retryBackoff, retryMaxBackoff));
     }
 
     @Bean

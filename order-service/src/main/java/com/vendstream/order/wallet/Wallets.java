@@ -106,16 +106,32 @@ public class Wallets {
         return DebitResult.INSUFFICIENT_FUNDS;
     }
 
+    /** What a refund found; only APPLIED means the money is back in the wallet. */
+    public enum CreditResult { APPLIED, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_DEBITED }
+
     /**
-     * Gives the order's debit back once; returns the posting id (the refund operation id). A repeated
-     * call moves no money and records no second posting.
+     * Gives the order's debit back once, to the wallet it was taken from: APPLIED when the refund's
+     * posting is in that wallet (now, or by an earlier call; a repeat moves nothing). A refund with no
+     * wallet, an unknown one, one of another currency, or one this order never debited is refused: it
+     * would return nothing, or create money. The posting id is {@link #refundOp}.
      */
-    public String refund(String walletId, String orderId, String currency, long amountMinor) {
-        String op = refundOp(orderId);
-        if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isEmpty()) {
-            store.file(walletId);
+    public CreditResult refund(String walletId, String orderId, String currency, long amountMinor) {
+        if (walletId == null) {
+            return CreditResult.UNKNOWN_WALLET;
         }
-        return op;
+        if (!store.hasApplied(walletId, debitOp(orderId))) {
+            return store.find(walletId).isEmpty() ? CreditResult.UNKNOWN_WALLET : CreditResult.NOT_DEBITED;
+        }
+        String op = refundOp(orderId);
+        if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isPresent()) {
+            return CreditResult.APPLIED;
+        }
+        return switch (whyNotApplied(walletId, op, currency)) {
+            case APPLIED -> CreditResult.APPLIED;
+            case UNKNOWN_WALLET -> CreditResult.UNKNOWN_WALLET;
+            case CURRENCY_MISMATCH -> CreditResult.CURRENCY_MISMATCH;
+            default -> throw new IllegalStateException("Refund " + op + " was neither applied nor refused");
+        };
     }
 
     public String hashPin(String pin) {
