@@ -70,11 +70,11 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    Wallets wallets(WalletStore store, Clock clock,
+    Wallets wallets(WalletStore store, Clock clock, MeterRegistry meters,
                     @Value("${vendstream.wallet.max-pin-attempts:5}") int maxPinAttempts,
                     @Value("${vendstream.wallet.lock-duration:PT30M}") Duration lockFor) {
         // BCrypt cost 10: about 50-100 ms a check, slow enough to make a stolen hash of a 4-digit PIN costly.
-        return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor);
+        return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor, meters);
     }
 
     @Bean

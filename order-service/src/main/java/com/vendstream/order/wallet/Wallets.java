@@ -1,7 +1,10 @@
 package com.vendstream.order.wallet;
 
 import java.time.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,18 +19,32 @@ public class Wallets {
 
     public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED }
 
+    /**
+     * A reserved PIN check not finished after this long is taken to have died with its process; a
+     * BCrypt comparison takes well under a second.
+     */
+    static final Duration STALE_PIN_CHECK = Duration.ofMinutes(2);
+
     private final WalletStore store;
     private final PasswordEncoder pins;
     private final Clock clock;
     private final int maxPinAttempts;
     private final Duration lockFor;
+    private final MeterRegistry meters;
 
     public Wallets(WalletStore store, PasswordEncoder pins, Clock clock, int maxPinAttempts, Duration lockFor) {
+        this(store, pins, clock, maxPinAttempts, lockFor, new CompositeMeterRegistry());
+    }
+
+    /** @param meters counts PIN checks ({@code vendstream.wallet.pin.checks{result}}) and refused ones */
+    public Wallets(WalletStore store, PasswordEncoder pins, Clock clock, int maxPinAttempts, Duration lockFor,
+                   MeterRegistry meters) {
         this.store = store;
         this.pins = pins;
         this.clock = clock;
         this.maxPinAttempts = maxPinAttempts;
         this.lockFor = lockFor;
+        this.meters = meters;
     }
 
     public static String debitOp(String orderId) {
@@ -53,18 +70,44 @@ public class Wallets {
         if (lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant())) {
             return Optional.of(DebitResult.LOCKED);
         }
-        String pinHash = wallet.getString("pinHash");
-        if (pinHash != null) {
-            if (pin == null || pin.isBlank()) {
-                return Optional.of(DebitResult.PIN_REQUIRED);
-            }
-            if (!pins.matches(pin, pinHash)) {
-                int attempts = store.recordWrongPin(walletId, maxPinAttempts, clock.instant().plus(lockFor));
-                return Optional.of(attempts >= maxPinAttempts ? DebitResult.LOCKED : DebitResult.WRONG_PIN);
-            }
-            store.resetPinAttempts(walletId);
+        if (wallet.getString("pinHash") == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (pin == null || pin.isBlank()) {
+            return Optional.of(DebitResult.PIN_REQUIRED);
+        }
+        return checkPin(walletId, pin);
+    }
+
+    /**
+     * Compares a PIN only after reserving the attempt in the wallet document, so parallel requests share
+     * the limit instead of each reading "not locked" before any of them is counted: at most
+     * {@code maxPinAttempts} wrong PINs are ever compared before the wallet locks. A right PIN gives its
+     * place back and forgets earlier wrong ones; a wrong one keeps its place, and the one reaching the
+     * limit locks the wallet.
+     */
+    private Optional<DebitResult> checkPin(String walletId, String pin) {
+        Instant now = clock.instant();
+        Optional<WalletStore.PinCheck> check = store.reservePinCheck(walletId, maxPinAttempts, now, STALE_PIN_CHECK);
+        if (check.isEmpty()) {
+            // Locked, or as many checks as the limit allows are under way: either way none is made.
+            meters.counter("vendstream.wallet.pin.refused").increment();
+            return Optional.of(DebitResult.LOCKED);
+        }
+        boolean right;
+        try {
+            right = check.get().pinHash() == null || pins.matches(pin, check.get().pinHash());
+        } catch (RuntimeException e) {
+            store.releasePinCheck(walletId, 0);
+            throw e;
+        }
+        meters.counter("vendstream.wallet.pin.checks", "result", right ? "correct" : "wrong").increment();
+        if (right) {
+            store.releasePinCheck(walletId, check.get().failuresBefore());
+            return Optional.empty();
+        }
+        return Optional.of(store.recordWrongPin(walletId, maxPinAttempts, now.plus(lockFor))
+                ? DebitResult.LOCKED : DebitResult.WRONG_PIN);
     }
 
     /** Takes the order's amount once; a repeated call for the same order reports APPLIED again. */
