@@ -4,6 +4,7 @@ import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.OrderWaits;
 import com.vendstream.providers.VendConnector;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
@@ -143,6 +144,14 @@ public class OrderServiceConfiguration {
     @Bean
     AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors) {
         return new AccountVerifier(catalog, connectors.orderedStream().toList());
+    }
+
+    @Bean(destroyMethod = "close")
+    OrderWaits orderWaits(MeterRegistry meters,
+                          @Value("${vendstream.order.waits.max-per-merchant:20}") int maxPerMerchant,
+                          @Value("${vendstream.order.waits.read-threads:4}") int readThreads,
+                          @Value("${vendstream.order.waits.retry-after:PT5S}") Duration retryAfter) {
+        return new OrderWaits(maxPerMerchant, readThreads, retryAfter, meters);
     }
 
     @Bean

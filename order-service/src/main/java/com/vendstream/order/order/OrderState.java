@@ -37,4 +37,12 @@ public enum OrderState {
     public boolean isFinal() {
         return this == COMPLETED || this == REFUNDED || this == REJECTED;
     }
+
+    /**
+     * Whether a customer can be told how the order ended: final, or UNRESOLVED (escalated). Anything
+     * still moving (awaiting payment included) is not settled, so whoever waits for it keeps waiting.
+     */
+    public boolean isSettled() {
+        return !UNSETTLED.contains(this);
+    }
 }
