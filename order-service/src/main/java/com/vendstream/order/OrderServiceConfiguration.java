@@ -4,6 +4,7 @@ import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.OrderWaits;
 import com.vendstream.providers.VendConnector;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
@@ -11,6 +12,7 @@ import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.merchant.MerchantProperties;
 import com.vendstream.order.merchant.Merchants;
+import com.vendstream.order.order.Backoff;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
@@ -58,8 +60,10 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    OrderStore orderStore(ReactiveMongoTemplate mongo) {
-        return new OrderStore(mongo);
+    OrderStore orderStore(ReactiveMongoTemplate mongo,
+                          @Value("${vendstream.order.retry-backoff:PT30S}") Duration retryBackoff,
+                          @Value("${vendstream.order.retry-max-backoff:PT1H}") Duration retryMaxBackoff) {
+        return new OrderStore(mongo, new Backoff(retryBackoff, retryMaxBackoff));
     }
 
     @Bean
@@ -68,11 +72,11 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    Wallets wallets(WalletStore store, Clock clock,
+    Wallets wallets(WalletStore store, Clock clock, MeterRegistry meters,
                     @Value("${vendstream.wallet.max-pin-attempts:5}") int maxPinAttempts,
                     @Value("${vendstream.wallet.lock-duration:PT30M}") Duration lockFor) {
         // BCrypt cost 10: about 50-100 ms a check, slow enough to make a stolen hash of a 4-digit PIN costly.
-        return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor);
+        return new Wallets(store, new BCryptPasswordEncoder(10), clock, maxPinAttempts, lockFor, meters);
     }
 
     @Bean
@@ -142,6 +146,14 @@ public class OrderServiceConfiguration {
     @Bean
     AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors) {
         return new AccountVerifier(catalog, connectors.orderedStream().toList());
+    }
+
+    @Bean(destroyMethod = "close")
+    OrderWaits orderWaits(MeterRegistry meters,
+                          @Value("${vendstream.order.waits.max-per-merchant:20}") int maxPerMerchant,
+                          @Value("${vendstream.order.waits.read-threads:4}") int readThreads,
+                          @Value("${vendstream.order.waits.retry-after:PT5S}") Duration retryAfter) {
+        return new OrderWaits(maxPerMerchant, readThreads, retryAfter, meters);
     }
 
     @Bean

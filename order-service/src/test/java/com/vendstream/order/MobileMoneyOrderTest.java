@@ -7,17 +7,25 @@ import com.vendstream.events.FailureClass;
 import com.vendstream.events.Money;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.Resolution;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
+import com.vendstream.kit.events.EventCodec;
+import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.order.OrderTransitions;
+import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.schemas.envelope.Envelopes;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,8 +33,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /** Orders paid by mobile money: vend only after a completed collection; a failed vend is paid back once. */
 class MobileMoneyOrderTest {
@@ -187,6 +199,81 @@ class MobileMoneyOrderTest {
         f.outcomes.recover(java.time.Duration.ZERO);
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
         assertThat(gateway.payouts).containsOnlyKeys(after.payoutReference());
+    }
+
+    @Test
+    void withoutAMobileMoneyGatewayAFailedOrderStaysRefundingAndNoWalletIsCredited() {
+        Order order = placement.place(momo("r1", "231770000001"), false).order();
+        // The service now runs without a mobile-money gateway: nothing can pay this order back.
+        OrderTransitions noPayouts = new OrderTransitions(f.orders, f.wallets, f.clock);
+        OrderOutcomes outcomes = new OrderOutcomes(f.orders, noPayouts, f.relay, f.meters, f.clock);
+        outcomes.apply(failed(order));
+        new OrderOutcomes(f.orders, noPayouts, f.relay, f.meters, later(Duration.ofHours(1)))
+                .recover(Duration.ZERO);
+
+        Order after = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(OrderState.REFUNDING);
+        assertThat(outboxTypes(after)).doesNotContain("OrderRefunded");
+        assertThat(f.orders.countBlocked()).containsExactly(
+                new OrderStore.Blocked(OrderState.REFUNDING, BlockedReason.NO_MOBILE_MONEY, 1));
+
+        // Configured again: the next due sweep pays it back by payout.
+        new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, later(Duration.ofHours(3))).recover(Duration.ZERO);
+        Order refunded = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refunded.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(gateway.payouts).containsOnlyKeys(refunded.payoutReference());
+        assertThat(f.orders.countBlocked()).isEmpty();
+    }
+
+    @Test
+    void aRefusedPayoutKeepsTheOrderRefundingUntilAnotherPayoutUnderANewReferenceCompletes() {
+        gateway.payoutAnswer = MobileMoney.Status.FAILED;
+        Order order = placement.place(momo("r1", "231770000001"), false).order();
+        f.outcomes.apply(failed(order));
+        Order refused = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(OrderState.REFUNDING);
+        assertThat(outboxTypes(refused)).contains("PayoutFailed").doesNotContain("OrderRefunded");
+        assertThat(f.orders.countBlocked()).containsExactly(
+                new OrderStore.Blocked(OrderState.REFUNDING, BlockedReason.PAYOUT_FAILED, 1));
+
+        // Not tried again before its backoff passes.
+        f.outcomes.recover(Duration.ZERO);
+        assertThat(gateway.payouts).containsOnlyKeys(refused.payoutReference());
+
+        gateway.payoutAnswer = MobileMoney.Status.COMPLETED;
+        new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, later(Duration.ofHours(1))).recover(Duration.ZERO);
+        Order refunded = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refunded.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(refunded.payoutReference()).isNotEqualTo(refused.payoutReference());
+        assertThat(gateway.payouts).containsOnlyKeys(refused.payoutReference(), refunded.payoutReference());
+        assertThat(gateway.payouts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(outboxTypes(refunded)).containsOnlyOnce("OrderRefunded", "PayoutSucceeded");
+
+        // A late answer about the refused payout changes nothing.
+        PayoutFailed late = PayoutFailed.newBuilder().setEnvelope(envelope(order, PayoutFailed.class))
+                .setProvider("dollr").setReferenceId(refused.payoutReference()).setAmount(new Money(50_000L, "NGN"))
+                .setReason("declined").build();
+        payments.apply(late);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
+    }
+
+    private Clock later(Duration by) {
+        return Clock.offset(f.clock, by);
+    }
+
+    private static VendFailed failed(Order order) {
+        return VendFailed.newBuilder().setEnvelope(envelope(order, VendFailed.class))
+                .setVend(new VendRef("vtpass", "ref", null)).setAmount(new Money(50_000L, "NGN"))
+                .setReasonClass(FailureClass.DECLINED_BY_PROVIDER).setResolvedBy(Resolution.VEND_CALL).build();
+    }
+
+    private List<String> outboxTypes(Order order) {
+        Document doc = Mono.from(f.mongo.template.getCollection(OrderStore.COLLECTION).block()
+                .find(new Document("_id", order.orderId())).first()).block();
+        return doc.getList("outbox", Document.class).stream().map(e -> {
+            SpecificRecord event = EventCodec.decode(e.getString("type"), e.get("payload", Binary.class).getData());
+            return event.getClass().getSimpleName();
+        }).toList();
     }
 
     @Test

@@ -28,7 +28,8 @@ public final class OrderFixture implements AutoCloseable {
     public final WalletStore walletStore = new WalletStore(mongo.template);
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final Clock clock = Clock.systemUTC();
-    public final Wallets wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30));
+    public final Wallets wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30),
+            meters);
     public final Merchants merchants = new Merchants(List.of(
             new MerchantProperties.Merchant("m1", "Merchant one", Merchants.sha256("key-1"), "Africa/Lagos", List.of()),
             new MerchantProperties.Merchant("m2", "Merchant two", Merchants.sha256("key-2"), "UTC", List.of())));

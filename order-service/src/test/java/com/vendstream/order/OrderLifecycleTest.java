@@ -11,11 +11,18 @@ import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.EventCodec;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderPlacement.Outcome;
 import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.outcome.OrderOutcomes;
+import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.schemas.envelope.Envelopes;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -122,6 +129,33 @@ class OrderLifecycleTest {
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
         assertThat(balance()).isEqualTo(1_000_000);
         assertThat(outboxTypes(order.orderId())).containsOnlyOnce("OrderRefunded").doesNotContain("OrderCompleted");
+    }
+
+    @Test
+    void aRefundIsRefundedOnlyOnceItsCreditIsAppliedToTheWalletItCameFrom() {
+        Order order = f.placement.place(OrderFixture.airtime("m1", "ref-1", 50_000, "w"), false).order();
+        // The wallet document is gone (restored from an older backup later, say): there is nothing to credit.
+        MongoCollection<Document> wallets = f.mongo.template.getCollection(WalletStore.WALLETS).block();
+        Document wallet = Mono.from(wallets.findOneAndDelete(new Document("_id", "w"))).block();
+        f.outcomes.apply(failed(order));
+
+        Order refunding = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refunding.state()).isEqualTo(OrderState.REFUNDING);
+        assertThat(outboxTypes(order.orderId())).doesNotContain("OrderRefunded");
+        assertThat(f.orders.countBlocked()).containsExactly(
+                new OrderStore.Blocked(OrderState.REFUNDING, BlockedReason.WALLET_CREDIT_REFUSED, 1));
+
+        // Back again: the next due sweep credits it, once.
+        Mono.from(wallets.insertOne(wallet)).block();
+        OrderOutcomes later = new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters,
+                Clock.offset(f.clock, Duration.ofHours(1)));
+        later.recover(Duration.ZERO);
+        later.recover(Duration.ZERO);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(balance()).isEqualTo(1_000_000);
+        assertThat(outboxTypes(order.orderId())).containsOnlyOnce("OrderRefunded");
+        assertThat(f.walletStore.statement("w", null, null, 0, 10)).filteredOn(p -> p.kind().equals("REFUND"))
+                .hasSize(1);
     }
 
     @Test

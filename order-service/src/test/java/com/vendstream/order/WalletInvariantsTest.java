@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.order.wallet.WalletStore.Posting;
+import com.vendstream.order.wallet.Wallets.CreditResult;
 import com.vendstream.order.wallet.Wallets.DebitResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,6 +80,26 @@ class WalletInvariantsTest {
         assertThat(postings).extracting(Posting::kind).containsExactly("REFUND", "DEBIT", "OPENING");
         assertThat(postings).extracting(Posting::id).containsExactly("order-1:refund", "order-1:debit", "w:opening");
         assertChained(postings, 10_000);
+    }
+
+    @Test
+    void aRefundIsAppliedOnlyToTheWalletTheOrderWasDebitedFrom() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.walletStore.createIfAbsent("other", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.walletStore.createIfAbsent("kes", "m1", "MERCHANT", "KES", 10_000, null);
+        f.wallets.debit("w", "order-1", "NGN", 1_000);
+
+        assertThat(f.wallets.refund(null, "order-1", "NGN", 1_000)).isEqualTo(CreditResult.UNKNOWN_WALLET);
+        assertThat(f.wallets.refund("gone", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.UNKNOWN_WALLET);
+        // Never debited there: a credit would create money.
+        assertThat(f.wallets.refund("other", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.NOT_DEBITED);
+        assertThat(f.wallets.refund("w", "order-2", "NGN", 1_000)).isEqualTo(CreditResult.NOT_DEBITED);
+        assertThat(f.walletStore.find("other").orElseThrow().getLong("balanceMinor")).isEqualTo(10_000);
+        assertThat(balance()).isEqualTo(9_000);
+
+        assertThat(f.wallets.refund("w", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
+        assertThat(f.wallets.refund("w", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
+        assertThat(balance()).isEqualTo(10_000);
     }
 
     @Test

@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,11 +43,13 @@ public class OrderController {
     private final OrderPlacement placement;
     private final OrderStore store;
     private final Clock clock;
+    private final OrderWaits waits;
 
-    public OrderController(OrderPlacement placement, OrderStore store, Clock clock) {
+    public OrderController(OrderPlacement placement, OrderStore store, Clock clock, OrderWaits waits) {
         this.placement = placement;
         this.store = store;
         this.clock = clock;
+        this.waits = waits;
     }
 
     @PostMapping
@@ -73,18 +79,22 @@ public class OrderController {
     @GetMapping("/{orderId}")
     public Mono<OrderView> get(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                @PathVariable String orderId) {
+        return read(merchant, orderId).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** The merchant's order, read when subscribed (a blocking store call: the caller picks the thread). */
+    private Mono<OrderView> read(Merchant merchant, String orderId) {
         return Mono.fromCallable(() -> store.find(orderId)
-                        // Another merchant's order is reported as missing, not forbidden, so ids cannot be probed.
-                        .filter(o -> o.merchantId().equals(merchant.id()))
-                        .map(OrderView::of)
-                        .orElseThrow(() -> Problems.notFound("Order " + orderId)))
-                .subscribeOn(Schedulers.boundedElastic());
+                // Another merchant's order is reported as missing, not forbidden, so ids cannot be probed.
+                .filter(o -> o.merchantId().equals(merchant.id()))
+                .map(OrderView::of)
+                .orElseThrow(() -> Problems.notFound("Order " + orderId)));
     }
 
     /**
-     * Long poll: answers as soon as the order reaches a state a customer can be told about
-     * (completed, refunded, rejected, unresolved), or with the current state when {@code timeout}
-     * (ISO-8601, at most 60 s) passes. Re-reads the order twice a second for that one request only.
+     * Long poll: answers as soon as the order is settled (completed, refunded, rejected, unresolved),
+     * or with the current state when {@code timeout} (ISO-8601, at most 60 s) passes. Counts against
+     * the merchant's cap of open waits (429 beyond it); re-reads the order twice a second on the waits' pool.
      */
     @GetMapping("/{orderId}/outcome")
     public Mono<OrderView> outcome(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
@@ -92,31 +102,56 @@ public class OrderController {
                                    @RequestParam(defaultValue = "PT20S") java.time.Duration timeout) {
         java.time.Duration bounded = timeout.compareTo(java.time.Duration.ofSeconds(60)) > 0
                 ? java.time.Duration.ofSeconds(60) : timeout;
-        return updates(merchant, orderId)
+        return waits.limit(merchant.id(), updates(merchant, orderId)
                 .filter(o -> settled(o.state()))
                 .next()
-                .timeout(bounded, get(merchant, orderId));
+                .timeout(bounded, read(merchant, orderId).subscribeOn(waits.reads())));
     }
 
-    /** Server-sent events: the order's state each time it changes, ending when it settles. */
-    @GetMapping(path = "/{orderId}/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
-    public reactor.core.publisher.Flux<OrderView> events(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
-                                                         @PathVariable String orderId) {
-        return updates(merchant, orderId)
-                .distinctUntilChanged(OrderView::state)
-                .takeUntil(o -> settled(o.state()))
-                .take(java.time.Duration.ofMinutes(5));
+    /**
+     * Server-sent events: the order's state each time it changes, ending when it settles (or after 5
+     * minutes). Capped as the long poll. The cap and an unknown order are answered before the stream
+     * starts, as problem details whatever the client accepts (an event-stream client gets the status and
+     * a JSON body it can show, rather than an event it would take for the order).
+     */
+    @GetMapping("/{orderId}/events")
+    public Mono<ResponseEntity<Object>> events(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
+                                               @PathVariable String orderId, ServerHttpRequest request) {
+        return waits.enter(merchant.id()).flatMap(place -> read(merchant, orderId).subscribeOn(waits.reads())
+                        .doOnError(e -> place.close())
+                        .doOnCancel(place::close)
+                        .map(first -> ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                                .<Object>body(updates(merchant, orderId, first)
+                                        .distinctUntilChanged(OrderView::state)
+                                        .takeUntil(o -> settled(o.state()))
+                                        .take(java.time.Duration.ofMinutes(5))
+                                        .doFinally(signal -> place.close()))))
+                .onErrorResume(ErrorResponseException.class, e -> {
+                    ProblemDetail problem = e.getBody();
+                    if (problem.getInstance() == null) {
+                        problem.setInstance(java.net.URI.create(request.getPath().value()));
+                    }
+                    return Mono.just(ResponseEntity.status(e.getStatusCode()).headers(e.getHeaders())
+                            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
+                });
     }
 
     private reactor.core.publisher.Flux<OrderView> updates(Merchant merchant, String orderId) {
-        return get(merchant, orderId).flatMapMany(first -> reactor.core.publisher.Flux.concat(Mono.just(first),
-                reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(500))
-                        .concatMap(tick -> get(merchant, orderId))));
+        return read(merchant, orderId).subscribeOn(waits.reads()).flatMapMany(first -> updates(merchant, orderId, first));
     }
 
+    /** {@code first}, then the order re-read twice a second on the waits' pool. */
+    private reactor.core.publisher.Flux<OrderView> updates(Merchant merchant, String orderId, OrderView first) {
+        Mono<OrderView> read = read(merchant, orderId).subscribeOn(waits.reads());
+        return reactor.core.publisher.Flux.concat(Mono.just(first),
+                reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(500))
+                        // A tick while a read is still queued is skipped, not an overflow error.
+                        .onBackpressureDrop().concatMap(tick -> read));
+    }
+
+    /** Settled as the order-state model says: awaiting payment, or any other state still moving, is not. */
     private static boolean settled(String state) {
-        return !state.equals(OrderState.RECEIVED.name()) && !state.equals(OrderState.VENDING.name())
-                && !state.equals(OrderState.VEND_PENDING.name()) && !state.equals(OrderState.REFUNDING.name());
+        return OrderState.valueOf(state).isSettled();
     }
 
     @GetMapping

@@ -177,19 +177,32 @@ public class OrderPlacement {
         log.info("Order {} rejected: {}", order.orderId(), rejection.reason());
     }
 
-    /** Re-drives orders a crash left between storing and charging. */
+    /**
+     * Re-drives orders a crash left between storing and charging, and collections left without a call
+     * or a PaymentPending. Reaches every such order (paging, the filter in the query); one that cannot
+     * move is deferred with its reason rather than tried again at once. Returns how many moved on.
+     */
     public int recover(Duration olderThan) {
-        List<Order> stuck = store.stuck(OrderState.RECEIVED, clock.instant().minus(olderThan), 100);
-        stuck.forEach(o -> {
+        Instant now = clock.instant();
+        Instant before = now.minus(olderThan);
+        int moved = RecoverySweep.run(store, OrderState.RECEIVED, new Document(), before, now, o -> {
+            if (o.paymentMethod() == PaymentMethod.MOBILE_MONEY && payments == null) {
+                return Optional.of(BlockedReason.NO_MOBILE_MONEY);
+            }
             resume(o);
             relay.relay(OrderStore.COLLECTION, o.orderId());
+            return Optional.empty();
         });
-        if (payments != null) {
-            store.stuck(OrderState.AWAITING_PAYMENT, clock.instant().minus(olderThan), 100).stream()
-                    .filter(o -> !store.hasField(o.orderId(), "payment.pendingAt"))
-                    .forEach(payments::recover);
-        }
-        return stuck.size();
+        // Collections already followed by status-poller (pendingAt set) are not the sweep's work.
+        moved += RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, new Document("payment.pendingAt", null), before,
+                now, o -> {
+                    if (payments == null) {
+                        return Optional.of(BlockedReason.NO_MOBILE_MONEY);
+                    }
+                    payments.recover(o);
+                    return Optional.empty();
+                });
+        return moved;
     }
 
     /**

@@ -51,4 +51,13 @@ public enum OrderState {
     public boolean isFinal() {
         return this == COMPLETED || this == REFUNDED || this == REJECTED;
     }
+
+    /**
+     * Whether a customer can be told how the order ended: final, or escalated (UNRESOLVED,
+     * PAYMENT_UNRESOLVED: nothing will move it for hours). Anything still moving (awaiting payment
+     * included) is not settled, so whoever waits for it keeps waiting.
+     */
+    public boolean isSettled() {
+        return !UNSETTLED.contains(this) || this == PAYMENT_UNRESOLVED;
+    }
 }

@@ -1,6 +1,8 @@
 package com.vendstream.order.order;
 
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentMethod;
@@ -30,12 +32,21 @@ import reactor.core.publisher.Mono;
 public class OrderStore {
 
     public static final String COLLECTION = "orders";
+    /** The recovery sweep's bookkeeping in an order it could not move: attempts, reason, last and next attempt. */
+    static final String RECOVERY = "recovery";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
+    private final Backoff backoff;
 
     public OrderStore(ReactiveMongoTemplate mongo) {
+        this(mongo, Backoff.DEFAULT);
+    }
+
+    /** @param backoff how long an order the recovery sweep could not move is left alone ({@link #defer}) */
+    public OrderStore(ReactiveMongoTemplate mongo, Backoff backoff) {
         this.mongo = mongo;
+        this.backoff = backoff;
     }
 
     private MongoCollection<Document> collection() {
@@ -108,6 +119,10 @@ public class OrderStore {
             push.append("appliedEvents", eventId);
         }
         Document update = new Document("$set", set).append("$push", push);
+        if (!from.contains(to)) {
+            // A new state starts with a clean slate: a backoff earned in the old one must not delay the new work.
+            update.append("$unset", new Document(RECOVERY, ""));
+        }
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 
@@ -115,6 +130,23 @@ public class OrderStore {
     public boolean setOnce(String orderId, String field, Object value) {
         return Mono.from(collection().updateOne(new Document("_id", orderId).append(field, null),
                 new Document("$set", new Document(field, value)))).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Starts another payout of a REFUNDING order after the provider refused the last one: swaps in
+     * {@code fresh} only while {@code refused} is still the order's payout reference and its refusal is
+     * recorded, so exactly one caller makes the new call. The refused reference is kept in
+     * {@code payment.refusedPayouts}.
+     */
+    public boolean retryPayout(String orderId, String refused, String fresh, Instant at) {
+        Document filter = new Document("_id", orderId).append("state", OrderState.REFUNDING.name())
+                .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
+        Document update = new Document("$set", new Document("payment.payoutReference", fresh))
+                .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
+                        .append("payment.payoutPendingAt", ""))
+                .append("$push", new Document("payment.refusedPayouts",
+                        new Document("reference", refused).append("retriedAt", Date.from(at))));
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 
     /** Records an event as seen without changing state (e.g. a stale or contradictory outcome). */
@@ -139,11 +171,68 @@ public class OrderStore {
         return counts;
     }
 
-    /** Orders left in a non-final working state by a crash, for the recovery sweep. */
-    public List<Order> stuck(OrderState state, Instant updatedBefore, int limit) {
-        return Flux.from(collection().find(new Document("state", state.name())
-                        .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))).limit(limit))
+    /**
+     * One page of the recovery sweep's work: orders in {@code state} matching {@code filter}, untouched
+     * since {@code updatedBefore}, not deferred beyond {@code now} ({@link #defer}), and after {@code after}
+     * in (updatedAt, id) order, oldest first. Paging by that cursor, with the filter in the query,
+     * reaches every such order however many others cannot move.
+     */
+    public List<Order> due(OrderState state, Document filter, Instant updatedBefore, Instant now, Order after,
+                           int limit) {
+        List<Document> and = new ArrayList<>();
+        and.add(new Document("$or", List.of(new Document(RECOVERY + ".nextAttemptAt", null),
+                new Document(RECOVERY + ".nextAttemptAt", new Document("$lte", Date.from(now))))));
+        if (after != null) {
+            Date at = Date.from(after.updatedAt());
+            and.add(new Document("$or", List.of(new Document("updatedAt", new Document("$gt", at)),
+                    new Document("updatedAt", at).append("_id", new Document("$gt", after.orderId())))));
+        }
+        Document query = new Document(filter).append("state", state.name())
+                .append("updatedAt", new Document("$lt", Date.from(updatedBefore))).append("$and", and);
+        return Flux.from(collection().find(query).sort(new Document("updatedAt", 1).append("_id", 1)).limit(limit))
                 .map(OrderStore::toOrder).collectList().block(TIMEOUT);
+    }
+
+    /**
+     * Leaves an order that could not be moved on alone for a while: counts the attempt, records why, and
+     * sets when it is due again (the backoff doubles per attempt). Its state and {@code updatedAt} stay,
+     * so it still counts as stuck; a change of state clears all this. No-op if it left {@code state}.
+     */
+    public void defer(String orderId, OrderState state, BlockedReason reason, Instant now) {
+        Document after = Mono.from(collection().findOneAndUpdate(
+                new Document("_id", orderId).append("state", state.name()),
+                new Document("$inc", new Document(RECOVERY + ".attempts", 1))
+                        .append("$set", new Document(RECOVERY + ".reason", reason.name())
+                                .append(RECOVERY + ".lastAttemptAt", Date.from(now))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+                        .projection(new Document(RECOVERY, 1)))).block(TIMEOUT);
+        if (after == null) {
+            return;
+        }
+        int attempts = after.get(RECOVERY, Document.class).getInteger("attempts");
+        Mono.from(collection().updateOne(new Document("_id", orderId).append("state", state.name())
+                        .append(RECOVERY + ".attempts", attempts),
+                new Document("$set", new Document(RECOVERY + ".nextAttemptAt",
+                        Date.from(now.plus(backoff.after(attempts))))))).block(TIMEOUT);
+    }
+
+    /** How many orders of one not-yet-settled state the sweep last failed to move, for one reason. */
+    public record Blocked(OrderState state, BlockedReason reason, long count) {
+    }
+
+    /** Orders whose last recovery attempt failed, by state and reason. */
+    public List<Blocked> countBlocked() {
+        List<String> open = OrderState.UNSETTLED.stream().map(Enum::name).toList();
+        return Flux.from(collection().aggregate(List.of(
+                        new Document("$match", new Document("state", new Document("$in", open))
+                                .append(RECOVERY + ".reason", new Document("$ne", null))),
+                        new Document("$group", new Document("_id", new Document("state", "$state")
+                                .append("reason", "$" + RECOVERY + ".reason")).append("n", new Document("$sum", 1))))))
+                .map(d -> {
+                    Document key = d.get("_id", Document.class);
+                    return new Blocked(OrderState.valueOf(key.getString("state")),
+                            BlockedReason.valueOf(key.getString("reason")), ((Number) d.get("n")).longValue());
+                }).collectList().block(TIMEOUT);
     }
 
     public List<Order> history(String merchantId, OrderState state, Instant from, Instant to, int page, int size) {

@@ -1,19 +1,26 @@
 package com.vendstream.order.order;
 
+import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.RefundMethod;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.order.wallet.Wallets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The money-moving transitions after a vend: completion keeps the debit; a failure refunds it
  * exactly once, in two steps (mark REFUNDING, credit the wallet idempotently, mark REFUNDED) so a
- * crash between them is finished by the recovery sweep rather than repeated.
+ * crash between them is finished by the recovery sweep rather than repeated. REFUNDED means the money
+ * is back: a refund that could not be made leaves the order REFUNDING, deferred, counted and retried.
  */
 public class OrderTransitions {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderTransitions.class);
 
     private final OrderStore store;
     private final Wallets wallets;
@@ -50,7 +57,8 @@ public class OrderTransitions {
         boolean moved = store.transition(order.orderId(), OrderState.AWAITING_OUTCOME, OrderState.REFUNDING,
                 fields, List.of(), causeEventId);
         if (moved) {
-            finishRefund(store.find(order.orderId()).orElseThrow());
+            finishRefund(store.find(order.orderId()).orElseThrow()).ifPresent(blocked ->
+                    store.defer(order.orderId(), OrderState.REFUNDING, blocked, clock.instant()));
         }
         return moved;
     }
@@ -60,14 +68,29 @@ public class OrderTransitions {
         this.payments = payments;
     }
 
-    public void finishRefund(Order order) {
-        if (order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY && payments != null) {
-            payments.payout(order);
-            return;
+    /**
+     * Gives a REFUNDING order's money back and marks it REFUNDED only once that is confirmed: the credit
+     * posting applied to the wallet the order was debited from, or a payout the provider completed.
+     * Otherwise the order stays REFUNDING and the reason is returned (the caller defers it; the recovery
+     * sweep tries again). A mobile-money order is never credited to a wallet: it has none.
+     */
+    public Optional<BlockedReason> finishRefund(Order order) {
+        if (order.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
+            if (payments == null) {
+                log.warn("Order {} cannot be paid back: no mobile-money gateway is configured", order.orderId());
+                return Optional.of(BlockedReason.NO_MOBILE_MONEY);
+            }
+            return payments.payout(order);
         }
-        String posting = wallets.refund(order.walletId(), order.orderId(), order.currency(), order.amountMinor());
+        Wallets.CreditResult credit = wallets.refund(order.walletId(), order.orderId(), order.currency(),
+                order.amountMinor());
+        if (credit != Wallets.CreditResult.APPLIED) {
+            log.warn("Refund of order {} not applied: {}", order.orderId(), credit);
+            return Optional.of(BlockedReason.WALLET_CREDIT_REFUSED);
+        }
         store.transition(order.orderId(), List.of(OrderState.REFUNDING), OrderState.REFUNDED, new Document(),
-                List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(), posting,
-                        clock.instant(), null)), null);
+                List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(),
+                        Wallets.refundOp(order.orderId()), clock.instant(), null)), null);
+        return Optional.empty();
     }
 }

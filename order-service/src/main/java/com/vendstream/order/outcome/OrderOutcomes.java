@@ -12,9 +12,11 @@ import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
+import com.vendstream.order.order.RecoverySweep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
@@ -121,13 +123,19 @@ public class OrderOutcomes {
         return new Document("vend.provider", provider).append("vend.providerReference", reference);
     }
 
-    /** Re-drives refunds a crash interrupted. */
+    /**
+     * Re-drives refunds that a crash interrupted or that could not be made yet (a refused or pending
+     * payout, a refused credit). Reaches every due REFUNDING order; one still not refunded is deferred
+     * with its reason. Returns how many were refunded.
+     */
     public int recover(Duration olderThan) {
-        List<Order> stuck = store.stuck(OrderState.REFUNDING, clock.instant().minus(olderThan), 100);
-        stuck.forEach(o -> {
-            transitions.finishRefund(o);
-            relay.relay(OrderStore.COLLECTION, o.orderId());
+        Instant now = clock.instant();
+        return RecoverySweep.run(store, OrderState.REFUNDING, new Document(), now.minus(olderThan), now, o -> {
+            try {
+                return transitions.finishRefund(o);
+            } finally {
+                relay.relay(OrderStore.COLLECTION, o.orderId());
+            }
         });
-        return stuck.size();
     }
 }

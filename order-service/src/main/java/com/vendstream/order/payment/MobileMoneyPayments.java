@@ -9,6 +9,7 @@ import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.events.Events;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
 import com.vendstream.order.order.OrderState;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -186,8 +188,13 @@ public class MobileMoneyPayments {
         return store.payment(orderId).map(p -> p.get(name, Document.class)).orElse(null);
     }
 
-    /** Pays a failed mobile-money order back, once: the payout reference is fixed before the call. */
-    public void payout(Order order) {
+    /**
+     * Pays a failed mobile-money order back, once: the payout reference is fixed before the call, and a
+     * reference whose call was made (or died mid-flight) is only ever followed by status. Only a payout
+     * the provider refused (FAILED: nothing paid) is tried again, under a new reference. Empty when the
+     * payout completed (the order is REFUNDED), otherwise why the order is still REFUNDING.
+     */
+    public Optional<BlockedReason> payout(Order order) {
         String reference = order.payoutReference();
         if (reference == null) {
             String fresh = newReference();
@@ -195,29 +202,38 @@ public class MobileMoneyPayments {
             reference = store.find(order.orderId()).orElseThrow().payoutReference();
             if (!reference.equals(fresh)) {
                 // Another thread fixed the reference first and owns the call.
-                return;
+                return Optional.of(BlockedReason.PAYOUT_PENDING);
             }
-            attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
-            return;
+            return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
         }
         Document notSent = marker(order.orderId(), "payment.payoutNotSent");
         if (notSent != null && notSent.getDate("retryAt") != null) {
             // Never reached the gateway: send it again (same reference) once the pause is over.
             if (clock.instant().isBefore(notSent.getDate("retryAt").toInstant())) {
-                return;
+                return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
             }
             if (store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
                     new Document("payment.payoutNotSent.retryAt", null), List.of(),
                     "payout-retry:" + reference + ":" + notSent.getInteger("attempts", 0))) {
-                attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
+                return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
             }
-            return;
+            return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
+        }
+        if (store.hasField(order.orderId(), "payment.payoutFailedAt")) {
+            String fresh = newReference();
+            if (!store.retryPayout(order.orderId(), reference, fresh, clock.instant())) {
+                // Retried by someone else already (or the order moved on).
+                return Optional.of(BlockedReason.PAYOUT_PENDING);
+            }
+            log.info("Payout of order {} is tried again under a new reference after a refusal", order.orderId());
+            return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
         // A reference exists and its call was made (or died mid-flight): only its status may be asked.
         follow(order, reference);
+        return Optional.of(BlockedReason.PAYOUT_PENDING);
     }
 
-    private void attemptPayout(Order order, String reference) {
+    private Optional<BlockedReason> attemptPayout(Order order, String reference) {
         MobileMoney.Result result;
         try {
             result = gateway.payout(reference, order.orderId(), order.payerPhone(), order.amountMinor(), order.currency());
@@ -227,6 +243,12 @@ public class MobileMoneyPayments {
         }
         applyPayout(store.find(order.orderId()).orElseThrow(), result, null);
         relay.relay(OrderStore.COLLECTION, order.orderId());
+        return switch (result.status()) {
+            case COMPLETED -> Optional.empty();
+            case FAILED -> Optional.of(BlockedReason.PAYOUT_FAILED);
+            case PENDING -> Optional.of(BlockedReason.PAYOUT_PENDING);
+            case NOT_SENT -> Optional.of(BlockedReason.PAYOUT_NOT_SENT);
+        };
     }
 
     private void follow(Order order, String reference) {
@@ -277,11 +299,15 @@ public class MobileMoneyPayments {
                     eventId, COLLECTING);
         } else if (event instanceof PaymentUnresolved u) {
             unresolved(order, u, eventId);
-        } else if (event instanceof PayoutSucceeded) {
-            applyPayout(order, new MobileMoney.Result(MobileMoney.Status.COMPLETED, null, null, null, null), eventId);
+        } else if (event instanceof PayoutSucceeded p) {
+            if (isCurrentPayout(order, p.getReferenceId(), event, eventId)) {
+                applyPayout(order, new MobileMoney.Result(MobileMoney.Status.COMPLETED, null, null, null, null), eventId);
+            }
         } else if (event instanceof PayoutFailed f) {
-            applyPayout(order, new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null),
-                    eventId);
+            if (isCurrentPayout(order, f.getReferenceId(), event, eventId)) {
+                applyPayout(order, new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null),
+                        eventId);
+            }
         }
         relay.relay(OrderStore.COLLECTION, orderId);
     }
@@ -322,6 +348,28 @@ public class MobileMoneyPayments {
         boolean changed = applyCollection(order, result, decisionId, EnumSet.of(OrderState.PAYMENT_UNRESOLVED));
         relay.relay(OrderStore.COLLECTION, orderId);
         return changed;
+    }
+
+    /**
+     * Whether a payout answer is about the order's current payout. An answer about an earlier, refused
+     * one changes nothing; a success reported for it would mean money paid twice, so it is kept on the
+     * order as a contradiction and counted.
+     */
+    private boolean isCurrentPayout(Order order, String referenceId, SpecificRecord event, String eventId) {
+        if (referenceId != null && referenceId.equals(order.payoutReference())) {
+            return true;
+        }
+        Document evidence = null;
+        if (event instanceof PayoutSucceeded) {
+            meters.counter("vendstream.order.contradictions", "type", Events.typeOf(event)).increment();
+            log.warn("Payout success for an earlier, refused payout of order {}: {}", order.orderId(),
+                    Events.describe(event));
+            evidence = new Document("contradictions", new Document("eventId", eventId)
+                    .append("eventType", Events.typeOf(event)).append("stateAtArrival", order.state().name())
+                    .append("at", java.util.Date.from(clock.instant())));
+        }
+        store.note(order.orderId(), eventId, evidence);
+        return false;
     }
 
     /**

@@ -103,6 +103,9 @@ public class WalletStore {
                 .name("customer_key"))).block(TIMEOUT);
         Mono.from(postings().createIndex(Indexes.ascending("walletId", "seq"), new IndexOptions().unique(true)
                 .name("wallet_seq"))).block(TIMEOUT);
+        // Wallets from before PIN checks were reserved: start their counts afresh (a lock in force stays).
+        Mono.from(wallets().updateMany(new Document("pinAttempts", new Document("$exists", false)),
+                new Document("$set", new Document("pinAttempts", 0).append("failedPinAttempts", 0)))).block(TIMEOUT);
     }
 
     /** Creates the wallet if it does not exist; an existing wallet keeps its balance. */
@@ -155,7 +158,8 @@ public class WalletStore {
                 .append("orderId", null).append("amountMinor", openingBalanceMinor).append("at", now);
         return new Document("merchantId", merchantId).append("ownerType", ownerType)
                 .append("currency", currency).append("balanceMinor", openingBalanceMinor)
-                .append("pinHash", pinHash).append("failedPinAttempts", 0).append("appliedOps", List.of())
+                .append("pinHash", pinHash).append("failedPinAttempts", 0).append("pinAttempts", 0)
+                .append("appliedOps", List.of())
                 .append("postingSeq", 1L).append("unfiledPostings", List.of(opening))
                 .append("createdAt", now);
     }
@@ -334,22 +338,95 @@ public class WalletStore {
                 d.getLong("balanceAfterMinor"), d.getDate("at").toInstant());
     }
 
-    /** Counts a wrong PIN; locks the wallet until {@code lockUntil} when the limit is reached. */
-    public int recordWrongPin(String walletId, int maxAttempts, Instant lockUntil) {
-        Document after = Mono.from(wallets().findOneAndUpdate(new Document("_id", walletId),
-                new Document("$inc", new Document("failedPinAttempts", 1)),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(
-                        new Document("failedPinAttempts", 1)))).block(TIMEOUT);
-        int attempts = after == null ? 0 : after.getInteger("failedPinAttempts", 0);
-        if (attempts >= maxAttempts) {
-            Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$set",
-                    new Document("lockedUntil", Date.from(lockUntil)).append("failedPinAttempts", 0)))).block(TIMEOUT);
-        }
-        return attempts;
+    /** A reserved PIN check: the hash to verify against, and the wrong PINs counted when it was reserved. */
+    public record PinCheck(String pinHash, int failuresBefore) {
     }
 
-    public void resetPinAttempts(String walletId) {
-        Mono.from(wallets().updateOne(new Document("_id", walletId).append("failedPinAttempts", new Document("$gt", 0)),
-                new Document("$set", new Document("failedPinAttempts", 0)))).block(TIMEOUT);
+    /**
+     * Reserves one PIN check, before the slow hash comparison, in one conditional update: {@code pinAttempts}
+     * (checks in progress plus wrong PINs counted) goes up by one only while it is below {@code maxAttempts}
+     * and the wallet is not locked. So however many requests arrive at once, no more than
+     * {@code maxAttempts} PINs are compared before the wallet locks. Empty: no check may be made now.
+     *
+     * <p>A check whose process died never gives its place back; once no check has been reserved for
+     * {@code staleAfter} (far longer than any check takes), none can still be running and those places are freed.
+     */
+    public Optional<PinCheck> reservePinCheck(String walletId, int maxAttempts, Instant now, Duration staleAfter) {
+        Optional<PinCheck> reserved = tryReservePinCheck(walletId, maxAttempts, now);
+        if (reserved.isPresent() || !freeStalePinChecks(walletId, now, staleAfter)) {
+            return reserved;
+        }
+        return tryReservePinCheck(walletId, maxAttempts, now);
+    }
+
+    private Optional<PinCheck> tryReservePinCheck(String walletId, int maxAttempts, Instant now) {
+        // $not also matches wallets stored before these fields existed.
+        Document filter = new Document("_id", walletId)
+                .append("pinAttempts", new Document("$not", new Document("$gte", maxAttempts)))
+                .append("lockedUntil", new Document("$not", new Document("$gt", Date.from(now))));
+        Document after = Mono.from(wallets().findOneAndUpdate(filter,
+                new Document("$inc", new Document("pinAttempts", 1)).append("$set", new Document("pinCheckAt",
+                        Date.from(now))), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+                        .projection(new Document("pinHash", 1).append("failedPinAttempts", 1)))).block(TIMEOUT);
+        return after == null ? Optional.empty()
+                : Optional.of(new PinCheck(after.getString("pinHash"), after.getInteger("failedPinAttempts", 0)));
+    }
+
+    /** Gives back the places of checks that cannot still be running; true if any were freed. */
+    private boolean freeStalePinChecks(String walletId, Instant now, Duration staleAfter) {
+        Document w = Mono.from(wallets().find(new Document("_id", walletId)).projection(new Document("pinAttempts", 1)
+                .append("failedPinAttempts", 1).append("pinCheckAt", 1)).first()).block(TIMEOUT);
+        if (w == null || w.getDate("pinCheckAt") == null
+                || !w.getDate("pinCheckAt").toInstant().isBefore(now.minus(staleAfter))) {
+            return false;
+        }
+        int attempts = w.getInteger("pinAttempts", 0);
+        int failures = w.getInteger("failedPinAttempts", 0);
+        if (attempts <= failures) {
+            return false;
+        }
+        log.warn("Wallet {}: {} PIN check(s) never finished; their places are freed", walletId, attempts - failures);
+        return Mono.from(wallets().updateOne(new Document("_id", walletId).append("pinAttempts", attempts)
+                        .append("failedPinAttempts", failures).append("pinCheckAt", w.getDate("pinCheckAt")),
+                new Document("$set", new Document("pinAttempts", failures)))).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * A reserved check found the right PIN: gives its place back and forgets the wrong PINs that were
+     * counted when it was reserved (not those of checks racing it, which still count).
+     */
+    public void releasePinCheck(String walletId, int failuresBefore) {
+        boolean released = Mono.from(wallets().updateOne(new Document("_id", walletId)
+                        .append("failedPinAttempts", new Document("$gte", failuresBefore))
+                        .append("pinAttempts", new Document("$gte", failuresBefore + 1)),
+                new Document("$inc", new Document("failedPinAttempts", -failuresBefore)
+                        .append("pinAttempts", -(failuresBefore + 1))))).block(TIMEOUT).getModifiedCount() == 1;
+        if (!released) {
+            // A lock since the reservation reset the counts: only this check's own place may be left.
+            Mono.from(wallets().updateOne(new Document("_id", walletId).append("pinAttempts", new Document("$gt", 0)),
+                    new Document("$inc", new Document("pinAttempts", -1)))).block(TIMEOUT);
+        }
+    }
+
+    /**
+     * A reserved check found a wrong PIN: it keeps its place and is counted; the one that reaches
+     * {@code maxAttempts} locks the wallet until {@code lockUntil} and clears the counts (nothing can
+     * be reserved while locked). True if this one locked it. Each step is one conditional update.
+     */
+    public boolean recordWrongPin(String walletId, int maxAttempts, Instant lockUntil) {
+        for (int tries = 0; tries < 10; tries++) {
+            if (Mono.from(wallets().updateOne(new Document("_id", walletId)
+                            .append("failedPinAttempts", new Document("$not", new Document("$gte", maxAttempts - 1))),
+                    new Document("$inc", new Document("failedPinAttempts", 1)))).block(TIMEOUT).getModifiedCount() == 1) {
+                return false;
+            }
+            if (Mono.from(wallets().updateOne(new Document("_id", walletId)
+                            .append("failedPinAttempts", new Document("$gte", maxAttempts - 1)),
+                    new Document("$set", new Document("lockedUntil", Date.from(lockUntil)).append("failedPinAttempts", 0)
+                            .append("pinAttempts", 0)))).block(TIMEOUT).getModifiedCount() == 1) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("Wallet " + walletId + ": a wrong PIN could not be counted");
     }
 }

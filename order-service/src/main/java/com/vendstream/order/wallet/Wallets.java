@@ -1,7 +1,10 @@
 package com.vendstream.order.wallet;
 
 import java.time.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,18 +20,32 @@ public class Wallets {
     public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED,
         INVALID_AMOUNT }
 
+    /**
+     * A reserved PIN check not finished after this long is taken to have died with its process; a
+     * BCrypt comparison takes well under a second.
+     */
+    static final Duration STALE_PIN_CHECK = Duration.ofMinutes(2);
+
     private final WalletStore store;
     private final PasswordEncoder pins;
     private final Clock clock;
     private final int maxPinAttempts;
     private final Duration lockFor;
+    private final MeterRegistry meters;
 
     public Wallets(WalletStore store, PasswordEncoder pins, Clock clock, int maxPinAttempts, Duration lockFor) {
+        this(store, pins, clock, maxPinAttempts, lockFor, new CompositeMeterRegistry());
+    }
+
+    /** @param meters counts PIN checks ({@code vendstream.wallet.pin.checks{result}}) and refused ones */
+    public Wallets(WalletStore store, PasswordEncoder pins, Clock clock, int maxPinAttempts, Duration lockFor,
+                   MeterRegistry meters) {
         this.store = store;
         this.pins = pins;
         this.clock = clock;
         this.maxPinAttempts = maxPinAttempts;
         this.lockFor = lockFor;
+        this.meters = meters;
     }
 
     public static String debitOp(String orderId) {
@@ -51,18 +68,44 @@ public class Wallets {
         if (standing.isPresent()) {
             return standing;
         }
-        String pinHash = wallet.getString("pinHash");
-        if (pinHash != null) {
-            if (pin == null || pin.isBlank()) {
-                return Optional.of(DebitResult.PIN_REQUIRED);
-            }
-            if (!pins.matches(pin, pinHash)) {
-                int attempts = store.recordWrongPin(walletId, maxPinAttempts, clock.instant().plus(lockFor));
-                return Optional.of(attempts >= maxPinAttempts ? DebitResult.LOCKED : DebitResult.WRONG_PIN);
-            }
-            store.resetPinAttempts(walletId);
+        if (wallet.getString("pinHash") == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (pin == null || pin.isBlank()) {
+            return Optional.of(DebitResult.PIN_REQUIRED);
+        }
+        return checkPin(walletId, pin);
+    }
+
+    /**
+     * Compares a PIN only after reserving the attempt in the wallet document, so parallel requests share
+     * the limit instead of each reading "not locked" before any of them is counted: at most
+     * {@code maxPinAttempts} wrong PINs are ever compared before the wallet locks. A right PIN gives its
+     * place back and forgets earlier wrong ones; a wrong one keeps its place, and the one reaching the
+     * limit locks the wallet.
+     */
+    private Optional<DebitResult> checkPin(String walletId, String pin) {
+        Instant now = clock.instant();
+        Optional<WalletStore.PinCheck> check = store.reservePinCheck(walletId, maxPinAttempts, now, STALE_PIN_CHECK);
+        if (check.isEmpty()) {
+            // Locked, or as many checks as the limit allows are under way: either way none is made.
+            meters.counter("vendstream.wallet.pin.refused").increment();
+            return Optional.of(DebitResult.LOCKED);
+        }
+        boolean right;
+        try {
+            right = check.get().pinHash() == null || pins.matches(pin, check.get().pinHash());
+        } catch (RuntimeException e) {
+            store.releasePinCheck(walletId, 0);
+            throw e;
+        }
+        meters.counter("vendstream.wallet.pin.checks", "result", right ? "correct" : "wrong").increment();
+        if (right) {
+            store.releasePinCheck(walletId, check.get().failuresBefore());
+            return Optional.empty();
+        }
+        return Optional.of(store.recordWrongPin(walletId, maxPinAttempts, now.plus(lockFor))
+                ? DebitResult.LOCKED : DebitResult.WRONG_PIN);
     }
 
     /**
@@ -141,16 +184,32 @@ public class Wallets {
         return DebitResult.INSUFFICIENT_FUNDS;
     }
 
+    /** What a refund found; only APPLIED means the money is back in the wallet. */
+    public enum CreditResult { APPLIED, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_DEBITED }
+
     /**
-     * Gives the order's debit back once; returns the posting id (the refund operation id). A repeated
-     * call moves no money and records no second posting.
+     * Gives the order's debit back once, to the wallet it was taken from: APPLIED when the refund's
+     * posting is in that wallet (now, or by an earlier call; a repeat moves nothing). A refund with no
+     * wallet, an unknown one, one of another currency, or one this order never debited is refused: it
+     * would return nothing, or create money. The posting id is {@link #refundOp}.
      */
-    public String refund(String walletId, String orderId, String currency, long amountMinor) {
-        String op = refundOp(orderId);
-        if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isEmpty()) {
-            store.file(walletId);
+    public CreditResult refund(String walletId, String orderId, String currency, long amountMinor) {
+        if (walletId == null) {
+            return CreditResult.UNKNOWN_WALLET;
         }
-        return op;
+        if (!store.hasApplied(walletId, debitOp(orderId))) {
+            return store.find(walletId).isEmpty() ? CreditResult.UNKNOWN_WALLET : CreditResult.NOT_DEBITED;
+        }
+        String op = refundOp(orderId);
+        if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isPresent()) {
+            return CreditResult.APPLIED;
+        }
+        return switch (whyNotApplied(walletId, op, currency)) {
+            case APPLIED -> CreditResult.APPLIED;
+            case UNKNOWN_WALLET -> CreditResult.UNKNOWN_WALLET;
+            case CURRENCY_MISMATCH -> CreditResult.CURRENCY_MISMATCH;
+            default -> throw new IllegalStateException("Refund " + op + " was neither applied nor refused");
+        };
     }
 
     public String hashPin(String pin) {
