@@ -27,6 +27,7 @@ import com.vendstream.order.api.OrderJson;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.order.Order;
+import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
@@ -518,9 +519,11 @@ class MobileMoneySandboxTest {
             recoverDollrTokens();
         }
         String payout = f.orders.find(order.orderId()).orElseThrow().payoutReference();
+        // The sweep runs on the same moved clock: the order's own backoff (30 s, doubling) passes with it.
+        OrderOutcomes sweeps = new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, clock);
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            clock.advance(Duration.ofSeconds(2));
-            f.outcomes.recover(Duration.ZERO);
+            clock.advance(Duration.ofMinutes(1));
+            sweeps.recover(Duration.ZERO);
             return !record.calls("dollr", "payout", payout).isEmpty();
         });
         assertThat(record.calls("dollr", "payout", null)).extracting(CallRecord.Call::answer)
