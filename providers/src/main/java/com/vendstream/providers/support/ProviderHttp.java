@@ -27,12 +27,18 @@ public final class ProviderHttp {
     private ProviderHttp() {
     }
 
+    /**
+     * A RestClient for one provider. Bodies are buffered so every request goes out with a
+     * {@code Content-Length}: the JDK client streams an unbuffered body with
+     * {@code Transfer-Encoding: chunked}, which provider gateways answer with 411 or read as empty.
+     */
     public static RestClient client(String baseUrl, Duration connectTimeout, Duration readTimeout) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(readTimeout);
-        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).bufferContent((uri, method) -> true)
+                .build();
     }
 
     /** What a call that did not produce a readable 2xx reply means for a vend. */
