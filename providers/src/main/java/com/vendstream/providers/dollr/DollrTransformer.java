@@ -133,7 +133,8 @@ public final class DollrTransformer {
         PaymentOutcome.Status status = switch (rule.outcome()) {
             case SUCCEEDED -> PaymentOutcome.Status.COMPLETED;
             case FAILED -> PaymentOutcome.Status.FAILED;
-            case PENDING -> PaymentOutcome.Status.PENDING;
+            // Dollr's table has no NOT_SENT rows; were one added, its money has not moved yet.
+            case PENDING, NOT_SENT -> PaymentOutcome.Status.PENDING;
         };
         return new PaymentOutcome(status, referenceId, message == null ? rule.meaning() : message, payer, fee,
                 rule.decision(), raw);

@@ -81,6 +81,23 @@ public final class ProviderHttp {
         return VendOutcome.pending(PendingCause.UNKNOWN_CODE, null, e.getClass().getSimpleName());
     }
 
+    /**
+     * What a failed requery call means. A requery that could not be sent says nothing about the vend,
+     * so it is never FAILED: no session is NotSent (ask again after the wait), a connection that was
+     * never made is PENDING, and the rest is as {@link #classify}.
+     */
+    public static VendOutcome classifyRequery(RuntimeException e) {
+        if (e instanceof ProviderAuthException auth) {
+            return new VendOutcome.NotSent(auth.kind() == ProviderAuthException.Kind.REFUSED ? AUTH_REFUSED : null,
+                    VendOutcome.NotSentReason.AUTH_UNAVAILABLE, "requery not sent: " + auth.getMessage(),
+                    auth.retryAfter());
+        }
+        VendOutcome o = classify(e);
+        return o instanceof VendOutcome.Failed f
+                ? VendOutcome.pending(PendingCause.CONNECTION_RESET, f.providerCode(), "requery not sent: " + f.message())
+                : o;
+    }
+
     private static Throwable rootIo(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

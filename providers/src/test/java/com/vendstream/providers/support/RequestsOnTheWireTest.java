@@ -95,12 +95,16 @@ class RequestsOnTheWireTest {
                 .on("/pagamio/api/v1/purchase", r -> Reply.ok("""
                         {"transactionId":"tx-1","responseCode":"0","responseMessage":"Purchase successful","successful":true,
                          "receipt":{"tokens":[{"token":"1111","quantity":61.14,"unit":"kWh"}]}}"""))
-                .on("/pagamio/api/v1/transactions", r -> Reply.ok("{\"content\":[]}"));
-        PagamioConnector pagamio = new PagamioConnector(new PagamioProperties(server.url("/pagamio/api/v1"), "user", "pass"));
+                .on("/pagamio/api/v1/transactions", r -> Reply.ok("{\"content\":[]}"))
+                .on("/pagamio/api/v1/merchants/MER-1/products", r -> Reply.ok("{\"successful\":true,\"data\":[]}"));
+        // The login names another account (MER-9, an undocumented field): the configured MER-1 is used.
+        PagamioConnector pagamio = new PagamioConnector(new PagamioProperties(server.url("/pagamio/api/v1"), "user", "pass",
+                "MER-1"));
         String ref = pagamio.newReference();
         assertThat(pagamio.vend(new VendCommand(ref, ServiceType.ELECTRICITY, "ESKOM", "prepaid", "000001020001", null,
                 20_000, "ZAR", 1, null, null))).isInstanceOf(VendOutcome.Succeeded.class);
         pagamio.requery(new RequeryCommand(ref, ServiceType.ELECTRICITY, "ESKOM", "prepaid", null));
+        assertThat(pagamio.offers(null)).isEmpty();
 
         everyRequestWithABodyHadItsLength();
         JsonNode login = only(server.requests("/pagamio/api/v1/auth/token"));
@@ -110,8 +114,14 @@ class RequestsOnTheWireTest {
         assertThat(purchase.path("merchantReference").asString()).isEqualTo(ref);
         assertThat(purchase.path("productCode").asString()).isEqualTo("ELE-ESK-001");
         assertThat(purchase.path("meterNumber").asString()).isEqualTo("000001020001");
-        assertThat(server.requests("/pagamio/api/v1/transactions")).singleElement()
-                .satisfies(RequestsOnTheWireTest::sentWithContentLength);
+        // "Amount in ZAR" as the reference shows it: a JSON number with two decimals, not a string.
+        assertThat(purchase.path("amount").isNumber()).isTrue();
+        assertThat(server.requests("/pagamio/api/v1/purchase").get(0).text()).contains("\"amount\":200.00");
+        assertThat(server.requests("/pagamio/api/v1/transactions")).singleElement().satisfies(r -> {
+            sentWithContentLength(r);
+            assertThat(r.query()).contains("userType=MERCHANT", "userTypeId=MER-1", "keyWord=" + ref);
+        });
+        assertThat(server.requests("/pagamio/api/v1/merchants/MER-1/products")).hasSize(1);
     }
 
     @Test
@@ -135,6 +145,19 @@ class RequestsOnTheWireTest {
         assertThat(vend.path("key").asString()).isEqualTo("k1");
         assertThat(vend.path("username").asString()).isEqualTo("testvendor");
         assertThat(vend.path("customerName").asString()).isEqualTo("Bilbo Baggins");
+    }
+
+    @Test
+    void aPawacardReplyForAnotherRefIsPendingNeverItsToken() {
+        // A server answering a repeated ref with the original transaction: that token is someone else's.
+        server.on("/pawacard/v3/login", r -> Reply.ok("{\"status\":0,\"msg\":\"success\",\"key\":\"k1\"}"))
+                .on("/pawacard/v3/vend", r -> Reply.ok(pawacardToken("370474587102")));
+        PawacardConnector pawacard = new PawacardConnector(new PawacardProperties(server.url("/pawacard/v3"), "testvendor",
+                "secret", Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO));
+        String ref = pawacard.newReference();
+        assertThat(pawacard.vend(new VendCommand(ref, ServiceType.ELECTRICITY, "KPLC", "prepaid", "01451174955", null,
+                5_000, "KES", 1, "Bilbo Baggins", null))).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                        p -> assertThat(p.message()).contains("370474587102", ref));
     }
 
     static String pawacardToken(String ref) {
