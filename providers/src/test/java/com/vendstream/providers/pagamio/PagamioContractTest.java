@@ -349,6 +349,19 @@ class PagamioContractTest {
     }
 
     @Test
+    void aPurchaseReplyNamingAnotherMerchantReferenceIsPendingNeverOurs() {
+        String reply = """
+                {"transactionId":"5f0c","responseCode":"0","responseMessage":"Purchase successful","successful":true,
+                 "merchantReference":"%s","receipt":{"tokens":[{"token":"1234","quantity":1,"unit":"kWh"}]}}""";
+        assertThat(PagamioTransformer.purchase(reply.formatted("vs-theirs"), "vs-ours"))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.message()).contains("vs-theirs"));
+        assertThat(PagamioTransformer.purchase(reply.formatted("vs-ours"), "vs-ours")).isInstanceOf(VendOutcome.Succeeded.class);
+        // The documented reply does not echo it at all: nothing to compare, the reply stands.
+        assertThat(PagamioTransformer.purchase(reply.replace("\"merchantReference\":\"%s\",", ""), "vs-ours"))
+                .isInstanceOf(VendOutcome.Succeeded.class);
+    }
+
+    @Test
     void everyDocumentedCodeIsMapped() {
         List<String> documented = List.of("0", "999", "1000", "1001", "1002", "1003", "1004", "1005", "1006", "1007",
                 "1008", "1009", "1010", "1100", "1101", "1102", "1103", "1104", "1105", "1106", "1107", "1200", "1201",
