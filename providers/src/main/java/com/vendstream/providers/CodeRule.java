@@ -1,14 +1,24 @@
 package com.vendstream.providers;
 
+import java.time.Duration;
+
 /**
  * One row of a provider's code table: what a code means for vendstream. A row with outcome FAILED
  * carries the failure class; {@code beforeProcessing} marks codes the provider documents as
- * "not processed", the only failures after which another provider may be tried.
+ * "not processed", the only failures after which another provider may be tried. A NOT_SENT row
+ * (decision WAIT) says nothing was processed for a reason that passes: it carries the
+ * {@link VendOutcome.NotSentReason} and how long to wait before sending again under a new reference.
  */
 public record CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
-                       boolean beforeProcessing, String meaning) {
+                       boolean beforeProcessing, String meaning, VendOutcome.NotSentReason notSentReason,
+                       Duration retryAfter) {
 
-    public enum Outcome { SUCCEEDED, FAILED, PENDING }
+    public enum Outcome { SUCCEEDED, FAILED, PENDING, NOT_SENT }
+
+    public CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
+                    boolean beforeProcessing, String meaning) {
+        this(code, outcome, failureClass, decision, beforeProcessing, meaning, null, null);
+    }
 
     public static CodeRule pending(String code, Decision decision, String meaning) {
         return new CodeRule(code, Outcome.PENDING, null, decision, false, meaning);
@@ -16,5 +26,10 @@ public record CodeRule(String code, Outcome outcome, FailureClass failureClass, 
 
     public static CodeRule failed(String code, FailureClass failureClass, boolean beforeProcessing, String meaning) {
         return new CodeRule(code, Outcome.FAILED, failureClass, Decision.FAIL, beforeProcessing, meaning);
+    }
+
+    /** Not processed, and it passes: wait {@code retryAfter} (the connector may know better), then send anew. */
+    public static CodeRule notSent(String code, VendOutcome.NotSentReason reason, Duration retryAfter, String meaning) {
+        return new CodeRule(code, Outcome.NOT_SENT, null, Decision.WAIT, true, meaning, reason, retryAfter);
     }
 }

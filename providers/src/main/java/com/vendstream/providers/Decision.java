@@ -11,5 +11,11 @@ public enum Decision {
     /** Final as far as the API goes, but a person must look (e.g. VTpass 044). */
     MANUAL,
     /** A final success. */
-    DONE
+    DONE,
+    /**
+     * Nothing was processed, for a reason that passes (a duplicate window, a throttle, a refused
+     * reference): the order waits and is sent again later under a new reference, never refunded for
+     * it meanwhile ({@link VendOutcome.NotSent}).
+     */
+    WAIT
 }

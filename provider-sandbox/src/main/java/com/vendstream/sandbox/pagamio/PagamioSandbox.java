@@ -159,13 +159,16 @@ public class PagamioSandbox implements Resettable {
         String refresh = "pgr_" + UUID.randomUUID().toString().replace("-", "");
         tokens.put(token, new Session(user, refresh, transactions.now().plus(ttl)));
         refreshTokens.put(refresh, user);
+        // The API reference's reply: no account id in it (clients configure theirs).
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("token", token);
         data.put("refreshToken", refresh);
         data.put("expiresIn", ttl.toSeconds());
-        data.put("userType", "MERCHANT");
-        data.put("userTypeId", merchantId());
         return replies.ok(PROVIDER, Map.of("successful", true, "data", data));
+    }
+
+    private Mono<ResponseEntity<Object>> forbidden(String message) {
+        return replies.status(PROVIDER, 403, Map.of("success", false, "error", Map.of("code", 403, "message", message)));
     }
 
     private static Mono<ResponseEntity<Object>> unauthorized(Replies replies, String message) {
@@ -173,7 +176,13 @@ public class PagamioSandbox implements Resettable {
     }
 
     @PostMapping(path = "/auth/token", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<Object>> token(@RequestBody Map<String, Object> body) {
+    public Mono<ResponseEntity<Object>> token(@RequestBody Map<String, Object> body, ServerHttpRequest http) {
+        Scenario fault = faults.take(PROVIDER, "auth");
+        if (fault != null && fault.isTransportFault()) {
+            record.call(PROVIDER, "auth", null, null, "fault:" + fault);
+            return replies.transport(PROVIDER, fault, http, unauthorized(replies, "unavailable"),
+                    Map.of("error", "Too Many Requests", "message", "Rate limit exceeded for /auth/token"));
+        }
         boolean ok = settings.string(PROVIDER, "username", "sandbox-merchant").equals(str(body.get("username")))
                 && settings.string(PROVIDER, "password", "sandbox-password").equals(str(body.get("password")));
         record.call(PROVIDER, "auth", null, null, ok ? "200" : "401");
@@ -203,6 +212,10 @@ public class PagamioSandbox implements Resettable {
     @GetMapping(path = "/merchants/{id}/products", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<Object>> products(@RequestHeader(name = "Authorization", required = false) String auth,
                                                  @PathVariable String id) {
+        if (session(auth) != null && !merchantId().equals(id)) {
+            record.call(PROVIDER, "catalog", null, null, "403");
+            return forbidden("Not allowed to view products of merchant " + id);
+        }
         return listing(auth, java.util.Set.of());
     }
 
@@ -354,6 +367,10 @@ public class PagamioSandbox implements Resettable {
         }
         BigDecimal amount;
         try {
+            // "Amount in ZAR", a number in the API reference (200.00); a string is not that.
+            if (!(body.get("amount") instanceof Number)) {
+                throw new NumberFormatException("amount is not a JSON number");
+            }
             amount = new BigDecimal(str(body.get("amount")));
         } catch (RuntimeException e) {
             record.call(PROVIDER, "vend", reference, account, "1008");
@@ -422,6 +439,13 @@ public class PagamioSandbox implements Resettable {
             record.call(PROVIDER, operation, keyWord, null, "400");
             return replies.status(PROVIDER, 400, Map.of("success", false, "error",
                     Map.of("code", 1001, "message", "userType and userTypeId are required")));
+        }
+        // Our merchant, or one of its sub-merchants (the sandbox does not model whose purchase is whose).
+        boolean ours = "MERCHANT".equals(userType) ? merchantId().equals(userTypeId)
+                : "SUB_MERCHANT".equals(userType) && userTypeId.matches("[A-Za-z0-9_-]{1,64}");
+        if (!ours) {
+            record.call(PROVIDER, operation, keyWord, null, "403");
+            return forbidden("Not allowed to view transactions of " + userType + " " + userTypeId);
         }
         Scenario fault = faults.take(PROVIDER, operation);
         if (fault != null && fault.isTransportFault()) {

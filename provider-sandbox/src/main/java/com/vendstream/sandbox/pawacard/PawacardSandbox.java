@@ -85,7 +85,12 @@ public class PawacardSandbox implements Resettable {
     }
 
     @PostMapping(path = "/login", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<Object>> login(@RequestBody Map<String, Object> body) {
+    public Mono<ResponseEntity<Object>> login(@RequestBody Map<String, Object> body, ServerHttpRequest http) {
+        Scenario fault = faults.take(PROVIDER, "auth");
+        if (fault != null && fault.isTransportFault()) {
+            record.call(PROVIDER, "auth", null, null, "fault:" + fault);
+            return replies.transport(PROVIDER, fault, http, status(1, "Connection error"), null);
+        }
         boolean ok = settings.string(PROVIDER, "username", "testvendor").equals(str(body.get("username")))
                 && settings.string(PROVIDER, "password", "sandbox-password").equals(str(body.get("password")));
         record.call(PROVIDER, "auth", null, null, ok ? "0" : "1");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -72,6 +74,29 @@ class SandboxCoreTest {
         assertThat(vends.path("vendRequests").asInt()).isEqualTo(2);
         assertThat(admin("/vends").path("maxVendsPerReference").asInt()).isEqualTo(1);
         assertThat(admin("/transactions?provider=vtpass")).hasSize(1);
+    }
+
+    @Test
+    void aBodyWithoutContentLengthIsRefusedWith411BeforeAnyProviderSeesIt() throws IOException {
+        String ref = requestId();
+        SandboxHttp.Reply chunked = http.postChunked("/vtpass/api/pay", Map.of("request_id", ref, "serviceID", "mtn",
+                "amount", "100", "phone", "08011111111"), KEYS);
+        assertThat(chunked.status()).isEqualTo(411);
+        assertThat(admin("/calls?provider=vtpass&operation=vend")).isEmpty();
+        assertThat(admin("/calls?provider=vtpass&operation=refused").get(0).path("answer").asString()).isEqualTo("411");
+        assertThat(admin("/vends?provider=vtpass&reference=" + ref).path("vends").asInt()).isZero();
+
+        // A POST with no Content-Length at all (and no body) is refused too; with its length it is served.
+        try (Socket socket = new Socket("localhost", Integer.parseInt(sandbox.getEnvironment()
+                .getProperty("local.server.port")))) {
+            socket.getOutputStream().write(("POST /pawacard/v3/login HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\r\n")[0];
+            assertThat(status).startsWith("HTTP/1.1 411");
+        }
+        assertThat(pay(ref, "08011111111").json().path("code").asString()).isEqualTo("000");
+        // The sandbox's own admin API is not a provider: it takes bodiless POSTs as before.
+        assertThat(http.postChunked("/sandbox/admin/reset", Map.of(), Map.of()).status()).isEqualTo(200);
     }
 
     @Test

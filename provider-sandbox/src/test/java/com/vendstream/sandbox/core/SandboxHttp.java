@@ -37,6 +37,16 @@ public final class SandboxHttp {
         return send(b.build());
     }
 
+    /** The same POST with its body streamed (Transfer-Encoding: chunked, no Content-Length). */
+    public Reply postChunked(String path, Object body, Map<String, String> headers) throws IOException {
+        HttpRequest.BodyPublisher sized = HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(sized));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     public Reply get(String path, Map<String, String> headers) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).GET();
         headers.forEach(b::header);

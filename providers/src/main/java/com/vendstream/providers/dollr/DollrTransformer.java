@@ -162,7 +162,7 @@ public final class DollrTransformer {
         return of(rule, referenceId, message, payer, fee, raw, null);
     }
 
-    /** A RETRY row reached none of Dollr's processing: NOT_SENT, to be sent again after {@code retryAfter}. */
+    /** A RETRY or NOT_SENT row reached none of Dollr's processing: NOT_SENT, to be sent again after {@code retryAfter}. */
     static PaymentOutcome of(CodeRule rule, String referenceId, String message, Long payer, Long fee, String raw,
                              java.time.Duration retryAfter) {
         PaymentOutcome.Status status = rule.decision() == Decision.RETRY ? PaymentOutcome.Status.NOT_SENT
@@ -170,6 +170,7 @@ public final class DollrTransformer {
                     case SUCCEEDED -> PaymentOutcome.Status.COMPLETED;
                     case FAILED -> PaymentOutcome.Status.FAILED;
                     case PENDING -> PaymentOutcome.Status.PENDING;
+                    case NOT_SENT -> PaymentOutcome.Status.NOT_SENT;
                 };
         return new PaymentOutcome(status, referenceId, message == null ? rule.meaning() : message, payer, fee,
                 rule.decision(), raw, null, retryAfter);

@@ -1,18 +1,22 @@
 package com.vendstream.providers.pagamio;
 
 import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.notSent;
 import static com.vendstream.providers.CodeRule.pending;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.support.CodeTable;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Pagamio's codes (vas-api-docs.pagamio.tech error-code reference, purchase and first-request pages)
  * and what each means for a vend. The provider-transient 12xx codes are pending: Pagamio says to poll
- * before any retry. 409 and 1006 mean a transaction with this reference may already exist.
+ * before any retry. 409 and 1006 mean a transaction with this reference may already exist. A 429 that
+ * outlasts the connector's retries was never processed: the order waits and is sent again.
  */
 public final class PagamioCodes {
 
@@ -47,7 +51,8 @@ public final class PagamioCodes {
             failed("1206", FailureClass.DECLINED_BY_PROVIDER, true, "Out of stock"),
             failed("1300", FailureClass.VALIDATION, true, "Invalid phone number format / required field"),
             pending("409", Decision.MANUAL, "Duplicate merchantReference with different content: the original stands"),
-            failed("429", FailureClass.THROTTLED, true, "Rate limit exceeded for /purchase (after backoff)")));
+            notSent("429", VendOutcome.NotSentReason.PROVIDER_THROTTLED, Duration.ofMinutes(1),
+                    "Rate limit exceeded for /purchase, still after retrying with backoff: nothing processed")));
 
     private PagamioCodes() {
     }

@@ -16,8 +16,9 @@ import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.TokenCache;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -37,9 +38,11 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Pagamio VAS (vas-api-docs.pagamio.tech): bearer token renewed 5 minutes before expiry and once on a
- * 401, purchases kept under 10 a minute per token, 429 retried with the same merchantReference (which
- * Pagamio makes idempotent) and exponential backoff, status and reports through POST /transactions.
+ * Pagamio VAS (vas-api-docs.pagamio.tech): bearer token (30 minutes, with a refresh token) renewed
+ * ahead of expiry by {@link TokenCache} and once on a 401, purchases kept under 10 a minute per token
+ * (a purchase waits a bounded time for a permit, else it is not sent), 429 retried with the same
+ * merchantReference (which Pagamio makes idempotent) and exponential backoff, status and reports
+ * through POST /transactions with the configured account ids.
  */
 public class PagamioConnector implements VendConnector, CatalogSource {
 
@@ -56,9 +59,11 @@ public class PagamioConnector implements VendConnector, CatalogSource {
 
     private final PagamioProperties properties;
     private final RestClient http;
+    private final Clock clock;
     private final TokenCache tokens;
-    private final RateLimiter limiter;
-    private volatile String userTypeId;
+    private final AtomicRateLimiter limiter;
+    /** The last account id a login reply named that differs from ours, so the warning is logged once. */
+    private volatile String reportedMismatch;
 
     public PagamioConnector(PagamioProperties properties) {
         this(properties, Clock.systemUTC());
@@ -66,11 +71,13 @@ public class PagamioConnector implements VendConnector, CatalogSource {
 
     public PagamioConnector(PagamioProperties properties, Clock clock) {
         this.properties = properties;
+        this.clock = clock;
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
+        // "Refresh when less than 5 minutes remain" of the 30-minute token.
         this.tokens = new TokenCache("pagamio", this::login, this::refresh, Duration.ofMinutes(5), clock);
-        this.limiter = RateLimiter.of("pagamio-purchase", RateLimiterConfig.custom()
+        this.limiter = new AtomicRateLimiter("pagamio-purchase", RateLimiterConfig.custom()
                 .limitForPeriod(properties.purchasesPerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
-                .timeoutDuration(Duration.ZERO).build());
+                .timeoutDuration(properties.limiterWait()).build());
     }
 
     @Override
@@ -117,7 +124,10 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         return session(body);
     }
 
-    /** Both documented shapes: {data: {token, refreshToken, expiresIn}} and {accessToken, expiresIn}. */
+    /**
+     * Both documented shapes: {data: {token, refreshToken, expiresIn}} and {accessToken, expiresIn}. A
+     * reply that also names the account (not documented) may only confirm the configured id.
+     */
     private TokenCache.Session session(String body) {
         JsonNode root = Lenient.parse(body);
         JsonNode data = root != null && root.path("data").isObject() ? root.path("data") : root;
@@ -125,14 +135,17 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         if (token == null) {
             throw new IllegalStateException("Pagamio login returned no token");
         }
-        String id = Lenient.text(data, "userTypeId");
-        if (id != null) {
-            userTypeId = id;
+        String named = Lenient.text(data, "userTypeId", "SUB_MERCHANT".equals(properties.userType())
+                ? "subMerchantId" : "merchantId");
+        if (named != null && !named.equals(properties.userTypeId()) && !named.equals(reportedMismatch)) {
+            reportedMismatch = named;
+            log.warn("Pagamio's login names account {} but {} is configured (vendstream.providers.pagamio.{}); using"
+                    + " the configured one", named, properties.userTypeId(),
+                    "SUB_MERCHANT".equals(properties.userType()) ? "sub-merchant-id" : "merchant-id");
         }
-        String expires = Lenient.text(data, "expiresIn");
-        long seconds = expires == null ? 1800 : Long.parseLong(expires);
+        Long seconds = Lenient.minor(Lenient.text(data, "expiresIn"), 0);
         return new TokenCache.Session(token, Lenient.text(data, "refreshToken"),
-                java.time.Instant.now().plusSeconds(seconds));
+                clock.instant().plusSeconds(seconds == null || seconds <= 0 ? 1800 : seconds));
     }
 
     /** One authorised exchange; a 401 renews the token once and repeats (nothing was processed). */
@@ -166,7 +179,8 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("productCode", product);
-        body.put("amount", Lenient.major(command.amountMinor(), 2));
+        // "Amount in ZAR", a JSON number in the reference (200.00), not a string.
+        body.put("amount", new BigDecimal(Lenient.major(command.amountMinor(), 2)));
         switch (command.service()) {
             case AIRTIME, DATA -> body.put("mobileNumber", msisdn(command.account()));
             case ELECTRICITY -> body.put("meterNumber", command.account());
@@ -175,19 +189,20 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         body.put("paymentMethod", properties.paymentMethod());
         body.put("channelId", properties.channelId());
         body.put("merchantReference", command.reference());
-        VendOutcome outcome = purchase(body);
+        VendOutcome outcome = purchase(body, command.reference());
         log.info("Pagamio vend {} for {} {}: {}/{}", command.reference(), product, Masking.account(command.account()),
                 outcome.getClass().getSimpleName(), outcome.providerCode());
         return outcome;
     }
 
-    private VendOutcome purchase(Map<String, Object> body) {
+    private VendOutcome purchase(Map<String, Object> body, String reference) {
         Duration wait = properties.retryBackoff();
         for (int attempt = 1; ; attempt++) {
             if (!limiter.acquirePermission()) {
-                // Kept on our side: Pagamio never saw it.
-                return new VendOutcome.Failed("429", FailureClass.THROTTLED,
-                        "client-side limit of " + properties.purchasesPerMinute() + " purchases a minute", true);
+                // Kept on our side (Pagamio never saw it) until a permit is due: back-pressure, not a failure.
+                return new VendOutcome.NotSent(null, VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, "client-side limit of "
+                        + properties.purchasesPerMinute() + " purchases a minute",
+                        Duration.ofNanos(Math.max(0, limiter.getDetailedMetrics().getNanosToWait())));
             }
             HttpReply reply;
             try {
@@ -197,8 +212,8 @@ public class PagamioConnector implements VendConnector, CatalogSource {
             }
             if (reply.status() == 429) {
                 if (attempt >= properties.maxAttempts()) {
-                    return new VendOutcome.Failed("429", FailureClass.THROTTLED,
-                            "Pagamio rate limit after " + attempt + " attempts", true);
+                    // Pagamio refused to look at it each time: nothing was processed, and it passes.
+                    return PagamioCodes.TABLE.notSent("429", "Pagamio rate limit after " + attempt + " attempts", wait);
                 }
                 // Same merchantReference again is safe: Pagamio did not process a 429.
                 sleep(jitter(wait));
@@ -206,11 +221,11 @@ public class PagamioConnector implements VendConnector, CatalogSource {
                         : wait.multipliedBy(2);
                 continue;
             }
-            return interpret(reply);
+            return interpret(reply, reference);
         }
     }
 
-    private static VendOutcome interpret(HttpReply reply) {
+    private static VendOutcome interpret(HttpReply reply, String reference) {
         int status = reply.status();
         if (status == 401 || status == 403) {
             return new VendOutcome.Failed(Integer.toString(status), FailureClass.NOT_AVAILABLE_TO_MERCHANT,
@@ -222,7 +237,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         if (status >= 500) {
             return VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP " + status, "Pagamio answered " + status);
         }
-        return PagamioTransformer.purchase(reply.body());
+        return PagamioTransformer.purchase(reply.body(), reference);
     }
 
     private static Duration jitter(Duration d) {
@@ -241,10 +256,8 @@ public class PagamioConnector implements VendConnector, CatalogSource {
     // ---- status and reports ----
 
     private String transactionsUri(String extra) {
-        if (userTypeId == null) {
-            tokens.token();
-        }
-        return "/transactions?userType=" + properties.userType() + "&userTypeId=" + userTypeId + "&exportAll=true" + extra;
+        return "/transactions?userType=" + properties.userType() + "&userTypeId=" + properties.userTypeId()
+                + "&exportAll=true" + extra;
     }
 
     @Override
@@ -253,7 +266,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         try {
             reply = call("POST", transactionsUri("&keyWord=" + command.reference()), null);
         } catch (RuntimeException e) {
-            return asPending(ProviderHttp.classify(e));
+            return ProviderHttp.classifyRequery(e);
         }
         if (reply.status() != 200) {
             return VendOutcome.pending(reply.status() >= 500 ? PendingCause.SERVER_ERROR : PendingCause.UNKNOWN_CODE,
@@ -274,12 +287,6 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         return VendOutcome.pending(PendingCause.PROVIDER_PENDING, null, "not in Pagamio's transactions yet");
     }
 
-    private static VendOutcome asPending(VendOutcome o) {
-        // A requery that could not connect says nothing about the vend.
-        return o instanceof VendOutcome.Failed f ? VendOutcome.pending(PendingCause.CONNECTION_RESET, f.providerCode(),
-                f.message()) : o;
-    }
-
     /** Pagamio's own record of one business day (SAST), for reconciliation. */
     public List<TransactionReport> transactions(LocalDate day) {
         HttpReply reply = call("POST", transactionsUri("&startDate=" + day + "&endDate=" + day), null);
@@ -297,19 +304,19 @@ public class PagamioConnector implements VendConnector, CatalogSource {
     // ---- catalogue ----
 
     /**
-     * Products activated for our merchant account ({@code scope} null) or for one sub-merchant (its
-     * id): only those can be vended there. Sub-merchants inherit from the parent, so a sub-merchant's
-     * listing is never wider than ours.
+     * Products activated for our account ({@code scope} null: the configured merchant, or the
+     * configured sub-merchant when we log in as one) or for one sub-merchant (its id): only those can be
+     * vended there. Sub-merchants inherit from the parent, so a sub-merchant's listing is never wider
+     * than ours.
      */
     @Override
     public List<CatalogOffer> offers(String scope) {
-        if (userTypeId == null) {
-            tokens.token();
-        }
         if (scope != null && !scope.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new IllegalArgumentException("Pagamio sub-merchant ids are letters, digits, '_' and '-'");
         }
-        String uri = scope == null ? "/merchants/" + userTypeId + "/products" : "/sub-merchants/" + scope + "/products";
+        String uri = scope != null ? "/sub-merchants/" + scope + "/products"
+                : "SUB_MERCHANT".equals(properties.userType()) ? "/sub-merchants/" + properties.subMerchantId() + "/products"
+                : "/merchants/" + properties.merchantId() + "/products";
         HttpReply reply = call("GET", uri, null);
         return PagamioTransformer.products(reply.status(), reply.body(), PagamioConnector::billersOf);
     }

@@ -7,6 +7,7 @@ import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.support.EchoedReference;
 import com.vendstream.providers.support.Lenient;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -30,6 +31,14 @@ public final class PagamioTransformer {
      * {@code {"success": false, "error": {"code": 1103, ...}}}; both are read.
      */
     public static VendOutcome purchase(String body) {
+        return purchase(body, null);
+    }
+
+    /**
+     * @param merchantReference ours; the documented reply does not echo it, but a reply that names
+     *                          another one is PENDING, never taken as ours
+     */
+    public static VendOutcome purchase(String body, String merchantReference) {
         JsonNode root = Lenient.parse(body);
         if (root == null || !root.isObject()) {
             return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "reply is not JSON");
@@ -40,6 +49,14 @@ public final class PagamioTransformer {
         if (code == null && root.path("error").isObject()) {
             code = Lenient.text(root.path("error"), "code");
             message = Lenient.text(root.path("error"), "message");
+        }
+        String echoed = Lenient.text(root, "merchantReference");
+        if (echoed == null && root.path("data").isObject()) {
+            echoed = Lenient.text(root.path("data"), "merchantReference");
+        }
+        VendOutcome.Pending foreign = EchoedReference.mismatch(merchantReference, echoed, code, transactionId);
+        if (foreign != null) {
+            return foreign;
         }
         if (code == null) {
             return new VendOutcome.Pending(null, PendingCause.UNPARSEABLE_REPLY, "no responseCode", transactionId);

@@ -1,19 +1,24 @@
 package com.vendstream.providers.pawacard;
 
 import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.notSent;
 import static com.vendstream.providers.CodeRule.pending;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.support.CodeTable;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Pawacard's codes (seed 004). Three vocabularies share one table, prefixed so they cannot collide:
  * general {@code status:N}, {@code tx:N} for {@code transaction.status}, and the {@code elecNNN} vend
  * codes; {@code throttle} is the per-meter "too soon" reply, which carries no code of its own.
- * Top-level status 1 means "failed, pending": it never fails a vend on its own.
+ * Top-level status 1 means "failed, pending": it never fails a vend on its own. The meter throttle is
+ * NOT_SENT: another provider vending the same meter at once is what the window exists to stop; 105
+ * (the day's cap) does not pass by waiting minutes, so it stays a definite failure.
  */
 public final class PawacardCodes {
 
@@ -32,7 +37,8 @@ public final class PawacardCodes {
             failed("status:103", FailureClass.VALIDATION, true, "bad reference number"),
             pending("status:104", Decision.MANUAL, "transaction not found"),
             failed("status:105", FailureClass.THROTTLED, true, "meter has reached maximum vends allowed per day"),
-            failed("throttle", FailureClass.THROTTLED, true, "meter throttled: 1 vend per 5 minutes"),
+            notSent("throttle", VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(5),
+                    "meter vended less than 5 minutes ago (\"done too soon\"): nothing vended; wait out the window here"),
             failed("luhn", FailureClass.ACCOUNT, true, "meter number fails the Luhn check (elec100 on verify)")));
 
     private PawacardCodes() {

@@ -3,7 +3,6 @@ package com.vendstream.providers.pawacard;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
-import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
@@ -11,9 +10,9 @@ import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.support.Lenient;
+import com.vendstream.providers.support.ProviderAuthException;
 import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.TokenCache;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -38,12 +37,12 @@ import tools.jackson.databind.JsonNode;
 public class PawacardConnector implements VendConnector {
 
     private static final Logger log = LoggerFactory.getLogger(PawacardConnector.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PawacardProperties properties;
     private final RestClient http;
     private final TokenCache key;
     private final Clock clock;
+    private final PawacardReferences references;
     private final Map<String, Instant> lastVend = new ConcurrentHashMap<>();
 
     public PawacardConnector(PawacardProperties properties) {
@@ -56,6 +55,8 @@ public class PawacardConnector implements VendConnector {
         this.http = ProviderHttp.client(properties.baseUrl(), properties.connectTimeout(), properties.readTimeout());
         // The key's lifetime is not documented: keep it until Pawacard refuses it.
         this.key = new TokenCache("pawacard", this::login, null, Duration.ZERO, clock);
+        this.references = PawacardReferences.forNode(properties.referenceNode() != null ? properties.referenceNode()
+                : PawacardReferences.defaultNode());
     }
 
     @Override
@@ -68,14 +69,10 @@ public class PawacardConnector implements VendConnector {
         return EnumSet.of(ServiceType.ELECTRICITY);
     }
 
-    /** ref: 12 digits, like the seed's "370474587102". */
+    /** ref: 12 digits like the seed's "370474587102", unique by construction (see {@link PawacardReferences}). */
     @Override
     public String newReference() {
-        StringBuilder ref = new StringBuilder().append(1 + RANDOM.nextInt(9));
-        for (int i = 0; i < 11; i++) {
-            ref.append(RANDOM.nextInt(10));
-        }
-        return ref.toString();
+        return references.next();
     }
 
     /** Kenya Power meter numbers carry a Luhn check digit (Pawacard rejects others with elec100). */
@@ -98,29 +95,53 @@ public class PawacardConnector implements VendConnector {
         return "postpaid".equalsIgnoreCase(itemId);
     }
 
+    /**
+     * {@code /login}. The seed's refusal ({@code {"status":1,"msg":"Wrong Username or Password"}}, any
+     * failed status that names the username or password) is refused credentials: no vend can be sent
+     * until someone fixes them, and the session cache holds further logins back. Any other answer
+     * without a key is an unavailable login endpoint, which passes.
+     */
     private TokenCache.Session login() {
         String body = http.post().uri("/login").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", properties.username(), "password", properties.password()))
                 .retrieve().body(String.class);
         JsonNode root = Lenient.parse(body);
+        String status = Lenient.text(root, "status");
+        String msg = Lenient.text(root, "msg");
         String k = Lenient.text(root, "key");
-        if (!"0".equals(Lenient.text(root, "status")) || k == null) {
-            throw new IllegalStateException("Pawacard login refused: " + Lenient.text(root, "msg"));
+        if ("0".equals(status) && k != null) {
+            return new TokenCache.Session(k, null, Instant.MAX);
         }
-        return new TokenCache.Session(k, null, Instant.MAX);
+        if (status != null && !"0".equals(status) && msg != null
+                && msg.toLowerCase(Locale.ROOT).matches(".*(username|password).*")) {
+            throw ProviderAuthException.refused("Pawacard refused the login: " + msg);
+        }
+        throw new IllegalStateException("Pawacard login gave no key" + (msg == null ? "" : ": " + msg));
     }
 
-    /** POST with username and key in the body; a refused key is renewed once (nothing was processed). */
+    /**
+     * POST with username and key in the body. A refused key is renewed once through the session cache
+     * (nothing was processed); a fresh key refused as well means our credentials are no good.
+     */
     private String post(String path, Map<String, Object> fields) {
         String current = key.token();
         String reply = send(path, fields, current);
-        JsonNode root = Lenient.parse(reply);
-        String msg = root == null ? null : Lenient.text(root, "msg");
-        if (root != null && "1".equals(Lenient.text(root, "status")) && root.path("transaction").isMissingNode()
-                && msg != null && msg.toLowerCase(Locale.ROOT).contains("key")) {
+        if (keyRefused(reply)) {
             reply = send(path, fields, key.renewAfterRejection(current));
+            if (keyRefused(reply)) {
+                key.invalidate();
+                throw ProviderAuthException.refused("Pawacard refused a fresh key");
+            }
         }
         return reply;
+    }
+
+    /** Pawacard's answer to a key it does not know: status 1, no transaction, a message about the key. */
+    private static boolean keyRefused(String reply) {
+        JsonNode root = Lenient.parse(reply);
+        String msg = root == null ? null : Lenient.text(root, "msg");
+        return root != null && "1".equals(Lenient.text(root, "status")) && root.path("transaction").isMissingNode()
+                && msg != null && msg.toLowerCase(Locale.ROOT).contains("key");
     }
 
     private String send(String path, Map<String, Object> fields, String k) {
@@ -139,9 +160,14 @@ public class PawacardConnector implements VendConnector {
         if (command.amountMinor() % 100 != 0) {
             return new VendOutcome.Failed(null, FailureClass.VALIDATION, "Kenya Power sells whole shillings", true);
         }
-        if (!postpaid && !admit(command.account())) {
-            return PawacardCodes.TABLE.outcome("throttle", "client-side: one vend per meter per "
-                    + properties.meterWindow(), null, r -> null);
+        Instant admitted = postpaid ? null : clock.instant();
+        if (admitted != null) {
+            Duration wait = admit(command.account(), admitted);
+            if (!wait.isZero()) {
+                // Kept on our side: the meter was vended moments ago, and another provider would vend it again.
+                return PawacardCodes.TABLE.notSent("throttle", "client-side: one vend per meter per "
+                        + properties.meterWindow(), wait);
+            }
         }
         String customerName = command.customerName();
         if (customerName == null) {
@@ -156,43 +182,51 @@ public class PawacardConnector implements VendConnector {
         body.put("ref", command.reference());
         VendOutcome outcome;
         try {
-            outcome = PawacardTransformer.outcome(post(postpaid ? "/postpaidbill" : "/vend", body));
+            outcome = PawacardTransformer.outcome(post(postpaid ? "/postpaidbill" : "/vend", body), command.reference());
         } catch (RuntimeException e) {
             outcome = ProviderHttp.classify(e);
+        }
+        if (admitted != null && notProcessed(outcome) && !"throttle".equals(outcome.providerCode())) {
+            // Nothing reached Kenya Power, so the meter's window has not started: free it for the resend.
+            lastVend.remove(command.account(), admitted);
         }
         log.info("Pawacard vend {} for {}: {}/{}", command.reference(), Masking.account(command.account()),
                 outcome.getClass().getSimpleName(), outcome.providerCode());
         return outcome;
     }
 
-    /** One vend per meter per window, decided atomically so two parallel orders cannot both pass. */
-    private boolean admit(String meter) {
+    /**
+     * One vend per meter per window, decided atomically so two parallel orders cannot both pass.
+     * Zero when admitted (and {@code now} recorded), else the time left in the meter's window.
+     */
+    private Duration admit(String meter, Instant now) {
         Duration window = properties.meterWindow();
         if (window.isZero() || window.isNegative()) {
-            return true;
+            return Duration.ZERO;
         }
-        Instant now = clock.instant();
-        AtomicBoolean ok = new AtomicBoolean();
+        AtomicReference<Duration> wait = new AtomicReference<>(Duration.ZERO);
         lastVend.compute(meter, (m, last) -> {
             if (last == null || !now.isBefore(last.plus(window))) {
-                ok.set(true);
                 return now;
             }
+            wait.set(Duration.between(now, last.plus(window)));
             return last;
         });
-        return ok.get();
+        return wait.get();
+    }
+
+    private static boolean notProcessed(VendOutcome outcome) {
+        return outcome instanceof VendOutcome.NotSent
+                || (outcome instanceof VendOutcome.Failed f && f.beforeProcessing());
     }
 
     @Override
     public VendOutcome requery(RequeryCommand command) {
         try {
             return PawacardTransformer.outcome(post(postpaid(command.itemId()) ? "/postpaidtransaction" : "/transaction",
-                    Map.of("ref", command.reference())));
+                    Map.of("ref", command.reference())), command.reference());
         } catch (RuntimeException e) {
-            VendOutcome o = ProviderHttp.classify(e);
-            // A requery that never connected says nothing about the vend.
-            return o instanceof VendOutcome.Failed f ? VendOutcome.pending(PendingCause.CONNECTION_RESET,
-                    f.providerCode(), f.message()) : o;
+            return ProviderHttp.classifyRequery(e);
         }
     }
 

@@ -2,6 +2,7 @@ package com.vendstream.providers.pawacard;
 
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.support.EchoedReference;
 import com.vendstream.providers.support.Lenient;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,6 +21,15 @@ public final class PawacardTransformer {
     }
 
     public static VendOutcome outcome(String body) {
+        return outcome(body, null);
+    }
+
+    /**
+     * @param ref our {@code ref}; a reply that names another one (at the top or in its transaction) is
+     *            PENDING: Pawacard answers a repeated ref with the original transaction, whose token is
+     *            not ours to deliver
+     */
+    public static VendOutcome outcome(String body, String ref) {
         JsonNode root = Lenient.parse(body);
         if (root == null || !root.isObject()) {
             return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "reply is not JSON");
@@ -31,6 +41,12 @@ public final class PawacardTransformer {
         }
         String msg = Lenient.text(root, "msg");
         String elec = Lenient.text(root, "code");
+        String echoed = Lenient.text(root, "ref");
+        VendOutcome.Pending foreign = EchoedReference.mismatch(ref, echoed != null ? echoed
+                : tx.isObject() ? Lenient.text(tx, "ref") : null, elec, transactionId);
+        if (foreign != null) {
+            return foreign;
+        }
         // A prepaid success is the token itself (the seed's success body has no status at all).
         if (Lenient.text(root, "token") != null) {
             return succeeded(elec == null ? "elec000" : elec, transactionId, root);

@@ -15,6 +15,7 @@ import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.ProviderAuthException;
+import com.vendstream.providers.support.RetryAfter;
 import com.vendstream.providers.support.TokenCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,8 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
     static final Map<ServiceType, String> PRODUCTS = Map.of(ServiceType.ELECTRICITY, "power",
             ServiceType.AIRTIME, "airtime", ServiceType.DATA, "data", ServiceType.CABLE_TV, "tv");
 
-    /** A reply as received, whatever its status. */
-    record Reply(int status, String body) {
+    /** A reply as received, whatever its status; {@code retryAfter} is the header, if any. */
+    record Reply(int status, String body, String retryAfter) {
     }
 
     /** A provider of {@code GET /providers}: its {@code code} is what the vend endpoints take. */
@@ -223,7 +224,8 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
             return new VendOutcome.Failed("401", FailureClass.NOT_AVAILABLE_TO_MERCHANT,
                     "Pay4Power refused a fresh token", true);
         }
-        return Pay4PowerTransformer.vend(reply.status(), reply.body(), tokenExpected(command.service(), command.itemId()));
+        return Pay4PowerTransformer.vend(reply.status(), reply.body(), tokenExpected(command.service(), command.itemId()),
+                command.reference());
     }
 
     @Override
@@ -236,15 +238,11 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         Reply reply;
         try {
             reply = authed(HttpMethod.GET, uri, null);
-        } catch (ProviderAuthException e) {
-            return VendOutcome.pending(PendingCause.UNKNOWN_CODE, "401", "no token to requery with");
         } catch (RuntimeException e) {
-            VendOutcome classified = ProviderHttp.classify(e);
-            // A requery that could not be sent says nothing about the vend.
-            return classified instanceof VendOutcome.Pending ? classified
-                    : VendOutcome.pending(PendingCause.CONNECTION_RESET, null, "requery not sent");
+            return ProviderHttp.classifyRequery(e);
         }
-        return Pay4PowerTransformer.requery(reply.status(), reply.body(), tokenExpected(command.service(), command.itemId()));
+        return Pay4PowerTransformer.requery(reply.status(), reply.body(), tokenExpected(command.service(), command.itemId()),
+                command.reference());
     }
 
     @Override
@@ -368,7 +366,8 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         if (body != null) {
             spec = spec.contentType(MediaType.APPLICATION_JSON).body(body);
         }
-        return spec.exchange((request, response) -> new Reply(response.getStatusCode().value(), read(response.getBody())));
+        return spec.exchange((request, response) -> new Reply(response.getStatusCode().value(), read(response.getBody()),
+                response.getHeaders().getFirst("Retry-After")));
     }
 
     private static String read(InputStream in) throws IOException {
@@ -387,10 +386,11 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         Reply reply = exchange(HttpMethod.POST, "/auth/token", body, null);
         String value = reply.status() / 100 == 2 ? Pay4PowerTransformer.accessToken(reply.body()) : null;
         if (value == null) {
-            // Pay4Power: "treat authentication failures as non-retryable until credentials are corrected".
+            // Pay4Power: "treat authentication failures as non-retryable until credentials are corrected";
+            // a throttled or failing token endpoint is another matter: it passes (Retry-After honoured).
             String why = "token endpoint answered HTTP " + reply.status();
-            if (reply.status() == 429 || reply.status() >= 500 || reply.status() / 100 == 2) {
-                throw ProviderAuthException.unavailable(why, Duration.ZERO);
+            if (reply.status() == 429 || reply.status() == 408 || reply.status() >= 500 || reply.status() / 100 == 2) {
+                throw ProviderAuthException.unavailable(why, RetryAfter.parse(reply.retryAfter(), clock));
             }
             throw ProviderAuthException.refused(why);
         }

@@ -4,6 +4,7 @@ import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.support.EchoedReference;
 import com.vendstream.providers.support.Lenient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public final class Pay4PowerTransformer {
     static final Set<String> UNITS_FIELDS = Set.of("units", "unit", "maintokenunits", "kwh", "energy");
     static final Set<String> TRANSACTION_ID_FIELDS = Set.of("transactionid", "transactionreference",
             "providerreference", "paymentreference", "reference");
+    /** Where a reply may echo our own reference (the request's {@code clientTransactionReference}). */
+    static final Set<String> OUR_REFERENCE_FIELDS = Set.of("clienttransactionreference", "clientreference");
     static final Set<String> STATUS_FIELDS = Set.of("status", "transactionstatus", "vendstatus", "state");
     static final Set<String> ACCESS_TOKEN_FIELDS = Set.of("accesstoken", "access_token", "token", "jwt", "bearertoken");
     private static final String[] RECEIPT_FIELDS = {"customerName", "address", "meterNumber", "receiver", "provider",
@@ -58,6 +61,14 @@ public final class Pay4PowerTransformer {
     }
 
     public static VendOutcome vend(int httpStatus, String body, boolean tokenExpected) {
+        return vend(httpStatus, body, tokenExpected, null);
+    }
+
+    /**
+     * @param reference our client reference; a reply whose {@code data} names another one
+     *                  ({@code clientTransactionReference} or {@code clientReference}) is PENDING
+     */
+    public static VendOutcome vend(int httpStatus, String body, boolean tokenExpected, String reference) {
         Optional<Envelope> parsed = envelope(httpStatus, body);
         if (parsed.isEmpty()) {
             return unparseable(httpStatus);
@@ -66,6 +77,11 @@ public final class Pay4PowerTransformer {
         int code = decidingCode(httpStatus, e);
         Optional<CodeRule> rule = Pay4PowerCodes.vend(code);
         String txId = find(e.data(), TRANSACTION_ID_FIELDS);
+        VendOutcome.Pending foreign = EchoedReference.mismatch(reference, find(e.data(), OUR_REFERENCE_FIELDS),
+                Integer.toString(code), txId);
+        if (foreign != null) {
+            return foreign;
+        }
         if (rule.isEmpty()) {
             return new VendOutcome.Pending(Integer.toString(code), PendingCause.UNKNOWN_CODE, e.message(), txId);
         }
@@ -75,6 +91,7 @@ public final class Pay4PowerTransformer {
             case PENDING -> new VendOutcome.Pending(r.code(), code >= 500 ? PendingCause.SERVER_ERROR
                     : PendingCause.PROVIDER_PENDING, describe(r, e), txId);
             case SUCCEEDED -> successfulVend(e, tokenExpected, txId);
+            case NOT_SENT -> Pay4PowerCodes.VEND.notSent(r.code(), describe(r, e), r.retryAfter());
         };
     }
 
@@ -93,6 +110,11 @@ public final class Pay4PowerTransformer {
     }
 
     public static VendOutcome requery(int httpStatus, String body, boolean tokenExpected) {
+        return requery(httpStatus, body, tokenExpected, null);
+    }
+
+    /** @param reference our client reference; a reply about another one is PENDING */
+    public static VendOutcome requery(int httpStatus, String body, boolean tokenExpected, String reference) {
         Optional<Envelope> parsed = envelope(httpStatus, body);
         if (parsed.isEmpty()) {
             return unparseable(httpStatus);
@@ -100,6 +122,11 @@ public final class Pay4PowerTransformer {
         Envelope e = parsed.get();
         int code = decidingCode(httpStatus, e);
         String txId = find(e.data(), TRANSACTION_ID_FIELDS);
+        VendOutcome.Pending foreign = EchoedReference.mismatch(reference, find(e.data(), OUR_REFERENCE_FIELDS),
+                Integer.toString(code), txId);
+        if (foreign != null) {
+            return foreign;
+        }
         Optional<CodeRule> rule = Pay4PowerCodes.requery(code);
         if (rule.isEmpty()) {
             return new VendOutcome.Pending(Integer.toString(code), code >= 500 ? PendingCause.SERVER_ERROR
@@ -122,7 +149,7 @@ public final class Pay4PowerTransformer {
         return switch (s.outcome()) {
             case SUCCEEDED -> succeeded(s.code(), e, tokenExpected, txId);
             case FAILED -> new VendOutcome.Failed(s.code(), s.failureClass(), s.meaning(), false);
-            case PENDING -> new VendOutcome.Pending(s.code(), PendingCause.PROVIDER_PENDING, s.meaning(), txId);
+            case PENDING, NOT_SENT -> new VendOutcome.Pending(s.code(), PendingCause.PROVIDER_PENDING, s.meaning(), txId);
         };
     }
 

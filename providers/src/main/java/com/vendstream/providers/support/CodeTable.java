@@ -3,6 +3,7 @@ package com.vendstream.providers.support;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.VendOutcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * A provider's code table: data, not branches. A code that is not in the table is PENDING with
- * {@link PendingCause#UNKNOWN_CODE}, never FAILED.
+ * {@link PendingCause#UNKNOWN_CODE}, never FAILED. The tables in the module README are rendered from
+ * here ({@link #toMarkdown()}), so the documentation and the behaviour are one source.
  */
 public final class CodeTable {
 
@@ -47,6 +49,40 @@ public final class CodeTable {
                     r.beforeProcessing());
             case PENDING -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
                     message == null ? r.meaning() : message, providerTransactionId);
+            case NOT_SENT -> notSent(code, message, r.retryAfter());
         };
+    }
+
+    /**
+     * A NOT_SENT row's outcome with a wait the connector knows better than the table (e.g. the time
+     * left in a meter's window).
+     */
+    public VendOutcome.NotSent notSent(String code, String message, Duration retryAfter) {
+        CodeRule r = rule(code).filter(x -> x.outcome() == CodeRule.Outcome.NOT_SENT)
+                .orElseThrow(() -> new IllegalArgumentException("no NOT_SENT row for " + code));
+        return new VendOutcome.NotSent(code, r.notSentReason(), message == null ? r.meaning() : message, retryAfter);
+    }
+
+    /** The table as the module README shows it. */
+    public String toMarkdown() {
+        StringBuilder md = new StringBuilder("| code | outcome | failure class / reason | decision | before processing | meaning |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (CodeRule r : rules) {
+            String kind = r.outcome() == CodeRule.Outcome.NOT_SENT
+                    ? r.notSentReason() + ", retry after " + describe(r.retryAfter())
+                    : r.failureClass() == null ? "" : r.failureClass().name();
+            String before = r.outcome() == CodeRule.Outcome.FAILED || r.outcome() == CodeRule.Outcome.NOT_SENT
+                    ? (r.beforeProcessing() ? "yes" : "no") : "";
+            md.append("| `").append(r.code()).append("` | ").append(r.outcome()).append(" | ").append(kind).append(" | ")
+                    .append(r.decision()).append(" | ").append(before).append(" | ").append(r.meaning()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String describe(Duration d) {
+        if (d == null || d.isZero()) {
+            return "0 s";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 }

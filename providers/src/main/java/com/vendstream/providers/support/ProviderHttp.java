@@ -27,12 +27,18 @@ public final class ProviderHttp {
     private ProviderHttp() {
     }
 
+    /**
+     * A RestClient for one provider. Bodies are buffered so every request goes out with a
+     * {@code Content-Length}: the JDK client streams an unbuffered body with
+     * {@code Transfer-Encoding: chunked}, which provider gateways answer with 411 or read as empty.
+     */
     public static RestClient client(String baseUrl, Duration connectTimeout, Duration readTimeout) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(readTimeout);
-        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).bufferContent((uri, method) -> true)
+                .build();
     }
 
     /** What a call that did not produce a readable 2xx reply means for a vend. */
@@ -73,6 +79,23 @@ public final class ProviderHttp {
                     cause == null ? access.getMessage() : cause.getClass().getSimpleName());
         }
         return VendOutcome.pending(PendingCause.UNKNOWN_CODE, null, e.getClass().getSimpleName());
+    }
+
+    /**
+     * What a failed requery call means. A requery that could not be sent says nothing about the vend,
+     * so it is never FAILED: no session is NotSent (ask again after the wait), a connection that was
+     * never made is PENDING, and the rest is as {@link #classify}.
+     */
+    public static VendOutcome classifyRequery(RuntimeException e) {
+        if (e instanceof ProviderAuthException auth) {
+            return new VendOutcome.NotSent(auth.kind() == ProviderAuthException.Kind.REFUSED ? AUTH_REFUSED : null,
+                    VendOutcome.NotSentReason.AUTH_UNAVAILABLE, "requery not sent: " + auth.getMessage(),
+                    auth.retryAfter());
+        }
+        VendOutcome o = classify(e);
+        return o instanceof VendOutcome.Failed f
+                ? VendOutcome.pending(PendingCause.CONNECTION_RESET, f.providerCode(), "requery not sent: " + f.message())
+                : o;
     }
 
     private static Throwable rootIo(Throwable e) {

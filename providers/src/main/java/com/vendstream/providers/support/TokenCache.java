@@ -155,7 +155,7 @@ public final class TokenCache {
             } catch (ProviderAuthException e) {
                 last = e;
             } catch (RuntimeException e) {
-                last = translate(e);
+                last = translate(e, clock);
             }
             if (last.kind() == ProviderAuthException.Kind.REFUSED) {
                 refusals.increment();
@@ -199,7 +199,13 @@ public final class TokenCache {
                     return s;
                 }
             } catch (RuntimeException e) {
-                // A refused refresh falls back to a fresh login, as the providers document.
+                ProviderAuthException why = e instanceof ProviderAuthException auth ? auth : translate(e, clock);
+                if (why.kind() != ProviderAuthException.Kind.REFUSED) {
+                    // A throttled or failing token endpoint is retried as such; logging in instead would
+                    // only spend the login endpoint's own (smaller) budget.
+                    throw why;
+                }
+                // A refused refresh token falls back to a fresh login, as the providers document.
             }
         }
         return login.get();
@@ -247,14 +253,14 @@ public final class TokenCache {
      * What a failed token call means: 401/403 and other 4xx are refused credentials (or a request the
      * provider will never accept); 429, 5xx, I/O and unreadable replies pass.
      */
-    static ProviderAuthException translate(RuntimeException e) {
+    static ProviderAuthException translate(RuntimeException e, Clock clock) {
         if (e instanceof RestClientResponseException http) {
             int status = http.getStatusCode().value();
             if (status == 429 || status >= 500 || status == 408) {
                 String retryAfter = http.getResponseHeaders() == null ? null
                         : http.getResponseHeaders().getFirst("Retry-After");
                 return ProviderAuthException.unavailable("token endpoint answered HTTP " + status,
-                        RetryAfter.parse(retryAfter, Clock.systemUTC()));
+                        RetryAfter.parse(retryAfter, clock));
             }
             return ProviderAuthException.refused("token endpoint answered HTTP " + status);
         }

@@ -1,26 +1,29 @@
 package com.vendstream.providers.vtpass;
 
 import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.notSent;
 import static com.vendstream.providers.CodeRule.pending;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.support.CodeTable;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * VTpass's response codes (vtpass.com/documentation/response-codes) and what each means for a vend.
  * VTpass's own rule: any response that differs from the guidelines is pending and must be requeried,
  * so a code not in this table is PENDING, never FAILED. 000 is decided by the inner
- * content.transactions.status, not by this table.
+ * content.transactions.status, not by this table. 019 and 085 are NOT_SENT: nothing was processed
+ * and VTpass will take the order later (after the 30-second window; under a request_id dated today),
+ * so the order waits here instead of failing over or being refunded.
  */
 public final class VtpassCodes {
 
-    public static final List<CodeRule> TABLE = List.of(
+    public static final CodeTable TABLE = new CodeTable(List.of(
             pending("000", Decision.REQUERY, "TRANSACTION PROCESSED: outcome is the inner transaction status"),
             pending("099", Decision.REQUERY, "TRANSACTION IS PROCESSING"),
             pending("001", Decision.REQUERY, "TRANSACTION QUERY: look at the inner status"),
@@ -40,7 +43,8 @@ public final class VtpassCodes {
             failed("020", FailureClass.VALIDATION, true, "BILLER CONFIRMED (a verification code seen on purchase)"),
             failed("031", FailureClass.VALIDATION, true, "BELOW MINIMUM QUANTITY ALLOWED"),
             failed("032", FailureClass.VALIDATION, true, "ABOVE MINIMUM QUANTITY ALLOWED"),
-            failed("085", FailureClass.VALIDATION, true, "IMPROPER REQUEST ID"),
+            notSent("085", VendOutcome.NotSentReason.REFERENCE_REFUSED, Duration.ZERO,
+                    "IMPROPER REQUEST ID: our request_id itself (e.g. its date no longer today in Lagos); resend under a new one"),
             failed("025", FailureClass.ACCOUNT, true, "RECIPIENT BANK INVALID"),
             failed("026", FailureClass.ACCOUNT, true, "RECIPIENT ACCOUNT COULD NOT BE VERIFIED"),
             failed("018", FailureClass.INSUFFICIENT_FLOAT, true, "LOW WALLET BALANCE"),
@@ -51,18 +55,16 @@ public final class VtpassCodes {
             failed("027", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "IP NOT WHITELISTED"),
             failed("028", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "PRODUCT IS NOT WHITELISTED ON YOUR ACCOUNT"),
             failed("087", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "INVALID CREDENTIALS"),
-            failed("019", FailureClass.THROTTLED, true, "LIKELY DUPLICATE TRANSACTION (same biller code within 30 s)"),
+            notSent("019", VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofSeconds(35),
+                    "LIKELY DUPLICATE TRANSACTION (same biller code within 30 s): wait out the window, resend here"),
             failed("030", FailureClass.DECLINED_BY_PROVIDER, true, "BILLER NOT REACHABLE AT THIS POINT"),
             failed("034", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "SERVICE SUSPENDED"),
-            failed("035", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "SERVICE INACTIVE"));
-
-    private static final Map<String, CodeRule> BY_CODE = TABLE.stream()
-            .collect(Collectors.toMap(CodeRule::code, Function.identity()));
+            failed("035", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "SERVICE INACTIVE")));
 
     private VtpassCodes() {
     }
 
     public static Optional<CodeRule> rule(String code) {
-        return Optional.ofNullable(code == null ? null : BY_CODE.get(code.trim()));
+        return TABLE.rule(code);
     }
 }

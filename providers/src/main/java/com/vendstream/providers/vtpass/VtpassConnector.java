@@ -3,6 +3,7 @@ package com.vendstream.providers.vtpass;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -14,8 +15,12 @@ import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -101,6 +106,23 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         return id.toString();
     }
 
+    /**
+     * VTpass refuses (085) a request_id whose date is not today in Lagos; one claimed just before
+     * midnight must be replaced before it is sent.
+     */
+    @Override
+    public boolean referenceUsable(String reference, Instant at) {
+        if (reference == null || reference.length() < 12) {
+            return false;
+        }
+        try {
+            LocalDate stamped = LocalDateTime.parse(reference.substring(0, 12), PREFIX).toLocalDate();
+            return stamped.equals(at.atZone(LAGOS).toLocalDate());
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
     static String serviceId(ServiceType service, String billerId) {
         String id = SERVICE_IDS.get(service.name() + "/" + billerId.toUpperCase(Locale.ROOT));
         if (id == null) {
@@ -115,7 +137,7 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         try {
             serviceId = serviceId(command.service(), command.billerId());
         } catch (IllegalArgumentException e) {
-            return new VendOutcome.Failed(null, com.vendstream.providers.FailureClass.VALIDATION, e.getMessage(), true);
+            return new VendOutcome.Failed(null, FailureClass.VALIDATION, e.getMessage(), true);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("request_id", command.reference());
@@ -124,8 +146,15 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         if (command.service() == ServiceType.AIRTIME) {
             body.put("phone", command.account());
         } else {
+            String phone = command.customerPhone() != null && !command.customerPhone().isBlank()
+                    ? command.customerPhone() : properties.merchantPhone();
+            if (phone == null) {
+                // VTpass requires a phone on every purchase; sending a made-up one is not an option.
+                return new VendOutcome.Failed(null, FailureClass.VALIDATION, "VTpass needs a phone: the order has no"
+                        + " customer phone and vendstream.providers.vtpass.merchant-phone is not set", true);
+            }
             body.put("billersCode", command.account());
-            body.put("phone", command.customerPhone() == null ? "08011111111" : command.customerPhone());
+            body.put("phone", phone);
         }
         if (command.itemId() != null) {
             body.put("variation_code", VARIATIONS.getOrDefault(command.billerId().toUpperCase(Locale.ROOT) + "/"
@@ -134,7 +163,12 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         if (command.quantity() > 1) {
             body.put("quantity", command.quantity());
         }
-        VendOutcome outcome = post("/pay", body, command.service());
+        VendOutcome outcome;
+        try {
+            outcome = VtpassTransformer.outcome(post("/pay", body), command.service(), command.reference());
+        } catch (RuntimeException e) {
+            outcome = ProviderHttp.classify(e);
+        }
         log.info("VTpass vend {} for {} {}: {}", command.reference(), serviceId, Masking.account(command.account()),
                 outcome.getClass().getSimpleName() + "/" + outcome.providerCode());
         return outcome;
@@ -142,18 +176,18 @@ public class VtpassConnector implements VendConnector, CatalogSource {
 
     @Override
     public VendOutcome requery(RequeryCommand command) {
-        return post("/requery", Map.of("request_id", command.reference()), command.service());
+        try {
+            return VtpassTransformer.outcome(post("/requery", Map.of("request_id", command.reference())),
+                    command.service(), command.reference());
+        } catch (RuntimeException e) {
+            return ProviderHttp.classifyRequery(e);
+        }
     }
 
-    private VendOutcome post(String path, Map<String, Object> body, ServiceType service) {
-        try {
-            String reply = http.post().uri(path).contentType(MediaType.APPLICATION_JSON)
-                    .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
-                    .body(body).retrieve().body(String.class);
-            return VtpassTransformer.outcome(reply, service);
-        } catch (RuntimeException e) {
-            return ProviderHttp.classify(e);
-        }
+    private String post(String path, Map<String, Object> body) {
+        return http.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
+                .body(body).retrieve().body(String.class);
     }
 
     @Override

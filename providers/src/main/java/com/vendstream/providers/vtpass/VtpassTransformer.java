@@ -7,6 +7,7 @@ import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.support.EchoedReference;
 import com.vendstream.providers.support.Lenient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,14 @@ public final class VtpassTransformer {
      *                registration, JAMB), whose codes go to {@code pins}, never to {@code token}
      */
     public static VendOutcome outcome(String body, ServiceType service) {
+        return outcome(body, service, null);
+    }
+
+    /**
+     * @param requestId our request_id; a reply whose {@code requestId} names another one is PENDING,
+     *                  never taken as ours
+     */
+    public static VendOutcome outcome(String body, ServiceType service, String requestId) {
         JsonNode root = Lenient.parse(body);
         if (root == null || !root.isObject()) {
             return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, null, "reply is not JSON");
@@ -47,6 +56,11 @@ public final class VtpassTransformer {
         String description = Lenient.text(root, "response_description");
         JsonNode transaction = root.path("content").path("transactions");
         String transactionId = Lenient.text(transaction, "transactionId");
+        VendOutcome.Pending foreign = EchoedReference.mismatch(requestId, Lenient.text(root, "requestId", "request_id"),
+                code, transactionId);
+        if (foreign != null) {
+            return foreign;
+        }
         // 001 (TRANSACTION QUERY) carries the same inner status as 000.
         if ("000".equals(code) || "001".equals(code)) {
             if (!transaction.isObject()) {
@@ -69,12 +83,10 @@ public final class VtpassTransformer {
         if (rule.isEmpty()) {
             return new VendOutcome.Pending(code, PendingCause.UNKNOWN_CODE, description, transactionId);
         }
-        CodeRule r = rule.get();
-        return switch (r.outcome()) {
-            case FAILED -> new VendOutcome.Failed(code, r.failureClass(), r.meaning(), r.beforeProcessing());
-            case SUCCEEDED -> succeeded(root, transaction, code, service);
-            case PENDING -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING, r.meaning(), transactionId);
-        };
+        // Known codes carry our meaning; a NOT_SENT code also VTpass's own words (085 says what was wrong).
+        String message = rule.get().outcome() == CodeRule.Outcome.NOT_SENT && description != null
+                ? rule.get().meaning() + " (" + description + ")" : null;
+        return VtpassCodes.TABLE.outcome(code, message, transactionId, r -> succeeded(root, transaction, code, service));
     }
 
     static VendOutcome.Succeeded succeeded(JsonNode root, JsonNode transaction, String code, ServiceType service) {

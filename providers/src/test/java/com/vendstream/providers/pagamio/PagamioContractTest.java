@@ -19,11 +19,16 @@ import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.core.Faults;
 import com.vendstream.sandbox.core.Scenario;
 import com.vendstream.sandbox.pagamio.PagamioSandbox;
+import com.vendstream.providers.support.Lenient;
+import com.vendstream.providers.support.ProviderHttp;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,9 +41,12 @@ class PagamioContractTest {
     static PagamioConnector pagamio;
     static CallRecord record;
     static String baseUrl;
+    /** Sees what the connectors publish on the global registry (the auth alert gauge). */
+    static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() {
+        Metrics.addRegistry(meters);
         sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.pagamio.pending-requeries", "1",
                 "vendstream.sandbox.pagamio.pending-after", "0s", "vendstream.sandbox.pagamio.timeout-delay", "5s",
                 "vendstream.sandbox.pagamio.purchases-per-minute", "1000", "vendstream.sandbox.latency.default", "5ms"));
@@ -48,13 +56,24 @@ class PagamioContractTest {
     }
 
     static PagamioProperties properties(int perMinute) {
-        return new PagamioProperties(baseUrl, "sandbox-merchant", "sandbox-password", "MERCHANT", "F5YZP7", "cash",
-                Duration.ofSeconds(2), Duration.ofSeconds(3), perMinute, Duration.ofMillis(50), 3);
+        return properties("sandbox-password", "MERCHANT", "MER-1001", null, perMinute);
+    }
+
+    static PagamioProperties properties(String password, String userType, String merchantId, String subMerchantId,
+                                        int perMinute) {
+        return new PagamioProperties(baseUrl, "sandbox-merchant", password, userType, merchantId, subMerchantId, "F5YZP7",
+                "cash", Duration.ofSeconds(2), Duration.ofSeconds(3), perMinute, Duration.ofMillis(200),
+                Duration.ofMillis(50), 3);
     }
 
     @AfterAll
     static void stop() {
         sandbox.close();
+        Metrics.removeRegistry(meters);
+    }
+
+    static double authRefusedGauge() {
+        return meters.get("vendstream.provider.auth.refused").tag("provider", "pagamio").gauge().value();
     }
 
     static VendCommand electricity(String reference, String meter, long minor) {
@@ -162,15 +181,108 @@ class PagamioContractTest {
     }
 
     @Test
-    void theClientKeepsUnderThePerTokenLimitWithoutCallingPagamio() {
+    void theClientKeepsUnderThePerTokenLimitByWaitingThenGivingTheVendBackUnsent() {
         PagamioConnector slow = new PagamioConnector(properties(1));
         assertThat(slow.vend(electricity(slow.newReference(), "000001020001", 20_000))).isInstanceOf(VendOutcome.Succeeded.class);
         String ref = slow.newReference();
-        assertThat(slow.vend(electricity(ref, "000001020001", 20_000))).isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
-            assertThat(f.failureClass()).isEqualTo(FailureClass.THROTTLED);
-            assertThat(f.beforeProcessing()).isTrue();
+        // No permit within the limiter's wait: not sent (a later send will go), never a failure or a refund.
+        assertThat(slow.vend(electricity(ref, "000001020001", 20_000))).isInstanceOfSatisfying(VendOutcome.NotSent.class, n -> {
+            assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT);
+            assertThat(n.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
         });
         assertThat(record.vendRequests("pagamio", ref)).isZero();
+    }
+
+    @Test
+    void a429ThatOutlastsTheRetriesIsNotSentNeverAFailure() {
+        sandbox.getBean(Faults.class).arm("pagamio", "vend", Scenario.TOO_MANY_REQUESTS, 3);
+        String ref = pagamio.newReference();
+        assertThat(pagamio.vend(electricity(ref, "000001020001", 20_000))).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> {
+                    assertThat(n.providerCode()).isEqualTo("429");
+                    assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.PROVIDER_THROTTLED);
+                    assertThat(n.retryAfter()).isPositive();
+                });
+        assertThat(record.calls("pagamio", "vend", ref)).extracting(CallRecord.Call::answer)
+                .containsExactly("429", "429", "429");
+        assertThat(record.vendCount("pagamio", ref)).isZero();
+    }
+
+    @Test
+    void refusedCredentialsFailBeforeProcessingAreHeldBackAndRaiseTheAlert() {
+        PagamioConnector refused = new PagamioConnector(properties("wrong-password", "MERCHANT", "MER-1001", null, 1000));
+        int loginsBefore = record.calls("pagamio", "auth", null).size();
+        String ref = refused.newReference();
+        assertThat(refused.vend(electricity(ref, "000001020001", 20_000))).isInstanceOfSatisfying(VendOutcome.Failed.class,
+                f -> {
+                    assertThat(f.providerCode()).isEqualTo(ProviderHttp.AUTH_REFUSED);
+                    assertThat(f.failureClass()).isEqualTo(FailureClass.NOT_AVAILABLE_TO_MERCHANT);
+                    assertThat(f.beforeProcessing()).isTrue();
+                });
+        assertThat(record.vendRequests("pagamio", ref)).isZero();
+        assertThat(authRefusedGauge()).isEqualTo(1);
+
+        // Within the hold no order logs in again, and a requery is "not sent", never an exception or a failure.
+        String second = refused.newReference();
+        assertThat(refused.vend(electricity(second, "000001020001", 20_000))).isInstanceOfSatisfying(
+                VendOutcome.Failed.class, f -> assertThat(f.providerCode()).isEqualTo(ProviderHttp.AUTH_REFUSED));
+        assertThat(refused.requery(requery(ref))).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> assertThat(n.retryAfter()).isPositive());
+        assertThat(record.calls("pagamio", "auth", null)).hasSize(loginsBefore + 1);
+        assertThat(record.vendRequests("pagamio", second)).isZero();
+
+        // Good credentials clear the alert.
+        assertThat(new PagamioConnector(properties(1000)).vend(electricity(pagamio.newReference(), "000001020001", 20_000)))
+                .isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(authRefusedGauge()).isZero();
+    }
+
+    @Test
+    void aThrottledTokenEndpointDefersTheVendAndRefundsNothing() {
+        PagamioConnector fresh = new PagamioConnector(properties(1000));
+        sandbox.getBean(Faults.class).arm("pagamio", "auth", Scenario.TOO_MANY_REQUESTS, 3);
+        String ref = fresh.newReference();
+        assertThat(fresh.vend(electricity(ref, "000001020001", 20_000))).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> {
+                    assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.AUTH_UNAVAILABLE);
+                    assertThat(n.retryAfter()).isPositive();
+                });
+        assertThat(record.vendRequests("pagamio", ref)).isZero();
+        assertThat(record.calls("pagamio", "auth", null)).extracting(CallRecord.Call::answer)
+                .endsWith("fault:TOO_MANY_REQUESTS", "fault:TOO_MANY_REQUESTS", "fault:TOO_MANY_REQUESTS");
+    }
+
+    @Test
+    void theAccountIdsAreConfiguredNotTakenFromTheLogin() {
+        // Pagamio's documented login reply names no account.
+        String login = ProviderHttp.client(baseUrl, Duration.ofSeconds(2), Duration.ofSeconds(3)).post().uri("/auth/token")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(Map.of("username", "sandbox-merchant", "password", "sandbox-password")).retrieve().body(String.class);
+        assertThat(Lenient.parse(login).path("data").properties()).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("token", "refreshToken", "expiresIn");
+
+        // The configured merchant's catalogue and status lookups work; another merchant's are refused.
+        assertThat(pagamio.offers(null)).isNotEmpty();
+        PagamioConnector other = new PagamioConnector(properties("sandbox-password", "MERCHANT", "MER-9999", null, 1000));
+        Assertions.assertThatThrownBy(() -> other.offers(null)).hasMessageContaining("403");
+        String ref = other.newReference();
+        assertThat(other.vend(electricity(ref, "00000100100", 20_000))).isInstanceOf(VendOutcome.Pending.class);
+        assertThat(other.requery(requery(ref))).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.providerCode()).isEqualTo("HTTP 403"));
+
+        // A sub-merchant user looks up its own products and transactions.
+        PagamioConnector sub = new PagamioConnector(properties("sandbox-password", "SUB_MERCHANT", null,
+                PagamioSandbox.AIRTIME_ONLY_SUB_MERCHANT, 1000));
+        assertThat(sub.offers(null)).isNotEmpty().allMatch(o -> o.service() == ServiceType.AIRTIME);
+        String subRef = sub.newReference();
+        sub.vend(electricity(subRef, "00000100100", 20_000));
+        sub.requery(requery(subRef));
+        assertThat(sub.requery(requery(subRef))).isInstanceOf(VendOutcome.Succeeded.class);
+
+        Assertions.assertThatThrownBy(() -> properties("p", "MERCHANT", null, null, 10))
+                .hasMessageContaining("merchant-id");
+        Assertions.assertThatThrownBy(() -> properties("p", "SUB_MERCHANT", "MER-1001", null, 10))
+                .hasMessageContaining("sub-merchant-id");
     }
 
     @Test
@@ -234,6 +346,19 @@ class PagamioContractTest {
         assertThat(PagamioTransformer.purchase("{\"responseCode\":\"4242\"}"))
                 .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.cause()).isEqualTo(PendingCause.UNKNOWN_CODE));
         assertThat(PagamioTransformer.purchase("<html>")).isInstanceOf(VendOutcome.Pending.class);
+    }
+
+    @Test
+    void aPurchaseReplyNamingAnotherMerchantReferenceIsPendingNeverOurs() {
+        String reply = """
+                {"transactionId":"5f0c","responseCode":"0","responseMessage":"Purchase successful","successful":true,
+                 "merchantReference":"%s","receipt":{"tokens":[{"token":"1234","quantity":1,"unit":"kWh"}]}}""";
+        assertThat(PagamioTransformer.purchase(reply.formatted("vs-theirs"), "vs-ours"))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.message()).contains("vs-theirs"));
+        assertThat(PagamioTransformer.purchase(reply.formatted("vs-ours"), "vs-ours")).isInstanceOf(VendOutcome.Succeeded.class);
+        // The documented reply does not echo it at all: nothing to compare, the reply stands.
+        assertThat(PagamioTransformer.purchase(reply.replace("\"merchantReference\":\"%s\",", ""), "vs-ours"))
+                .isInstanceOf(VendOutcome.Succeeded.class);
     }
 
     @Test

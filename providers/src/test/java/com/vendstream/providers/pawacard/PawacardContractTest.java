@@ -14,6 +14,12 @@ import com.vendstream.providers.VerifyCommand;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.pawacard.PawacardSandbox;
+import com.vendstream.providers.support.CaptureServer;
+import com.vendstream.providers.support.ProviderHttp;
+import com.vendstream.sandbox.core.Faults;
+import com.vendstream.sandbox.core.Scenario;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +37,12 @@ class PawacardContractTest {
     static CallRecord record;
     static String baseUrl;
     static final AtomicInteger METERS = new AtomicInteger(10_000);
+    /** Sees what the connectors publish on the global registry (the auth alert gauge). */
+    static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() {
+        Metrics.addRegistry(meters);
         sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.pawacard.pending-requeries", "1",
                 "vendstream.sandbox.pawacard.pending-after", "0s", "vendstream.sandbox.pawacard.timeout-delay", "5s",
                 "vendstream.sandbox.latency.default", "5ms"));
@@ -43,13 +52,22 @@ class PawacardContractTest {
     }
 
     static PawacardConnector connector(Duration meterWindow) {
-        return new PawacardConnector(new PawacardProperties(baseUrl, "testvendor", "sandbox-password",
+        return connector("sandbox-password", meterWindow);
+    }
+
+    static PawacardConnector connector(String password, Duration meterWindow) {
+        return new PawacardConnector(new PawacardProperties(baseUrl, "testvendor", password,
                 Duration.ofSeconds(2), Duration.ofSeconds(3), meterWindow));
     }
 
     @AfterAll
     static void stop() {
         sandbox.close();
+        Metrics.removeRegistry(meters);
+    }
+
+    static double authRefusedGauge() {
+        return meters.get("vendstream.provider.auth.refused").tag("provider", "pawacard").gauge().value();
     }
 
     /** A Luhn-valid meter: the body plus its check digit. */
@@ -83,7 +101,7 @@ class PawacardContractTest {
     @Test
     void theSeedsMeterVendsAToken() {
         String ref = pawacard.newReference();
-        assertThat(ref).matches("\\d{12}");
+        assertThat(ref).matches("[1-9]\\d{11}");
         assertThat(pawacard.vend(prepaid(ref, "01451174955"))).isInstanceOfSatisfying(VendOutcome.Succeeded.class, s -> {
             assertThat(s.providerCode()).isEqualTo("elec000");
             assertThat(s.token()).matches("\\d{20}");
@@ -153,20 +171,111 @@ class PawacardContractTest {
     }
 
     @Test
-    void aMeterIsHeldToOneVendPerWindowOnBothSides() {
+    void aMeterVendedMomentsAgoWaitsOutItsWindowHereOnBothSides() {
         String m = freshMeter();
         assertThat(pawacard.vend(prepaid(pawacard.newReference(), m))).isInstanceOf(VendOutcome.Succeeded.class);
+        // Kept on our side: not sent, not failed over (another provider would vend the meter again at once).
         String held = pawacard.newReference();
-        assertThat(pawacard.vend(prepaid(held, m))).isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
-            assertThat(f.failureClass()).isEqualTo(FailureClass.THROTTLED);
-            assertThat(f.beforeProcessing()).isTrue();
+        assertThat(pawacard.vend(prepaid(held, m))).isInstanceOfSatisfying(VendOutcome.NotSent.class, n -> {
+            assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.ACCOUNT_WINDOW);
+            assertThat(n.reason().mayFailOver()).isFalse();
+            assertThat(n.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
         });
         assertThat(record.vendRequests("pawacard", held)).isZero();
-        // Without the client's own throttle, Pawacard's answers "too soon" and books nothing.
+        // Without the client's own throttle, Pawacard answers "too soon" and books nothing: the same.
         String tooSoon = pawacard.newReference();
-        assertThat(connector(Duration.ZERO).vend(prepaid(tooSoon, m))).isInstanceOfSatisfying(VendOutcome.Failed.class,
-                f -> assertThat(f.providerCode()).isEqualTo("throttle"));
+        assertThat(connector(Duration.ZERO).vend(prepaid(tooSoon, m))).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> {
+                    assertThat(n.providerCode()).isEqualTo("throttle");
+                    assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.ACCOUNT_WINDOW);
+                    assertThat(n.retryAfter()).isEqualTo(Duration.ofMinutes(5));
+                });
         assertThat(record.vendCount("pawacard", tooSoon)).isZero();
+        // 105, the meter's daily cap, does not pass by waiting minutes: a definite failure.
+        assertThat(PawacardTransformer.outcome("{\"status\":105,\"msg\":\"Meter has reached maximum vends allowed per day\"}"))
+                .isInstanceOfSatisfying(VendOutcome.Failed.class, f -> assertThat(f.beforeProcessing()).isTrue());
+    }
+
+    @Test
+    void aVendThatReachedNobodyLeavesTheMetersWindowUnstarted() {
+        String m = freshMeter();
+        sandbox.getBean(Faults.class).arm("pawacard", "vend", Scenario.TOO_MANY_REQUESTS, 1);
+        assertThat(pawacard.vend(prepaid(pawacard.newReference(), m))).isInstanceOfSatisfying(VendOutcome.NotSent.class,
+                n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.PROVIDER_THROTTLED));
+        assertThat(pawacard.vend(prepaid(pawacard.newReference(), m))).isInstanceOf(VendOutcome.Succeeded.class);
+    }
+
+    @Test
+    void aRefusedLoginFailsBeforeProcessingIsHeldBackAndRaisesTheAlert() {
+        PawacardConnector refused = connector("wrong-password", Duration.ZERO);
+        int logins = record.calls("pawacard", "auth", null).size();
+        String ref = refused.newReference();
+        assertThat(refused.vend(prepaid(ref, freshMeter()))).isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
+            assertThat(f.providerCode()).isEqualTo(ProviderHttp.AUTH_REFUSED);
+            assertThat(f.failureClass()).isEqualTo(FailureClass.NOT_AVAILABLE_TO_MERCHANT);
+            assertThat(f.beforeProcessing()).isTrue();
+        });
+        assertThat(record.vendRequests("pawacard", ref)).isZero();
+        assertThat(record.calls("pawacard", "auth", null)).hasSize(logins + 1);
+        assertThat(authRefusedGauge()).isEqualTo(1);
+
+        // Within the hold: no second login, whatever asks (a vend, a requery that is "not sent").
+        String second = refused.newReference();
+        assertThat(refused.vend(prepaid(second, freshMeter()))).isInstanceOfSatisfying(VendOutcome.Failed.class,
+                f -> assertThat(f.providerCode()).isEqualTo(ProviderHttp.AUTH_REFUSED));
+        assertThat(refused.requery(requery(ref))).isInstanceOf(VendOutcome.NotSent.class);
+        assertThat(record.calls("pawacard", "auth", null)).hasSize(logins + 1);
+        assertThat(record.vendRequests("pawacard", second)).isZero();
+
+        // Good credentials clear the alert.
+        assertThat(connector(Duration.ZERO).vend(prepaid(pawacard.newReference(), freshMeter())))
+                .isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(authRefusedGauge()).isZero();
+    }
+
+    @Test
+    void aKeyRefusedOnAVendIsRenewedThroughTheSessionAndARefusedLoginThenFailsBeforeProcessing() {
+        // Pawacard forgets our key, and by now refuses our password too (changed at Pawacard).
+        AtomicInteger logins = new AtomicInteger();
+        try (CaptureServer pawa = new CaptureServer()) {
+            pawa.on("/pawacard/v3/login", r -> logins.incrementAndGet() == 1
+                            ? CaptureServer.Reply.ok("{\"status\":0,\"msg\":\"success\",\"key\":\"k1\"}")
+                            : CaptureServer.Reply.ok("{\"status\":1,\"msg\":\"Wrong Username or Password\"}"))
+                    .on("/pawacard/v3/verify", r -> CaptureServer.Reply.ok(
+                            "{\"status\":0,\"msg\":\"success\",\"customerName\":\"Bilbo Baggins\"}"))
+                    .on("/pawacard/v3/vend", r -> CaptureServer.Reply.ok("{\"status\":1,\"msg\":\"Invalid key\"}"));
+            PawacardConnector c = new PawacardConnector(new PawacardProperties(pawa.url("/pawacard/v3"), "testvendor",
+                    "old-password", Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO));
+            assertThat(c.verify(new VerifyCommand(ServiceType.ELECTRICITY, "KPLC", "prepaid", "01451174955")).status())
+                    .isEqualTo(AccountVerification.Status.VALID);
+            assertThat(c.vend(prepaid(c.newReference(), "01451174955"))).isInstanceOfSatisfying(VendOutcome.Failed.class,
+                    f -> {
+                        assertThat(f.providerCode()).isEqualTo(ProviderHttp.AUTH_REFUSED);
+                        assertThat(f.beforeProcessing()).isTrue();
+                    });
+            assertThat(pawa.requests("/pawacard/v3/vend")).hasSize(1);
+            assertThat(logins).hasValue(2);
+            assertThat(authRefusedGauge()).isEqualTo(1);
+        }
+        connector(Duration.ZERO).vend(prepaid(pawacard.newReference(), freshMeter()));
+        assertThat(authRefusedGauge()).isZero();
+    }
+
+    @Test
+    void aReplyForAnotherRefIsPendingNeverItsToken() {
+        String theirs = """
+                {"token":"66430474307561657038","date":"11-4-2014 20:24:7","totalAmount":"200","transactionId":252,
+                 "ref":"370474587102","customerName":"Bilbo Baggins"}""";
+        assertThat(PawacardTransformer.outcome(theirs, "101234567890")).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.message()).contains("370474587102", "101234567890"));
+        assertThat(PawacardTransformer.outcome(theirs, "370474587102")).isInstanceOf(VendOutcome.Succeeded.class);
+        // In a transaction block too (pending, postpaid, failed replies carry it there).
+        assertThat(PawacardTransformer.outcome("""
+                {"status":0,"msg":"success","transaction":{"status":1,"rctNum":"151172056109030422","transactionId":3,
+                 "ref":"015117215614"}}""", "370474587102")).isInstanceOf(VendOutcome.Pending.class);
+        assertThat(PawacardTransformer.outcome("""
+                {"status":1,"msg":"","transaction":{"status":2,"msg":"Failed","transactionId":2,"ref":"015117215614"}}""",
+                "370474587102")).isInstanceOf(VendOutcome.Pending.class);
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.dollr.MutableClock;
+import com.vendstream.providers.support.CaptureServer;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
 import java.net.URI;
@@ -268,8 +269,30 @@ class Pay4PowerContractTest {
         assertThat(nowhere.vend(airtime(nowhere.newReference(), "08011111111")))
                 .isInstanceOfSatisfying(VendOutcome.NotSent.class,
                         n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.AUTH_UNAVAILABLE));
+        // The requery could not be sent either: "no answer, ask again later", never a failure.
         assertThat(nowhere.requery(new RequeryCommand("x", ServiceType.AIRTIME, "MTN", null, null)))
-                .isInstanceOf(VendOutcome.Pending.class);
+                .isInstanceOf(VendOutcome.NotSent.class);
+    }
+
+    @Test
+    void aThrottledTokenEndpointIsLeftAloneAsLongAsItAsks() {
+        try (CaptureServer server = new CaptureServer()) {
+            server.on("/p4p/auth/token", r -> new CaptureServer.Reply(429, "{\"error\":\"Too Many Requests\"}",
+                    Map.of("Retry-After", "120")));
+            Pay4PowerConnector throttled = new Pay4PowerConnector(new Pay4PowerProperties(server.url("/p4p"), "a", "b",
+                    null, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+            // Not sent, to be sent again once the token endpoint lets us: never a refund, never a refusal.
+            assertThat(throttled.vend(airtime(throttled.newReference(), "08011111111")))
+                    .isInstanceOfSatisfying(VendOutcome.NotSent.class, n -> {
+                        assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.AUTH_UNAVAILABLE);
+                        assertThat(n.retryAfter()).isGreaterThan(Duration.ofSeconds(100));
+                    });
+            // Asked once: the two minutes it asked for are not spent retrying it.
+            assertThat(server.requests("/p4p/auth/token")).hasSize(1);
+            assertThat(throttled.vend(airtime(throttled.newReference(), "08011111111")))
+                    .isInstanceOf(VendOutcome.NotSent.class);
+            assertThat(server.requests("/p4p/auth/token")).hasSize(1);
+        }
     }
 
     @Test

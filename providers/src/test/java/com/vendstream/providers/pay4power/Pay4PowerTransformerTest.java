@@ -27,6 +27,26 @@ class Pay4PowerTransformerTest {
     }
 
     @Test
+    void aReplyNamingAnotherClientReferenceIsPendingNeverOurs() {
+        String vend = """
+                {"success": true, "message": "Success", "statusCode": 200,
+                 "data": {"clientTransactionReference": "aaaa0000aaaa0000aaaa0000aaaa0000", "token": "1234",
+                 "status": "SUCCESSFUL"}}""";
+        assertThat(Pay4PowerTransformer.vend(200, vend, true, "bbbb1111bbbb1111bbbb1111bbbb1111"))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class,
+                        p -> assertThat(p.message()).contains("aaaa0000aaaa0000aaaa0000aaaa0000"));
+        assertThat(Pay4PowerTransformer.vend(200, vend, true, "aaaa0000aaaa0000aaaa0000aaaa0000"))
+                .isInstanceOf(VendOutcome.Succeeded.class);
+        String requery = """
+                {"success": true, "message": "Retrieved Successfully", "statusCode": 200,
+                 "data": {"clientReference": "aaaa0000aaaa0000aaaa0000aaaa0000", "status": "FAILED"}}""";
+        assertThat(Pay4PowerTransformer.requery(200, requery, false, "bbbb1111bbbb1111bbbb1111bbbb1111"))
+                .isInstanceOf(VendOutcome.Pending.class);
+        assertThat(Pay4PowerTransformer.requery(200, requery, false, "aaaa0000aaaa0000aaaa0000aaaa0000"))
+                .isInstanceOf(VendOutcome.Failed.class);
+    }
+
+    @Test
     void theDocumentedRequeryExampleIsNotASuccessOnItsOwn() {
         // "Retrieved Successfully" says the lookup worked, not that the vend did.
         String body = """

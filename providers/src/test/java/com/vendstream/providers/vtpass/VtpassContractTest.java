@@ -206,6 +206,86 @@ class VtpassContractTest {
     }
 
     @Test
+    void a019IsNotSentAndWaitsOutTheWindowHereInsteadOfFailingOver() {
+        // 019: the same biller code was vended within 30 s. Another provider would vend it again at once.
+        String ref = vtpass.newReference();
+        assertThat(vtpass.vend(command(ref, ServiceType.AIRTIME, "MTN", null, "01900000000", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.NotSent.class, n -> {
+                    assertThat(n.providerCode()).isEqualTo("019");
+                    assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.ACCOUNT_WINDOW);
+                    assertThat(n.reason().mayFailOver()).isFalse();
+                    assertThat(n.retryAfter()).isEqualTo(Duration.ofSeconds(35));
+                });
+        assertThat(record.vendCount("vtpass", ref)).isZero();
+    }
+
+    @Test
+    void aRequestIdDatedYesterdayInLagosIsNotSentAndReplacedNeverFailed() {
+        // 085: VTpass refuses the request_id itself; vend-service asks referenceUsable first and re-sends
+        // under a new one when VTpass refuses it anyway.
+        String yesterday = java.time.LocalDateTime.now(java.time.ZoneId.of("Africa/Lagos")).minusDays(1)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmm")) + "abcdefabcdef";
+        assertThat(vtpass.referenceUsable(yesterday, java.time.Instant.now())).isFalse();
+        assertThat(vtpass.vend(command(yesterday, ServiceType.AIRTIME, "MTN", null, "08011111111", 10_000)))
+                .isInstanceOfSatisfying(VendOutcome.NotSent.class, n -> {
+                    assertThat(n.providerCode()).isEqualTo("085");
+                    assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.REFERENCE_REFUSED);
+                    assertThat(n.reason().mayFailOver()).isFalse();
+                    assertThat(n.message()).contains("DATE NOT TODAY");
+                });
+        assertThat(record.vendCount("vtpass", yesterday)).isZero();
+    }
+
+    @Test
+    void aRequestIdIsUsableOnlyOnTheLagosDayItCarries() {
+        // 23:59:30 in Lagos (UTC+1) is 22:59:30 UTC.
+        java.time.Instant beforeMidnight = java.time.Instant.parse("2026-05-04T22:59:30Z");
+        VtpassConnector late = new VtpassConnector(new VtpassProperties(baseUrl, "k", "p", "s", null, null),
+                java.time.Clock.fixed(beforeMidnight, java.time.ZoneOffset.UTC));
+        String ref = late.newReference();
+        assertThat(ref).startsWith("202605042359");
+        assertThat(late.referenceUsable(ref, beforeMidnight.plusSeconds(29))).isTrue();
+        assertThat(late.referenceUsable(ref, beforeMidnight.plusSeconds(30))).isFalse();
+        assertThat(late.referenceUsable("garbage", beforeMidnight)).isFalse();
+        assertThat(late.referenceUsable("2026050499aaXXXXXXXXXXXX", beforeMidnight)).isFalse();
+    }
+
+    @Test
+    void anOrderWithoutAPhoneGetsTheConfiguredMerchantPhoneNeverAMadeUpOne() {
+        VendCommand noPhone = new VendCommand(vtpass.newReference(), ServiceType.ELECTRICITY, "IKEDC", "prepaid",
+                "1111111111111", null, 100_000, "NGN", 1, null, null);
+        // Without a merchant phone the vend fails before anything is sent.
+        assertThat(vtpass.vend(noPhone)).isInstanceOfSatisfying(VendOutcome.Failed.class, f -> {
+            assertThat(f.failureClass()).isEqualTo(FailureClass.VALIDATION);
+            assertThat(f.beforeProcessing()).isTrue();
+            assertThat(f.message()).contains("merchant-phone");
+        });
+        assertThat(record.vendRequests("vtpass", noPhone.reference())).isZero();
+
+        VtpassConnector withPhone = new VtpassConnector(new VtpassProperties(baseUrl, "sandbox-api-key", "PK_sandbox",
+                "SK_sandbox", Duration.ofSeconds(2), Duration.ofSeconds(3), "08030000001"));
+        String ref = withPhone.newReference();
+        assertThat(withPhone.vend(new VendCommand(ref, ServiceType.ELECTRICITY, "IKEDC", "prepaid", "1111111111111", null,
+                100_000, "NGN", 1, null, null))).isInstanceOf(VendOutcome.Succeeded.class);
+        assertThat(sandbox.getBean(Transactions.class).find("vtpass", ref).details().get("request"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("phone", "08030000001");
+    }
+
+    @Test
+    void aReplyForAnotherRequestIdIsPendingNeverTakenAsOurs() {
+        String reply = """
+                {"code":"000","response_description":"TRANSACTION SUCCESSFUL","requestId":"%s",
+                 "content":{"transactions":{"status":"delivered","transactionId":"17"}},"purchased_code":"Token : 1234"}""";
+        assertThat(VtpassTransformer.outcome(reply.formatted("202605041200someoneelse00"), ServiceType.ELECTRICITY,
+                "202605041200ourrequest000")).isInstanceOfSatisfying(VendOutcome.Pending.class, p -> {
+                    assertThat(p.cause()).isEqualTo(PendingCause.UNPARSEABLE_REPLY);
+                    assertThat(p.message()).contains("202605041200someoneelse00");
+                });
+        assertThat(VtpassTransformer.outcome(reply.formatted("202605041200ourrequest000"), ServiceType.ELECTRICITY,
+                "202605041200ourrequest000")).isInstanceOf(VendOutcome.Succeeded.class);
+    }
+
+    @Test
     void aRefusedConnectionFailsBeforeProcessing() {
         VtpassConnector nowhere = new VtpassConnector(new VtpassProperties("http://localhost:1/vtpass/api", "a", "b", "c",
                 Duration.ofSeconds(1), Duration.ofSeconds(1)));
@@ -343,7 +423,7 @@ class VtpassContractTest {
         List<String> documented = List.of("000", "099", "001", "044", "091", "016", "010", "011", "012", "013", "017",
                 "031", "032", "014", "015", "018", "021", "022", "023", "024", "027", "028", "087", "019", "025", "026",
                 "030", "034", "035", "040", "083", "085", "089", "020");
-        assertThat(VtpassCodes.TABLE).extracting(CodeRule::code).containsAll(documented);
+        assertThat(VtpassCodes.TABLE.rules()).extracting(CodeRule::code).containsAll(documented);
         for (String ambiguous : List.of("000", "099", "014", "083", "089", "044", "015")) {
             assertThat(VtpassCodes.rule(ambiguous).orElseThrow().outcome()).as(ambiguous).isEqualTo(CodeRule.Outcome.PENDING);
         }

@@ -37,7 +37,8 @@ class ConnectorConfigurationTest {
                         "vendstream.providers.pay4power.base-url=http://localhost:1/pay4power/api/v2.1/b2b",
                         "vendstream.providers.dollr.base-url=http://localhost:1/dollr/v1",
                         // A deployment's override wins over the shared default, through the record's canonical constructor.
-                        "vendstream.providers.pagamio.purchases-per-minute=20")
+                        "vendstream.providers.pagamio.purchases-per-minute=20",
+                        "vendstream.providers.pawacard.reference-node=7")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBeansOfType(VendConnector.class).values()).extracting(VendConnector::id)
@@ -49,7 +50,14 @@ class ConnectorConfigurationTest {
                                 assertThat(p.username()).isEqualTo("sandbox-merchant");
                                 assertThat(p.purchasesPerMinute()).isEqualTo(20);
                                 assertThat(p.readTimeout()).hasSeconds(4);
+                                // Configured, since Pagamio's login does not name the account.
+                                assertThat(p.userTypeId()).isEqualTo("MER-1001");
                             });
+                    assertThat(ConnectorConfiguration.bind(context.getEnvironment(), "vtpass",
+                            com.vendstream.providers.vtpass.VtpassProperties.class).merchantPhone())
+                            .isEqualTo("08011111111");
+                    assertThat(ConnectorConfiguration.bind(context.getEnvironment(), "pawacard",
+                            com.vendstream.providers.pawacard.PawacardProperties.class).referenceNode()).isEqualTo(7);
                     assertThat(ConnectorConfiguration.bind(context.getEnvironment(), "dollr",
                             com.vendstream.providers.dollr.DollrProperties.class).payoutPasscode().code())
                             .isEqualTo("246810");
