@@ -101,7 +101,10 @@ public final class Stack implements AutoCloseable {
     public static Map<String, Object> providerUrls(String sandboxUrl) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vendstream.providers.vtpass.base-url", sandboxUrl + "/vtpass/api");
+        // Account facts of the sandbox's accounts (no defaults elsewhere: a deployment sets its own).
+        p.put("vendstream.providers.vtpass.merchant-phone", "08011111111");
         p.put("vendstream.providers.pagamio.base-url", sandboxUrl + "/pagamio/api/v1");
+        p.put("vendstream.providers.pagamio.merchant-id", "MER-1001");
         p.put("vendstream.providers.pawacard.base-url", sandboxUrl + "/pawacard/v3");
         p.put("vendstream.providers.pay4power.base-url", sandboxUrl + "/pay4power/api/v2.1/b2b");
         p.put("vendstream.providers.dollr.base-url", sandboxUrl + "/dollr/v1");
@@ -132,6 +135,9 @@ public final class Stack implements AutoCloseable {
     public Map<String, String> providerBaseUrls() {
         Map<String, String> urls = new LinkedHashMap<>();
         for (String key : providerUrls("").keySet()) {
+            if (!key.endsWith(".base-url")) {
+                continue;
+            }
             String provider = key.substring("vendstream.providers.".length(), key.length() - ".base-url".length());
             urls.put(provider, context("order-service").getEnvironment().getProperty(key, ""));
         }

@@ -109,6 +109,8 @@ abstract class ApiTestSupport {
         props.add("vendstream.registry.url", Infrastructure::registryUrl);
         props.add("vendstream.providers.vtpass.base-url", () -> Infrastructure.sandboxUrl() + "/vtpass/api");
         props.add("vendstream.providers.pagamio.base-url", () -> Infrastructure.sandboxUrl() + "/pagamio/api/v1");
+        props.add("vendstream.providers.pagamio.merchant-id", () -> "MER-1001");
+        props.add("vendstream.providers.vtpass.merchant-phone", () -> "08011111111");
         props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
     }
 

@@ -123,6 +123,10 @@ class VendingInvariantsTest {
     }
 
     private Vending vending(Clock clock, Duration lease, VendConnector... providers) {
+        return vending(clock, lease, 20, providers);
+    }
+
+    private Vending vending(Clock clock, Duration lease, int maxDeferrals, VendConnector... providers) {
         GuardedConnectors guarded = new GuardedConnectors(List.of(providers), 16, Duration.ofMinutes(1), 50, 4);
         List<String> ids = new ArrayList<>();
         for (VendConnector p : providers) {
@@ -132,7 +136,7 @@ class VendingInvariantsTest {
                 guarded.ids());
         store.ensureIndexes();
         return new Vending(store, guarded, router, (c, id) -> { }, meters, clock, lease, Duration.ofSeconds(1),
-                Duration.ofMinutes(30), 20);
+                Duration.ofMinutes(30), maxDeferrals);
     }
 
     private static VendOutcome success(VendCommand c) {
@@ -332,7 +336,8 @@ class VendingInvariantsTest {
         assertThat(vending.retryDeferred(Runnable::run)).as("not due yet").isZero();
         assertThat(vending.expireLeases()).as("a parked vend is not in flight").isZero();
 
-        clock.advance(Duration.ofSeconds(21));
+        // The wait plus its jitter (at most a quarter more).
+        clock.advance(Duration.ofSeconds(26));
         assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
 
         assertThat(outboxTypes("order-ns1")).containsExactly("VendSucceeded");
@@ -354,7 +359,7 @@ class VendingInvariantsTest {
         vending.handle(request("order-ns2"));
         assertThat(pay4power.calls.get()).as("another provider would vend the same number again at once").isZero();
 
-        clock.advance(Duration.ofSeconds(36));
+        clock.advance(Duration.ofSeconds(45));
         vending.retryDeferred(Runnable::run);
 
         assertThat(vtpass.calls.get()).isEqualTo(2);
@@ -370,11 +375,11 @@ class VendingInvariantsTest {
                 notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(10)));
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
         vending.handle(request("order-ns3"));
-        clock.advance(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(13));
         vending.retryDeferred(Runnable::run);
         assertThat(outboxTypes("order-ns3")).as("still within the 30 minutes it may wait").isEmpty();
         // The next wait would end past the give-up time: it fails now (and is refunded), not later.
-        clock.advance(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(13));
         vending.retryDeferred(Runnable::run);
 
         assertThat(vtpass.calls.get()).isEqualTo(3);
@@ -441,5 +446,81 @@ class VendingInvariantsTest {
         assertThat(outboxTypes("order-ns4")).containsExactly("VendSucceeded");
         assertThat(store.find("order-ns4").orElseThrow().getList("previous", Document.class))
                 .extracting(d -> d.getString("reference")).containsExactlyElementsOf(stale);
+    }
+
+    @Test
+    void ourOwnLimitsNeverUseUpTheTriesOnlyTheTimeLimitEndsThem() {
+        MovableClock clock = new MovableClock();
+        CountingProvider busy = new CountingProvider("pagamio",
+                notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofMinutes(1)));
+        Vending vending = vending(clock, Duration.ofMinutes(2), 2, busy);
+        vending.handle(request("order-ns5"));
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(80));
+            vending.retryDeferred(Runnable::run);
+        }
+        assertThat(busy.calls.get()).as("ten more tries than max-deferrals allows").isEqualTo(11);
+        assertThat(outboxTypes("order-ns5")).as("a burst is not turned into refunds").isEmpty();
+        assertThat(store.find("order-ns5").orElseThrow().getString("state")).isEqualTo("DEFERRED");
+
+        clock.advance(Duration.ofMinutes(20));
+        vending.retryDeferred(Runnable::run);
+        assertThat(outboxTypes("order-ns5")).containsExactly("VendFailed");
+    }
+
+    @Test
+    void aResumedVendWaitingForAThreadIsNotHandedToRequeryAsInFlight() {
+        MovableClock clock = new MovableClock();
+        CountingProvider provider = new CountingProvider("pagamio",
+                script(notSent(VendOutcome.NotSentReason.BULKHEAD_FULL, Duration.ofSeconds(1)),
+                        VendingInvariantsTest::success));
+        Vending vending = vending(clock, Duration.ofMinutes(2), provider);
+        vending.handle(request("order-ns6"));
+        clock.advance(Duration.ofSeconds(3));
+        List<Runnable> queued = new ArrayList<>();
+        assertThat(vending.retryDeferred(queued::add)).isEqualTo(1);
+        assertThat(vending.retryDeferred(queued::add)).as("held for the queued task").isZero();
+
+        // The task waits for a thread longer than the lease.
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(vending.expireLeases()).isZero();
+        queued.forEach(Runnable::run);
+
+        assertThat(outboxTypes("order-ns6")).containsExactly("VendSucceeded");
+        assertThat(provider.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aParkedVendNoProviderCanTakeAnyMoreFailsInsteadOfStayingParked() {
+        MovableClock clock = new MovableClock();
+        CountingProvider vtpass = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
+        VendRequested airtime = request("order-ns7");
+        // Nothing routes cable TV here: the provider that parked it is gone from the configuration.
+        VendRequested request = VendRequested.newBuilder(airtime)
+                .setLine(OrderLine.newBuilder(airtime.getLine()).setService(ServiceCategory.CABLE_TV).build()).build();
+        store.claim(new Document("_id", "order-ns7").append("state", "DEFERRED").append("provider", "gone")
+                .append("reference", "gone-1").append("request", new Binary(EventCodec.encode(request)))
+                .append("createdAt", java.util.Date.from(clock.instant()))
+                .append("retryAt", java.util.Date.from(clock.instant())).append("previous", List.of())
+                .append("outbox", List.of()));
+        vending.retryDeferred(Runnable::run);
+
+        assertThat(vtpass.calls.get()).isZero();
+        List<SpecificRecord> events = outbox("order-ns7");
+        assertThat(events).hasSize(1);
+        assertThat(((com.vendstream.events.VendFailed) events.get(0)).getReasonClass())
+                .isEqualTo(com.vendstream.events.FailureClass.NO_PROVIDER);
+    }
+
+    @Test
+    void ourOwnRefusalsBeforeSendingDoNotOpenTheProvidersCircuit() {
+        CountingProvider noPhone = new CountingProvider("vtpass",
+                c -> new VendOutcome.Failed(null, FailureClass.VALIDATION, "no phone to send", true));
+        GuardedConnectors guarded = new GuardedConnectors(List.of(noPhone), 16, Duration.ofMinutes(1), 50, 4);
+        for (int i = 0; i < 10; i++) {
+            guarded.vend("vtpass", command());
+        }
+        assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
     }
 }

@@ -38,7 +38,9 @@ class ConnectorConfigurationTest {
                         "vendstream.providers.dollr.base-url=http://localhost:1/dollr/v1",
                         // A deployment's override wins over the shared default, through the record's canonical constructor.
                         "vendstream.providers.pagamio.purchases-per-minute=20",
-                        "vendstream.providers.pawacard.reference-node=7")
+                        "vendstream.providers.pawacard.reference-node=7",
+                        "vendstream.providers.pagamio.merchant-id=MER-1001",
+                        "vendstream.providers.vtpass.merchant-phone=08011111111")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBeansOfType(VendConnector.class).values()).extracting(VendConnector::id)

@@ -90,13 +90,14 @@ public class VendAttemptStore {
      * sweep (which would hand it to requery as pending) leaves it alone; the refused reference is kept
      * in the attempt's history.
      */
-    public boolean defer(String orderId, String reference, Instant retryAt, Document previous) {
+    /** @param counted whether this deferral counts toward the attempt's {@code deferrals} */
+    public boolean defer(String orderId, String reference, Instant retryAt, boolean counted, Document previous) {
         Document filter = new Document("_id", orderId).append("state", State.SENDING.name())
                 .append("reference", reference);
         Document update = new Document("$set", new Document("state", State.DEFERRED.name())
                 .append("retryAt", Date.from(retryAt)))
                 .append("$unset", new Document("leaseUntil", ""))
-                .append("$inc", new Document("deferrals", 1))
+                .append("$inc", new Document("deferrals", counted ? 1 : 0))
                 .append("$push", new Document("previous", previous));
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
@@ -112,6 +113,17 @@ public class VendAttemptStore {
         Document update = new Document("$set", new Document("state", State.SENDING.name()).append("provider", provider)
                 .append("reference", reference).append("leaseUntil", Date.from(leaseUntil)))
                 .append("$unset", new Document("retryAt", ""));
+        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Pushes a due DEFERRED attempt's {@code retryAt} to {@code until}, so the next sweeps leave it to
+     * whoever holds it; false when another sweeper held (or took) it first.
+     */
+    public boolean hold(String orderId, String reference, Instant now, Instant until) {
+        Document filter = new Document("_id", orderId).append("state", State.DEFERRED.name())
+                .append("reference", reference).append("retryAt", new Document("$lte", Date.from(now)));
+        Document update = new Document("$set", new Document("retryAt", Date.from(until)));
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 

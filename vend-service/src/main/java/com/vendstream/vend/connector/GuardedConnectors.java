@@ -75,8 +75,10 @@ public class GuardedConnectors {
                 default -> false;
             };
         }
-        // A refused connection: no provider code, nothing processed.
-        return outcome instanceof VendOutcome.Failed f && f.beforeProcessing() && f.providerCode() == null;
+        // A refused connection: no provider code, nothing processed. Our own refusals before sending (an
+        // order without a phone, a product the connector does not sell) carry other classes: not the provider's fault.
+        return outcome instanceof VendOutcome.Failed f && f.beforeProcessing() && f.providerCode() == null
+                && f.failureClass() == com.vendstream.providers.FailureClass.DECLINED_BY_PROVIDER;
     }
 
     public Set<String> ids() {

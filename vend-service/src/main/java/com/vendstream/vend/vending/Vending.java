@@ -161,7 +161,9 @@ public class Vending {
                        Instant at) {
         String orderId = request.getEnvelope().getOrderId();
         Duration wait = notSent.retryAfter().compareTo(minRetry) < 0 ? minRetry : notSent.retryAfter();
-        Instant retryAt = at.plus(wait);
+        // Jitter, so the orders one limit turned away do not all come back in the same instant.
+        long spread = Math.max(wait.toMillis() / 4, 500);
+        Instant retryAt = at.plus(wait).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1));
         Document attempt = store.find(orderId).orElseThrow();
         Instant createdAt = attempt.getDate("createdAt").toInstant();
         int deferrals = attempt.getInteger("deferrals", 0);
@@ -170,16 +172,24 @@ public class Vending {
             deadline = request.getDeadline();
         }
         meters.counter("vendstream.vend.not_sent", "provider", provider, "reason", notSent.reason().name()).increment();
-        if (retryAt.isAfter(deadline) || deferrals >= maxDeferrals) {
+        if (retryAt.isAfter(deadline) || (deferrals >= maxDeferrals && !ourOwnLimit(notSent.reason()))) {
             settle(request, provider, reference, new VendOutcome.Failed(notSent.providerCode(), giveUpClass(notSent),
                     "Not sent after waiting " + Duration.between(createdAt, at).toSeconds() + " s: "
                             + notSent.reason() + " (" + notSent.message() + ")", true), at);
             return;
         }
-        if (store.defer(orderId, reference, retryAt, history(provider, reference, describe(notSent), at))) {
+        // Our own limits (back-pressure) never use up the tries; only the time limit ends those.
+        boolean counted = !ourOwnLimit(notSent.reason());
+        if (store.defer(orderId, reference, retryAt, counted, history(provider, reference, describe(notSent), at))) {
             log.info("Vend for order {} not sent to {} ({}); retrying after {}", orderId, provider,
                     notSent.reason(), retryAt);
         }
+    }
+
+    /** Refusals that come from our own guards (capacity), not from the provider or its account. */
+    private static boolean ourOwnLimit(VendOutcome.NotSentReason reason) {
+        return reason == VendOutcome.NotSentReason.LOCAL_RATE_LIMIT || reason == VendOutcome.NotSentReason.BULKHEAD_FULL
+                || reason == VendOutcome.NotSentReason.CIRCUIT_OPEN;
     }
 
     private static com.vendstream.providers.FailureClass giveUpClass(VendOutcome.NotSent notSent) {
@@ -193,42 +203,63 @@ public class Vending {
 
     /**
      * Sends again the deferred attempts whose wait is over, each under a fresh reference (the provider
-     * may remember the refused one), starting from the provider that deferred it.
+     * may remember the refused one), starting from the provider that deferred it. The sweep only holds
+     * each due attempt back for {@code lease} and hands it to {@code executor}; the attempt is taken
+     * (DEFERRED to SENDING, lease started) by the task itself, right before it sends, so time spent
+     * queued for a thread never eats into the lease that the stale-lease sweep watches.
      *
-     * @return how many were taken up
+     * @return how many were handed on
      */
     public int retryDeferred(java.util.concurrent.Executor executor) {
         int taken = 0;
-        for (Document attempt : store.dueDeferred(clock.instant(), 100)) {
-            VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
-                    attempt.get("request", Binary.class).getData());
+        Instant now = clock.instant();
+        for (Document attempt : store.dueDeferred(now, 100)) {
             String orderId = attempt.getString("_id");
-            String provider = attempt.getString("provider");
-            Optional<VendConnector> connector = connectors.connector(provider);
-            List<String> route = new java.util.ArrayList<>(router.providers(request.getLine().getService().name(),
-                    request.getLine().getBillerId(), provider));
-            if (connector.isEmpty() || route.isEmpty() || !route.get(0).equals(provider)) {
-                // The provider is no longer configured here: start again from the route's first.
-                if (route.isEmpty()) {
-                    continue;
-                }
-                provider = route.get(0);
-                connector = connectors.connector(provider);
-            }
-            String fresh = connector.orElseThrow().newReference();
-            Instant now = clock.instant();
-            if (!store.resume(orderId, attempt.getString("reference"), provider, fresh, now.plus(lease))) {
+            String reference = attempt.getString("reference");
+            if (!store.hold(orderId, reference, now, now.plus(lease))) {
                 continue;
             }
             taken++;
-            meters.counter("vendstream.vend.resumed", "provider", provider).increment();
-            List<String> providers = List.copyOf(route);
             executor.execute(() -> {
-                send(request, providers, 0, fresh);
-                relay.relay(VendAttemptStore.COLLECTION, orderId);
+                try {
+                    resume(attempt);
+                } catch (RuntimeException e) {
+                    // Still DEFERRED (held): the sweep takes it up again once the hold is over.
+                    log.warn("Deferred vend for order {} could not be resumed: {}", orderId, e.toString());
+                }
             });
         }
         return taken;
+    }
+
+    private void resume(Document attempt) {
+        VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
+                attempt.get("request", Binary.class).getData());
+        String orderId = attempt.getString("_id");
+        String reference = attempt.getString("reference");
+        String deferredAt = attempt.getString("provider");
+        // The provider that deferred it first; others after it only where the route allows.
+        List<String> route = router.providers(request.getLine().getService().name(), request.getLine().getBillerId(),
+                deferredAt);
+        Instant now = clock.instant();
+        if (route.isEmpty()) {
+            // No provider is configured for it any more: fail it (refund) rather than leave it parked.
+            if (store.resume(orderId, reference, deferredAt, reference, now.plus(lease))) {
+                settle(request, deferredAt, reference, new VendOutcome.Failed(null,
+                        com.vendstream.providers.FailureClass.NO_PROVIDER, "No provider is configured for "
+                        + request.getLine().getService() + "/" + request.getLine().getBillerId(), true), now);
+                relay.relay(VendAttemptStore.COLLECTION, orderId);
+            }
+            return;
+        }
+        String provider = route.get(0);
+        String fresh = connectors.connector(provider).orElseThrow().newReference();
+        if (!store.resume(orderId, reference, provider, fresh, now.plus(lease))) {
+            return;
+        }
+        meters.counter("vendstream.vend.resumed", "provider", provider).increment();
+        send(request, route, 0, fresh);
+        relay.relay(VendAttemptStore.COLLECTION, orderId);
     }
 
     private void settle(VendRequested request, String provider, String reference, VendOutcome result, Instant at) {
