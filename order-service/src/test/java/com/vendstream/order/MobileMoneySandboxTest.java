@@ -64,11 +64,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -396,7 +398,7 @@ class MobileMoneySandboxTest {
     private MobileMoneyPayments paymentsOver(MobileMoneyConnector connector, MutableClock clock) {
         MobileMoneyPayments p = new MobileMoneyPayments(f.orders, new DollrMobileMoney(connector, customers,
                 DollrMobileMoney.Settings.defaults(), f.clock), f.relay, f.meters, clock,
-                new MobileMoneyPayments.Retry(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(15)));
+                new MobileMoneyPayments.Retry(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(15), null));
         f.transitions.usePayouts(p);
         return p;
     }
@@ -444,17 +446,7 @@ class MobileMoneySandboxTest {
             recoverDollrTokens();
         }
         // The endpoint answers again (the connector's own hold on the token endpoint ends within its Retry-After).
-        Order done = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            clock.advance(Duration.ofSeconds(2));
-            p.recover(f.orders.find(order.orderId()).orElseThrow());
-            return f.orders.find(order.orderId()).orElseThrow();
-        }, o -> o.state() != OrderState.AWAITING_PAYMENT);
-
-        assertThat(done.state()).isEqualTo(OrderState.VENDING);
-        assertThat(outboxTypes(done)).containsExactly("PaymentCollected", "OrderAccepted", "VendRequested");
-        assertThat(record.calls("dollr", "collection", null)).extracting(CallRecord.Call::reference)
-                .containsOnly(order.paymentReference());
-        assertThat(record.vendCount("dollr", order.paymentReference())).isEqualTo(1);
+        awaitCollectedWhenSentAgain(clock, () -> p.recover(f.orders.find(order.orderId()).orElseThrow()), order);
         assertThat(f.meters.counter("vendstream.order.payment_not_sent", "provider", "dollr", "kind", "collection")
                 .count()).isGreaterThanOrEqualTo(1);
     }
@@ -619,6 +611,156 @@ class MobileMoneySandboxTest {
         assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
         assertThat(rejected.rejectionMessage()).contains("operator confirms no debit");
         assertThat(outboxTypes(rejected)).containsExactly("PaymentPending", "PaymentFailed", "OrderRejected");
+
+        // The decision was wrong: the operator completes the debit later and status-poller's hourly query finds
+        // it. The customer's money is paid back by one payout of the same amount; the order stays REJECTED.
+        books.find("dollr", order.paymentReference()).resolve(Scenario.Status.SUCCEEDED);
+        assertThat(dollr.collectionStatus(order.paymentReference()).status()).isEqualTo(PaymentOutcome.Status.COMPLETED);
+        payments.apply(collected(order, order.paymentReference(), null));
+        assertThat(payments.settle(order.orderId(), true, "too late", "decision-4")).isFalse();
+
+        Order paidBack = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(paidBack.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(paidBack.paidBackAfterRejectionAt()).isNotNull();
+        assertThat(outboxTypes(paidBack)).containsExactly("PaymentPending", "PaymentFailed", "OrderRejected",
+                "PaymentCollected", "PayoutSucceeded").doesNotContain("VendRequested", "OrderRefunded");
+        assertThat(record.calls("dollr", "payout", null)).extracting(CallRecord.Call::reference)
+                .containsExactly(paidBack.payoutReference());
+        assertThat(books.find("dollr", paidBack.payoutReference()).amountMinor())
+                .isEqualTo(books.find("dollr", order.paymentReference()).amountMinor()).isEqualTo(10_000);
+        assertThat(f.meters.counter("vendstream.order.contradictions", "type", "PaymentCollected").count())
+                .isEqualTo(1.0);
+    }
+
+    // ---- a collection call held up for longer than recovery-after
+
+    @Test
+    void aCollectionHeldUpByAThrottledDollrPastRecoveryAfterIsNotFollowedAndIsSentAgain() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        // The token cache waits out the token endpoint's Retry-After inline: the first wait lasts until released.
+        DollrConnector slow = new DollrConnector(new DollrProperties(root + "/dollr/v1", "dollr-sandbox-client",
+                "dollr-sandbox-secret", Duration.ofSeconds(2), Duration.ofSeconds(5), null, null,
+                new DollrProperties.PayoutPasscode("231880000100", null, "246810", "vendstream-test", "linux",
+                        "vendstream", "127.0.0.1")), java.time.Clock.systemUTC(), d -> {
+            if (first.getAndSet(false)) {
+                waiting.countDown();
+                resume.await(30, TimeUnit.SECONDS);
+            }
+        });
+        MobileMoneyPayments p = paymentsOver(slow, clock);
+        OrderPlacement sweeper = new OrderPlacement(f.orders, catalog, f.wallets, f.merchants, f.relay, clock, p);
+        OrderPlacement otherInstance = new OrderPlacement(f.orders, catalog, f.wallets, f.merchants, f.relay, clock, p);
+        throttleDollrTokens();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Order order;
+        try {
+            Future<Order> placed = pool.submit(() -> placeWith(p, "held-1", "231770000054", 10_000));
+            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            order = f.orders.findByClientReference("m1", "held-1").orElseThrow();
+            assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+
+            // The call has been under way for longer than recovery-after (30 s); both instances sweep.
+            clock.advance(Duration.ofMinutes(1));
+            sweeper.recover(Duration.ofSeconds(30));
+            otherInstance.recover(Duration.ofSeconds(30));
+            assertThat(payment(order).get("pendingAt")).isNull();
+            assertThat(outboxTypes(order)).doesNotContain("PaymentPending");
+
+            resume.countDown();
+            assertThat(placed.get(30, TimeUnit.SECONDS).state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+            assertThat(payment(order).get("notSent", Document.class).getInteger("attempts")).isEqualTo(1);
+            assertThat(payment(order).get("pendingAt")).isNull();
+        } finally {
+            resume.countDown();
+            recoverDollrTokens();
+            pool.shutdownNow();
+        }
+        // Dollr answers again: the sweep sends the same reference and the collection completes.
+        awaitCollectedWhenSentAgain(clock, () -> sweeper.recover(Duration.ofSeconds(30)), order);
+    }
+
+    /**
+     * Moves the clock and sweeps until the collection that was not sent has been sent again and completed:
+     * its own reference only, executed once at Dollr.
+     */
+    private void awaitCollectedWhenSentAgain(MutableClock clock, Runnable sweep, Order order) {
+        Order done = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            clock.advance(Duration.ofSeconds(2));
+            sweep.run();
+            return f.orders.find(order.orderId()).orElseThrow();
+        }, o -> o.state() != OrderState.AWAITING_PAYMENT);
+        assertThat(done.state()).isEqualTo(OrderState.VENDING);
+        assertThat(outboxTypes(done)).containsExactly("PaymentCollected", "OrderAccepted", "VendRequested");
+        assertThat(record.calls("dollr", "collection", null)).extracting(CallRecord.Call::reference)
+                .containsOnly(order.paymentReference());
+        assertThat(record.vendCount("dollr", order.paymentReference())).isEqualTo(1);
+    }
+
+    // ---- customers' numbers in the providers' messages
+
+    @Test
+    void aProviderMessageQuotingThePayersNumberReachesNoMerchantFacingCopy() {
+        String payer = "231770000008";
+        List<String> copies = List.of(payer, "77 000 0008", "0770000008", "770000008");
+        // Wallet operators quote the MSISDN in their texts, in any format.
+        Delegating quoting = new Delegating(dollr) {
+            @Override
+            public PaymentOutcome executeCollection(String sessionId, String accountId, String currency,
+                                                    String referenceId) {
+                return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "Debit of " + payer
+                        + " refused: wallet +231 77 000 0008 (0770000008) has insufficient funds", null, null,
+                        com.vendstream.providers.Decision.FAIL, "FAILED");
+            }
+
+            @Override
+            public PaymentOutcome executePayout(String sessionId, String accountId, String referenceId) {
+                return new PaymentOutcome(PaymentOutcome.Status.FAILED, referenceId, "Payee " + COMPLETES
+                        + " wallet frozen", null, null, com.vendstream.providers.Decision.FAIL, "FAILED");
+            }
+        };
+        MobileMoneyPayments p = paymentsOver(quoting, new MutableClock(Instant.now()));
+
+        // The collection's FAILED answer.
+        Order rejected = placeWith(p, "quoted-1", payer, 10_000);
+        assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(rejected.rejectionMessage()).contains("insufficient funds");
+        assertNoCopyShown(rejected, copies);
+
+        // status-poller's PaymentFailed, its reason quoting the number.
+        Order followed = place("quoted-2", PROCESSING_FOREVER, 10_000);
+        payments.apply(PaymentFailed.newBuilder()
+                .setEnvelope(envelope(followed, PaymentFailed.class, followed.paymentReference())).setProvider("dollr")
+                .setReferenceId(followed.paymentReference()).setAmount(new Money(10_000L, "LRD"))
+                .setReason("Customer 231770000003 (0770000003) did not approve").build());
+        Order declined = f.orders.find(followed.orderId()).orElseThrow();
+        assertThat(declined.state()).isEqualTo(OrderState.REJECTED);
+        assertNoCopyShown(declined, List.of(PROCESSING_FOREVER, "0770000003"));
+
+        // A payout's FAILED answer (the vend failed; the refund goes through the quoting connector).
+        Order vended = place("quoted-3", COMPLETES, 10_000);
+        assertThat(vended.state()).isEqualTo(OrderState.VENDING);
+        f.outcomes.apply(vendFailed(vended));
+        Order refunding = f.orders.find(vended.orderId()).orElseThrow();
+        assertThat(refunding.state()).isEqualTo(OrderState.REFUNDING);
+        assertThat(outboxTypes(refunding)).contains("PayoutFailed");
+        assertThat(payment(refunding).getString("payoutFailure")).contains("wallet frozen").doesNotContain(COMPLETES);
+        assertNoCopyShown(refunding, List.of(COMPLETES));
+    }
+
+    /** The order as a merchant is shown it, and every event it emits but the vend request, hold no copy. */
+    private void assertNoCopyShown(Order stored, List<String> copies) {
+        Order order = f.orders.find(stored.orderId()).orElseThrow();
+        String shown = OrderJson.OrderView.of(order).toString();
+        List<String> events = outbox(order).stream().filter(e -> !(e instanceof VendRequested))
+                .map(Object::toString).toList();
+        for (String copy : copies) {
+            assertThat(shown).doesNotContain(copy);
+            assertThat(events).allSatisfy(e -> assertThat(e).doesNotContain(copy));
+        }
+        assertThat(outbox(order)).isNotEmpty();
     }
 
     @Test
@@ -682,36 +824,19 @@ class MobileMoneySandboxTest {
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(phone));
     }
 
-    /** The real connector, holding each caller after its party is created until {@code parties} callers got there. */
-    static final class RacingConnector implements MobileMoneyConnector {
-        private final MobileMoneyConnector real;
-        private final CyclicBarrier together;
-        final List<Long> invoicedCounterparties = new CopyOnWriteArrayList<>();
+    /** The real connector, every call passed through; tests override what they script. */
+    static class Delegating implements MobileMoneyConnector {
+        final MobileMoneyConnector real;
 
-        RacingConnector(MobileMoneyConnector real, int parties) {
+        Delegating(MobileMoneyConnector real) {
             this.real = real;
-            this.together = new CyclicBarrier(parties);
-        }
-
-        @Override
-        public long createCounterparty(long partyId) {
-            try {
-                together.await(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("the other caller never created its party", e);
-            }
-            return real.createCounterparty(partyId);
-        }
-
-        @Override
-        public long createInvoice(NewInvoice invoice) {
-            invoicedCounterparties.add(invoice.counterpartyId());
-            return real.createInvoice(invoice);
         }
 
         @Override public String id() { return real.id(); }
         @Override public String accessToken() { return real.accessToken(); }
         @Override public long createParty(NewParty party) { return real.createParty(party); }
+        @Override public long createCounterparty(long partyId) { return real.createCounterparty(partyId); }
+        @Override public long createInvoice(NewInvoice invoice) { return real.createInvoice(invoice); }
         @Override public void addInvoiceItem(long invoiceId, InvoiceItem item) { real.addInvoiceItem(invoiceId, item); }
         @Override public void publishInvoice(long invoiceId) { real.publishInvoice(invoiceId); }
         @Override public FeePreview previewFees(FeeQuery query) { return real.previewFees(query); }
@@ -731,5 +856,32 @@ class MobileMoneySandboxTest {
         @Override public PaymentOutcome collectionStatus(String referenceId) { return real.collectionStatus(referenceId); }
         @Override public PaymentOutcome payoutStatus(String referenceId) { return real.payoutStatus(referenceId); }
         @Override public Receipt receipt(long invoiceId) { return real.receipt(invoiceId); }
+    }
+
+    /** The real connector, holding each caller after its party is created until {@code parties} callers got there. */
+    static final class RacingConnector extends Delegating {
+        private final CyclicBarrier together;
+        final List<Long> invoicedCounterparties = new CopyOnWriteArrayList<>();
+
+        RacingConnector(MobileMoneyConnector real, int parties) {
+            super(real);
+            this.together = new CyclicBarrier(parties);
+        }
+
+        @Override
+        public long createCounterparty(long partyId) {
+            try {
+                together.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the other caller never created its party", e);
+            }
+            return real.createCounterparty(partyId);
+        }
+
+        @Override
+        public long createInvoice(NewInvoice invoice) {
+            invoicedCounterparties.add(invoice.counterpartyId());
+            return real.createInvoice(invoice);
+        }
     }
 }

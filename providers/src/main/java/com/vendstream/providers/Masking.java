@@ -1,7 +1,16 @@
 package com.vendstream.providers;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Masks customer identifiers (phone, meter, smartcard, account numbers) before they reach a log. */
 public final class Masking {
+
+    /**
+     * Seven or more digits, possibly grouped by single spaces, dots or dashes ({@code 0770 000 002},
+     * {@code +231-77-000-0002}): how wallet operators and gateways quote a customer's number in free text.
+     */
+    private static final Pattern LONG_NUMBER = Pattern.compile("(?<!\\d)\\d(?:[ .\\-]?\\d){6,}");
 
     private Masking() {
     }
@@ -13,6 +22,27 @@ public final class Masking {
         }
         int keep = Math.min(4, Math.max(0, value.length() - 4));
         return "*".repeat(value.length() - keep) + value.substring(value.length() - keep);
+    }
+
+    /**
+     * Free text (a provider's message) with every long number in it masked: all but its last four digits
+     * starred, separators kept. Provider texts may quote the customer's phone, wallet or account in any
+     * format, so no number of seven digits or more is let through; shorter ones (amounts, codes) stay.
+     */
+    public static String numbers(String text) {
+        if (text == null) {
+            return null;
+        }
+        return LONG_NUMBER.matcher(text).replaceAll(m -> Matcher.quoteReplacement(starDigits(m.group())));
+    }
+
+    private static String starDigits(String run) {
+        long toStar = run.chars().filter(Character::isDigit).count() - 4;
+        StringBuilder shown = new StringBuilder(run.length());
+        for (char c : run.toCharArray()) {
+            shown.append(Character.isDigit(c) && toStar-- > 0 ? '*' : c);
+        }
+        return shown.toString();
     }
 
     /** Secrets are never shown, not even in part. */

@@ -56,6 +56,24 @@ public final class AccountMasking {
         return text(value, accounts);
     }
 
+    /**
+     * A payment provider's free text (a gateway's or wallet operator's message, which may quote the payer's
+     * number in any format) fit to show a merchant: each of {@code accounts} masked, and every other run of
+     * seven or more digits too ({@link Masking#numbers}).
+     */
+    public static String providerText(String value, String... accounts) {
+        return Masking.numbers(text(value, accounts));
+    }
+
+    /**
+     * A rejection's message as a merchant sees it: each of {@code accounts} masked; a payment failure's
+     * (PAYMENT_FAILED), whose text comes from the payment provider, also with every long number masked.
+     * Other rejections keep their numbers: ours quote amount limits, never a customer's number.
+     */
+    public static String rejectionMessage(String reasonCode, String message, String... accounts) {
+        return "PAYMENT_FAILED".equals(reasonCode) ? providerText(message, accounts) : text(message, accounts);
+    }
+
     /** Free text fit to show a merchant (a provider's message): each of {@code accounts} masked where it appears. */
     public static String text(String value, String... accounts) {
         if (value == null) {

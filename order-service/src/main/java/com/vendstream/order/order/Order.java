@@ -7,7 +7,13 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-/** Read model of an order, as stored. */
+/**
+ * Read model of an order, as stored.
+ *
+ * @param collectedAfterRejectionAt when a mobile-money collection was found completed although the order had
+ *                                  been rejected (the money is then paid back by payout); null otherwise
+ * @param paidBackAfterRejectionAt when that payout was confirmed
+ */
 public record Order(String orderId, String merchantId, String clientReference, String fingerprint, OrderState state,
                     ServiceCategory service, String billerId, String itemId, String account, String customerPhone,
                     long amountMinor, String currency, int quantity, PaymentMethod paymentMethod, String walletId,
@@ -15,7 +21,7 @@ public record Order(String orderId, String merchantId, String clientReference, S
                     Map<String, String> receipt, String rejectionCode, String rejectionMessage, String failureReason,
                     Instant createdAt, Instant updatedAt, LocalDate businessDate, String correlationId,
                     String channel, String payerPhone, String paymentReference, String payoutReference,
-                    String subMerchantId) {
+                    String subMerchantId, Instant collectedAfterRejectionAt, Instant paidBackAfterRejectionAt) {
 
     @Override
     public String toString() {

@@ -121,7 +121,9 @@ public final class OrderEvents {
     public static Document rejected(Order o, Rejection rejection, Instant at) {
         Envelope e = envelope(o, OrderRejected.class, null, at, null);
         OrderRejected r = OrderRejected.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
-                .setReasonCode(rejection.reason()).setReasonMessage(rejection.message()).build();
+                .setReasonCode(rejection.reason()).setReasonMessage(AccountMasking.rejectionMessage(
+                        rejection.reason().name(), rejection.message(), o.account(), o.customerPhone(), o.payerPhone()))
+                .build();
         return entry(ORDERS, o, r, e);
     }
 

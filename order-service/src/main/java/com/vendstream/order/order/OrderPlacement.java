@@ -178,9 +178,10 @@ public class OrderPlacement {
     }
 
     /**
-     * Re-drives orders a crash left between storing and charging, and collections left without a call
-     * or a PaymentPending. Reaches every such order (paging, the filter in the query); one that cannot
-     * move is deferred with its reason rather than tried again at once. Returns how many moved on.
+     * Re-drives orders a crash left between storing and charging, collections left without a call
+     * or a PaymentPending, and payouts of collections that completed after a rejection. Reaches every
+     * such order (paging, the filter in the query); one that cannot move is deferred with its reason
+     * rather than tried again at once. Returns how many moved on.
      */
     public int recover(Duration olderThan) {
         Instant now = clock.instant();
@@ -193,15 +194,21 @@ public class OrderPlacement {
             relay.relay(OrderStore.COLLECTION, o.orderId());
             return Optional.empty();
         });
-        // Collections already followed by status-poller (pendingAt set) are not the sweep's work.
-        moved += RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, new Document("payment.pendingAt", null), before,
-                now, o -> {
-                    if (payments == null) {
-                        return Optional.of(BlockedReason.NO_MOBILE_MONEY);
-                    }
-                    payments.recover(o);
-                    return Optional.empty();
-                });
+        // Collections already followed by status-poller (pendingAt set) are not the sweep's work, nor are those
+        // whose call may still be under way (a throttled gateway can hold one call past recovery-after).
+        Document awaiting = new Document("payment.pendingAt", null);
+        awaiting.putAll(MobileMoneyPayments.noCallInFlight(now));
+        moved += RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, awaiting, before, now, o -> {
+            if (payments == null) {
+                return Optional.of(BlockedReason.NO_MOBILE_MONEY);
+            }
+            payments.recover(o);
+            return Optional.empty();
+        });
+        if (payments != null) {
+            // Collections that completed after their order was rejected, until their payout is confirmed.
+            moved += payments.recoverReturns(before, now);
+        }
         return moved;
     }
 

@@ -13,7 +13,8 @@ public enum OrderState {
     /**
      * Mobile-money collection executed; waiting for the payer to approve it. Also while a collection
      * that could not be started for a passing reason (provider throttled or unreachable) waits to be
-     * tried again ({@code payment.notSent.retryAt}).
+     * tried again ({@code payment.notSent.retryAt}), and while a collection call is under way
+     * ({@code payment.sendingUntil}).
      */
     AWAITING_PAYMENT,
     /**
@@ -34,7 +35,11 @@ public enum OrderState {
     REFUNDING,
     /** The vend failed and the payer got the money back. */
     REFUNDED,
-    /** Refused before any vend; nothing charged. */
+    /**
+     * Refused before any vend; nothing charged. Should a mobile-money collection complete after the
+     * rejection, the order stays REJECTED and the money is paid back by payout
+     * ({@code payment.collectedAfterRejection}, with {@code returnedAt} once confirmed).
+     */
     REJECTED;
 
     /** States in which a vend outcome may still change the order. */

@@ -34,6 +34,8 @@ public class OrderStore {
     public static final String COLLECTION = "orders";
     /** The recovery sweep's bookkeeping in an order it could not move: attempts, reason, last and next attempt. */
     static final String RECOVERY = "recovery";
+    /** A collection found completed on an order already rejected: {at, referenceId, ..., returnedAt once paid back}. */
+    public static final String COLLECTED_AFTER_REJECTION = "payment.collectedAfterRejection";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -60,6 +62,9 @@ public class OrderStore {
                 .name("merchant_client_reference"))).block(TIMEOUT);
         Mono.from(c.createIndex(Indexes.ascending("merchantId", "createdAt"))).block(TIMEOUT);
         Mono.from(c.createIndex(Indexes.ascending("state", "updatedAt"))).block(TIMEOUT);
+        // The few rejected orders whose late collection is paid back, among all rejected ones: the sweep's query.
+        Mono.from(c.createIndex(Indexes.ascending(COLLECTED_AFTER_REJECTION + ".at"), new IndexOptions().sparse(true)
+                .name("collected_after_rejection"))).block(TIMEOUT);
     }
 
     /** Inserts a new order; false when the merchant already used this client reference. */
@@ -103,8 +108,20 @@ public class OrderStore {
      */
     public boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
                               List<Document> events, String eventId) {
+        return transition(orderId, from, to, fields, events, eventId, null);
+    }
+
+    /**
+     * As {@link #transition(String, Collection, OrderState, Document, List, String)}, and only while the
+     * order also matches {@code guard} (query terms on its other fields, e.g. no payment call under way).
+     */
+    public boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
+                              List<Document> events, String eventId, Document guard) {
         Document filter = new Document("_id", orderId)
                 .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
+        if (guard != null) {
+            filter.putAll(guard);
+        }
         if (eventId != null) {
             filter.append("appliedEvents", new Document("$ne", eventId));
         }
@@ -133,13 +150,13 @@ public class OrderStore {
     }
 
     /**
-     * Starts another payout of a REFUNDING order after the provider refused the last one: swaps in
-     * {@code fresh} only while {@code refused} is still the order's payout reference and its refusal is
-     * recorded, so exactly one caller makes the new call. The refused reference is kept in
-     * {@code payment.refusedPayouts}.
+     * Starts another payout of an order (REFUNDING, or REJECTED paying back a late collection) after the
+     * provider refused the last one: swaps in {@code fresh} only while {@code refused} is still the order's
+     * payout reference and its refusal is recorded, so exactly one caller makes the new call. The refused
+     * reference is kept in {@code payment.refusedPayouts}.
      */
-    public boolean retryPayout(String orderId, String refused, String fresh, Instant at) {
-        Document filter = new Document("_id", orderId).append("state", OrderState.REFUNDING.name())
+    public boolean retryPayout(String orderId, OrderState state, String refused, String fresh, Instant at) {
+        Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))
                 .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
@@ -149,13 +166,31 @@ public class OrderStore {
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 
-    /** Records an event as seen without changing state (e.g. a stale or contradictory outcome). */
+    /**
+     * Records an event as seen without changing state (e.g. a stale or contradictory outcome), pushing
+     * {@code fields} (evidence) with it. Without an event id (an answer to our own call) only the evidence is kept.
+     */
     public void note(String orderId, String eventId, Document fields) {
-        Document update = new Document("$addToSet", new Document("appliedEvents", eventId));
+        Document update = new Document();
+        if (eventId != null) {
+            update.append("$addToSet", new Document("appliedEvents", eventId));
+        }
         if (fields != null && !fields.isEmpty()) {
             update.append("$push", fields);
         }
-        Mono.from(collection().updateOne(new Document("_id", orderId), update)).block(TIMEOUT);
+        if (!update.isEmpty()) {
+            Mono.from(collection().updateOne(new Document("_id", orderId), update)).block(TIMEOUT);
+        }
+    }
+
+    /**
+     * Query terms for a REJECTED order whose mobile-money collection was completed after the rejection
+     * and is not paid back yet ({@code payment.collectedAfterRejection} without {@code returnedAt}).
+     */
+    public static Document openReturn() {
+        // Asked through the sparse index on its "at": REJECTED is final, so its orders only ever accumulate.
+        return new Document(COLLECTED_AFTER_REJECTION + ".at", new Document("$exists", true))
+                .append(COLLECTED_AFTER_REJECTION + ".returnedAt", null);
     }
 
     /** How many orders sit in each not-yet-settled state, untouched since {@code updatedBefore}. */
@@ -220,11 +255,17 @@ public class OrderStore {
     public record Blocked(OrderState state, BlockedReason reason, long count) {
     }
 
-    /** Orders whose last recovery attempt failed, by state and reason. */
+    /**
+     * Orders whose last recovery attempt failed, by state and reason: the unsettled states, and REJECTED
+     * orders whose late collection is not paid back yet ({@link #openReturn}).
+     */
     public List<Blocked> countBlocked() {
         List<String> open = OrderState.UNSETTLED.stream().map(Enum::name).toList();
+        Document returning = new Document("state", OrderState.REJECTED.name());
+        returning.putAll(openReturn());
         return Flux.from(collection().aggregate(List.of(
-                        new Document("$match", new Document("state", new Document("$in", open))
+                        new Document("$match", new Document("$or", List.of(
+                                new Document("state", new Document("$in", open)), returning))
                                 .append(RECOVERY + ".reason", new Document("$ne", null))),
                         new Document("$group", new Document("_id", new Document("state", "$state")
                                 .append("reason", "$" + RECOVERY + ".reason")).append("n", new Document("$sum", 1))))))
@@ -254,6 +295,7 @@ public class OrderStore {
         Document payment = d.get("payment", Document.class);
         Document vend = d.get("vend", Document.class);
         Document rejection = d.get("rejection", Document.class);
+        Document late = payment.get("collectedAfterRejection", Document.class);
         Map<String, String> receipt = new LinkedHashMap<>();
         if (vend != null && vend.get("receipt") instanceof Document r) {
             r.forEach((k, v) -> receipt.put(k, String.valueOf(v)));
@@ -273,6 +315,10 @@ public class OrderStore {
                 d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant(),
                 LocalDate.parse(d.getString("businessDate")), d.getString("correlationId"), d.getString("channel"),
                 payment.getString("payerPhone"), payment.getString("referenceId"), payment.getString("payoutReference"),
-                d.getString("subMerchantId"));
+                d.getString("subMerchantId"), instant(late, "at"), instant(late, "returnedAt"));
+    }
+
+    private static Instant instant(Document d, String field) {
+        return d == null || d.getDate(field) == null ? null : d.getDate(field).toInstant();
     }
 }

@@ -1,5 +1,6 @@
 package com.vendstream.order.payment;
 
+import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.payment.MobileMoneyCustomers.AccountUse;
 import com.vendstream.order.payment.MobileMoneyCustomers.Customer;
 import com.vendstream.providers.Masking;
@@ -23,7 +24,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,7 +45,6 @@ public class DollrMobileMoney implements MobileMoney {
     // Parties and accounts are visible in the merchant's Dollr dashboard; the phone identifies the customer there.
     private static final String PARTY_NAME = "vendstream customer";
     private static final String ACCOUNT_NAME = "Mobile-money wallet";
-    private static final Pattern LONG_NUMBER = Pattern.compile("\\d{8,}");
 
     /**
      * @param feeBearer PAYEE (the merchant bears Dollr's fees: the customer pays exactly the order
@@ -112,11 +111,11 @@ public class DollrMobileMoney implements MobileMoney {
                 return new String[] {session, account};
             });
         } catch (RuntimeException e) {
-            return notExecuted("collection", orderId, e);
+            return notExecuted("collection", orderId, payerPhone, e);
         }
         String sessionId = prepared[0];
         String accountId = prepared[1];
-        return execute("collection", orderId, sessionId,
+        return execute("collection", orderId, payerPhone, sessionId,
                 () -> connector.executeCollection(sessionId, accountId, currency, referenceId));
     }
 
@@ -132,11 +131,12 @@ public class DollrMobileMoney implements MobileMoney {
                 return new String[] {session, account};
             });
         } catch (RuntimeException e) {
-            return notExecuted("payout", orderId, e);
+            return notExecuted("payout", orderId, payeePhone, e);
         }
         String sessionId = prepared[0];
         String accountId = prepared[1];
-        return execute("payout", orderId, sessionId, () -> connector.executePayout(sessionId, accountId, referenceId));
+        return execute("payout", orderId, payeePhone, sessionId,
+                () -> connector.executePayout(sessionId, accountId, referenceId));
     }
 
     /**
@@ -221,7 +221,8 @@ public class DollrMobileMoney implements MobileMoney {
         }
     }
 
-    private Result execute(String kind, String orderId, String sessionId, Supplier<PaymentOutcome> execution) {
+    private Result execute(String kind, String orderId, String phone, String sessionId,
+                           Supplier<PaymentOutcome> execution) {
         PaymentOutcome outcome;
         try {
             outcome = execution.get();
@@ -236,11 +237,14 @@ public class DollrMobileMoney implements MobileMoney {
             case PENDING -> Status.PENDING;
             case NOT_SENT -> Status.NOT_SENT;
         };
-        String message = outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus();
+        // Every status: a FAILED's gateway_message or wallet_message is the operator's text and often quotes
+        // the customer's number; it becomes the rejection merchants see.
+        String message = scrub(outcome.gatewayMessage() != null ? outcome.gatewayMessage() : outcome.providerStatus(),
+                phone);
         if (status == Status.NOT_SENT) {
             log.warn("Dollr {} for order {} not sent ({}); it will be tried again", kind, orderId,
                     outcome.providerStatus());
-            message = "not sent: " + scrub(message);
+            message = "not sent: " + message;
         }
         return new Result(status, sessionId, outcome.providerTransactionId(), message, outcome.feeMinor(),
                 outcome.retryAfter());
@@ -251,7 +255,7 @@ public class DollrMobileMoney implements MobileMoney {
      * a 403/404/422) are FAILED; a passing trouble (no token for now, throttled, Dollr unreachable or
      * failing, or our own store not answering) is NOT_SENT: nothing moved, and the payment waits.
      */
-    private Result notExecuted(String kind, String orderId, RuntimeException e) {
+    private Result notExecuted(String kind, String orderId, String phone, RuntimeException e) {
         String reason;
         boolean passes;
         Duration retryAfter = Duration.ZERO;
@@ -262,7 +266,7 @@ public class DollrMobileMoney implements MobileMoney {
             passes = d.passes();
             retryAfter = d.retryAfter();
             reason = (passes ? "Dollr was unavailable during the " + kind + " setup"
-                    : "Dollr refused the " + kind + " setup") + " (" + d.kind() + "): " + scrub(d.getMessage());
+                    : "Dollr refused the " + kind + " setup") + " (" + d.kind() + "): " + scrub(d.getMessage(), phone);
         } else if (e instanceof IllegalArgumentException) {
             reason = "the customer's phone is not an E.164 mobile-money number";
             passes = false;
@@ -276,9 +280,12 @@ public class DollrMobileMoney implements MobileMoney {
                 : new Result(Status.FAILED, null, null, "not executed: " + reason, null);
     }
 
-    /** Dollr error texts may carry the request path, and with it the customer's number. */
-    static String scrub(String text) {
-        return text == null ? null : LONG_NUMBER.matcher(text).replaceAll(m -> Masking.account(m.group()));
+    /**
+     * Dollr's texts (error details, gateway and wallet messages) may carry the request path or the
+     * operator's words, and with them the customer's number: it and every long number are masked.
+     */
+    private static String scrub(String text, String phone) {
+        return AccountMasking.providerText(text, phone);
     }
 
     private static final class UnsupportedCurrency extends RuntimeException {

@@ -3,17 +3,20 @@ package com.vendstream.order.payment;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentFailed;
 import com.vendstream.events.PaymentKind;
+import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.events.Events;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.order.RecoverySweep;
 import com.vendstream.order.order.Rejection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -44,15 +47,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * again, with the same reference, after a growing pause. A collection is given up (rejected, nothing
  * was collected) after {@link Retry#giveUpAfter()}; a payout, which owes the customer money, never is.
  *
+ * <p>A collection call is marked under way ({@value #SENDING_UNTIL}) by the conditional update that
+ * starts it, and the update recording its answer clears the mark. A throttled gateway can keep one call
+ * going for longer than the sweep's {@code recovery-after}; while the mark holds, the sweep neither
+ * follows the collection (it may not have reached the gateway) nor starts another attempt, and
+ * status-poller's deadline does not escalate it.
+ *
  * <p>A collection whose status stays unknown past status-poller's deadline (PaymentUnresolved) moves
  * to PAYMENT_UNRESOLVED; a late PaymentCollected or PaymentFailed, or a person's decision
- * ({@link #settle}), settles it through the same transitions.
+ * ({@link #settle}), settles it through the same transitions. An answer that comes after the order
+ * moved on and contradicts it is kept on the order as a contradiction and counted; a collection that
+ * completed on an order already rejected is paid back by payout ({@link #payout}), the order staying
+ * REJECTED.
  */
 public class MobileMoneyPayments {
 
     private static final Logger log = LoggerFactory.getLogger(MobileMoneyPayments.class);
     private static final Set<OrderState> COLLECTING = EnumSet.of(OrderState.AWAITING_PAYMENT,
             OrderState.PAYMENT_UNRESOLVED);
+    /** Until when a collection call may still be under way; null once its answer is recorded. */
+    public static final String SENDING_UNTIL = "payment.sendingUntil";
+    private static final String NOT_SENT_RETRY_AT = "payment.notSent.retryAt";
 
     /**
      * When payments that were not sent are tried again.
@@ -60,17 +75,22 @@ public class MobileMoneyPayments {
      * @param first the pause after the first failed attempt; it doubles per attempt up to {@code max},
      *              and is never shorter than the Retry-After the gateway asked for
      * @param giveUpAfter how long a collection may keep failing to start before the order is rejected
+     * @param inFlightFor how long a collection call is taken to be under way, so left alone by the sweep
+     *                    and by status-poller's deadline; longer than the gateway's slowest call (Dollr:
+     *                    ten requests, each with token retries and two 429 waits). A call whose process
+     *                    died is followed by status once this has passed
      */
     @ConfigurationProperties(prefix = "vendstream.payments.retry")
-    public record Retry(Duration first, Duration max, Duration giveUpAfter) {
+    public record Retry(Duration first, Duration max, Duration giveUpAfter, Duration inFlightFor) {
         public Retry {
             first = first == null ? Duration.ofSeconds(30) : first;
             max = max == null ? Duration.ofMinutes(5) : max;
             giveUpAfter = giveUpAfter == null ? Duration.ofMinutes(15) : giveUpAfter;
+            inFlightFor = inFlightFor == null ? Duration.ofMinutes(10) : inFlightFor;
         }
 
         public static Retry defaults() {
-            return new Retry(null, null, null);
+            return new Retry(null, null, null, null);
         }
 
         /** The pause after the {@code attempts}-th failed attempt (1, 2, ...). */
@@ -111,15 +131,26 @@ public class MobileMoneyPayments {
         return UUID.randomUUID().toString();
     }
 
+    /** Query terms for an order with no collection call that may still be under way at {@code now}. */
+    public static Document noCallInFlight(Instant now) {
+        return new Document("$or", List.of(new Document(SENDING_UNTIL, null),
+                new Document(SENDING_UNTIL, new Document("$lte", Date.from(now)))));
+    }
+
+    private Date sendingUntil() {
+        return Date.from(clock.instant().plus(retry.inFlightFor()));
+    }
+
     /** Executes the collection for an order stored with its reference; safe against a concurrent second call. */
     public void collect(Order order) {
         if (!store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.AWAITING_PAYMENT,
-                new Document(), List.of(), null)) {
+                new Document(SENDING_UNTIL, sendingUntil()), List.of(), null)) {
             return;
         }
         attemptCollection(order);
     }
 
+    /** One call to the gateway; the caller has marked it under way by the update that claimed it. */
     private void attemptCollection(Order order) {
         MobileMoney.Result result;
         try {
@@ -129,7 +160,9 @@ public class MobileMoneyPayments {
             log.warn("Collection call for order {} ended uncertainly: {}", order.orderId(), e.toString());
             result = MobileMoney.Result.pending(e.getClass().getSimpleName());
         }
-        applyCollection(order, result, null, COLLECTING);
+        if (!applyCollection(order, result, null, COLLECTING)) {
+            unapplied(order, result, null);
+        }
         relay.relay(OrderStore.COLLECTION, order.orderId());
     }
 
@@ -142,34 +175,46 @@ public class MobileMoneyPayments {
                         result.providerTransactionId(), result.feeMinor(), at));
                 events.addAll(OrderEvents.accepted(order, null, at));
                 yield store.transition(order.orderId(), from, OrderState.VENDING,
-                        new Document("payment.collectedAt", Date.from(at)), events, eventId);
+                        new Document("payment.collectedAt", Date.from(at)).append(SENDING_UNTIL, null), events, eventId);
             }
             case FAILED -> reject(order, "Mobile-money payment failed: "
-                    + (result.message() == null ? "declined" : result.message()), result.message(), eventId, from);
+                    + (result.message() == null ? "declined" : result.message()), result.message(), eventId, from, null);
             case PENDING -> store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT),
-                    OrderState.AWAITING_PAYMENT, new Document("payment.pendingAt", Date.from(at)),
+                    OrderState.AWAITING_PAYMENT, new Document("payment.pendingAt", Date.from(at)).append(SENDING_UNTIL, null),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
                             order.paymentReference(), result.sessionId(), at)), eventId);
-            case NOT_SENT -> notSent(order, result, "payment.notSent", OrderState.AWAITING_PAYMENT, "collection");
+            // Nothing reached the gateway. Also from PAYMENT_UNRESOLVED: attempts are strictly one after the other
+            // (a retry starts only once the previous one answered NOT_SENT), so the gateway never had this
+            // reference, and status-poller's deadline (reached while a call outlived its in-flight mark) was
+            // about nothing. Never "followed" any more: the sweep sends it again or gives it up.
+            case NOT_SENT -> notSent(order, result, "payment.notSent", COLLECTING, OrderState.AWAITING_PAYMENT,
+                    "collection", new Document("payment.pendingAt", null).append(SENDING_UNTIL, null), null);
         };
     }
 
-    private boolean reject(Order order, String message, String gatewayReason, String eventId, Set<OrderState> from) {
+    /** The payment provider's text made fit for the merchant: the order's numbers and any long number masked. */
+    private static String forMerchant(Order order, String text) {
+        return AccountMasking.providerText(text, order.account(), order.customerPhone(), order.payerPhone());
+    }
+
+    private boolean reject(Order order, String message, String gatewayReason, String eventId, Set<OrderState> from,
+                           Document guard) {
         Instant at = clock.instant();
-        Rejection rejection = new Rejection(RejectionReason.PAYMENT_FAILED, message);
+        Rejection rejection = new Rejection(RejectionReason.PAYMENT_FAILED, forMerchant(order, message));
         return store.transition(order.orderId(), from, OrderState.REJECTED,
                 new Document("rejection", new Document("code", rejection.reason().name())
-                        .append("message", rejection.message())),
+                        .append("message", rejection.message())).append(SENDING_UNTIL, null),
                 List.of(OrderEvents.paymentFailed(order, gateway.provider(), order.paymentReference(),
-                        gatewayReason == null ? "FAILED" : gatewayReason, at),
-                        OrderEvents.rejected(order, rejection, at)), eventId);
+                        forMerchant(order, gatewayReason == null ? "FAILED" : gatewayReason), at),
+                        OrderEvents.rejected(order, rejection, at)), eventId, guard);
     }
 
     /**
-     * Keeps the order where it is and marks when to send the payment again: {@code field} holds
-     * {since, attempts, retryAt, reason}; the first failure's time stays.
+     * Marks when to send the payment again: {@code field} holds {since, attempts, retryAt, reason}; the
+     * first failure's time stays. The order goes (or stays) {@code to}, with {@code also} set.
      */
-    private boolean notSent(Order order, MobileMoney.Result result, String field, OrderState state, String kind) {
+    private boolean notSent(Order order, MobileMoney.Result result, String field, Set<OrderState> from, OrderState to,
+                            String kind, Document also, Document guard) {
         Instant now = clock.instant();
         Document previous = marker(order.orderId(), field);
         int attempts = previous == null ? 1 : previous.getInteger("attempts", 0) + 1;
@@ -178,9 +223,9 @@ public class MobileMoneyPayments {
         meters.counter("vendstream.order.payment_not_sent", "provider", gateway.provider(), "kind", kind).increment();
         log.warn("Mobile-money {} for order {} not sent (attempt {}, waiting since {}): {}; next try at {}", kind,
                 order.orderId(), attempts, since.toInstant(), result.message(), retryAt);
-        return store.transition(order.orderId(), EnumSet.of(state), state, new Document(field,
+        return store.transition(order.orderId(), from, to, new Document(also).append(field,
                 new Document("since", since).append("attempts", attempts).append("retryAt", Date.from(retryAt))
-                        .append("reason", result.message())), List.of(), null);
+                        .append("reason", forMerchant(order, result.message()))), List.of(), null, guard);
     }
 
     private Document marker(String orderId, String field) {
@@ -189,22 +234,107 @@ public class MobileMoneyPayments {
     }
 
     /**
-     * Pays a failed mobile-money order back, once: the payout reference is fixed before the call, and a
-     * reference whose call was made (or died mid-flight) is only ever followed by status. Only a payout
-     * the provider refused (FAILED: nothing paid) is tried again, under a new reference. Empty when the
-     * payout completed (the order is REFUNDED), otherwise why the order is still REFUNDING.
+     * A collection answer that could not be applied because the order had moved on. One that agrees with
+     * where it is (collected on an order that went on to the vend, failed on a rejected one) is only
+     * noted; one that contradicts it is kept on the order as a contradiction and counted. Money taken from
+     * a customer whose order was rejected is paid back.
+     */
+    private void unapplied(Order seen, MobileMoney.Result result, String eventId) {
+        if (result.status() != MobileMoney.Status.COMPLETED && result.status() != MobileMoney.Status.FAILED) {
+            return;
+        }
+        Order order = store.find(seen.orderId()).orElse(seen);
+        if (eventId != null && store.hasApplied(order.orderId(), eventId)) {
+            return;
+        }
+        if (result.status() == MobileMoney.Status.COMPLETED) {
+            if (order.state() == OrderState.REJECTED) {
+                collectedAfterRejection(order, result, eventId);
+            } else {
+                store.note(order.orderId(), eventId, null);
+            }
+        } else if (store.hasField(order.orderId(), "payment.collectedAt")
+                || order.collectedAfterRejectionAt() != null) {
+            // The order was vended (or its money is being paid back) on the strength of a collection now said
+            // to have failed: nothing can be undone automatically; a person must look at it.
+            contradiction(order, eventId, PaymentFailed.class.getSimpleName());
+        } else {
+            store.note(order.orderId(), eventId, null);
+        }
+    }
+
+    /**
+     * The customer was charged for an order we rejected (a late PaymentCollected, or a call that completed
+     * after the order was given up or settled as not collected). The order stays REJECTED, the collection is
+     * recorded with its PaymentCollected and paid back by a payout of its own reference, which the sweep
+     * drives until the provider confirms it ({@link #recoverReturns}).
+     */
+    private void collectedAfterRejection(Order order, MobileMoney.Result result, String eventId) {
+        Instant at = clock.instant();
+        Document late = new Document("at", Date.from(at)).append("referenceId", order.paymentReference())
+                .append("providerTransactionId", result.providerTransactionId())
+                .append("source", eventId == null ? "collection call" : eventId);
+        boolean recorded = store.transition(order.orderId(), EnumSet.of(OrderState.REJECTED), OrderState.REJECTED,
+                new Document(OrderStore.COLLECTED_AFTER_REJECTION, late),
+                List.of(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
+                        result.providerTransactionId(), result.feeMinor(), at)), eventId,
+                new Document("payment.method", PaymentMethod.MOBILE_MONEY.name())
+                        .append(OrderStore.COLLECTED_AFTER_REJECTION, null));
+        if (!recorded) {
+            // Recorded already (the call's answer and status-poller's both said so): one payout.
+            store.note(order.orderId(), eventId, null);
+            return;
+        }
+        contradiction(order, eventId, PaymentCollected.class.getSimpleName());
+        meters.counter("vendstream.order.collected_after_rejection", "provider", gateway.provider()).increment();
+        log.warn("Mobile-money collection of order {} completed after the order was rejected; paying it back",
+                order.orderId());
+        Order rejected = store.find(order.orderId()).orElseThrow();
+        payout(rejected).ifPresent(blocked -> store.defer(order.orderId(), OrderState.REJECTED, blocked, at));
+    }
+
+    /** Keeps an answer that contradicts the order's state on the order as evidence, and counts it. */
+    private void contradiction(Order order, String eventId, String type) {
+        meters.counter("vendstream.order.contradictions", "type", type).increment();
+        log.warn("Contradictory {} for mobile-money order {} in state {}", type, order.orderId(), order.state());
+        store.note(order.orderId(), eventId, new Document("contradictions", new Document("eventId", eventId)
+                .append("eventType", type).append("stateAtArrival", order.state().name())
+                .append("at", Date.from(clock.instant()))));
+    }
+
+    /**
+     * Where an order's payout lives: REFUNDING (a failed vend paid back; REFUNDED once confirmed) or
+     * REJECTED (a collection that completed after the rejection; stays REJECTED, marked paid back).
+     */
+    private static OrderState payoutState(Order order) {
+        return order.state() == OrderState.REJECTED ? OrderState.REJECTED : OrderState.REFUNDING;
+    }
+
+    /** What a payout update also requires: for a rejected order, a late collection not yet paid back. */
+    private static Document payoutGuard(OrderState state) {
+        return state == OrderState.REJECTED ? OrderStore.openReturn() : new Document();
+    }
+
+    /**
+     * Pays an order's money back, once: the payout reference is fixed before the call, and a reference
+     * whose call was made (or died mid-flight) is only ever followed by status. Only a payout the provider
+     * refused (FAILED: nothing paid) is tried again, under a new reference. Serves REFUNDING orders and
+     * REJECTED ones whose collection completed after the rejection. Empty when the payout completed,
+     * otherwise why the money is not back yet.
      */
     public Optional<BlockedReason> payout(Order order) {
+        OrderState state = payoutState(order);
+        Document guard = payoutGuard(state);
         String reference = order.payoutReference();
         if (reference == null) {
             String fresh = newReference();
-            store.setOnce(order.orderId(), "payment.payoutReference", fresh);
-            reference = store.find(order.orderId()).orElseThrow().payoutReference();
-            if (!reference.equals(fresh)) {
-                // Another thread fixed the reference first and owns the call.
+            Document unset = new Document(guard).append("payment.payoutReference", null);
+            if (!store.transition(order.orderId(), EnumSet.of(state), state,
+                    new Document("payment.payoutReference", fresh), List.of(), null, unset)) {
+                // Another thread fixed the reference first and owns the call (or there is nothing to pay back).
                 return Optional.of(BlockedReason.PAYOUT_PENDING);
             }
-            return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
+            return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
         Document notSent = marker(order.orderId(), "payment.payoutNotSent");
         if (notSent != null && notSent.getDate("retryAt") != null) {
@@ -212,16 +342,16 @@ public class MobileMoneyPayments {
             if (clock.instant().isBefore(notSent.getDate("retryAt").toInstant())) {
                 return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
             }
-            if (store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
+            if (store.transition(order.orderId(), EnumSet.of(state), state,
                     new Document("payment.payoutNotSent.retryAt", null), List.of(),
-                    "payout-retry:" + reference + ":" + notSent.getInteger("attempts", 0))) {
+                    "payout-retry:" + reference + ":" + notSent.getInteger("attempts", 0), guard)) {
                 return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
             }
             return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
         }
         if (store.hasField(order.orderId(), "payment.payoutFailedAt")) {
             String fresh = newReference();
-            if (!store.retryPayout(order.orderId(), reference, fresh, clock.instant())) {
+            if (!store.retryPayout(order.orderId(), state, reference, fresh, clock.instant())) {
                 // Retried by someone else already (or the order moved on).
                 return Optional.of(BlockedReason.PAYOUT_PENDING);
             }
@@ -229,7 +359,10 @@ public class MobileMoneyPayments {
             return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
         // A reference exists and its call was made (or died mid-flight): only its status may be asked.
-        follow(order, reference);
+        store.transition(order.orderId(), EnumSet.of(state), state,
+                new Document("payment.payoutPendingAt", Date.from(clock.instant())),
+                List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference, null,
+                        clock.instant())), "payout-follow:" + reference, guard);
         return Optional.of(BlockedReason.PAYOUT_PENDING);
     }
 
@@ -251,35 +384,69 @@ public class MobileMoneyPayments {
         };
     }
 
-    private void follow(Order order, String reference) {
-        store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
-                new Document("payment.payoutPendingAt", Date.from(clock.instant())),
-                List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference, null,
-                        clock.instant())), "payout-follow:" + reference);
-    }
-
     private void applyPayout(Order order, MobileMoney.Result result, String eventId) {
         Instant at = clock.instant();
         String reference = order.payoutReference();
+        OrderState state = payoutState(order);
+        Document guard = payoutGuard(state);
         switch (result.status()) {
-            case COMPLETED -> store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDED,
-                    new Document(), List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at),
-                            OrderEvents.refundedByPayout(order, reference, at)), eventId);
+            case COMPLETED -> {
+                if (state == OrderState.REFUNDING) {
+                    store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDED,
+                            new Document(), List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at),
+                                    OrderEvents.refundedByPayout(order, reference, at)), eventId);
+                } else {
+                    paidBackAfterRejection(order, reference, at, eventId);
+                }
+            }
             case FAILED -> {
                 meters.counter("vendstream.order.payout_failed", "provider", gateway.provider()).increment();
-                store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
-                        new Document("payment.payoutFailedAt", Date.from(at))
-                                .append("payment.payoutFailure", result.message()),
-                        List.of(OrderEvents.payoutFailed(order, gateway.provider(), reference,
-                                result.message() == null ? "FAILED" : result.message(), at)), eventId);
+                String reason = forMerchant(order, result.message() == null ? "FAILED" : result.message());
+                store.transition(order.orderId(), EnumSet.of(state), state,
+                        new Document("payment.payoutFailedAt", Date.from(at)).append("payment.payoutFailure", reason),
+                        List.of(OrderEvents.payoutFailed(order, gateway.provider(), reference, reason, at)), eventId,
+                        guard);
             }
-            case PENDING -> store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
+            case PENDING -> store.transition(order.orderId(), EnumSet.of(state), state,
                     new Document("payment.payoutPendingAt", Date.from(at)),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference,
-                            result.sessionId(), at)), eventId);
-            // The customer is owed this money: it stays REFUNDING and is sent again, never given up.
-            case NOT_SENT -> notSent(order, result, "payment.payoutNotSent", OrderState.REFUNDING, "payout");
+                            result.sessionId(), at)), eventId, guard);
+            // The customer is owed this money: the order keeps its state and it is sent again, never given up.
+            case NOT_SENT -> notSent(order, result, "payment.payoutNotSent", EnumSet.of(state), state, "payout",
+                    new Document(), guard);
         }
+    }
+
+    /**
+     * A late collection's payout confirmed: the order stays REJECTED (the merchant was told so and never
+     * sold anything), marked paid back; PayoutSucceeded (no OrderRefunded: there was no sale to refund)
+     * closes the money trail that its PaymentCollected opened.
+     */
+    private void paidBackAfterRejection(Order order, String reference, Instant at, String eventId) {
+        if (store.transition(order.orderId(), EnumSet.of(OrderState.REJECTED), OrderState.REJECTED,
+                new Document(OrderStore.COLLECTED_AFTER_REJECTION + ".returnedAt", Date.from(at))
+                        .append(OrderStore.COLLECTED_AFTER_REJECTION + ".payoutReference", reference),
+                List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at)), eventId,
+                OrderStore.openReturn())) {
+            meters.counter("vendstream.order.collected_after_rejection_paid_back", "provider", gateway.provider())
+                    .increment();
+            log.info("Late collection of rejected order {} paid back", order.orderId());
+        }
+    }
+
+    /**
+     * The sweep's part in paying back collections that completed after their order was rejected: every such
+     * REJECTED order untouched since {@code updatedBefore} and due, until the provider confirms its payout.
+     * Returns how many were paid back.
+     */
+    public int recoverReturns(Instant updatedBefore, Instant now) {
+        return RecoverySweep.run(store, OrderState.REJECTED, OrderStore.openReturn(), updatedBefore, now, o -> {
+            try {
+                return payout(o);
+            } finally {
+                relay.relay(OrderStore.COLLECTION, o.orderId());
+            }
+        });
     }
 
     /** Folds status-poller's answers about collections and payouts. */
@@ -291,12 +458,16 @@ public class MobileMoneyPayments {
             return;
         }
         if (event instanceof PaymentCollected c) {
-            applyCollection(order, new MobileMoney.Result(MobileMoney.Status.COMPLETED, null,
-                    c.getProviderTransactionId(), null, c.getFee() == null ? null : c.getFee().getAmountMinor()), eventId,
-                    COLLECTING);
+            MobileMoney.Result collected = new MobileMoney.Result(MobileMoney.Status.COMPLETED, null,
+                    c.getProviderTransactionId(), null, c.getFee() == null ? null : c.getFee().getAmountMinor());
+            if (!applyCollection(order, collected, eventId, COLLECTING)) {
+                unapplied(order, collected, eventId);
+            }
         } else if (event instanceof PaymentFailed f) {
-            applyCollection(order, new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null),
-                    eventId, COLLECTING);
+            MobileMoney.Result failed = new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null);
+            if (!applyCollection(order, failed, eventId, COLLECTING)) {
+                unapplied(order, failed, eventId);
+            }
         } else if (event instanceof PaymentUnresolved u) {
             unresolved(order, u, eventId);
         } else if (event instanceof PayoutSucceeded p) {
@@ -314,29 +485,47 @@ public class MobileMoneyPayments {
 
     /**
      * No final status by the provider's deadline: a collection moves to PAYMENT_UNRESOLVED (visible,
-     * counted, settled later by a late answer or a person); a payout stays REFUNDING, marked.
+     * counted, settled later by a late answer or a person); a payout keeps its order's state, marked.
+     * Not for a reference the order no longer uses (an earlier, refused payout), nor for a collection
+     * the gateway never received: one marked not sent (the sweep sends it again or gives it up) or whose
+     * call may still be under way. Those are noted and change nothing.
      */
     private void unresolved(Order order, PaymentUnresolved u, String eventId) {
         Document fields = new Document("unresolvedAt", Date.from(clock.instant()))
                 .append("referenceId", u.getReferenceId()).append("lastProviderStatus", u.getLastProviderStatus())
                 .append("requeryUntil", u.getRequeryUntil() == null ? null : Date.from(u.getRequeryUntil()));
-        boolean changed = u.getKind() == PaymentKind.PAYOUT
-                ? store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDING,
-                        new Document("payment.payoutUnresolved", fields), List.of(), eventId)
-                : store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT), OrderState.PAYMENT_UNRESOLVED,
-                        new Document("payment.unresolved", fields), List.of(), eventId);
+        boolean payout = u.getKind() == PaymentKind.PAYOUT;
+        String current = payout ? order.payoutReference() : order.paymentReference();
+        boolean changed = false;
+        if (!u.getReferenceId().equals(current)) {
+            log.info("PaymentUnresolved for {} {} of order {}, which is not its current one: ignored", u.getKind(),
+                    u.getReferenceId(), order.orderId());
+        } else if (payout) {
+            OrderState state = payoutState(order);
+            changed = store.transition(order.orderId(), EnumSet.of(state), state,
+                    new Document("payment.payoutUnresolved", fields), List.of(), eventId, payoutGuard(state));
+        } else {
+            Document sent = new Document(NOT_SENT_RETRY_AT, null);
+            sent.putAll(noCallInFlight(clock.instant()));
+            changed = store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT),
+                    OrderState.PAYMENT_UNRESOLVED, new Document("payment.unresolved", fields), List.of(), eventId, sent);
+        }
         if (changed) {
             meters.counter("vendstream.order.payment_unresolved", "provider", u.getProvider(), "kind",
                     u.getKind().name()).increment();
             log.warn("Mobile-money {} of order {} at {} has no final status after {} status queries; escalated",
                     u.getKind(), order.orderId(), u.getProvider(), u.getRequeryCount());
+        } else {
+            store.note(order.orderId(), eventId, null);
         }
     }
 
     /**
      * A person's decision about a PAYMENT_UNRESOLVED collection, once they have checked with the
      * provider: collected leads to the vend, not collected rejects the order (nothing to pay back).
-     * Idempotent by {@code decisionId}; false when the order is not (or no longer) unresolved.
+     * Idempotent by {@code decisionId}; false when the order is not (or no longer) unresolved, e.g. a
+     * late provider answer settled it first. A provider answer arriving after the decision and
+     * contradicting it is kept as a contradiction (and a collection on the rejected order paid back).
      */
     public boolean settle(String orderId, boolean collected, String reason, String decisionId) {
         Order order = store.find(orderId).orElse(null);
@@ -359,23 +548,19 @@ public class MobileMoneyPayments {
         if (referenceId != null && referenceId.equals(order.payoutReference())) {
             return true;
         }
-        Document evidence = null;
         if (event instanceof PayoutSucceeded) {
-            meters.counter("vendstream.order.contradictions", "type", Events.typeOf(event)).increment();
-            log.warn("Payout success for an earlier, refused payout of order {}: {}", order.orderId(),
-                    Events.describe(event));
-            evidence = new Document("contradictions", new Document("eventId", eventId)
-                    .append("eventType", Events.typeOf(event)).append("stateAtArrival", order.state().name())
-                    .append("at", java.util.Date.from(clock.instant())));
+            contradiction(order, eventId, Events.typeOf(event));
+        } else {
+            store.note(order.orderId(), eventId, null);
         }
-        store.note(order.orderId(), eventId, evidence);
         return false;
     }
 
     /**
      * The recovery sweep's entry for RECEIVED and AWAITING_PAYMENT orders: starts a collection a crash
      * left unstarted, sends again one that was not sent (after its pause; rejected once it has failed
-     * to start for {@link Retry#giveUpAfter()}), and otherwise asks status-poller to follow it.
+     * to start for {@link Retry#giveUpAfter()}), and asks status-poller to follow one whose call ended
+     * without a recorded answer (its process died). Never one whose call may still be under way.
      */
     public void recover(Order order) {
         if (order.state() == OrderState.RECEIVED) {
@@ -386,10 +571,16 @@ public class MobileMoneyPayments {
                 retryCollection(order, notSent);
                 return;
             }
+            Instant now = clock.instant();
+            // Checked in the same update: the sweep's page may be older than a call started since.
+            Document unanswered = new Document("payment.pendingAt", null).append(NOT_SENT_RETRY_AT, null);
+            unanswered.putAll(noCallInFlight(now));
             store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT), OrderState.AWAITING_PAYMENT,
-                    new Document("payment.pendingAt", Date.from(clock.instant())),
+                    new Document("payment.pendingAt", Date.from(now)),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
-                            order.paymentReference(), null, clock.instant())), "collection-follow:" + order.paymentReference());
+                            order.paymentReference(), null, now)),
+                    "collection-follow:" + order.paymentReference() + ":"
+                            + (notSent == null ? 0 : notSent.getInteger("attempts", 0)), unanswered);
             relay.relay(OrderStore.COLLECTION, order.orderId());
         }
     }
@@ -401,12 +592,15 @@ public class MobileMoneyPayments {
         }
         String reference = order.paymentReference();
         Instant since = notSent.getDate("since").toInstant();
+        // Only a collection still waiting for its retry, with no call under way, may be given up or retried.
+        Document waiting = new Document(NOT_SENT_RETRY_AT, new Document("$ne", null));
+        waiting.putAll(noCallInFlight(now));
         if (!now.isBefore(since.plus(retry.giveUpAfter()))) {
             // Nothing was collected: every attempt stopped before the gateway processed anything.
             if (reject(order, "Mobile-money payment could not be started within " + retry.giveUpAfter()
                             + " (" + notSent.getInteger("attempts", 0) + " attempts): " + notSent.getString("reason"),
                     "NOT SENT: " + notSent.getString("reason"), "collection-give-up:" + reference,
-                    EnumSet.of(OrderState.AWAITING_PAYMENT))) {
+                    EnumSet.of(OrderState.AWAITING_PAYMENT), waiting)) {
                 meters.counter("vendstream.order.payment_not_sent_given_up", "provider", gateway.provider()).increment();
                 log.warn("Mobile-money collection for order {} given up after {}: rejected", order.orderId(),
                         retry.giveUpAfter());
@@ -414,10 +608,10 @@ public class MobileMoneyPayments {
             relay.relay(OrderStore.COLLECTION, order.orderId());
             return;
         }
-        // The claim: of several sweepers reading the same attempt count, one applies this id.
+        // The claim: of several sweepers reading the same attempt count, one applies this id and marks the call.
         if (store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT), OrderState.AWAITING_PAYMENT,
-                new Document("payment.notSent.retryAt", null), List.of(),
-                "collection-retry:" + reference + ":" + notSent.getInteger("attempts", 0))) {
+                new Document(NOT_SENT_RETRY_AT, null).append(SENDING_UNTIL, sendingUntil()), List.of(),
+                "collection-retry:" + reference + ":" + notSent.getInteger("attempts", 0), waiting)) {
             attemptCollection(store.find(order.orderId()).orElseThrow());
         }
     }

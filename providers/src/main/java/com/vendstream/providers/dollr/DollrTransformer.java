@@ -2,6 +2,7 @@ package com.vendstream.providers.dollr;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
+import com.vendstream.providers.Masking;
 import com.vendstream.providers.support.Lenient;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -92,27 +93,28 @@ public final class DollrTransformer {
         return text.contains("duplicate") || text.contains("already exist") || text.contains("already used");
     }
 
-    /** A short, customer-data-free description of a 4xx body for exceptions and outcomes. */
+    /** A short, customer-data-free description of a 4xx body for exceptions and outcomes (long numbers masked). */
     static String detail(JsonNode root) {
         if (root == null) {
             return null;
         }
         JsonNode detail = root.path("detail");
         if (detail.isValueNode()) {
-            return detail.asString();
+            return Masking.numbers(detail.asString());
         }
         if (detail.isArray() && !detail.isEmpty()) {
             JsonNode first = detail.get(0);
-            return first.path("loc").toString() + " " + Lenient.text(first, "msg");
+            return Masking.numbers(first.path("loc").toString() + " " + Lenient.text(first, "msg"));
         }
-        return Lenient.text(root, "message", "error");
+        return Masking.numbers(Lenient.text(root, "message", "error"));
     }
 
     /**
      * An execution or status reply with HTTP 2xx: Dollr's ExecutionResponse ({@code reference_id,
      * status, payer_amount, payer_currency, payee_amount, payee_currency, operation_type,
      * provider_transaction_id, gateway_message, wallet_message, client_secret, requires_action}).
-     * A reply about another reference than ours says nothing about ours: PENDING.
+     * A reply about another reference than ours says nothing about ours: PENDING. The free-text message
+     * is kept with every long number masked ({@link Masking#numbers}).
      */
     static PaymentOutcome outcome(String referenceId, String body, String currency) {
         JsonNode root = Lenient.parse(body);
@@ -127,7 +129,9 @@ public final class DollrTransformer {
                     "reply names another reference_id", null, null, Decision.REQUERY, "REFERENCE MISMATCH");
         }
         String word = Lenient.text(node, "status");
-        String message = Lenient.text(node, "gateway_message", "wallet_message", "message");
+        // Operators' texts often quote the customer's number ("231770000002 has insufficient funds"): the
+        // message travels on to events and to the merchant, so no long number is kept.
+        String message = Masking.numbers(Lenient.text(node, "gateway_message", "wallet_message", "message"));
         String payerCurrency = Lenient.text(node, "payer_currency", "currency");
         payerCurrency = payerCurrency == null ? currency : payerCurrency;
         String payeeCurrency = Lenient.text(node, "payee_currency");

@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param decision what to do next: DONE, FAIL, REQUERY, RETRY (nothing was executed; the same
  *                 reference may be sent again), MANUAL
  * @param providerStatus Dollr's status word or {@code HTTP nnn}, as received
- * @param gatewayMessage Dollr's free-text reason (the only failure detail it gives); no customer data
+ * @param gatewayMessage Dollr's free-text reason (the only failure detail it gives), with every long number
+ *                       masked: operators quote the customer's phone there
  * @param providerTransactionId the wallet operator's transaction id, when Dollr gives it
  * @param retryAfter for NOT_SENT: the earliest time to send again (zero when Dollr named none)
  */

@@ -66,6 +66,23 @@ class DollrTransformerTest {
     }
 
     @Test
+    void aMessageQuotingTheCustomersNumberKeepsNoLongNumber() {
+        // Wallet operators quote the MSISDN, in any format; the message goes on to events and merchants.
+        PaymentOutcome failed = DollrTransformer.outcome("r", """
+                {"status": "FAILED", "gateway_message": "MSISDN 231770000002 has insufficient funds (wallet +231 77 000 0002)",
+                 "wallet_message": "ignored"}""", "LRD");
+        assertThat(failed.gatewayMessage()).isEqualTo("MSISDN ********0002 has insufficient funds (wallet +*** ** *** 0002)")
+                .doesNotContain("231770000002", "77 000");
+        assertThat(DollrTransformer.outcome("r", """
+                {"status": "FAILED", "wallet_message": "Subscriber 0770-000-002 not found; limit 5000.00 LRD"}""", "LRD")
+                .gatewayMessage()).isEqualTo("Subscriber ****-**0-002 not found; limit 5000.00 LRD");
+        // A refusal's detail, which becomes an exception message and a rejection reason, too.
+        assertThat(DollrTransformer.detail(com.vendstream.providers.support.Lenient.parse(
+                "{\"detail\": \"phone 231770000002 is not a registered wallet\"}")))
+                .isEqualTo("phone ********0002 is not a registered wallet");
+    }
+
+    @Test
     void aReplyAboutAnotherReferenceSettlesNothing() {
         PaymentOutcome o = DollrTransformer.outcome("9b2f6f1e-3c0a-4d2b-8f59-2f1d0c7e4a11",
                 "{\"reference_id\": \"0e1d2c3b-4a59-4867-8765-432109876543\", \"status\": \"COMPLETED\"}", "USD");
