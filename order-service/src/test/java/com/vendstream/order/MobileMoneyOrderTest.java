@@ -1,5 +1,7 @@
 package com.vendstream.order;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.events.Envelope;
@@ -164,7 +166,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aCollectionNotSentWaitsItsPauseAndIsSentAgainWithTheSameReferenceByOneSweeper() {
-        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments waiting = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, clock,
                 new MobileMoneyPayments.Retry(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5),
                         java.time.Duration.ofMinutes(15), null));
@@ -178,11 +180,11 @@ class MobileMoneyOrderTest {
         // The gateway's Retry-After (90 s) outweighs the first pause (30 s).
         assertThat(notSent.getDate("retryAt").toInstant()).isEqualTo(clock.instant().plusSeconds(90));
 
-        clock.advance(java.time.Duration.ofSeconds(60));
+        clock.add(java.time.Duration.ofSeconds(60));
         waiting.recover(f.orders.find(order.orderId()).orElseThrow());
         assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(1);
 
-        clock.advance(java.time.Duration.ofSeconds(31));
+        clock.add(java.time.Duration.ofSeconds(31));
         Order due = f.orders.find(order.orderId()).orElseThrow();
         waiting.recover(due);
         // A second sweeper holding the same snapshot finds the attempt claimed.
@@ -192,7 +194,7 @@ class MobileMoneyOrderTest {
                 .getInteger("attempts")).isEqualTo(2);
 
         gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
-        clock.advance(java.time.Duration.ofSeconds(91));
+        clock.add(java.time.Duration.ofSeconds(91));
         waiting.recover(f.orders.find(order.orderId()).orElseThrow());
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
         assertThat(gateway.collections).containsOnlyKeys(order.paymentReference());
@@ -201,7 +203,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aPayoutNotSentStaysRefundingAndIsNeverGivenUp() {
-        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments waiting = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, clock);
         f.transitions.usePayouts(waiting);
         Order order = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, f.clock, waiting)
@@ -213,14 +215,14 @@ class MobileMoneyOrderTest {
 
         // The sweep and the payment run on the same moved clock, so both pauses pass with it.
         OrderOutcomes sweeps = new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, clock);
-        clock.advance(java.time.Duration.ofHours(2));
+        clock.add(java.time.Duration.ofHours(2));
         sweeps.recover(java.time.Duration.ZERO);
         Order after = f.orders.find(order.orderId()).orElseThrow();
         assertThat(after.state()).isEqualTo(OrderState.REFUNDING);
         assertThat(gateway.payouts.get(after.payoutReference()).get()).isEqualTo(2);
 
         gateway.payoutAnswer = MobileMoney.Status.COMPLETED;
-        clock.advance(java.time.Duration.ofHours(2));
+        clock.add(java.time.Duration.ofHours(2));
         sweeps.recover(java.time.Duration.ZERO);
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
         assertThat(gateway.payouts).containsOnlyKeys(after.payoutReference());
@@ -312,7 +314,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aCollectionCallOutlastingRecoveryAfterIsNotFollowedAndIsSentAgainWhenItComesBackNotSent() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOn(clock);
         gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -321,7 +323,7 @@ class MobileMoneyOrderTest {
             Order inFlight = f.orders.findByClientReference("m1", "held-1").orElseThrow();
 
             // The call has been under way for more than recovery-after (30 s): two instances sweep.
-            clock.advance(Duration.ofMinutes(1));
+            clock.add(Duration.ofMinutes(1));
             sweeperOn(clock, p).recover(Duration.ofSeconds(30));
             sweeperOn(clock, p).recover(Duration.ofSeconds(30));
             assertThat(f.orders.hasField(inFlight.orderId(), "payment.pendingAt")).isFalse();
@@ -342,7 +344,7 @@ class MobileMoneyOrderTest {
         // Past its pause the sweep sends it again, same reference, and it completes.
         gateway.release = null;
         gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
-        clock.advance(Duration.ofSeconds(31));
+        clock.add(Duration.ofSeconds(31));
         sweeperOn(clock, p).recover(Duration.ofSeconds(30));
         Order vending = f.orders.find(order.orderId()).orElseThrow();
         assertThat(vending.state()).isEqualTo(OrderState.VENDING);
@@ -354,7 +356,7 @@ class MobileMoneyOrderTest {
     @Test
     void aNotSentCollectionThatWasFollowedIsSentAgainAndStatusPollersDeadlineDoesNotMakeItUnresolved()
             throws Exception {
-        MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOn(clock);
         gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -363,7 +365,7 @@ class MobileMoneyOrderTest {
             Future<Order> placed = placeHeld(pool, p, "held-2");
             order = f.orders.findByClientReference("m1", "held-2").orElseThrow();
             // Held for longer than it is taken to be in flight (as a call whose process died): followed by status.
-            clock.advance(Duration.ofMinutes(11));
+            clock.add(Duration.ofMinutes(11));
             sweeperOn(clock, p).recover(Duration.ofSeconds(30));
             assertThat(outboxTypes(order)).containsExactly("PaymentPending");
             gateway.release.countDown();
@@ -380,7 +382,7 @@ class MobileMoneyOrderTest {
 
         gateway.release = null;
         gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
-        clock.advance(Duration.ofSeconds(31));
+        clock.add(Duration.ofSeconds(31));
         sweeperOn(clock, p).recover(Duration.ofSeconds(30));
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
         assertThat(gateway.collections.get(order.paymentReference()).get()).isEqualTo(2);

@@ -1,5 +1,7 @@
 package com.vendstream.order;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -425,7 +427,7 @@ class MobileMoneySandboxTest {
 
     @Test
     void aThrottledTokenEndpointLeavesTheOrderWaitingAndItCompletesOnceTheEndpointRecovers() {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
         throttleDollrTokens();
         Order order;
@@ -453,14 +455,14 @@ class MobileMoneySandboxTest {
 
     @Test
     void aCollectionThatCannotStartBeforeTheGiveUpTimeIsRejectedWithAClearReason() {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
         throttleDollrTokens();
         try {
             Order order = placeWith(p, "throttled-2", "231770000052", 10_000);
             assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
 
-            clock.advance(Duration.ofMinutes(16));
+            clock.add(Duration.ofMinutes(16));
             p.recover(f.orders.find(order.orderId()).orElseThrow());
 
             Order rejected = f.orders.find(order.orderId()).orElseThrow();
@@ -476,7 +478,7 @@ class MobileMoneySandboxTest {
 
     @Test
     void refusedCredentialsRejectTheCollectionAtOnce() {
-        MobileMoneyPayments p = paymentsOver(freshConnector("wrong-secret"), new MutableClock(Instant.now()));
+        MobileMoneyPayments p = paymentsOver(freshConnector("wrong-secret"), MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC));
 
         Order order = placeWith(p, "refused-1", "231770000053", 10_000);
 
@@ -488,7 +490,7 @@ class MobileMoneySandboxTest {
 
     @Test
     void aPayoutThatCannotBeSentForNowStaysRefundingAndIsSentLaterNeverMarkedDone() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOver(freshConnector("dollr-sandbox-secret"), clock);
         Order order = placeWith(p, "payout-later-1", PAYOUT_PROCESSING_THEN_COMPLETED, 10_000);
         assertThat(order.state()).isEqualTo(OrderState.VENDING);
@@ -514,7 +516,7 @@ class MobileMoneySandboxTest {
         // The sweep runs on the same moved clock: the order's own backoff (30 s, doubling) passes with it.
         OrderOutcomes sweeps = new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, clock);
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            clock.advance(Duration.ofMinutes(1));
+            clock.add(Duration.ofMinutes(1));
             sweeps.recover(Duration.ZERO);
             return !record.calls("dollr", "payout", payout).isEmpty();
         });
@@ -636,7 +638,7 @@ class MobileMoneySandboxTest {
 
     @Test
     void aCollectionHeldUpByAThrottledDollrPastRecoveryAfterIsNotFollowedAndIsSentAgain() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         CountDownLatch waiting = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean(true);
@@ -663,7 +665,7 @@ class MobileMoneySandboxTest {
             assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
 
             // The call has been under way for longer than recovery-after (30 s); both instances sweep.
-            clock.advance(Duration.ofMinutes(1));
+            clock.add(Duration.ofMinutes(1));
             sweeper.recover(Duration.ofSeconds(30));
             otherInstance.recover(Duration.ofSeconds(30));
             assertThat(payment(order).get("pendingAt")).isNull();
@@ -688,7 +690,7 @@ class MobileMoneySandboxTest {
      */
     private void awaitCollectedWhenSentAgain(MutableClock clock, Runnable sweep, Order order) {
         Order done = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            clock.advance(Duration.ofSeconds(2));
+            clock.add(Duration.ofSeconds(2));
             sweep.run();
             return f.orders.find(order.orderId()).orElseThrow();
         }, o -> o.state() != OrderState.AWAITING_PAYMENT);
@@ -721,7 +723,7 @@ class MobileMoneySandboxTest {
                         + " wallet frozen", null, null, com.vendstream.providers.Decision.FAIL, "FAILED");
             }
         };
-        MobileMoneyPayments p = paymentsOver(quoting, new MutableClock(Instant.now()));
+        MobileMoneyPayments p = paymentsOver(quoting, MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC));
 
         // The collection's FAILED answer.
         Order rejected = placeWith(p, "quoted-1", payer, 10_000);

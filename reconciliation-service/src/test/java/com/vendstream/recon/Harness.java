@@ -1,5 +1,7 @@
 package com.vendstream.recon;
 
+import org.threeten.extra.MutableClock;
+
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.recon.day.BusinessCalendar;
@@ -29,31 +31,8 @@ import reactor.core.publisher.Flux;
 /** The reconciliation domain wired as the service wires it, on an in-memory MongoDB, with a settable clock. */
 final class Harness implements AutoCloseable {
 
-    static final class TestClock extends Clock {
-        volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     final MongoFixture mongo = new MongoFixture();
-    final TestClock clock;
+    final MutableClock clock;
     final FactStore facts;
     final LedgerStore ledgers;
     final DiscrepancyStore discrepancies;
@@ -67,7 +46,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
-        clock = new TestClock(now);
+        clock = MutableClock.of(now, ZoneOffset.UTC);
         facts = new FactStore(mongo.template);
         ledgers = new LedgerStore(mongo.template);
         discrepancies = new DiscrepancyStore(mongo.template);
@@ -87,7 +66,7 @@ final class Harness implements AutoCloseable {
     }
 
     void later(Duration d) {
-        clock.now = clock.now.plus(d);
+        clock.add(d);
     }
 
     /** Every event waiting in a collection's outboxes (the relay is not running in these tests). */

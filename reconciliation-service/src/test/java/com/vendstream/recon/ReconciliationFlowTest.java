@@ -244,7 +244,7 @@ class ReconciliationFlowTest {
         h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).hasSize(1);
 
-        h.clock.now = AFTER_DAY.plus(Duration.ofHours(1));
+        h.clock.setInstant(AFTER_DAY.plus(Duration.ofHours(1)));
         h.closing.rematchRecent(Duration.ofDays(3), Duration.ofDays(30));
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null)).isEmpty();
     }
@@ -324,13 +324,13 @@ class ReconciliationFlowTest {
         Harness h = harness(new FakeProvider());
         h.apply(Scenarios.mixedDay().events);
         // 23:30 UTC on the day is already the next day in Lagos; 22:30 UTC is not.
-        h.clock.now = Instant.parse("2026-03-10T22:30:00Z");
+        h.clock.setInstant(Instant.parse("2026-03-10T22:30:00Z"));
         assertThatThrownBy(() -> h.closing.close(Scenarios.DAY, "test")).isInstanceOf(DayNotOverException.class);
         assertThat(h.days.isClosed(Scenarios.DAY)).isFalse();
 
-        h.clock.now = Instant.parse("2026-03-10T23:30:00Z");
+        h.clock.setInstant(Instant.parse("2026-03-10T23:30:00Z"));
         assertThat(h.closing.autoClose(Duration.ofHours(2))).isEmpty();
-        h.clock.now = Instant.parse("2026-03-11T01:00:00Z");
+        h.clock.setInstant(Instant.parse("2026-03-11T01:00:00Z"));
         assertThat(h.closing.autoClose(Duration.ofHours(2))).containsExactly(Scenarios.DAY);
     }
 
@@ -341,7 +341,7 @@ class ReconciliationFlowTest {
                 .accepted().via("vtpass", "ref-early-1").failed(Scenarios.at(20, 1));
         Harness h = harness(new FakeProvider().record("vtpass", "ref-early-1", ProviderStatus.FAILED, null, null));
         h.apply(t.events);
-        h.clock.now = Instant.parse("2026-03-10T21:00:00Z");
+        h.clock.setInstant(Instant.parse("2026-03-10T21:00:00Z"));
 
         assertThatThrownBy(() -> h.closing.close(Scenarios.DAY, "test", false)).isInstanceOf(DayNotOverException.class);
         CloseResult early = h.closing.close(Scenarios.DAY, "test", true);
@@ -351,7 +351,7 @@ class ReconciliationFlowTest {
                 .isEqualTo(25_000);
 
         // The refund lands before the real cut-off, after the early close: an adjustment, version 2.
-        h.clock.now = Instant.parse("2026-03-10T21:30:00Z");
+        h.clock.setInstant(Instant.parse("2026-03-10T21:30:00Z"));
         t.events.clear();
         order.refunded(h.clock.instant());
         h.apply(t.events);

@@ -1,5 +1,7 @@
 package com.vendstream.vend;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.reactivestreams.client.MongoClient;
@@ -286,30 +288,6 @@ class VendingInvariantsTest {
 
     // ---- vends that were not sent: they wait, they are never refunded for it (issue 11, items 5 and 16) ----
 
-    /** A clock the tests move by hand, so waits of seconds to minutes pass at once. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-04T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** Answers from a script, one per call; the last answer repeats. */
     @SafeVarargs
     private static Function<VendCommand, VendOutcome> script(Function<VendCommand, VendOutcome>... answers) {
@@ -323,7 +301,7 @@ class VendingInvariantsTest {
 
     @Test
     void aVendLocallyThrottledWithNoOtherProviderWaitsAndIsSentLaterUnderANewReference() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider only = new CountingProvider("pagamio",
                 script(notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofSeconds(20)),
                         VendingInvariantsTest::success));
@@ -337,7 +315,7 @@ class VendingInvariantsTest {
         assertThat(vending.expireLeases()).as("a parked vend is not in flight").isZero();
 
         // The wait plus its jitter (at most a quarter more).
-        clock.advance(Duration.ofSeconds(26));
+        clock.add(Duration.ofSeconds(26));
         assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
 
         assertThat(outboxTypes("order-ns1")).containsExactly("VendSucceeded");
@@ -350,7 +328,7 @@ class VendingInvariantsTest {
 
     @Test
     void vtpassDuplicateWindowIsWaitedOutAtVtpassAndNeverFailsOver() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider vtpass = new CountingProvider("vtpass",
                 script(notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofSeconds(35)),
                         VendingInvariantsTest::success));
@@ -359,7 +337,7 @@ class VendingInvariantsTest {
         vending.handle(request("order-ns2"));
         assertThat(pay4power.calls.get()).as("another provider would vend the same number again at once").isZero();
 
-        clock.advance(Duration.ofSeconds(45));
+        clock.add(Duration.ofSeconds(45));
         vending.retryDeferred(Runnable::run);
 
         assertThat(vtpass.calls.get()).isEqualTo(2);
@@ -370,16 +348,16 @@ class VendingInvariantsTest {
 
     @Test
     void aVendThatIsNeverSentFailsOnlyAfterGivingUp() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider vtpass = new CountingProvider("vtpass",
                 notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(10)));
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
         vending.handle(request("order-ns3"));
-        clock.advance(Duration.ofMinutes(13));
+        clock.add(Duration.ofMinutes(13));
         vending.retryDeferred(Runnable::run);
         assertThat(outboxTypes("order-ns3")).as("still within the 30 minutes it may wait").isEmpty();
         // The next wait would end past the give-up time: it fails now (and is refunded), not later.
-        clock.advance(Duration.ofMinutes(13));
+        clock.add(Duration.ofMinutes(13));
         vending.retryDeferred(Runnable::run);
 
         assertThat(vtpass.calls.get()).isEqualTo(3);
@@ -450,39 +428,39 @@ class VendingInvariantsTest {
 
     @Test
     void ourOwnLimitsNeverUseUpTheTriesOnlyTheTimeLimitEndsThem() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider busy = new CountingProvider("pagamio",
                 notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofMinutes(1)));
         Vending vending = vending(clock, Duration.ofMinutes(2), 2, busy);
         vending.handle(request("order-ns5"));
         for (int i = 0; i < 10; i++) {
-            clock.advance(Duration.ofSeconds(80));
+            clock.add(Duration.ofSeconds(80));
             vending.retryDeferred(Runnable::run);
         }
         assertThat(busy.calls.get()).as("ten more tries than max-deferrals allows").isEqualTo(11);
         assertThat(outboxTypes("order-ns5")).as("a burst is not turned into refunds").isEmpty();
         assertThat(store.find("order-ns5").orElseThrow().getString("state")).isEqualTo("DEFERRED");
 
-        clock.advance(Duration.ofMinutes(20));
+        clock.add(Duration.ofMinutes(20));
         vending.retryDeferred(Runnable::run);
         assertThat(outboxTypes("order-ns5")).containsExactly("VendFailed");
     }
 
     @Test
     void aResumedVendWaitingForAThreadIsNotHandedToRequeryAsInFlight() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider provider = new CountingProvider("pagamio",
                 script(notSent(VendOutcome.NotSentReason.BULKHEAD_FULL, Duration.ofSeconds(1)),
                         VendingInvariantsTest::success));
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         vending.handle(request("order-ns6"));
-        clock.advance(Duration.ofSeconds(3));
+        clock.add(Duration.ofSeconds(3));
         List<Runnable> queued = new ArrayList<>();
         assertThat(vending.retryDeferred(queued::add)).isEqualTo(1);
         assertThat(vending.retryDeferred(queued::add)).as("held for the queued task").isZero();
 
         // The task waits for a thread longer than the lease.
-        clock.advance(Duration.ofMinutes(3));
+        clock.add(Duration.ofMinutes(3));
         assertThat(vending.expireLeases()).isZero();
         queued.forEach(Runnable::run);
 
@@ -492,7 +470,7 @@ class VendingInvariantsTest {
 
     @Test
     void aParkedVendNoProviderCanTakeAnyMoreFailsInsteadOfStayingParked() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider vtpass = new CountingProvider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
         VendRequested airtime = request("order-ns7");

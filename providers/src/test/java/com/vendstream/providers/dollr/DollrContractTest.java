@@ -1,5 +1,7 @@
 package com.vendstream.providers.dollr;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -245,19 +247,19 @@ class DollrContractTest {
 
     @Test
     void theTokenLivesExpiresInMinutesAndIsRenewedAtThreeQuartersOfAShortLifetime() {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         DollrConnector timed = connector(clock, PASSCODE);
         timed.detectMmo("231880000001", OperationType.COLLECTION);
-        clock.advance(Duration.ofSeconds(50));
+        clock.add(Duration.ofSeconds(50));
         timed.detectMmo("231880000001", OperationType.COLLECTION);
         // expires_in 6 (minutes): still fresh at 50 s, which it would not be were 6 read as seconds.
         assertThat(timed.tokenFetches()).isEqualTo(1);
         // "5 minutes before expiry" of a 6-minute token would renew on every call after the first minute.
-        clock.advance(Duration.ofSeconds(210));
+        clock.add(Duration.ofSeconds(210));
         timed.detectMmo("231880000001", OperationType.COLLECTION);
         timed.detectMmo("231880000001", OperationType.COLLECTION);
         assertThat(timed.tokenFetches()).isEqualTo(1);
-        clock.advance(Duration.ofSeconds(15));
+        clock.add(Duration.ofSeconds(15));
         timed.detectMmo("231880000001", OperationType.COLLECTION);
         assertThat(timed.tokenFetches()).isEqualTo(2);
     }

@@ -1,9 +1,10 @@
 package com.vendstream.providers.pawacard;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.vendstream.providers.dollr.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -13,11 +14,11 @@ import org.junit.jupiter.api.Test;
 /** Pawacard refs are unique by construction (issue 11, item 15), not by the luck of 12 random digits. */
 class PawacardReferencesTest {
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
+    final MutableClock clock = MutableClock.of(Instant.parse("2026-03-02T10:00:00Z"), java.time.ZoneOffset.UTC);
 
     /** Waiting moves the hand-held clock, so a million references need no real time. */
     PawacardReferences references(int node) {
-        return new PawacardReferences(node, clock, clock::advance, Duration.ofSeconds(1));
+        return new PawacardReferences(node, clock, clock::add, Duration.ofSeconds(1));
     }
 
     @Test
@@ -60,12 +61,12 @@ class PawacardReferencesTest {
             seen.add(before.next());
         }
         // ... so a restart more than 1 s later starts past everything handed out.
-        clock.advance(Duration.ofMillis(1_100));
+        clock.add(Duration.ofMillis(1_100));
         PawacardReferences after = references(3);
         for (int i = 0; i < 500; i++) {
             assertThat(seen.add(after.next())).isTrue();
         }
-        clock.advance(Duration.ofMinutes(-5));
+        clock.add(Duration.ofMinutes(-5));
         for (int i = 0; i < 100; i++) {
             assertThat(seen.add(after.next())).isTrue();
         }

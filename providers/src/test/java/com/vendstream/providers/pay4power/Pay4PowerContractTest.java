@@ -1,5 +1,7 @@
 package com.vendstream.providers.pay4power;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.AccountVerification;
@@ -11,7 +13,6 @@ import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
-import com.vendstream.providers.dollr.MutableClock;
 import com.vendstream.providers.support.CaptureServer;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
@@ -229,15 +230,15 @@ class Pay4PowerContractTest {
 
     @Test
     void theTokenIsRenewedAheadOfItsExpiry() {
-        MutableClock clock = new MutableClock(Instant.now());
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
         Pay4PowerConnector timed = new Pay4PowerConnector(properties(Pay4PowerProperties.AuthMode.CLIENT_CREDENTIALS,
                 "p4p-sandbox-client", "p4p-sandbox-secret", null), clock);
         timed.vend(airtime(timed.newReference(), "08011111111"));
-        clock.advance(Duration.ofMinutes(7));
+        clock.add(Duration.ofMinutes(7));
         timed.vend(airtime(timed.newReference(), "08011111111"));
         assertThat(timed.tokenFetches()).isEqualTo(1);
         // 10-minute tokens with a 2-minute margin: renewed after minute 8, before anything is refused.
-        clock.advance(Duration.ofMinutes(2));
+        clock.add(Duration.ofMinutes(2));
         assertThat(timed.vend(airtime(timed.newReference(), "08011111111"))).isInstanceOf(VendOutcome.Succeeded.class);
         assertThat(timed.tokenFetches()).isEqualTo(2);
     }

@@ -1,9 +1,10 @@
 package com.vendstream.providers.support;
 
+import org.threeten.extra.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.vendstream.providers.dollr.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class TokenCacheTest {
 
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
+    final MutableClock clock = MutableClock.of(T0, java.time.ZoneOffset.UTC);
     final List<Duration> sleeps = new ArrayList<>();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** One provider name per test: the refusal flag is shared per provider in a JVM. */
@@ -75,9 +76,9 @@ class TokenCacheTest {
         Endpoint endpoint = new Endpoint().then(Duration.ofMinutes(30)).then(Duration.ofMinutes(30));
         TokenCache cache = cache(endpoint, Duration.ofMinutes(5));
         assertThat(cache.token()).isEqualTo("token-1");
-        clock.advance(Duration.ofMinutes(25).minusSeconds(1));
+        clock.add(Duration.ofMinutes(25).minusSeconds(1));
         assertThat(cache.token()).isEqualTo("token-1");
-        clock.advance(Duration.ofSeconds(1));
+        clock.add(Duration.ofSeconds(1));
         assertThat(cache.token()).isEqualTo("token-2");
         assertThat(endpoint.calls).isEqualTo(2);
     }
@@ -89,10 +90,10 @@ class TokenCacheTest {
         TokenCache cache = cache(endpoint, Duration.ofMinutes(5));
         assertThat(cache.token()).isEqualTo("token-1");
         for (int i = 0; i < 5; i++) {
-            clock.advance(Duration.ofSeconds(35));
+            clock.add(Duration.ofSeconds(35));
             assertThat(cache.token()).isEqualTo("token-1");
         }
-        clock.advance(Duration.ofSeconds(5));
+        clock.add(Duration.ofSeconds(5));
         assertThat(cache.token()).isEqualTo("token-2");
         assertThat(endpoint.calls).isEqualTo(2);
     }
@@ -137,7 +138,7 @@ class TokenCacheTest {
         assertThat(sleeps).isEmpty();
 
         // Within the hold (30 s) nobody logs in again, however many orders ask.
-        clock.advance(Duration.ofSeconds(29));
+        clock.add(Duration.ofSeconds(29));
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(cache::token).isInstanceOfSatisfying(ProviderAuthException.class,
                     e -> assertThat(e.kind()).isEqualTo(ProviderAuthException.Kind.REFUSED));
@@ -145,10 +146,10 @@ class TokenCacheTest {
         assertThat(endpoint.calls).isEqualTo(1);
 
         // After it, one try; refused again, the hold doubles to 60 s.
-        clock.advance(Duration.ofSeconds(1));
+        clock.add(Duration.ofSeconds(1));
         assertThatThrownBy(cache::token).isInstanceOf(ProviderAuthException.class);
         assertThat(endpoint.calls).isEqualTo(2);
-        clock.advance(Duration.ofSeconds(59));
+        clock.add(Duration.ofSeconds(59));
         assertThatThrownBy(cache::token).isInstanceOf(ProviderAuthException.class);
         assertThat(endpoint.calls).isEqualTo(2);
         assertThat(refusedGauge()).isEqualTo(1);
@@ -156,7 +157,7 @@ class TokenCacheTest {
                 .isEqualTo(2);
 
         // Credentials fixed: the next login after the hold succeeds and the alert clears.
-        clock.advance(Duration.ofSeconds(1));
+        clock.add(Duration.ofSeconds(1));
         assertThat(cache.token()).isEqualTo("token-3");
         assertThat(refusedGauge()).isZero();
     }
@@ -170,7 +171,7 @@ class TokenCacheTest {
         TokenCache cache = cache(endpoint, Duration.ofMinutes(5));
         assertThat(cache.token()).isEqualTo("token-1");
 
-        clock.advance(Duration.ofMinutes(26));
+        clock.add(Duration.ofMinutes(26));
         assertThat(cache.token()).as("renewal failed, the old token still works").isEqualTo("token-1");
         assertThat(endpoint.calls).isEqualTo(4);
         // While the endpoint is held back, the valid token is handed out without asking it again.
@@ -178,7 +179,7 @@ class TokenCacheTest {
         assertThat(endpoint.calls).isEqualTo(4);
 
         // Once expired, an endpoint that still fails gives no token: unavailable, never refused.
-        clock.advance(Duration.ofMinutes(5));
+        clock.add(Duration.ofMinutes(5));
         for (int i = 0; i < 3; i++) {
             endpoint.then(status(429, null));
         }
@@ -200,7 +201,7 @@ class TokenCacheTest {
             throw refreshAnswers.poll();
         }, Duration.ofMinutes(5), clock, TokenCache.Policy.DEFAULT, sleeps::add, meters);
         assertThat(cache.token()).isEqualTo("token-1");
-        clock.advance(Duration.ofMinutes(25));
+        clock.add(Duration.ofMinutes(25));
         // 429 on refresh: waited out (not a login), then the refresh token is refused: log in.
         assertThat(cache.token()).isEqualTo("token-2");
         assertThat(refreshes).containsExactly("refresh-1", "refresh-1");
