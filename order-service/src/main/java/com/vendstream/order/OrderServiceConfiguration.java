@@ -59,11 +59,19 @@ public class OrderServiceConfiguration {
         return new Merchants(properties.merchants());
     }
 
+    /**
+     * @param republishAfter how long an order waiting on another service (vend-service, status-poller) may go
+     *                       untouched before the event it waits on is published again; well above a vend's
+     *                       normal latency and vend-service's lease (2 min)
+     */
     @Bean
     OrderStore orderStore(ReactiveMongoTemplate mongo,
                           @Value("${vendstream.order.retry-backoff:PT30S}") Duration retryBackoff,
-                          @Value("${vendstream.order.retry-max-backoff:PT1H}") Duration retryMaxBackoff) {
-        return new OrderStore(mongo, new Backoff(retryBackoff, retryMaxBackoff));
+                          @Value("${vendstream.order.retry-max-backoff:PT1H}") Duration retryMaxBackoff,
+                          @Value("${vendstream.order.republish-after:PT10M}") Duration republishAfter) {
+        Duration maxReminderPause = retryMaxBackoff.compareTo(republishAfter) < 0 ? republishAfter : retryMaxBackoff;
+        return new OrderStore(mongo, new Backoff(retryBackoff, retryMaxBackoff),
+                new Backoff(republishAfter, maxReminderPause));
     }
 
     @Bean
@@ -199,7 +207,8 @@ public class OrderServiceConfiguration {
 
     /**
      * Finishes what a crash interrupted: orders stored but not charged, refunds begun but not made,
-     * top-ups debited from the float but not yet credited (or stored but not yet debited).
+     * top-ups debited from the float but not yet credited (or stored but not yet debited); and asks again
+     * about orders waiting on vend-service or status-poller that have heard nothing for a while.
      */
     public static class Recovery {
         private final OrderPlacement placement;
@@ -218,6 +227,7 @@ public class OrderServiceConfiguration {
         public void run() {
             placement.recover(after);
             outcomes.recover(after);
+            outcomes.remindVends();
             transfers.recover(after);
         }
     }

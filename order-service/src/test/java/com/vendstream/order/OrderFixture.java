@@ -12,6 +12,8 @@ import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
+import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.order.wallet.Wallets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,6 +49,24 @@ public final class OrderFixture implements AutoCloseable {
     public OrderFixture() {
         orders.ensureIndexes();
         walletStore.ensureIndexes();
+    }
+
+    /** Mobile-money payments through {@code gateway}, which also pay failed orders back from now on. */
+    public MobileMoneyPayments mobileMoney(MobileMoney gateway) {
+        MobileMoneyPayments payments = new MobileMoneyPayments(orders, gateway, relay, meters, clock);
+        transitions.usePayouts(payments);
+        return payments;
+    }
+
+    /** Placement that takes mobile-money orders through {@code payments}. */
+    public OrderPlacement placement(MobileMoneyPayments payments) {
+        return new OrderPlacement(orders, catalog, wallets, merchants, relay, clock, payments);
+    }
+
+    /** Airtime for merchant m1, paid by mobile money. */
+    public static OrderRequest momo(String reference) {
+        return new OrderRequest("m1", reference, null, ServiceCategory.AIRTIME, "MTN", null, "08011111111", null,
+                50_000, "NGN", 1, PaymentMethod.MOBILE_MONEY, null, null, "231770000001", "api");
     }
 
     public static OrderRequest airtime(String merchant, String reference, long amountMinor, String walletId) {

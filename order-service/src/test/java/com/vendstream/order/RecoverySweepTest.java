@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.vendstream.events.Envelope;
 import com.vendstream.events.FailureClass;
 import com.vendstream.events.Money;
-import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.Resolution;
-import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.order.MobileMoneyOrderTest.FakeGateway;
 import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderPlacement;
-import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.outcome.OrderOutcomes;
@@ -46,13 +43,8 @@ class RecoverySweepTest {
 
     private final OrderFixture f = new OrderFixture();
     private final FakeGateway gateway = new FakeGateway();
-    private final MobileMoneyPayments payments = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, f.clock);
-    private final OrderPlacement momoPlacement = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants,
-            f.relay, f.clock, payments);
-
-    {
-        f.transitions.usePayouts(payments);
-    }
+    private final MobileMoneyPayments payments = f.mobileMoney(gateway);
+    private final OrderPlacement momoPlacement = f.placement(payments);
 
     @AfterEach
     void close() {
@@ -64,7 +56,7 @@ class RecoverySweepTest {
         gateway.payoutAnswer = MobileMoney.Status.FAILED;
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < CANNOT_MOVE; i++) {
-            Order order = momoPlacement.place(momo("m-" + i), false).order();
+            Order order = momoPlacement.place(OrderFixture.momo("m-" + i), false).order();
             f.outcomes.apply(vendFailed(order));
             refused.add(order.orderId());
         }
@@ -107,12 +99,12 @@ class RecoverySweepTest {
         gateway.collectionAnswer = MobileMoney.Status.PENDING;
         List<String> followed = new ArrayList<>();
         for (int i = 0; i < CANNOT_MOVE; i++) {
-            Order order = momoPlacement.place(momo("p-" + i), false).order();
+            Order order = momoPlacement.place(OrderFixture.momo("p-" + i), false).order();
             assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
             followed.add(order.orderId());
         }
         // A crash after AWAITING_PAYMENT was stored and before the collection's answer: no pendingAt.
-        Order lost = momoPlacement.place(momo("lost"), false).order();
+        Order lost = momoPlacement.place(OrderFixture.momo("lost"), false).order();
         Mono.from(raw().updateOne(new Document("_id", lost.orderId()), new Document("$unset",
                 new Document("payment.pendingAt", "")))).block();
         Instant now = f.clock.instant();
@@ -128,7 +120,7 @@ class RecoverySweepTest {
 
     @Test
     void aMobileMoneyOrderNoGatewayCanCollectIsReportedAndTheWalletOrderBehindItIsCharged() {
-        Order momo = momoPlacement.place(momo("no-gateway"), false).order();
+        Order momo = momoPlacement.place(OrderFixture.momo("no-gateway"), false).order();
         f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 100_000, null);
         Order wallet = f.placement.place(OrderFixture.airtime("m1", "w-1", 5_000, "w"), false).order();
         // Both as a crash leaves them: stored, not charged. The service restarted without a mobile-money gateway.
@@ -151,11 +143,6 @@ class RecoverySweepTest {
         WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock);
         transfers.ensureIndexes();
         return transfers;
-    }
-
-    private static OrderRequest momo(String reference) {
-        return new OrderRequest("m1", reference, null, ServiceCategory.AIRTIME, "MTN", null, "08011111111", null,
-                50_000, "NGN", 1, PaymentMethod.MOBILE_MONEY, null, null, "231770000001", "api");
     }
 
     private static VendFailed vendFailed(Order order) {

@@ -200,6 +200,8 @@ public class ReconConfiguration {
         @Scheduled(fixedDelayString = "${vendstream.recon.auto-close.interval:PT5M}",
                 initialDelayString = "${vendstream.recon.auto-close.interval:PT5M}")
         public void autoClose() {
+            // Closes cut short by a crash are finished whether days close on a schedule or by hand.
+            closing.finishInterrupted(properties.finishInterruptedAfter());
             if (properties.autoClose().enabled()) {
                 var closed = closing.autoClose(properties.autoClose().grace());
                 if (!closed.isEmpty()) {

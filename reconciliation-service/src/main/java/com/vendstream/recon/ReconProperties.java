@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                (reported as unavailable) rather than flooding the provider
  * @param users                   who may use the HTTP API: name, SHA-256 of the bearer token, roles
  * @param earliestDay             the first business day the API accepts (nothing was traded before it)
+ * @param finishInterruptedAfter  a day marked closed this long ago whose close never finished (a crash between
+ *                                the mark and the matching) is finished on the auto-close schedule
  */
 @ConfigurationProperties("vendstream.recon")
 public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
@@ -31,7 +33,8 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                               @DefaultValue("5000") int maxRequeriesPerProvider,
                               @DefaultValue("false") boolean earlyCloseAllowed,
                               @DefaultValue List<User> users,
-                              @DefaultValue("2020-01-01") LocalDate earliestDay) {
+                              @DefaultValue("2020-01-01") LocalDate earliestDay,
+                              @DefaultValue("PT10M") Duration finishInterruptedAfter) {
 
     /** A user of the reconciliation API; see {@link FinanceUsers}. */
     public record User(String name, String tokenSha256, Set<FinanceRole> roles) {

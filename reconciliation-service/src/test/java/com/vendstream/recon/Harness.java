@@ -39,6 +39,7 @@ final class Harness implements AutoCloseable {
     final DayStore days;
     final DayClosing closing;
     final EventIntake intake;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final List<String> relayed = new ArrayList<>();
 
     Harness(ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
@@ -54,7 +55,6 @@ final class Harness implements AutoCloseable {
         facts.ensureIndexes();
         ledgers.ensureIndexes();
         discrepancies.ensureIndexes();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Matching matching = new Matching(facts, providers, payments, discrepancies, (c, id) -> relayed.add(c + "/" + id), clock);
         closing = new DayClosing(facts, ledgers, days, matching, new BusinessCalendar(ZoneOffset.UTC, zones),
                 (c, id) -> relayed.add(c + "/" + id), meters, clock);

@@ -501,4 +501,152 @@ class VendingInvariantsTest {
         }
         assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
     }
+
+    // ---- a crash at each step, and what drives the order on (issue 12, item 4) ----
+
+    private static Document attempt(String orderId, String state, String reference, VendRequested request,
+                                    Instant createdAt) {
+        return new Document("_id", orderId).append("state", state).append("provider", "vtpass")
+                .append("reference", reference).append("request", new Binary(EventCodec.encode(request)))
+                .append("createdAt", java.util.Date.from(createdAt)).append("previous", List.of())
+                .append("outbox", List.of());
+    }
+
+    /** What the outbox relay does after publishing: the outbox is emptied, the attempt keeps the rest. */
+    private void relayed(String orderId) {
+        Mono.from(mongo.getCollection(VendAttemptStore.COLLECTION).block().updateOne(new Document("_id", orderId),
+                new Document("$set", new Document("outbox", List.of())))).block();
+    }
+
+    @Test
+    void aRequestLostBeforeTheClaimIsVendedOnceWhenOrderServicePublishesItAgain() {
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), provider);
+        // The first VendRequested never led to an attempt (lost with the broker, or dead-lettered while the store
+        // was down): there is no attempt document. order-service publishes the same event again.
+        VendRequested again = request("order-lost");
+        vending.handle(again);
+        // And should the first one turn up after all (a redelivery), it finds the claim.
+        vending.handle(request("order-lost"));
+
+        assertThat(provider.calls.get()).isEqualTo(1);
+        assertThat(outboxTypes("order-lost")).containsExactly("VendSucceeded");
+    }
+
+    @Test
+    void aRepeatedRequestForASettledAttemptSendsNothingAndPublishesTheSameOutcomeAgain() {
+        CountingProvider succeeds = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), succeeds);
+        vending.handle(request("order-done"));
+        SpecificRecord first = outbox("order-done").get(0);
+        relayed("order-done");
+
+        // The outcome was published, but order-service never folded it: it asks again, twice.
+        vending.handle(request("order-done"));
+        vending.handle(request("order-done"));
+
+        assertThat(succeeds.calls.get()).as("no second vend").isEqualTo(1);
+        List<SpecificRecord> again = outbox("order-done");
+        assertThat(again).as("once, while it waits to be published").hasSize(1);
+        assertThat(again.get(0)).as("the same event, with the same id").isEqualTo(first);
+        assertThat(meters.counter("vendstream.vend.outcome.republished").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedRequestForAPendingAttemptPublishesItsVendPendingAgainSoRequeryCanStart() {
+        CountingProvider timesOut = new CountingProvider("vtpass",
+                c -> VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out"));
+        Vending vending = vending(Duration.ofMinutes(2), timesOut);
+        vending.handle(request("order-pending"));
+        VendPending first = (VendPending) outbox("order-pending").get(0);
+        // Published, but status-poller never wrote its schedule (e.g. dead-lettered while its store was down).
+        relayed("order-pending");
+
+        vending.handle(request("order-pending"));
+
+        assertThat(timesOut.calls.get()).isEqualTo(1);
+        assertThat(outbox("order-pending")).containsExactly(first);
+    }
+
+    @Test
+    void aCrashAfterTheClaimBeforeTheCallIsHandedToRequeryAndNeverSent() {
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), provider);
+        VendRequested request = request("order-claimed");
+        store.claim(attempt("order-claimed", "SENDING", "vtpass-claimed", request, clock.instant())
+                .append("leaseUntil", java.util.Date.from(clock.instant().plus(Duration.ofMinutes(2)))));
+
+        // vend-service restarts; order-service, hearing nothing, publishes the request again meanwhile.
+        vending.handle(request);
+        assertThat(vending.expireLeases()).as("within the lease").isZero();
+        clock.add(Duration.ofMinutes(3));
+        assertThat(vending.expireLeases()).isEqualTo(1);
+        relayed("order-claimed");
+        vending.handle(request);
+
+        assertThat(provider.calls.get()).as("the call may have left: never sent again").isZero();
+        List<SpecificRecord> events = outbox("order-claimed");
+        assertThat(events).hasSize(1);
+        assertThat(((VendPending) events.get(0)).getVend().getProviderReference()).isEqualTo("vtpass-claimed");
+    }
+
+    @Test
+    void aCrashAfterTheDeferredSweepHeldAnAttemptBeforeItResumedIsSentOnceTheHoldEnds() {
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), provider);
+        store.claim(attempt("order-held", "DEFERRED", "vtpass-refused", request("order-held"), clock.instant())
+                .append("retryAt", java.util.Date.from(clock.instant())));
+        // The sweep held it for its task, then the process died before the task ran.
+        assertThat(vending.retryDeferred(task -> { })).isEqualTo(1);
+
+        assertThat(vending.retryDeferred(Runnable::run)).as("held").isZero();
+        clock.add(Duration.ofMinutes(2).plusSeconds(1));
+        assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
+
+        assertThat(provider.calls.get()).isEqualTo(1);
+        assertThat(provider.vends.keySet()).as("under a new reference").doesNotContain("vtpass-refused");
+        assertThat(outboxTypes("order-held")).containsExactly("VendSucceeded");
+    }
+
+    @Test
+    void theLeaseSweepReachesEveryOrphanedAttemptAndReportsOneItCannotMove() {
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), provider);
+        java.util.Date expired = java.util.Date.from(clock.instant().minus(Duration.ofMinutes(3)));
+        // First in the sweep's order: an attempt whose stored request cannot be read.
+        store.claim(attempt("a-000", "SENDING", "vtpass-bad", request("a-000"), clock.instant())
+                .append("request", new Binary(new byte[] {1, 2, 3})).append("leaseUntil", expired));
+        for (int i = 1; i <= 150; i++) {
+            String id = String.format("a-%03d", i);
+            store.claim(attempt(id, "SENDING", "vtpass-" + i, request(id), clock.instant()).append("leaseUntil", expired));
+        }
+
+        assertThat(vending.expireLeases()).isEqualTo(151);
+
+        for (int i = 1; i <= 150; i++) {
+            assertThat(store.find(String.format("a-%03d", i)).orElseThrow().getString("state")).isEqualTo("PENDING");
+        }
+        assertThat(provider.calls.get()).isZero();
+        assertThat(meters.get("vendstream.vend.overdue").tag("state", "SENDING").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void theDeferredSweepReachesEveryDueAttemptNotTheFirstHundred() {
+        MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        Vending vending = vending(clock, Duration.ofMinutes(2), provider);
+        for (int i = 0; i < 150; i++) {
+            String id = String.format("d-%03d", i);
+            store.claim(attempt(id, "DEFERRED", "vtpass-refused-" + i, request(id), clock.instant())
+                    .append("retryAt", java.util.Date.from(clock.instant())));
+        }
+
+        assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(150);
+
+        assertThat(provider.calls.get()).isEqualTo(150);
+        assertThat(meters.get("vendstream.vend.overdue").tag("state", "DEFERRED").gauge().value()).isZero();
+    }
 }

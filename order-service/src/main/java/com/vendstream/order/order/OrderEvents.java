@@ -68,10 +68,19 @@ public final class OrderEvents {
         OrderAccepted a = OrderAccepted.newBuilder().setEnvelope(accepted).setClientReference(o.clientReference())
                 .setLine(merchantLine(o)).setPaymentMethod(o.paymentMethod()).setWalletId(o.walletId())
                 .setCustomerName(customerName).build();
-        Envelope requested = envelope(o, VendRequested.class, null, at, accepted.getEventId());
+        return List.of(entry(ORDERS, o, a, accepted), vendRequested(o, customerName, at));
+    }
+
+    /**
+     * The order's one VendRequested (its id derived from the order alone): queued with OrderAccepted, and
+     * the same event again when the order is asked about ({@link OrderStore#remind}).
+     */
+    public static Document vendRequested(Order o, String customerName, Instant at) {
+        Envelope requested = envelope(o, VendRequested.class, null, at,
+                Envelopes.eventId(o.orderId(), OrderAccepted.class.getSimpleName(), null));
         VendRequested r = VendRequested.newBuilder().setEnvelope(requested).setLine(line(o))
                 .setCustomerName(customerName).build();
-        return List.of(entry(ORDERS, o, a, accepted), entry(VEND_REQUESTS, o, r, requested));
+        return entry(VEND_REQUESTS, o, r, requested);
     }
 
     public static Document paymentPending(Order o, PaymentKind kind, String provider, String referenceId, String sessionId,

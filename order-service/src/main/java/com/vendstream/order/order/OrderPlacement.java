@@ -208,6 +208,8 @@ public class OrderPlacement {
         if (payments != null) {
             // Collections that completed after their order was rejected, until their payout is confirmed.
             moved += payments.recoverReturns(before, now);
+            // Collections status-poller follows but has said nothing about for a while: asked about again.
+            payments.remindCollections(now);
         }
         return moved;
     }

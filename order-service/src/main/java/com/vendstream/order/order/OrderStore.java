@@ -38,17 +38,33 @@ public class OrderStore {
     public static final String COLLECTED_AFTER_REJECTION = "payment.collectedAfterRejection";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /** Reminders in an order waiting on another service: {count, lastAt, nextAt} ({@link #remind}). */
+    static final String REMINDER = RECOVERY + ".reminder";
+    /** By default an order waiting on another service is asked about after 10 minutes untouched. */
+    public static final Backoff REMINDERS = new Backoff(Duration.ofMinutes(10), Duration.ofHours(1));
+
     private final ReactiveMongoTemplate mongo;
     private final Backoff backoff;
+    private final Backoff reminders;
 
     public OrderStore(ReactiveMongoTemplate mongo) {
-        this(mongo, Backoff.DEFAULT);
+        this(mongo, Backoff.DEFAULT, REMINDERS);
     }
 
-    /** @param backoff how long an order the recovery sweep could not move is left alone ({@link #defer}) */
-    public OrderStore(ReactiveMongoTemplate mongo, Backoff backoff) {
+    /**
+     * @param backoff   how long an order the recovery sweep could not move is left alone ({@link #defer})
+     * @param reminders when an order waiting on another service is asked about ({@link #remind}): first once it
+     *                  has been untouched for {@code reminders.first()}, then after each doubling pause
+     */
+    public OrderStore(ReactiveMongoTemplate mongo, Backoff backoff, Backoff reminders) {
         this.mongo = mongo;
         this.backoff = backoff;
+        this.reminders = reminders;
+    }
+
+    /** How long an order may wait on another service, untouched, before the event it waits on is published again. */
+    public Duration remindAfter() {
+        return reminders.first();
     }
 
     private MongoCollection<Document> collection() {
@@ -143,6 +159,57 @@ public class OrderStore {
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 
+    /**
+     * Queues again events an order already published, for a consumer that may have lost them: the same
+     * events, with the same ids, so everyone who had them drops them. The order itself does not change: its
+     * state, {@code updatedAt} and history stay, so it still counts as stuck if it stays where it is. Only
+     * while it is in {@code state}, matches {@code guard}, has none of these events waiting in its outbox,
+     * and its next reminder is due; the next one is then due after the reminder pause, doubling per
+     * reminder. Returns false when nothing was queued.
+     */
+    public boolean remind(String orderId, OrderState state, Document guard, List<Document> events, Instant now) {
+        List<String> ids = events.stream().map(e -> e.getString("eventId")).toList();
+        Document filter = new Document("_id", orderId).append("state", state.name())
+                .append(Outbox.FIELD + ".eventId", new Document("$nin", ids));
+        List<Document> and = new ArrayList<>(List.of(reminderDue(now)));
+        if (guard != null) {
+            and.add(guard);
+        }
+        filter.append("$and", and);
+        Document reminded = Mono.from(collection().findOneAndUpdate(filter,
+                new Document("$push", Outbox.push(events)).append("$inc", new Document(REMINDER + ".count", 1))
+                        .append("$set", new Document(REMINDER + ".lastAt", Date.from(now))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+                        .projection(new Document(RECOVERY, 1)))).block(TIMEOUT);
+        if (reminded == null) {
+            return false;
+        }
+        int count = reminded.get(RECOVERY, Document.class).get("reminder", Document.class).getInteger("count");
+        Mono.from(collection().updateOne(new Document("_id", orderId).append(REMINDER + ".count", count),
+                new Document("$set", new Document(REMINDER + ".nextAt",
+                        Date.from(now.plus(reminders.after(count + 1))))))).block(TIMEOUT);
+        return true;
+    }
+
+    /** Query terms: the order was never reminded about, or its next reminder is due at {@code now}. */
+    public static Document reminderDue(Instant now) {
+        return new Document("$or", List.of(new Document(REMINDER + ".nextAt", null),
+                new Document(REMINDER + ".nextAt", new Document("$lte", Date.from(now)))));
+    }
+
+    /** When the order last entered {@code state} (from its history); null if it never did. */
+    public Instant enteredAt(String orderId, OrderState state) {
+        Document d = Mono.from(collection().find(new Document("_id", orderId))
+                .projection(new Document("history", 1)).first()).block(TIMEOUT);
+        Instant at = null;
+        for (Document h : d == null ? List.<Document>of() : d.getList("history", Document.class, List.of())) {
+            if (state.name().equals(h.getString("state"))) {
+                at = h.getDate("at").toInstant();
+            }
+        }
+        return at;
+    }
+
     /** Sets fields only if {@code field} is not set yet (a reference generated once, before its call). */
     public boolean setOnce(String orderId, String field, Object value) {
         return Mono.from(collection().updateOne(new Document("_id", orderId).append(field, null),
@@ -221,6 +288,9 @@ public class OrderStore {
             Date at = Date.from(after.updatedAt());
             and.add(new Document("$or", List.of(new Document("updatedAt", new Document("$gt", at)),
                     new Document("updatedAt", at).append("_id", new Document("$gt", after.orderId())))));
+        }
+        if (filter.get("$and") instanceof List<?> terms) {
+            terms.forEach(t -> and.add((Document) t));
         }
         Document query = new Document(filter).append("state", state.name())
                 .append("updatedAt", new Document("$lt", Date.from(updatedBefore))).append("$and", and);

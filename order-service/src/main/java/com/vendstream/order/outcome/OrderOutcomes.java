@@ -7,8 +7,10 @@ import com.vendstream.events.VendPending;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.Events;
+import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.Order;
+import com.vendstream.order.order.OrderEvents;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
@@ -121,6 +123,39 @@ public class OrderOutcomes {
 
     static Document vendFields(String provider, String reference) {
         return new Document("vend.provider", provider).append("vend.providerReference", reference);
+    }
+
+    /**
+     * Asks again about orders that have heard nothing from vend-service for {@link OrderStore#remindAfter()}:
+     * VENDING (the request may never have led to a vend attempt: lost with the broker, or dead-lettered while
+     * vend-service's store was down) and VEND_PENDING (status-poller may never have scheduled its requery).
+     * Their VendRequested is published again, the same event with the same id. vend-service's claim makes it
+     * harmless: an order with an attempt is never vended twice, and a settled attempt answers with its
+     * outcome again, which status-poller in turn answers with its resolution if it has one. Orders whose
+     * events still wait in the outbox are the relay's; each order is asked again after a doubling pause.
+     * Reaches every such order (paging); returns how many were asked about.
+     */
+    public int remindVends() {
+        Instant now = clock.instant();
+        Instant before = now.minus(store.remindAfter());
+        int reminded = 0;
+        for (OrderState state : List.of(OrderState.VENDING, OrderState.VEND_PENDING)) {
+            Document filter = new Document(Outbox.FIELD + ".0", new Document("$exists", false));
+            filter.putAll(OrderStore.reminderDue(now));
+            reminded += RecoverySweep.run(store, state, filter, before, now, o -> {
+                Instant requestedAt = store.enteredAt(o.orderId(), OrderState.VENDING);
+                Document request = OrderEvents.vendRequested(o, null, requestedAt == null ? o.updatedAt() : requestedAt);
+                if (store.remind(o.orderId(), state, null, List.of(request), now)) {
+                    meters.counter("vendstream.order.republished", "state", state.name(), "event", "VendRequested")
+                            .increment();
+                    log.info("Order {} has been {} since {} without news from vend-service; VendRequested published "
+                            + "again", o.orderId(), state, o.updatedAt());
+                    relay.relay(OrderStore.COLLECTION, o.orderId());
+                }
+                return Optional.empty();
+            });
+        }
+        return reminded;
     }
 
     /**

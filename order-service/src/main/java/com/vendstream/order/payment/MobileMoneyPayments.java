@@ -9,6 +9,7 @@ import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.events.Events;
+import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.BlockedReason;
@@ -359,10 +360,15 @@ public class MobileMoneyPayments {
             return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
         // A reference exists and its call was made (or died mid-flight): only its status may be asked.
-        store.transition(order.orderId(), EnumSet.of(state), state,
+        if (!store.transition(order.orderId(), EnumSet.of(state), state,
                 new Document("payment.payoutPendingAt", Date.from(clock.instant())),
                 List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference, null,
-                        clock.instant())), "payout-follow:" + reference, guard);
+                        clock.instant())), "payout-follow:" + reference, guard)) {
+            // Followed already: status-poller has said nothing for a while, so it is asked again.
+            Document followed = new Document(guard).append("payment.payoutReference", reference)
+                    .append("payment.payoutFailedAt", null).append("payment.payoutNotSent.retryAt", null);
+            remindPending(order, state, PaymentKind.PAYOUT, reference, "payoutPendingAt", followed, clock.instant());
+        }
         return Optional.of(BlockedReason.PAYOUT_PENDING);
     }
 
@@ -554,6 +560,48 @@ public class MobileMoneyPayments {
             store.note(order.orderId(), eventId, null);
         }
         return false;
+    }
+
+    /**
+     * Asks again about collections status-poller was asked to follow ({@code payment.pendingAt}) and has said
+     * nothing about for {@link OrderStore#remindAfter()}: its schedule may never have been written (the
+     * PaymentPending dead-lettered while its store was down), or its answer lost on the way here. The same
+     * PaymentPending is published again; status-poller starts the schedule it lacks, or answers with what it
+     * last said. Each order is asked again after a doubling pause; returns how many were asked about.
+     */
+    public int remindCollections(Instant now) {
+        Instant before = now.minus(store.remindAfter());
+        Document filter = new Document("payment.pendingAt", new Document("$lt", Date.from(before)))
+                .append(NOT_SENT_RETRY_AT, null).append(Outbox.FIELD + ".0", new Document("$exists", false))
+                .append("$and", List.of(noCallInFlight(now), OrderStore.reminderDue(now)));
+        // Checked again in the update: the page may be older than a retry or a call started since.
+        Document followed = new Document("payment.pendingAt", new Document("$ne", null)).append(NOT_SENT_RETRY_AT, null);
+        followed.putAll(noCallInFlight(now));
+        return RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, filter, before, now, o -> {
+            remindPending(o, OrderState.AWAITING_PAYMENT, PaymentKind.COLLECTION, o.paymentReference(), "pendingAt",
+                    followed, now);
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Publishes again the PaymentPending of a payment status-poller follows, once its {@code pendingField}
+     * (when it was handed over) is older than the reminder pause: the same event, with the same id and time.
+     */
+    private void remindPending(Order order, OrderState state, PaymentKind kind, String reference, String pendingField,
+                               Document guard, Instant now) {
+        Date pendingAt = store.payment(order.orderId()).map(p -> p.getDate(pendingField)).orElse(null);
+        if (pendingAt == null || !pendingAt.toInstant().isBefore(now.minus(store.remindAfter()))) {
+            return;
+        }
+        if (store.remind(order.orderId(), state, guard, List.of(OrderEvents.paymentPending(order, kind,
+                gateway.provider(), reference, null, pendingAt.toInstant())), now)) {
+            meters.counter("vendstream.order.republished", "state", state.name(), "event", "PaymentPending")
+                    .increment();
+            log.info("Mobile-money {} of order {} has had no answer since {}; PaymentPending published again", kind,
+                    order.orderId(), pendingAt.toInstant());
+            relay.relay(OrderStore.COLLECTION, order.orderId());
+        }
     }
 
     /**

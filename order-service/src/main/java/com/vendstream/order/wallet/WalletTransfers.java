@@ -49,6 +49,7 @@ public class WalletTransfers {
 
     public static final String TRANSFERS = "walletTransfers";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final int PAGE = 100;
 
     public enum State { PENDING, DEBITED, COMPLETED, FAILED }
 
@@ -103,6 +104,8 @@ public class WalletTransfers {
         Mono.from(transfers().createIndex(Indexes.ascending("merchantId", "reference"), new IndexOptions().unique(true)
                 .name("merchant_reference"))).block(TIMEOUT);
         Mono.from(transfers().createIndex(Indexes.ascending("state", "updatedAt"))).block(TIMEOUT);
+        // The stuck gauge counts money in flight by age.
+        Mono.from(transfers().createIndex(Indexes.ascending("state", "createdAt"))).block(TIMEOUT);
     }
 
     public Optional<Transfer> find(String transferId) {
@@ -242,43 +245,64 @@ public class WalletTransfers {
     }
 
     /**
-     * Finishes transfers a crash left PENDING or DEBITED for longer than {@code olderThan}. Each is
-     * claimed by compare-and-set on its {@code updatedAt} first, so concurrent sweepers take turns.
-     * Returns how many it drove.
+     * Finishes transfers a crash left PENDING or DEBITED for longer than {@code olderThan}, every one of them
+     * (a page at a time by id). Each is claimed by compare-and-set on its {@code updatedAt} first, so
+     * concurrent sweepers take turns; one that cannot be finished is left for the next sweep and holds up
+     * no other. Returns how many it drove.
      */
     public int recover(Duration olderThan) {
         Date before = Date.from(clock.instant().minus(olderThan));
-        List<Document> stuck = Flux.from(transfers().find(new Document("state", new Document("$in",
-                List.of(State.PENDING.name(), State.DEBITED.name()))).append("updatedAt", new Document("$lt", before)))
-                .limit(100)).collectList().block(TIMEOUT);
         int driven = 0;
-        for (Document d : stuck) {
-            Document claimed = Mono.from(transfers().findOneAndUpdate(new Document("_id", d.getString("_id"))
-                            .append("state", d.getString("state")).append("updatedAt", d.getDate("updatedAt")),
-                    new Document("$set", new Document("updatedAt", Date.from(clock.instant()))),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
-            if (claimed == null) {
-                continue;
+        String after = null;
+        List<Document> page;
+        do {
+            Document filter = new Document("state", new Document("$in", List.of(State.PENDING.name(),
+                    State.DEBITED.name()))).append("updatedAt", new Document("$lt", before));
+            if (after != null) {
+                filter.append("_id", new Document("$gt", after));
             }
-            try {
-                Transfer done = drive(toTransfer(claimed));
-                log.info("Top-up {} found {} was finished by the recovery sweep: {}", done.transferId(),
-                        d.getString("state"), done.state());
-                driven++;
-            } catch (RuntimeException e) {
-                // Left as it is for the next sweep; one bad transfer must not hold up the others.
-                log.warn("Top-up {} could not be finished yet: {}", d.getString("_id"), e.toString());
+            page = Flux.from(transfers().find(filter).sort(new Document("_id", 1)).limit(PAGE)).collectList()
+                    .block(TIMEOUT);
+            for (Document d : page) {
+                if (claimAndDrive(d)) {
+                    driven++;
+                }
             }
-        }
+            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+        } while (page.size() == PAGE);
         return driven;
     }
 
-    /** How many top-ups sit PENDING or DEBITED (money in flight), untouched since {@code updatedBefore}. */
-    public java.util.Map<State, Long> countStuck(Instant updatedBefore) {
+    private boolean claimAndDrive(Document d) {
+        Document claimed = Mono.from(transfers().findOneAndUpdate(new Document("_id", d.getString("_id"))
+                        .append("state", d.getString("state")).append("updatedAt", d.getDate("updatedAt")),
+                new Document("$set", new Document("updatedAt", Date.from(clock.instant()))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
+        if (claimed == null) {
+            return false;
+        }
+        try {
+            Transfer done = drive(toTransfer(claimed));
+            log.info("Top-up {} found {} was finished by the recovery sweep: {}", done.transferId(),
+                    d.getString("state"), done.state());
+            return true;
+        } catch (RuntimeException e) {
+            // Left as it is for the next sweep; one bad transfer must not hold up the others.
+            log.warn("Top-up {} could not be finished yet: {}", d.getString("_id"), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * How many top-ups sit PENDING or DEBITED (money in flight) although they were created before
+     * {@code createdBefore}. By creation, not by last change: a sweep that keeps failing to finish one
+     * touches it every time, and it must still show.
+     */
+    public java.util.Map<State, Long> countStuck(Instant createdBefore) {
         java.util.Map<State, Long> counts = new java.util.EnumMap<>(State.class);
         for (State state : List.of(State.PENDING, State.DEBITED)) {
             counts.put(state, Mono.from(transfers().countDocuments(new Document("state", state.name())
-                    .append("updatedAt", new Document("$lt", Date.from(updatedBefore))))).block(TIMEOUT));
+                    .append("createdAt", new Document("$lt", Date.from(createdBefore))))).block(TIMEOUT));
         }
         return counts;
     }

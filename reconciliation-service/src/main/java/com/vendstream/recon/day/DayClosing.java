@@ -9,6 +9,7 @@ import com.vendstream.recon.ledger.LedgerFigures;
 import com.vendstream.recon.ledger.LedgerKey;
 import com.vendstream.recon.ledger.LedgerStore;
 import com.vendstream.recon.ledger.OrderFacts;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public class DayClosing {
     private final OutboxTrigger relay;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final AtomicLong unfinished = new AtomicLong();
 
     public DayClosing(FactStore facts, LedgerStore ledgers, DayStore days, Matching matching, BusinessCalendar calendar,
                       OutboxTrigger relay, MeterRegistry meters, Clock clock) {
@@ -51,6 +54,8 @@ public class DayClosing {
         this.relay = relay;
         this.meters = meters;
         this.clock = clock;
+        Gauge.builder("vendstream.recon.days.unfinished", unfinished, AtomicLong::get)
+                .description("Days marked closed whose ledgers and matching could not be finished").register(meters);
     }
 
     /** @param unanswered vends and postings the day's last matching got no definite provider answer about */
@@ -132,6 +137,32 @@ public class DayClosing {
             meters.counter("vendstream.recon.matching.unanswered").increment(outcome.unanswered());
         }
         return outcome;
+    }
+
+    /**
+     * Finishes closes a crash interrupted. A close marks the day closed first, then publishes its ledgers
+     * and matches the providers, and records the matching last; a day marked closed for longer than
+     * {@code olderThan} without its matching recorded had its close cut short, and neither the scheduled
+     * close (the day is closed) nor the rematch (only recent days) may come back to it. Its ledgers are
+     * recomputed (published only where they are missing or differ) and its providers matched. Days that
+     * still cannot be finished are counted in {@code vendstream.recon.days.unfinished}.
+     */
+    public List<LocalDate> finishInterrupted(Duration olderThan) {
+        Instant before = clock.instant().minus(olderThan);
+        List<LocalDate> finished = new ArrayList<>();
+        for (DayStore.ClosedDay day : days.unfinished(before)) {
+            try {
+                rematch(day.day());
+                finished.add(day.day());
+                log.warn("Business day {}, marked closed at {} by {}, had an unfinished close; finished now",
+                        day.day(), day.closedAt(), day.closedBy());
+            } catch (RuntimeException e) {
+                // Left for the next run; one day that cannot be finished holds up no other.
+                log.warn("Unfinished close of business day {} could not be finished yet: {}", day.day(), e.toString());
+            }
+        }
+        unfinished.set(days.countUnfinished(before));
+        return finished;
     }
 
     /**

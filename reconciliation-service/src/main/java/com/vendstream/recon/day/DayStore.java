@@ -58,6 +58,22 @@ public class DayStore {
                 .block(TIMEOUT)).map(DayStore::toClosedDay);
     }
 
+    /**
+     * Days marked closed before {@code closedBefore} whose close never recorded its matching, its last step:
+     * a crash (or a failure) between the mark and the end left their ledgers or matching unfinished.
+     */
+    public List<ClosedDay> unfinished(Instant closedBefore) {
+        return find(unfinishedFilter(closedBefore));
+    }
+
+    public long countUnfinished(Instant closedBefore) {
+        return Mono.from(collection().countDocuments(unfinishedFilter(closedBefore))).block(TIMEOUT);
+    }
+
+    private static Document unfinishedFilter(Instant closedBefore) {
+        return new Document("matchedAt", null).append("closedAt", new Document("$lt", Date.from(closedBefore)));
+    }
+
     /** Days closed on or after {@code from}, oldest first. */
     public List<ClosedDay> closedSince(LocalDate from) {
         return find(new Document("_id", new Document("$gte", from.toString())));

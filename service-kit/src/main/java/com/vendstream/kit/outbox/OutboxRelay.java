@@ -1,9 +1,11 @@
 package com.vendstream.kit.outbox;
 
 import com.vendstream.kit.events.EventCodec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,24 +28,48 @@ import reactor.core.publisher.Flux;
  * Publishes the events waiting in documents' outboxes, oldest first, then removes each one. Runs
  * right after a state change ({@link #relay}) and, for anything a crash left behind, on a slow
  * sweep. Publishing is at-least-once; consumers deduplicate by event id.
+ *
+ * <p>The sweep walks every document with a non-empty outbox, a page at a time by {@code _id}, so
+ * documents whose events cannot be published (a binding that refuses them, a broker down) never hide
+ * the ones behind them. Those it could not drain are counted in the gauge
+ * {@code vendstream.outbox.stuck{collection}} until a sweep drains them.
  */
 public class OutboxRelay implements OutboxTrigger {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    static final int PAGE = 500;
+
+    /** Sends one event on an output binding; false when the binding refused it. */
+    @FunctionalInterface
+    public interface Publisher {
+        boolean send(String binding, Message<?> message);
+    }
 
     private final ReactiveMongoTemplate mongo;
-    private final StreamBridge bridge;
+    private final Publisher publisher;
     private final Set<String> collections;
     private final ExecutorService executor;
     private final Set<Object> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
+    private final Map<String, AtomicLong> stuck = new ConcurrentHashMap<>();
     private final Duration timeout = Duration.ofSeconds(30);
 
     public OutboxRelay(ReactiveMongoTemplate mongo, StreamBridge bridge, Set<String> collections,
                        MeterRegistry meters, int threads) {
+        this(mongo, bridge::send, collections, meters, threads);
+    }
+
+    public OutboxRelay(ReactiveMongoTemplate mongo, Publisher publisher, Set<String> collections,
+                       MeterRegistry meters, int threads) {
         this.mongo = mongo;
-        this.bridge = bridge;
+        this.publisher = publisher;
         this.collections = Set.copyOf(collections);
+        for (String collection : this.collections) {
+            AtomicLong count = new AtomicLong();
+            stuck.put(collection, count);
+            Gauge.builder("vendstream.outbox.stuck", count, AtomicLong::get).tag("collection", collection)
+                    .description("Documents whose outbox the last sweep could not publish").register(meters);
+        }
         this.executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "outbox-relay");
             t.setDaemon(true);
@@ -60,6 +86,11 @@ public class OutboxRelay implements OutboxTrigger {
 
     /** Publish one document's outbox on the caller's thread; returns how many events went out. */
     public int drain(String collection, Object id) {
+        return Math.max(0, tryDrain(collection, id));
+    }
+
+    /** As {@link #drain}, but -1 when publishing failed and events were left for the next sweep. */
+    private int tryDrain(String collection, Object id) {
         String lockKey = collection + "/" + id;
         if (!inFlight.add(lockKey)) {
             // Another thread is draining this document; it will publish in order.
@@ -92,7 +123,7 @@ public class OutboxRelay implements OutboxTrigger {
         } catch (RuntimeException e) {
             // Left in the outbox; the sweep retries it.
             log.warn("Outbox relay of {} failed, will retry: {}", lockKey, e.toString());
-            return 0;
+            return -1;
         } finally {
             inFlight.remove(lockKey);
         }
@@ -104,25 +135,48 @@ public class OutboxRelay implements OutboxTrigger {
                 .setHeader(KafkaHeaders.KEY, entry.getString("key"))
                 .setHeader("vendstream_event_id", entry.getString("eventId"))
                 .build();
-        if (!bridge.send(entry.getString("binding"), message)) {
+        if (!publisher.send(entry.getString("binding"), message)) {
             throw new IllegalStateException("Binding " + entry.getString("binding") + " refused the event");
         }
     }
 
-    /** Catches what a crash between the state change and the publish left behind. */
+    /**
+     * Catches what a crash between the state change and the publish left behind: every document of
+     * every outbox collection with events waiting, however many cannot be published.
+     */
     @Scheduled(fixedDelayString = "${vendstream.outbox.sweep-interval:PT2S}")
     public void sweep() {
         for (String collection : collections) {
-            List<Object> ids = mongo.getCollection(collection)
-                    .flatMapMany(c -> Flux.from(c.find(new Document(Outbox.FIELD + ".0", new Document("$exists", true)))
-                            .projection(new Document("_id", 1)).limit(500)))
-                    .map(d -> d.get("_id"))
-                    .collectList()
-                    .block(timeout);
-            if (ids != null) {
-                ids.forEach(id -> drain(collection, id));
-            }
+            long failed = 0;
+            Object after = null;
+            List<Object> ids;
+            do {
+                ids = waiting(collection, after);
+                for (Object id : ids) {
+                    if (tryDrain(collection, id) < 0) {
+                        failed++;
+                    }
+                }
+                if (!ids.isEmpty()) {
+                    after = ids.get(ids.size() - 1);
+                }
+            } while (ids.size() == PAGE);
+            stuck.get(collection).set(failed);
         }
+    }
+
+    /** One page of ids of documents with events waiting, in {@code _id} order after {@code after}. */
+    private List<Object> waiting(String collection, Object after) {
+        Document filter = new Document(Outbox.FIELD + ".0", new Document("$exists", true));
+        if (after != null) {
+            filter.append("_id", new Document("$gt", after));
+        }
+        return mongo.getCollection(collection)
+                .flatMapMany(c -> Flux.from(c.find(filter).projection(new Document("_id", 1))
+                        .sort(new Document("_id", 1)).limit(PAGE)))
+                .map(d -> d.get("_id"))
+                .collectList()
+                .block(timeout);
     }
 
     public void shutdown() {

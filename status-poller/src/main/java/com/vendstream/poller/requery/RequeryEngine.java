@@ -136,6 +136,14 @@ public class RequeryEngine {
             });
             meters.counter("vendstream.poller.pending.duplicates", "kind", n.kind().name(),
                     "repeated_event", String.valueOf(!newEvent)).increment();
+            // Asked again (the order heard nothing): what this schedule last said is published again, the same
+            // event with the same id, in case its consumer lost it. A schedule that said nothing yet says nothing.
+            if (store.requeueLastEmitted(n.id())) {
+                meters.counter("vendstream.poller.resolution.republished", "kind", n.kind().name()).increment();
+                log.info("Pending {} of order {} repeated; its last resolution is published again", n.kind(),
+                        n.orderId());
+                relay.relay(RequeryStore.COLLECTION, n.id());
+            }
             // This instance may have taken the partition over from one that crashed before setting a timer.
             existing.ifPresent(timers::ensure);
             return false;
@@ -219,6 +227,7 @@ public class RequeryEngine {
                     .append("confirmationsLeft", schedule.confirmations())
                     .append("nextDueAt", schedule.confirmations() > 0 ? Date.from(at.plus(schedule.confirmAfter()))
                             : null);
+            set.append(RequeryStore.LAST_EMITTED, event);
             Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
                     new Document(Outbox.FIELD, event), null);
             done.ifPresent(d -> {
@@ -259,6 +268,9 @@ public class RequeryEngine {
             meters.counter("vendstream.poller.throttled", "provider", r.provider()).increment();
         }
         set.append("throttles", throttles).append("nextDueAt", stop ? null : Date.from(next));
+        if (!events.isEmpty()) {
+            set.append(RequeryStore.LAST_EMITTED, events.get(events.size() - 1));
+        }
         if (stop) {
             set.append("requeriesStoppedAt", Date.from(at));
         }

@@ -5,6 +5,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.kit.mongo.Documents;
+import com.vendstream.kit.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -24,6 +25,11 @@ import reactor.core.publisher.Mono;
 public class RequeryStore {
 
     public static final String COLLECTION = "requeries";
+    /**
+     * The last event the schedule published (a resolution, or the escalation), kept after the relay removed
+     * it from the outbox so that a repeated pending event can be answered with it ({@link #requeueLastEmitted}).
+     */
+    public static final String LAST_EMITTED = "lastEmitted";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -54,6 +60,22 @@ public class RequeryStore {
         return Mono.from(collection().updateOne(
                         new Document("_id", id).append("causeEventIds", new Document("$ne", eventId)),
                         new Document("$addToSet", new Document("causeEventIds", eventId))))
+                .block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Queues the schedule's last published event again, the same event with the same id, unless it is still
+     * waiting in the outbox; false when the schedule published nothing yet.
+     */
+    public boolean requeueLastEmitted(String id) {
+        Document last = find(id).map(r -> r.doc().get(LAST_EMITTED, Document.class)).orElse(null);
+        if (last == null) {
+            return false;
+        }
+        return Mono.from(collection().updateOne(new Document("_id", id)
+                        .append(Outbox.FIELD + ".eventId",
+                                new Document("$ne", last.getString("eventId"))),
+                new Document("$push", new Document(Outbox.FIELD, last))))
                 .block(TIMEOUT).getModifiedCount() == 1;
     }
 

@@ -31,6 +31,14 @@ public class VendAttemptStore {
      */
     public enum State { SENDING, DEFERRED, SUCCEEDED, FAILED, PENDING }
 
+    /**
+     * The outcome event a settled attempt published (its outbox entry), kept after the relay removed it
+     * from the outbox so that a repeated request can be answered with it ({@link #requeueOutcome}).
+     */
+    public static final String OUTCOME = "outcome";
+    private static final List<String> SETTLED = List.of(State.SUCCEEDED.name(), State.FAILED.name(),
+            State.PENDING.name());
+
     private final ReactiveMongoTemplate mongo;
 
     public VendAttemptStore(ReactiveMongoTemplate mongo) {
@@ -66,9 +74,27 @@ public class VendAttemptStore {
         Document set = new Document(fields).append("state", to.name()).append("settledAt", new Date());
         Document update = new Document("$set", set);
         if (events != null && !events.isEmpty()) {
+            set.append(OUTCOME, events.get(events.size() - 1));
             update.append("$push", Outbox.push(events));
         }
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /**
+     * Queues a settled attempt's outcome event again, the same event with the same id, unless it is still
+     * waiting in the outbox. Returns false for an attempt that is not settled (its sweeps drive it), has no
+     * outcome kept (settled before outcomes were kept), or whose outcome is waiting to be published anyway.
+     */
+    public boolean requeueOutcome(String orderId) {
+        Document attempt = find(orderId).orElse(null);
+        Document outcome = attempt == null ? null : attempt.get(OUTCOME, Document.class);
+        if (outcome == null) {
+            return false;
+        }
+        Document filter = new Document("_id", orderId).append("state", new Document("$in", SETTLED))
+                .append(Outbox.FIELD + ".eventId", new Document("$ne", outcome.getString("eventId")));
+        return Mono.from(collection().updateOne(filter, new Document("$push", new Document(Outbox.FIELD, outcome))))
+                .block(TIMEOUT).getModifiedCount() == 1;
     }
 
     /**
@@ -127,16 +153,34 @@ public class VendAttemptStore {
         return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
     }
 
-    /** DEFERRED attempts whose wait is over, oldest first. */
-    public List<Document> dueDeferred(Instant now, int limit) {
-        return Flux.from(collection().find(new Document("state", State.DEFERRED.name())
-                        .append("retryAt", new Document("$lte", Date.from(now))))
-                .sort(new Document("retryAt", 1)).limit(limit)).collectList().block(TIMEOUT);
+    /** One page of the DEFERRED attempts whose wait is over, in order id order after {@code after} (null: from the start). */
+    public List<Document> dueDeferred(Instant now, String after, int limit) {
+        return page(new Document("state", State.DEFERRED.name())
+                .append("retryAt", new Document("$lte", Date.from(now))), after, limit);
     }
 
-    /** Attempts whose sender may have died mid-call. */
-    public List<Document> expiredLeases(Instant now, int limit) {
-        return Flux.from(collection().find(new Document("state", State.SENDING.name())
-                .append("leaseUntil", new Document("$lt", Date.from(now)))).limit(limit)).collectList().block(TIMEOUT);
+    /** One page of the attempts whose sender may have died mid-call, in order id order after {@code after}. */
+    public List<Document> expiredLeases(Instant now, String after, int limit) {
+        return page(new Document("state", State.SENDING.name())
+                .append("leaseUntil", new Document("$lt", Date.from(now))), after, limit);
+    }
+
+    private List<Document> page(Document filter, String after, int limit) {
+        if (after != null) {
+            filter.append("_id", new Document("$gt", after));
+        }
+        return Flux.from(collection().find(filter).sort(new Document("_id", 1)).limit(limit)).collectList()
+                .block(TIMEOUT);
+    }
+
+    /**
+     * Attempts the sweeps should have moved on long ago: SENDING whose lease ended before {@code before}
+     * (the stale-lease sweep hands them to requery), DEFERRED whose wait ended before it (the deferred sweep
+     * sends them). Anything counted here is something the sweeps cannot move.
+     */
+    public long countOverdue(State state, Instant before) {
+        String field = state == State.SENDING ? "leaseUntil" : "retryAt";
+        return Mono.from(collection().countDocuments(new Document("state", state.name())
+                .append(field, new Document("$lt", Date.from(before))))).block(TIMEOUT);
     }
 }

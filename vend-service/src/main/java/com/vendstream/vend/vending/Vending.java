@@ -15,13 +15,17 @@ import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.attempt.VendAttemptStore.State;
 import com.vendstream.vend.connector.GuardedConnectors;
 import com.vendstream.vend.routing.Router;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.slf4j.Logger;
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public class Vending {
 
     private static final Logger log = LoggerFactory.getLogger(Vending.class);
+    static final int PAGE = 100;
 
     private final VendAttemptStore store;
     private final GuardedConnectors connectors;
@@ -50,6 +55,7 @@ public class Vending {
     private final Duration minRetry;
     private final Duration giveUpAfter;
     private final int maxDeferrals;
+    private final Map<State, AtomicLong> overdue = new EnumMap<>(State.class);
 
     public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                    MeterRegistry meters, Clock clock, Duration lease) {
@@ -75,6 +81,13 @@ public class Vending {
         this.meters = meters;
         this.clock = clock;
         this.lease = lease;
+        for (State state : List.of(State.SENDING, State.DEFERRED)) {
+            AtomicLong count = new AtomicLong();
+            overdue.put(state, count);
+            Gauge.builder("vendstream.vend.overdue", count, AtomicLong::get).tag("state", state.name())
+                    .description("Attempts the lease or deferred sweep should have moved on more than one lease ago")
+                    .register(meters);
+        }
     }
 
     public void handle(VendRequested request) {
@@ -100,8 +113,15 @@ public class Vending {
                 .append("createdAt", Date.from(now)).append("leaseUntil", Date.from(now.plus(lease)))
                 .append("previous", List.of()).append("outbox", List.of());
         if (!store.claim(attempt)) {
-            // Redelivery, rebalance or a racing instance: the order's one attempt exists already.
+            // Redelivery, rebalance, a racing instance, or order-service asking again about an order that has
+            // heard nothing: the order's one attempt exists already, so nothing is sent. A settled attempt
+            // answers with its outcome again (same event, same id; every consumer deduplicates by it), which
+            // is what the asker lost; one still in progress is left to its sweeps.
             meters.counter("vendstream.vend.duplicate_requests").increment();
+            if (store.requeueOutcome(orderId)) {
+                meters.counter("vendstream.vend.outcome.republished").increment();
+                log.info("Request for order {} repeated; its attempt is settled, outcome published again", orderId);
+            }
             relay.relay(VendAttemptStore.COLLECTION, orderId);
             return;
         }
@@ -213,22 +233,29 @@ public class Vending {
     public int retryDeferred(java.util.concurrent.Executor executor) {
         int taken = 0;
         Instant now = clock.instant();
-        for (Document attempt : store.dueDeferred(now, 100)) {
-            String orderId = attempt.getString("_id");
-            String reference = attempt.getString("reference");
-            if (!store.hold(orderId, reference, now, now.plus(lease))) {
-                continue;
-            }
-            taken++;
-            executor.execute(() -> {
-                try {
-                    resume(attempt);
-                } catch (RuntimeException e) {
-                    // Still DEFERRED (held): the sweep takes it up again once the hold is over.
-                    log.warn("Deferred vend for order {} could not be resumed: {}", orderId, e.toString());
+        String after = null;
+        List<Document> page;
+        do {
+            page = store.dueDeferred(now, after, PAGE);
+            for (Document attempt : page) {
+                String orderId = attempt.getString("_id");
+                String reference = attempt.getString("reference");
+                if (!store.hold(orderId, reference, now, now.plus(lease))) {
+                    continue;
                 }
-            });
-        }
+                taken++;
+                executor.execute(() -> {
+                    try {
+                        resume(attempt);
+                    } catch (RuntimeException e) {
+                        // Still DEFERRED (held): the sweep takes it up again once the hold is over.
+                        log.warn("Deferred vend for order {} could not be resumed: {}", orderId, e.toString());
+                    }
+                });
+            }
+            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+        } while (page.size() == PAGE);
+        overdue.get(State.DEFERRED).set(store.countOverdue(State.DEFERRED, now.minus(lease)));
         return taken;
     }
 
@@ -302,12 +329,15 @@ public class Vending {
         String orderId = request.getEnvelope().getOrderId();
         Instant now = clock.instant();
         String reference = "unrouted-" + orderId;
+        Document failed = VendEvents.failed(request, provider, reference, failureClass, null, message, now);
         Document attempt = new Document("_id", orderId).append("state", State.FAILED.name())
                 .append("provider", provider).append("reference", reference)
                 .append("request", new Binary(EventCodec.encode(request)))
                 .append("createdAt", Date.from(now)).append("settledAt", Date.from(now))
-                .append("outbox", List.of(VendEvents.failed(request, provider, reference, failureClass, null, message, now)));
-        store.claim(attempt);
+                .append(VendAttemptStore.OUTCOME, failed).append("outbox", List.of(failed));
+        if (!store.claim(attempt)) {
+            store.requeueOutcome(orderId);
+        }
         relay.relay(VendAttemptStore.COLLECTION, orderId);
     }
 
@@ -317,21 +347,39 @@ public class Vending {
      */
     public int expireLeases() {
         Instant now = clock.instant();
-        List<Document> expired = store.expiredLeases(now, 100);
-        for (Document attempt : expired) {
-            VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
-                    attempt.get("request", Binary.class).getData());
-            String provider = attempt.getString("provider");
-            String reference = attempt.getString("reference");
-            Document event = VendEvents.pending(request, provider, reference, null, PendingReason.IN_FLIGHT_AT_RESTART,
-                    null, now);
-            if (store.settle(attempt.getString("_id"), reference, State.PENDING, new Document("expiredLease", true),
-                    List.of(event))) {
-                meters.counter("vendstream.vend.expired_leases", "provider", provider).increment();
-                relay.relay(VendAttemptStore.COLLECTION, attempt.getString("_id"));
+        int found = 0;
+        String after = null;
+        List<Document> page;
+        do {
+            page = store.expiredLeases(now, after, PAGE);
+            for (Document attempt : page) {
+                try {
+                    handToRequery(attempt, now);
+                } catch (RuntimeException e) {
+                    // Left SENDING; counted as overdue below if it stays so. One bad attempt holds up no other.
+                    log.warn("Attempt for order {} could not be handed to requery: {}", attempt.getString("_id"),
+                            e.getClass().getName());
+                }
             }
+            found += page.size();
+            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+        } while (page.size() == PAGE);
+        overdue.get(State.SENDING).set(store.countOverdue(State.SENDING, now.minus(lease)));
+        return found;
+    }
+
+    private void handToRequery(Document attempt, Instant now) {
+        VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
+                attempt.get("request", Binary.class).getData());
+        String provider = attempt.getString("provider");
+        String reference = attempt.getString("reference");
+        Document event = VendEvents.pending(request, provider, reference, null, PendingReason.IN_FLIGHT_AT_RESTART,
+                null, now);
+        if (store.settle(attempt.getString("_id"), reference, State.PENDING, new Document("expiredLease", true),
+                List.of(event))) {
+            meters.counter("vendstream.vend.expired_leases", "provider", provider).increment();
+            relay.relay(VendAttemptStore.COLLECTION, attempt.getString("_id"));
         }
-        return expired.size();
     }
 
     private static String describe(VendOutcome result) {
