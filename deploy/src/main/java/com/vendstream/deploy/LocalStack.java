@@ -157,7 +157,7 @@ public final class LocalStack {
     }
 
     /** The local stack's defaults for every service (flags and environment variables override them). */
-    static Map<String, Object> settings(Path dataDir) {
+    public static Map<String, Object> settings(Path dataDir) {
         // The demo closes today's business day before midnight; a production deployment leaves this off.
         return withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
                 // The sandbox plays the providers, whose books survive our restarts.
