@@ -320,22 +320,30 @@ final class Audit {
             }
         });
         long deliveredNotKept = 0;
+        long deliveredStillMoving = 0;
         Set<String> booked = new HashSet<>();
         for (String provider : VEND_PROVIDERS) {
             for (JsonNode tx : sandboxGet("/transactions?provider=" + provider).body()) {
                 String key = provider + "/" + tx.path("reference").asString();
                 booked.add(key);
                 JsonNode order = byReference.get(key);
-                if ("SUCCEEDED".equals(tx.path("status").asString())
-                        && (order == null || !"COMPLETED".equals(order.path("state").asString()))) {
+                if (!"SUCCEEDED".equals(tx.path("status").asString())) {
+                    continue;
+                }
+                String state = order == null ? null : order.path("state").asString();
+                if (state != null && !TERMINAL.contains(state)) {
+                    deliveredStillMoving++;
+                } else if (!"COMPLETED".equals(state)) {
+                    // Refunded or rejected here (or no order names it): the customer got the value for nothing.
                     deliveredNotKept++;
                 }
             }
         }
+        result.put("vendsDeliveredWhileTheOrderIsNotTerminal", deliveredStillMoving);
         long completedNotBooked = orders.values().stream().filter(o -> "COMPLETED".equals(o.path("state").asString()))
                 .filter(o -> !booked.contains(o.path("vend").path("provider").asString() + "/"
                         + o.path("vend").path("providerReference").asString())).count();
-        must("vends delivered at a provider whose order is not COMPLETED here", deliveredNotKept, 0);
+        must("vends delivered at a provider whose order is refunded, rejected or unknown here", deliveredNotKept, 0);
         must("completed orders whose vend is not in the provider's books", completedNotBooked, 0);
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fault campaign, short: 300 orders on a stack with every part in its own process (free ports), with
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultCampaignTest {
 
-    @TempDir
-    Path data;
+    /** Kept after the run (the result, every process's log); a new run empties it first. */
+    private final Path data = Path.of("target", "fault-campaign-test").toAbsolutePath();
 
     @Test
     @SuppressWarnings("unchecked")
