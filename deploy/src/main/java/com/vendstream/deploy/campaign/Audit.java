@@ -49,6 +49,8 @@ final class Audit {
     private final String bootstrapServers;
     private final String registryUrl;
     final Map<String, Object> result = new LinkedHashMap<>();
+    /** Our mobile-money reference ids (collections, payouts) and their orders, from the payment events. */
+    private final Map<String, String> orderOfPaymentReference = new HashMap<>();
     final Map<String, Map<String, Object>> musts = new LinkedHashMap<>();
 
     Audit(String orderApi, String sandbox, String reconApi, String bootstrapServers, String registryUrl) {
@@ -353,7 +355,7 @@ final class Audit {
      * orders through the payment events on {@code vendstream.payments}.
      */
     private void mobileMoney(Map<String, JsonNode> orders) throws Exception {
-        Map<String, String> orderOfReference = new HashMap<>();
+        Map<String, String> orderOfReference = orderOfPaymentReference;
         for (ConsumerRecord<byte[], Object> r : readAll(Topics.PAYMENTS.topic(), true)) {
             if (r.value() instanceof GenericRecord v && v.getSchema().getField("referenceId") != null
                     && v.get("referenceId") != null) {
@@ -439,7 +441,11 @@ final class Audit {
                 unbalanced += l.path("balanced").asBoolean() ? 0 : 1;
             }
             for (JsonNode d : recon("/v1/recon/discrepancies?day=" + day + "&status=OPEN").body()) {
-                String state = stateOfReference.get(d.path("providerReference").asString());
+                String reference = d.path("providerReference").asString();
+                String state = stateOfReference.get(reference);
+                if (state == null && orders.containsKey(orderOfPaymentReference.get(reference))) {
+                    state = orders.get(orderOfPaymentReference.get(reference)).path("state").asString();
+                }
                 boolean pending = state != null && !TERMINAL.contains(state);
                 discrepancies.merge(d.path("kind").asString() + (pending ? " (order " + state + ")" : ""), 1,
                         Integer::sum);
@@ -525,8 +531,16 @@ final class Audit {
             if (first != null) {
                 m.put("ordersSettleAgainAfterSeconds", Duration.between(k.killedAt(),
                         Instant.parse(first.path("updatedAt").asString())).toMillis() / 1000.0);
+                m.put("settleAgainMeasuredBy", "the first order placed after the restart reached its final state");
             } else {
-                m.put("ordersSettleAgainAfterSeconds", null);
+                // Every request had been placed before the restart: when had the orders placed meanwhile settled?
+                Instant last = byCreation.stream()
+                        .filter(o -> !Instant.parse(o.path("createdAt").asString()).isBefore(k.killedAt()))
+                        .filter(o -> TERMINAL.contains(o.path("state").asString()))
+                        .map(o -> Instant.parse(o.path("updatedAt").asString())).max(Instant::compareTo).orElse(null);
+                m.put("ordersSettleAgainAfterSeconds", last == null ? null
+                        : Duration.between(k.killedAt(), last).toMillis() / 1000.0);
+                m.put("settleAgainMeasuredBy", "the last order placed after the kill reached its final state");
             }
             out.add(m);
         }
