@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds vendstream (first run downloads Maven and the dependencies) and starts the local stack
 # without Docker: Kafka (KRaft, from the Kafka jars), the schema registry, the MongoDB wire store,
-# the provider sandbox and the four services on loopback, then places demo orders.
+# the provider sandbox and the four services on loopback, then places demo orders. Kafka and the
+# store always run as their own processes; the applications share one JVM unless --processes.
 #   ./local-stack.sh                 run until Ctrl-C
+#   ./local-stack.sh --processes     every application in its own JVM too (logs in DATA/logs)
 #   ./local-stack.sh --demo-exit     run the demo and stop
 #   ./local-stack.sh --no-demo       start the stack only
 #   ./local-stack.sh --data-dir D    keep state in D (default .vendstream-data)

@@ -86,7 +86,7 @@ public final class Demo {
      * A Luhn-valid meter the sandbox has not seen: Pawacard (and its sandbox) allow one vend per meter
      * per five minutes, and a second start of the stack should not trip that.
      */
-    static String freshKenyanMeter() {
+    public static String freshKenyanMeter() {
         String body = "0145" + String.format("%06d", java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000));
         for (int check = 0; check <= 9; check++) {
             if (com.vendstream.order.account.Luhn.valid(body + check)) {

@@ -133,6 +133,16 @@ public final class KafkaBroker implements AutoCloseable {
         return process.pid();
     }
 
+    /** {@code kill -9} of the broker: no controlled shutdown, no flush beyond what the OS already has. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -32,11 +32,11 @@ public final class LoadRun {
     private static final String KEY = Demo.API_KEY;
 
     /** The accounts of the mix, each with the share of orders it gets. */
-    record Mix(String label, String service, String billerId, String itemId, String account, long amountMinor,
+    public record Mix(String label, String service, String billerId, String itemId, String account, long amountMinor,
                int weight) {
     }
 
-    static final List<Mix> MIX = List.of(
+    public static final List<Mix> MIX = List.of(
             new Mix("airtime success", "AIRTIME", "MTN", null, "08011111111", 10_000, 30),
             new Mix("electricity success", "ELECTRICITY", "IKEDC", "prepaid", "1111111111111", 100_000, 25),
             new Mix("postpaid success", "ELECTRICITY", "IKEDC", "postpaid", "1010101010101", 100_000, 10),

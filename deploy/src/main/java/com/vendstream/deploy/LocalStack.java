@@ -13,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The local stack without Docker: a Kafka broker from the Kafka jars, the file-backed MongoDB
  * wire store, the schema registry, the provider sandbox and the four services, on loopback, with
- * all state under one data folder. Places demo orders and prints the outcome; keeps running until
+ * all state under one data folder. The broker and the store always run as their own processes; with
+ * {@code --processes} so does every application ({@link ProcessStack}), otherwise they share this JVM
+ * ({@link Stack}). Places demo orders and prints the outcome; keeps running until
  * stopped unless {@code --demo-exit} is given.
  *
  * <p>Its settings (providers pointed at the sandbox, the demo's conveniences) are defaults: environment
@@ -27,14 +29,15 @@ public final class LocalStack {
     }
 
     /** The launcher's own flags, and the {@code --key=value} settings it passes to every service. */
-    record Options(boolean exitAfterDemo, boolean demo, Path dataDir, List<String> flags) {
+    record Options(boolean exitAfterDemo, boolean demo, boolean processes, Path dataDir, List<String> flags) {
 
         static final String USAGE =
-                "usage: local-stack.sh [--demo-exit | --no-demo] [--data-dir DIR] [--key=value ...]";
+                "usage: local-stack.sh [--processes] [--demo-exit | --no-demo] [--data-dir DIR] [--key=value ...]";
 
         static Options parse(String... args) {
             boolean exitAfterDemo = false;
             boolean demo = true;
+            boolean processes = false;
             String dataDir = ".vendstream-data";
             List<String> flags = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
@@ -43,6 +46,8 @@ public final class LocalStack {
                     exitAfterDemo = true;
                 } else if (arg.equals("--no-demo")) {
                     demo = false;
+                } else if (arg.equals("--processes")) {
+                    processes = true;
                 } else if (arg.equals("--data-dir") && i + 1 < args.length) {
                     dataDir = args[++i];
                 } else if (arg.startsWith("--data-dir=")) {
@@ -53,7 +58,7 @@ public final class LocalStack {
                     throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
             }
-            return new Options(exitAfterDemo, demo, Path.of(dataDir).toAbsolutePath(), List.copyOf(flags));
+            return new Options(exitAfterDemo, demo, processes, Path.of(dataDir).toAbsolutePath(), List.copyOf(flags));
         }
     }
 
@@ -70,23 +75,32 @@ public final class LocalStack {
         boolean demo = options.demo();
         Path dataDir = options.dataDir();
         Instant started = Instant.now();
-        System.out.println("vendstream local stack: data in " + dataDir + ", logs in " + dataDir.resolve("vendstream.log"));
+        System.out.println("vendstream local stack: data in " + dataDir + ", logs in "
+                + (options.processes() ? dataDir.resolve("logs") + " (one per process)" : dataDir.resolve("vendstream.log")
+                + " (the store's in " + dataDir.resolve("logs") + ")"));
 
-        KafkaBroker kafka = KafkaBroker.start(dataDir, 9092, 9093);
-        System.out.println("  kafka           " + kafka.bootstrapServers() + " (KRaft, pid " + kafka.pid() + ")");
-        MongoStore mongo = MongoStore.start(dataDir, 27017);
-        System.out.println("  mongodb (wire)  " + mongo.uri());
-        TopicSetup.createAll(kafka.bootstrapServers());
-        // The demo closes today's business day before midnight; a production deployment leaves this off.
-        Stack stack = Stack.start(kafka.bootstrapServers(), mongo.uri(), null, Stack.Ports.standard(),
-                withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
-                        // The sandbox plays the providers, whose books survive our restarts.
-                        "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json"),
-                        // Every write relays its own events at once; the sweep only recovers what a crash
-                        // left behind. The embedded store answers the sweep with a full scan (it uses no
-                        // secondary index), which at 2 s dominated the CPU of a 10,000-order run.
-                        "vendstream.outbox.sweep-interval", "PT15S")), options.flags());
-        stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
+        ProcessStack.Ports ports = ProcessStack.Ports.standard();
+        RunningStack stack;
+        ProcessStack infrastructure = null;
+        Map<String, Object> settings = settings(dataDir);
+        if (options.processes()) {
+            ProcessStack all = ProcessStack.start(dataDir, ports, settings, options.flags());
+            stack = all;
+            System.out.println("  kafka           " + all.bootstrapServers() + " (KRaft, pid " + all.pid(ProcessStack.KAFKA) + ")");
+            System.out.println("  mongodb (wire)  " + all.mongoUri() + " (pid " + all.pid(ProcessStack.STORE) + ")");
+            all.urls().forEach((name, url) -> System.out.printf("  %-15s %s (pid %d, log %s)%n", name, url,
+                    all.pid(name), all.log(name)));
+        } else {
+            infrastructure = ProcessStack.infrastructure(dataDir, ports);
+            System.out.println("  kafka           " + infrastructure.bootstrapServers() + " (KRaft, pid "
+                    + infrastructure.pid(ProcessStack.KAFKA) + ")");
+            System.out.println("  mongodb (wire)  " + infrastructure.mongoUri() + " (pid "
+                    + infrastructure.pid(ProcessStack.STORE) + ")");
+            stack = Stack.start(infrastructure.bootstrapServers(), infrastructure.mongoUri(), null, ports.apps(),
+                    settings, options.flags());
+            stack.urls().forEach((name, url) -> System.out.printf("  %-15s %s%n", name, url));
+        }
+        String bootstrapServers = "localhost:" + ports.kafka();
         Set<String> onSandbox = new TreeSet<>();
         stack.providerBaseUrls().forEach((provider, url) -> {
             boolean sandbox = stack.onSandbox(provider);
@@ -98,10 +112,12 @@ public final class LocalStack {
         });
         System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
+        ProcessStack infra = infrastructure;
         Runnable shutdown = () -> {
             stack.close();
-            mongo.close();
-            kafka.close();
+            if (infra != null) {
+                infra.close();
+            }
         };
         int status = 0;
         if (demo) {
@@ -114,7 +130,7 @@ public final class LocalStack {
                         + stack.port("order-service"), onSandbox);
                 System.out.println(walletAndCatalog.run(Duration.ofSeconds(60)));
                 System.out.println(new ReconDemo("http://localhost:" + stack.port("reconciliation-service"),
-                        "http://localhost:" + stack.port("provider-sandbox"), kafka.bootstrapServers(),
+                        "http://localhost:" + stack.port("provider-sandbox"), bootstrapServers,
                         "http://localhost:" + stack.port("schema-registry"), onSandbox).run(results,
                         Duration.ofSeconds(60)));
                 if (walletAndCatalog.unexpected() > 0) {
@@ -138,6 +154,18 @@ public final class LocalStack {
         System.out.println("Running. Order API: http://localhost:8080/v1/orders (Bearer " + Demo.API_KEY
                 + "). Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /** The local stack's defaults for every service (flags and environment variables override them). */
+    public static Map<String, Object> settings(Path dataDir) {
+        // The demo closes today's business day before midnight; a production deployment leaves this off.
+        return withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
+                // The sandbox plays the providers, whose books survive our restarts.
+                "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json"),
+                // Every write relays its own events at once; the sweep only recovers what a crash
+                // left behind. The embedded store answers the sweep with a full scan (it uses no
+                // secondary index), which at 2 s dominated the CPU of a 10,000-order run.
+                "vendstream.outbox.sweep-interval", "PT15S"));
     }
 
     /** The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN). */

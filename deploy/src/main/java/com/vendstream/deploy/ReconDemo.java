@@ -31,13 +31,13 @@ import tools.jackson.databind.json.JsonMapper;
  * day is closed, and the ledgers and the discrepancies are shown from the HTTP API, the CSV and the
  * reconciliation topics.
  */
-final class ReconDemo {
+public final class ReconDemo {
 
     /**
      * The local stack's finance user's token (role FINANCE; LocalStack configures only its SHA-256).
      * A demo constant like the demo merchant's API key: any real deployment configures its own users.
      */
-    static final String FINANCE_TOKEN = "demo-finance-token";
+    public static final String FINANCE_TOKEN = "demo-finance-token";
 
     /** The reconciliation-service settings that make {@link #FINANCE_TOKEN} a FINANCE user's token. */
     static Map<String, Object> financeUser() {

@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * from the Kafka jars and a file-backed wire-protocol store; tests use an embedded KRaft broker and
  * an in-memory store). Each service keeps its own configuration file and Spring context.
  */
-public final class Stack implements AutoCloseable {
+public final class Stack implements RunningStack {
 
     /** Where everything listens. Port 0 picks a free port (tests). */
     public record Ports(int registry, int sandbox, int order, int vend, int poller, int recon) {
@@ -59,42 +59,77 @@ public final class Stack implements AutoCloseable {
         try {
             String registryUrl = externalRegistryUrl;
             if (registryUrl == null) {
-                ConfigurableApplicationContext registry = ServiceLaunch.run(SchemaRegistryApplication.class,
-                        Map.of("spring.config.name", SchemaRegistryApplication.CONFIG_NAME,
-                                "server.port", ports.registry(),
-                                "vendstream.registry.kafka.bootstrap-servers", bootstrapServers),
-                        Map.of(), flags);
-                stack.add("schema-registry", registry);
-                registryUrl = "http://localhost:" + port(registry);
+                App registry = registry(ports.registry(), bootstrapServers);
+                stack.add(registry.name(), registry.run(flags));
+                registryUrl = "http://localhost:" + stack.port(registry.name());
             }
-
-            Map<String, Object> sandboxDefaults = new LinkedHashMap<>(infraOnly());
-            sandboxDefaults.putAll(settings);
-            ConfigurableApplicationContext sandbox = ServiceLaunch.run(ProviderSandboxApplication.class,
-                    Map.of("spring.config.name", ProviderSandboxApplication.CONFIG_NAME,
-                            "server.port", ports.sandbox()),
-                    sandboxDefaults, flags);
-            stack.add("provider-sandbox", sandbox);
-            stack.sandboxUrl = "http://localhost:" + port(sandbox);
-
-            Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
-                    "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
-            Map<String, Object> defaults = new LinkedHashMap<>(providerUrls(stack.sandboxUrl));
-            defaults.putAll(settings);
-
-            stack.service("order-service", () -> run(OrderServiceApplication.class,
-                    OrderServiceApplication.CONFIG_NAME, ports.order(), wiring, defaults, flags));
-            stack.service("vend-service", () -> run(VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
-                    ports.vend(), wiring, defaults, flags));
-            stack.service("status-poller", () -> run(StatusPollerApplication.class,
-                    StatusPollerApplication.CONFIG_NAME, ports.poller(), wiring, defaults, flags));
-            stack.service("reconciliation-service", () -> run(ReconciliationApplication.class,
-                    ReconciliationApplication.CONFIG_NAME, ports.recon(), wiring, defaults, flags));
+            App sandbox = sandbox(ports.sandbox(), settings);
+            stack.add(sandbox.name(), sandbox.run(flags));
+            stack.sandboxUrl = "http://localhost:" + stack.port(sandbox.name());
+            for (App service : services(ports, bootstrapServers, registryUrl, mongoUri, stack.sandboxUrl, settings)) {
+                stack.service(service.name(), () -> service.run(flags));
+            }
             return stack;
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * One application of the stack and the settings {@link ServiceLaunch} gives it: the same whether it runs
+     * in this JVM ({@link #run}) or as its own process ({@link ProcessStack}, through {@link AppMain}).
+     *
+     * @param fixed    what the stack alone decides (configuration name, port, the broker, registry and store)
+     * @param defaults the stack's defaults, below environment variables and flags
+     */
+    public record App(String name, Class<?> application, Map<String, Object> fixed, Map<String, Object> defaults) {
+        ConfigurableApplicationContext run(List<String> flags) {
+            return ServiceLaunch.run(application, fixed, defaults, flags);
+        }
+
+        int port() {
+            return Integer.parseInt(String.valueOf(fixed.get("server.port")));
+        }
+    }
+
+    static App registry(int port, String bootstrapServers) {
+        return new App("schema-registry", SchemaRegistryApplication.class,
+                Map.of("spring.config.name", SchemaRegistryApplication.CONFIG_NAME, "server.port", port,
+                        "vendstream.registry.kafka.bootstrap-servers", bootstrapServers), Map.of());
+    }
+
+    static App sandbox(int port, Map<String, Object> settings) {
+        Map<String, Object> defaults = new LinkedHashMap<>(infraOnly());
+        defaults.putAll(settings);
+        return new App("provider-sandbox", ProviderSandboxApplication.class,
+                Map.of("spring.config.name", ProviderSandboxApplication.CONFIG_NAME, "server.port", port), defaults);
+    }
+
+    /** The four services, wired to the broker, the registry and the store, with every provider at the sandbox. */
+    static List<App> services(Ports ports, String bootstrapServers, String registryUrl, String mongoUri,
+                              String sandboxUrl, Map<String, Object> settings) {
+        Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
+                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
+        Map<String, Object> defaults = new LinkedHashMap<>(providerUrls(sandboxUrl));
+        defaults.putAll(settings);
+        return List.of(
+                service("order-service", OrderServiceApplication.class, OrderServiceApplication.CONFIG_NAME,
+                        ports.order(), wiring, defaults),
+                service("vend-service", VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
+                        ports.vend(), wiring, defaults),
+                service("status-poller", StatusPollerApplication.class, StatusPollerApplication.CONFIG_NAME,
+                        ports.poller(), wiring, defaults),
+                service("reconciliation-service", ReconciliationApplication.class,
+                        ReconciliationApplication.CONFIG_NAME, ports.recon(), wiring, defaults));
+    }
+
+    private static App service(String name, Class<?> application, String configName, int port,
+                               Map<String, Object> wiring, Map<String, Object> defaults) {
+        Map<String, Object> fixed = new LinkedHashMap<>(wiring);
+        fixed.put("spring.config.name", configName);
+        fixed.put("server.port", port);
+        return new App(name, application, fixed, defaults);
     }
 
     /** Base URLs of every provider, pointed at the sandbox (credentials default to the sandbox's). */
@@ -119,27 +154,23 @@ public final class Stack implements AutoCloseable {
         return p;
     }
 
-    private static ConfigurableApplicationContext run(Class<?> app, String configName, int port,
-                                                      Map<String, Object> wiring, Map<String, Object> defaults,
-                                                      List<String> flags) {
-        Map<String, Object> fixed = new LinkedHashMap<>(wiring);
-        fixed.put("spring.config.name", configName);
-        fixed.put("server.port", port);
-        return ServiceLaunch.run(app, fixed, defaults, flags);
-    }
-
     /**
      * Each provider's base URL as the services see it (after environment variables and flags), and
      * whether it is this stack's sandbox: a real provider has no admin API for the demo to use.
      */
     public Map<String, String> providerBaseUrls() {
+        return providerBaseUrls(context("order-service").getEnvironment());
+    }
+
+    /** Each provider's base URL in this environment ("" when it has none). */
+    static Map<String, String> providerBaseUrls(org.springframework.core.env.PropertyResolver environment) {
         Map<String, String> urls = new LinkedHashMap<>();
         for (String key : providerUrls("").keySet()) {
             if (!key.endsWith(".base-url")) {
                 continue;
             }
             String provider = key.substring("vendstream.providers.".length(), key.length() - ".base-url".length());
-            urls.put(provider, context("order-service").getEnvironment().getProperty(key, ""));
+            urls.put(provider, environment.getProperty(key, ""));
         }
         return urls;
     }

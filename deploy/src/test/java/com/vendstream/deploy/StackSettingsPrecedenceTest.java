@@ -78,6 +78,8 @@ class StackSettingsPrecedenceTest {
                 "--vendstream.providers.vtpass.base-url=https://sandbox.vtpass.com/api");
         assertThat(options.exitAfterDemo()).isTrue();
         assertThat(options.demo()).isTrue();
+        assertThat(options.processes()).isFalse();
+        assertThat(LocalStack.Options.parse("--processes", "--no-demo").processes()).isTrue();
         assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/d"));
         assertThat(options.flags()).containsExactly("--vendstream.providers.vtpass.base-url=https://sandbox.vtpass.com/api");
 

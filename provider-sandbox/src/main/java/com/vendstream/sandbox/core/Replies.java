@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * How a provider sandbox answers: after the provider's latency, and for the transport scenarios
- * (5xx, 429, garbage, reset, timeout after processing) the same way for every provider.
+ * (5xx, 429, garbage, an HTML page, reset, timeout after processing) the same way for every provider.
  * Raw bodies are written as bytes so no JSON encoder quotes them.
  */
 @Component
@@ -69,6 +69,9 @@ public class Replies {
                     ? status(provider, 429, Map.of("error", "Too Many Requests"))
                     : status(provider, 429, tooMany);
             case GARBAGE -> raw(provider, 200, MediaType.APPLICATION_JSON, "{\"code\": \"00");
+            case HTML_PAGE -> raw(provider, 200, MediaType.TEXT_HTML,
+                    "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=\"/login\">"
+                            + "</form></body></html>");
             case CONNECTION_RESET -> reset(provider, request);
             case TIMEOUT_AFTER_PROCESSING -> late(provider, normal);
             default -> null;

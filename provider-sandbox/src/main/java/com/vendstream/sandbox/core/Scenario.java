@@ -25,8 +25,13 @@ public enum Scenario {
     CONNECTION_RESET(true, Status.SUCCEEDED),
     /** Delivered, then a gateway in front answers 500: the classic "did it go through?". */
     SERVER_ERROR(true, Status.SUCCEEDED),
-    /** Delivered, then a body that is not the provider's format (truncated JSON, HTML). */
+    /** Delivered, then a body that is not the provider's format (truncated JSON). */
     GARBAGE(true, Status.SUCCEEDED),
+    /**
+     * Delivered, then 200 with an HTML page instead of the provider's JSON (a proxy's login or maintenance
+     * page): a success status that says nothing about the vend.
+     */
+    HTML_PAGE(true, Status.SUCCEEDED),
     /** HTTP 429 before processing. */
     TOO_MANY_REQUESTS(false, null),
     /** The provider's own throttle answer (per meter / per biller code) before processing. */
@@ -57,6 +62,6 @@ public enum Scenario {
     /** Scenarios about the reply rather than the vend: the provider sandbox renders them generically. */
     public boolean isTransportFault() {
         return this == CONNECTION_RESET || this == SERVER_ERROR || this == GARBAGE || this == TOO_MANY_REQUESTS
-                || this == TIMEOUT_AFTER_PROCESSING;
+                || this == TIMEOUT_AFTER_PROCESSING || this == HTML_PAGE;
     }
 }

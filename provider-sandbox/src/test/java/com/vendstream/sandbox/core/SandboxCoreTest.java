@@ -112,6 +112,18 @@ class SandboxCoreTest {
     }
 
     @Test
+    void anInjectedHtmlPageAnswers200WithoutTheProvidersReplyButVends() throws IOException {
+        http.post("/sandbox/admin/faults?provider=vtpass&operation=vend&kind=HTML_PAGE&times=1", null, Map.of());
+        String ref = requestId();
+        SandboxHttp.Reply page = pay(ref, "08011111111");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).startsWith("<!DOCTYPE html>").doesNotContain("\"code\"");
+        assertThat(admin("/vends?provider=vtpass&reference=" + ref).path("vends").asInt()).isEqualTo(1);
+        assertThat(admin("/calls?provider=vtpass&operation=vend&reference=" + ref).get(0).path("answer").asString())
+                .isEqualTo("fault:HTML_PAGE");
+    }
+
+    @Test
     void aConnectionResetLeavesTheClientWithoutAReplyButTheVendDone() {
         String ref = requestId();
         assertThatThrownBy(() -> pay(ref, "400000000000")).isInstanceOf(IOException.class);

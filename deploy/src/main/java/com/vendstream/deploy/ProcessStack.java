@@ -1,0 +1,324 @@
+package com.vendstream.deploy;
+
+import com.vendstream.deploy.campaign.StoreMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The local stack with every part in its own process: the Kafka broker ({@link KafkaBroker}), the store,
+ * and, unless only the infrastructure is asked for, the schema registry, the provider sandbox and the four
+ * services, each a JVM from this JVM's classpath ({@link AppMain}) with the settings the one-JVM
+ * {@link Stack} gives it. Each logs to {@code <data>/logs/<name>.log} (its console output, errors only, to
+ * {@code <name>.out}); {@link #kill} is {@code kill -9}, {@link #restart} starts the part again on the
+ * same data and waits until it is healthy.
+ */
+public final class ProcessStack implements RunningStack {
+
+    public static final String KAFKA = "kafka";
+    public static final String STORE = "store";
+    public static final String REGISTRY = "schema-registry";
+    public static final String SANDBOX = "provider-sandbox";
+    public static final List<String> SERVICES = List.of("order-service", "vend-service", "status-poller",
+            "reconciliation-service");
+
+    /** Where the parts listen: Kafka (and its controller), the store, and the applications. */
+    public record Ports(int kafka, int controller, int store, Stack.Ports apps) {
+        public static Ports standard() {
+            return new Ports(9092, 9093, 27017, Stack.Ports.standard());
+        }
+
+        /** Free ports now, so that a test's stack never meets the local stack's. */
+        public static Ports free() {
+            return new Ports(freePort(), freePort(), freePort(), new Stack.Ports(freePort(), freePort(), freePort(),
+                    freePort(), freePort(), freePort()));
+        }
+    }
+
+    private static final Duration HEALTHY_WITHIN = Duration.ofMinutes(4);
+
+    private final Path dataDir;
+    private final Ports ports;
+    private final Map<String, Object> defaults = new LinkedHashMap<>();
+    private final Map<String, ChildJvm> children = new LinkedHashMap<>();
+    private final Map<String, Integer> appPorts = new LinkedHashMap<>();
+    private final List<String> flags;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile KafkaBroker kafka;
+    private final String bootstrapServers;
+    private final String mongoUri;
+
+    private ProcessStack(Path dataDir, Ports ports, List<String> flags) {
+        this.dataDir = dataDir;
+        this.ports = ports;
+        this.flags = List.copyOf(flags);
+        this.bootstrapServers = "localhost:" + ports.kafka();
+        this.mongoUri = "mongodb://localhost:" + ports.store() + "/vendstream";
+    }
+
+    /** Kafka and the store only, as processes; the caller runs the applications (the one-JVM stack). */
+    public static ProcessStack infrastructure(Path dataDir, Ports ports) {
+        ProcessStack stack = new ProcessStack(dataDir, ports, List.of());
+        try {
+            stack.startInfrastructure();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Every part as its own process.
+     *
+     * @param settings the stack's defaults for every application (as for {@link Stack#start})
+     * @param flags    {@code --key=value} for every application, above the defaults
+     */
+    public static ProcessStack start(Path dataDir, Ports ports, Map<String, Object> settings, List<String> flags) {
+        ProcessStack stack = new ProcessStack(dataDir, ports, flags);
+        try {
+            stack.startInfrastructure();
+            Stack.Ports p = ports.apps();
+            String registryUrl = "http://localhost:" + p.registry();
+            String sandboxUrl = "http://localhost:" + p.sandbox();
+            List<Stack.App> apps = new ArrayList<>();
+            apps.add(Stack.registry(p.registry(), stack.bootstrapServers));
+            apps.add(Stack.sandbox(p.sandbox(), settings));
+            apps.addAll(Stack.services(p, stack.bootstrapServers, registryUrl, stack.mongoUri, sandboxUrl, settings));
+            for (Stack.App app : apps) {
+                stack.prepare(app);
+            }
+            stack.defaults.putAll(apps.get(apps.size() - 1).defaults());
+            // The registry and the sandbox first: the services register schemas and call providers at once.
+            stack.startTogether(List.of(REGISTRY, SANDBOX));
+            stack.startTogether(SERVICES);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startInfrastructure() {
+        kafka = KafkaBroker.start(dataDir, ports.kafka(), ports.controller());
+        ChildJvm store = new ChildJvm(STORE, List.of("-Xmx768m", "-XX:+UseSerialGC"), StoreMain.class.getName(),
+                List.of(dataDir.toString(), Integer.toString(ports.store())), logs().resolve("store.out"));
+        children.put(STORE, store);
+        store.start();
+        awaitHealthy(STORE);
+        TopicSetup.createAll(bootstrapServers);
+    }
+
+    private void prepare(Stack.App app) {
+        Path launch = dataDir.resolve("processes").resolve(app.name() + ".properties");
+        try {
+            AppMain.write(app, launch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        URI logback = URI.create(String.valueOf(ProcessStack.class.getResource("/logback-stack.xml")));
+        int heapMb = app.name().equals(REGISTRY) ? 256 : 512;
+        List<String> jvm = List.of("-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-Dspring.main.banner-mode=off",
+                "-Dvendstream.log.file=" + logs().resolve(app.name() + ".log"),
+                "-Dlogback.configurationFile=" + logback, "-Dlogging.config=" + logback);
+        List<String> args = new ArrayList<>();
+        args.add(launch.toString());
+        args.addAll(flags);
+        children.put(app.name(), new ChildJvm(app.name(), jvm, AppMain.class.getName(), args,
+                logs().resolve(app.name() + ".out")));
+        appPorts.put(app.name(), app.port());
+    }
+
+    private void startTogether(List<String> names) {
+        names.forEach(name -> children.get(name).start());
+        CompletableFuture.allOf(names.stream().map(name -> CompletableFuture.runAsync(() -> awaitHealthy(name)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private Path logs() {
+        return dataDir.resolve("logs");
+    }
+
+    /** {@code kill -9} of one part (no shutdown hook runs). */
+    public void kill(String name) {
+        if (name.equals(KAFKA)) {
+            kafka.kill();
+        } else {
+            child(name).kill();
+        }
+    }
+
+    /** Starts a part again on the same data (after {@link #kill}) and waits until it is healthy. */
+    public void restart(String name) {
+        if (name.equals(KAFKA)) {
+            kafka.kill();
+            kafka = KafkaBroker.start(dataDir, ports.kafka(), ports.controller());
+            return;
+        }
+        ChildJvm child = child(name);
+        child.kill();
+        child.start();
+        awaitHealthy(name);
+    }
+
+    /**
+     * Waits until the part answers: the store accepts connections, an application's
+     * {@code /actuator/health} answers 200. Fails at once if the process exits.
+     */
+    public void awaitHealthy(String name) {
+        ChildJvm child = child(name);
+        Instant deadline = Instant.now().plus(HEALTHY_WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            if (!child.alive()) {
+                throw new IllegalStateException(name + " exited with " + child.exitValue() + "; see "
+                        + child.output() + (name.equals(STORE) ? "" : " and " + logs().resolve(name + ".log")));
+            }
+            if (healthy(name)) {
+                return;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(name + " was not healthy within " + HEALTHY_WITHIN + "; see " + child.output());
+    }
+
+    private boolean healthy(String name) {
+        if (name.equals(STORE)) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("localhost", ports.store()), 500);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(name) + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private ChildJvm child(String name) {
+        ChildJvm child = children.get(name);
+        if (child == null) {
+            throw new IllegalArgumentException("no part named " + name + "; parts: " + parts());
+        }
+        return child;
+    }
+
+    /** Every part's name: kafka, store, then the applications in start order. */
+    public List<String> parts() {
+        List<String> names = new ArrayList<>(List.of(KAFKA));
+        names.addAll(children.keySet());
+        return names;
+    }
+
+    public long pid(String name) {
+        return name.equals(KAFKA) ? kafka.pid() : child(name).pid();
+    }
+
+    /** Where the part writes its log. */
+    public Path log(String name) {
+        return switch (name) {
+            case KAFKA -> dataDir.resolve("kafka").resolve("broker.log");
+            case STORE -> child(STORE).output();
+            default -> logs().resolve(name + ".log");
+        };
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String mongoUri() {
+        return mongoUri;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public Map<String, String> urls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        appPorts.forEach((name, port) -> urls.put(name, "http://localhost:" + port));
+        return urls;
+    }
+
+    public String url(String name) {
+        return "http://localhost:" + port(name);
+    }
+
+    @Override
+    public int port(String name) {
+        Integer port = appPorts.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no application named " + name);
+        }
+        return port;
+    }
+
+    /** As a service process resolves them: its flags, then system properties and environment, then the defaults. */
+    @Override
+    public Map<String, String> providerBaseUrls() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(flags.toArray(String[]::new)));
+        environment.getPropertySources().addLast(new MapPropertySource(ServiceLaunch.DEFAULTS_SOURCE, defaults));
+        return Stack.providerBaseUrls(environment);
+    }
+
+    @Override
+    public boolean onSandbox(String provider) {
+        return providerBaseUrls().getOrDefault(provider, "").startsWith(url(SANDBOX) + "/");
+    }
+
+    /** Stops the applications (all asked at once, then each awaited), then the store and the broker. */
+    @Override
+    public void close() {
+        List<ChildJvm> apps = new ArrayList<>(children.values());
+        apps.removeIf(c -> c.name().equals(STORE));
+        apps.forEach(ChildJvm::terminate);
+        apps.forEach(ChildJvm::stop);
+        if (children.containsKey(STORE)) {
+            children.get(STORE).stop();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
