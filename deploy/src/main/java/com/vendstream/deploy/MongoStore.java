@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * which the design does not use. Both backends answer {@code hello} ({@link Hello}).
  *
  * <p>{@link #start} keeps the data in an H2 MVStore file and acknowledges nothing before it is synced
- * to disk ({@link DurableH2Backend}); {@link #inMemory()} is for tests. The local stack runs the
- * file-backed store as its own process ({@code com.vendstream.deploy.store.StoreProcess}).
+ * to disk ({@link DurableH2Backend}); {@link #inMemory()} is for tests. {@code
+ * com.vendstream.deploy.store.StoreProcess} runs the file-backed store as its own process.
  */
 public final class MongoStore implements AutoCloseable {
 
