@@ -4,8 +4,10 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.ReadConcern;
 import com.mongodb.WriteConcern;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
@@ -17,8 +19,12 @@ import org.springframework.core.Ordered;
  * write that a failover could still roll back. Applied after Spring Boot's own customizer, so an
  * option in the connection string cannot weaken it.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration",
+        "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration"})
 @ConditionalOnClass(MongoClientSettingsBuilderCustomizer.class)
+// only where a MongoDB client is configured: the registry and the sandbox exclude Boot's MongoDB
+// auto-configuration and must not show a MongoDB bean either
+@ConditionalOnBean(MongoConnectionDetails.class)
 public class DurableConcerns {
 
     static final WriteConcern WRITE_CONCERN = WriteConcern.MAJORITY.withJournal(true);

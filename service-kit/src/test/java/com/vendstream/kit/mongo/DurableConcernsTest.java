@@ -77,6 +77,14 @@ class DurableConcernsTest {
         });
     }
 
+    @Test
+    void aContextWithoutMongoDbGetsNoMongoDbBean() {
+        // the schema registry and the sandbox exclude Boot's MongoDB auto-configuration
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DurableConcerns.class))
+                .run(context -> assertThat(context).hasNotFailed()
+                        .doesNotHaveBean(MongoClientSettingsBuilderCustomizer.class));
+    }
+
     private BsonDocument command(String name) {
         return sent.stream().filter(c -> c.name().equals(name)).map(Sent::command)
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name + " command was sent"));
