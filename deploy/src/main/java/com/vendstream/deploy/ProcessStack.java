@@ -1,6 +1,6 @@
 package com.vendstream.deploy;
 
-import com.vendstream.deploy.campaign.StoreMain;
+import com.vendstream.deploy.store.StoreProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -119,8 +119,8 @@ public final class ProcessStack implements RunningStack {
 
     private void startInfrastructure() {
         kafka = KafkaBroker.start(dataDir, ports.kafka(), ports.controller());
-        ChildJvm store = new ChildJvm(STORE, List.of("-Xmx768m", "-XX:+UseSerialGC"), StoreMain.class.getName(),
-                List.of(dataDir.toString(), Integer.toString(ports.store())), logs().resolve("store.out"));
+        ChildJvm store = new ChildJvm(STORE, List.of("-Xmx768m", "-XX:+UseSerialGC"), StoreProcess.class.getName(),
+                List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(ports.store())), logs().resolve("store.out"));
         children.put(STORE, store);
         store.start();
         awaitHealthy(STORE);
