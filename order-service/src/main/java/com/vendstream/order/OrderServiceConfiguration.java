@@ -1,6 +1,7 @@
 package com.vendstream.order;
 
 import com.vendstream.events.OrderPlaced;
+import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
@@ -136,7 +137,7 @@ public class OrderServiceConfiguration {
             if (p == null) {
                 throw new IllegalStateException("A payment resolution arrived but no mobile-money gateway is configured");
             }
-            p.apply(message.getPayload());
+            p.apply(Payloads.event(message));
         };
     }
 
@@ -172,13 +173,13 @@ public class OrderServiceConfiguration {
     /** OrderPlaced from upstream checkout systems (binding checkout-in-0). */
     @Bean
     Consumer<Message<OrderPlaced>> checkout(CheckoutIntake intake) {
-        return message -> intake.accept(message.getPayload());
+        return message -> intake.accept(Payloads.of(message, OrderPlaced.class));
     }
 
     /** Vend outcomes from vend-service and status-poller (binding vendOutcomes-in-0). */
     @Bean
     Consumer<Message<SpecificRecord>> vendOutcomes(OrderOutcomes outcomes) {
-        return message -> outcomes.apply(message.getPayload());
+        return message -> outcomes.apply(Payloads.event(message));
     }
 
     @Bean

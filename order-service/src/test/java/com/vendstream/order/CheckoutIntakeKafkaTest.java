@@ -64,7 +64,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 @SpringBootTest(classes = OrderServiceApplication.class,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
-                "vendstream.kafka.dead-letter.retries=0"})
+                "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=1"})
 class CheckoutIntakeKafkaTest {
 
     static EmbeddedKafkaKraftBroker kafka;

@@ -1,5 +1,6 @@
 package com.vendstream.recon;
 
+import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.recon.access.FinanceUsers;
@@ -144,19 +145,19 @@ public class ReconConfiguration {
     /** Order lifecycle: debits (accepted), kept (completed), refunds (binding reconOrders-in-0). */
     @Bean
     Consumer<Message<SpecificRecord>> reconOrders(EventIntake intake) {
-        return message -> intake.accept(message.getPayload());
+        return message -> intake.accept(Payloads.event(message));
     }
 
     /** Vend outcomes and resolutions (binding reconVends-in-0). */
     @Bean
     Consumer<Message<SpecificRecord>> reconVends(EventIntake intake) {
-        return message -> intake.accept(message.getPayload());
+        return message -> intake.accept(Payloads.event(message));
     }
 
     /** Mobile-money collections and payouts (binding reconPayments-in-0). */
     @Bean
     Consumer<Message<SpecificRecord>> reconPayments(EventIntake intake) {
-        return message -> intake.accept(message.getPayload());
+        return message -> intake.accept(Payloads.event(message));
     }
 
     @Bean

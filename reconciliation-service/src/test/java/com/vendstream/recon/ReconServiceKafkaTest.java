@@ -63,7 +63,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = {ReconciliationApplication.class, ReconServiceKafkaTest.Providers.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=reconciliation-service", "vendstream.recon.auto-close.enabled=false",
-                "vendstream.kafka.dead-letter.retries=1",
+                "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=2",
                 "vendstream.recon.rematch.enabled=false", "vendstream.outbox.sweep-interval=PT0.5S"})
 class ReconServiceKafkaTest {
 

@@ -95,7 +95,7 @@ final class PollerTestSupport implements AutoCloseable {
                 "vendstream.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                 "spring.mongodb.uri=" + mongoUri(),
                 "vendstream.registry.url=" + registryUrl(),
-                "vendstream.kafka.dead-letter.retries=1",
+                "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=2",
                 "vendstream.outbox.sweep-interval=PT1S",
                 // Heartbeats and rebalances fast enough for a test that stops an instance.
                 "spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms=6000",

@@ -62,7 +62,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * partition moves on. The provider is a slow test double that counts calls.
  */
 @SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
-        properties = {"spring.config.name=vend-service", "vendstream.kafka.dead-letter.retries=1"})
+        properties = {"spring.config.name=vend-service", "vendstream.kafka.consumer.backoff-initial=PT0.2S",
+                "vendstream.kafka.consumer.defect-attempts=2"})
 class VendServiceKafkaTest {
 
     static EmbeddedKafkaKraftBroker kafka;

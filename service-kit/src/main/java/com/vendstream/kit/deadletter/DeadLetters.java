@@ -1,49 +1,126 @@
 package com.vendstream.kit.deadletter;
 
+import com.vendstream.kit.logging.LogSafe;
 import com.vendstream.schemas.topic.Topics;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Dead-letter publishing for records a consumer cannot take: ones that cannot be decoded (they fail
- * in the listener container, before the binder's own retry and DLQ see them) and, for batch
- * listeners, ones that keep failing. Undecodable records are published as their original bytes;
- * decodable ones are re-encoded in the Confluent wire format. Spring Kafka adds the cause, the
- * original topic, partition and offset as {@code kafka_dlt-*} headers. The dead-letter topic is
- * {@code <topic>.<group>.dlq}, the same one the binder uses for processing failures.
+ * Publishes a record its consumer gave up on to {@code <topic>.<group>.dlq}, as the bytes it was produced
+ * with (key, value, headers), plus Spring Kafka's {@code kafka_dlt-*} headers (original topic, partition,
+ * offset, timestamp, consumer group, the cause's class, message and stack trace) and
+ * {@value #REASON_HEADER} ({@link Failure#UNPROCESSABLE} or {@link Failure#DEFECT}). The producer uses
+ * byte-array serializers and the binder's client settings ({@link BinderClients}). The cause in the headers
+ * is a printable copy: no event text. Each dead letter is counted ({@value #METRIC}) and logged as the
+ * event's type and ids. A failure to publish is thrown, so the record stays where it is and is tried again.
  */
-public final class DeadLetters {
+public class DeadLetters extends DeadLetterPublishingRecoverer {
 
-    private DeadLetters() {
+    /** Why the record was dead-lettered: {@link Failure#UNPROCESSABLE} or {@link Failure#DEFECT}. */
+    public static final String REASON_HEADER = "vendstream-dlt-reason";
+    /** Counter of dead letters, tagged topic, dlq and reason. */
+    public static final String METRIC = "vendstream.kafka.dead_letters";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final String group;
+    private final OriginalRecords originals;
+    private final MeterRegistry meters;
+
+    DeadLetters(KafkaOperations<byte[], byte[]> template, OriginalRecords originals, String group, MeterRegistry meters) {
+        super(template, (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic(), group), -1));
+        this.group = group;
+        this.originals = originals;
+        this.meters = meters;
+        setExceptionHeadersCreator(DeadLetters::exceptionHeaders);
+        addHeadersFunction((record, failure) -> {
+            Headers headers = new RecordHeaders();
+            headers.add(new SingleRecordHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP,
+                    group.getBytes(StandardCharsets.UTF_8)));
+            headers.add(new SingleRecordHeader(REASON_HEADER,
+                    ConsumerFailure.of(failure).kind().name().getBytes(StandardCharsets.UTF_8)));
+            return headers;
+        });
     }
 
-    public static DeadLetterPublishingRecoverer recoverer(String bootstrapServers, String registryUrl, String group) {
-        Map<String, Object> common = new HashMap<>();
-        common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        common.put(ProducerConfig.ACKS_CONFIG, "all");
-        common.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        common.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    /** Registers the counters of one topic's dead-letter topic at zero, so a rate can be watched before the first. */
+    void register(String topic) {
+        for (Failure reason : new Failure[] {Failure.UNPROCESSABLE, Failure.DEFECT}) {
+            counter(topic, reason);
+        }
+    }
 
-        Map<String, Object> raw = new HashMap<>(common);
-        raw.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        Map<String, Object> avro = new HashMap<>(common);
-        avro.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "com.vendstream.schemas.serde.ConfluentAvroSerializer");
-        avro.put("schema.registry.url", registryUrl);
-        avro.put("value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy");
+    @Override
+    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+        ConsumerFailure failure = ConsumerFailure.of(exception);
+        if (failure.kind() == Failure.TRANSIENT) {
+            // Never: a record that failed for want of the store or the broker waits for them.
+            throw new IllegalStateException("Not dead-lettering " + LogSafe.describe(record)
+                    + " after a transient failure");
+        }
+        super.accept(record, consumer, failure);
+        counter(record.topic(), failure.kind()).increment();
+        log.error("{} dead-lettered {} to {} ({})", group, LogSafe.describe(record),
+                Topics.deadLetter(record.topic(), group), failure.getMessage());
+    }
 
-        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, byte[]>(raw)));
-        templates.put(Object.class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, Object>(avro)));
-        return new DeadLetterPublishingRecoverer(templates,
-                (record, e) -> new TopicPartition(Topics.deadLetter(record.topic(), group), -1));
+    /**
+     * The record as it was produced. An undecodable value comes with its bytes (Spring Kafka passes them);
+     * a decoded one is read back from its partition; a null value stays null.
+     */
+    @Override
+    protected ProducerRecord<Object, Object> createProducerRecord(ConsumerRecord<?, ?> record,
+            TopicPartition topicPartition, Headers headers, byte[] key, byte[] value) {
+        byte[] k = key;
+        byte[] v = value;
+        if (v == null && record.value() != null) {
+            ConsumerRecord<byte[], byte[]> original = originals.fetch(record.topic(), record.partition(),
+                    record.offset());
+            v = original.value();
+            k = k != null ? k : original.key();
+        }
+        if (k == null && record.key() != null) {
+            k = record.key() instanceof byte[] bytes ? bytes
+                    : record.key().toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return new ProducerRecord<>(topicPartition.topic(), null, k, v, headers);
+    }
+
+    private io.micrometer.core.instrument.Counter counter(String topic, Failure reason) {
+        return meters.counter(METRIC, "topic", topic, "dlq", Topics.deadLetter(topic, group), "reason", reason.name());
+    }
+
+    /**
+     * The cause as header text: the class that decided it, its message, and the whole chain's stack trace, all
+     * from printable copies.
+     */
+    private static void exceptionHeaders(Headers headers, Exception exception, boolean isKey, HeaderNames names) {
+        Throwable reason = exception instanceof ConsumerFailure failure ? failure.reason() : exception;
+        Throwable printable = exception instanceof ConsumerFailure ? exception : LogSafe.copy(exception);
+        HeaderNames.ExceptionInfo info = names.getExceptionInfo();
+        put(headers, isKey ? info.getKeyExceptionFqcn() : info.getExceptionFqcn(), LogSafe.typeOf(reason));
+        put(headers, info.getExceptionCauseFqcn(), LogSafe.typeOf(LogSafe.rootCause(printable)));
+        put(headers, isKey ? info.getKeyExceptionMessage() : info.getExceptionMessage(), LogSafe.line(reason));
+        StringWriter trace = new StringWriter();
+        printable.printStackTrace(new PrintWriter(trace, true));
+        put(headers, isKey ? info.getKeyExceptionStacktrace() : info.getExceptionStacktrace(), trace.toString());
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

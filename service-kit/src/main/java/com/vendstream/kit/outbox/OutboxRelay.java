@@ -1,6 +1,7 @@
 package com.vendstream.kit.outbox;
 
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.logging.LogSafe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -121,8 +122,8 @@ public class OutboxRelay implements OutboxTrigger {
                 published.incrementAndGet();
             }
         } catch (RuntimeException e) {
-            // Left in the outbox; the sweep retries it.
-            log.warn("Outbox relay of {} failed, will retry: {}", lockKey, e.toString());
+            // Left in the outbox; the sweep retries it. A failed send's exception prints the event: not logged.
+            log.warn("Outbox relay of {} failed, will retry: {}", lockKey, LogSafe.summary(e));
             return -1;
         } finally {
             inFlight.remove(lockKey);

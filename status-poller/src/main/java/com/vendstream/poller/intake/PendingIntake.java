@@ -2,6 +2,7 @@ package com.vendstream.poller.intake;
 
 import com.vendstream.events.PaymentPending;
 import com.vendstream.events.VendPending;
+import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.events.Events;
 import com.vendstream.poller.payment.PaymentPendings;
 import com.vendstream.poller.requery.Owner;
@@ -31,7 +32,7 @@ public class PendingIntake {
 
     /** vendstream.vend.outcomes: VendPending starts a schedule; VendSucceeded and VendFailed are final already. */
     public void vendOutcome(Message<SpecificRecord> message) {
-        SpecificRecord event = message.getPayload();
+        SpecificRecord event = Payloads.event(message);
         if (event instanceof VendPending pending) {
             engine.accept(VendPendings.toRequery(pending, owner(message)));
         } else {
@@ -41,7 +42,7 @@ public class PendingIntake {
 
     /** vendstream.payments: PaymentPending starts a schedule; the other payment events are not ours to follow. */
     public void payment(Message<SpecificRecord> message) {
-        SpecificRecord event = message.getPayload();
+        SpecificRecord event = Payloads.event(message);
         if (event instanceof PaymentPending pending) {
             engine.accept(PaymentPendings.toRequery(pending, owner(message)));
         } else {

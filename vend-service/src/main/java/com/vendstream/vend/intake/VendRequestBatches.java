@@ -1,6 +1,8 @@
 package com.vendstream.vend.intake;
 
 import com.vendstream.events.VendRequested;
+import com.vendstream.kit.deadletter.UnprocessableRecord;
+import com.vendstream.kit.logging.LogSafe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,7 @@ public class VendRequestBatches {
         private final int index;
 
         public RecordFailed(int index, Throwable cause) {
-            super("vend request at batch index " + index + " failed: " + cause, cause);
+            super("vend request at batch index " + index + " failed: " + LogSafe.summary(cause), cause);
             this.index = index;
         }
 
@@ -44,16 +46,17 @@ public class VendRequestBatches {
     }
 
     /**
-     * @param payloads the batch in offset order; a null entry is a record that could not be decoded
+     * @param payloads the batch in offset order; an entry that is not a VendRequested (undecodable, null, another
+     *                 type) can never be processed and fails the batch at its index with {@link UnprocessableRecord}
      * @param keys the Kafka key (order id) of each entry
      */
     public void process(List<?> payloads, List<?> keys) {
         Map<Object, List<Integer>> byOrder = new LinkedHashMap<>();
-        Integer undecodable = null;
+        Integer unprocessable = null;
         for (int i = 0; i < payloads.size(); i++) {
             Object payload = payloads.get(i);
             if (!(payload instanceof VendRequested)) {
-                undecodable = undecodable == null ? i : undecodable;
+                unprocessable = unprocessable == null ? i : unprocessable;
                 continue;
             }
             Object key = keys != null && i < keys.size() && keys.get(i) != null ? keys.get(i)
@@ -78,9 +81,11 @@ public class VendRequestBatches {
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         int first = Integer.MAX_VALUE;
         Throwable cause = null;
-        if (undecodable != null) {
-            first = undecodable;
-            cause = new IllegalArgumentException("undecodable record");
+        if (unprocessable != null) {
+            first = unprocessable;
+            Object payload = payloads.get(first);
+            cause = new UnprocessableRecord("Expected VendRequested, got " + (payload == null
+                    ? "nothing (a null value, or one that could not be decoded)" : LogSafe.describe(payload)));
         }
         if (!failures.isEmpty()) {
             Map.Entry<Integer, Throwable> earliest = ((java.util.concurrent.ConcurrentSkipListMap<Integer, Throwable>) failures).firstEntry();
@@ -90,9 +95,9 @@ public class VendRequestBatches {
             }
         }
         if (cause != null) {
-            // Offsets before `first` are committed; the error handler retries from it (requests already
-            // handled are recognised by their claimed attempt) and dead-letters it when retries run out.
-            log.warn("Batch of {} stopped at index {}: {}", payloads.size(), first, cause.toString());
+            // Offsets before `first` are committed; the error handler tries again from it (requests already
+            // handled are recognised by their claimed attempt), or dead-letters it (service-kit's rules).
+            log.debug("Batch of {} stopped at index {}: {}", payloads.size(), first, LogSafe.summary(cause));
             throw new RecordFailed(first, cause);
         }
     }

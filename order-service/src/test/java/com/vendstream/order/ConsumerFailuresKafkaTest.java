@@ -1,0 +1,503 @@
+package com.vendstream.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderAccepted;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendRequested;
+import com.vendstream.kit.deadletter.Redrive;
+import com.vendstream.order.checkout.CheckoutIntake;
+import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What order-service's consumers do with records they cannot take (issue 12, item 5), on a real broker,
+ * registry and store: records that can never be processed go to {@code <topic>.order-service.dlq} as
+ * their original bytes with the cause in headers and the partition moves on; a store outage is waited out
+ * however long it lasts and dead-letters nothing; a dead letter is re-driven once its cause is fixed; and
+ * no failing consumer writes the customer's data to the log.
+ */
+@ExtendWith({ConsumerFailuresKafkaTest.StopInfrastructureLast.class, OutputCaptureExtension.class})
+@DirtiesContext
+@SpringBootTest(classes = {OrderServiceApplication.class, ConsumerFailuresKafkaTest.Poison.class},
+        properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
+                "vendstream.kafka.consumer.backoff-initial=PT0.1S", "vendstream.kafka.consumer.backoff-max=PT1S",
+                "vendstream.kafka.consumer.defect-attempts=3"})
+class ConsumerFailuresKafkaTest {
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static RestartableStore store;
+    static ConfigurableApplicationContext registry;
+
+    /** Client references whose checkout events fail in the intake until removed (a bug, then its fix). */
+    static final Set<String> POISONED = ConcurrentHashMap.newKeySet();
+
+    @TestConfiguration
+    static class Poison {
+        @Bean
+        @Primary
+        CheckoutIntake poisonedIntake(OrderPlacement placement) {
+            return new CheckoutIntake(placement) {
+                @Override
+                public OrderPlacement.Result accept(OrderPlaced event) {
+                    if (POISONED.contains(event.getClientReference())) {
+                        throw new IllegalStateException("a bug in the intake for this order");
+                    }
+                    return super.accept(event);
+                }
+            };
+        }
+    }
+
+    /** The in-memory store behind a server that can be stopped and started again on its port, data kept. */
+    static final class RestartableStore {
+        private final MemoryBackend backend = new MemoryBackend() {
+            @Override
+            public void close() {
+                // The data outlives the server, as a real store's files do.
+            }
+        };
+        private final int port;
+        private MongoServer server;
+
+        RestartableStore() {
+            server = new MongoServer(backend);
+            port = server.bind().getPort();
+        }
+
+        void stop() {
+            server.shutdownNow();
+        }
+
+        void start() {
+            server = new MongoServer(backend);
+            server.bind("localhost", port);
+        }
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        store = new RestartableStore();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    /** Stops the broker, registry and store after Spring has closed the service (see CheckoutIntakeKafkaTest). */
+    static final class StopInfrastructureLast implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext extension) {
+            registry.close();
+            store.stop();
+            kafka.destroy();
+        }
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        // A short server selection: each attempt against a stopped store fails in a second, not thirty.
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + store.port
+                + "/failures?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000");
+        props.add("vendstream.registry.url", ConsumerFailuresKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    @Autowired
+    WalletStore wallets;
+    @Autowired
+    MeterRegistry meters;
+
+    static String digits(int n) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            out.append(ThreadLocalRandom.current().nextInt(10));
+        }
+        return out.toString();
+    }
+
+    static Envelope envelope(Class<?> type, String orderId) {
+        return Envelopes.create(UUID.randomUUID().toString(), type, orderId, Instant.now(), LocalDate.now(),
+                "demo-merchant", "checkout", orderId, null);
+    }
+
+    static OrderLine line(String account, String phone) {
+        return OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId("MTN").setAccount(account)
+                .setCustomerPhone(phone).setAmount(new Money(10_000L, "NGN")).build();
+    }
+
+    static OrderPlaced placed(String clientReference, String account, String phone) {
+        return OrderPlaced.newBuilder().setEnvelope(envelope(OrderPlaced.class, UUID.randomUUID().toString()))
+                .setClientReference(clientReference).setLine(line(account, phone)).setPaymentMethod(PaymentMethod.WALLET)
+                .setWalletId("demo-float-ngn").build();
+    }
+
+    /** The Confluent wire bytes of an event, as a checkout system's serializer writes them. */
+    static byte[] wire(String topic, SpecificRecord event) {
+        try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
+            serializer.configure(Map.of("schema.registry.url", registryUrl(),
+                    "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"), false);
+            return serializer.serialize(topic, event);
+        }
+    }
+
+    static RecordMetadata send(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    static KafkaConsumer<String, byte[]> rawConsumer(String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** Reads a topic until the records with the given keys are there, and returns them by key. */
+    static Map<String, ConsumerRecord<String, byte[]>> awaitKeys(String topic, Set<String> keys, Duration atMost) {
+        Map<String, ConsumerRecord<String, byte[]>> found = new ConcurrentHashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = rawConsumer(topic)) {
+            await().atMost(atMost).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key() != null && keys.contains(r.key())) {
+                        found.put(r.key(), r);
+                    }
+                });
+                return found.keySet().containsAll(keys);
+            });
+        }
+        return found;
+    }
+
+    /**
+     * The events order-service published for the order placed under a client reference: its OrderAccepted
+     * (found by the reference) and everything else keyed by the order id it was given.
+     */
+    static List<SpecificRecord> orderEvents(String clientReference, Duration within) {
+        List<ConsumerRecord<String, Object>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+            consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
+            await().atMost(within).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                String orderId = orderIdOf(seen, clientReference);
+                return orderId != null && seen.stream().anyMatch(r -> r.value() instanceof VendRequested
+                        && orderId.equals(r.key()));
+            });
+            // Long enough for a duplicate to show up behind them, if there were one.
+            consumer.poll(Duration.ofSeconds(2)).forEach(seen::add);
+        }
+        String orderId = orderIdOf(seen, clientReference);
+        return seen.stream().filter(r -> orderId.equals(r.key())).map(r -> (SpecificRecord) r.value()).toList();
+    }
+
+    private static String orderIdOf(List<ConsumerRecord<String, Object>> seen, String clientReference) {
+        return seen.stream().filter(r -> r.value() instanceof OrderAccepted a
+                        && a.getClientReference().equals(clientReference))
+                .map(ConsumerRecord::key).findFirst().orElse(null);
+    }
+
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Item 5: a null value, valid Avro records of other types (one carrying a token), bytes that are not Avro
+     * and an order the intake fails on every time, all on the checkout topic ahead of a good order on the same
+     * partition, and a wrong-typed and a null record on another consumed topic. Each lands in its topic's
+     * dead-letter topic as the bytes that were produced, with the cause and origin in headers; the good order
+     * behind them is accepted; the metric counts them; and the log holds none of the customers' accounts,
+     * phones, names or tokens.
+     */
+    @Test
+    void recordsThatCanNeverBeProcessedAreDeadLetteredAsTheyWereAndTheRestFlows(CapturedOutput output)
+            throws Exception {
+        String checkout = Topics.CHECKOUT_ORDERS.topic();
+        String resolutions = Topics.VEND_RESOLUTIONS.topic();
+        String partitionKey = "same-partition-" + UUID.randomUUID();
+        String account = "0803" + digits(7);
+        String phone = "23480" + digits(8);
+        String name = "Chiamaka Obi-" + digits(6);
+        String poisonAccount = "0701" + digits(7);
+        String poisonPhone = "23470" + digits(8);
+        String token = digits(20);
+
+        OrderAccepted wrongType = OrderAccepted.newBuilder()
+                .setEnvelope(envelope(OrderAccepted.class, UUID.randomUUID().toString()))
+                .setClientReference("wrong-type-" + UUID.randomUUID()).setLine(line(account, phone))
+                .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").setCustomerName(name).build();
+        String poisonReference = "poison-" + UUID.randomUUID();
+        POISONED.add(poisonReference);
+        OrderPlaced poison = placed(poisonReference, poisonAccount, poisonPhone);
+        OrderPlaced good = placed("good-" + UUID.randomUUID(), "08011111111", null);
+        VendRequested wrongTypeElsewhere = VendRequested.newBuilder()
+                .setEnvelope(envelope(VendRequested.class, UUID.randomUUID().toString()))
+                .setLine(line(account, phone)).setCustomerName(name).build();
+
+        byte[] wrongTypeBytes = wire(checkout, wrongType);
+        // A vend outcome with its electricity token, where only orders belong.
+        byte[] tokenBytes = wire(checkout, ApiTestSupport.succeeded(UUID.randomUUID().toString(),
+                "ref-" + UUID.randomUUID(), 10_000L, token));
+        byte[] junk = {0, 0, 0, 9, 9, 1, 2, 3};
+        byte[] poisonBytes = wire(checkout, poison);
+        byte[] elsewhereBytes = wire(resolutions, wrongTypeElsewhere);
+        // One key for all of them: one partition, so the good order is behind every bad record.
+        Map<String, byte[]> checkoutRecords = new java.util.LinkedHashMap<>();
+        checkoutRecords.put("null", null);
+        checkoutRecords.put("wrong-type", wrongTypeBytes);
+        checkoutRecords.put("token", tokenBytes);
+        checkoutRecords.put("junk", junk);
+        checkoutRecords.put("poison", poisonBytes);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (Map.Entry<String, byte[]> r : checkoutRecords.entrySet()) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(checkout, partitionKey, r.getValue());
+                record.headers().add("case", r.getKey().getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+            producer.send(new ProducerRecord<>(checkout, partitionKey, wire(checkout, good))).get();
+            producer.send(new ProducerRecord<>(resolutions, "elsewhere-null-" + partitionKey, null)).get();
+            producer.send(new ProducerRecord<>(resolutions, "elsewhere-wrong-" + partitionKey, elsewhereBytes)).get();
+        }
+
+        // The good order behind them all is accepted: the partition moved on.
+        List<SpecificRecord> goodEvents = orderEvents(good.getClientReference(), Duration.ofSeconds(60));
+        assertThat(goodEvents).filteredOn(e -> e instanceof OrderAccepted).hasSize(1);
+
+        String checkoutDlq = Topics.deadLetter(checkout, "order-service");
+        List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = rawConsumer(checkoutDlq)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (partitionKey.equals(r.key())) {
+                        dead.add(r);
+                    }
+                });
+                return dead.size() >= checkoutRecords.size();
+            });
+        }
+        Map<String, ConsumerRecord<String, byte[]>> byCase = new java.util.HashMap<>();
+        dead.forEach(r -> byCase.put(header(r, "case"), r));
+        assertThat(byCase).containsOnlyKeys(checkoutRecords.keySet());
+        checkoutRecords.forEach((kase, bytes) -> {
+            ConsumerRecord<String, byte[]> r = byCase.get(kase);
+            assertThat(r.value()).as(kase).isEqualTo(bytes);
+            assertThat(header(r, "kafka_dlt-original-topic")).as(kase).isEqualTo(checkout);
+            assertThat(header(r, "kafka_dlt-original-consumer-group")).as(kase).isEqualTo("order-service");
+            assertThat(header(r, "kafka_dlt-exception-fqcn")).as(kase).isNotBlank();
+            assertThat(header(r, "kafka_dlt-exception-stacktrace")).as(kase).isNotBlank()
+                    .doesNotContain(account, phone, name, poisonAccount, poisonPhone, token);
+        });
+        assertThat(header(byCase.get("junk"), "kafka_dlt-exception-stacktrace")).contains("Unknown schema id");
+        assertThat(header(byCase.get("wrong-type"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
+        assertThat(header(byCase.get("token"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
+        assertThat(header(byCase.get("null"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
+        assertThat(header(byCase.get("poison"), "vendstream-dlt-reason")).isEqualTo("DEFECT");
+        assertThat(header(byCase.get("poison"), "kafka_dlt-exception-stacktrace"))
+                .contains("a bug in the intake for this order");
+
+        String resolutionsDlq = Topics.deadLetter(resolutions, "order-service");
+        Map<String, ConsumerRecord<String, byte[]>> elsewhere = awaitKeys(resolutionsDlq,
+                Set.of("elsewhere-null-" + partitionKey, "elsewhere-wrong-" + partitionKey), Duration.ofSeconds(30));
+        assertThat(elsewhere.get("elsewhere-null-" + partitionKey).value()).isNull();
+        assertThat(elsewhere.get("elsewhere-wrong-" + partitionKey).value()).isEqualTo(elsewhereBytes);
+        assertThat(header(elsewhere.get("elsewhere-wrong-" + partitionKey), "kafka_dlt-original-topic"))
+                .isEqualTo(resolutions);
+
+        assertThat(meters.get("vendstream.kafka.dead_letters").tag("topic", checkout).tag("dlq", checkoutDlq)
+                .counters()).extracting(c -> c.count()).asList().isNotEmpty();
+        assertThat(meters.get("vendstream.kafka.dead_letters").tag("dlq", checkoutDlq).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isGreaterThanOrEqualTo(checkoutRecords.size());
+        assertThat(meters.get("vendstream.kafka.dead_letters").tag("dlq", resolutionsDlq).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isGreaterThanOrEqualTo(2);
+
+        // The failures were logged with the event's type and ids (so an empty capture cannot pass) ...
+        assertThat(output.getAll()).contains("OrderPlaced[eventId=" + poison.getEnvelope().getEventId(),
+                poison.getEnvelope().getOrderId(), wrongType.getEnvelope().getOrderId());
+        // ... and never with what the customers typed.
+        assertThat(output.getAll()).doesNotContain(account, phone, name, poisonAccount, poisonPhone, token);
+    }
+
+    /**
+     * Item 5: the store is down while an order is consumed and comes back a while later. The intake keeps
+     * trying the same record without committing past it; once the store answers the order is accepted and
+     * charged exactly once, and nothing was dead-lettered.
+     */
+    @Test
+    void aStoreOutageIsWaitedOutAndTheOrderIsTakenExactlyOnce(CapturedOutput output) throws Exception {
+        long before = wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor");
+        OrderPlaced order = placed("outage-" + UUID.randomUUID(), "08011111111", null);
+        String key = order.getEnvelope().getOrderId();
+        String checkout = Topics.CHECKOUT_ORDERS.topic();
+        store.stop();
+        try {
+            RecordMetadata sent = send(checkout, key, wire(checkout, order));
+            TopicPartition partition = new TopicPartition(checkout, sent.partition());
+            // Several failed attempts, or (what used to happen) the consumer gave up and moved past the record.
+            await().atMost(Duration.ofSeconds(60)).until(() -> output.getAll().lines()
+                    .filter(l -> l.contains(order.getEnvelope().getEventId()) && l.contains("TRANSIENT")).count() >= 3
+                    || committed(partition) > sent.offset());
+            assertThat(committed(partition)).as("offset committed while the store was down")
+                    .isLessThanOrEqualTo(sent.offset());
+        } finally {
+            store.start();
+        }
+        List<SpecificRecord> events = orderEvents(order.getClientReference(), Duration.ofSeconds(90));
+        assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof VendRequested).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor"))
+                        .isEqualTo(before - 10_000L));
+        assertThat(withKey(Topics.deadLetter(checkout, "order-service"), key)).isEmpty();
+    }
+
+    /**
+     * Item 5: a record dead-lettered for a bug is re-driven once the bug is fixed, and processed; the re-drive
+     * commits its offsets, so running it again does not send the record twice. A dry run sends nothing.
+     */
+    @Test
+    void aDeadLetterIsReDrivenOnceItsCauseIsFixed() throws Exception {
+        String checkout = Topics.CHECKOUT_ORDERS.topic();
+        String dlq = Topics.deadLetter(checkout, "order-service");
+        String reference = "redrive-" + UUID.randomUUID();
+        POISONED.add(reference);
+        OrderPlaced order = placed(reference, "08011111111", null);
+        String key = order.getEnvelope().getOrderId();
+        byte[] bytes = wire(checkout, order);
+        send(checkout, key, bytes);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !withKey(dlq, key).isEmpty());
+
+        POISONED.remove(reference);
+        String[] args = {dlq, "--bootstrap-servers", kafka.getBrokersAsString()};
+        java.io.ByteArrayOutputStream dry = new java.io.ByteArrayOutputStream();
+        assertThat(Redrive.run(append(args, "--dry-run"), new java.io.PrintStream(dry, true), System.err)).isZero();
+        assertThat(dry.toString()).contains("would re-drive " + dlq, "(key " + key + ", ", "DEFECT) to " + checkout);
+
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        assertThat(Redrive.run(args, new java.io.PrintStream(first, true), System.err)).isZero();
+        assertThat(first.toString()).contains("re-drove " + dlq, "(key " + key + ", ");
+        List<SpecificRecord> events = orderEvents(reference, Duration.ofSeconds(60));
+        assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1);
+
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        assertThat(Redrive.run(args, new java.io.PrintStream(again, true), System.err)).isZero();
+        assertThat(again.toString()).doesNotContain("(key " + key + ", ");
+        // The record went back as it was produced, without the dead-letter headers.
+        List<ConsumerRecord<String, byte[]>> onCheckout = withKey(checkout, key);
+        assertThat(onCheckout).hasSize(2);
+        assertThat(onCheckout.get(1).value()).isEqualTo(onCheckout.get(0).value()).isEqualTo(bytes);
+        assertThat(onCheckout.get(1).headers()).noneMatch(h -> h.key().startsWith("kafka_dlt-")
+                || h.key().startsWith("vendstream-dlt-"));
+    }
+
+    private static String[] append(String[] args, String more) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
+    }
+
+    static long committed(TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets("order-service").partitionsToOffsetAndMetadata()
+                    .get().get(partition);
+            return offset == null ? -1 : offset.offset();
+        }
+    }
+
+    /** The records with this key in a topic, read to its end. */
+    static List<ConsumerRecord<String, byte[]>> withKey(String topic, String key) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = rawConsumer(topic)) {
+            for (int emptyPolls = 0; emptyPolls < 5; ) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                records.forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+            }
+        }
+        return found;
+    }
+}
