@@ -68,6 +68,14 @@ final class ChildJvm {
         }
     }
 
+    /** Sends {@code SIGKILL} without waiting for the process to be gone. */
+    synchronized void signalKill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
     /** {@code kill -9}: no shutdown hook, no flush, no goodbye to the broker or the store. */
     synchronized void kill() {
         Process p = process;

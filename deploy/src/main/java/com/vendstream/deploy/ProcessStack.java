@@ -39,6 +39,11 @@ public final class ProcessStack implements RunningStack {
     public static final String SANDBOX = "provider-sandbox";
     public static final List<String> SERVICES = List.of("order-service", "vend-service", "status-poller",
             "reconciliation-service");
+    /**
+     * Every part but the provider sandbox at once (the services, the registry, the store and the broker), as
+     * a machine losing power would; the sandbox plays the providers, whose books outlive our crashes.
+     */
+    public static final String EVERYTHING = "everything";
 
     /** Where the parts listen: Kafka (and its controller), the store, and the applications. */
     public record Ports(int kafka, int controller, int store, Stack.Ports apps) {
@@ -157,9 +162,18 @@ public final class ProcessStack implements RunningStack {
         return dataDir.resolve("logs");
     }
 
-    /** {@code kill -9} of one part (no shutdown hook runs). */
+    /** {@code kill -9} of one part, or of {@link #EVERYTHING} (no shutdown hook runs). */
     public void kill(String name) {
-        if (name.equals(KAFKA)) {
+        if (name.equals(EVERYTHING)) {
+            List<ChildJvm> all = new ArrayList<>();
+            SERVICES.forEach(service -> all.add(child(service)));
+            all.add(child(REGISTRY));
+            all.add(child(STORE));
+            // SIGKILL to all of them before waiting for any, so none outlives the others by more than that
+            all.forEach(ChildJvm::signalKill);
+            kafka.kill();
+            all.forEach(ChildJvm::kill);
+        } else if (name.equals(KAFKA)) {
             kafka.kill();
         } else {
             child(name).kill();
@@ -168,6 +182,14 @@ public final class ProcessStack implements RunningStack {
 
     /** Starts a part again on the same data (after {@link #kill}) and waits until it is healthy. */
     public void restart(String name) {
+        if (name.equals(EVERYTHING)) {
+            restart(KAFKA);
+            restart(STORE);
+            restart(REGISTRY);
+            SERVICES.forEach(service -> child(service).kill());
+            startTogether(SERVICES);
+            return;
+        }
         if (name.equals(KAFKA)) {
             kafka.kill();
             kafka = KafkaBroker.start(dataDir, ports.kafka(), ports.controller());
@@ -241,7 +263,7 @@ public final class ProcessStack implements RunningStack {
     }
 
     public long pid(String name) {
-        return name.equals(KAFKA) ? kafka.pid() : child(name).pid();
+        return name.equals(KAFKA) ? kafka.pid() : child(name.equals(EVERYTHING) ? STORE : name).pid();
     }
 
     /** Where the part writes its log. */

@@ -66,7 +66,8 @@ final class FaultSchedule {
 
     /**
      * @param requests       the run's planned requests; faults fire between 5 % and 90 % of them
-     * @param killsPerService kills of each of the four services; the broker and the store are killed once each
+     * @param killsPerService kills of each of the four services; the broker, the store, and everything but the
+     *                        sandbox at once, are killed once each
      */
     static FaultSchedule draw(Random random, int requests, int killsPerService, Duration minPause, Duration maxPause,
                               boolean providerFaults) {
@@ -79,6 +80,7 @@ final class FaultSchedule {
         }
         parts.add(ProcessStack.KAFKA);
         parts.add(ProcessStack.STORE);
+        parts.add(ProcessStack.EVERYTHING);
         long pauseSpan = Math.max(0, maxPause.toMillis() - minPause.toMillis());
         for (String part : parts) {
             Duration pause = minPause.plusMillis(pauseSpan == 0 ? 0 : (long) (random.nextDouble() * pauseSpan));
