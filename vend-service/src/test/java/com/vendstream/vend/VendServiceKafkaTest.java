@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -190,7 +191,9 @@ class VendServiceKafkaTest {
                     request("order-0", "08000000000"))).get();
         }
 
-        List<String> succeeded = new ArrayList<>();
+        // A repeated request for a settled attempt gets its kept outcome again, the same event (same id), so
+        // an order whose outcome was lost downstream is settled; what must hold is one outcome per order.
+        Map<String, Set<String>> succeeded = new ConcurrentHashMap<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -202,13 +205,15 @@ class VendServiceKafkaTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() instanceof VendSucceeded s) {
-                        succeeded.add(s.getEnvelope().getOrderId());
+                        succeeded.computeIfAbsent(s.getEnvelope().getOrderId(), o -> new HashSet<>())
+                                .add(s.getEnvelope().getEventId());
                     }
                 }
                 return succeeded.size() >= orders.size();
             });
         }
-        assertThat(succeeded).containsExactlyInAnyOrderElementsOf(orders);
+        assertThat(succeeded.keySet()).containsExactlyInAnyOrderElementsOf(orders);
+        assertThat(succeeded.values()).as("one VendSucceeded event id per order").allSatisfy(ids -> assertThat(ids).hasSize(1));
         assertThat(PROVIDER.vendsPerAccount.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(PROVIDER.maxInFlight.get()).as("vends in flight at once").isGreaterThan(1);
 
