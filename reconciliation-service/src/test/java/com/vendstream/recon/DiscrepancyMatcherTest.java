@@ -58,6 +58,26 @@ class DiscrepancyMatcherTest {
     }
 
     @Test
+    void aVendRefusedAtValidationThatTheProviderNeverSettledIsNoDiscrepancy() {
+        // Seen in the fault campaign: Pay4Power refuses a vend at validation (400), the order is refunded,
+        // and the day's requery of its reference answers 404 (not known), read as pending.
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        t.order("v1", Scenarios.at(9, 0), 1_000, "NGN", ServiceCategory.ELECTRICITY).accepted().via("pay4power", "ref-v1")
+                .failed(Scenarios.at(9, 1), com.vendstream.events.FailureClass.VALIDATION).refunded(Scenarios.at(9, 2));
+        // Declined after processing: a provider still saying pending disputes our failure.
+        t.order("v2", Scenarios.at(9, 10), 2_000, "NGN", ServiceCategory.ELECTRICITY).accepted().via("pay4power", "ref-v2")
+                .failed(Scenarios.at(9, 11)).refunded(Scenarios.at(9, 12));
+        FakeProvider provider = new FakeProvider()
+                .record("pay4power", "ref-v1", ProviderStatus.PENDING, null, null)
+                .record("pay4power", "ref-v2", ProviderStatus.PENDING, null, null);
+
+        List<Discrepancy> found = match(t, provider, "pay4power");
+
+        assertThat(found).extracting(Discrepancy::kind, Discrepancy::providerReference)
+                .containsExactly(tuple(DiscrepancyKind.PENDING_AT_PROVIDER, "ref-v2"));
+    }
+
+    @Test
     void pendingDuplicateUnknownAndContradictoryOutcomes() {
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         t.order("p1", Scenarios.at(9, 0), 1_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-p1")

@@ -153,8 +153,12 @@ final class Traffic {
         }
 
         Order failed(Instant at) {
+            return failed(at, FailureClass.DECLINED_BY_PROVIDER);
+        }
+
+        Order failed(Instant at, FailureClass reason) {
             return add(VendFailed.newBuilder().setEnvelope(envelope(VendFailed.class, reference, at, "vend-service"))
-                    .setVend(vend()).setAmount(money()).setReasonClass(FailureClass.DECLINED_BY_PROVIDER)
+                    .setVend(vend()).setAmount(money()).setReasonClass(reason)
                     .setResolvedBy(Resolution.VEND_CALL).build());
         }
 

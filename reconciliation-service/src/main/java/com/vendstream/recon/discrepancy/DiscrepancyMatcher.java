@@ -157,14 +157,26 @@ public final class DiscrepancyMatcher {
                                     + "refund the customer."));
                 }
             }
-            case PENDING -> found.add(discrepancy(day, provider, order, DiscrepancyKind.PENDING_AT_PROVIDER, face, null,
-                    currency, evidence, "The provider has not settled this vend yet. Do not refund or re-vend; it "
-                            + "resolves itself when " + provider + " settles (escalate to " + provider
-                            + " if it stays pending)."));
+            case PENDING -> {
+                // A vend the provider refused at validation never became a transaction there: a requery
+                // that finds nothing settled about its reference (Pay4Power answers 404, read as pending)
+                // agrees with our failure rather than disputing it.
+                if (!refusedAtValidation(order, ours, completed)) {
+                    found.add(discrepancy(day, provider, order, DiscrepancyKind.PENDING_AT_PROVIDER, face, null,
+                            currency, evidence, "The provider has not settled this vend yet. Do not refund or re-vend; "
+                                    + "it resolves itself when " + provider + " settles (escalate to " + provider
+                                    + " if it stays pending)."));
+                }
+            }
             default -> {
             }
         }
         return found;
+    }
+
+    private static boolean refusedAtValidation(OrderFacts order, VendStatus ours, boolean completed) {
+        return ours == VendStatus.FAILED && !completed && order.all(FactKind.VEND_FAILED).stream()
+                .anyMatch(f -> "VALIDATION".equals(f.detail()));
     }
 
     /** Our own events disagree: a success and a failure, or a completion and a refund, for one order. */
