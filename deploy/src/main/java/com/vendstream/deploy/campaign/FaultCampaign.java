@@ -106,6 +106,10 @@ public final class FaultCampaign {
         Map<String, Object> settings = new LinkedHashMap<>(LocalStack.settings(o.dataDir()));
         // The load mix repeats accounts; VTpass's 019 window would refuse them as likely duplicates.
         settings.put("vendstream.sandbox.vtpass.duplicate-window", "0s");
+        // An order whose event to vend-service or status-poller a kill lost is asked about again after this
+        // (PT10M in production); the audit starts once orders have been still for --quiet-minutes, so the
+        // campaign asks sooner. Still longer than vend-service's lease (PT2M): a vend in flight is not asked.
+        settings.put("vendstream.order.republish-after", "PT2M30S");
         ProcessStack stack = ProcessStack.start(o.dataDir(), ProcessStack.Ports.free(), settings, List.of());
         System.out.printf("stack up in %.1f s: %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0,
                 stack.urls());
