@@ -446,6 +446,11 @@ final class Audit {
                 if (state == null && orders.containsKey(orderOfPaymentReference.get(reference))) {
                     state = orders.get(orderOfPaymentReference.get(reference)).path("state").asString();
                 }
+                // A collection whose payment event a kill lost before it was published is known only by the
+                // order the discrepancy names.
+                if (state == null && orders.containsKey(d.path("orderId").asString(""))) {
+                    state = orders.get(d.path("orderId").asString()).path("state").asString();
+                }
                 boolean pending = state != null && !TERMINAL.contains(state);
                 discrepancies.merge(d.path("kind").asString() + (pending ? " (order " + state + ")" : ""), 1,
                         Integer::sum);
