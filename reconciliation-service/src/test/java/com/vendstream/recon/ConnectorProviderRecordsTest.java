@@ -87,6 +87,16 @@ class ConnectorProviderRecordsTest {
     }
 
     @Test
+    void aReferenceTheProviderDoesNotKnowIsNotFoundNotPending() {
+        // Pay4Power's requery of a reference it never took (e.g. a vend it declined) answers 404; taken for
+        // "pending", it made a false PENDING_AT_PROVIDER about a refunded order in the fault campaign.
+        assertThat(ConnectorProviderRecords.statusOf(new VendOutcome.Pending("404", PendingCause.PROVIDER_PENDING,
+                "Reference not known (yet)", null))).isEqualTo(ProviderStatus.NOT_FOUND);
+        assertThat(ConnectorProviderRecords.statusOf(new VendOutcome.Pending("202", PendingCause.PROVIDER_PENDING,
+                "Transaction In-Progress", null))).isEqualTo(ProviderStatus.PENDING);
+    }
+
+    @Test
     void aDayReportIsReadForTheDayAndItsNeighbours() {
         List<LocalDate> asked = new ArrayList<>();
         ReportedTransactions pagamio = new ReportedTransactions("pagamio", day -> {

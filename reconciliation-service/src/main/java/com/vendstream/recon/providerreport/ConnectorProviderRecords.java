@@ -106,6 +106,11 @@ public class ConnectorProviderRecords implements ProviderRecords {
                     ? ProviderStatus.FAILED : ProviderStatus.UNKNOWN;
         }
         if (outcome instanceof VendOutcome.Pending p) {
+            if ("404".equals(p.providerCode())) {
+                // The lookup worked and found no transaction (Pay4Power's answer about a reference it never
+                // took, e.g. a vend it declined): not "still processing".
+                return ProviderStatus.NOT_FOUND;
+            }
             boolean throttled = "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());
             return p.cause() == PendingCause.PROVIDER_PENDING && !throttled ? ProviderStatus.PENDING
                     : ProviderStatus.UNKNOWN;
