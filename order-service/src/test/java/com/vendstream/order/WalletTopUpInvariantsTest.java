@@ -105,6 +105,48 @@ class WalletTopUpInvariantsTest {
                 .allSatisfy(p -> assertThat(p.transferId()).isNotNull());
     }
 
+    /**
+     * Item 5 with both kinds of debit: top-ups and orders drain one float from 16 callers at once. The
+     * float never goes below zero at any posting, each top-up and order moves money once, and the float,
+     * the customers and the orders' charges still add up to the float's opening.
+     */
+    @Test
+    void topUpsAndOrderDebitsRacingOnOneFloatMoveEachOnceAndConserveMoney() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Callable<Object>> calls = new ArrayList<>();
+        List<Result> topUps = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<String> charged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 40; i++) {
+            String reference = "r-" + i;
+            String to = "c" + (i % 5);
+            String orderId = "order-" + i;
+            calls.add(() -> topUps.add(transfers.topUp(topUp(reference, to, 300))));
+            calls.add(() -> {
+                if (f.wallets.debit("float", orderId, "NGN", 200) == com.vendstream.order.wallet.Wallets.DebitResult.APPLIED) {
+                    charged.add(orderId);
+                }
+                return null;
+            });
+        }
+        for (Future<Object> r : pool.invokeAll(calls)) {
+            r.get();
+        }
+        pool.shutdown();
+
+        long completed = topUps.stream().filter(r -> r.transfer().state() == State.COMPLETED).count();
+        assertThat(topUps).extracting(r -> r.transfer().state()).containsOnly(State.COMPLETED, State.FAILED);
+        // 40 x 300 + 40 x 200 = 20,000 asked of 10,000.
+        assertThat(completed * 300 + charged.size() * 200L).isGreaterThan(9_500).isLessThanOrEqualTo(FLOAT);
+        assertThat(balance("float")).isEqualTo(FLOAT - completed * 300 - charged.size() * 200L);
+        assertThat(total() + charged.size() * 200L).isEqualTo(FLOAT);
+        List<Posting> floatStatement = statement("float");
+        assertThat(floatStatement).filteredOn(p -> p.kind().equals("TOPUP_OUT")).hasSize((int) completed);
+        assertThat(floatStatement).filteredOn(p -> p.kind().equals("DEBIT")).extracting(Posting::orderId)
+                .containsExactlyInAnyOrderElementsOf(charged);
+        assertThat(floatStatement).allSatisfy(p -> assertThat(p.balanceAfterMinor()).as(p.id()).isNotNegative());
+        assertThat(floatStatement.get(0).balanceAfterMinor()).isEqualTo(balance("float"));
+    }
+
     @Test
     void theSameReferenceSentManyTimesAtOnceMovesMoneyOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -1,8 +1,12 @@
 package com.vendstream.order.wallet;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.UpdateResult;
@@ -14,6 +18,12 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,27 +34,47 @@ import reactor.core.publisher.Mono;
 /**
  * Wallet balances and their postings (the statement).
  *
- * <p>A balance changes only through one guarded single-document update ({@link #apply}) that also
- * records the operation id, so a debit can neither overdraw nor apply twice. <b>The same update
- * appends the posting to the wallet document's {@code unfiledPostings}</b>, so a balance change and
- * its posting cannot be separated by a crash. Why not only a separate collection: MongoDB (and the
- * wire-protocol stand-in used locally) cannot write two documents atomically here, so a posting
- * written after the update would be missing after a crash between the two, and one written before it
- * could exist for an update that never happened. Why not only the wallet document: a statement grows
- * without bound and a hot float wallet would rewrite an ever larger document on every debit.
+ * <p><b>Moving money.</b> A balance changes only through one guarded single-document update of the
+ * wallet ({@link #apply}) that <b>also appends the posting to the wallet document's
+ * {@code unfiledPostings}</b>, so a balance change and its posting cannot be separated by a crash. Why
+ * not only a separate collection: MongoDB (and the wire-protocol stand-in used locally) cannot write two
+ * documents atomically here, so a posting written after the update would be missing after a crash
+ * between the two, and one written before it could exist for an update that never happened. Why not
+ * only the wallet document: a statement grows without bound and a hot float wallet would rewrite an
+ * ever larger document on every debit.
  *
- * <p>So the wallet document works like the orders' outbox: unfiled postings are copied ("filed") into
- * the {@value #POSTINGS} collection, idempotently by operation id, and then pulled from the wallet. A
- * filed posting is therefore always a copy of a balance change that happened. Filing happens right
- * after each update; one a crash interrupted is filed by the wallet's next update or before any
- * statement is read, so a statement never misses a balance change.
+ * <p><b>Filing.</b> The wallet document works like the orders' outbox: unfiled postings are copied
+ * ("filed") into the {@value #POSTINGS} collection, whose {@code _id} is the operation id, and then
+ * pulled from the wallet. A filed posting is therefore always a copy of a balance change that happened.
+ * The update's own caller files its posting right after it, together with any older ones still unfiled
+ * (those of concurrent callers, or of a crash), in one unordered insert, then pulls them in one update.
+ * One a crash interrupted is filed by the wallet's next update or before any statement is read.
  *
- * <p>Sequence number and balance after are exact without reading anything else: postings are
- * appended in the order the updates were applied (updates of one document are serialised), the
- * same update increments {@code postingSeq}, and unfiled postings are only ever removed from the
- * front once filed. So the unfiled list is always the newest operations, contiguous, and in a
- * snapshot of the wallet the i-th of n unfiled postings has sequence {@code postingSeq - n + 1 + i}
- * and balance after {@code balanceMinor} minus the amounts of the unfiled postings after it.
+ * <p><b>Sequence number and balance after</b> are exact without reading anything else: postings are
+ * appended in the order the updates were applied (updates of one document are serialised), the same
+ * update increments {@code postingSeq}, and a filer pulls every unfiled posting up to its own, so
+ * postings leave the list only from the front. The unfiled list is always the newest operations,
+ * contiguous, and in a snapshot of the wallet the i-th of n unfiled postings has sequence
+ * {@code postingSeq - n + 1 + i} and balance after {@code balanceMinor} minus the amounts of the
+ * unfiled postings after it.
+ *
+ * <p><b>Exactly once, with a short memory.</b> The wallet document remembers only its last
+ * {@code window} operation ids ({@code recentOps}: applied ones and burnt ones, see {@link #fence}) and
+ * counts every id it ever remembered ({@code opCount}); an older operation is known by its filed posting
+ * ({@code _id} = operation id) or, if it was burnt, by its fence ({@value #FENCES}, {@code _id} =
+ * operation id). Both are looked up by {@code _id}. The lookups and the update are not atomic together,
+ * so {@link #apply} reads the wallet's {@code opCount} <i>before</i> them and its update is guarded by
+ * {@code opCount < seen + window}: any id remembered after that read is then still among the last
+ * {@code window}, and anything remembered before it was visible to the reads (in the wallet, or filed or
+ * fenced before it left the wallet's memory). A caller stalled past {@code window} other operations
+ * simply reads again. So a debit can neither overdraw nor apply twice nor land after its fence,
+ * however many callers race and wherever one of them crashes, and the wallet document stays a few KB.
+ *
+ * <p><b>Batches.</b> Callers of one wallet in this process queue up: while one of them writes, the
+ * others wait, and the next writer takes up to {@code maxBatch} of them into one update, guarded exactly
+ * as a single operation is (none of their ids remembered, the window, and the balance at least what the
+ * batch draws down at its lowest point, in arrival order). Batching is only for speed: the argument
+ * above holds for each operation of each update, so several processes writing one wallet stay correct.
  */
 public class WalletStore {
 
@@ -53,18 +83,29 @@ public class WalletStore {
     public static final String WALLETS = "wallets";
     /** The statement: one document per applied operation, {@code _id} = operation id. */
     public static final String POSTINGS = "walletPostings";
+    /** Operation ids burnt by {@link #fence}, {@code _id} = operation id: none of them can ever be applied. */
+    public static final String FENCES = "walletFences";
     /**
-     * How many recent operation ids a wallet document remembers. Idempotency does not depend on it: an
-     * older operation is found by its posting. It bounds the document, and the burnt ids of refused
-     * debits, which have no posting, are remembered only this long.
+     * How many recent operation ids a wallet document remembers. Idempotency does not depend on it (older
+     * ones are known by their posting or fence); it only bounds how far a caller may fall behind between
+     * its reads and its update before it reads again, so it is set well above the callers one wallet has at once.
      */
-    private static final int REMEMBERED_OPS = 5000;
+    private static final int REMEMBERED_OPS = 128;
+    /** Reads again this often at most when other operations keep overtaking one (each try is cheap). */
+    private static final int MAX_TRIES = 50;
+    /** At most this many operations of one wallet in one update; well within the window. */
+    private static final int MAX_BATCH = 32;
+    /** How long a waiting caller sleeps at most before it looks whether the lane needs a writer. */
+    private static final long HAND_OVER_NANOS = 2_000_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** Posting kinds that take money out of the wallet; the others (REFUND, TOPUP_IN) put money in. */
     private static final java.util.Set<String> TAKES_OUT = java.util.Set.of("DEBIT", "TOPUP_OUT");
-    /** Internal bookkeeping a reader of a wallet never needs (and a large list). */
-    private static final Document WITHOUT_BOOKKEEPING = new Document("appliedOps", 0).append("burnedOps", 0)
-            .append("unfiledPostings", 0);
+    /** Internal bookkeeping a reader of a wallet never needs. */
+    private static final Document WITHOUT_BOOKKEEPING = new Document("recentOps", 0).append("unfiledPostings", 0)
+            .append("opCount", 0).append("appliedOps", 0).append("burnedOps", 0);
+    /** What {@link #apply} and the filers read of a wallet. */
+    private static final Document BOOKKEEPING = new Document("balanceMinor", 1).append("postingSeq", 1)
+            .append("currency", 1).append("unfiledPostings", 1).append("recentOps", 1).append("opCount", 1);
 
     /**
      * One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). An order's
@@ -76,7 +117,21 @@ public class WalletStore {
 
     private final ReactiveMongoTemplate mongo;
 
-    private final int rememberedOps;
+    private final int window;
+    private final int maxBatch;
+    /** Operations waiting to be written, per wallet, while another caller writes a batch of the same wallet. */
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+
+    /** One caller's operation, waiting for its batch. */
+    private record Op(String id, String currency, long deltaMinor, Document posting, Thread caller,
+                      CompletableFuture<Optional<Long>> result) {
+    }
+
+    /** A wallet's waiting operations, and whether a caller is writing a batch of them now. */
+    private static final class Lane {
+        final ConcurrentLinkedQueue<Op> waiting = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean writing = new AtomicBoolean();
+    }
 
     public WalletStore(ReactiveMongoTemplate mongo) {
         this(mongo, REMEMBERED_OPS);
@@ -84,16 +139,36 @@ public class WalletStore {
 
     /** @param rememberedOps how many recent operation ids the wallet document keeps (tests use a few) */
     public WalletStore(ReactiveMongoTemplate mongo, int rememberedOps) {
+        this(mongo, rememberedOps, MAX_BATCH);
+    }
+
+    /**
+     * @param rememberedOps how many recent operation ids the wallet document keeps (tests use a few)
+     * @param maxBatch      at most this many operations of one wallet in one update (1: one update each)
+     */
+    public WalletStore(ReactiveMongoTemplate mongo, int rememberedOps, int maxBatch) {
+        if (rememberedOps < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("A wallet must remember, and a batch hold, at least one operation");
+        }
         this.mongo = mongo;
-        this.rememberedOps = rememberedOps;
+        this.window = rememberedOps;
+        this.maxBatch = maxBatch;
     }
 
     private MongoCollection<Document> wallets() {
-        return mongo.getMongoDatabase().map(db -> db.getCollection(WALLETS)).block(TIMEOUT);
+        return collection(WALLETS);
     }
 
     private MongoCollection<Document> postings() {
-        return mongo.getMongoDatabase().map(db -> db.getCollection(POSTINGS)).block(TIMEOUT);
+        return collection(POSTINGS);
+    }
+
+    private MongoCollection<Document> fences() {
+        return collection(FENCES);
+    }
+
+    private MongoCollection<Document> collection(String name) {
+        return mongo.getMongoDatabase().map(db -> db.getCollection(name)).block(TIMEOUT);
     }
 
     public void ensureIndexes() {
@@ -106,6 +181,47 @@ public class WalletStore {
         // Wallets from before PIN checks were reserved: start their counts afresh (a lock in force stays).
         Mono.from(wallets().updateMany(new Document("pinAttempts", new Document("$exists", false)),
                 new Document("$set", new Document("pinAttempts", 0).append("failedPinAttempts", 0)))).block(TIMEOUT);
+        forgetLongOperationLists();
+    }
+
+    /**
+     * Wallets from before the short memory kept up to 5,000 applied ({@code appliedOps}) and burnt
+     * ({@code burnedOps}) operation ids. Their burnt ids, and applied ids that have no posting (wallets
+     * older than statements), become fences, which refuse them for good; then the lists go. Run at start-up,
+     * before this instance moves money; safe to repeat after a crash (fences are inserted if absent, and
+     * the lists are only dropped after).
+     */
+    private void forgetLongOperationLists() {
+        List<Document> old = Flux.from(wallets().find(new Document("opCount", new Document("$exists", false)))
+                .projection(new Document("appliedOps", 1).append("burnedOps", 1).append("unfiledPostings", 1)))
+                .collectList().block(TIMEOUT);
+        for (Document w : old) {
+            String walletId = w.getString("_id");
+            for (String op : w.getList("burnedOps", String.class, List.of())) {
+                Documents.insertIfAbsent(fences(), fence(walletId, op, false), TIMEOUT);
+            }
+            List<String> applied = new ArrayList<>(w.getList("appliedOps", String.class, List.of()));
+            w.getList("unfiledPostings", Document.class, List.of()).forEach(p -> applied.remove(p.getString("op")));
+            if (!applied.isEmpty()) {
+                java.util.Set<String> filed = new java.util.HashSet<>();
+                Flux.from(postings().find(new Document("_id", new Document("$in", applied)))
+                        .projection(new Document("_id", 1))).doOnNext(p -> filed.add(p.getString("_id")))
+                        .blockLast(TIMEOUT);
+                for (String op : applied) {
+                    if (!filed.contains(op)) {
+                        Documents.insertIfAbsent(fences(), fence(walletId, op, true), TIMEOUT);
+                    }
+                }
+            }
+            Mono.from(wallets().updateOne(new Document("_id", walletId).append("opCount", new Document("$exists", false)),
+                    new Document("$set", new Document("opCount", 0L).append("recentOps", List.of()))
+                            .append("$unset", new Document("appliedOps", "").append("burnedOps", "")))).block(TIMEOUT);
+            log.info("Wallet {}: its long operation-id lists were replaced by fences and postings", walletId);
+        }
+    }
+
+    private static Document fence(String walletId, String op, boolean applied) {
+        return new Document("_id", op).append("walletId", walletId).append("applied", applied).append("at", new Date());
     }
 
     /** Creates the wallet if it does not exist; an existing wallet keeps its balance. */
@@ -154,12 +270,13 @@ public class WalletStore {
     private static Document newWallet(String walletId, String merchantId, String ownerType, String currency,
                                       long openingBalanceMinor, String pinHash) {
         Date now = new Date();
-        Document opening = new Document("op", walletId + ":opening").append("kind", "OPENING")
+        String openingOp = walletId + ":opening";
+        Document opening = new Document("op", openingOp).append("kind", "OPENING")
                 .append("orderId", null).append("amountMinor", openingBalanceMinor).append("at", now);
         return new Document("merchantId", merchantId).append("ownerType", ownerType)
                 .append("currency", currency).append("balanceMinor", openingBalanceMinor)
                 .append("pinHash", pinHash).append("failedPinAttempts", 0).append("pinAttempts", 0)
-                .append("appliedOps", List.of())
+                .append("recentOps", List.of(openingOp)).append("opCount", 1L)
                 .append("postingSeq", 1L).append("unfiledPostings", List.of(opening))
                 .append("createdAt", now);
     }
@@ -202,33 +319,54 @@ public class WalletStore {
         return hasApplied(walletId, opId);
     }
 
-    /** Marks an operation id as used without moving money, unless it was applied (tests interleave here). */
+    /**
+     * Marks an operation id as used without moving money (tests interleave here). First the fence for
+     * good, which every later {@link #apply} looks up; then the id in the wallet's memory, which an apply
+     * that looked before the fence existed meets in its update (it read {@code opCount} before, so the id
+     * is within its window). In this order a crash between the two leaves the id refused by every later
+     * apply; the refusal itself becomes final only after both, when {@link #fence} returns.
+     */
     protected void burn(String walletId, String opId) {
-        // Kept apart from appliedOps, so that "applied" keeps meaning the money moved.
-        Mono.from(wallets().updateOne(new Document("_id", walletId).append("appliedOps", new Document("$ne", opId)),
-                new Document("$push", new Document("burnedOps", new Document("$each", List.of(opId))
-                        .append("$slice", -rememberedOps))))).block(TIMEOUT);
+        Documents.insertIfAbsent(fences(), fence(walletId, opId, false), TIMEOUT);
+        Mono.from(wallets().updateOne(new Document("_id", walletId).append("recentOps", new Document("$ne", opId))
+                        .append("unfiledPostings.op", new Document("$ne", opId)),
+                new Document("$push", new Document("recentOps", new Document("$each", List.of(opId))
+                        .append("$slice", -window))).append("$inc", new Document("opCount", 1L)))).block(TIMEOUT);
     }
 
     /**
-     * Whether the operation moved this wallet's money. The wallet remembers only its recent operation
-     * ids, so an older one is looked up in its posting (the posting's id is the operation id), filed or not.
+     * Whether the operation moved this wallet's money: its posting is still in the wallet document, or
+     * filed (looked at in this order, since filing inserts the posting before it leaves the wallet). The
+     * burnt ids the wallet remembers are not applied ones; only a fence made for a legacy applied id says so.
      */
     public boolean hasApplied(String walletId, String opId) {
-        if (Mono.from(wallets().countDocuments(new Document("_id", walletId).append("$or", List.of(
-                new Document("appliedOps", opId), new Document("unfiledPostings.op", opId))))).block(TIMEOUT) > 0) {
+        Document wallet = Mono.from(wallets().find(new Document("_id", walletId))
+                .projection(new Document("unfiledPostings", 1)).first()).block(TIMEOUT);
+        if (wallet == null) {
+            return false;
+        }
+        if (unfiledOps(wallet).contains(opId)) {
             return true;
         }
-        return filed(walletId, opId);
+        Document posting = byId(postings(), opId);
+        if (posting != null) {
+            return walletId.equals(posting.getString("walletId"));
+        }
+        Document fence = byId(fences(), opId);
+        return fence != null && walletId.equals(fence.getString("walletId")) && fence.getBoolean("applied", false);
     }
 
-    private boolean filed(String walletId, String opId) {
-        return Mono.from(postings().countDocuments(new Document("_id", opId).append("walletId", walletId)))
-                .block(TIMEOUT) > 0;
+    private static Document byId(MongoCollection<Document> collection, String id) {
+        // find, not countDocuments: the local store answers a count by scanning the collection.
+        return Mono.from(collection.find(new Document("_id", id)).first()).block(TIMEOUT);
+    }
+
+    private static List<String> unfiledOps(Document wallet) {
+        return wallet.getList("unfiledPostings", Document.class, List.of()).stream().map(p -> p.getString("op")).toList();
     }
 
     /**
-     * Adds {@code deltaMinor} (negative for a debit) unless the operation was already applied or,
+     * Adds {@code deltaMinor} (negative for a debit) unless the operation was already applied or burnt or,
      * for a debit, the balance would go below zero, and records the posting in the same update.
      * Returns the balance after, or empty if nothing changed.
      */
@@ -245,50 +383,196 @@ public class WalletStore {
         if (deltaMinor == 0 || (deltaMinor < 0) != TAKES_OUT.contains(kind)) {
             throw new IllegalArgumentException("A " + kind + " of " + deltaMinor + " minor units moves no money here");
         }
-        // The wallet remembers only its recent operation ids; an older operation is known by its posting,
-        // which is filed for good (checked first) or still in the wallet (checked by the update itself).
-        if (filed(walletId, opId)) {
-            return Optional.empty();
+        Op op = new Op(opId, currency, deltaMinor, new Document("op", opId).append("kind", kind).append("orderId", orderId)
+                .append("transferId", transferId).append("amountMinor", deltaMinor).append("at", Date.from(at)),
+                Thread.currentThread(), new CompletableFuture<>());
+        Lane lane = lanes.computeIfAbsent(walletId, id -> new Lane());
+        lane.waiting.add(op);
+        boolean interrupted = false;
+        while (!op.result().isDone()) {
+            if (lane.writing.compareAndSet(false, true)) {
+                try {
+                    writeUntilDone(walletId, lane, op);
+                } finally {
+                    lane.writing.set(false);
+                }
+                Op next = lane.waiting.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller());
+                } else {
+                    lanes.remove(walletId, lane);
+                }
+            } else {
+                // The writer wakes this caller when its batch is written or the lane is handed over; the
+                // timeout only bounds a missed wake-up.
+                LockSupport.parkNanos(lane, HAND_OVER_NANOS);
+                // The operation is written whatever happens; an interrupt is kept for the caller, not a reason to spin.
+                interrupted |= Thread.interrupted();
+            }
         }
-        Document filter = new Document("_id", walletId).append("currency", currency)
-                .append("appliedOps", new Document("$ne", opId)).append("burnedOps", new Document("$ne", opId))
-                .append("unfiledPostings.op", new Document("$ne", opId));
-        if (deltaMinor < 0) {
-            filter.append("balanceMinor", new Document("$gte", -deltaMinor));
-        }
-        Document posting = new Document("op", opId).append("kind", kind).append("orderId", orderId)
-                .append("transferId", transferId).append("amountMinor", deltaMinor).append("at", Date.from(at));
-        Document update = new Document("$inc", new Document("balanceMinor", deltaMinor).append("postingSeq", 1L))
-                .append("$push", new Document("appliedOps",
-                        new Document("$each", List.of(opId)).append("$slice", -rememberedOps))
-                        .append("unfiledPostings", posting));
-        Document after = Mono.from(wallets().findOneAndUpdate(filter, update, new FindOneAndUpdateOptions()
-                .returnDocument(ReturnDocument.AFTER).projection(new Document("balanceMinor", 1)
-                        .append("postingSeq", 1).append("currency", 1).append("unfiledPostings", 1)))).block(TIMEOUT);
-        if (after == null) {
-            return Optional.empty();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         try {
-            fileFrom(walletId, after);
-        } catch (RuntimeException e) {
-            // The money moved and its posting is in the wallet document; filing is finished later.
-            log.warn("Posting {} of wallet {} stays unfiled for now: {}", opId, walletId, e.toString());
+            return op.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return Optional.of(after.getLong("balanceMinor"));
+    }
+
+    /**
+     * Writes the wallet's waiting operations, a batch at a time in arrival order, until this caller's own
+     * is written. Operations of one wallet that arrive while a batch is being written wait for the next
+     * one, so a hot float takes one guarded update (and one filing) for many callers instead of one each.
+     * A batch never holds the same operation twice: a repeat waits for the next batch, which finds it applied.
+     */
+    private void writeUntilDone(String walletId, Lane lane, Op own) {
+        while (!own.result().isDone()) {
+            List<Op> batch = new ArrayList<>();
+            List<Op> repeats = new ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Op op = lane.waiting.poll(); op != null; op = batch.size() < maxBatch ? lane.waiting.poll() : null) {
+                (ids.add(op.id()) ? batch : repeats).add(op);
+            }
+            lane.waiting.addAll(repeats);
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                applyAll(walletId, batch);
+            } catch (RuntimeException | Error e) {
+                // Every caller of the batch hears of it (none may wait for ever); the writer's own call included.
+                batch.forEach(op -> op.result().completeExceptionally(e));
+            }
+            batch.forEach(op -> LockSupport.unpark(op.caller()));
+        }
+    }
+
+    /**
+     * Applies a batch of distinct operations to one wallet in one guarded update, each exactly once and in
+     * order, and completes each with its balance after, or empty if it is not applied (already applied or
+     * burnt, another currency, or a debit the balance does not cover at its place in the batch).
+     */
+    private void applyAll(String walletId, List<Op> batch) {
+        for (int tries = 0; tries < MAX_TRIES; tries++) {
+            // 1. The wallet first: opCount now bounds what the update below must still find in recentOps.
+            Document wallet = Mono.from(wallets().find(new Document("_id", walletId)).projection(BOOKKEEPING).first())
+                    .block(TIMEOUT);
+            if (wallet == null) {
+                batch.forEach(op -> op.result().complete(Optional.empty()));
+                return;
+            }
+            Long seen = wallet.getLong("opCount");
+            if (seen == null) {
+                throw new IllegalStateException("Wallet " + walletId + " still has its long operation lists: run ensureIndexes");
+            }
+            java.util.Set<String> remembered = new java.util.HashSet<>(wallet.getList("recentOps", String.class, List.of()));
+            remembered.addAll(unfiledOps(wallet));
+            List<Op> candidates = new ArrayList<>();
+            for (Op op : batch.stream().filter(op -> !op.result().isDone()).toList()) {
+                if (!op.currency().equals(wallet.getString("currency")) || remembered.contains(op.id())) {
+                    op.result().complete(Optional.empty());
+                } else {
+                    candidates.add(op);
+                }
+            }
+            if (candidates.isEmpty()) {
+                return;
+            }
+            // 2. Then what the wallet no longer remembers: filed postings and fences (by _id, both at once).
+            List<String> ids = candidates.stream().map(Op::id).toList();
+            java.util.Set<String> known = Flux.merge(idsAmong(postings(), ids), idsAmong(fences(), ids))
+                    .collect(java.util.stream.Collectors.toSet()).block(TIMEOUT);
+            // In order, each debit only if the balance covers it after those before it in the batch.
+            List<Op> chosen = new ArrayList<>();
+            List<Op> uncovered = new ArrayList<>();
+            long running = wallet.getLong("balanceMinor");
+            long lowest = running;
+            for (Op op : candidates) {
+                if (known.contains(op.id())) {
+                    op.result().complete(Optional.empty());
+                } else if (running + op.deltaMinor() < 0) {
+                    uncovered.add(op);
+                } else {
+                    running += op.deltaMinor();
+                    lowest = Math.min(lowest, running);
+                    chosen.add(op);
+                }
+            }
+            if (chosen.isEmpty()) {
+                uncovered.forEach(op -> op.result().complete(Optional.empty()));
+                return;
+            }
+            chosen.forEach(op -> beforeUpdate(walletId, op.id()));
+            // 3. The update, guarded by all of it: whatever was remembered since step 1 is still in recentOps,
+            // and the balance is still at least what the batch draws down at its lowest point.
+            List<String> chosenIds = chosen.stream().map(Op::id).toList();
+            long drawn = wallet.getLong("balanceMinor") - lowest;
+            long delta = chosen.stream().mapToLong(Op::deltaMinor).sum();
+            Document filter = new Document("_id", walletId).append("currency", wallet.getString("currency"))
+                    .append("recentOps", new Document("$nin", chosenIds))
+                    .append("unfiledPostings.op", new Document("$nin", chosenIds))
+                    .append("opCount", new Document("$lt", seen + window));
+            if (drawn > 0) {
+                filter.append("balanceMinor", new Document("$gte", drawn));
+            }
+            Document update = new Document("$inc", new Document("balanceMinor", delta)
+                    .append("postingSeq", (long) chosen.size()).append("opCount", (long) chosen.size()))
+                    .append("$push", new Document("recentOps", new Document("$each", chosenIds).append("$slice", -window))
+                            .append("unfiledPostings", new Document("$each", chosen.stream().map(Op::posting).toList())));
+            Document after = Mono.from(wallets().findOneAndUpdate(filter, update, new FindOneAndUpdateOptions()
+                    .returnDocument(ReturnDocument.AFTER).projection(BOOKKEEPING))).block(TIMEOUT);
+            if (after == null) {
+                // Refused, or overtaken by more than the window: step 1 again tells which.
+                continue;
+            }
+            String last = chosenIds.get(chosenIds.size() - 1);
+            try {
+                fileFrom(walletId, after, last);
+            } catch (RuntimeException e) {
+                // The money moved and the postings are in the wallet document; filing is finished later.
+                log.warn("Postings up to {} of wallet {} stay unfiled for now: {}", last, walletId, e.toString());
+            }
+            // The batch is the newest postings, in order: each one's balance after counts back from the wallet's.
+            long balance = after.getLong("balanceMinor");
+            for (int i = chosen.size() - 1; i >= 0; i--) {
+                chosen.get(i).result().complete(Optional.of(balance));
+                balance -= chosen.get(i).deltaMinor();
+            }
+            uncovered.forEach(op -> op.result().complete(Optional.empty()));
+            return;
+        }
+        throw new IllegalStateException("Operations " + batch.stream().map(Op::id).toList() + " on wallet " + walletId
+                + " were overtaken " + MAX_TRIES + " times; nothing moved");
+    }
+
+    /** Between the look-ups and the update of {@link #apply}, once per operation; tests stall a caller here. */
+    protected void beforeUpdate(String walletId, String opId) {
+    }
+
+    private static Flux<String> idsAmong(MongoCollection<Document> collection, List<String> ids) {
+        return Flux.from(collection.find(new Document("_id", new Document("$in", ids))).projection(new Document("_id", 1)))
+                .map(d -> d.getString("_id"));
     }
 
     /** Files postings a crash left in the wallet document (nothing to do normally). */
     public void file(String walletId) {
-        Document wallet = Mono.from(wallets().find(new Document("_id", walletId)).projection(
-                new Document("balanceMinor", 1).append("postingSeq", 1).append("currency", 1)
-                        .append("unfiledPostings", 1)).first()).block(TIMEOUT);
+        Document wallet = Mono.from(wallets().find(new Document("_id", walletId)).projection(BOOKKEEPING).first())
+                .block(TIMEOUT);
         if (wallet != null) {
-            fileFrom(walletId, wallet);
+            fileFrom(walletId, wallet, null);
         }
     }
 
-    /** Copies the unfiled postings of a wallet snapshot into the statement, then pulls them from the wallet. */
-    private void fileFrom(String walletId, Document snapshot) {
+    /**
+     * Copies the unfiled postings of a wallet snapshot, up to and including {@code upToOp} (all if null),
+     * into the statement in one unordered insert, then pulls them from the wallet in one update. Always a
+     * prefix of the list: postings leave it only from the front, which keeps sequence and balance exact.
+     */
+    private void fileFrom(String walletId, Document snapshot, String upToOp) {
         List<Document> unfiled = snapshot.getList("unfiledPostings", Document.class, List.of());
         if (unfiled.isEmpty()) {
             return;
@@ -298,26 +582,51 @@ public class WalletStore {
         for (Document p : unfiled) {
             balance -= p.getLong("amountMinor");
         }
-        List<String> ops = new ArrayList<>();
+        List<Document> filing = new ArrayList<>();
         for (Document p : unfiled) {
             seq++;
             balance += p.getLong("amountMinor");
-            String op = p.getString("op");
             // Identical values whoever files it, so a racing filer's insert is simply "already filed".
-            boolean inserted = Documents.insertIfAbsent(postings(), new Document("_id", op).append("walletId", walletId)
+            filing.add(new Document("_id", p.getString("op")).append("walletId", walletId)
                     .append("seq", seq).append("kind", p.getString("kind")).append("orderId", p.getString("orderId"))
                     .append("transferId", p.getString("transferId"))
                     .append("amountMinor", p.getLong("amountMinor")).append("currency", snapshot.getString("currency"))
-                    .append("balanceAfterMinor", balance).append("at", p.getDate("at")), TIMEOUT);
-            if (!inserted && Mono.from(postings().countDocuments(new Document("_id", op))).block(TIMEOUT) == 0) {
-                // Another operation holds this sequence number: never drop the posting, keep it unfiled and say so.
-                throw new IllegalStateException("Posting " + op + " of wallet " + walletId + " clashes with sequence " + seq);
+                    .append("balanceAfterMinor", balance).append("at", p.getDate("at")));
+            if (p.getString("op").equals(upToOp)) {
+                break;
             }
-            ops.add(op);
+        }
+        List<String> ops = filing.stream().map(d -> d.getString("_id")).toList();
+        List<String> taken = insertAllIfAbsent(filing);
+        if (!taken.isEmpty()) {
+            java.util.Set<String> filed = new java.util.HashSet<>();
+            Flux.from(postings().find(new Document("_id", new Document("$in", taken))).projection(new Document("_id", 1)))
+                    .doOnNext(d -> filed.add(d.getString("_id"))).blockLast(TIMEOUT);
+            if (!filed.containsAll(taken)) {
+                // Another operation holds this sequence number: never drop the posting, keep it unfiled and say so.
+                throw new IllegalStateException("Postings " + taken + " of wallet " + walletId + " clash with others' sequence");
+            }
         }
         // These were the oldest unfiled postings when read; anything newer stays for its own filer.
         Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$pull",
                 new Document("unfiledPostings", new Document("op", new Document("$in", ops)))))).block(TIMEOUT);
+    }
+
+    /** Inserts the postings, each unless its keys are taken; returns the ids that were already taken. */
+    private List<String> insertAllIfAbsent(List<Document> filing) {
+        try {
+            Mono.from(postings().insertMany(filing, new InsertManyOptions().ordered(false))).block(TIMEOUT);
+            return List.of();
+        } catch (MongoBulkWriteException e) {
+            List<String> taken = new ArrayList<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                taken.add(filing.get(error.getIndex()).getString("_id"));
+            }
+            return taken;
+        }
     }
 
     /**
