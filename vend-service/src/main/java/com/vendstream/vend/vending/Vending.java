@@ -110,15 +110,15 @@ public class Vending {
      * <p>Once this returns, the request's offset may be committed while the call is still to run: the claim
      * is what a crash leaves, and a claimed attempt is driven on without the request (settled by its call,
      * or, if the call never ends, handed to requery by the lease sweep with the same reference). Before
-     * claiming it waits for one of the first provider's hand-off slots ({@code bulkhead.max-concurrent-calls}
-     * calls handed off and not yet finished per provider), so that a slow provider holds up only requests
-     * for itself, and a claimed call starts at once rather than queueing while its lease runs.
+     * claiming it waits (up to the bulkhead's wait) for one of the first provider's hand-off slots
+     * ({@code bulkhead.max-concurrent-calls} calls handed off and not yet finished per provider), so that a
+     * slow provider holds up only requests for itself, and the calls handed off stay bounded.
      */
     public Runnable claim(VendRequested request) {
-        Semaphore slot = handOffSlot(request);
-        if (slot != null) {
-            slot.acquireUninterruptibly();
-        }
+        Semaphore wanted = handOffSlot(request);
+        // A provider that has had its fill of calls for a whole bulkhead wait: the call goes on without a slot
+        // and meets the full bulkhead, which parks it or fails it over, as any vend it turns away.
+        Semaphore slot = wanted != null && acquire(wanted) ? wanted : null;
         Runnable call;
         try {
             call = claimAttempt(request);
@@ -141,6 +141,15 @@ public class Vending {
                 slot.release();
             }
         };
+    }
+
+    private boolean acquire(Semaphore slot) {
+        try {
+            return slot.tryAcquire(connectors.bulkheadWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Semaphore handOffSlot(VendRequested request) {
