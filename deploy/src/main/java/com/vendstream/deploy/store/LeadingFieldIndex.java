@@ -61,7 +61,7 @@ final class LeadingFieldIndex extends Index<Object> {
 
     /** One entry per document: its bucket, then its _id (typed, so that "1" and 1 stay apart). */
     private static String entry(String bucket, Object id) {
-        String position = id instanceof String s ? "s" + s : id.getClass().getName() + ":" + id;
+        String position = id instanceof String s ? "s" + s : id == null ? "null" : id.getClass().getName() + ":" + id;
         return bucket + SEPARATOR + position;
     }
 
