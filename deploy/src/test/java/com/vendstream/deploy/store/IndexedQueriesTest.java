@@ -114,4 +114,42 @@ class IndexedQueriesTest {
                     .contains("_id_", "state_1_leaseUntil_1", "state_1_retryAt_1");
         }
     }
+
+    /**
+     * The store process killed (SIGKILL) right after documents moved into and out of the watched state: after
+     * the restart the sweep's query finds exactly the documents in that state, no more and none fewer.
+     */
+    @Test
+    void afterAKillTheSweepFindsEveryDocumentLeftInTheWatchedState(@TempDir Path data) {
+        Date past = new Date(1_000);
+        Date now = new Date();
+        Set<String> expectedDue = new TreeSet<>();
+        StoreProcess store = StoreProcess.launch(data, 0);
+        try {
+            try (MongoClient client = MongoClients.create(store.uri())) {
+                MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+                Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+                for (int i = 0; i < 300; i++) {
+                    String id = "attempt-" + i;
+                    Mono.from(attempts.insertOne(new Document("_id", id).append("state", "SENDING")
+                            .append("leaseUntil", past))).block(TIMEOUT);
+                    if (i % 3 != 0) {
+                        // Settled by compare-and-set, as vend-service does; every third is left in flight.
+                        Mono.from(attempts.updateOne(new Document("_id", id).append("state", "SENDING"),
+                                new Document("$set", new Document("state", "SUCCEEDED")))).block(TIMEOUT);
+                    } else {
+                        expectedDue.add(id);
+                    }
+                }
+            }
+            store.kill();
+            store = store.restart();
+            try (MongoClient client = MongoClients.create(store.uri())) {
+                MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+                assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            }
+        } finally {
+            store.close();
+        }
+    }
 }
