@@ -99,6 +99,11 @@ public final class MongoStore implements AutoCloseable {
         return backend instanceof DurableH2Backend durable ? durable.syncs() : 0;
     }
 
+    /** Documents queries read and matched so far; 0 in memory. */
+    public long documentsExamined() {
+        return backend instanceof DurableH2Backend durable ? durable.documentsExamined() : 0;
+    }
+
     /** Replies that waited for a sync so far; 0 in memory. */
     public long durableReplies() {
         return backend instanceof DurableH2Backend durable ? durable.durableReplies() : 0;

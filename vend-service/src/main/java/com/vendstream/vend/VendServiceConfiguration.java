@@ -82,12 +82,28 @@ public class VendServiceConfiguration {
     }
 
     /**
+     * Provider calls of claimed requests, run after their batch may have returned. Not a queue: how many
+     * are handed over at once is bounded per provider by {@link Vending#claim} (its bulkhead's size), so a
+     * thread per call, each starting at once.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService claimedCalls() {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "vend-claimed-call");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
      * VendRequested from order-service (binding vendRequests-in-0), in batches: different orders are
-     * vended in parallel, each order's requests in order.
+     * claimed in parallel, each order's requests in order; the batch (and its offsets) is done when every
+     * claim is durable, and the provider calls go on after it.
      */
     @Bean
-    Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls) {
-        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::handle);
+    Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls,
+                                                 ExecutorService claimedCalls) {
+        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls);
         return message -> {
             Object keys = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
             try {

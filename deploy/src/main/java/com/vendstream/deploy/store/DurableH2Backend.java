@@ -1,11 +1,13 @@
 package com.vendstream.deploy.store;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public final class DurableH2Backend extends H2Backend {
 
     private final MVStore mvStore;
     private final GroupCommit commits;
+    private final LongAdder examined = new LongAdder();
 
     private DurableH2Backend(MVStore mvStore, GroupCommit commits) {
         super(mvStore);
@@ -65,6 +68,22 @@ public final class DurableH2Backend extends H2Backend {
         return new DurableH2Backend(mvStore, commits);
     }
 
+    /** Databases whose queries read only the documents they may match ({@link IndexedH2Database}). */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry()) {
+            @Override
+            protected MVStore store() {
+                return getMvStore();
+            }
+
+            @Override
+            protected LongAdder examined() {
+                return examined;
+            }
+        };
+    }
+
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         return commits.run(() -> {
@@ -76,6 +95,11 @@ public final class DurableH2Backend extends H2Backend {
     @Override
     public QueryResult handleQuery(MongoQuery query) {
         return commits.run(() -> super.handleQuery(query));
+    }
+
+    /** Documents read and matched against a query so far (a full scan reads every document of its collection). */
+    public long documentsExamined() {
+        return examined.sum();
     }
 
     /** Syncs of the store file so far (each one covers every command waiting at that moment). */

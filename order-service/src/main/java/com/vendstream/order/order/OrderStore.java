@@ -100,8 +100,15 @@ public class OrderStore {
     }
 
     public boolean hasField(String orderId, String field) {
-        return Mono.from(collection().countDocuments(new Document("_id", orderId)
-                .append(field, new Document("$ne", null)))).block(TIMEOUT) > 0;
+        return exists(new Document("_id", orderId).append(field, new Document("$ne", null)));
+    }
+
+    /**
+     * Whether an order matches: a find of one id, not countDocuments, which the embedded store answers as an
+     * aggregation by reading every order; a find with an {@code _id} term it answers from the {@code _id} index.
+     */
+    private boolean exists(Document filter) {
+        return Mono.from(collection().find(filter).projection(new Document("_id", 1)).first()).block(TIMEOUT) != null;
     }
 
     /** The order's {@code payment} sub-document as stored (mobile-money retry markers live there). */
@@ -112,8 +119,7 @@ public class OrderStore {
     }
 
     public boolean hasApplied(String orderId, String eventId) {
-        return Mono.from(collection().countDocuments(new Document("_id", orderId).append("appliedEvents", eventId)))
-                .block(TIMEOUT) > 0;
+        return exists(new Document("_id", orderId).append("appliedEvents", eventId));
     }
 
     /**
@@ -264,12 +270,12 @@ public class OrderStore {
     public java.util.Map<OrderState, Long> countStuck(Instant updatedBefore) {
         java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);
         List<String> open = OrderState.UNSETTLED.stream().map(Enum::name).toList();
-        Flux.from(collection().aggregate(List.of(
-                new Document("$match", new Document("state", new Document("$in", open))
-                        .append("updatedAt", new Document("$lt", Date.from(updatedBefore)))),
-                new Document("$group", new Document("_id", "$state").append("n", new Document("$sum", 1))))))
-                .toIterable().forEach(d -> counts.put(OrderState.valueOf(d.getString("_id")),
-                        ((Number) d.get("n")).longValue()));
+        // Counted here from a find, which the {state, updatedAt} index serves (on the embedded store too, which
+        // answers an aggregation by reading every order); stuck orders are few.
+        Flux.from(collection().find(new Document("state", new Document("$in", open))
+                        .append("updatedAt", new Document("$lt", Date.from(updatedBefore))))
+                        .projection(new Document("state", 1)))
+                .toIterable().forEach(d -> counts.merge(OrderState.valueOf(d.getString("state")), 1L, Long::sum));
         return counts;
     }
 
@@ -333,17 +339,17 @@ public class OrderStore {
         List<String> open = OrderState.UNSETTLED.stream().map(Enum::name).toList();
         Document returning = new Document("state", OrderState.REJECTED.name());
         returning.putAll(openReturn());
-        return Flux.from(collection().aggregate(List.of(
-                        new Document("$match", new Document("$or", List.of(
-                                new Document("state", new Document("$in", open)), returning))
-                                .append(RECOVERY + ".reason", new Document("$ne", null))),
-                        new Document("$group", new Document("_id", new Document("state", "$state")
-                                .append("reason", "$" + RECOVERY + ".reason")).append("n", new Document("$sum", 1))))))
-                .map(d -> {
-                    Document key = d.get("_id", Document.class);
-                    return new Blocked(OrderState.valueOf(key.getString("state")),
-                            BlockedReason.valueOf(key.getString("reason")), ((Number) d.get("n")).longValue());
-                }).collectList().block(TIMEOUT);
+        // Two finds with the state first, which the {state, updatedAt} index serves (an aggregation, or an $or
+        // at the top, the embedded store answers by reading every order); blocked orders are few.
+        Map<List<String>, Long> counts = new LinkedHashMap<>();
+        for (Document filter : List.of(new Document("state", new Document("$in", open)), returning)) {
+            Flux.from(collection().find(new Document(filter).append(RECOVERY + ".reason", new Document("$ne", null)))
+                            .projection(new Document("state", 1).append(RECOVERY + ".reason", 1)))
+                    .toIterable().forEach(d -> counts.merge(List.of(d.getString("state"),
+                            d.get(RECOVERY, Document.class).getString("reason")), 1L, Long::sum));
+        }
+        return counts.entrySet().stream().map(e -> new Blocked(OrderState.valueOf(e.getKey().get(0)),
+                BlockedReason.valueOf(e.getKey().get(1)), e.getValue())).toList();
     }
 
     public List<Order> history(String merchantId, OrderState state, Instant from, Instant to, int page, int size) {

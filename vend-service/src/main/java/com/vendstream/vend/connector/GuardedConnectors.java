@@ -34,6 +34,7 @@ public class GuardedConnectors {
     private final Map<String, Bulkhead> bulkheads;
     private final Duration openFor;
     private final Duration bulkheadRetry;
+    private final Duration bulkheadWait;
 
     public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
                              Duration openFor, float failureRatePercent, int minimumCalls) {
@@ -49,6 +50,7 @@ public class GuardedConnectors {
         this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity()));
         this.openFor = openFor;
         this.bulkheadRetry = Duration.ofSeconds(1);
+        this.bulkheadWait = bulkheadWait;
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
                 .failureRateThreshold(failureRatePercent)
                 .minimumNumberOfCalls(minimumCalls)
@@ -91,6 +93,11 @@ public class GuardedConnectors {
 
     public CircuitBreaker breaker(String id) {
         return breakers.get(id);
+    }
+
+    /** How long a vend waits for one of a provider's call slots before it is turned away. */
+    public Duration bulkheadWait() {
+        return bulkheadWait;
     }
 
     public Bulkhead bulkhead(String id) {

@@ -9,15 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Processes a polled batch of vend requests with bounded parallelism: requests for different orders
- * run concurrently (a slow provider call no longer holds up the rest of its partition), requests
- * for the same order run one after another in offset order. The batch returns only when every
- * request is done, so offsets are committed only for finished work.
+ * run concurrently, requests for the same order one after another in offset order. The batch returns
+ * (and its offsets may be committed) once every request's durable part is done: with an intake that
+ * claims and hands the provider call over, once every claim is in the store, so a slow provider call
+ * holds up neither the rest of its batch nor the next one.
  */
 public class VendRequestBatches {
 
@@ -38,11 +42,45 @@ public class VendRequestBatches {
     }
 
     private final ExecutorService executor;
-    private final Consumer<VendRequested> handler;
+    private final Function<VendRequested, Runnable> intake;
+    private final Executor calls;
 
+    /** Every request's work is done by {@code handler} before the batch returns. */
     public VendRequestBatches(ExecutorService executor, Consumer<VendRequested> handler) {
+        this(executor, request -> {
+            handler.accept(request);
+            return null;
+        }, Runnable::run);
+    }
+
+    /**
+     * @param intake does a request's durable part (the claim) and returns what is left (the provider call),
+     *               or null; the batch returns once every request's durable part is done
+     * @param calls  runs what is left, after the batch may have returned; it must not queue (a call claimed
+     *               starts at once, its lease running), the intake bounds how many are handed over
+     */
+    public VendRequestBatches(ExecutorService executor, Function<VendRequested, Runnable> intake, Executor calls) {
         this.executor = executor;
-        this.handler = handler;
+        this.intake = intake;
+        this.calls = calls;
+    }
+
+    private void handOver(Runnable call, String orderId) {
+        Runnable guarded = () -> {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                // Claimed and left SENDING: the lease sweep hands it to requery with its reference, never resends.
+                log.warn("Vend call for order {} ended with {}; its lease sweep takes over", orderId,
+                        LogSafe.summary(e));
+            }
+        };
+        try {
+            calls.execute(guarded);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: make the call here rather than leave a claimed vend unsent until its lease ends.
+            guarded.run();
+        }
     }
 
     /**
@@ -69,7 +107,11 @@ public class VendRequestBatches {
             running.add(CompletableFuture.runAsync(() -> {
                 for (int index : indexes) {
                     try {
-                        handler.accept((VendRequested) payloads.get(index));
+                        VendRequested request = (VendRequested) payloads.get(index);
+                        Runnable call = intake.apply(request);
+                        if (call != null) {
+                            handOver(call, request.getEnvelope().getOrderId());
+                        }
                     } catch (RuntimeException e) {
                         failures.put(index, e);
                         // Later requests of the same order wait for this one's retry.

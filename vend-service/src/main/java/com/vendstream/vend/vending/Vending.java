@@ -25,6 +25,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -56,6 +58,7 @@ public class Vending {
     private final Duration giveUpAfter;
     private final int maxDeferrals;
     private final Map<State, AtomicLong> overdue = new EnumMap<>(State.class);
+    private final Map<String, Semaphore> handOffSlots = new ConcurrentHashMap<>();
 
     public Vending(VendAttemptStore store, GuardedConnectors connectors, Router router, OutboxTrigger relay,
                    MeterRegistry meters, Clock clock, Duration lease) {
@@ -90,7 +93,77 @@ public class Vending {
         }
     }
 
+    /** Claims the order's vend and makes the call, in this thread (what {@link #claim} and its call do together). */
     public void handle(VendRequested request) {
+        Runnable call = claim(request);
+        if (call != null) {
+            call.run();
+        }
+    }
+
+    /**
+     * Does the durable part of a request: claims the order's one attempt (SENDING, with the provider, our
+     * reference and a lease) or, for a request that cannot be routed, fails it. Returns the provider call
+     * still to make, or null when nothing is to be sent (the order's attempt existed already, or it failed
+     * before routing).
+     *
+     * <p>Once this returns, the request's offset may be committed while the call is still to run: the claim
+     * is what a crash leaves, and a claimed attempt is driven on without the request (settled by its call,
+     * or, if the call never ends, handed to requery by the lease sweep with the same reference). Before
+     * claiming it waits (up to the bulkhead's wait) for one of the first provider's hand-off slots
+     * ({@code bulkhead.max-concurrent-calls} calls handed off and not yet finished per provider), so that a
+     * slow provider holds up only requests for itself, and the calls handed off stay bounded.
+     */
+    public Runnable claim(VendRequested request) {
+        Semaphore wanted = handOffSlot(request);
+        // A provider that has had its fill of calls for a whole bulkhead wait: the call goes on without a slot
+        // and meets the full bulkhead, which parks it or fails it over, as any vend it turns away.
+        Semaphore slot = wanted != null && acquire(wanted) ? wanted : null;
+        Runnable call;
+        try {
+            call = claimAttempt(request);
+        } catch (RuntimeException e) {
+            if (slot != null) {
+                slot.release();
+            }
+            throw e;
+        }
+        if (call == null || slot == null) {
+            if (slot != null) {
+                slot.release();
+            }
+            return call;
+        }
+        return () -> {
+            try {
+                call.run();
+            } finally {
+                slot.release();
+            }
+        };
+    }
+
+    private boolean acquire(Semaphore slot) {
+        try {
+            return slot.tryAcquire(connectors.bulkheadWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Semaphore handOffSlot(VendRequested request) {
+        OrderLine line = request.getLine();
+        List<String> providers = router.providers(line.getService().name(), line.getBillerId(),
+                request.getPreferredProvider());
+        if (providers.isEmpty()) {
+            return null;
+        }
+        return handOffSlots.computeIfAbsent(providers.get(0), p -> new Semaphore(
+                connectors.bulkhead(p).getBulkheadConfig().getMaxConcurrentCalls()));
+    }
+
+    private Runnable claimAttempt(VendRequested request) {
         String orderId = request.getEnvelope().getOrderId();
         OrderLine line = request.getLine();
         List<String> providers = router.providers(line.getService().name(), line.getBillerId(),
@@ -98,12 +171,12 @@ public class Vending {
         Instant now = clock.instant();
         if (request.getDeadline() != null && now.isAfter(request.getDeadline())) {
             claimFailed(request, "none", FailureClass.NO_PROVIDER, "The vend deadline passed before it could start");
-            return;
+            return null;
         }
         if (providers.isEmpty()) {
             claimFailed(request, "none", FailureClass.NO_PROVIDER,
                     "No provider is configured for " + line.getService() + "/" + line.getBillerId());
-            return;
+            return null;
         }
         String provider = providers.get(0);
         String reference = connectors.connector(provider).orElseThrow().newReference();
@@ -123,10 +196,12 @@ public class Vending {
                 log.info("Request for order {} repeated; its attempt is settled, outcome published again", orderId);
             }
             relay.relay(VendAttemptStore.COLLECTION, orderId);
-            return;
+            return null;
         }
-        send(request, providers, 0, reference);
-        relay.relay(VendAttemptStore.COLLECTION, orderId);
+        return () -> {
+            send(request, providers, 0, reference);
+            relay.relay(VendAttemptStore.COLLECTION, orderId);
+        };
     }
 
     private void send(VendRequested request, List<String> providers, int index, String reference) {

@@ -1,0 +1,155 @@
+package com.vendstream.deploy.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.vendstream.deploy.MongoStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The durable store answers the sweeps' queries and the compare-and-set updates by reading the
+ * documents they may match, not the whole collection, and answers exactly what a full scan would,
+ * through state changes, deletes and a restart (when the index is rebuilt from the documents).
+ */
+class IndexedQueriesTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int SETTLED = 2_000;
+
+    private static List<String> ids(MongoCollection<Document> c, Document filter) {
+        return Flux.from(c.find(filter).sort(new Document("_id", 1))).map(d -> d.getString("_id")).collectList()
+                .block(TIMEOUT);
+    }
+
+    private static Document due(Date now) {
+        return new Document("state", "SENDING").append("leaseUntil", new Document("$lt", now));
+    }
+
+    @Test
+    void sweepsAndCompareAndSetsReadOnlyWhatTheyMayMatchAndFindEveryMatch(@TempDir Path data) {
+        Date past = new Date(1_000);
+        Date now = new Date();
+        Set<String> expectedDue = new TreeSet<>();
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+            // Declared before and after documents exist: both must end up indexed.
+            Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < SETTLED; i++) {
+                docs.add(new Document("_id", String.format("settled-%05d", i)).append("state", "SUCCEEDED")
+                        .append("leaseUntil", past).append("note", "x".repeat(200)));
+            }
+            for (int i = 0; i < 5; i++) {
+                docs.add(new Document("_id", "open-" + i).append("state", "SENDING").append("leaseUntil", past));
+                expectedDue.add("open-" + i);
+            }
+            docs.add(new Document("_id", "fresh").append("state", "SENDING").append("leaseUntil", new Date(now.getTime() + 60_000)));
+            // Odd shapes a string query must still see (an array holding the state) or never see.
+            docs.add(new Document("_id", "array").append("state", List.of("SENDING", "X")).append("leaseUntil", past));
+            expectedDue.add("array");
+            docs.add(new Document("_id", "numeric").append("state", 7).append("leaseUntil", past));
+            docs.add(new Document("_id", "missing").append("leaseUntil", past));
+            Mono.from(attempts.insertMany(docs)).block(TIMEOUT);
+            Mono.from(attempts.createIndex(Indexes.ascending("state", "retryAt"), new IndexOptions().sparse(true)))
+                    .block(TIMEOUT);
+
+            long before = store.documentsExamined();
+            assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            assertThat(store.documentsExamined() - before).as("documents read by the sweep's query")
+                    .isLessThan(20);
+
+            // A compare-and-set by _id and state reads the one document.
+            before = store.documentsExamined();
+            assertThat(Mono.from(attempts.updateOne(new Document("_id", "open-0").append("state", "SENDING"),
+                    new Document("$set", new Document("state", "PENDING")))).block(TIMEOUT).getModifiedCount())
+                    .isEqualTo(1);
+            assertThat(Mono.from(attempts.updateOne(new Document("_id", "open-0").append("state", "SENDING"),
+                    new Document("$set", new Document("state", "PENDING")))).block(TIMEOUT).getModifiedCount())
+                    .as("the second compare-and-set finds the state moved").isZero();
+            assertThat(store.documentsExamined() - before).as("documents read by two compare-and-sets")
+                    .isLessThanOrEqualTo(2);
+            expectedDue.remove("open-0");
+
+            // A settled attempt moved back into the watched state, one deleted: the index follows both.
+            Mono.from(attempts.updateOne(new Document("_id", "settled-00007"),
+                    new Document("$set", new Document("state", "SENDING")))).block(TIMEOUT);
+            expectedDue.add("settled-00007");
+            Mono.from(attempts.deleteOne(new Document("_id", "open-1").append("state", "SENDING"))).block(TIMEOUT);
+            expectedDue.remove("open-1");
+            assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            assertThat(ids(attempts, new Document("state", new Document("$in", List.of("PENDING", "SENDING")))))
+                    .contains("open-0", "settled-00007", "fresh", "array").hasSize(expectedDue.size() + 2);
+            assertThat(Mono.from(attempts.countDocuments(new Document("state", "SUCCEEDED"))).block(TIMEOUT))
+                    .isEqualTo(SETTLED - 1);
+        }
+
+        // Reopened: the index is rebuilt from the documents and answers the same.
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+            Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+            long before = store.documentsExamined();
+            assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            assertThat(store.documentsExamined() - before).isLessThan(20);
+            Mono.from(attempts.updateOne(new Document("_id", "open-2").append("state", "SENDING"),
+                    new Document("$set", new Document("state", "FAILED")))).block(TIMEOUT);
+            expectedDue.remove("open-2");
+            assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            List<Document> indexes = Flux.from(attempts.listIndexes()).collectList().block(TIMEOUT);
+            assertThat(indexes).extracting(d -> d.getString("name"))
+                    .contains("_id_", "state_1_leaseUntil_1", "state_1_retryAt_1");
+        }
+    }
+
+    /**
+     * The store process killed (SIGKILL) right after documents moved into and out of the watched state: after
+     * the restart the sweep's query finds exactly the documents in that state, no more and none fewer.
+     */
+    @Test
+    void afterAKillTheSweepFindsEveryDocumentLeftInTheWatchedState(@TempDir Path data) {
+        Date past = new Date(1_000);
+        Date now = new Date();
+        Set<String> expectedDue = new TreeSet<>();
+        StoreProcess store = StoreProcess.launch(data, 0);
+        try {
+            try (MongoClient client = MongoClients.create(store.uri())) {
+                MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+                Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+                for (int i = 0; i < 300; i++) {
+                    String id = "attempt-" + i;
+                    Mono.from(attempts.insertOne(new Document("_id", id).append("state", "SENDING")
+                            .append("leaseUntil", past))).block(TIMEOUT);
+                    if (i % 3 != 0) {
+                        // Settled by compare-and-set, as vend-service does; every third is left in flight.
+                        Mono.from(attempts.updateOne(new Document("_id", id).append("state", "SENDING"),
+                                new Document("$set", new Document("state", "SUCCEEDED")))).block(TIMEOUT);
+                    } else {
+                        expectedDue.add(id);
+                    }
+                }
+            }
+            store.kill();
+            store = store.restart();
+            try (MongoClient client = MongoClients.create(store.uri())) {
+                MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+                assertThat(ids(attempts, due(now))).containsExactlyElementsOf(expectedDue);
+            }
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package com.vendstream.vend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.VendRequested;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.providers.AccountVerification;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Issue 13: a provider call that does not answer holds up no other order. A vend to a provider that
+ * hangs (held here until the test lets it go) is in flight; a request for another order on the SAME
+ * partition, to a provider that answers at once, is consumed, vended and its outcome published while the
+ * first call is still held. Before, the batch, and so the partition's next poll, waited for every call in
+ * it. Both orders are vended once.
+ */
+@DirtiesContext
+@SpringBootTest(classes = {VendServiceApplication.class, VendHeadOfLineKafkaTest.Providers.class},
+        properties = {"spring.config.name=vend-service"})
+class VendHeadOfLineKafkaTest {
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static MongoServer mongo;
+    static ConfigurableApplicationContext registry;
+    static final StubProvider HANGING = new StubProvider("vtpass", true);
+    static final StubProvider PROMPT = new StubProvider("pagamio", false);
+
+    /** Counts vends per order; a hanging one answers only once the test releases it. */
+    static final class StubProvider implements VendConnector {
+        final String id;
+        final boolean hangs;
+        final Map<String, AtomicInteger> vendsPerAccount = new ConcurrentHashMap<>();
+        final CountDownLatch called = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        StubProvider(String id, boolean hangs) {
+            this.id = id;
+            this.hangs = hangs;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Set<ServiceType> services() {
+            return Set.of(ServiceType.values());
+        }
+
+        @Override
+        public String newReference() {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public VendOutcome vend(VendCommand command) {
+            vendsPerAccount.computeIfAbsent(command.account(), a -> new AtomicInteger()).incrementAndGet();
+            called.countDown();
+            if (hangs) {
+                try {
+                    // The provider's silence, ended by the test.
+                    release.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new VendOutcome.Succeeded("000", "tx-" + command.reference(), "1234", "5 kWh", List.of(), Map.of(), null);
+        }
+
+        @Override
+        public VendOutcome requery(RequeryCommand command) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AccountVerification verify(VerifyCommand command) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @TestConfiguration
+    static class Providers {
+        @Bean
+        VendConnector hangingProvider() {
+            return HANGING;
+        }
+
+        @Bean
+        VendConnector promptProvider() {
+            return PROMPT;
+        }
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    @AfterAll
+    static void stop() {
+        HANGING.release.countDown();
+        registry.close();
+        mongo.shutdown();
+        kafka.destroy();
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/vend");
+        props.add("vendstream.registry.url", VendHeadOfLineKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    static VendRequested request(String orderId, String account, String provider) {
+        return VendRequested.newBuilder(VendServiceKafkaTest.request(orderId, account)).setPreferredProvider(provider)
+                .build();
+    }
+
+    @Test
+    void aHangingProviderCallHoldsUpNoOtherOrderOnItsPartition() throws Exception {
+        String slowOrder = "hol-slow-" + UUID.randomUUID();
+        String promptOrder = "hol-prompt-" + UUID.randomUUID();
+        Map<String, List<String>> succeeded = new ConcurrentHashMap<>();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl()));
+             KafkaConsumer<String, Object> outcomes = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+            outcomes.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
+            // Both on partition 0: one consumer, one batch after the other.
+            producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, slowOrder,
+                    request(slowOrder, "08011111111", "vtpass"))).get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> HANGING.called.getCount() == 0);
+
+            producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, promptOrder,
+                    request(promptOrder, "08022222222", "pagamio"))).get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                collect(outcomes, succeeded);
+                return succeeded.containsKey(promptOrder);
+            });
+            assertThat(HANGING.release.getCount()).as("the hanging call is still held").isEqualTo(1);
+            assertThat(succeeded).doesNotContainKey(slowOrder);
+
+            HANGING.release.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                collect(outcomes, succeeded);
+                return succeeded.containsKey(slowOrder);
+            });
+        }
+        assertThat(HANGING.vendsPerAccount.get("08011111111").get()).isEqualTo(1);
+        assertThat(PROMPT.vendsPerAccount.get("08022222222").get()).isEqualTo(1);
+        assertThat(succeeded.get(slowOrder)).hasSize(1);
+        assertThat(succeeded.get(promptOrder)).hasSize(1);
+    }
+
+    private static void collect(KafkaConsumer<String, Object> outcomes, Map<String, List<String>> succeeded) {
+        for (ConsumerRecord<String, Object> r : outcomes.poll(Duration.ofMillis(200))) {
+            if (r.value() instanceof VendSucceeded s) {
+                succeeded.computeIfAbsent(s.getEnvelope().getOrderId(), o -> new ArrayList<>())
+                        .add(s.getEnvelope().getEventId());
+            }
+        }
+    }
+}
