@@ -29,7 +29,7 @@ class OutboxRelayBenchmark extends RelayKafkaSupport {
 
     @Test
     void relayThroughput() {
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 6; round++) {
             String prefix = "bench-" + round + "-";
             List<Document> docs = IntStream.range(0, DOCUMENTS).mapToObj(i -> prefix + i)
                     .map(id -> new Document("_id", id).append(Outbox.FIELD, IntStream.range(0, EVENTS)
