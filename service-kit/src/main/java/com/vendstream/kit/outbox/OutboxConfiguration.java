@@ -16,10 +16,21 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @ConditionalOnProperty(prefix = "vendstream.outbox", name = "collections")
 public class OutboxConfiguration {
 
+    /** Picked up by the Kafka binder for every output binding (see {@link BinderSends}). */
+    @Bean
+    BinderSends outboxBinderSends() {
+        return new BinderSends();
+    }
+
+    @Bean
+    OutboxRelay.Publisher outboxPublisher(BinderSends sends, StreamBridge bridge) {
+        return sends.over(bridge);
+    }
+
     @Bean(destroyMethod = "shutdown")
-    OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, StreamBridge bridge, MeterRegistry meters,
+    OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, OutboxRelay.Publisher publisher, MeterRegistry meters,
                             @Value("${vendstream.outbox.collections}") Set<String> collections,
                             @Value("${vendstream.outbox.threads:4}") int threads) {
-        return new OutboxRelay(mongo, bridge, collections, meters, threads);
+        return new OutboxRelay(mongo, publisher, collections, meters, threads);
     }
 }
