@@ -129,7 +129,7 @@ public final class OrderTimeline {
         return "UNRESOLVED".equals(finalState) || "PAYMENT_UNRESOLVED".equals(finalState);
     }
 
-    /** The sandbox recorded the provider's vend call for this order's reference at {@code at}. */
+    /** The sandbox received the provider vend call for this order's reference at {@code at}. */
     public synchronized void providerCall(long at) {
         providerCallAt = first(providerCallAt, at);
     }
@@ -212,7 +212,7 @@ public final class OrderTimeline {
 
     private static void put(Map<String, Long> s, String stage, long from, long to) {
         if (from > 0 && to > 0) {
-            // The sandbox stamps its record after its own latency; a few ms of disorder are clock reading, not time.
+            // Stamps from several processes (Kafka producers, the sandbox): a millisecond of disorder is not time.
             s.put(stage, Math.max(0, to - from));
         }
     }

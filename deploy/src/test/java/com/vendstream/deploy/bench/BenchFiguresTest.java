@@ -202,7 +202,8 @@ class BenchFiguresTest {
     @Test
     void theMixIsTheLoadRunsWalletMixAndTheCampaignsMobileMoneyKinds() {
         assertThat(Benchmark.mix()).extracting(k -> k.label()).contains("airtime success", "pending then requery",
-                "timeout after processing", "mobile money, collected", "mobile money, collected after pending");
+                "timeout after processing", "mobile money, collected", "mobile money, collected after pending")
+                .doesNotContain("mobile money, throttled once");
         assertThat(Benchmark.mix()).filteredOn(k -> !k.mobileMoney()).allSatisfy(k ->
                 assertThat(k.walletId()).isEqualTo("load-float-ngn"));
         assertThat(Benchmark.mix()).allSatisfy(k -> assertThat(k.account()).isNotNull());
