@@ -28,7 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Arrivals {
 
-    /** One arrival: its order (null unless 201/200), the HTTP status (0 on no answer, -1 when dropped). */
+    /**
+     * One arrival: its step (-1 in the warm-up), its order (null unless 201/200), the HTTP status (0 on no
+     * answer, -1 when dropped).
+     */
     record Sent(int index, int step, String label, long sentAt, long answeredAt, int status, String orderId) {
     }
 
@@ -150,7 +153,7 @@ final class Arrivals {
             }
         }
         if (orderId != null) {
-            follower.order(orderId).placed(kind.label(), sentAt, answeredAt);
+            follower.order(orderId).placed(kind.label(), sentAt, answeredAt, step >= 0);
         }
         sent.add(new Sent(index, step, kind.label(), sentAt, answeredAt, status, orderId));
     }

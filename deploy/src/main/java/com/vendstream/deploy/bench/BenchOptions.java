@@ -16,22 +16,25 @@ import java.util.Map;
  * @param sampleEvery   lag, CPU and RSS sampling period, and the bucket of the time series
  * @param maxOutstanding open loop: requests in flight at most; an arrival beyond is dropped (and counted)
  * @param sandboxLatency null for the sandbox's own default (20 ms)
+ * @param warmup        orders at the (first) rate before the measured run, left out of latency, stages and
+ *                      throughput (the JVMs compile the hot paths meanwhile); the invariants cover them
  */
 public record BenchOptions(double rate, Duration duration, int closedLoop, boolean findMax, Duration step,
                            double stepFactor, double maxRate, boolean sharedJvm, Path dataDir, Duration settle,
-                           Duration sampleEvery, int maxOutstanding, long seed, Duration sandboxLatency) {
+                           Duration sampleEvery, int maxOutstanding, long seed, Duration sandboxLatency,
+                           Duration warmup) {
 
     static final String USAGE = "usage: benchmark.sh [--rate R] [--duration PT5M] [--closed-loop C] [--find-max]"
             + " [--step PT60S] [--step-factor 1.5] [--max-rate R] [--shared-jvm] [--data-dir DIR] [--settle PT3M]"
-            + " [--sample-every PT5S] [--max-outstanding N] [--seed S] [--sandbox-latency PT0.02S]";
+            + " [--sample-every PT5S] [--max-outstanding N] [--seed S] [--sandbox-latency PT0.02S] [--warmup PT30S]";
 
     private static final List<String> FLAGS = List.of("find-max", "shared-jvm");
     private static final List<String> VALUED = List.of("rate", "duration", "closed-loop", "step", "step-factor",
-            "max-rate", "data-dir", "settle", "sample-every", "max-outstanding", "seed", "sandbox-latency");
+            "max-rate", "data-dir", "settle", "sample-every", "max-outstanding", "seed", "sandbox-latency", "warmup");
 
     public BenchOptions {
         if (!(rate > 0) || duration.isNegative() || duration.isZero() || closedLoop < 0 || !(stepFactor > 1)
-                || maxOutstanding < 1 || sampleEvery.toMillis() < 500) {
+                || maxOutstanding < 1 || sampleEvery.toMillis() < 500 || warmup.isNegative()) {
             throw new IllegalArgumentException("a rate above 0, a duration, a step factor above 1, --max-outstanding"
                     + " of at least 1 and --sample-every of at least PT0.5S are needed\n" + USAGE);
         }
@@ -75,7 +78,8 @@ public record BenchOptions(double rate, Duration duration, int closedLoop, boole
                     Duration.parse(a.getOrDefault("sample-every", "PT5S")),
                     Integer.parseInt(a.getOrDefault("max-outstanding", "2000")),
                     Long.parseLong(a.getOrDefault("seed", "13")),
-                    a.containsKey("sandbox-latency") ? Duration.parse(a.get("sandbox-latency")) : null);
+                    a.containsKey("sandbox-latency") ? Duration.parse(a.get("sandbox-latency")) : null,
+                    Duration.parse(a.getOrDefault("warmup", "PT30S")));
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("cannot read " + e.getMessage() + "\n" + USAGE, e);
         }

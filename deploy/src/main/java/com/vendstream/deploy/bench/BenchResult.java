@@ -20,14 +20,14 @@ final class BenchResult {
     private BenchResult() {
     }
 
-    /** Latency percentiles of orders placed by the run, overall, by path and by mix label. */
+    /** Latency percentiles of the orders placed after the warm-up, overall, by path and by mix label. */
     static Map<String, Object> latency(List<OrderTimeline> orders) {
         List<Long> all = new ArrayList<>();
         Map<OrderTimeline.Path, List<Long>> byPath = new EnumMap<>(OrderTimeline.Path.class);
         Map<String, List<Long>> byLabel = new TreeMap<>();
         for (OrderTimeline o : orders) {
             long latency = o.latency();
-            if (!o.placedByRun() || latency < 0) {
+            if (!o.measured() || latency < 0) {
                 continue;
             }
             all.add(latency);
@@ -49,12 +49,15 @@ final class BenchResult {
         return m;
     }
 
-    /** Per stage percentiles: over first-call successes (the path the target is about) and over every order. */
+    /**
+     * Per stage percentiles of the orders placed after the warm-up: over first-call successes (the path the
+     * target is about) and over every order.
+     */
     static Map<String, Object> stages(List<OrderTimeline> orders) {
         Map<String, List<Long>> firstCall = new LinkedHashMap<>();
         Map<String, List<Long>> all = new LinkedHashMap<>();
         for (OrderTimeline o : orders) {
-            if (!o.placedByRun()) {
+            if (!o.measured()) {
                 continue;
             }
             boolean first = o.path() == OrderTimeline.Path.FIRST_CALL_SUCCESS;

@@ -30,6 +30,7 @@ public final class OrderTimeline {
 
     private final String orderId;
     private String label;
+    private boolean measured;
     private long sentAt;
     private long answeredAt;
     private long vendRequestedAt;
@@ -52,9 +53,13 @@ public final class OrderTimeline {
         return orderId;
     }
 
-    /** The order was placed by this run: its mix label, when it was sent and when the 201 came back. */
-    public synchronized void placed(String label, long sentAt, long answeredAt) {
+    /**
+     * The order was placed by this run: its mix label, when it was sent and when the 201 came back, and whether
+     * it counts in the figures (not during the warm-up).
+     */
+    public synchronized void placed(String label, long sentAt, long answeredAt, boolean measured) {
         this.label = label;
+        this.measured = measured;
         this.sentAt = sentAt;
         this.answeredAt = answeredAt;
     }
@@ -140,6 +145,11 @@ public final class OrderTimeline {
 
     public synchronized boolean placedByRun() {
         return sentAt > 0;
+    }
+
+    /** Placed after the warm-up: its latency and stages count. */
+    public synchronized boolean measured() {
+        return measured;
     }
 
     public synchronized String label() {

@@ -43,7 +43,7 @@ class BenchFiguresTest {
     @Test
     void aPendingVendIsRequeriedAndItsStagesKeepTheFirstCallsTimes() {
         OrderTimeline o = new OrderTimeline("o2");
-        o.placed("pending then requery", T0, T0 + 10);
+        o.placed("pending then requery", T0, T0 + 10, true);
         o.event("VendRequested", "vendstream.vend.requests", T0 + 20, null, null);
         o.event("VendPending", "vendstream.vend.outcomes", T0 + 4_100, "vtpass", "R2");
         o.event("VendSucceeded", "vendstream.vend.resolutions", T0 + 14_000, "vtpass", "R2");
@@ -60,19 +60,19 @@ class BenchFiguresTest {
     @Test
     void declinesRejectionsAndEscalationsEachHaveTheirPath() {
         OrderTimeline declined = new OrderTimeline("o3");
-        declined.placed("provider declines", T0, T0 + 5);
+        declined.placed("provider declines", T0, T0 + 5, true);
         declined.event("VendFailed", "vendstream.vend.outcomes", T0 + 50, "vtpass", "R3");
         declined.event("OrderRefunded", "vendstream.orders", T0 + 70, null, null);
         assertThat(declined.path()).isEqualTo(OrderTimeline.Path.FAILED_AND_REFUNDED);
 
         OrderTimeline rejected = new OrderTimeline("o4");
-        rejected.placed("mobile money, payer without funds", T0, T0 + 5);
+        rejected.placed("mobile money, payer without funds", T0, T0 + 5, true);
         rejected.event("PaymentFailed", "vendstream.payments", T0 + 50, null, null);
         rejected.event("OrderRejected", "vendstream.orders", T0 + 60, null, null);
         assertThat(rejected.path()).isEqualTo(OrderTimeline.Path.REJECTED);
 
         OrderTimeline escalated = new OrderTimeline("o5");
-        escalated.placed("timeout after processing", T0, T0 + 5);
+        escalated.placed("timeout after processing", T0, T0 + 5, true);
         escalated.event("VendPending", "vendstream.vend.outcomes", T0 + 4_000, "vtpass", "R5");
         escalated.event("VendUnresolved", "vendstream.vend.resolutions", T0 + 60_000, "vtpass", "R5");
         assertThat(escalated.path()).isEqualTo(OrderTimeline.Path.ESCALATED);
@@ -86,7 +86,7 @@ class BenchFiguresTest {
     @Test
     void aMobileMoneyOrderCollectedAtOnceIsAFirstCallSuccessAndOneCollectedAfterPendingIsNot() {
         OrderTimeline collected = new OrderTimeline("o6");
-        collected.placed("mobile money, collected", T0, T0 + 40);
+        collected.placed("mobile money, collected", T0, T0 + 40, true);
         collected.event("PaymentCollected", "vendstream.payments", T0 + 60, null, null);
         collected.event("VendRequested", "vendstream.vend.requests", T0 + 70, null, null);
         collected.event("VendSucceeded", "vendstream.vend.outcomes", T0 + 120, "pay4power", "P6");
@@ -95,7 +95,7 @@ class BenchFiguresTest {
         assertThat(collected.stages()).containsEntry(OrderTimeline.Stage.PAYMENT_COLLECTED, 60L);
 
         OrderTimeline pending = new OrderTimeline("o7");
-        pending.placed("mobile money, collected after pending", T0, T0 + 40);
+        pending.placed("mobile money, collected after pending", T0, T0 + 40, true);
         pending.event("PaymentPending", "vendstream.payments", T0 + 60, null, null);
         pending.event("PaymentCollected", "vendstream.payment.resolutions", T0 + 10_060, null, null);
         pending.event("OrderCompleted", "vendstream.orders", T0 + 10_200, null, null);
@@ -103,7 +103,7 @@ class BenchFiguresTest {
     }
 
     @Test
-    void latencyIsGroupedByPathAndMixAndOrdersNotPlacedByTheRunAreLeftOut() {
+    void latencyIsGroupedByPathAndMixAndWarmUpOrdersAndOrdersNotPlacedByTheRunAreLeftOut() {
         List<OrderTimeline> orders = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
             orders.add(firstCallSuccess("f" + i, 0, i * 10L));
@@ -111,6 +111,11 @@ class BenchFiguresTest {
         OrderTimeline foreign = new OrderTimeline("not-ours");
         foreign.event("OrderCompleted", "vendstream.orders", T0 + 1, null, null);
         orders.add(foreign);
+        OrderTimeline warmup = new OrderTimeline("cold");
+        warmup.placed("airtime success", T0, T0 + 5, false);
+        warmup.event("VendSucceeded", "vendstream.vend.outcomes", T0 + 50_000, "vtpass", "R-cold");
+        warmup.event("OrderCompleted", "vendstream.orders", T0 + 60_000, null, null);
+        orders.add(warmup);
 
         Map<String, Object> latency = BenchResult.latency(orders);
         @SuppressWarnings("unchecked")
@@ -193,6 +198,8 @@ class BenchFiguresTest {
         assertThat(o.maxOutstanding()).isEqualTo(50);
         assertThat(BenchOptions.parse().rate()).isEqualTo(50);
         assertThat(BenchOptions.parse().duration().toMinutes()).isEqualTo(5);
+        assertThat(BenchOptions.parse().warmup().toSeconds()).isEqualTo(30);
+        assertThat(BenchOptions.parse("--warmup", "PT0S").warmup()).isZero();
         assertThatThrownBy(() -> BenchOptions.parse("--rat", "5")).hasMessageContaining("unknown argument --rat");
         assertThatThrownBy(() -> BenchOptions.parse("--rate", "0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse("--find-max", "--closed-loop", "8"))
@@ -213,7 +220,7 @@ class BenchFiguresTest {
     static OrderTimeline firstCallSuccess(String id, long offset, long latency) {
         long t = T0 + offset;
         OrderTimeline o = new OrderTimeline(id);
-        o.placed("airtime success", t, t + 15);
+        o.placed("airtime success", t, t + 15, true);
         o.event("OrderAccepted", "vendstream.orders", t + 20, null, null);
         o.event("VendRequested", "vendstream.vend.requests", t + 30, null, null);
         o.providerCall(t + 55);

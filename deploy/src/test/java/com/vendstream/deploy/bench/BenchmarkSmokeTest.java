@@ -24,7 +24,7 @@ class BenchmarkSmokeTest {
     @SuppressWarnings("unchecked")
     void aShortRunMeasuresOrdersLatencyLagAndEveryProcessAndFindsNoDuplicateVend() throws Exception {
         BenchOptions options = new BenchOptions(5, Duration.ofSeconds(20), 0, false, Duration.ofSeconds(60), 1.5,
-                5000, false, data, Duration.ofSeconds(10), Duration.ofSeconds(2), 200, 13, null);
+                5000, false, data, Duration.ofSeconds(10), Duration.ofSeconds(2), 200, 13, null, Duration.ZERO);
 
         Map<String, Object> result = Benchmark.run(options);
 

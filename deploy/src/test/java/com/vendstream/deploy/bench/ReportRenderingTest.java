@@ -73,7 +73,7 @@ class ReportRenderingTest {
             sent.add(new Arrivals.Sent(i, 0, "airtime success", T0 + i * 100L, T0 + i * 100L + 15, 201, "o" + i));
         }
         OrderTimeline odd = new OrderTimeline("odd");
-        odd.placed("a <b> & c", T0, T0 + 5);
+        odd.placed("a <b> & c", T0, T0 + 5, true);
         odd.event("OrderRejected", "vendstream.orders", T0 + 30, null, null);
         orders.add(odd);
         List<LagSampler.Sample> lag = List.of(new LagSampler.Sample(T0, Map.of("order-service", 0L, "vend-service", 3L)),
