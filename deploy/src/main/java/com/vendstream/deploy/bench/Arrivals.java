@@ -128,12 +128,17 @@ final class Arrivals {
         }
     }
 
+    /** The client reference of the run's i-th order. */
+    static String reference(String runId, int index) {
+        return "bench-" + runId + "-" + index;
+    }
+
     private synchronized Customers.Kind draw() {
         return wheel.get(random.nextInt(wheel.size()));
     }
 
     private HttpRequest request(Customers.Kind kind, int index) {
-        String body = json.writeValueAsString(Customers.orderBody(kind, "bench-" + runId + "-" + index,
+        String body = json.writeValueAsString(Customers.orderBody(kind, reference(runId, index),
                 kind.account(), kind.walletId()));
         return HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")

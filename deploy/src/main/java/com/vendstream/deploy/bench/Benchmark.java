@@ -210,7 +210,8 @@ public final class Benchmark {
                 fm.put("steps", steps);
                 result.put("findMax", fm);
             }
-            result.put("invariants", invariants(parts, orders));
+            result.put("invariants", invariants(parts, orders, unansweredButStored(parts.orderApi(), runId, sent,
+                    warmupStart, follower)));
             result.put("broker", broker(parts.bootstrap(), follower, start, arrivalsEnd, orders.size()));
             result.put("totalSeconds", Duration.between(started, Instant.now()).toSeconds());
         } finally {
@@ -451,8 +452,11 @@ public final class Benchmark {
      * orders vended twice), and every order placed final, those that are not listed with their state as the
      * order API tells it.
      */
-    private static Map<String, Object> invariants(Parts parts, List<OrderTimeline> orders) throws Exception {
+    private static Map<String, Object> invariants(Parts parts, List<OrderTimeline> placed,
+                                                  List<OrderTimeline> storedWithoutAnswer) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
+        List<OrderTimeline> orders = new ArrayList<>(placed);
+        orders.addAll(storedWithoutAnswer);
         long maxVends = SandboxRecord.maxVends(parts.sandbox());
         List<String> vendedTwice = new ArrayList<>();
         if (maxVends > 1) {
@@ -483,18 +487,56 @@ public final class Benchmark {
                 n.put("orderId", o.orderId());
                 n.put("state", state);
                 n.put("mix", o.label());
-                n.put("ageSeconds", (System.currentTimeMillis() - o.sentAt()) / 1000);
+                n.put("ageSeconds", o.sentAt() > 0 ? (System.currentTimeMillis() - o.sentAt()) / 1000 : null);
                 notFinal.add(n);
             }
         }
         m.put("maxVendsPerReference", maxVends);
         m.put("ordersVendedTwice", vendedTwice);
-        m.put("ordersPlaced", orders.size());
+        m.put("ordersPlaced", placed.size());
+        m.put("ordersStoredWithoutAnAnswer", storedWithoutAnswer.size());
         m.put("ordersByState", byState);
         m.put("ordersNotFinal", notFinal.size());
         m.put("notFinal", notFinal.size() > 200 ? notFinal.subList(0, 200) : notFinal);
         m.put("ok", maxVends <= 1 && notFinal.isEmpty());
         return m;
+    }
+
+    /**
+     * Orders whose request got no answer in time (the client's 30 s) may have been stored all the same: the
+     * order history since the start of the run, read once, finds them by client reference, so that the
+     * invariants hold them to the same rules.
+     */
+    private static List<OrderTimeline> unansweredButStored(String orderApi, String runId, List<Arrivals.Sent> sent,
+                                                           long from, EventFollower follower) {
+        Set<String> unanswered = sent.stream().filter(s -> s.status() == 0)
+                .map(s -> Arrivals.reference(runId, s.index())).collect(Collectors.toSet());
+        List<OrderTimeline> found = new ArrayList<>();
+        if (unanswered.isEmpty()) {
+            return found;
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String since = Instant.ofEpochMilli(from - 60_000).toString();
+        try {
+            for (int page = 0; found.size() < unanswered.size(); page++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders?size=200&from="
+                        + since + "&page=" + page)).header("Authorization", "Bearer " + Demo.API_KEY)
+                        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode batch = JSON.readTree(r.body());
+                for (JsonNode o : batch) {
+                    if (unanswered.contains(o.path("clientReference").asString())) {
+                        found.add(follower.order(o.path("orderId").asString()));
+                    }
+                }
+                if (r.statusCode() != 200 || batch.size() < 200) {
+                    break;
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("  the order history could not be read (" + e + "): orders stored without an answer"
+                    + " are not checked");
+        }
+        return found;
     }
 
     private static String askState(HttpClient http, String orderApi, String orderId) {

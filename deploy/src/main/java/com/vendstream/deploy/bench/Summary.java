@@ -41,7 +41,8 @@ final class Summary {
         Map<String, Object> inv = (Map<String, Object>) r.get("invariants");
         sb.append("  invariants: max vends for one reference ").append(inv.get("maxVendsPerReference"))
                 .append(", orders vended twice ").append(inv.get("ordersVendedTwice")).append(", orders ")
-                .append(inv.get("ordersPlaced")).append(" by state ").append(inv.get("ordersByState"))
+                .append(inv.get("ordersPlaced")).append(" (and ").append(inv.get("ordersStoredWithoutAnAnswer"))
+                .append(" stored without an answer in time) by state ").append(inv.get("ordersByState"))
                 .append(", not final ").append(inv.get("ordersNotFinal")).append('\n');
         sb.append(Boolean.TRUE.equals(inv.get("ok")) ? "INVARIANTS HELD" : "INVARIANTS FAILED")
                 .append(" in ").append(r.get("totalSeconds")).append(" s\n");
