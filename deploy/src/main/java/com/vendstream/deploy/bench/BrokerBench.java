@@ -60,8 +60,9 @@ final class BrokerBench {
             admin.createTopics(List.of(new NewTopic(SCRATCH_TOPIC, partitions, (short) 1))).all()
                     .get(30, TimeUnit.SECONDS);
             try {
-                double produce = produce(bootstrapServers, count, keyBytes, valueBytes);
-                double consume = consume(bootstrapServers, count);
+                awaitLeaders(admin, partitions);
+                double produce = produce(bootstrapServers, count, keyBytes, valueBytes, partitions);
+                double consume = consume(bootstrapServers, count + partitions);
                 return new Result(count, keyBytes, valueBytes, produce, consume);
             } finally {
                 admin.deleteTopics(List.of(SCRATCH_TOPIC)).all().get(30, TimeUnit.SECONDS);
@@ -69,7 +70,22 @@ final class BrokerBench {
         }
     }
 
-    private static double produce(String bootstrapServers, long count, int keyBytes, int valueBytes)
+    /** A new topic's partitions take a moment to get their leader; records sent before wait out the delivery timeout. */
+    private static void awaitLeaders(Admin admin, int partitions) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var description = admin.describeTopics(List.of(SCRATCH_TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(SCRATCH_TOPIC);
+            if (description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the scratch topic's partitions had no leader after 30 s");
+    }
+
+    private static double produce(String bootstrapServers, long count, int keyBytes, int valueBytes, int partitions)
             throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -80,8 +96,11 @@ final class BrokerBench {
         random.nextBytes(value);
         AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            // Metadata first, so the clock measures records, not the first connection.
-            producer.partitionsFor(SCRATCH_TOPIC);
+            // One record to each partition first (not timed), so the clock measures records, not the first
+            // connection, the producer id or a partition's first leader lookup.
+            for (int p = 0; p < partitions; p++) {
+                producer.send(new ProducerRecord<>(SCRATCH_TOPIC, p, null, value)).get(60, TimeUnit.SECONDS);
+            }
             long start = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 // Keys like order ids: every record to the partition of its key, as the services' are.
