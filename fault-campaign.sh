@@ -13,16 +13,4 @@
 # campaign's own Kafka clients to a temporary folder (printed with the build log).
 # MAVEN_ARGS adds Maven options to the build (e.g. MAVEN_ARGS=-o to build offline).
 set -euo pipefail
-cd "$(dirname "$0")"
-OUT="$(mktemp -d "${TMPDIR:-/tmp}/vendstream-campaign.XXXXXX")"
-BUILD_LOG="$OUT/build.log"
-echo "Building vendstream (full output in $BUILD_LOG)"
-if ! ./mvnw -B -q -DskipTests package >"$BUILD_LOG" 2>&1; then
-  tail -30 "$BUILD_LOG" >&2
-  echo "The build failed; the full output is in $BUILD_LOG" >&2
-  exit 1
-fi
-LOGBACK="$PWD/deploy/target/classes/logback-stack.xml"
-exec java ${VENDSTREAM_JAVA_OPTS:-} -Xmx1g -XX:+UseSerialGC -Dvendstream.log.file="$OUT/campaign.log" \
-  -Dlogback.configurationFile="$LOGBACK" -Dlogging.config="$LOGBACK" \
-  -cp "deploy/target/classes:deploy/target/lib/*" com.vendstream.deploy.campaign.FaultCampaign "$@"
+exec "$(dirname "$0")/deploy/run-tool.sh" campaign -Xmx1g com.vendstream.deploy.campaign.FaultCampaign "$@"

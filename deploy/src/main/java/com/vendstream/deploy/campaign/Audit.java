@@ -1,6 +1,7 @@
 package com.vendstream.deploy.campaign;
 
 import com.vendstream.deploy.ReconDemo;
+import com.vendstream.deploy.SandboxRecord;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.topic.Topics;
 import java.io.IOException;
@@ -309,8 +310,7 @@ final class Audit {
 
     /** The sandbox's call record and books: one vend per reference, and every vend of ours in its books. */
     private void vends(Map<String, JsonNode> orders) throws Exception {
-        JsonNode record = sandboxGet("/vends").body();
-        long maxVends = record.path("maxVendsPerReference").asLong();
+        long maxVends = SandboxRecord.maxVends(sandbox);
         result.put("maxProviderVendsForOneReference", maxVends);
         must("largest number of provider vends for one order", maxVends, 1);
 

@@ -40,10 +40,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * would), and checkout events on the checkout topic (some sent twice). Every answer is kept: what was
  * acknowledged is what the audit holds the system to.
  */
-final class Customers {
+public final class Customers {
 
     static final String MERCHANT = "demo-merchant";
-    static final String FLOAT_NGN = "load-float-ngn";
+    public static final String FLOAT_NGN = "load-float-ngn";
     static final String API_KEY = Demo.API_KEY;
     /** How long a client keeps trying one order while parts of the system are down. */
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
@@ -51,9 +51,9 @@ final class Customers {
     enum Channel { HTTP, CHECKOUT, TOPUP }
 
     /** What one planned order is: its outcome account, how it pays, and how it reaches us. */
-    record Kind(String label, String service, String billerId, String itemId, String account, long amountMinor,
+    public record Kind(String label, String service, String billerId, String itemId, String account, long amountMinor,
                 String currency, String walletId, String payerPhone, int weight) {
-        boolean mobileMoney() {
+        public boolean mobileMoney() {
             return payerPhone != null;
         }
     }
@@ -81,7 +81,7 @@ final class Customers {
      * transport outcomes, the other providers, mobile money through Dollr with its payer outcomes, and
      * customers' own wallets (funded by top-ups).
      */
-    static List<Kind> kinds() {
+    public static List<Kind> kinds() {
         List<Kind> kinds = new ArrayList<>();
         for (LoadRun.Mix m : LoadRun.MIX) {
             kinds.add(new Kind(m.label(), m.service(), m.billerId(), m.itemId(), m.account(), m.amountMinor(), "NGN",
@@ -201,12 +201,16 @@ final class Customers {
     }
 
     private static Map<String, Object> orderBody(Planned p) {
-        Kind k = p.kind();
-        Map<String, Object> body = new HashMap<>(Map.of("clientReference", p.reference(), "service", k.service(),
-                "billerId", k.billerId(), "account", p.account(), "customerPhone", "08011111111",
+        return orderBody(p.kind(), p.reference(), p.account(), p.walletId());
+    }
+
+    /** The body of {@code POST /v1/orders} for one order of this kind (the benchmark's too). */
+    public static Map<String, Object> orderBody(Kind k, String reference, String account, String walletId) {
+        Map<String, Object> body = new HashMap<>(Map.of("clientReference", reference, "service", k.service(),
+                "billerId", k.billerId(), "account", account, "customerPhone", "08011111111",
                 "amount", Map.of("minor", k.amountMinor(), "currency", k.currency()),
                 "payment", k.mobileMoney() ? Map.of("method", "MOBILE_MONEY", "payerPhone", k.payerPhone())
-                        : Map.of("method", "WALLET", "walletId", p.walletId())));
+                        : Map.of("method", "WALLET", "walletId", walletId)));
         if (k.itemId() != null) {
             body.put("itemId", k.itemId());
         }

@@ -2,8 +2,7 @@ package com.vendstream.deploy.campaign;
 
 import com.vendstream.deploy.LocalStack;
 import com.vendstream.deploy.ProcessStack;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import com.vendstream.deploy.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import tools.jackson.databind.SerializationFeature;
 
 /**
@@ -102,7 +100,7 @@ public final class FaultCampaign {
         Instant started = Instant.now();
         System.out.printf("fault campaign: %d orders, %d clients, seed %d (repeat with --seed %d), data in %s%n",
                 o.orders(), o.clients(), o.seed(), o.seed(), o.dataDir());
-        fresh(o.dataDir());
+        RunFolder.fresh(o.dataDir(), "campaign");
         Map<String, Object> settings = new LinkedHashMap<>(LocalStack.settings(o.dataDir()));
         // The load mix repeats accounts; VTpass's 019 window would refuse them as likely duplicates.
         settings.put("vendstream.sandbox.vtpass.duplicate-window", "0s");
@@ -194,7 +192,7 @@ public final class FaultCampaign {
             result.put("seed", o.seed());
             result.put("orders", o.orders());
             result.put("clients", o.clients());
-            result.put("machine", machine());
+            result.put("machine", RunFolder.machine());
             result.put("startedAt", started.toString());
             result.put("placingSeconds", placing.toSeconds());
             result.put("faults", schedule.log());
@@ -240,34 +238,6 @@ public final class FaultCampaign {
             ids.add(r.body().path("walletId").asString());
         }
         return ids;
-    }
-
-    /** The campaign starts from nothing: an existing folder is used only if empty or an earlier campaign's. */
-    private static void fresh(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent() && !Files.exists(dir.resolve("campaign"))) {
-                    throw new IllegalArgumentException(dir + " is not empty and not a campaign's folder; give "
-                            + "--data-dir a fresh one");
-                }
-            }
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir.resolve("campaign"));
-    }
-
-    private static Map<String, Object> machine() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpus", Runtime.getRuntime().availableProcessors());
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            m.put("memoryMb", os.getTotalMemorySize() / (1024 * 1024));
-        }
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        m.put("java", System.getProperty("java.version"));
-        return m;
     }
 
     @SuppressWarnings("unchecked")
