@@ -33,11 +33,10 @@ import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -194,16 +193,44 @@ public class OrderServiceConfiguration {
         return new StuckWork(orders, transfers, meters, clock, stuckAfter);
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    void prepareStore(ApplicationReadyEvent ready) {
-        var ctx = ready.getApplicationContext();
-        ctx.getBean(OrderStore.class).ensureIndexes();
-        WalletStore wallets = ctx.getBean(WalletStore.class);
-        wallets.ensureIndexes();
-        ctx.getBean(WalletTransfers.class).ensureIndexes();
-        ctx.getBean(MerchantProperties.class).merchants().forEach(m -> m.wallets().forEach(w ->
-                wallets.createIfAbsent(w.id(), m.id(), w.ownerType() == null ? "MERCHANT" : w.ownerType(),
-                        w.currency(), w.openingBalanceMinor(), w.pinHash())));
+    /**
+     * Indexes, the conversion of wallets from before the short memory, and the configured wallets, before
+     * anything can move money: a lifecycle of the earliest phase starts before the Kafka bindings and the
+     * web server (later phases), and scheduled tasks such as {@link Recovery} start only after every
+     * lifecycle (on the refresh event). Not on ApplicationReadyEvent, which comes after all of them.
+     */
+    @Bean
+    SmartLifecycle storePreparation(OrderStore orders, WalletStore wallets, WalletTransfers transfers,
+                                    MerchantProperties merchants) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                orders.ensureIndexes();
+                wallets.ensureIndexes();
+                transfers.ensureIndexes();
+                merchants.merchants().forEach(m -> m.wallets().forEach(w ->
+                        wallets.createIfAbsent(w.id(), m.id(), w.ownerType() == null ? "MERCHANT" : w.ownerType(),
+                                w.currency(), w.openingBalanceMinor(), w.pinHash())));
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MIN_VALUE;
+            }
+        };
     }
 
     /**

@@ -280,6 +280,9 @@ class WalletInvariantsTest {
     void concurrentDebitsAndRefundsOfOneFloatApplyEachOperationOnceAndNeverOverdraw() throws Exception {
         long opening = 500_000;
         f.walletStore.createIfAbsent("float", "m1", "MERCHANT", "NGN", opening, null);
+        // Three order-service instances on one store: each batches only its own callers, so the database
+        // guards are what keeps the instances' updates apart.
+        List<com.vendstream.order.wallet.Wallets> instances = List.of(f.wallets, instance(), instance());
         ExecutorService pool = Executors.newFixedThreadPool(16);
         java.util.Map<String, Long> amounts = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Set<String> debited = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -289,8 +292,9 @@ class WalletInvariantsTest {
             long amount = 1_000 + (i % 7) * 500L;
             amounts.put(orderId, amount);
             for (int twice = 0; twice < 2; twice++) {
+                var wallets = instances.get((i + twice) % 3);
                 calls.add(() -> {
-                    if (f.wallets.debit("float", orderId, "NGN", amount) == DebitResult.APPLIED) {
+                    if (wallets.debit("float", orderId, "NGN", amount) == DebitResult.APPLIED) {
                         debited.add(orderId);
                     }
                     return null;
@@ -309,8 +313,9 @@ class WalletInvariantsTest {
         List<String> toRefund = debited.stream().sorted().filter(o -> Integer.parseInt(o.substring(6)) % 2 == 0).toList();
         for (String orderId : toRefund) {
             for (int twice = 0; twice < 2; twice++) {
+                var wallets = instances.get(Math.floorMod(orderId.hashCode() + twice, 3));
                 calls.add(() -> {
-                    if (f.wallets.refund("float", orderId, "NGN", amounts.get(orderId)) == CreditResult.APPLIED) {
+                    if (wallets.refund("float", orderId, "NGN", amounts.get(orderId)) == CreditResult.APPLIED) {
                         refunded.add(orderId);
                     }
                     return null;
@@ -320,8 +325,9 @@ class WalletInvariantsTest {
         for (int i = 300; i < 400; i++) {
             String orderId = "order-" + i;
             amounts.put(orderId, 700L);
+            var wallets = instances.get(i % 3);
             calls.add(() -> {
-                if (f.wallets.debit("float", orderId, "NGN", 700) == DebitResult.APPLIED) {
+                if (wallets.debit("float", orderId, "NGN", 700) == DebitResult.APPLIED) {
                     debited.add(orderId);
                 }
                 return null;
@@ -497,10 +503,7 @@ class WalletInvariantsTest {
     void aWalletWithTheOldLongListsKeepsRefusingItsOperationsAfterConversion() {
         f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
         f.wallets.debit("w", "order-1", "NGN", 1_000);
-        // The old shape: applied ids (one from before statements, without a posting) and burnt ids, no counter.
-        Mono.from(wallets().updateOne(new Document("_id", "w"), new Document("$set", new Document("appliedOps",
-                List.of("w:opening", "order-1:debit", "ancient:debit")).append("burnedOps", List.of("order-2:debit")))
-                .append("$unset", new Document("recentOps", "").append("opCount", "")))).block();
+        toTheOldShape("w");
 
         f.walletStore.ensureIndexes();
         f.walletStore.ensureIndexes();
@@ -513,5 +516,107 @@ class WalletInvariantsTest {
         assertThat(balance()).isEqualTo(8_000);
         assertThat(f.wallets.refund("w", "ancient", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
         assertThat(balance()).isEqualTo(9_000);
+    }
+
+    /** The old shape: applied ids (one from before statements, without a posting) and burnt ids, no counter. */
+    private void toTheOldShape(String walletId) {
+        Mono.from(wallets().updateOne(new Document("_id", walletId), new Document("$set", new Document("appliedOps",
+                List.of("w:opening", "order-1:debit", "ancient:debit")).append("burnedOps", List.of("order-2:debit")))
+                .append("$unset", new Document("recentOps", "").append("opCount", "")))).block();
+    }
+
+    /** Another order-service instance on the same store: its own WalletStore, its own batches. */
+    private com.vendstream.order.wallet.Wallets instance() {
+        return new com.vendstream.order.wallet.Wallets(new WalletStore(f.mongo.template),
+                new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
+                java.time.Duration.ofMinutes(30));
+    }
+
+    /**
+     * A wallet the start-up conversion has not reached yet (it began after this instance took traffic, or
+     * a crash stopped it part way) is converted by the first debit that meets it, which then goes on.
+     */
+    @Test
+    void aDebitMeetingAWalletStillInTheOldShapeConvertsItAndGoesOn() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.wallets.debit("w", "order-1", "NGN", 1_000);
+        toTheOldShape("w");
+
+        assertThat(f.wallets.debit("w", "order-3", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
+        assertThat(raw("w")).doesNotContainKeys("appliedOps", "burnedOps").containsEntry("opCount", 1L);
+        assertThat(balance()).isEqualTo(8_000);
+        // Its old operations stay applied once, or refused, as before.
+        assertThat(f.wallets.debit("w", "order-1", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
+        assertThat(f.wallets.debit("w", "ancient", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
+        assertThat(f.wallets.debit("w", "order-2", "NGN", 1_000)).isEqualTo(DebitResult.INSUFFICIENT_FUNDS);
+        assertThat(balance()).isEqualTo(8_000);
+        // The start-up conversion arriving later finds nothing left to do.
+        f.walletStore.ensureIndexes();
+        assertThat(f.wallets.debit("w", "order-2", "NGN", 1_000)).isEqualTo(DebitResult.INSUFFICIENT_FUNDS);
+        assertThat(balance()).isEqualTo(8_000);
+    }
+
+    /**
+     * A refusal made final on a wallet still in the old shape, before the conversion reached it, must not
+     * hide the wallet from the conversion: its old burnt ids would never become fences and could be debited.
+     */
+    @Test
+    void aFenceOnAWalletStillInTheOldShapeLeavesItToTheConversionAndStaysRefused() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.wallets.debit("w", "order-1", "NGN", 1_000);
+        toTheOldShape("w");
+
+        assertThat(f.walletStore.fence("w", "order-5:debit")).isFalse();
+        f.walletStore.ensureIndexes();
+
+        assertThat(raw("w")).doesNotContainKeys("appliedOps", "burnedOps");
+        assertThat(f.wallets.debit("w", "order-5", "NGN", 1_000)).isEqualTo(DebitResult.INSUFFICIENT_FUNDS);
+        assertThat(f.wallets.debit("w", "order-2", "NGN", 1_000)).isEqualTo(DebitResult.INSUFFICIENT_FUNDS);
+        assertThat(f.walletStore.hasApplied("w", "order-5:debit")).isFalse();
+        assertThat(balance()).isEqualTo(9_000);
+    }
+
+    /** A caller already interrupted that writes the batch still moves the money, and keeps its interrupt. */
+    @Test
+    void aCallerArrivingInterruptedStillAppliesItsOperationAndKeepsTheInterrupt() {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        Optional<Long> after;
+        boolean stillInterrupted;
+        Thread.currentThread().interrupt();
+        try {
+            after = f.walletStore.apply("w", "NGN", "order-1:debit", "order-1", "DEBIT", -1_000, Instant.now());
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+        assertThat(after).contains(9_000L);
+        assertThat(stillInterrupted).isTrue();
+        assertThat(balance()).isEqualTo(9_000);
+    }
+
+    /**
+     * The balance guard alone refuses an update: another instance lowers the balance between this caller's
+     * read and its update (one operation, well within the window, none of its ids remembered). The update
+     * must not land, and the caller, reading again, finds the debit no longer covered.
+     */
+    @Test
+    void aDebitNoLongerCoveredWhenItsUpdateArrivesIsRefusedByTheBalanceGuard() {
+        WalletStore other = new WalletStore(f.mongo.template);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        WalletStore stalling = new WalletStore(f.mongo.template) {
+            @Override
+            protected void beforeUpdate(String walletId, String op) {
+                if (once.compareAndSet(false, true)) {
+                    assertThat(other.apply(walletId, "NGN", "order-2:debit", "order-2", "DEBIT", -500, Instant.now()))
+                            .contains(500L);
+                }
+            }
+        };
+        stalling.createIfAbsent("w", "m1", "MERCHANT", "NGN", 1_000, null);
+        assertThat(stalling.apply("w", "NGN", "order-1:debit", "order-1", "DEBIT", -600, Instant.now())).isEmpty();
+        assertThat(once).isTrue();
+        assertThat(balance()).isEqualTo(500);
+        List<Posting> statement = stalling.statement("w", null, null, 0, 10);
+        assertThat(statement).extracting(Posting::id).containsExactly("order-2:debit", "w:opening");
+        assertChained(statement, 500);
     }
 }

@@ -112,6 +112,15 @@ class WalletTopUpInvariantsTest {
      */
     @Test
     void topUpsAndOrderDebitsRacingOnOneFloatMoveEachOnceAndConserveMoney() throws Exception {
+        // Two order-service instances on one store, each with its own wallet store (its own batches): the
+        // database guards are what keeps their updates of the float apart.
+        WalletStore secondStore = new WalletStore(f.mongo.template);
+        var secondWallets = new com.vendstream.order.wallet.Wallets(secondStore,
+                new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
+                java.time.Duration.ofMinutes(30));
+        List<WalletTransfers> transferInstances = List.of(transfers,
+                new WalletTransfers(f.mongo.template, secondStore, secondWallets, f.clock));
+        List<com.vendstream.order.wallet.Wallets> walletInstances = List.of(f.wallets, secondWallets);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Callable<Object>> calls = new ArrayList<>();
         List<Result> topUps = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -120,9 +129,11 @@ class WalletTopUpInvariantsTest {
             String reference = "r-" + i;
             String to = "c" + (i % 5);
             String orderId = "order-" + i;
-            calls.add(() -> topUps.add(transfers.topUp(topUp(reference, to, 300))));
+            WalletTransfers viaTransfers = transferInstances.get(i % 2);
+            var viaWallets = walletInstances.get((i + 1) % 2);
+            calls.add(() -> topUps.add(viaTransfers.topUp(topUp(reference, to, 300))));
             calls.add(() -> {
-                if (f.wallets.debit("float", orderId, "NGN", 200) == com.vendstream.order.wallet.Wallets.DebitResult.APPLIED) {
+                if (viaWallets.debit("float", orderId, "NGN", 200) == com.vendstream.order.wallet.Wallets.DebitResult.APPLIED) {
                     charged.add(orderId);
                 }
                 return null;

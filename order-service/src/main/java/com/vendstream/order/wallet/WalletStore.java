@@ -104,6 +104,9 @@ public class WalletStore {
     private static final Document WITHOUT_BOOKKEEPING = new Document("recentOps", 0).append("unfiledPostings", 0)
             .append("opCount", 0).append("appliedOps", 0).append("burnedOps", 0);
     /** What {@link #apply} and the filers read of a wallet. */
+    /** What the conversion of a wallet from before the short memory reads. */
+    private static final Document LEGACY_LISTS = new Document("appliedOps", 1).append("burnedOps", 1)
+            .append("unfiledPostings", 1);
     private static final Document BOOKKEEPING = new Document("balanceMinor", 1).append("postingSeq", 1)
             .append("currency", 1).append("unfiledPostings", 1).append("recentOps", 1).append("opCount", 1);
 
@@ -188,34 +191,51 @@ public class WalletStore {
      * Wallets from before the short memory kept up to 5,000 applied ({@code appliedOps}) and burnt
      * ({@code burnedOps}) operation ids. Their burnt ids, and applied ids that have no posting (wallets
      * older than statements), become fences, which refuse them for good; then the lists go. Run at start-up,
-     * before this instance moves money; safe to repeat after a crash (fences are inserted if absent, and
-     * the lists are only dropped after).
+     * before this instance moves money, and by {@link #apply} for a wallet it still finds in the old shape.
      */
     private void forgetLongOperationLists() {
-        List<Document> old = Flux.from(wallets().find(new Document("opCount", new Document("$exists", false)))
-                .projection(new Document("appliedOps", 1).append("burnedOps", 1).append("unfiledPostings", 1)))
-                .collectList().block(TIMEOUT);
-        for (Document w : old) {
-            String walletId = w.getString("_id");
-            for (String op : w.getList("burnedOps", String.class, List.of())) {
-                Documents.insertIfAbsent(fences(), fence(walletId, op, false), TIMEOUT);
-            }
-            List<String> applied = new ArrayList<>(w.getList("appliedOps", String.class, List.of()));
-            w.getList("unfiledPostings", Document.class, List.of()).forEach(p -> applied.remove(p.getString("op")));
-            if (!applied.isEmpty()) {
-                java.util.Set<String> filed = new java.util.HashSet<>();
-                Flux.from(postings().find(new Document("_id", new Document("$in", applied)))
-                        .projection(new Document("_id", 1))).doOnNext(p -> filed.add(p.getString("_id")))
-                        .blockLast(TIMEOUT);
-                for (String op : applied) {
-                    if (!filed.contains(op)) {
-                        Documents.insertIfAbsent(fences(), fence(walletId, op, true), TIMEOUT);
-                    }
+        Flux.from(wallets().find(new Document("opCount", new Document("$exists", false))).projection(LEGACY_LISTS))
+                .collectList().block(TIMEOUT).forEach(this::forgetLongOperationLists);
+    }
+
+    /** Converts the wallet if it still has the long lists; nothing to do otherwise. */
+    private void forgetLongOperationLists(String walletId) {
+        Document w = Mono.from(wallets().find(new Document("_id", walletId).append("opCount", new Document("$exists", false)))
+                .projection(LEGACY_LISTS).first()).block(TIMEOUT);
+        if (w != null) {
+            forgetLongOperationLists(w);
+        }
+    }
+
+    /**
+     * One wallet's conversion. Safe to repeat, after a crash or by several callers at once: fences are
+     * inserted if absent, and the lists are dropped (and the counter started) only after them, by an update
+     * that matches only a wallet still without a counter. Nothing else writes a wallet's memory while it has
+     * no counter ({@link #apply} and {@link #burn} require one), so the lists read here are complete.
+     */
+    private void forgetLongOperationLists(Document w) {
+        String walletId = w.getString("_id");
+        for (String op : w.getList("burnedOps", String.class, List.of())) {
+            Documents.insertIfAbsent(fences(), fence(walletId, op, false), TIMEOUT);
+        }
+        List<String> applied = new ArrayList<>(w.getList("appliedOps", String.class, List.of()));
+        w.getList("unfiledPostings", Document.class, List.of()).forEach(p -> applied.remove(p.getString("op")));
+        if (!applied.isEmpty()) {
+            java.util.Set<String> filed = new java.util.HashSet<>();
+            Flux.from(postings().find(new Document("_id", new Document("$in", applied)))
+                    .projection(new Document("_id", 1))).doOnNext(p -> filed.add(p.getString("_id")))
+                    .blockLast(TIMEOUT);
+            for (String op : applied) {
+                if (!filed.contains(op)) {
+                    Documents.insertIfAbsent(fences(), fence(walletId, op, true), TIMEOUT);
                 }
             }
-            Mono.from(wallets().updateOne(new Document("_id", walletId).append("opCount", new Document("$exists", false)),
-                    new Document("$set", new Document("opCount", 0L).append("recentOps", List.of()))
-                            .append("$unset", new Document("appliedOps", "").append("burnedOps", "")))).block(TIMEOUT);
+        }
+        UpdateResult converted = Mono.from(wallets().updateOne(new Document("_id", walletId)
+                        .append("opCount", new Document("$exists", false)),
+                new Document("$set", new Document("opCount", 0L).append("recentOps", List.of()))
+                        .append("$unset", new Document("appliedOps", "").append("burnedOps", "")))).block(TIMEOUT);
+        if (converted.getModifiedCount() > 0) {
             log.info("Wallet {}: its long operation-id lists were replaced by fences and postings", walletId);
         }
     }
@@ -328,7 +348,10 @@ public class WalletStore {
      */
     protected void burn(String walletId, String opId) {
         Documents.insertIfAbsent(fences(), fence(walletId, opId, false), TIMEOUT);
-        Mono.from(wallets().updateOne(new Document("_id", walletId).append("recentOps", new Document("$ne", opId))
+        // Only a wallet with a counter: an $inc would give a wallet still in the old shape one, and its
+        // conversion (which looks for wallets without) would then skip it. The fence alone refuses the id there.
+        Mono.from(wallets().updateOne(new Document("_id", walletId).append("opCount", new Document("$exists", true))
+                        .append("recentOps", new Document("$ne", opId))
                         .append("unfiledPostings.op", new Document("$ne", opId)),
                 new Document("$push", new Document("recentOps", new Document("$each", List.of(opId))
                         .append("$slice", -window))).append("$inc", new Document("opCount", 1L)))).block(TIMEOUT);
@@ -388,7 +411,9 @@ public class WalletStore {
                 Thread.currentThread(), new CompletableFuture<>());
         Lane lane = lanes.computeIfAbsent(walletId, id -> new Lane());
         lane.waiting.add(op);
-        boolean interrupted = false;
+        // The interrupt is put back at the end: a caller that writes the batch must not fail it (and every
+        // other caller's operation in it) because it arrived already interrupted.
+        boolean interrupted = Thread.interrupted();
         while (!op.result().isDone()) {
             if (lane.writing.compareAndSet(false, true)) {
                 try {
@@ -467,7 +492,9 @@ public class WalletStore {
             }
             Long seen = wallet.getLong("opCount");
             if (seen == null) {
-                throw new IllegalStateException("Wallet " + walletId + " still has its long operation lists: run ensureIndexes");
+                // Still in the old shape (the start-up conversion has not reached it): convert it now, then read again.
+                forgetLongOperationLists(walletId);
+                continue;
             }
             java.util.Set<String> remembered = new java.util.HashSet<>(wallet.getList("recentOps", String.class, List.of()));
             remembered.addAll(unfiledOps(wallet));
