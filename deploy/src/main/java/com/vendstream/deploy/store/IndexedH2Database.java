@@ -90,6 +90,17 @@ abstract class IndexedH2Database extends H2Database {
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
 
+        /**
+         * Builds the index under the collection's lock, as every write holds it: otherwise a document written
+         * while the index is filled from the existing ones could be missed by it. Nothing that holds a
+         * collection's lock calls a synchronized method of the database, so this cannot deadlock with the
+         * database's lock, which is taken first when an index is created.
+         */
+        @Override
+        public synchronized void addIndex(Index<Object> index) {
+            super.addIndex(index);
+        }
+
         @Override
         protected boolean documentMatchesQuery(Document document, Document query) {
             LongAdder examined = ((IndexedH2Database) getDatabase()).examined();
