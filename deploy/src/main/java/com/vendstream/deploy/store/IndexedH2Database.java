@@ -46,6 +46,12 @@ abstract class IndexedH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {
+        if (ID.equals(keys.get(0).getKey())) {
+            // Such as the outbox relay's partial {_id: 1, outbox.eventId: 1}: the partial filter is not seen
+            // here, so an index by _id would hold every document and narrow nothing the _id index does not.
+            // The library's own answer keeps no index.
+            return super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+        }
         // Same map name as the library's unique indexes, so dropping the index or the database removes it too.
         MVMap<String, Object> entries = store().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName);
         MongoCollection<Object> collection = resolveCollection(collectionName, false);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.bson.Document;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -150,6 +151,31 @@ class IndexedQueriesTest {
             }
         } finally {
             store.close();
+        }
+    }
+
+    /**
+     * The outbox relay's partial index led by {@code _id} is accepted but not kept: its filter is not seen,
+     * so it would hold every document and narrow nothing the {@code _id} index does not.
+     */
+    @Test
+    void anIndexLedByIdKeepsNoEntries(@TempDir Path data) {
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> orders = client.getDatabase("vendstream").getCollection("orders");
+            Mono.from(orders.insertMany(List.of(new Document("_id", "o-1"), new Document("_id", "o-2")
+                    .append("outbox", List.of(new Document("eventId", "e-1")))))).block(TIMEOUT);
+            Mono.from(orders.createIndex(new Document("_id", 1).append("outbox.eventId", 1), new IndexOptions()
+                    .name("outbox_waiting").partialFilterExpression(new Document("outbox.eventId",
+                            new Document("$exists", true))))).block(TIMEOUT);
+            assertThat(ids(orders, new Document("outbox.eventId", new Document("$exists", true))))
+                    .containsExactly("o-2");
+        }
+        MVStore file = new MVStore.Builder().fileName(data.resolve("mongo").resolve("vendstream.mv").toString())
+                .readOnly().open();
+        try {
+            assertThat(file.getMapNames()).noneMatch(name -> name.endsWith("._index_outbox_waiting"));
+        } finally {
+            file.close();
         }
     }
 }
