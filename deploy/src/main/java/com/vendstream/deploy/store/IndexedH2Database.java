@@ -8,9 +8,12 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -83,7 +86,7 @@ abstract class IndexedH2Database extends H2Database {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                                              int batchSize, Document fieldSelector) {
-            if (query != null && query.size() > 1 && query.containsKey(ID)) {
+            if (query != null && query.size() > 1 && query.containsKey(ID) && isPlain(query.get(ID))) {
                 Document idTerm = new Document(ID, query.get(ID));
                 for (Index<Object> index : getIndexes()) {
                     if (index.isUnique() && index.getKeys().size() == 1 && ID.equals(index.getKeys().get(0).getKey())
@@ -105,6 +108,22 @@ abstract class IndexedH2Database extends H2Database {
         @Override
         public synchronized void addIndex(Index<Object> index) {
             super.addIndex(index);
+        }
+
+        /**
+         * An {@code _id} term the {@code _id} index can look up: a value, or {@code $in} of values. A regular
+         * expression would be looked up as a literal key and miss what it matches.
+         */
+        private static boolean isPlain(Object term) {
+            if (term instanceof Document d && d.containsKey("$in")) {
+                return d.size() == 1 && d.get("$in") instanceof Collection<?> values
+                        && values.stream().noneMatch(IdNarrowingCollection::isPattern);
+            }
+            return !isPattern(term) && !(term instanceof Document d && d.containsKey("$regex"));
+        }
+
+        private static boolean isPattern(Object value) {
+            return value instanceof Pattern || value instanceof BsonRegularExpression;
         }
 
         @Override

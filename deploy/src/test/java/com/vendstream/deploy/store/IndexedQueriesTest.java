@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.bson.Document;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,23 @@ class IndexedQueriesTest {
             }
         } finally {
             store.close();
+        }
+    }
+
+    /** An {@code _id} term holding a regular expression is matched as one, not looked up as a literal key. */
+    @Test
+    void anIdRegexNextToOtherTermsFindsWhatItMatches(@TempDir Path data) {
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+            Mono.from(attempts.insertMany(List.of(new Document("_id", "order-1").append("state", "SENDING"),
+                    new Document("_id", "order-2").append("state", "SUCCEEDED"),
+                    new Document("_id", "other-1").append("state", "SENDING")))).block(TIMEOUT);
+            assertThat(ids(attempts, new Document("_id", new Document("$in", List.of(Pattern.compile("^order-"))))
+                    .append("state", "SENDING"))).containsExactly("order-1");
+            assertThat(ids(attempts, new Document("_id", Pattern.compile("^order-")).append("state", "SENDING")))
+                    .containsExactly("order-1");
+            assertThat(ids(attempts, new Document("_id", new Document("$in", List.of("order-1", "order-2")))
+                    .append("state", "SENDING"))).containsExactly("order-1");
         }
     }
 
