@@ -46,6 +46,13 @@ abstract class IndexedH2Database extends H2Database {
     /** Counts every document a query of this database matched against (read), for tests and benchmarks. */
     protected abstract LongAdder examined();
 
+    /**
+     * True while the store opens (before it accepts any command). Indexes built then are committed one by
+     * one: with auto-commit off, a rebuilt index would otherwise stay as unsaved pages in memory until the
+     * first group commit, growing with the data and delaying the first command.
+     */
+    protected abstract boolean opening();
+
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {
@@ -108,6 +115,10 @@ abstract class IndexedH2Database extends H2Database {
         @Override
         public synchronized void addIndex(Index<Object> index) {
             super.addIndex(index);
+            IndexedH2Database database = (IndexedH2Database) getDatabase();
+            if (database.opening()) {
+                database.store().commit();
+            }
         }
 
         /**

@@ -172,6 +172,26 @@ class IndexedQueriesTest {
         }
     }
 
+    /** The non-unique indexes rebuilt when the store opens are committed then, not left in memory. */
+    @Test
+    void indexesRebuiltAtOpenAreCommittedBeforeTheFirstCommand(@TempDir Path data) {
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+            Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                docs.add(new Document("_id", "attempt-" + i).append("state", i % 2 == 0 ? "SENDING" : "SUCCEEDED"));
+            }
+            Mono.from(attempts.insertMany(docs)).block(TIMEOUT);
+        }
+        DurableH2Backend reopened = DurableH2Backend.open(data.resolve("mongo").resolve("vendstream.mv"), failure -> { });
+        try {
+            assertThat(reopened.getMvStore().hasUnsavedChanges()).as("unsaved index pages after open").isFalse();
+        } finally {
+            reopened.close();
+        }
+    }
+
     /**
      * The outbox relay's partial index led by {@code _id} is accepted but not kept: its filter is not seen,
      * so it would hold every document and narrow nothing the {@code _id} index does not.
