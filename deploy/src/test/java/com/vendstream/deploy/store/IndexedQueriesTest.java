@@ -216,4 +216,32 @@ class IndexedQueriesTest {
             file.close();
         }
     }
+
+    /**
+     * Index entries of different documents never share a key, whatever characters their values and ids
+     * hold, and a binary id is found again when its document changes state or goes.
+     */
+    @Test
+    void valuesAndIdsOfAnyContentKeepTheirOwnEntries(@TempDir Path data) {
+        try (MongoStore store = MongoStore.start(data, 0); MongoClient client = MongoClients.create(store.uri())) {
+            MongoCollection<Document> attempts = client.getDatabase("vendstream").getCollection("vend_attempts");
+            Mono.from(attempts.createIndex(Indexes.ascending("state", "leaseUntil"))).block(TIMEOUT);
+            // With a NUL between the state and the id, these two were one entry: deleting the second lost the first.
+            Mono.from(attempts.insertMany(List.of(new Document("_id", "b\u0000sc").append("state", "a"),
+                    new Document("_id", "c").append("state", "a\u0000sb")))).block(TIMEOUT);
+            Mono.from(attempts.deleteOne(new Document("_id", "c"))).block(TIMEOUT);
+            assertThat(ids(attempts, new Document("state", "a"))).containsExactly("b\u0000sc");
+
+            byte[] binaryId = {1, 2, 3};
+            Mono.from(attempts.insertOne(new Document("_id", binaryId).append("state", "SENDING"))).block(TIMEOUT);
+            Mono.from(attempts.updateOne(new Document("_id", binaryId),
+                    new Document("$set", new Document("state", "SUCCEEDED")))).block(TIMEOUT);
+            assertThat(Flux.from(attempts.find(new Document("state", "SENDING"))).collectList().block(TIMEOUT))
+                    .isEmpty();
+            assertThat(Mono.from(attempts.deleteOne(new Document("_id", binaryId))).block(TIMEOUT).getDeletedCount())
+                    .isEqualTo(1);
+            assertThat(Flux.from(attempts.find(new Document("state", "SUCCEEDED"))).collectList().block(TIMEOUT))
+                    .isEmpty();
+        }
+    }
 }
