@@ -102,8 +102,8 @@ public class VendServiceConfiguration {
      */
     @Bean
     Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls,
-                                                 ExecutorService claimedCalls) {
-        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls);
+                                                 ExecutorService claimedCalls, MeterRegistry meters) {
+        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls, meters);
         return message -> {
             Object keys = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
             try {

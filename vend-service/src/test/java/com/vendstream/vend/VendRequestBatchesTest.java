@@ -9,6 +9,7 @@ import com.vendstream.events.OrderLine;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
 import com.vendstream.vend.intake.VendRequestBatches;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -84,5 +86,28 @@ class VendRequestBatchesTest {
         assertThatThrownBy(() -> batches.process(batch, Arrays.asList("a", "b", "c", "d")))
                 .isInstanceOfSatisfying(VendRequestBatches.RecordFailed.class, e -> assertThat(e.index()).isEqualTo(1));
         assertThat(handled.get()).isEqualTo(2);
+    }
+
+    /**
+     * A call that cannot be handed off, even for an Error (no thread to be had), is made on the batch's
+     * thread; a call that ends with an Error is contained; both are counted, and the batch completes.
+     */
+    @Test
+    void aHandOffThatFailsEvenWithAnErrorStillMakesTheCallAndIsCounted() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        List<String> made = Collections.synchronizedList(new ArrayList<>());
+        Executor noThreads = task -> {
+            throw new OutOfMemoryError("unable to create native thread");
+        };
+        VendRequestBatches batches = new VendRequestBatches(pool, r -> () -> {
+            made.add(r.getEnvelope().getOrderId());
+            if (r.getEnvelope().getOrderId().equals("b")) {
+                throw new StackOverflowError();
+            }
+        }, noThreads, meters);
+        batches.process(List.of(request("a", "1"), request("b", "1")), List.of("a", "b"));
+        assertThat(made).containsExactlyInAnyOrder("a", "b");
+        assertThat(meters.counter("vendstream.vend.handoff.failures", "stage", "hand-off").count()).isEqualTo(2);
+        assertThat(meters.counter("vendstream.vend.handoff.failures", "stage", "call").count()).isEqualTo(1);
     }
 }
