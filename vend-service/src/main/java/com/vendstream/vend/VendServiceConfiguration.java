@@ -11,17 +11,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
+import com.vendstream.vend.intake.ClaimedCalls;
 import com.vendstream.vend.intake.VendRequestBatches;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,17 +87,31 @@ public class VendServiceConfiguration {
     }
 
     /**
-     * Provider calls of claimed requests, run after their batch may have returned. Not a queue: how many
-     * are handed over at once is bounded per provider by {@link Vending#claim} (its bulkhead's size), so a
-     * thread per call, each starting at once.
+     * Provider calls of claimed requests, run after their batch may have returned. Taking {@code vending}
+     * makes Spring destroy this before it and what it uses (the attempt store, the outbox relay), so a
+     * graceful stop lets the calls under way finish and settle before those close. They are given the
+     * bulkhead's wait plus the slowest provider's connect and read timeouts
+     * ({@code vendstream.providers.*.connect-timeout}, {@code read-timeout}; the connectors' defaults, 5 s
+     * and 30 s, where unset).
      */
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService claimedCalls() {
-        return Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "vend-claimed-call");
-            t.setDaemon(true);
-            return t;
-        });
+    @Bean(destroyMethod = "close")
+    ClaimedCalls claimedCalls(Vending vending, Environment environment,
+                              @Value("${vendstream.vend.bulkhead.max-wait:PT10S}") Duration bulkheadWait) {
+        Duration slowest = Binder.get(environment)
+                .bind("vendstream.providers", Bindable.mapOf(String.class, ProviderTimeouts.class))
+                .orElse(Map.of()).values().stream().map(ProviderTimeouts::total)
+                .max(Duration::compareTo).orElse(ProviderTimeouts.DEFAULT);
+        return new ClaimedCalls(bulkheadWait.plus(slowest));
+    }
+
+    /** The timeouts of one provider's HTTP calls, as its connector reads them. */
+    record ProviderTimeouts(Duration connectTimeout, Duration readTimeout) {
+        static final Duration DEFAULT = Duration.ofSeconds(35);
+
+        Duration total() {
+            return (connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout)
+                    .plus(readTimeout == null ? Duration.ofSeconds(30) : readTimeout);
+        }
     }
 
     /**
@@ -102,8 +121,8 @@ public class VendServiceConfiguration {
      */
     @Bean
     Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls,
-                                                 ExecutorService claimedCalls) {
-        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls);
+                                                 ClaimedCalls claimedCalls, MeterRegistry meters) {
+        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls, meters);
         return message -> {
             Object keys = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
             try {

@@ -8,7 +8,10 @@ import com.vendstream.events.Money;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
+import com.vendstream.vend.intake.ClaimedCalls;
 import com.vendstream.vend.intake.VendRequestBatches;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,10 +19,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +90,56 @@ class VendRequestBatchesTest {
         assertThatThrownBy(() -> batches.process(batch, Arrays.asList("a", "b", "c", "d")))
                 .isInstanceOfSatisfying(VendRequestBatches.RecordFailed.class, e -> assertThat(e.index()).isEqualTo(1));
         assertThat(handled.get()).isEqualTo(2);
+    }
+
+    /**
+     * A call that cannot be handed off, even for an Error (no thread to be had), is made on the batch's
+     * thread; a call that ends with an Error is contained; both are counted, and the batch completes.
+     */
+    @Test
+    void aHandOffThatFailsEvenWithAnErrorStillMakesTheCallAndIsCounted() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        List<String> made = Collections.synchronizedList(new ArrayList<>());
+        Executor noThreads = task -> {
+            throw new OutOfMemoryError("unable to create native thread");
+        };
+        VendRequestBatches batches = new VendRequestBatches(pool, r -> () -> {
+            made.add(r.getEnvelope().getOrderId());
+            if (r.getEnvelope().getOrderId().equals("b")) {
+                throw new StackOverflowError();
+            }
+        }, noThreads, meters);
+        batches.process(List.of(request("a", "1"), request("b", "1")), List.of("a", "b"));
+        assertThat(made).containsExactlyInAnyOrder("a", "b");
+        assertThat(meters.counter("vendstream.vend.handoff.failures", "stage", "hand-off").count()).isEqualTo(2);
+        assertThat(meters.counter("vendstream.vend.handoff.failures", "stage", "call").count()).isEqualTo(1);
+    }
+
+    /** Closing the claimed calls' threads (a graceful stop) lets a call under way finish rather than cutting it. */
+    @Test
+    void closingTheClaimedCallsWaitsForTheCallsUnderWay() throws Exception {
+        ClaimedCalls calls = new ClaimedCalls(Duration.ofSeconds(30));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        calls.execute(() -> {
+            started.countDown();
+            try {
+                answer.await();
+                finished.set(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread closer = new Thread(calls::close, "closer");
+        closer.start();
+        // the closer is waiting for the call, which is neither interrupted nor abandoned
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+        assertThat(closer.isAlive()).isTrue();
+        answer.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(finished).isTrue();
     }
 }

@@ -395,6 +395,38 @@ class VendingInvariantsTest {
         assertThat(guarded.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
     }
 
+    /**
+     * When every hand-off slot of the provider stays taken for a whole bulkhead wait, the claimed call is
+     * made on the consumer's thread before the claim returns (back-pressure), never handed off without a
+     * slot; a repeated request for a claimed order sends nothing.
+     */
+    @Test
+    void withNoHandOffSlotTheCallIsMadeOnTheConsumersThread() {
+        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        GuardedConnectors guarded = new GuardedConnectors(List.of(provider), 1, Duration.ofMillis(50),
+                Duration.ofMinutes(1), 50, 4);
+        Router router = new Router(new RoutingProperties(List.of(new RoutingProperties.Route("AIRTIME", null,
+                List.of("vtpass")))), guarded.ids());
+        store.ensureIndexes();
+        Vending vending = new Vending(store, guarded, router, (c, id) -> { }, meters, Clock.systemUTC(),
+                Duration.ofMinutes(2));
+
+        Runnable handedOff = vending.claim(request("order-first"));
+        assertThat(handedOff).as("the first call takes the one slot and is handed off").isNotNull();
+        assertThat(provider.calls).hasValue(0);
+
+        assertThat(vending.claim(request("order-second"))).as("no slot: nothing to hand off").isNull();
+        assertThat(provider.calls).as("made before the claim returned").hasValue(1);
+        assertThat(store.find("order-second").orElseThrow().getString("state")).isEqualTo("SUCCEEDED");
+
+        assertThat(vending.claim(request("order-first"))).as("a repeated request").isNull();
+        assertThat(provider.calls).hasValue(1);
+
+        handedOff.run();
+        assertThat(provider.calls).hasValue(2);
+        assertThat(vending.claim(request("order-third"))).as("the slot came back").isNotNull();
+    }
+
     @Test
     void aReferenceThatIsNoLongerUsableIsReplacedBeforeAnythingIsSent() {
         java.util.Set<String> stale = ConcurrentHashMap.newKeySet();

@@ -43,11 +43,14 @@ public final class DurableH2Backend extends H2Backend {
     private final MVStore mvStore;
     private final GroupCommit commits;
     private final LongAdder examined = new LongAdder();
+    /** Set once the library has opened every database (in the constructor), before any command. */
+    private volatile boolean opened;
 
     private DurableH2Backend(MVStore mvStore, GroupCommit commits) {
         super(mvStore);
         this.mvStore = mvStore;
         this.commits = commits;
+        this.opened = true;
     }
 
     /**
@@ -80,6 +83,13 @@ public final class DurableH2Backend extends H2Backend {
             @Override
             protected LongAdder examined() {
                 return examined;
+            }
+
+            @Override
+            protected boolean opening() {
+                // the library opens the databases in the backend's constructor, before commands are taken,
+                // so a commit then cannot split a command (GroupCommit)
+                return !opened;
             }
         };
     }

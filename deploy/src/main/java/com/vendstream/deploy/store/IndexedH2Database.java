@@ -8,9 +8,12 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -43,9 +46,22 @@ abstract class IndexedH2Database extends H2Database {
     /** Counts every document a query of this database matched against (read), for tests and benchmarks. */
     protected abstract LongAdder examined();
 
+    /**
+     * True while the store opens (before it accepts any command). Indexes built then are committed one by
+     * one: with auto-commit off, a rebuilt index would otherwise stay as unsaved pages in memory until the
+     * first group commit, growing with the data and delaying the first command.
+     */
+    protected abstract boolean opening();
+
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {
+        if (ID.equals(keys.get(0).getKey())) {
+            // Such as the outbox relay's partial {_id: 1, outbox.eventId: 1}: the partial filter is not seen
+            // here, so an index by _id would hold every document and narrow nothing the _id index does not.
+            // The library's own answer keeps no index.
+            return super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+        }
         // Same map name as the library's unique indexes, so dropping the index or the database removes it too.
         MVMap<String, Object> entries = store().openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName);
         MongoCollection<Object> collection = resolveCollection(collectionName, false);
@@ -77,7 +93,7 @@ abstract class IndexedH2Database extends H2Database {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                                              int batchSize, Document fieldSelector) {
-            if (query != null && query.size() > 1 && query.containsKey(ID)) {
+            if (query != null && query.size() > 1 && query.containsKey(ID) && isPlain(query.get(ID))) {
                 Document idTerm = new Document(ID, query.get(ID));
                 for (Index<Object> index : getIndexes()) {
                     if (index.isUnique() && index.getKeys().size() == 1 && ID.equals(index.getKeys().get(0).getKey())
@@ -88,6 +104,37 @@ abstract class IndexedH2Database extends H2Database {
                 }
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /**
+         * Builds the index under the collection's lock, as every write holds it: otherwise a document written
+         * while the index is filled from the existing ones could be missed by it. Nothing that holds a
+         * collection's lock calls a synchronized method of the database, so this cannot deadlock with the
+         * database's lock, which is taken first when an index is created.
+         */
+        @Override
+        public synchronized void addIndex(Index<Object> index) {
+            super.addIndex(index);
+            IndexedH2Database database = (IndexedH2Database) getDatabase();
+            if (database.opening()) {
+                database.store().commit();
+            }
+        }
+
+        /**
+         * An {@code _id} term the {@code _id} index can look up: a value, or {@code $in} of values. A regular
+         * expression would be looked up as a literal key and miss what it matches.
+         */
+        private static boolean isPlain(Object term) {
+            if (term instanceof Document d && d.containsKey("$in")) {
+                return d.size() == 1 && d.get("$in") instanceof Collection<?> values
+                        && values.stream().noneMatch(IdNarrowingCollection::isPattern);
+            }
+            return !isPattern(term) && !(term instanceof Document d && d.containsKey("$regex"));
+        }
+
+        private static boolean isPattern(Object value) {
+            return value instanceof Pattern || value instanceof BsonRegularExpression;
         }
 
         @Override

@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.Cursor;
@@ -34,7 +35,6 @@ import org.h2.mvstore.MVMap;
 final class LeadingFieldIndex extends Index<Object> {
 
     private static final String ID = "_id";
-    private static final char SEPARATOR = '\u0000';
     /** Bucket of documents whose first field is an array: a string query may match any of them. */
     private static final String ARRAY = "A";
     /** Bucket of documents whose first field is neither a string nor an array: no string query matches them. */
@@ -59,10 +59,28 @@ final class LeadingFieldIndex extends Index<Object> {
         return value instanceof Collection<?> ? ARRAY : OTHER;
     }
 
-    /** One entry per document: its bucket, then its _id (typed, so that "1" and 1 stay apart). */
+    /**
+     * One entry per document: its bucket, then its _id (typed, so that "1" and 1 stay apart). The bucket is
+     * prefixed by its length, so no string value or id, whatever characters it holds, can make one entry's
+     * key equal another's or fall under another bucket's prefix.
+     */
     private static String entry(String bucket, Object id) {
-        String position = id instanceof String s ? "s" + s : id == null ? "null" : id.getClass().getName() + ":" + id;
-        return bucket + SEPARATOR + position;
+        return prefix(bucket) + position(id);
+    }
+
+    private static String prefix(String bucket) {
+        return bucket.length() + ":" + bucket;
+    }
+
+    /** The same for equal ids, whatever instance carries them (a byte[] has no value-based toString). */
+    private static String position(Object id) {
+        if (id instanceof String s) {
+            return "s" + s;
+        }
+        if (id instanceof byte[] bytes) {
+            return "b" + HexFormat.of().formatHex(bytes);
+        }
+        return id == null ? "null" : id.getClass().getName() + ":" + id;
     }
 
     @Override
@@ -85,9 +103,9 @@ final class LeadingFieldIndex extends Index<Object> {
 
     @Override
     public Object remove(Document document) {
-        Object id = document.get(ID);
-        Object removed = entries.remove(entry(bucket(document), id));
-        return removed != null ? removed : id;
+        // null when the entry is missing: the collection then refuses the removal (for a non-sparse index)
+        // rather than leaving an index that disagrees with the documents unnoticed
+        return entries.remove(entry(bucket(document), document.get(ID)));
     }
 
     @Override
@@ -135,7 +153,7 @@ final class LeadingFieldIndex extends Index<Object> {
     }
 
     private void collect(String bucket, List<Object> positions) {
-        String prefix = bucket + SEPARATOR;
+        String prefix = prefix(bucket);
         Cursor<String, Object> cursor = entries.cursor(prefix);
         while (cursor.hasNext()) {
             String key = cursor.next();

@@ -312,8 +312,9 @@ public class OutboxRelay implements OutboxTrigger {
      * On MongoDB, a partial index holding only the documents with events waiting, keyed by {@code _id}: the
      * full sweep's query and its order come from it, so its cost follows what waits, not the collection's
      * history. ({@code _id} alone cannot be a partial index: the second key only makes it a different index.)
-     * The embedded store accepts the definition and keeps no such index (it indexes {@code _id} and unique
-     * keys only); there the sweep scans, which is why it runs only at start and every few minutes.
+     * The embedded store accepts the definition and keeps no such index (it ignores partial filters, and
+     * keeps no index led by {@code _id} besides the {@code _id} index); there the sweep scans, which is why
+     * it runs only at start and every few minutes.
      */
     void ensureIndexes() {
         if (indexed.get()) {

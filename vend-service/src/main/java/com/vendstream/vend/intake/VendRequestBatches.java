@@ -3,6 +3,8 @@ package com.vendstream.vend.intake;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.deadletter.UnprocessableRecord;
 import com.vendstream.kit.logging.LogSafe;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,13 +45,14 @@ public class VendRequestBatches {
     private final ExecutorService executor;
     private final Function<VendRequested, Runnable> intake;
     private final Executor calls;
+    private final MeterRegistry meters;
 
     /** Every request's work is done by {@code handler} before the batch returns. */
     public VendRequestBatches(ExecutorService executor, Consumer<VendRequested> handler) {
         this(executor, request -> {
             handler.accept(request);
             return null;
-        }, Runnable::run);
+        }, Runnable::run, new SimpleMeterRegistry());
     }
 
     /**
@@ -58,29 +60,42 @@ public class VendRequestBatches {
      *               or null; the batch returns once every request's durable part is done
      * @param calls  runs what is left, after the batch may have returned; it must not queue (a call claimed
      *               starts at once, its lease running), the intake bounds how many are handed over
+     * @param meters counts hand-offs that failed ({@code vendstream.vend.handoff.failures}, tagged by stage)
      */
-    public VendRequestBatches(ExecutorService executor, Function<VendRequested, Runnable> intake, Executor calls) {
+    public VendRequestBatches(ExecutorService executor, Function<VendRequested, Runnable> intake, Executor calls,
+                              MeterRegistry meters) {
         this.executor = executor;
         this.intake = intake;
         this.calls = calls;
+        this.meters = meters;
     }
 
     private void handOver(Runnable call, String orderId) {
         Runnable guarded = () -> {
             try {
                 call.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // Claimed and left SENDING: the lease sweep hands it to requery with its reference, never resends.
+                failed("call");
                 log.warn("Vend call for order {} ended with {}; its lease sweep takes over", orderId,
                         LogSafe.summary(e));
             }
         };
         try {
             calls.execute(guarded);
-        } catch (RejectedExecutionException e) {
-            // Shutting down: make the call here rather than leave a claimed vend unsent until its lease ends.
+        } catch (Throwable e) {
+            // Shutting down (rejected), or no thread to be had (an Error such as "unable to create native
+            // thread"): make the call here rather than leave a claimed vend unsent until its lease ends; the
+            // call gives its hand-off slot back when it ends, whichever thread runs it.
+            failed("hand-off");
+            log.warn("Vend call for order {} could not be handed off ({}); made on the consumer's thread", orderId,
+                    LogSafe.summary(e));
             guarded.run();
         }
+    }
+
+    private void failed(String stage) {
+        meters.counter("vendstream.vend.handoff.failures", "stage", stage).increment();
     }
 
     /**
@@ -112,7 +127,8 @@ public class VendRequestBatches {
                         if (call != null) {
                             handOver(call, request.getEnvelope().getOrderId());
                         }
-                    } catch (RuntimeException e) {
+                    } catch (Throwable e) {
+                        // An Error too: recorded by its index, so the batch is retried from it.
                         failures.put(index, e);
                         // Later requests of the same order wait for this one's retry.
                         return;

@@ -104,25 +104,30 @@ public class Vending {
     /**
      * Does the durable part of a request: claims the order's one attempt (SENDING, with the provider, our
      * reference and a lease) or, for a request that cannot be routed, fails it. Returns the provider call
-     * still to make, or null when nothing is to be sent (the order's attempt existed already, or it failed
-     * before routing).
+     * still to make, to be handed off, or null when nothing is left to do (the order's attempt existed
+     * already, it failed before routing, or its call was made here).
      *
      * <p>Once this returns, the request's offset may be committed while the call is still to run: the claim
      * is what a crash leaves, and a claimed attempt is driven on without the request (settled by its call,
      * or, if the call never ends, handed to requery by the lease sweep with the same reference). Before
      * claiming it waits (up to the bulkhead's wait) for one of the first provider's hand-off slots
      * ({@code bulkhead.max-concurrent-calls} calls handed off and not yet finished per provider), so that a
-     * slow provider holds up only requests for itself, and the calls handed off stay bounded.
+     * slow provider holds up only requests for itself, and the calls handed off stay bounded. If no slot
+     * frees in that time the call is made here, on the caller's (the consumer's) thread, before this
+     * returns: its batch, and so its partition, waits for it (back-pressure), and nothing unbounded starts.
+     * A repeated request for an order whose attempt exists does not wait for a slot.
      */
     public Runnable claim(VendRequested request) {
-        Semaphore wanted = handOffSlot(request);
-        // A provider that has had its fill of calls for a whole bulkhead wait: the call goes on without a slot
-        // and meets the full bulkhead, which parks it or fails it over, as any vend it turns away.
-        Semaphore slot = wanted != null && acquire(wanted) ? wanted : null;
+        Semaphore slot = handOffSlot(request);
+        if (slot != null && !slot.tryAcquire()) {
+            // Full: a redelivered request needs no slot (its claim will find the attempt), so it is not
+            // made to wait a bulkhead wait for one.
+            slot = store.find(request.getEnvelope().getOrderId()).isEmpty() && acquire(slot) ? slot : null;
+        }
         Runnable call;
         try {
             call = claimAttempt(request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (slot != null) {
                 slot.release();
             }
@@ -132,13 +137,17 @@ public class Vending {
             if (slot != null) {
                 slot.release();
             }
-            return call;
+            if (call != null) {
+                call.run();
+            }
+            return null;
         }
+        Semaphore taken = slot;
         return () -> {
             try {
                 call.run();
             } finally {
-                slot.release();
+                taken.release();
             }
         };
     }
