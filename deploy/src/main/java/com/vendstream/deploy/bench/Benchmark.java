@@ -246,24 +246,27 @@ public final class Benchmark {
     private static Map<String, Object> floatCheck(BenchOptions o, String orderApi, List<Customers.Kind> mix) {
         Map<String, Object> m = new LinkedHashMap<>();
         long weights = mix.stream().mapToLong(Customers.Kind::weight).sum();
-        double perOrder = mix.stream().filter(k -> !k.mobileMoney())
-                .mapToDouble(k -> (double) k.weight() / weights * k.amountMinor()).sum();
+        // Money in minor units (long): the average float debit per order of the mix, rounded up.
+        long weightedMinor = mix.stream().filter(k -> !k.mobileMoney())
+                .mapToLong(k -> k.weight() * k.amountMinor()).sum();
+        long perOrder = Math.max(1, (weightedMinor + weights - 1) / Math.max(weights, 1));
         double seconds = o.findMax() ? o.step().toSeconds() * 12.0 : o.duration().toSeconds();
         double rate = o.closedLoop() > 0 ? 1000 : o.rate();
-        long needed = (long) (perOrder * rate * seconds);
+        long orders = Math.round(rate * seconds);
+        long needed = Math.multiplyExact(perOrder, orders);
         m.put("walletId", Customers.FLOAT_NGN);
-        m.put("averageWalletDebitMinor", Math.round(perOrder));
+        m.put("averageWalletDebitMinor", perOrder);
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(orderApi + "/v1/wallets/" + Customers.FLOAT_NGN)).header("Authorization", "Bearer "
                     + Demo.API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
             long balance = JSON.readTree(r.body()).path("balance").path("minor").asLong();
             m.put("balanceMinor", balance);
-            m.put("ordersItCovers", Math.round(balance / Math.max(perOrder, 1)));
+            m.put("ordersItCovers", balance / perOrder);
             if (!o.findMax() && o.closedLoop() == 0 && needed > balance) {
                 System.out.printf("WARNING: the load float (%d minor) covers about %d orders of this mix; the run may"
                         + " place %d: later orders would be refused for funds%n", balance,
-                        Math.round(balance / perOrder), Math.round(rate * seconds));
+                        balance / perOrder, orders);
             }
         } catch (Exception e) {
             m.put("balanceMinor", "unknown (" + e.getClass().getSimpleName() + ")");
