@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
  * Consumer lag per group: for each group the broker knows, the sum over its partitions of the end offset less
  * the group's committed offset (a partition without a commit counts from 0), sampled by the caller.
  */
-final class LagSampler implements AutoCloseable {
+public final class LagSampler implements AutoCloseable {
 
     /** One sample: when, and each group's lag in records. */
     record Sample(long at, Map<String, Long> lagByGroup) {
@@ -30,7 +30,7 @@ final class LagSampler implements AutoCloseable {
     private final Admin admin;
     private final List<Sample> samples = new ArrayList<>();
 
-    LagSampler(String bootstrapServers) {
+    public LagSampler(String bootstrapServers) {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "benchmark-lag"));
     }
@@ -68,6 +68,14 @@ final class LagSampler implements AutoCloseable {
         } catch (Exception skipped) {
             // the next sample will do
         }
+    }
+
+    /** Samples now and answers the group's lag, or -1 when the broker did not answer or knows no such group. */
+    public long lagOf(String group) {
+        int before = samples().size();
+        sample();
+        List<Sample> now = samples();
+        return now.size() == before ? -1 : now.get(now.size() - 1).lagByGroup().getOrDefault(group, -1L);
     }
 
     List<Sample> samples() {

@@ -2,6 +2,7 @@ package com.vendstream.deploy.campaign;
 
 import com.vendstream.deploy.ReconDemo;
 import com.vendstream.deploy.SandboxRecord;
+import com.vendstream.deploy.bench.LagSampler;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.topic.Topics;
 import java.io.IOException;
@@ -41,6 +42,8 @@ final class Audit {
     static final Set<String> SETTLED = Set.of("COMPLETED", "REFUNDED", "REJECTED", "UNRESOLVED", "PAYMENT_UNRESOLVED");
     private static final List<String> MOVING = List.of("RECEIVED", "AWAITING_PAYMENT", "VENDING", "VEND_PENDING",
             "REFUNDING");
+    /** reconciliation-service's consumer group (its binding settings). */
+    private static final String RECONCILIATION_GROUP = "reconciliation-service";
     private static final List<String> VEND_PROVIDERS = List.of("vtpass", "pagamio", "pawacard", "pay4power");
 
     private final Http http = new Http();
@@ -463,21 +466,29 @@ final class Audit {
         must("discrepancies about terminal orders (none injected)", falseOnes, 0);
     }
 
-    /** Reconciliation folds the events as they come: before the close, wait until it holds no money in flight. */
+    /**
+     * Reconciliation folds the events as they come: before the close, wait until it has folded all of them
+     * (its consumer group has no lag) or holds no money in flight, and its ledgers read the same twice. Money
+     * stays held for orders still pending at a provider, so waiting for nothing held alone would wait out the
+     * whole limit whenever one is.
+     */
     private void awaitNothingHeld(String day) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         String previous = null;
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode ledgers = recon("/v1/recon/ledgers?day=" + day).body();
-            long held = 0;
-            for (JsonNode l : ledgers) {
-                held += l.path("heldMinor").asLong();
+        try (LagSampler lag = new LagSampler(bootstrapServers)) {
+            while (Instant.now().isBefore(deadline)) {
+                JsonNode ledgers = recon("/v1/recon/ledgers?day=" + day).body();
+                long held = 0;
+                for (JsonNode l : ledgers) {
+                    held += l.path("heldMinor").asLong();
+                }
+                boolean stable = ledgers.toString().equals(previous);
+                if (stable && (held == 0 || lag.lagOf(RECONCILIATION_GROUP) == 0)) {
+                    return;
+                }
+                previous = ledgers.toString();
+                TimeUnit.SECONDS.sleep(2);
             }
-            if (held == 0 && ledgers.toString().equals(previous)) {
-                return;
-            }
-            previous = ledgers.toString();
-            TimeUnit.SECONDS.sleep(2);
         }
     }
 
