@@ -162,10 +162,6 @@ public final class LocalStack {
         return withFinanceUser(Map.of("vendstream.recon.early-close-allowed", true,
                 // The sandbox plays the providers, whose books survive our restarts.
                 "vendstream.sandbox.books-file", dataDir.resolve("sandbox").resolve("books.json"),
-                // Every write relays its own events at once; the sweep only recovers what a crash
-                // left behind. The embedded store answers the sweep with a full scan (it uses no
-                // secondary index), which at 2 s dominated the CPU of a 10,000-order run.
-                "vendstream.outbox.sweep-interval", "PT15S",
                 // A killed consumer's partitions wait for its session to time out before another
                 // member (or its restart) takes them; on one machine there is no network to be patient
                 // with, so 10 s instead of Kafka's 45 s.
