@@ -97,10 +97,11 @@ public class PlacementAdmission implements AutoCloseable {
             AtomicBoolean clientLeft = new AtomicBoolean();
             done.whenComplete((result, error) -> {
                 inFlight.decrementAndGet();
-                if (error != null && clientLeft.get()) {
+                Throwable cause = error == null || error.getCause() == null ? error : error.getCause();
+                // A refusal (a problem answer such as 422) is an outcome, not a failure.
+                if (cause != null && clientLeft.get() && !(cause instanceof ErrorResponseException)) {
                     // Nobody to answer; what the work left is the recovery sweep's, as after a crash.
-                    log.warn("A {} whose client had left failed: {}", operation, error.getCause() == null
-                            ? error.toString() : error.getCause().toString());
+                    log.warn("A {} whose client had left failed: {}", operation, cause.toString());
                 }
             });
             // suppressCancel: a client leaving must not cancel the future (that would also give back its place early).
