@@ -6,6 +6,7 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.OrderWaits;
+import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.providers.VendConnector;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
@@ -162,6 +163,14 @@ public class OrderServiceConfiguration {
                           @Value("${vendstream.order.waits.read-threads:4}") int readThreads,
                           @Value("${vendstream.order.waits.retry-after:PT5S}") Duration retryAfter) {
         return new OrderWaits(maxPerMerchant, readThreads, retryAfter, meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    PlacementAdmission placementAdmission(MeterRegistry meters,
+                                          @Value("${vendstream.order.admission.max-in-flight:32}") int maxInFlight,
+                                          @Value("${vendstream.order.admission.max-replay-lookups:4}") int replayLookups,
+                                          @Value("${vendstream.order.admission.retry-after:PT2S}") Duration retryAfter) {
+        return new PlacementAdmission(maxInFlight, replayLookups, retryAfter, meters);
     }
 
     @Bean

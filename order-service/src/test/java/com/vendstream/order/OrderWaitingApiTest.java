@@ -186,7 +186,7 @@ class OrderWaitingApiTest extends ApiTestSupport {
     void waitsAreAnsweredWhileEveryThreadOfThePlacementPoolIsBusy() throws Exception {
         String orderId = place(DEMO, airtime(ref(), 5000, "demo-float-ngn"));
         setState(orderId, "COMPLETED");
-        // Placement runs its blocking calls on Reactor's shared bounded-elastic pool: occupy every thread of it.
+        // The API's other blocking calls run on Reactor's shared bounded-elastic pool: occupy every thread of it.
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE);
         for (int i = 0; i < Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE; i++) {

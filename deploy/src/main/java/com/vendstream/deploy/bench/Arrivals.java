@@ -30,9 +30,19 @@ final class Arrivals {
 
     /**
      * One arrival: its step (-1 in the warm-up), its order (null unless 201/200), the HTTP status (0 on no
-     * answer, -1 when dropped).
+     * answer, -1 when dropped), and whether the answer said when to retry ({@code Retry-After}).
      */
-    record Sent(int index, int step, String label, long sentAt, long answeredAt, int status, String orderId) {
+    record Sent(int index, int step, String label, long sentAt, long answeredAt, int status, String orderId,
+                boolean retryAfter) {
+
+        Sent(int index, int step, String label, long sentAt, long answeredAt, int status, String orderId) {
+            this(index, step, label, sentAt, answeredAt, status, orderId, false);
+        }
+
+        /** Refused by the service's admission control: nothing was placed, and the client was told to come back. */
+        boolean shed() {
+            return status == 503 && retryAfter;
+        }
     }
 
     static final long LATE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -160,7 +170,8 @@ final class Arrivals {
         if (orderId != null) {
             follower.order(orderId).placed(kind.label(), sentAt, answeredAt, step >= 0);
         }
-        sent.add(new Sent(index, step, kind.label(), sentAt, answeredAt, status, orderId));
+        boolean retryAfter = r != null && r.headers().firstValue("Retry-After").isPresent();
+        sent.add(new Sent(index, step, kind.label(), sentAt, answeredAt, status, orderId, retryAfter));
     }
 
     /** Waits until every request sent has been answered (or timed out), at most {@code limit}. */

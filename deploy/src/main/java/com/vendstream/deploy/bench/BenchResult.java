@@ -20,6 +20,31 @@ final class BenchResult {
     private BenchResult() {
     }
 
+    /**
+     * How the arrivals were answered, each counted once: placed, refused (4xx), shed by admission control (503
+     * with Retry-After: the service said it was full, at once), other errors (5xx, an answer without an order),
+     * no answer within the client's timeout, and dropped at the benchmark's own outstanding cap.
+     */
+    static Map<String, Long> answers(List<Arrivals.Sent> sent) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String k : List.of(PLACED, REFUSED, SHED, ERRORS, UNANSWERED, DROPPED)) {
+            m.put(k, 0L);
+        }
+        for (Arrivals.Sent s : sent) {
+            String k = s.orderId() != null ? PLACED : s.status() == -1 ? DROPPED : s.status() == 0 ? UNANSWERED
+                    : s.shed() ? SHED : s.status() >= 400 && s.status() < 500 ? REFUSED : ERRORS;
+            m.merge(k, 1L, Long::sum);
+        }
+        return m;
+    }
+
+    static final String PLACED = "placed (201/200)";
+    static final String REFUSED = "refused (4xx)";
+    static final String SHED = "shed (503 Retry-After)";
+    static final String ERRORS = "errors (5xx, other)";
+    static final String UNANSWERED = "unanswered (client timeout)";
+    static final String DROPPED = "dropped (outstanding cap)";
+
     /** Latency percentiles of the orders placed after the warm-up, overall, by path and by mix label. */
     static Map<String, Object> latency(List<OrderTimeline> orders) {
         List<Long> all = new ArrayList<>();

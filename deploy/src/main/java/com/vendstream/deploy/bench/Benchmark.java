@@ -416,6 +416,7 @@ public final class Benchmark {
         m.put("offered", sent.size());
         m.put("placed", sent.stream().filter(s -> s.orderId() != null).count());
         m.put("byStatus", byStatus);
+        m.put("answers", BenchResult.answers(sent));
         m.put("droppedAtOutstandingCap", arrivals.dropped());
         m.put("sentLateOver100ms", arrivals.late());
         m.put("stillOutstanding", arrivals.outstanding());

@@ -124,6 +124,9 @@ final class HtmlReport {
         List<List<Object>> rows = new ArrayList<>();
         Map<String, Object> tp = (Map<String, Object>) r.getOrDefault("throughput", Map.of());
         tp.forEach((k, v) -> rows.add(List.of(k, v)));
+        Map<String, Object> arrivals = (Map<String, Object>) r.getOrDefault("arrivals", Map.of());
+        ((Map<String, Object>) arrivals.getOrDefault("answers", Map.of()))
+                .forEach((k, v) -> rows.add(List.of("arrivals " + k, v)));
         Map<String, Object> inv = (Map<String, Object>) r.getOrDefault("invariants", Map.of());
         rows.add(List.of("invariants held", inv.getOrDefault("ok", "?")));
         Map<String, Object> procs = (Map<String, Object>) r.getOrDefault("processes", Map.of());

@@ -28,6 +28,24 @@ class BenchFiguresTest {
     }
 
     @Test
+    void a503WithRetryAfterIsCountedAsShedApartFromErrorsAndUnansweredArrivals() {
+        List<Arrivals.Sent> sent = List.of(
+                new Arrivals.Sent(1, 0, "a", T0, T0 + 10, 201, "o1"),
+                new Arrivals.Sent(2, 0, "a", T0, T0 + 10, 200, "o2"),
+                new Arrivals.Sent(3, 0, "a", T0, T0 + 10, 422, null),
+                new Arrivals.Sent(4, 0, "a", T0, T0 + 1, 503, null, true),
+                new Arrivals.Sent(5, 0, "a", T0, T0 + 1, 503, null, true),
+                new Arrivals.Sent(6, 0, "a", T0, T0 + 10, 503, null, false),
+                new Arrivals.Sent(7, 0, "a", T0, T0 + 10, 500, null, true),
+                new Arrivals.Sent(8, 0, "a", T0, T0 + 30_000, 0, null),
+                new Arrivals.Sent(9, 0, "a", T0, T0, -1, null));
+        assertThat(BenchResult.answers(sent)).containsExactly(
+                Map.entry("placed (201/200)", 2L), Map.entry("refused (4xx)", 1L),
+                Map.entry("shed (503 Retry-After)", 2L), Map.entry("errors (5xx, other)", 2L),
+                Map.entry("unanswered (client timeout)", 1L), Map.entry("dropped (outstanding cap)", 1L));
+    }
+
+    @Test
     void aVendAnsweredAtOnceIsAFirstCallSuccessWithEachStageFromItsTimestamps() {
         OrderTimeline o = firstCallSuccess("o1", 0, 120);
         assertThat(o.path()).isEqualTo(OrderTimeline.Path.FIRST_CALL_SUCCESS);

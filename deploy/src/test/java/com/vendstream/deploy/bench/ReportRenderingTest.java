@@ -46,6 +46,9 @@ class ReportRenderingTest {
                 assertThat(Double.parseDouble(c[1])).isBetween(0.0, 280.0);
             }
         }
+        assertThat(html).contains("<td>arrivals shed (503 Retry-After)</td><td>1</td>",
+                "<td>arrivals errors (5xx, other)</td><td>0</td>");
+        assertThat(parsed.path("arrivals").path("answers").path("shed (503 Retry-After)").asLong()).isEqualTo(1);
         // text from the run is escaped
         assertThat(html).contains("mix: a &lt;b&gt; &amp; c").doesNotContain("a <b> & c");
     }
@@ -54,6 +57,7 @@ class ReportRenderingTest {
     void summaryNamesTheFiguresOfTheRun() {
         String summary = Summary.render(madeUpResult());
         assertThat(summary).contains("FIRST_CALL_SUCCESS", "p99", "stack resident memory, peak", "kafka",
+                "shed (503 Retry-After)=1",
                 "INVARIANTS HELD");
     }
 
@@ -91,7 +95,9 @@ class ReportRenderingTest {
         r.put("mode", "every part its own process");
         r.put("machine", Map.of("cpus", 2));
         r.put("sandboxLatency", "PT0.02S");
-        r.put("arrivals", Map.of("offered", 100, "placed", 100));
+        List<Arrivals.Sent> answered = new ArrayList<>(sent);
+        answered.add(new Arrivals.Sent(101, 0, "airtime success", T0, T0 + 2, 503, null, true));
+        r.put("arrivals", Map.of("offered", 101, "placed", 100, "answers", BenchResult.answers(answered)));
         r.put("throughput", Map.of("sustainedFinalPerSecond", 10.0));
         r.put("latency", BenchResult.latency(orders));
         r.put("stages", BenchResult.stages(orders));

@@ -44,20 +44,27 @@ public class OrderController {
     private final OrderStore store;
     private final Clock clock;
     private final OrderWaits waits;
+    private final PlacementAdmission admission;
 
-    public OrderController(OrderPlacement placement, OrderStore store, Clock clock, OrderWaits waits) {
+    public OrderController(OrderPlacement placement, OrderStore store, Clock clock, OrderWaits waits,
+                           PlacementAdmission admission) {
         this.placement = placement;
         this.store = store;
         this.clock = clock;
         this.waits = waits;
+        this.admission = admission;
     }
 
+    /**
+     * Places the order under admission control (503 {@code overloaded} with {@code Retry-After} past the limit,
+     * unless the reference is stored already: then the usual replay or conflict). An admitted placement runs
+     * to its end even if the client leaves; its retry with the same reference gets the stored order.
+     */
     @PostMapping
     public Mono<ResponseEntity<OrderView>> place(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                                  @RequestBody PlaceOrder body) {
         OrderRequest request = toRequest(merchant.id(), body);
-        return Mono.fromCallable(() -> placement.place(request, false))
-                .subscribeOn(Schedulers.boundedElastic())
+        return admission.run("order", () -> placement.place(request, false), () -> placement.replayOf(request))
                 .map(OrderController::respond);
     }
 

@@ -128,6 +128,15 @@ public class OrderPlacement {
         return catalog.check(request);
     }
 
+    /**
+     * The answer to a request whose client reference is stored already (REPLAYED, or CONFLICT for another body),
+     * without placing anything: one read by the unique index. Empty when the reference is new.
+     */
+    public Optional<Result> replayOf(OrderRequest request) {
+        return store.findByClientReference(request.merchantId(), request.clientReference())
+                .map(existing -> replay(existing, request));
+    }
+
     private Result replay(Order existing, OrderRequest request) {
         if (!existing.fingerprint().equals(request.fingerprint())) {
             return new Result(Outcome.CONFLICT, existing, new Rejection(RejectionReason.DUPLICATE_REFERENCE_CONFLICT,

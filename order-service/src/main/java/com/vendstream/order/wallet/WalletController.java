@@ -4,6 +4,7 @@ import static com.vendstream.order.Inputs.matches;
 
 import com.vendstream.order.Inputs;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.Problems;
 import com.vendstream.order.api.TimeWindow;
@@ -114,12 +115,15 @@ public class WalletController {
     private final Wallets wallets;
     private final WalletTransfers transfers;
     private final Clock clock;
+    private final PlacementAdmission admission;
 
-    public WalletController(WalletStore store, Wallets wallets, WalletTransfers transfers, Clock clock) {
+    public WalletController(WalletStore store, Wallets wallets, WalletTransfers transfers, Clock clock,
+                            PlacementAdmission admission) {
         this.store = store;
         this.wallets = wallets;
         this.transfers = transfers;
         this.clock = clock;
+        this.admission = admission;
     }
 
     /**
@@ -182,7 +186,8 @@ public class WalletController {
                 .done();
         WalletTransfers.TopUp request = new WalletTransfers.TopUp(merchant.id(), body.reference(), body.fromWalletId(),
                 walletId, body.amount().minor(), body.amount().currency());
-        return blocking(() -> {
+        // Admitted as an order placement is (the same pool and limit): it moves money through the same wallet writes.
+        return admission.run("top-up", () -> {
             WalletTransfers.Result result = transfers.topUp(request);
             return switch (result.outcome()) {
                 case REFUSED -> throw result.refusal() == WalletRefusal.UNKNOWN_WALLET
