@@ -148,7 +148,8 @@ class OutcomeBatchTest {
 
     /**
      * The point of batches: twenty orders' pending and success outcomes (forty events) cost one read of the
-     * orders and one write, where one by one each event cost a read, an applied-event check and an update.
+     * orders, one write and one relay per order, where one by one each event cost a read, an applied-event
+     * check, an update and a relay.
      */
     @Test
     void aBatchReadsItsOrdersOnceAndWritesTheirChangesOnce() {
@@ -167,13 +168,23 @@ class OutcomeBatchTest {
                 commands.merge(event.getCommandName(), 1, Integer::sum);
             }
         };
+        List<Object> relayed = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (MongoClient client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(f.mongo.uri)).addCommandListener(counting).build())) {
             OrderStore counted = new OrderStore(new ReactiveMongoTemplate(client, "vendstream"));
-            new OrderOutcomes(counted, new OrderTransitions(counted, f.wallets, f.clock), f.relay, f.meters, f.clock)
-                    .applyAll(batch);
+            OrderOutcomes outcomes = new OrderOutcomes(counted, new OrderTransitions(counted, f.wallets, f.clock),
+                    (collection, id) -> relayed.add(id), f.meters, f.clock);
+            outcomes.applyAll(batch);
+            assertThat(commands).containsOnly(Map.entry("find", 1), Map.entry("update", 1));
+            // One outbox relay per order, not per outcome.
+            assertThat(relayed).containsExactlyInAnyOrderElementsOf(orders.stream().map(Order::orderId).toList());
+
+            // Redelivered: one read finds every outcome applied; nothing is written or relayed.
+            commands.clear();
+            outcomes.applyAll(batch);
+            assertThat(commands).containsOnly(Map.entry("find", 1));
+            assertThat(relayed).hasSize(orders.size());
         }
-        assertThat(commands).containsOnly(Map.entry("find", 1), Map.entry("update", 1));
         assertThat(orders).allSatisfy(o -> assertThat(raw(o.orderId()).getString("state")).isEqualTo("COMPLETED"));
     }
 

@@ -19,18 +19,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -158,7 +158,7 @@ public class OrderOutcomes {
         Map<String, OrderStore.Stored> stored;
         try {
             stored = store.findAll(byOrder.keySet());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             throw new BatchFailed(0, e);
         }
         List<OrderStore.Write> writes = new ArrayList<>();
@@ -172,8 +172,9 @@ public class OrderOutcomes {
                 continue;
             }
             List<Integer> indexes = entry.getValue();
+            int before = writes.size();
             int planned = plan(order, indexes.stream().map(events::get).toList(), writes);
-            if (planned > 0) {
+            if (writes.size() > before) {
                 written.add(entry.getKey());
                 touched.add(entry.getKey());
             }
@@ -183,7 +184,7 @@ public class OrderOutcomes {
             long changed = -1;
             try {
                 changed = store.writeAll(writes);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // The store failed part-way, or one change cannot be written: one by one finds which outcome it
                 // is (and during an outage fails at the first, so the batch is tried again from there).
                 log.debug("Batched outcome write failed ({}); folding the batch one by one", e.getClass().getName());
@@ -196,7 +197,8 @@ public class OrderOutcomes {
                     if (fold(events.get(i))) {
                         touched.add(Events.envelope(events.get(i)).getOrderId());
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // An Error too: named by its position, so the batch is tried again from it, not as a whole.
                     throw new BatchFailed(i, e);
                 }
             }
