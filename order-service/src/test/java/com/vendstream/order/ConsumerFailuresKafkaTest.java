@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.vendstream.events.Envelope;
 import com.vendstream.events.Money;
 import com.vendstream.events.OrderAccepted;
+import com.vendstream.events.OrderCompleted;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.events.PaymentMethod;
@@ -14,6 +15,8 @@ import com.vendstream.events.VendRequested;
 import com.vendstream.kit.deadletter.Redrive;
 import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
@@ -171,6 +174,8 @@ class ConsumerFailuresKafkaTest {
     WalletStore wallets;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    OrderStore orders;
 
     static String digits(int n) {
         StringBuilder out = new StringBuilder();
@@ -429,6 +434,91 @@ class ConsumerFailuresKafkaTest {
                 assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor"))
                         .isEqualTo(before - 10_000L));
         assertThat(withKey(Topics.deadLetter(checkout, "order-service"), key)).isEmpty();
+    }
+
+    /** Places an order through a checkout event and returns its id once it is VENDING (VendRequested out). */
+    private String vendingOrder(String reference) throws Exception {
+        String checkout = Topics.CHECKOUT_ORDERS.topic();
+        OrderPlaced order = placed(reference, "08011111111", null);
+        send(checkout, order.getEnvelope().getOrderId(), wire(checkout, order));
+        return orderEvents(reference, Duration.ofSeconds(60)).stream().filter(e -> e instanceof OrderAccepted)
+                .map(e -> ((OrderAccepted) e).getEnvelope().getOrderId()).findFirst().orElseThrow();
+    }
+
+    /**
+     * Issue 13, item 3: vend outcomes are consumed a batch at a time, with the same failure handling. On one
+     * partition, a null, an event the outcomes topic does not carry and bytes that are not Avro sit between an
+     * order's VendPending and its VendSucceeded: each is dead-lettered with its cause, and both outcomes are
+     * folded, in order (the order went through VEND_PENDING and completed once).
+     */
+    @Test
+    void anOutcomeBatchDeadLettersWhatCanNeverBeFoldedAndFoldsTheRestInOrder() throws Exception {
+        String outcomes = Topics.VEND_OUTCOMES.topic();
+        String reference = "batch-poison-" + UUID.randomUUID();
+        String orderId = vendingOrder(reference);
+        Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+        poison.put("null", null);
+        poison.put("wrong-type", wire(outcomes, placed("elsewhere-" + UUID.randomUUID(), "08011111111", null)));
+        poison.put("junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3});
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(outcomes, orderId,
+                    wire(outcomes, ApiTestSupport.pending(orderId, "r1", 10_000L)))).get();
+            for (Map.Entry<String, byte[]> r : poison.entrySet()) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(outcomes, orderId, r.getValue());
+                record.headers().add("case", r.getKey().getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.send(new ProducerRecord<>(outcomes, orderId,
+                    wire(outcomes, ApiTestSupport.succeeded(orderId, "r1", 10_000L, "1234")))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> orders.find(orderId).orElseThrow().state()
+                == OrderState.COMPLETED);
+        assertThat(orders.enteredAt(orderId, OrderState.VEND_PENDING)).isNotNull();
+        List<ConsumerRecord<String, byte[]>> dead = withKey(Topics.deadLetter(outcomes, "order-service"), orderId);
+        assertThat(dead).extracting(r -> header(r, "case")).containsExactlyElementsOf(poison.keySet());
+        dead.forEach(r -> {
+            assertThat(r.value()).isEqualTo(poison.get(header(r, "case")));
+            assertThat(header(r, "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
+            assertThat(header(r, "kafka_dlt-original-topic")).isEqualTo(outcomes);
+            assertThat(header(r, "kafka_dlt-exception-stacktrace")).isNotBlank();
+        });
+        assertThat(orderEvents(reference, Duration.ofSeconds(30))).filteredOn(e -> e instanceof OrderCompleted)
+                .hasSize(1);
+    }
+
+    /**
+     * Issue 13, item 3: the store is down while a batch of outcomes is consumed. The batch is tried again
+     * without its offsets being committed and nothing is dead-lettered; once the store is back the outcome is
+     * folded, once.
+     */
+    @Test
+    void aStoreOutageUnderAnOutcomeBatchIsWaitedOutAndTheOutcomeFoldedOnce(CapturedOutput output) throws Exception {
+        String outcomes = Topics.VEND_OUTCOMES.topic();
+        String reference = "batch-outage-" + UUID.randomUUID();
+        String orderId = vendingOrder(reference);
+        SpecificRecord success = ApiTestSupport.succeeded(orderId, "r1", 10_000L, "1234");
+        String eventId = com.vendstream.kit.events.Events.envelope(success).getEventId();
+        store.stop();
+        try {
+            RecordMetadata sent = send(outcomes, orderId, wire(outcomes, success));
+            TopicPartition partition = new TopicPartition(outcomes, sent.partition());
+            await().atMost(Duration.ofSeconds(60)).until(() -> output.getAll().lines()
+                    .filter(l -> l.contains(eventId) && l.contains("TRANSIENT")).count() >= 3
+                    || committed(partition) > sent.offset());
+            assertThat(committed(partition)).as("offset committed while the store was down")
+                    .isLessThanOrEqualTo(sent.offset());
+        } finally {
+            store.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> orders.find(orderId).orElseThrow().state()
+                == OrderState.COMPLETED);
+        assertThat(withKey(Topics.deadLetter(outcomes, "order-service"), orderId)).isEmpty();
+        assertThat(orderEvents(reference, Duration.ofSeconds(30))).filteredOn(e -> e instanceof OrderCompleted)
+                .hasSize(1);
     }
 
     /**

@@ -13,10 +13,13 @@ public final class MongoFixture implements AutoCloseable {
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final MongoClient client;
     public final ReactiveMongoTemplate template;
+    /** Where the store listens, for a test that needs a client of its own (one that watches its commands). */
+    public final String uri;
 
     public MongoFixture() {
         InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://localhost:" + address.getPort());
+        uri = "mongodb://localhost:" + address.getPort();
+        client = MongoClients.create(uri);
         template = new ReactiveMongoTemplate(client, "vendstream");
     }
 

@@ -20,18 +20,19 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /** order-service's domain wired by hand over an in-memory MongoDB wire store; outbox publishing is not exercised here. */
 public final class OrderFixture implements AutoCloseable {
 
-    public final MongoFixture mongo = new MongoFixture();
-    public final OrderStore orders = new OrderStore(mongo.template);
-    public final WalletStore walletStore = new WalletStore(mongo.template);
+    /** The in-memory store, or null when the fixture runs on a store of the caller's. */
+    public final MongoFixture mongo;
+    public final OrderStore orders;
+    public final WalletStore walletStore;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final Clock clock = Clock.systemUTC();
-    public final Wallets wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30),
-            meters);
+    public final Wallets wallets;
     public final Merchants merchants = new Merchants(List.of(
             new MerchantProperties.Merchant("m1", "Merchant one", Merchants.sha256("key-1"), "Africa/Lagos", List.of()),
             new MerchantProperties.Merchant("m2", "Merchant two", Merchants.sha256("key-2"), "UTC", List.of())));
@@ -42,11 +43,31 @@ public final class OrderFixture implements AutoCloseable {
                     List.of("vtpass"), List.of(new CatalogProperties.Item("dstv-padi", "Padi", 290000L, null, null)),
                     List.of()))));
     public final OutboxTrigger relay = (collection, id) -> { };
-    public final OrderTransitions transitions = new OrderTransitions(orders, wallets, clock);
-    public final OrderPlacement placement = new OrderPlacement(orders, catalog, wallets, merchants, relay, clock);
-    public final OrderOutcomes outcomes = new OrderOutcomes(orders, transitions, relay, meters, clock);
+    public final OrderTransitions transitions;
+    public final OrderPlacement placement;
+    public final OrderOutcomes outcomes;
 
     public OrderFixture() {
+        this(new MongoFixture());
+    }
+
+    /** The domain over a store of the caller's (a benchmark's durable store process). */
+    public OrderFixture(ReactiveMongoTemplate template) {
+        this(null, template);
+    }
+
+    private OrderFixture(MongoFixture mongo) {
+        this(mongo, mongo.template);
+    }
+
+    private OrderFixture(MongoFixture mongo, ReactiveMongoTemplate template) {
+        this.mongo = mongo;
+        orders = new OrderStore(template);
+        walletStore = new WalletStore(template);
+        wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30), meters);
+        transitions = new OrderTransitions(orders, wallets, clock);
+        placement = new OrderPlacement(orders, catalog, wallets, merchants, relay, clock);
+        outcomes = new OrderOutcomes(orders, transitions, relay, meters, clock);
         orders.ensureIndexes();
         walletStore.ensureIndexes();
     }
@@ -76,6 +97,8 @@ public final class OrderFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        mongo.close();
+        if (mongo != null) {
+            mongo.close();
+        }
     }
 }

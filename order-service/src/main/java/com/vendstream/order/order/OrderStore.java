@@ -1,9 +1,11 @@
 package com.vendstream.order.order;
 
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
@@ -139,30 +142,92 @@ public class OrderStore {
      */
     public boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
                               List<Document> events, String eventId, Document guard) {
-        Document filter = new Document("_id", orderId)
-                .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
-        if (guard != null) {
-            filter.putAll(guard);
+        return write(new Transition(orderId, from, to, fields, events, eventId, guard));
+    }
+
+    /** Writes one guarded change; false when its guard no longer held. */
+    public boolean write(Write write) {
+        UpdateOneModel<Document> change = write.model(Instant.now());
+        return Mono.from(collection().updateOne(change.getFilter(), change.getUpdate())).block(TIMEOUT)
+                .getModifiedCount() == 1;
+    }
+
+    /** A guarded change of one order that can be written alone or with others ({@link #writeAll}). */
+    public sealed interface Write permits Transition, Note {
+        UpdateOneModel<Document> model(Instant now);
+    }
+
+    /** {@link #transition(String, Collection, OrderState, Document, List, String, Document)} as a {@link Write}. */
+    public record Transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
+                             List<Document> events, String eventId, Document guard) implements Write {
+        @Override
+        public UpdateOneModel<Document> model(Instant now) {
+            Document filter = new Document("_id", orderId)
+                    .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
+            if (guard != null) {
+                filter.putAll(guard);
+            }
+            if (eventId != null) {
+                filter.append("appliedEvents", new Document("$ne", eventId));
+            }
+            Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(now));
+            Document push = new Document("history", new Document("state", to.name()).append("at", Date.from(now))
+                    .append("cause", eventId));
+            if (events != null && !events.isEmpty()) {
+                push.putAll(Outbox.push(events));
+            }
+            if (eventId != null) {
+                push.append("appliedEvents", eventId);
+            }
+            Document update = new Document("$set", set).append("$push", push);
+            if (!from.contains(to)) {
+                // A new state starts with a clean slate: a backoff earned in the old one must not delay the new work.
+                update.append("$unset", new Document(RECOVERY, ""));
+            }
+            return new UpdateOneModel<>(filter, update);
         }
-        if (eventId != null) {
-            filter.append("appliedEvents", new Document("$ne", eventId));
+    }
+
+    /**
+     * Records an event as seen without changing the order ({@link #note} without evidence), only while the
+     * order is still in {@code state} and the event is not recorded yet: written with others, it must not
+     * land on an order that moved since it was read, where the event might have meant something else.
+     */
+    public record Note(String orderId, OrderState state, String eventId) implements Write {
+        @Override
+        public UpdateOneModel<Document> model(Instant now) {
+            return new UpdateOneModel<>(new Document("_id", orderId).append("state", state.name())
+                    .append("appliedEvents", new Document("$ne", eventId)),
+                    new Document("$push", new Document("appliedEvents", eventId)));
+        }
+    }
+
+    /**
+     * Writes guarded changes in one round trip, in list order (changes of one order build on each other).
+     * Returns how many changed an order: each guard that no longer held (someone moved the order first)
+     * leaves its change out, and the count one short.
+     */
+    public long writeAll(List<? extends Write> writes) {
+        if (writes.isEmpty()) {
+            return 0;
         }
         Instant now = Instant.now();
-        Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(now));
-        Document push = new Document("history", new Document("state", to.name()).append("at", Date.from(now))
-                .append("cause", eventId));
-        if (events != null && !events.isEmpty()) {
-            push.putAll(Outbox.push(events));
-        }
-        if (eventId != null) {
-            push.append("appliedEvents", eventId);
-        }
-        Document update = new Document("$set", set).append("$push", push);
-        if (!from.contains(to)) {
-            // A new state starts with a clean slate: a backoff earned in the old one must not delay the new work.
-            update.append("$unset", new Document(RECOVERY, ""));
-        }
-        return Mono.from(collection().updateOne(filter, update)).block(TIMEOUT).getModifiedCount() == 1;
+        List<UpdateOneModel<Document>> models = writes.stream().map(w -> w.model(now)).toList();
+        return Mono.from(collection().bulkWrite(models, new BulkWriteOptions().ordered(true))).block(TIMEOUT)
+                .getModifiedCount();
+    }
+
+    /** An order as stored and the ids of the events already applied to it. */
+    public record Stored(Order order, Set<String> appliedEvents) {
+    }
+
+    /** The orders with these ids, in one query (by {@code _id}); ids of no order are left out. */
+    public Map<String, Stored> findAll(Collection<String> orderIds) {
+        Map<String, Stored> found = new LinkedHashMap<>();
+        Flux.from(collection().find(new Document("_id", new Document("$in", List.copyOf(orderIds)))))
+                .toIterable().forEach(d -> found.put(d.getString("_id"), new Stored(toOrder(d),
+                        Set.copyOf(d.getList("appliedEvents", String.class, List.of())))));
+        return found;
     }
 
     /**

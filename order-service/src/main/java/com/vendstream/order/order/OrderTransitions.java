@@ -35,14 +35,22 @@ public class OrderTransitions {
     }
 
     public boolean complete(Order order, VendSucceeded s) {
+        return store.write(completion(order, OrderState.AWAITING_OUTCOME, s));
+    }
+
+    /**
+     * The guarded change that completes an order from one of {@code from} with the vend's delivery and its
+     * OrderCompleted: written alone ({@link #complete}) or with other orders' changes (outcome batches).
+     */
+    public OrderStore.Transition completion(Order order, java.util.Set<OrderState> from, VendSucceeded s) {
         Document fields = new Document("vend.provider", s.getVend().getProvider())
                 .append("vend.providerReference", s.getVend().getProviderReference())
                 .append("vend.providerTransactionId", s.getVend().getProviderTransactionId())
                 .append("vend.token", s.getToken()).append("vend.units", s.getUnits())
                 .append("vend.pins", s.getPins()).append("vend.receipt", new Document(
                         s.getReceipt() == null ? java.util.Map.of() : new java.util.HashMap<String, Object>(s.getReceipt())));
-        return store.transition(order.orderId(), OrderState.AWAITING_OUTCOME, OrderState.COMPLETED, fields,
-                List.of(OrderEvents.completed(order, s, clock.instant())), s.getEnvelope().getEventId());
+        return new OrderStore.Transition(order.orderId(), from, OrderState.COMPLETED, fields,
+                List.of(OrderEvents.completed(order, s, clock.instant())), s.getEnvelope().getEventId(), null);
     }
 
     public boolean startRefund(Order order, String causeEventId, String reason, RefundMethod method) {

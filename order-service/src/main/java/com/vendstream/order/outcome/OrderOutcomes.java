@@ -19,10 +19,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -52,20 +60,29 @@ public class OrderOutcomes {
         this.clock = clock;
     }
 
+    /** Folds one outcome and has the order's outbox published. */
     public void apply(SpecificRecord event) {
+        if (fold(event)) {
+            relay.relay(OrderStore.COLLECTION, Events.envelope(event).getOrderId());
+        }
+    }
+
+    /**
+     * Folds one outcome, reading the order first; true when the order exists and the event was new to it
+     * (its outbox may have news).
+     */
+    private boolean fold(SpecificRecord event) {
         Envelope envelope = Events.envelope(event);
         String orderId = envelope.getOrderId();
         Optional<Order> found = store.find(orderId);
         if (found.isEmpty()) {
-            // An outcome for an order this service never stored: nothing to fold, but say so.
-            meters.counter("vendstream.order.outcome.orphan", "type", Events.typeOf(event)).increment();
-            log.warn("Outcome {} for unknown order", Events.describe(event));
-            return;
+            orphan(event);
+            return false;
         }
         Order order = found.get();
         String eventId = envelope.getEventId();
         if (store.hasApplied(orderId, eventId)) {
-            return;
+            return false;
         }
         boolean changed;
         if (event instanceof VendSucceeded s) {
@@ -78,8 +95,7 @@ public class OrderOutcomes {
                     order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY
                             ? RefundMethod.MOBILE_MONEY_PAYOUT : RefundMethod.WALLET_CREDIT, failedVend);
         } else if (event instanceof VendPending p) {
-            changed = store.transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
-                    vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId);
+            changed = store.write(pending(orderId, p, eventId));
         } else if (event instanceof VendUnresolved u) {
             changed = escalate(order, u, eventId);
         } else {
@@ -88,7 +104,174 @@ public class OrderOutcomes {
         if (!changed) {
             noteUnapplied(order, event, eventId);
         }
-        relay.relay(OrderStore.COLLECTION, orderId);
+        return true;
+    }
+
+    private void orphan(SpecificRecord event) {
+        // An outcome for an order this service never stored: nothing to fold, but say so.
+        meters.counter("vendstream.order.outcome.orphan", "type", Events.typeOf(event)).increment();
+        log.warn("Outcome {} for unknown order", Events.describe(event));
+    }
+
+    private static OrderStore.Transition pending(String orderId, VendPending p, String eventId) {
+        return new OrderStore.Transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
+                vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId, null);
+    }
+
+    /** Thrown by {@link #applyAll} with the position of the first outcome it could not fold. */
+    public static class BatchFailed extends RuntimeException {
+        private final int index;
+
+        BatchFailed(int index, Throwable cause) {
+            super("vend outcome at batch index " + index + " failed: " + cause.getClass().getName(), cause);
+            this.index = index;
+        }
+
+        /** Every outcome before this position is folded and written. */
+        public int index() {
+            return index;
+        }
+    }
+
+    /**
+     * Folds a batch of outcomes (in the order they were delivered) with the same end states as folding them
+     * one by one, in a few store round trips: one read of all their orders, one write of the changes that
+     * only move an order's state (VendPending, VendSucceeded while awaiting an outcome, an outcome that
+     * changes nothing), then one by one what moves money or needs its own evidence (a refund, an escalation,
+     * a contradiction) and what follows it for the same order, then one outbox relay per order.
+     * <p>
+     * The batched changes are worked out from the orders as read, each after the ones before it for the same
+     * order, and each is guarded by the state it expects and by its event not being applied, so one finding
+     * the order moved by someone else (a recovery sweep, the other outcome topic's consumer) changes nothing;
+     * the orders concerned are then folded one by one, re-read, and what the write did apply is recognised by
+     * its event id. Returns once every change is acknowledged (durable, with the services' write concern);
+     * throws {@link BatchFailed} at the first outcome not folded, all before it being written.
+     */
+    public void applyAll(List<? extends SpecificRecord> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<String, List<Integer>> byOrder = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            byOrder.computeIfAbsent(Events.envelope(events.get(i)).getOrderId(), id -> new ArrayList<>()).add(i);
+        }
+        Map<String, OrderStore.Stored> stored;
+        try {
+            stored = store.findAll(byOrder.keySet());
+        } catch (Throwable e) {
+            throw new BatchFailed(0, e);
+        }
+        List<OrderStore.Write> writes = new ArrayList<>();
+        Set<String> written = new HashSet<>();
+        SortedSet<Integer> oneByOne = new TreeSet<>();
+        Set<String> touched = new LinkedHashSet<>();
+        for (Map.Entry<String, List<Integer>> entry : byOrder.entrySet()) {
+            OrderStore.Stored order = stored.get(entry.getKey());
+            if (order == null) {
+                entry.getValue().forEach(i -> orphan(events.get(i)));
+                continue;
+            }
+            List<Integer> indexes = entry.getValue();
+            int before = writes.size();
+            int planned = plan(order, indexes.stream().map(events::get).toList(), writes);
+            if (writes.size() > before) {
+                written.add(entry.getKey());
+                touched.add(entry.getKey());
+            }
+            oneByOne.addAll(indexes.subList(planned, indexes.size()));
+        }
+        try {
+            long changed = -1;
+            try {
+                changed = store.writeAll(writes);
+            } catch (Throwable e) {
+                // The store failed part-way, or one change cannot be written: one by one finds which outcome it
+                // is (and during an outage fails at the first, so the batch is tried again from there).
+                log.debug("Batched outcome write failed ({}); folding the batch one by one", e.getClass().getName());
+            }
+            if (changed != writes.size()) {
+                written.forEach(id -> oneByOne.addAll(byOrder.get(id)));
+            }
+            for (int i : oneByOne) {
+                try {
+                    if (fold(events.get(i))) {
+                        touched.add(Events.envelope(events.get(i)).getOrderId());
+                    }
+                } catch (Throwable e) {
+                    // An Error too: named by its position, so the batch is tried again from it, not as a whole.
+                    throw new BatchFailed(i, e);
+                }
+            }
+        } finally {
+            touched.forEach(id -> relay.relay(OrderStore.COLLECTION, id));
+        }
+    }
+
+    /**
+     * Works out, from the order as read, the changes its outcomes make that need no money moved and no
+     * evidence kept, in order, adding them to {@code writes}; stops at the first outcome that does (or may:
+     * a refund, an escalation, a contradiction) and returns how many outcomes it covered. Outcomes the order
+     * has already applied are covered by nothing, as one by one would drop them.
+     */
+    private int plan(OrderStore.Stored stored, List<? extends SpecificRecord> outcomes, List<OrderStore.Write> writes) {
+        Order order = stored.order();
+        OrderState state = order.state();
+        Set<String> applied = new HashSet<>(stored.appliedEvents());
+        for (int k = 0; k < outcomes.size(); k++) {
+            SpecificRecord event = outcomes.get(k);
+            String eventId = Events.envelope(event).getEventId();
+            if (applied.contains(eventId)) {
+                continue;
+            }
+            OrderStore.Write write;
+            try {
+                write = plainChange(order, state, event, eventId);
+            } catch (RuntimeException e) {
+                // An outcome this code cannot handle: folded one by one, it fails again at its own position.
+                return k;
+            }
+            if (write == null) {
+                return k;
+            }
+            writes.add(write);
+            applied.add(eventId);
+            if (write instanceof OrderStore.Transition t) {
+                state = t.to();
+            }
+        }
+        return outcomes.size();
+    }
+
+    /**
+     * What one outcome does to an order in {@code state} when that moves no money and keeps no evidence (the
+     * same decisions as {@link #fold}); null when it may do either.
+     */
+    private OrderStore.Write plainChange(Order order, OrderState state, SpecificRecord event, String eventId) {
+        boolean awaiting = OrderState.AWAITING_OUTCOME.contains(state);
+        if (event instanceof VendPending p) {
+            return state == OrderState.VENDING ? pending(order.orderId(), p, eventId)
+                    : new OrderStore.Note(order.orderId(), state, eventId);
+        }
+        if (event instanceof VendSucceeded s) {
+            if (awaiting) {
+                return transitions.completion(order, EnumSet.of(state), s);
+            }
+            return contradicts(event, state) ? null : new OrderStore.Note(order.orderId(), state, eventId);
+        }
+        if (event instanceof VendFailed) {
+            return awaiting || contradicts(event, state) ? null : new OrderStore.Note(order.orderId(), state, eventId);
+        }
+        if (event instanceof VendUnresolved) {
+            // Rare (after hours of requeries), and counted when it escalates: one by one.
+            return null;
+        }
+        return new OrderStore.Note(order.orderId(), state, eventId);
+    }
+
+    /** An outcome that says the opposite of where the order already is: kept as evidence for reconciliation. */
+    private static boolean contradicts(SpecificRecord event, OrderState state) {
+        return (event instanceof VendSucceeded && (state == OrderState.REFUNDED || state == OrderState.REFUNDING))
+                || (event instanceof VendFailed && state == OrderState.COMPLETED);
     }
 
     private boolean escalate(Order order, VendUnresolved u, String eventId) {
@@ -107,9 +290,7 @@ public class OrderOutcomes {
      */
     private void noteUnapplied(Order order, SpecificRecord event, String eventId) {
         Order now = store.find(order.orderId()).orElse(order);
-        boolean contradiction = (event instanceof VendSucceeded
-                && (now.state() == OrderState.REFUNDED || now.state() == OrderState.REFUNDING))
-                || (event instanceof VendFailed && now.state() == OrderState.COMPLETED);
+        boolean contradiction = contradicts(event, now.state());
         Document evidence = null;
         if (contradiction) {
             meters.counter("vendstream.order.contradictions", "type", Events.typeOf(event)).increment();

@@ -30,8 +30,16 @@ public final class Payloads {
 
     /** The payload as an event of one of the types its topic carries (the catalogue in {@link Topics}). */
     public static SpecificRecord event(Message<?> message) {
-        Object payload = message.getPayload();
-        Optional<String> topic = topic(message);
+        return event(message.getPayload(), topic(message).orElse(null));
+    }
+
+    /**
+     * One record of a batch as an event of one of the types its topic (null: unknown) carries; a batch
+     * listener is handed the payloads as a list and each record's topic in the list header
+     * {@code KafkaHeaders.RECEIVED_TOPIC}.
+     */
+    public static SpecificRecord event(Object payload, String topicName) {
+        Optional<String> topic = Optional.ofNullable(topicName);
         if (!(payload instanceof SpecificRecord event)
                 || topic.flatMap(Topics::byName).filter(t -> !t.carries(event.getClass())).isPresent()) {
             throw new UnprocessableRecord("An event " + topic.orElse("?") + " does not carry: "
