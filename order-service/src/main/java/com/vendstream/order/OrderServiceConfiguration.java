@@ -38,6 +38,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -168,7 +169,9 @@ public class OrderServiceConfiguration {
         return new OrderWaits(maxPerMerchant, readThreads, retryAfter, meters);
     }
 
+    /** Depends on the stores so that at shutdown it is closed (admitted work finished) before their client is. */
     @Bean(destroyMethod = "close")
+    @DependsOn({"orderStore", "walletStore"})
     PlacementAdmission placementAdmission(MeterRegistry meters,
                                           @Value("${vendstream.order.admission.max-in-flight:32}") int maxInFlight,
                                           @Value("${vendstream.order.admission.max-replay-lookups:4}") int replayLookups,

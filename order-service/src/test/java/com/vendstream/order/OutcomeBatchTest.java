@@ -1,6 +1,7 @@
 package com.vendstream.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -216,6 +217,27 @@ class OutcomeBatchTest {
         assertThat(after.getList("contradictions", Document.class)).singleElement()
                 .satisfies(c -> assertThat(c.getString("stateAtArrival")).isIn("REFUNDING", "REFUNDED"));
         assertThat(balance()).isEqualTo(1_000_000);
+    }
+
+    /**
+     * One stored order that cannot be read back (a state this code does not know) must not make its neighbours'
+     * outcomes fail: the batch's one read fails, the batch is folded one by one, and the failure names that
+     * order's own outcome, so only it is retried and dead-lettered.
+     */
+    @Test
+    void anUnreadableOrderIsBlamedForItsOwnOutcomeNotItsNeighbours() {
+        Order good = place("ref-good");
+        Order broken = place("ref-broken");
+        Mono.from(f.mongo.template.getCollection("orders").block().updateOne(new Document("_id", broken.orderId()),
+                new Document("$set", new Document("state", "NOT_A_STATE")))).block();
+        List<SpecificRecord> batch = List.of(ApiTestSupport.succeeded(good.orderId(), "r1", AMOUNT, "1234"),
+                ApiTestSupport.succeeded(broken.orderId(), "r1", AMOUNT, "5678"));
+
+        assertThatThrownBy(() -> f.outcomes.applyAll(batch))
+                .isInstanceOfSatisfying(OrderOutcomes.BatchFailed.class, e -> assertThat(e.index()).isEqualTo(1));
+        assertThat(raw(good.orderId()).getString("state")).isEqualTo("COMPLETED");
+        assertThat(f.meters.counter("vendstream.order.outcome.batch.fallback", "reason", "read").count())
+                .isEqualTo(1);
     }
 
     /**

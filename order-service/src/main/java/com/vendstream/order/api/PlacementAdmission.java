@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +55,9 @@ public class PlacementAdmission implements AutoCloseable {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("vendstream.order.admission.max-in-flight must be at least 1");
         }
+        if (maxReplayLookups < 0) {
+            throw new IllegalArgumentException("vendstream.order.admission.max-replay-lookups must not be negative");
+        }
         this.maxInFlight = maxInFlight;
         this.maxReplayLookups = maxReplayLookups;
         this.retryAfter = retryAfter;
@@ -79,7 +81,8 @@ public class PlacementAdmission implements AutoCloseable {
      * admitted work.
      *
      * @param operation names the refusals in the counter ({@code order}, {@code top-up})
-     * @param replay    the answer to a request already stored, or empty (blocking; run only when refused)
+     * @param replay    the answer to a request already stored, or empty (blocking; run only when refused); null
+     *                  when there is no such look-up (refused at once)
      */
     public <T> Mono<T> run(String operation, Callable<T> work, Callable<Optional<T>> replay) {
         return Mono.defer(() -> {
@@ -88,15 +91,21 @@ public class PlacementAdmission implements AutoCloseable {
             }
             CompletableFuture<T> done;
             try {
-                done = CompletableFuture.supplyAsync(() -> call(work), pool);
-            } catch (RejectedExecutionException e) {
-                // Only after close(): the service is stopping.
+                done = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call(work);
+                    } finally {
+                        // Before the answer is emitted, so a client that replies at once finds its place free.
+                        inFlight.decrementAndGet();
+                    }
+                }, pool);
+            } catch (Throwable e) {
+                // Refused by a closed pool (the service is stopping), or no thread could be made: the work never ran.
                 inFlight.decrementAndGet();
                 return Mono.error(refusal(operation));
             }
             AtomicBoolean clientLeft = new AtomicBoolean();
             done.whenComplete((result, error) -> {
-                inFlight.decrementAndGet();
                 Throwable cause = error == null || error.getCause() == null ? error : error.getCause();
                 // A refusal (a problem answer such as 422) is an outcome, not a failure.
                 if (cause != null && clientLeft.get() && !(cause instanceof ErrorResponseException)) {
@@ -111,18 +120,24 @@ public class PlacementAdmission implements AutoCloseable {
         });
     }
 
-    /** The same without a replay look-up. */
+    /** The same without a replay look-up: refused at once past the limit. */
     public <T> Mono<T> run(String operation, Callable<T> work) {
-        return run(operation, work, Optional::empty);
+        return run(operation, work, null);
     }
 
     private <T> Mono<T> replayOrRefuse(String operation, Callable<Optional<T>> replay) {
-        if (!take(replayLookups, maxReplayLookups)) {
+        if (replay == null || !take(replayLookups, maxReplayLookups)) {
             return Mono.error(refusal(operation));
         }
         return Mono.fromCallable(replay)
                 .subscribeOn(Schedulers.boundedElastic())
                 .doFinally(signal -> replayLookups.decrementAndGet())
+                // The look-up failing (a store slow under the very load that refused the request) changes nothing:
+                // nothing was done, so the answer is still the refusal, not a 500.
+                .onErrorResume(e -> !(e instanceof ErrorResponseException), e -> {
+                    log.debug("Replay look-up of a refused {} failed: {}", operation, e.toString());
+                    return Mono.just(Optional.empty());
+                })
                 .flatMap(answer -> answer.map(Mono::just).orElseGet(() -> Mono.error(refusal(operation))));
     }
 

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -148,18 +149,32 @@ public class OrderOutcomes {
      * throws {@link BatchFailed} at the first outcome not folded, all before it being written.
      */
     public void applyAll(List<? extends SpecificRecord> events) {
-        if (events.isEmpty()) {
-            return;
-        }
         Map<String, List<Integer>> byOrder = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
-            byOrder.computeIfAbsent(Events.envelope(events.get(i)).getOrderId(), id -> new ArrayList<>()).add(i);
+            String orderId;
+            try {
+                orderId = Events.envelope(events.get(i)).getOrderId();
+            } catch (Throwable e) {
+                // An outcome without an envelope: fold the ones before it, then name it, so only it is retried.
+                applyAll(events.subList(0, i));
+                throw new BatchFailed(i, e);
+            }
+            byOrder.computeIfAbsent(orderId, id -> new ArrayList<>()).add(i);
+        }
+        if (events.isEmpty()) {
+            return;
         }
         Map<String, OrderStore.Stored> stored;
         try {
             stored = store.findAll(byOrder.keySet());
         } catch (Throwable e) {
-            throw new BatchFailed(0, e);
+            // An outage, or one order that cannot be read back: one by one fails at the first outcome during an
+            // outage (the batch is tried again from there) and at that order's own outcome otherwise, so its
+            // neighbours are never blamed (nor dead-lettered) for it.
+            meters.counter("vendstream.order.outcome.batch.fallback", "reason", "read").increment();
+            foldOneByOne(events, new TreeSet<>(IntStream.range(0, events.size()).boxed().toList()),
+                    new LinkedHashSet<>());
+            return;
         }
         List<OrderStore.Write> writes = new ArrayList<>();
         Set<String> written = new HashSet<>();
@@ -190,9 +205,24 @@ public class OrderOutcomes {
                 log.debug("Batched outcome write failed ({}); folding the batch one by one", e.getClass().getName());
             }
             if (changed != writes.size()) {
+                meters.counter("vendstream.order.outcome.batch.fallback", "reason",
+                        changed < 0 ? "write" : "moved").increment();
                 written.forEach(id -> oneByOne.addAll(byOrder.get(id)));
+            } else {
+                // Published now, not after the batch's refunds (which call providers).
+                written.forEach(id -> relay.relay(OrderStore.COLLECTION, id));
+                touched.removeAll(written);
             }
-            for (int i : oneByOne) {
+            foldOneByOne(events, oneByOne, touched);
+        } finally {
+            touched.forEach(id -> relay.relay(OrderStore.COLLECTION, id));
+        }
+    }
+
+    /** Folds the given outcomes one by one, in order, noting the orders changed; fails at the first not folded. */
+    private void foldOneByOne(List<? extends SpecificRecord> events, SortedSet<Integer> indexes, Set<String> touched) {
+        try {
+            for (int i : indexes) {
                 try {
                     if (fold(events.get(i))) {
                         touched.add(Events.envelope(events.get(i)).getOrderId());
@@ -204,6 +234,7 @@ public class OrderOutcomes {
             }
         } finally {
             touched.forEach(id -> relay.relay(OrderStore.COLLECTION, id));
+            touched.clear();
         }
     }
 
@@ -226,7 +257,7 @@ public class OrderOutcomes {
             OrderStore.Write write;
             try {
                 write = plainChange(order, state, event, eventId);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // An outcome this code cannot handle: folded one by one, it fails again at its own position.
                 return k;
             }
