@@ -11,7 +11,8 @@
 #   ./benchmark.sh --find-max [--rate 50 --step PT60S --step-factor 1.5]
 #   other flags: --data-dir DIR (.vendstream-bench, emptied at the start), --settle PT3M, --sample-every PT5S,
 #                --max-outstanding 2000, --seed 13, --sandbox-latency PT0.02S, --max-rate 5000, --shared-jvm,
-#                --warmup PT30S (orders before the measured run, left out of its figures)
+#                --warmup PT30S (orders before the measured run, left out of its figures),
+#                --instances N (processes of each service, default 1; orders go to the order-service ones in turn)
 # Results: DIR/bench/result.json and DIR/bench/report.html (self-contained); each process logs to DIR/logs.
 # MAVEN_ARGS adds Maven options to the build (e.g. MAVEN_ARGS=-o to build offline).
 set -euo pipefail

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -30,6 +31,12 @@ import org.springframework.core.env.StandardEnvironment;
  * {@link Stack} gives it. Each logs to {@code <data>/logs/<name>.log} (its console output, errors only, to
  * {@code <name>.out}); {@link #kill} is {@code kill -9}, {@link #restart} starts the part again on the
  * same data and waits until it is healthy.
+ *
+ * <p>Each service may run as several instances ({@link #start(Path, Ports, Map, List, int)}): each its own
+ * process named {@code <service>-1}, {@code <service>-2}, ..., with its own port (the first keeps the service's
+ * port in {@link Ports}, the others take free ones) and its own log, in the service's consumer groups, so the
+ * instances share the topics' partitions as a scaled-out deployment does. With one instance a service's
+ * process is named after the service.
  */
 public final class ProcessStack implements RunningStack {
 
@@ -59,6 +66,9 @@ public final class ProcessStack implements RunningStack {
     }
 
     private static final Duration HEALTHY_WITHIN = Duration.ofMinutes(4);
+    static final String PAWACARD_NODE = "vendstream.providers.pawacard.reference-node";
+    /** Pawacard reference nodes are 0..89 (two digits of the reference). */
+    private static final int PAWACARD_NODES = 90;
 
     private final Path dataDir;
     private final Ports ports;
@@ -66,6 +76,8 @@ public final class ProcessStack implements RunningStack {
     private final Map<String, ChildJvm> children = new LinkedHashMap<>();
     private final Map<String, Integer> appPorts = new LinkedHashMap<>();
     private final List<String> flags;
+    /** Each service's process names, in start order. */
+    private final Map<String, List<String>> instances = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile KafkaBroker kafka;
     private final String bootstrapServers;
@@ -98,28 +110,70 @@ public final class ProcessStack implements RunningStack {
      * @param flags    {@code --key=value} for every application, above the defaults
      */
     public static ProcessStack start(Path dataDir, Ports ports, Map<String, Object> settings, List<String> flags) {
+        return start(dataDir, ports, settings, flags, 1);
+    }
+
+    /**
+     * Every part as its own process, and {@code instancesPerService} processes of each service.
+     *
+     * @param settings the stack's defaults for every application (as for {@link Stack#start})
+     * @param flags    {@code --key=value} for every application, above the defaults
+     */
+    public static ProcessStack start(Path dataDir, Ports ports, Map<String, Object> settings, List<String> flags,
+                                     int instancesPerService) {
+        if (instancesPerService < 1) {
+            throw new IllegalArgumentException("at least one instance of each service is needed");
+        }
         ProcessStack stack = new ProcessStack(dataDir, ports, flags);
         try {
             stack.startInfrastructure();
             Stack.Ports p = ports.apps();
             String registryUrl = "http://localhost:" + p.registry();
             String sandboxUrl = "http://localhost:" + p.sandbox();
-            List<Stack.App> apps = new ArrayList<>();
-            apps.add(Stack.registry(p.registry(), stack.bootstrapServers));
-            apps.add(Stack.sandbox(p.sandbox(), settings));
-            apps.addAll(Stack.services(p, stack.bootstrapServers, registryUrl, stack.mongoUri, sandboxUrl, settings));
-            for (Stack.App app : apps) {
-                stack.prepare(app);
-            }
-            stack.defaults.putAll(apps.get(apps.size() - 1).defaults());
+            stack.prepare(Stack.registry(p.registry(), stack.bootstrapServers));
+            stack.prepare(Stack.sandbox(p.sandbox(), settings));
+            List<Stack.App> services = Stack.services(p, stack.bootstrapServers, registryUrl, stack.mongoUri,
+                    sandboxUrl, settings);
+            Map<String, List<Stack.App>> scaled = scaleOut(services, instancesPerService, ProcessStack::freePort);
+            scaled.forEach((service, instances) -> {
+                instances.forEach(stack::prepare);
+                stack.instances.put(service, instances.stream().map(Stack.App::name).toList());
+            });
+            stack.defaults.putAll(services.get(services.size() - 1).defaults());
             // The registry and the sandbox first: the services register schemas and call providers at once.
             stack.startTogether(List.of(REGISTRY, SANDBOX));
-            stack.startTogether(SERVICES);
+            stack.startTogether(stack.serviceProcesses());
             return stack;
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * Each service's instances: the service itself when there is one; otherwise {@code <service>-<i>}, the first
+     * on the service's port and the others on free ones, and every instance with a Pawacard reference node of
+     * its own. Processes on one host derive the same node from the host name, and two processes vending
+     * through Pawacard on one node could issue the same reference in the same tenth of a second: Pawacard
+     * answers a repeated reference with the original transaction, handing one order another's token.
+     */
+    static Map<String, List<Stack.App>> scaleOut(List<Stack.App> services, int instancesPerService,
+                                                 IntSupplier freePorts) {
+        if (instancesPerService * services.size() > PAWACARD_NODES) {
+            throw new IllegalArgumentException("at most " + PAWACARD_NODES / services.size()
+                    + " instances of each service: each needs a Pawacard reference node of its own");
+        }
+        Map<String, List<Stack.App>> scaled = new LinkedHashMap<>();
+        int node = 0;
+        for (Stack.App service : services) {
+            List<Stack.App> instances = new ArrayList<>();
+            for (int i = 1; i <= instancesPerService; i++) {
+                instances.add(instancesPerService == 1 ? service : service.instance(service.name() + "-" + i,
+                        i == 1 ? service.port() : freePorts.getAsInt(), Map.of(PAWACARD_NODE, node++)));
+            }
+            scaled.put(service.name(), List.copyOf(instances));
+        }
+        return scaled;
     }
 
     private void startInfrastructure() {
@@ -166,7 +220,7 @@ public final class ProcessStack implements RunningStack {
     public void kill(String name) {
         if (name.equals(EVERYTHING)) {
             List<ChildJvm> all = new ArrayList<>();
-            SERVICES.forEach(service -> all.add(child(service)));
+            serviceProcesses().forEach(service -> all.add(child(service)));
             all.add(child(REGISTRY));
             all.add(child(STORE));
             // SIGKILL to all of them before waiting for any, so none outlives the others by more than that
@@ -186,8 +240,8 @@ public final class ProcessStack implements RunningStack {
             restart(KAFKA);
             restart(STORE);
             restart(REGISTRY);
-            SERVICES.forEach(service -> child(service).kill());
-            startTogether(SERVICES);
+            serviceProcesses().forEach(service -> child(service).kill());
+            startTogether(serviceProcesses());
             return;
         }
         if (name.equals(KAFKA)) {
@@ -255,6 +309,20 @@ public final class ProcessStack implements RunningStack {
         return child;
     }
 
+    /** The processes of one service ({@link #SERVICES}): its name alone, or {@code <service>-1}, {@code -2}, ... */
+    public List<String> instances(String service) {
+        List<String> names = instances.get(service);
+        if (names == null) {
+            throw new IllegalArgumentException("no service named " + service + "; services: " + SERVICES);
+        }
+        return names;
+    }
+
+    /** Every service's processes, service by service. */
+    public List<String> serviceProcesses() {
+        return instances.values().stream().flatMap(List::stream).toList();
+    }
+
     /** Every part's name: kafka, store, then the applications in start order. */
     public List<String> parts() {
         List<String> names = new ArrayList<>(List.of(KAFKA));
@@ -298,9 +366,13 @@ public final class ProcessStack implements RunningStack {
         return "http://localhost:" + port(name);
     }
 
+    /** An application's port; a service's name alone, when it runs as several instances, means its first. */
     @Override
     public int port(String name) {
         Integer port = appPorts.get(name);
+        if (port == null && instances.containsKey(name)) {
+            port = appPorts.get(instances.get(name).get(0));
+        }
         if (port == null) {
             throw new IllegalArgumentException("no application named " + name);
         }

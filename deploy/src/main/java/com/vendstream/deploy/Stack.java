@@ -91,6 +91,18 @@ public final class Stack implements RunningStack {
         int port() {
             return Integer.parseInt(String.valueOf(fixed.get("server.port")));
         }
+
+        /**
+         * Another instance of this application: the same settings under another name and port, and the settings
+         * that must differ between instances ({@code own}, fixed: above flags and environment, which every
+         * instance shares).
+         */
+        App instance(String instanceName, int instancePort, Map<String, Object> own) {
+            Map<String, Object> instanceFixed = new LinkedHashMap<>(fixed);
+            instanceFixed.putAll(own);
+            instanceFixed.put("server.port", instancePort);
+            return new App(instanceName, application, instanceFixed, defaults);
+        }
     }
 
     static App registry(int port, String bootstrapServers) {

@@ -509,13 +509,57 @@ class WalletInvariantsTest {
         f.walletStore.ensureIndexes();
 
         assertThat(raw("w")).doesNotContainKeys("appliedOps", "burnedOps").containsEntry("opCount", 0L);
+        assertOldOperationsAsOneConversionLeavesThem();
+        assertThat(f.wallets.refund("w", "ancient", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
+        assertThat(balance()).isEqualTo(9_000);
+    }
+
+    /**
+     * Two order-service instances starting together (scale-out) both run the start-up conversion on the same
+     * wallet, again and again: neither start fails, the wallet ends converted, and its old operations are
+     * refused or known as applied exactly as after one conversion.
+     */
+    @Test
+    void twoInstancesStartingTogetherConvertAWalletAsOneWould() throws Exception {
+        f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
+        f.wallets.debit("w", "order-1", "NGN", 1_000);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                toTheOldShape("w");
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<Callable<Object>> starts = new ArrayList<>();
+                for (int instance = 0; instance < 2; instance++) {
+                    WalletStore store = new WalletStore(f.mongo.template);
+                    starts.add(() -> {
+                        together.await();
+                        store.ensureIndexes();
+                        return null;
+                    });
+                }
+                for (Future<Object> start : pool.invokeAll(starts)) {
+                    start.get();
+                }
+                assertThat(raw("w")).doesNotContainKeys("appliedOps", "burnedOps").containsEntry("opCount", 0L);
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertOldOperationsAsOneConversionLeavesThem();
+    }
+
+    /**
+     * After the conversion of {@link #toTheOldShape}'s wallet (10,000 less order-1's 1,000): order-1 and the
+     * ancient operation are known as applied and move nothing, the burnt order-2 is refused, a new debit lands.
+     */
+    private void assertOldOperationsAsOneConversionLeavesThem() {
         assertThat(f.wallets.debit("w", "order-1", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
         assertThat(f.wallets.debit("w", "ancient", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
         assertThat(f.wallets.debit("w", "order-2", "NGN", 1_000)).isEqualTo(DebitResult.INSUFFICIENT_FUNDS);
+        assertThat(balance()).isEqualTo(9_000);
         assertThat(f.wallets.debit("w", "order-3", "NGN", 1_000)).isEqualTo(DebitResult.APPLIED);
         assertThat(balance()).isEqualTo(8_000);
-        assertThat(f.wallets.refund("w", "ancient", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
-        assertThat(balance()).isEqualTo(9_000);
     }
 
     /** The old shape: applied ids (one from before statements, without a posting) and burnt ids, no counter. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * latency is not hidden by clients waiting for it); requests go out asynchronously, at most
  * {@code maxOutstanding} at once: an arrival that finds that many unanswered is dropped and counted, one the
  * scheduler sends more than 100 ms after it was due is counted late. Closed loop: C clients, each sending its
- * next order when the previous one is answered.
+ * next order when the previous one is answered. With several order-service instances, the i-th order goes to
+ * instance i mod n (round-robin, as a load balancer would), and each instance's placements are counted.
  */
 final class Arrivals {
 
@@ -50,7 +52,9 @@ final class Arrivals {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
-    private final String orderApi;
+    private final List<String> orderApis;
+    /** Orders placed (201/200) through each order API, in the order of {@link #orderApis}. */
+    private final AtomicLongArray placedBy;
     private final List<Customers.Kind> wheel = new ArrayList<>();
     private final Random random;
     private final String runId;
@@ -62,9 +66,14 @@ final class Arrivals {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
 
-    Arrivals(String orderApi, List<Customers.Kind> mix, long seed, String runId, int maxOutstanding,
+    /** @param orderApis the base URL of each order-service instance */
+    Arrivals(List<String> orderApis, List<Customers.Kind> mix, long seed, String runId, int maxOutstanding,
              EventFollower follower) {
-        this.orderApi = orderApi;
+        if (orderApis.isEmpty()) {
+            throw new IllegalArgumentException("no order API to place orders on");
+        }
+        this.orderApis = List.copyOf(orderApis);
+        this.placedBy = new AtomicLongArray(orderApis.size());
         mix.forEach(k -> {
             for (int i = 0; i < k.weight(); i++) {
                 wheel.add(k);
@@ -150,7 +159,7 @@ final class Arrivals {
     private HttpRequest request(Customers.Kind kind, int index) {
         String body = json.writeValueAsString(Customers.orderBody(kind, reference(runId, index),
                 kind.account(), kind.walletId()));
-        return HttpRequest.newBuilder(URI.create(orderApi + "/v1/orders")).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(URI.create(orderApi(index) + "/v1/orders")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + Demo.API_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
@@ -169,6 +178,7 @@ final class Arrivals {
         }
         if (orderId != null) {
             follower.order(orderId).placed(kind.label(), sentAt, answeredAt, step >= 0);
+            placedBy.incrementAndGet(index % orderApis.size());
         }
         boolean retryAfter = r != null && r.headers().firstValue("Retry-After").isPresent();
         sent.add(new Sent(index, step, kind.label(), sentAt, answeredAt, status, orderId, retryAfter));
@@ -180,6 +190,15 @@ final class Arrivals {
         while (outstanding.get() > 0 && System.nanoTime() < end) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    private String orderApi(int index) {
+        return orderApis.get(index % orderApis.size());
+    }
+
+    /** Orders placed (answered 201/200) through each order API, warm-up included. */
+    long placedBy(int api) {
+        return placedBy.get(api);
     }
 
     List<Sent> sent() {

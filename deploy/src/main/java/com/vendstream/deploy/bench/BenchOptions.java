@@ -18,19 +18,23 @@ import java.util.Map;
  * @param sandboxLatency null for the sandbox's own default (20 ms)
  * @param warmup        orders at the (first) rate before the measured run, left out of latency, stages and
  *                      throughput (the JVMs compile the hot paths meanwhile); the invariants cover them
+ * @param instances     processes of each service (order-service, vend-service, status-poller, reconciliation);
+ *                      orders are placed on the order-service instances in turn
  */
 public record BenchOptions(double rate, Duration duration, int closedLoop, boolean findMax, Duration step,
                            double stepFactor, double maxRate, boolean sharedJvm, Path dataDir, Duration settle,
                            Duration sampleEvery, int maxOutstanding, long seed, Duration sandboxLatency,
-                           Duration warmup) {
+                           Duration warmup, int instances) {
 
     static final String USAGE = "usage: benchmark.sh [--rate R] [--duration PT5M] [--closed-loop C] [--find-max]"
             + " [--step PT60S] [--step-factor 1.5] [--max-rate R] [--shared-jvm] [--data-dir DIR] [--settle PT3M]"
-            + " [--sample-every PT5S] [--max-outstanding N] [--seed S] [--sandbox-latency PT0.02S] [--warmup PT30S]";
+            + " [--sample-every PT5S] [--max-outstanding N] [--seed S] [--sandbox-latency PT0.02S] [--warmup PT30S]"
+            + " [--instances N]";
 
     private static final List<String> FLAGS = List.of("find-max", "shared-jvm");
     private static final List<String> VALUED = List.of("rate", "duration", "closed-loop", "step", "step-factor",
-            "max-rate", "data-dir", "settle", "sample-every", "max-outstanding", "seed", "sandbox-latency", "warmup");
+            "max-rate", "data-dir", "settle", "sample-every", "max-outstanding", "seed", "sandbox-latency", "warmup",
+            "instances");
 
     public BenchOptions {
         if (!(rate > 0) || duration.isNegative() || duration.isZero() || closedLoop < 0 || !(stepFactor > 1)
@@ -41,6 +45,19 @@ public record BenchOptions(double rate, Duration duration, int closedLoop, boole
         if (findMax && closedLoop > 0) {
             throw new IllegalArgumentException("--find-max raises an open-loop rate; it does not go with --closed-loop");
         }
+        if (instances < 1 || sharedJvm && instances > 1) {
+            throw new IllegalArgumentException("--instances needs at least 1, and several instances need their own"
+                    + " processes (not --shared-jvm)\n" + USAGE);
+        }
+    }
+
+    /** One instance of each service. */
+    public BenchOptions(double rate, Duration duration, int closedLoop, boolean findMax, Duration step,
+                        double stepFactor, double maxRate, boolean sharedJvm, Path dataDir, Duration settle,
+                        Duration sampleEvery, int maxOutstanding, long seed, Duration sandboxLatency,
+                        Duration warmup) {
+        this(rate, duration, closedLoop, findMax, step, stepFactor, maxRate, sharedJvm, dataDir, settle, sampleEvery,
+                maxOutstanding, seed, sandboxLatency, warmup, 1);
     }
 
     public static BenchOptions parse(String... args) {
@@ -79,7 +96,8 @@ public record BenchOptions(double rate, Duration duration, int closedLoop, boole
                     Integer.parseInt(a.getOrDefault("max-outstanding", "2000")),
                     Long.parseLong(a.getOrDefault("seed", "13")),
                     a.containsKey("sandbox-latency") ? Duration.parse(a.get("sandbox-latency")) : null,
-                    Duration.parse(a.getOrDefault("warmup", "PT30S")));
+                    Duration.parse(a.getOrDefault("warmup", "PT30S")),
+                    Integer.parseInt(a.getOrDefault("instances", "1")));
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("cannot read " + e.getMessage() + "\n" + USAGE, e);
         }

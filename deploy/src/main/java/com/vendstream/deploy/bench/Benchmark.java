@@ -45,6 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Benchmark {
 
     static final String BENCHMARK_PROCESS = "benchmark";
+    private static final String ORDER_SERVICE = "order-service";
+    private static final String VEND_SERVICE = "vend-service";
     /** Orders not final on the topics whose state the order API is asked at the end, at most. */
     private static final int ASK_AT_MOST = 500;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -77,9 +79,17 @@ public final class Benchmark {
                 || k.mobileMoney() && !k.label().contains("throttled")).toList();
     }
 
-    /** The parts of a running stack the benchmark needs. */
+    /**
+     * The parts of a running stack the benchmark needs; {@code instances} is each service's processes by name
+     * with their base URLs (one each with the applications in one JVM).
+     */
     private record Parts(RunningStack stack, ProcessStack infrastructure, String orderApi, String sandbox,
-                         String registry, String bootstrap, Map<String, Long> pids) implements AutoCloseable {
+                         String registry, String bootstrap, Map<String, Long> pids,
+                         Map<String, Map<String, String>> instances) implements AutoCloseable {
+        List<String> orderApis() {
+            return List.copyOf(instances.get(ORDER_SERVICE).values());
+        }
+
         @Override
         public void close() {
             stack.close();
@@ -90,16 +100,22 @@ public final class Benchmark {
     }
 
     public static Map<String, Object> run(BenchOptions o) throws Exception {
+        return run(o, Map.of());
+    }
+
+    /** @param extraSettings settings for every application of the stack, above the benchmark's own (tests) */
+    static Map<String, Object> run(BenchOptions o, Map<String, Object> extraSettings) throws Exception {
         Instant started = Instant.now();
         RunFolder.fresh(o.dataDir(), "bench");
         System.out.printf("benchmark: %s for %s after a warm-up of %s, %s, data in %s%n", o.load(),
-                o.findMax() ? "steps of " + o.step() : o.duration(), o.warmup(), o.sharedJvm() ? "applications in one JVM" : "every part its own process", o.dataDir());
+                o.findMax() ? "steps of " + o.step() : o.duration(), o.warmup(), mode(o), o.dataDir());
         Map<String, Object> settings = new LinkedHashMap<>(LocalStack.settings(o.dataDir()));
         // The mix repeats accounts; VTpass's 019 window would refuse them as likely duplicates.
         settings.put("vendstream.sandbox.vtpass.duplicate-window", "0s");
         if (o.sandboxLatency() != null) {
             settings.put("vendstream.sandbox.latency.default", o.sandboxLatency().toString());
         }
+        settings.putAll(extraSettings);
         try (Parts parts = start(o, settings)) {
             System.out.printf("stack up in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
             return measure(o, parts, started);
@@ -110,11 +126,17 @@ public final class Benchmark {
         ProcessStack.Ports ports = ProcessStack.Ports.free();
         Map<String, Long> pids = new LinkedHashMap<>();
         if (!o.sharedJvm()) {
-            ProcessStack stack = ProcessStack.start(o.dataDir(), ports, settings, List.of());
+            ProcessStack stack = ProcessStack.start(o.dataDir(), ports, settings, List.of(), o.instances());
             stack.parts().forEach(name -> pids.put(name, stack.pid(name)));
             pids.put(BENCHMARK_PROCESS, ProcessHandle.current().pid());
-            return new Parts(stack, stack, stack.url("order-service"), stack.url(ProcessStack.SANDBOX),
-                    stack.url(ProcessStack.REGISTRY), stack.bootstrapServers(), pids);
+            Map<String, Map<String, String>> instances = new LinkedHashMap<>();
+            for (String service : ProcessStack.SERVICES) {
+                Map<String, String> urls = new LinkedHashMap<>();
+                stack.instances(service).forEach(name -> urls.put(name, stack.url(name)));
+                instances.put(service, urls);
+            }
+            return new Parts(stack, stack, stack.url(ORDER_SERVICE), stack.url(ProcessStack.SANDBOX),
+                    stack.url(ProcessStack.REGISTRY), stack.bootstrapServers(), pids, instances);
         }
         ProcessStack infrastructure = ProcessStack.infrastructure(o.dataDir(), ports);
         try {
@@ -124,8 +146,10 @@ public final class Benchmark {
             pids.put(ProcessStack.STORE, infrastructure.pid(ProcessStack.STORE));
             pids.put("applications + " + BENCHMARK_PROCESS, ProcessHandle.current().pid());
             Map<String, String> urls = stack.urls();
-            return new Parts(stack, infrastructure, urls.get("order-service"), urls.get(ProcessStack.SANDBOX),
-                    urls.get(ProcessStack.REGISTRY), infrastructure.bootstrapServers(), pids);
+            Map<String, Map<String, String>> instances = new LinkedHashMap<>();
+            ProcessStack.SERVICES.forEach(service -> instances.put(service, Map.of(service, urls.get(service))));
+            return new Parts(stack, infrastructure, urls.get(ORDER_SERVICE), urls.get(ProcessStack.SANDBOX),
+                    urls.get(ProcessStack.REGISTRY), infrastructure.bootstrapServers(), pids, instances);
         } catch (RuntimeException e) {
             infrastructure.close();
             throw e;
@@ -136,8 +160,7 @@ public final class Benchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("load", o.load());
         result.put("startedAt", started.toString());
-        result.put("mode", o.sharedJvm() ? "shared JVM (registry, sandbox and services in the benchmark's JVM)"
-                : "every part its own process");
+        result.put("mode", mode(o));
         result.put("machine", RunFolder.machine());
         result.put("sandboxLatency", sandboxLatency(parts.sandbox()));
         List<Customers.Kind> mix = mix();
@@ -160,7 +183,7 @@ public final class Benchmark {
                 processes.sample();
             }, 0, every, TimeUnit.MILLISECONDS);
 
-            Arrivals arrivals = new Arrivals(parts.orderApi(), mix, o.seed(), runId, o.maxOutstanding(), follower);
+            Arrivals arrivals = new Arrivals(parts.orderApis(), mix, o.seed(), runId, o.maxOutstanding(), follower);
             long warmupStart = System.currentTimeMillis();
             if (!o.warmup().isZero()) {
                 System.out.printf("warm-up: %s (not measured)%n", o.warmup());
@@ -202,8 +225,11 @@ public final class Benchmark {
             result.put("timeline", BenchResult.timeline(warmupStart, settledAt, every, sent, orders,
                     follower.recordsPerSecond()));
             result.put("lag", BenchResult.lag(warmupStart, lag.samples()));
-            result.put("processes", BenchResult.processes(warmupStart, processes.processes(), processes.pids(),
-                    processes.samples(), parts.pids().containsKey(BENCHMARK_PROCESS) ? BENCHMARK_PROCESS : null));
+            Map<String, Object> byProcess = BenchResult.processes(warmupStart, processes.processes(), processes.pids(),
+                    processes.samples(), parts.pids().containsKey(BENCHMARK_PROCESS) ? BENCHMARK_PROCESS : null);
+            byProcess.putAll(cpuPerOrder(processes, orders));
+            result.put("processes", byProcess);
+            result.put("instances", instanceFigures(parts, arrivals));
             if (o.findMax()) {
                 Map<String, Object> fm = new LinkedHashMap<>();
                 fm.put("knee", knee);
@@ -226,6 +252,69 @@ public final class Benchmark {
         System.out.println("result: " + json);
         System.out.println("report: " + html);
         return result;
+    }
+
+    private static String mode(BenchOptions o) {
+        if (o.sharedJvm()) {
+            return "shared JVM (registry, sandbox and services in the benchmark's JVM)";
+        }
+        return o.instances() == 1 ? "every part its own process"
+                : "every part its own process, " + o.instances() + " instances of each service";
+    }
+
+    /**
+     * The stack's CPU time (every process but the benchmark's own; with {@code --shared-jvm} the benchmark's is
+     * counted, as the applications share it) from the first sample to the last, over the run's orders that
+     * reached a final state (warm-up included, as the CPU time is): the cost of one order.
+     */
+    private static Map<String, Object> cpuPerOrder(ProcessSampler processes, List<OrderTimeline> orders) {
+        long cpuMillis = processes.processes().stream().filter(name -> !name.equals(BENCHMARK_PROCESS))
+                .mapToLong(processes::cpuMillis).sum();
+        long finals = orders.stream().filter(OrderTimeline::isFinal).count();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stackCpuSeconds", BenchResult.round1(cpuMillis / 1000.0));
+        m.put("stackCpuMsPerFinalOrder", finals == 0 || cpuMillis == 0 ? null : BenchResult.round1((double) cpuMillis / finals));
+        return m;
+    }
+
+    /**
+     * What each service instance did: orders placed through each order-service instance, and vends each
+     * vend-service instance made (its {@code vendstream.vend.outcome} count), so a run shows the work was shared.
+     */
+    private static Map<String, Object> instanceFigures(Parts parts, Arrivals arrivals) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("perService", parts.instances().get(ORDER_SERVICE).size());
+        Map<String, Object> placed = new LinkedHashMap<>();
+        List<String> orderServices = List.copyOf(parts.instances().get(ORDER_SERVICE).keySet());
+        for (int i = 0; i < orderServices.size(); i++) {
+            placed.put(orderServices.get(i), arrivals.placedBy(i));
+        }
+        m.put("ordersPlacedBy", placed);
+        Map<String, Object> vends = new LinkedHashMap<>();
+        HttpClient http = HttpClient.newHttpClient();
+        parts.instances().get(VEND_SERVICE).forEach((name, url) -> vends.put(name, counter(http, url,
+                "vendstream.vend.outcome")));
+        m.put("vendsBy", vends);
+        return m;
+    }
+
+    /** A counter's total from an application's metrics endpoint: 0 if it never counted, null if unreadable. */
+    private static Long counter(HttpClient http, String baseUrl, String metric) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/metrics/" + metric))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return 0L;
+            }
+            for (JsonNode measurement : JSON.readTree(r.body()).path("measurements")) {
+                if (measurement.path("statistic").asString().equals("COUNT")) {
+                    return Math.round(measurement.path("value").asDouble());
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String sandboxLatency(String sandbox) {

@@ -23,6 +23,8 @@ final class ProcessSampler {
     private final Map<String, Long> pids;
     private final long ticksPerSecond;
     private final Map<String, long[]> previous = new HashMap<>();
+    /** CPU ticks each process used between its first and its latest sample. */
+    private final Map<String, Long> ticksUsed = new HashMap<>();
     private final List<Sample> samples = new ArrayList<>();
 
     /** @param pids each process by name, in the order the report lists them */
@@ -46,6 +48,7 @@ final class ProcessSampler {
                 if (before != null && now > before[0]) {
                     double cpu = 100.0 * (ticks - before[1]) / ticksPerSecond / ((now - before[0]) / 1000.0);
                     samples.add(new Sample(now, name, cpu, rssMb));
+                    ticksUsed.merge(name, Math.max(0, ticks - before[1]), Long::sum);
                 }
             } catch (IOException | RuntimeException gone) {
                 // the process ended (or was restarted under another pid): no sample
@@ -55,6 +58,11 @@ final class ProcessSampler {
 
     synchronized List<Sample> samples() {
         return List.copyOf(samples);
+    }
+
+    /** CPU time (user + system) the process used between its first and its latest sample, ms. */
+    synchronized long cpuMillis(String process) {
+        return ticksUsed.getOrDefault(process, 0L) * 1000 / ticksPerSecond;
     }
 
     List<String> processes() {

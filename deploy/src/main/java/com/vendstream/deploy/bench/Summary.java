@@ -34,6 +34,11 @@ final class Summary {
         });
         sb.append("  stack resident memory, peak: ").append(procs.get("stackRssPeakMb")).append(" MiB (target ")
                 .append(procs.get("stackRssTargetMb")).append(")\n");
+        sb.append("  stack CPU: ").append(procs.get("stackCpuSeconds")).append(" s, ")
+                .append(procs.get("stackCpuMsPerFinalOrder")).append(" ms per final order\n");
+        if (r.get("instances") instanceof Map<?, ?> instances) {
+            sb.append("  instances: ").append(instances).append('\n');
+        }
         if (r.get("findMax") instanceof Map<?, ?> fm) {
             sb.append("  find-max knee: ").append(fm.get("knee")).append('\n');
         }
