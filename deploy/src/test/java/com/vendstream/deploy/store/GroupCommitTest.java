@@ -134,7 +134,9 @@ class GroupCommitTest {
         assertThatThrownBy(() -> commits.run(() -> storage.change("w1")))
                 .isInstanceOf(MongoServerError.class)
                 .satisfies(e -> assertThat(((MongoServerError) e).getCode()).isEqualTo(91));
-        assertThat(reported.get()).hasMessageContaining("disk gone");
+        // The committer answers the waiting commands first, then reports (the process's handler halts it).
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(reported.get()).hasMessageContaining("disk gone"));
         assertThatThrownBy(() -> commits.run(() -> "later read")).isInstanceOf(MongoServerError.class);
     }
 
