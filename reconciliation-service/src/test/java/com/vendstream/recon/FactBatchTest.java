@@ -11,6 +11,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.vendstream.events.OrderAccepted;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.kit.deadletter.Failure;
 import com.vendstream.recon.day.EventIntake;
 import com.vendstream.recon.ledger.EventFacts;
 import com.vendstream.recon.ledger.FactStore;
@@ -163,6 +164,28 @@ class FactBatchTest {
         // The error handler dead-letters that event alone and delivers the rest again from the one after it.
         h.intake.acceptAll(batch.subList(4, batch.size()));
         assertThat(h.facts.find("b2").orElseThrow().facts()).hasSize(2);
+    }
+
+    @Test
+    void duringAStoreOutageTheBatchFailsAtItsFirstEventAsTransientAndIsAppliedWhenTheStoreIsBack() {
+        Harness h = harness(new FakeProvider());
+        List<SpecificRecord> batch = Scenarios.mixedDay().events;
+        try (MongoClient down = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://localhost:1/?serverSelectionTimeoutMS=300"))
+                .build())) {
+            EventIntake cut = new EventIntake(new FactStore(new ReactiveMongoTemplate(down, "recon")), h.closing,
+                    h.meters);
+
+            assertThatThrownBy(() -> cut.acceptAll(batch)).isInstanceOfSatisfying(EventIntake.BatchFailed.class,
+                    e -> {
+                        assertThat(e.index()).isZero();
+                        assertThat(Failure.classify(e.getCause()).kind()).isEqualTo(Failure.TRANSIENT);
+                    });
+        }
+        // Retried from the first event once the store answers: nothing was lost.
+        h.intake.acceptAll(batch);
+        assertThat(orders(h)).hasSize(9);
+        assertThat(applied(h, true)).isEqualTo(batch.stream().filter(e -> EventFacts.of(e).isPresent()).count());
     }
 
     static void inBatches(Harness h, List<SpecificRecord> events, int size) {
