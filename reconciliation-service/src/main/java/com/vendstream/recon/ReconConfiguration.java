@@ -44,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -144,20 +145,39 @@ public class ReconConfiguration {
 
     /** Order lifecycle: debits (accepted), kept (completed), refunds (binding reconOrders-in-0). */
     @Bean
-    Consumer<Message<SpecificRecord>> reconOrders(EventIntake intake) {
-        return message -> intake.accept(Payloads.event(message));
+    Consumer<Message<List<Object>>> reconOrders(EventIntake intake) {
+        return batches(intake);
     }
 
     /** Vend outcomes and resolutions (binding reconVends-in-0). */
     @Bean
-    Consumer<Message<SpecificRecord>> reconVends(EventIntake intake) {
-        return message -> intake.accept(Payloads.event(message));
+    Consumer<Message<List<Object>>> reconVends(EventIntake intake) {
+        return batches(intake);
     }
 
     /** Mobile-money collections and payouts (binding reconPayments-in-0). */
     @Bean
-    Consumer<Message<SpecificRecord>> reconPayments(EventIntake intake) {
-        return message -> intake.accept(Payloads.event(message));
+    Consumer<Message<List<Object>>> reconPayments(EventIntake intake) {
+        return batches(intake);
+    }
+
+    /**
+     * A polled batch at a time ({@link EventIntake#acceptAll}): the listener returns, and the batch's offsets
+     * are committed, once its facts are durable. A failure names the record it stopped at, so the error
+     * handler commits the offsets before it and tries again from it, or dead-letters that record alone
+     * (service-kit's rules), as it did for single records.
+     */
+    private static Consumer<Message<List<Object>>> batches(EventIntake intake) {
+        return message -> {
+            Payloads.Batch batch = Payloads.events(message);
+            try {
+                intake.acceptAll(batch.events());
+            } catch (EventIntake.BatchFailed e) {
+                throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
+            }
+            // Those before it are taken in; it is dead-lettered, and those after it come again.
+            batch.throwIfUnprocessable();
+        };
     }
 
     @Bean

@@ -26,12 +26,14 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.bson.types.Binary;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
 
 /** The reconciliation domain wired as the service wires it, on an in-memory MongoDB, with a settable clock. */
 final class Harness implements AutoCloseable {
 
-    final MongoFixture mongo = new MongoFixture();
+    /** The in-memory store, or null when the harness runs against a given store (a benchmark). */
+    final MongoFixture mongo;
     final MutableClock clock;
     final FactStore facts;
     final LedgerStore ledgers;
@@ -47,11 +49,23 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
+        this(new MongoFixture(), null, providers, payments, now, zones);
+    }
+
+    /** Against a given store, as FactBench runs it. */
+    Harness(ReactiveMongoTemplate store, ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
+        this(null, store, providers, PaymentRecords.NONE, now, zones);
+    }
+
+    private Harness(MongoFixture mongo, ReactiveMongoTemplate store, ProviderRecords providers,
+                    PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
+        this.mongo = mongo;
+        ReactiveMongoTemplate template = mongo != null ? mongo.template : store;
         clock = MutableClock.of(now, ZoneOffset.UTC);
-        facts = new FactStore(mongo.template);
-        ledgers = new LedgerStore(mongo.template);
-        discrepancies = new DiscrepancyStore(mongo.template);
-        days = new DayStore(mongo.template);
+        facts = new FactStore(template);
+        ledgers = new LedgerStore(template);
+        discrepancies = new DiscrepancyStore(template);
+        days = new DayStore(template);
         facts.ensureIndexes();
         ledgers.ensureIndexes();
         discrepancies.ensureIndexes();
@@ -84,6 +98,8 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        mongo.close();
+        if (mongo != null) {
+            mongo.close();
+        }
     }
 }

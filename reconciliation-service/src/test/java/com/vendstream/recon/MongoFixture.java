@@ -13,10 +13,12 @@ final class MongoFixture implements AutoCloseable {
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final MongoClient client;
     final ReactiveMongoTemplate template;
+    final String uri;
 
     MongoFixture() {
         InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://localhost:" + address.getPort());
+        uri = "mongodb://localhost:" + address.getPort();
+        client = MongoClients.create(uri);
         template = new ReactiveMongoTemplate(client, "recon");
     }
 

@@ -3,7 +3,13 @@ package com.vendstream.recon.day;
 import com.vendstream.kit.events.Events;
 import com.vendstream.recon.ledger.EventFacts;
 import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.ledger.Fact;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +29,103 @@ public class EventIntake {
         this.meters = meters;
     }
 
+    /** Thrown by {@link #acceptAll} with the position of the first event it could not take in. */
+    public static class BatchFailed extends RuntimeException {
+        private final int index;
+
+        BatchFailed(int index, Throwable cause) {
+            super("event at batch index " + index + " failed: " + cause.getClass().getName(), cause);
+            this.index = index;
+        }
+
+        /** Every event before this position is applied and durable. */
+        public int index() {
+            return index;
+        }
+    }
+
+    /**
+     * Takes in a polled batch with the same end state as {@link #accept} one by one: the facts in one bulk
+     * write ({@link FactStore#applyAll}), then each closed day's adjustment once per merchant rather than once
+     * per late fact (the ledgers are recomputed from all stored facts, so the last recompute is the one that
+     * counts). Returns once every fact is durable; throws {@link BatchFailed} naming the first event not taken
+     * in, all before it being applied, so only that event is retried or dead-lettered.
+     */
+    public void acceptAll(List<? extends SpecificRecord> events) {
+        List<Fact> batch = new ArrayList<>(events.size());
+        List<Integer> positions = new ArrayList<>(events.size());
+        List<SpecificRecord> unused = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            Optional<Fact> fact;
+            try {
+                fact = EventFacts.of(events.get(i));
+            } catch (Throwable e) {
+                // An event that cannot be read as a fact: take in the ones before it, then name it.
+                acceptAll(events.subList(0, i));
+                throw new BatchFailed(i, e);
+            }
+            if (fact.isPresent()) {
+                batch.add(fact.get());
+                positions.add(i);
+            } else {
+                unused.add(events.get(i));
+            }
+        }
+        List<FactStore.Applied> applied;
+        try {
+            applied = facts.applyAll(batch);
+        } catch (Throwable e) {
+            // An outage, or one fact the store refuses: one by one fails at the first event during an outage
+            // (the batch is tried again from there) and at the refused fact otherwise, so its neighbours are
+            // never blamed for it. Facts the bulk did write are then found applied and not counted again; a
+            // late one among them gets its adjustment from the scheduled rematch, as after a crash.
+            meters.counter("vendstream.recon.batch.fallback").increment();
+            log.debug("Batched fact write failed ({}); taking the batch in one by one", e.getClass().getName());
+            for (int i = 0; i < events.size(); i++) {
+                try {
+                    accept(events.get(i));
+                } catch (Throwable failure) {
+                    throw new BatchFailed(i, failure);
+                }
+            }
+            return;
+        }
+        unused.forEach(this::ignored);
+        Set<String> adjusted = new HashSet<>();
+        for (int k = 0; k < applied.size(); k++) {
+            SpecificRecord event = events.get(positions.get(k));
+            FactStore.Applied a = applied.get(k);
+            counted(event, a);
+            // One recompute per merchant and day covers every late fact of the batch for it.
+            if (a.isNew() && adjusted.add(a.businessDay() + "|" + a.merchantId())) {
+                try {
+                    closing.onApplied(a);
+                } catch (Throwable e) {
+                    throw new BatchFailed(positions.get(k), e);
+                }
+            }
+        }
+    }
+
+    private void counted(SpecificRecord event, FactStore.Applied applied) {
+        meters.counter("vendstream.recon.events", "type", Events.typeOf(event), "applied",
+                Boolean.toString(applied.isNew())).increment();
+        if (!applied.isNew()) {
+            log.debug("Already applied {}", Events.describe(event));
+        }
+    }
+
+    private void ignored(SpecificRecord event) {
+        meters.counter("vendstream.recon.events.ignored", "type", Events.typeOf(event)).increment();
+    }
+
     public void accept(SpecificRecord event) {
         EventFacts.of(event).ifPresentOrElse(fact -> {
             FactStore.Applied applied = facts.apply(fact);
-            meters.counter("vendstream.recon.events", "type", Events.typeOf(event), "applied",
-                    Boolean.toString(applied.isNew())).increment();
-            if (!applied.isNew()) {
-                log.debug("Already applied {}", Events.describe(event));
-            }
+            counted(event, applied);
             // A redelivery publishes nothing here; an adjustment a crash interrupted after the fact was
             // stored is caught by the scheduled rematch, which recomputes recent closed days.
             closing.onApplied(applied);
-        }, () -> meters.counter("vendstream.recon.events.ignored", "type", Events.typeOf(event)).increment());
+        }, () -> ignored(event));
     }
 }

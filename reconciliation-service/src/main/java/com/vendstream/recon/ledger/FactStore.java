@@ -1,18 +1,27 @@
 package com.vendstream.recon.ledger;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -50,8 +59,11 @@ public class FactStore {
     public record Applied(String orderId, String merchantId, LocalDate businessDay, boolean isNew) {
     }
 
-    public Applied apply(Fact fact) {
-        Document filter = new Document("_id", fact.orderId()).append("facts.eventId", new Document("$ne", fact.eventId()));
+    private static Document filter(Fact fact) {
+        return new Document("_id", fact.orderId()).append("facts.eventId", new Document("$ne", fact.eventId()));
+    }
+
+    private static Document update(Fact fact) {
         Document update = new Document("$push", new Document("facts", toDocument(fact)));
         Document scope = new Document("merchantId", fact.merchantId()).append("businessDay", fact.businessDay().toString());
         if (fact.kind() == FactKind.ACCEPTED) {
@@ -61,6 +73,69 @@ public class FactStore {
         } else {
             update.append("$setOnInsert", scope);
         }
+        return update;
+    }
+
+    /**
+     * Applies a batch of facts (a polled batch of events) with the guarantee of {@link #apply} for each, in
+     * two store round trips instead of one or more per fact: one unordered bulk write of the same
+     * conditional upserts, then one read of the orders' scopes. Each upsert either lands (the fact is new)
+     * or ends in a duplicate key, which is accepted only where the read shows that very event id stored
+     * (a redelivery, or the same event twice in the batch); a duplicate key without it is a lost upsert
+     * race and that fact goes through {@link #apply}. Unordered, so one duplicate does not stop the facts
+     * after it. Any other error is thrown, and the caller applies the batch one by one to find which fact
+     * (or whether the store) failed. Returns the outcomes in the facts' order once the write is acknowledged.
+     */
+    public List<Applied> applyAll(List<Fact> facts) {
+        if (facts.isEmpty()) {
+            return List.of();
+        }
+        List<UpdateOneModel<Document>> models = facts.stream()
+                .map(f -> new UpdateOneModel<Document>(filter(f), update(f), new UpdateOptions().upsert(true)))
+                .toList();
+        Set<Integer> duplicates = new HashSet<>();
+        try {
+            Mono.from(collection().bulkWrite(models, new BulkWriteOptions().ordered(false))).block(TIMEOUT);
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                duplicates.add(error.getIndex());
+            }
+            if (e.getWriteConcernError() != null) {
+                // Written but not known to be durable: not acknowledged, so not applied as far as we know.
+                throw e;
+            }
+        }
+        Map<String, Document> stored = new HashMap<>();
+        Flux.from(collection().find(new Document("_id", new Document("$in",
+                        facts.stream().map(Fact::orderId).distinct().toList())))
+                .projection(new Document("merchantId", 1).append("businessDay", 1).append("facts.eventId", 1)))
+                .toIterable().forEach(d -> stored.put(d.getString("_id"), d));
+        List<Applied> out = new ArrayList<>(facts.size());
+        for (int i = 0; i < facts.size(); i++) {
+            Fact fact = facts.get(i);
+            Document order = stored.get(fact.orderId());
+            boolean isNew = !duplicates.contains(i);
+            if (order == null || (!isNew && !holds(order, fact.eventId()))) {
+                out.add(apply(fact));
+                continue;
+            }
+            out.add(new Applied(fact.orderId(), order.getString("merchantId"),
+                    LocalDate.parse(order.getString("businessDay")), isNew));
+        }
+        return out;
+    }
+
+    private static boolean holds(Document order, String eventId) {
+        return order.getList("facts", Document.class, List.of()).stream()
+                .anyMatch(f -> eventId.equals(f.getString("eventId")));
+    }
+
+    public Applied apply(Fact fact) {
+        Document filter = filter(fact);
+        Document update = update(fact);
         // A lost upsert race (two first events of one order on different topics at once) also ends
         // in a duplicate key; only the stored event id proves this event was applied, so retry until
         // the update lands or the id is there.

@@ -2,8 +2,11 @@ package com.vendstream.kit.deadletter;
 
 import com.vendstream.kit.logging.LogSafe;
 import com.vendstream.schemas.topic.Topics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 
@@ -46,6 +49,39 @@ public final class Payloads {
                     + LogSafe.describe(payload));
         }
         return event;
+    }
+
+    /**
+     * A batch listener's records as events, in order, up to the first that is not one of the types its topic
+     * carries; the rest of the batch is left out (delivered again after that record is dead-lettered).
+     */
+    public static Batch events(Message<? extends List<?>> message) {
+        List<?> payloads = message.getPayload();
+        List<?> topics = message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC) instanceof List<?> l ? l : List.of();
+        List<SpecificRecord> events = new ArrayList<>(payloads.size());
+        for (Object payload : payloads) {
+            int i = events.size();
+            try {
+                events.add(event(payload, i < topics.size() ? (String) topics.get(i) : null));
+            } catch (UnprocessableRecord e) {
+                return new Batch(events, e);
+            }
+        }
+        return new Batch(events, null);
+    }
+
+    /** The events of a batch up to its first unprocessable record (null: none). */
+    public record Batch(List<SpecificRecord> events, UnprocessableRecord unprocessable) {
+
+        /**
+         * Called once the events are processed and durable: names the unprocessable record by its position, so
+         * the error handler commits the offsets before it and dead-letters it alone.
+         */
+        public void throwIfUnprocessable() {
+            if (unprocessable != null) {
+                throw new BatchListenerFailedException(unprocessable.getMessage(), unprocessable, events.size());
+            }
+        }
     }
 
     private static Optional<String> topic(Message<?> message) {
