@@ -188,6 +188,36 @@ class FactBatchTest {
         assertThat(applied(h, true)).isEqualTo(batch.stream().filter(e -> EventFacts.of(e).isPresent()).count());
     }
 
+    /**
+     * A batch whose facts were stored but whose adjustment of a closed day did not happen (its bulk write
+     * answered an error after landing and it fell back to one by one; or the adjustment itself failed and
+     * the batch was retried): when the events come again their facts are no longer new, and the closed
+     * day's ledger must still be adjusted, not left stale for a rematch that may never cover that day.
+     */
+    @Test
+    void lateFactsStoredWithoutTheirAdjustmentAreAdjustedWhenTheyComeAgain() {
+        Traffic traffic = Scenarios.mixedDay();
+        Traffic.Order late = traffic.order("late-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME)
+                .accepted().via("vtpass", "ref-late-1").failed(Scenarios.at(20, 1));
+        Harness h = harness(Scenarios.mixedDayProviders().record("vtpass", "ref-late-1", ProviderStatus.FAILED,
+                null, null));
+        inBatches(h, traffic.events, 7);
+        h.closing.close(Scenarios.DAY, "test");
+        h.later(Duration.ofHours(5));
+        traffic.events.clear();
+        late.refunded(h.clock.instant());
+        List<SpecificRecord> lateEvents = List.copyOf(traffic.events);
+        lateEvents.forEach(e -> EventFacts.of(e).ifPresent(h.facts::apply));
+
+        h.intake.acceptAll(lateEvents);
+
+        Ledger adjusted = h.ledgers.ledgersOf(Scenarios.DAY, null).stream()
+                .filter(l -> l.key().id().contains("|vtpass|AIRTIME|NGN")).findFirst().orElseThrow();
+        assertThat(adjusted.version()).isEqualTo(2);
+        assertThat(adjusted.figures().refundsMinor()).isEqualTo(20_000 + 30_000 + 25_000);
+        assertThat(adjusted.figures().balanced()).isTrue();
+    }
+
     static void inBatches(Harness h, List<SpecificRecord> events, int size) {
         for (int from = 0; from < events.size(); from += size) {
             h.intake.acceptAll(events.subList(from, Math.min(events.size(), from + size)));

@@ -111,10 +111,16 @@ public class DayClosing {
 
     /** A newly applied fact of a closed day: publish the adjustment of its merchant's ledgers. */
     public void onApplied(FactStore.Applied applied) {
-        if (applied.isNew() && days.isClosed(applied.businessDay())) {
-            meters.counter("vendstream.recon.late.facts").increment();
-            recompute(applied.businessDay(), applied.merchantId());
+        if (!days.isClosed(applied.businessDay())) {
+            return;
         }
+        if (applied.isNew()) {
+            meters.counter("vendstream.recon.late.facts").increment();
+        }
+        // A fact seen again recomputes too: its first delivery may have stored it and then failed before this
+        // adjustment (a crash, a batch that fell back to one by one, an adjustment that failed). A recompute
+        // publishes only what changed, so a plain redelivery publishes nothing.
+        recompute(applied.businessDay(), applied.merchantId());
     }
 
     /**

@@ -78,7 +78,7 @@ public class EventIntake {
             // An outage, or one fact the store refuses: one by one fails at the first event during an outage
             // (the batch is tried again from there) and at the refused fact otherwise, so its neighbours are
             // never blamed for it. Facts the bulk did write are then found applied and not counted again; a
-            // late one among them gets its adjustment from the scheduled rematch, as after a crash.
+            // late one among them is still adjusted (a closed day is recomputed for facts seen again too).
             meters.counter("vendstream.recon.batch.fallback").increment();
             log.debug("Batched fact write failed ({}); taking the batch in one by one", e.getClass().getName());
             for (int i = 0; i < events.size(); i++) {
@@ -97,7 +97,7 @@ public class EventIntake {
             FactStore.Applied a = applied.get(k);
             counted(event, a);
             // One recompute per merchant and day covers every late fact of the batch for it.
-            if (a.isNew() && adjusted.add(a.businessDay() + "|" + a.merchantId())) {
+            if (adjusted.add(a.businessDay() + "|" + a.merchantId())) {
                 try {
                     closing.onApplied(a);
                 } catch (Throwable e) {
@@ -123,8 +123,8 @@ public class EventIntake {
         EventFacts.of(event).ifPresentOrElse(fact -> {
             FactStore.Applied applied = facts.apply(fact);
             counted(event, applied);
-            // A redelivery publishes nothing here; an adjustment a crash interrupted after the fact was
-            // stored is caught by the scheduled rematch, which recomputes recent closed days.
+            // A redelivery publishes nothing new here; an adjustment a crash interrupted after the fact was
+            // stored is made when the fact comes again (and by the scheduled rematch for recent days).
             closing.onApplied(applied);
         }, () -> ignored(event));
     }
