@@ -367,14 +367,20 @@ final class Audit {
             }
         }
         Map<String, int[]> byOrder = new HashMap<>();
-        long orphans = 0;
+        List<Map<String, Object>> orphans = new ArrayList<>();
         for (JsonNode tx : sandboxGet("/transactions?provider=dollr").body()) {
             if (!"SUCCEEDED".equals(tx.path("status").asString())) {
                 continue;
             }
             String orderId = orderOfReference.get(tx.path("reference").asString());
             if (orderId == null || !orders.containsKey(orderId)) {
-                orphans++;
+                // What is needed to find it again in the logs and the call record (no phone number).
+                Map<String, Object> orphan = new LinkedHashMap<>();
+                orphan.put("reference", tx.path("reference").asString());
+                orphan.put("operation", tx.path("operation").asString());
+                orphan.put("createdAt", tx.path("createdAt").asString(null));
+                orphan.put("orderId", orderId);
+                orphans.add(orphan);
                 continue;
             }
             int[] cp = byOrder.computeIfAbsent(orderId, k -> new int[2]);
@@ -396,7 +402,8 @@ final class Audit {
         }
         result.put("mobileMoney", outcomes);
         must("mobile-money orders not collected-and-kept or paid-back exactly once", wrong, 0);
-        must("Dollr payments without their order", orphans, 0);
+        result.put("dollrPaymentsWithoutTheirOrder", orphans);
+        must("Dollr payments without their order", orphans.size(), 0);
     }
 
     /**

@@ -108,6 +108,10 @@ public final class FaultCampaign {
         // (PT10M in production); the audit starts once orders have been still for --quiet-minutes, so the
         // campaign asks sooner. Still longer than vend-service's lease (PT2M): a vend in flight is not asked.
         settings.put("vendstream.order.republish-after", "PT2M30S");
+        // A collection call that a kill cut off is followed by status once its in-flight mark runs out (PT10M in
+        // production, far beyond the quiet window): the collection may have completed at Dollr, and until it is
+        // followed no payment event names its reference. A minute is still far longer than any Dollr call here.
+        settings.put("vendstream.payments.retry.in-flight-for", "PT1M");
         ProcessStack stack = ProcessStack.start(o.dataDir(), ProcessStack.Ports.free(), settings, List.of());
         System.out.printf("stack up in %.1f s: %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0,
                 stack.urls());
