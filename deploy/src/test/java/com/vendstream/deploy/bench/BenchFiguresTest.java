@@ -171,29 +171,58 @@ class BenchFiguresTest {
         long to = T0 + 60_000;
         List<Arrivals.Sent> sent = new ArrayList<>();
         List<OrderTimeline> orders = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            long at = from + i * 500L;
-            sent.add(new Arrivals.Sent(i, 3, "airtime success", at, at + 5, 201, "s" + i));
-            orders.add(firstCallSuccess("s" + i, i * 500L, i < 99 ? 200 : 1_500));
-        }
+        stepOfFirstCallSuccesses(sent, orders);
+        orders.set(99, firstCallSuccess("s99", 99 * 500L, 1_500));
         List<LagSampler.Sample> flat = List.of(new LagSampler.Sample(from + 30_000, Map.of("g", 50L)),
                 new LagSampler.Sample(to, Map.of("g", 40L)));
-        Map<String, Object> ok = Benchmark.evaluateStep(3, 100, from, to, sent, orders, flat, 0, 100);
+        Map<String, Object> ok = Benchmark.evaluateStep(3, 100, from, to, to + 30_000, sent, orders, flat, 0, 100);
         assertThat(ok.get("passed")).as("%s", ok).isEqualTo(true);
 
         orders.set(97, firstCallSuccess("s97", 97 * 500L, 1_500));
-        Map<String, Object> slow = Benchmark.evaluateStep(3, 100, from, to, sent, orders, flat, 0, 100);
+        Map<String, Object> slow = Benchmark.evaluateStep(3, 100, from, to, to + 30_000, sent, orders, flat, 0, 100);
         assertThat(slow.get("passed")).isEqualTo(false);
         assertThat((String) slow.get("why")).contains("p99");
 
         List<LagSampler.Sample> growing = List.of(new LagSampler.Sample(from + 30_000, Map.of("g", 300L)),
                 new LagSampler.Sample(to, Map.of("g", 900L)));
         orders.set(97, firstCallSuccess("s97", 97 * 500L, 200));
-        Map<String, Object> lagging = Benchmark.evaluateStep(3, 100, from, to, sent, orders, growing, 0, 100);
+        Map<String, Object> lagging = Benchmark.evaluateStep(3, 100, from, to, to + 30_000, sent, orders, growing, 0, 100);
         assertThat((String) lagging.get("why")).contains("lag growing").doesNotContain("p99");
 
-        Map<String, Object> dropped = Benchmark.evaluateStep(3, 100, from, to, sent, orders, flat, 4, 100);
+        Map<String, Object> dropped = Benchmark.evaluateStep(3, 100, from, to, to + 30_000, sent, orders, flat, 4, 100);
         assertThat((String) dropped.get("why")).contains("4 arrivals dropped");
+    }
+
+    @Test
+    void aFindMaxStepCountsOnlyOrdersThatProveFirstCallSuccessesOrStayOpenOnTheFirstCallPath() {
+        long from = T0;
+        long to = T0 + 60_000;
+        List<Arrivals.Sent> sent = new ArrayList<>();
+        List<OrderTimeline> orders = new ArrayList<>();
+        stepOfFirstCallSuccesses(sent, orders);
+        List<LagSampler.Sample> flat = List.of(new LagSampler.Sample(to, Map.of("g", 0L)));
+        // Open at the step's end, then requeried and refunded: neither is a first-call success.
+        OrderTimeline requeried = new OrderTimeline("s98");
+        requeried.placed("pending then fails", T0 + 49_000, T0 + 49_015, true);
+        requeried.event("VendPending", "vendstream.vend.outcomes", T0 + 49_500, "vtpass", "R-s98");
+        orders.set(98, requeried);
+        OrderTimeline refunded = new OrderTimeline("s99");
+        refunded.placed("vend fails", T0 + 49_500, T0 + 49_515, true);
+        refunded.event("OrderRefunded", "vendstream.orders", T0 + 61_000, null, null);
+        orders.set(99, refunded);
+        Map<String, Object> settled = Benchmark.evaluateStep(3, 100, from, to, to + 5_000, sent, orders, flat, 0, 100);
+        assertThat(settled.get("passed")).as("%s", settled).isEqualTo(true);
+        assertThat(settled.get("firstCallCount")).isEqualTo(98);
+
+        // Still open after the drain with no requery: stuck on the first-call path, counted with its age.
+        for (int i : new int[] {96, 97}) {
+            OrderTimeline stuck = new OrderTimeline("s" + i);
+            stuck.placed("airtime success", T0 + i * 500L, T0 + i * 500L + 15, true);
+            orders.set(i, stuck);
+        }
+        Map<String, Object> open = Benchmark.evaluateStep(3, 100, from, to, to + 30_000, sent, orders, flat, 0, 100);
+        assertThat(open.get("passed")).as("%s", open).isEqualTo(false);
+        assertThat(open.get("firstCallP99Ms")).isEqualTo(42_000L);
     }
 
     @Test
@@ -235,6 +264,15 @@ class BenchFiguresTest {
     }
 
     /** Sent at T0 + offset; each stage at fixed times within {@code latency}. */
+    /** Step 3 at 2 orders/s for 50 s from T0: orders s0..s99, each a first-call success in 200 ms. */
+    private static void stepOfFirstCallSuccesses(List<Arrivals.Sent> sent, List<OrderTimeline> orders) {
+        for (int i = 0; i < 100; i++) {
+            long at = T0 + i * 500L;
+            sent.add(new Arrivals.Sent(i, 3, "airtime success", at, at + 5, 201, "s" + i));
+            orders.add(firstCallSuccess("s" + i, i * 500L, 200));
+        }
+    }
+
     static OrderTimeline firstCallSuccess(String id, long offset, long latency) {
         long t = T0 + offset;
         OrderTimeline o = new OrderTimeline(id);
