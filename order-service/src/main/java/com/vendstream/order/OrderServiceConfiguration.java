@@ -2,7 +2,6 @@ package com.vendstream.order;
 
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.deadletter.Payloads;
-import com.vendstream.kit.deadletter.UnprocessableRecord;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
@@ -41,8 +40,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -198,30 +195,7 @@ public class OrderServiceConfiguration {
      */
     @Bean
     Consumer<Message<List<Object>>> vendOutcomes(OrderOutcomes outcomes) {
-        return message -> {
-            List<Object> payloads = message.getPayload();
-            List<?> topics = message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC) instanceof List<?> l ? l : List.of();
-            List<SpecificRecord> events = new java.util.ArrayList<>(payloads.size());
-            UnprocessableRecord unprocessable = null;
-            for (Object payload : payloads) {
-                int i = events.size();
-                try {
-                    events.add(Payloads.event(payload, i < topics.size() ? (String) topics.get(i) : null));
-                } catch (UnprocessableRecord e) {
-                    // Those before it are folded; it is dead-lettered, and those after it come again.
-                    unprocessable = e;
-                    break;
-                }
-            }
-            try {
-                outcomes.applyAll(events);
-            } catch (OrderOutcomes.BatchFailed e) {
-                throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
-            }
-            if (unprocessable != null) {
-                throw new BatchListenerFailedException(unprocessable.getMessage(), unprocessable, events.size());
-            }
-        };
+        return message -> Payloads.events(message).process(outcomes::applyAll);
     }
 
     @Bean

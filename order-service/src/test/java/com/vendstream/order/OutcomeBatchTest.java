@@ -1,5 +1,6 @@
 package com.vendstream.order;
 
+import com.vendstream.kit.deadletter.BatchFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -234,7 +235,7 @@ class OutcomeBatchTest {
                 ApiTestSupport.succeeded(broken.orderId(), "r1", AMOUNT, "5678"));
 
         assertThatThrownBy(() -> f.outcomes.applyAll(batch))
-                .isInstanceOfSatisfying(OrderOutcomes.BatchFailed.class, e -> assertThat(e.index()).isEqualTo(1));
+                .isInstanceOfSatisfying(BatchFailed.class, e -> assertThat(e.index()).isEqualTo(1));
         assertThat(raw(good.orderId()).getString("state")).isEqualTo("COMPLETED");
         assertThat(f.meters.counter("vendstream.order.outcome.batch.fallback", "reason", "read").count())
                 .isEqualTo(1);

@@ -44,7 +44,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -168,16 +167,7 @@ public class ReconConfiguration {
      * (service-kit's rules), as it did for single records.
      */
     private static Consumer<Message<List<Object>>> batches(EventIntake intake) {
-        return message -> {
-            Payloads.Batch batch = Payloads.events(message);
-            try {
-                intake.acceptAll(batch.events());
-            } catch (EventIntake.BatchFailed e) {
-                throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
-            }
-            // Those before it are taken in; it is dead-lettered, and those after it come again.
-            batch.throwIfUnprocessable();
-        };
+        return message -> Payloads.events(message).process(intake::acceptAll);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.vendstream.recon;
 
+import com.vendstream.kit.deadletter.BatchFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -156,7 +157,7 @@ class FactBatchTest {
         batch.add(unreadable);
         batch.addAll(t.events.subList(3, 5));
 
-        assertThatThrownBy(() -> h.intake.acceptAll(batch)).isInstanceOfSatisfying(EventIntake.BatchFailed.class,
+        assertThatThrownBy(() -> h.intake.acceptAll(batch)).isInstanceOfSatisfying(BatchFailed.class,
                 e -> assertThat(e.index()).isEqualTo(3));
 
         assertThat(h.facts.find("b1").orElseThrow().facts()).hasSize(3);
@@ -176,7 +177,7 @@ class FactBatchTest {
             EventIntake cut = new EventIntake(new FactStore(new ReactiveMongoTemplate(down, "recon")), h.closing,
                     h.meters);
 
-            assertThatThrownBy(() -> cut.acceptAll(batch)).isInstanceOfSatisfying(EventIntake.BatchFailed.class,
+            assertThatThrownBy(() -> cut.acceptAll(batch)).isInstanceOfSatisfying(BatchFailed.class,
                     e -> {
                         assertThat(e.index()).isZero();
                         assertThat(Failure.classify(e.getCause()).kind()).isEqualTo(Failure.TRANSIENT);

@@ -6,6 +6,7 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
+import com.vendstream.kit.deadletter.BatchFailed;
 import com.vendstream.kit.events.Events;
 import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.kit.outbox.OutboxTrigger;
@@ -119,20 +120,6 @@ public class OrderOutcomes {
                 vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId, null);
     }
 
-    /** Thrown by {@link #applyAll} with the position of the first outcome it could not fold. */
-    public static class BatchFailed extends RuntimeException {
-        private final int index;
-
-        BatchFailed(int index, Throwable cause) {
-            super("vend outcome at batch index " + index + " failed: " + cause.getClass().getName(), cause);
-            this.index = index;
-        }
-
-        /** Every outcome before this position is folded and written. */
-        public int index() {
-            return index;
-        }
-    }
 
     /**
      * Folds a batch of outcomes (in the order they were delivered) with the same end states as folding them
@@ -157,7 +144,7 @@ public class OrderOutcomes {
             } catch (Throwable e) {
                 // An outcome without an envelope: fold the ones before it, then name it, so only it is retried.
                 applyAll(events.subList(0, i));
-                throw new BatchFailed(i, e);
+                throw new BatchFailed("vend outcome", i, e);
             }
             byOrder.computeIfAbsent(orderId, id -> new ArrayList<>()).add(i);
         }
@@ -229,7 +216,7 @@ public class OrderOutcomes {
                     }
                 } catch (Throwable e) {
                     // An Error too: named by its position, so the batch is tried again from it, not as a whole.
-                    throw new BatchFailed(i, e);
+                    throw new BatchFailed("vend outcome", i, e);
                 }
             }
         } finally {

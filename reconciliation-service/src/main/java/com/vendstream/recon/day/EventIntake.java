@@ -1,5 +1,6 @@
 package com.vendstream.recon.day;
 
+import com.vendstream.kit.deadletter.BatchFailed;
 import com.vendstream.kit.events.Events;
 import com.vendstream.recon.ledger.EventFacts;
 import com.vendstream.recon.ledger.FactStore;
@@ -29,20 +30,6 @@ public class EventIntake {
         this.meters = meters;
     }
 
-    /** Thrown by {@link #acceptAll} with the position of the first event it could not take in. */
-    public static class BatchFailed extends RuntimeException {
-        private final int index;
-
-        BatchFailed(int index, Throwable cause) {
-            super("event at batch index " + index + " failed: " + cause.getClass().getName(), cause);
-            this.index = index;
-        }
-
-        /** Every event before this position is applied and durable. */
-        public int index() {
-            return index;
-        }
-    }
 
     /**
      * Takes in a polled batch with the same end state as {@link #accept} one by one: the facts in one bulk
@@ -62,7 +49,7 @@ public class EventIntake {
             } catch (Throwable e) {
                 // An event that cannot be read as a fact: take in the ones before it, then name it.
                 acceptAll(events.subList(0, i));
-                throw new BatchFailed(i, e);
+                throw new BatchFailed("event", i, e);
             }
             if (fact.isPresent()) {
                 batch.add(fact.get());
@@ -85,7 +72,7 @@ public class EventIntake {
                 try {
                     accept(events.get(i));
                 } catch (Throwable failure) {
-                    throw new BatchFailed(i, failure);
+                    throw new BatchFailed("event", i, failure);
                 }
             }
             return;
@@ -101,7 +88,7 @@ public class EventIntake {
                 try {
                     closing.onApplied(a);
                 } catch (Throwable e) {
-                    throw new BatchFailed(positions.get(k), e);
+                    throw new BatchFailed("event", positions.get(k), e);
                 }
             }
         }

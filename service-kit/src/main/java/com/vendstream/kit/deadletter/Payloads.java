@@ -74,6 +74,21 @@ public final class Payloads {
     public record Batch(List<SpecificRecord> events, UnprocessableRecord unprocessable) {
 
         /**
+         * Hands the events to {@code handler}, which returns once their effects are durable, then names the
+         * unprocessable record, if any: those before it are applied, it is dead-lettered, those after it come
+         * again. A {@link BatchFailed} from the handler becomes the failed record's position for the error
+         * handler, as it would be for a single record.
+         */
+        public void process(java.util.function.Consumer<List<SpecificRecord>> handler) {
+            try {
+                handler.accept(events);
+            } catch (BatchFailed e) {
+                throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
+            }
+            throwIfUnprocessable();
+        }
+
+        /**
          * Called once the events are processed and durable: names the unprocessable record by its position, so
          * the error handler commits the offsets before it and dead-letters it alone.
          */
