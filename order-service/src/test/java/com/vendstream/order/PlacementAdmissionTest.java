@@ -11,7 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,6 +56,35 @@ class PlacementAdmissionTest {
                     assertThat(e.getBody().getProperties()).containsEntry("reasonCode", "OVERLOADED");
                 });
         assertThat(meters.counter("vendstream.order.admission.refused", "operation", "order").count()).isEqualTo(1);
+    }
+
+    /**
+     * Nobody is left to tell: a failure of work whose client left is logged (what failed, not the request), so
+     * the operator can look for what the recovery sweep will finish. A refusal (a problem answer) is an outcome.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void workThatFailsAfterItsClientLeftIsLoggedButARefusalIsNot(CapturedOutput output) {
+        leaveThenEnd(new ErrorResponseException(HttpStatus.UNPROCESSABLE_ENTITY));
+        // One pool thread (a limit of one): the refusal's completion is handled before the next work starts.
+        leaveThenEnd(new IllegalStateException("store timed out"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+                .contains("A order whose client had left failed: java.lang.IllegalStateException: store timed out"));
+        assertThat(output.getOut().split("whose client had left", -1)).hasSize(2);
+    }
+
+    /** Admits work that ends with {@code end} once its client has gone. */
+    private void leaveThenEnd(RuntimeException end) {
+        CountDownLatch left = new CountDownLatch(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admission.inFlight() == 0);
+        Disposable client = admission.run("order", () -> {
+            left.await(10, TimeUnit.SECONDS);
+            throw end;
+        }).subscribe(v -> { }, e -> { });
+        await().atMost(Duration.ofSeconds(10)).until(() -> admission.inFlight() == 1);
+        client.dispose();
+        left.countDown();
     }
 
     @Test

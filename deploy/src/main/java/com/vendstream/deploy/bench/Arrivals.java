@@ -137,6 +137,11 @@ final class Arrivals {
                         // counted as status 0
                     }
                     answered(index, step, kind, sentAt, r);
+                    // Shed (503): a client that waits as asked before its next order, as the API asks clients to.
+                    long pause = retryAfterNanos(r);
+                    if (pause > 0) {
+                        LockSupport.parkNanos(Math.min(pause, end - System.nanoTime()));
+                    }
                 }
             }, "benchmark-client-" + c);
             t.start();
@@ -144,6 +149,22 @@ final class Arrivals {
         }
         for (Thread t : threads) {
             t.join();
+        }
+    }
+
+    /** A 503's Retry-After (delay-seconds) in nanoseconds; 0 for any other answer or an unreadable header. */
+    private static long retryAfterNanos(HttpResponse<?> r) {
+        return r == null ? 0 : retryAfterNanos(r.statusCode(), r.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    static long retryAfterNanos(int status, String retryAfter) {
+        if (status != 503 || retryAfter == null) {
+            return 0;
+        }
+        try {
+            return TimeUnit.SECONDS.toNanos(Math.max(0, Long.parseLong(retryAfter.trim())));
+        } catch (NumberFormatException httpDate) {
+            return 0;
         }
     }
 

@@ -264,6 +264,15 @@ class BenchFiguresTest {
     }
 
     /** Sent at T0 + offset; each stage at fixed times within {@code latency}. */
+    @Test
+    void aClosedLoopClientWaitsTheRetryAfterOfAShedRequestOnly() {
+        assertThat(Arrivals.retryAfterNanos(503, "2")).isEqualTo(2_000_000_000L);
+        assertThat(Arrivals.retryAfterNanos(503, " 1 ")).isEqualTo(1_000_000_000L);
+        assertThat(Arrivals.retryAfterNanos(201, "2")).isZero();
+        assertThat(Arrivals.retryAfterNanos(503, null)).isZero();
+        assertThat(Arrivals.retryAfterNanos(503, "Fri, 04 Dec 2026 10:00:00 GMT")).isZero();
+    }
+
     /** Step 3 at 2 orders/s for 50 s from T0: orders s0..s99, each a first-call success in 200 ms. */
     private static void stepOfFirstCallSuccesses(List<Arrivals.Sent> sent, List<OrderTimeline> orders) {
         for (int i = 0; i < 100; i++) {
