@@ -16,3 +16,17 @@ create vendstream.payments 6
 create vendstream.payment.resolutions 6
 create vendstream.recon.ledgers 3 cleanup.policy=compact
 create vendstream.recon.discrepancies 3 cleanup.policy=compact
+# Dead-letter topics, <topic>.<group>.dlq for each consumer group of the catalogue (Topics.deadLetterTopics), with
+# their topic's partitions. Services also create them at start when the binder creates topics (service-kit).
+create vendstream.checkout.orders.order-service.dlq 6
+create vendstream.orders.reconciliation-service.dlq 6
+create vendstream.vend.requests.vend-service.dlq 6
+create vendstream.vend.outcomes.order-service.dlq 6
+create vendstream.vend.outcomes.status-poller.dlq 6
+create vendstream.vend.outcomes.reconciliation-service.dlq 6
+create vendstream.vend.resolutions.order-service.dlq 6
+create vendstream.vend.resolutions.reconciliation-service.dlq 6
+create vendstream.payments.status-poller.dlq 6
+create vendstream.payments.reconciliation-service.dlq 6
+create vendstream.payment.resolutions.order-service.dlq 6
+create vendstream.payment.resolutions.reconciliation-service.dlq 6

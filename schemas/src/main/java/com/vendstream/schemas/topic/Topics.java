@@ -34,36 +34,54 @@ import org.apache.kafka.common.config.TopicConfig;
  *
  * <p>Several event types share a topic on purpose: one topic per lifecycle keeps all of an order's
  * events on one partition, in order. That is why value subjects use {@code TopicRecordNameStrategy}.
+ *
+ * <p>Each topic has exactly one writer, the only service whose output bindings (through its outbox) may name
+ * it. An event type may still travel on two topics with one writer each: {@code VendSucceeded} and
+ * {@code VendFailed} are on {@link #VEND_OUTCOMES} (vend-service, the vend call's answer) and on
+ * {@link #VEND_RESOLUTIONS} (status-poller, a requery's answer); consumers read both. The only other producers
+ * are not writers of events: service-kit's dead letters go to each group's own {@code <topic>.<group>.dlq},
+ * and its re-drive tool sends a dead letter's original bytes back to the topic it came from. {@code checkout}
+ * is the merchants' checkout, outside this repository (deploy's fault campaign stands in for it). The consumer
+ * groups listed per topic are those of the services' input bindings; with the writer they let deploy's
+ * {@code TopicBindingsTest} check every binding of every service against this catalogue, and they name the
+ * dead-letter topics ({@link #deadLetterTopics()}) that can be created with the others.
  */
 public enum Topics {
 
     CHECKOUT_ORDERS("vendstream.checkout.orders", "orderId", List.of(OrderPlaced.class), 6, CleanupPolicy.DELETE,
-            "checkout"),
+            "checkout", List.of("order-service")),
     ORDERS("vendstream.orders", "orderId",
             List.of(OrderAccepted.class, OrderRejected.class, OrderCompleted.class, OrderRefunded.class), 6,
-            CleanupPolicy.DELETE, "order-service"),
+            CleanupPolicy.DELETE, "order-service", List.of("reconciliation-service")),
     VEND_REQUESTS("vendstream.vend.requests", "orderId", List.of(VendRequested.class), 6, CleanupPolicy.DELETE,
-            "order-service"),
+            "order-service", List.of("vend-service")),
+    /** The answer of the provider call vend-service made; VendSucceeded and VendFailed travel here first. */
     VEND_OUTCOMES("vendstream.vend.outcomes", "orderId",
             List.of(VendPending.class, VendSucceeded.class, VendFailed.class), 6, CleanupPolicy.DELETE,
-            "vend-service"),
+            "vend-service", List.of("order-service", "status-poller", "reconciliation-service")),
+    /** What status-poller's requeries of a pending vend found: the same event types, its own topic and writer. */
     VEND_RESOLUTIONS("vendstream.vend.resolutions", "orderId",
             List.of(VendSucceeded.class, VendFailed.class, VendUnresolved.class), 6, CleanupPolicy.DELETE,
-            "status-poller"),
+            "status-poller", List.of("order-service", "reconciliation-service")),
     PAYMENTS("vendstream.payments", "orderId",
             List.of(PaymentPending.class, PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class,
-                    PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service"),
+                    PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service",
+            List.of("status-poller", "reconciliation-service")),
     PAYMENT_RESOLUTIONS("vendstream.payment.resolutions", "orderId",
             List.of(PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class, PayoutFailed.class,
-                    PaymentUnresolved.class), 6, CleanupPolicy.DELETE, "status-poller"),
+                    PaymentUnresolved.class), 6, CleanupPolicy.DELETE, "status-poller",
+            List.of("order-service", "reconciliation-service")),
     /** Compacted: the latest version of each day's ledger is the one finance needs. */
     RECON_LEDGERS("vendstream.recon.ledgers", "merchantId|businessDay|provider|service|currency",
-            List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service"),
+            List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service", List.of()),
     /** Compacted: a discrepancy's latest status replaces the earlier ones. */
     RECON_DISCREPANCIES("vendstream.recon.discrepancies", "discrepancyId", List.of(ReconDiscrepancy.class), 3,
-            CleanupPolicy.COMPACT, "reconciliation-service"),
-    /** The schema registry's own log; one partition because the registry relies on a total order of writes. */
-    SCHEMAS("_schemas", "registry key (JSON)", List.of(), 1, CleanupPolicy.COMPACT, "schema-registry");
+            CleanupPolicy.COMPACT, "reconciliation-service", List.of()),
+    /**
+     * The schema registry's own log; one partition because the registry relies on a total order of writes. The
+     * registry reads it by assignment, without a consumer group, so it has no dead-letter topic.
+     */
+    SCHEMAS("_schemas", "registry key (JSON)", List.of(), 1, CleanupPolicy.COMPACT, "schema-registry", List.of());
 
     public enum CleanupPolicy {
         DELETE(TopicConfig.CLEANUP_POLICY_DELETE), COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -89,15 +107,17 @@ public enum Topics {
     private final int partitions;
     private final CleanupPolicy cleanupPolicy;
     private final String writer;
+    private final List<String> consumerGroups;
 
     Topics(String topic, String key, List<Class<? extends SpecificRecord>> valueTypes, int partitions,
-           CleanupPolicy cleanupPolicy, String writer) {
+           CleanupPolicy cleanupPolicy, String writer, List<String> consumerGroups) {
         this.topic = topic;
         this.key = key;
         this.valueTypes = valueTypes;
         this.partitions = partitions;
         this.cleanupPolicy = cleanupPolicy;
         this.writer = writer;
+        this.consumerGroups = consumerGroups;
     }
 
     /** The Kafka topic name. */
@@ -125,6 +145,24 @@ public enum Topics {
     /** The single service allowed to produce to the topic. */
     public String writer() {
         return writer;
+    }
+
+    /**
+     * The consumer groups of vendstream services that read the topic (each group is its service's name). Each
+     * has its dead-letter topic, {@link #deadLetter(String)}. Empty for a topic read only outside vendstream.
+     */
+    public List<String> consumerGroups() {
+        return consumerGroups;
+    }
+
+    /** The dead-letter topics of this topic, one per consumer group. */
+    public List<String> deadLetters() {
+        return consumerGroups.stream().map(this::deadLetter).toList();
+    }
+
+    /** Every dead-letter topic the catalogue's consumer groups need, in catalogue order. */
+    public static List<String> deadLetterTopics() {
+        return Arrays.stream(values()).flatMap(t -> t.deadLetters().stream()).toList();
     }
 
     public boolean carries(Class<?> valueType) {
@@ -176,7 +214,8 @@ public enum Topics {
                     .append("    cleanupPolicy: ").append(t.cleanupPolicy.value()).append('\n')
                     .append("    key: \"").append(t.key).append("\"\n")
                     .append("    writer: ").append(t.writer).append('\n')
-                    .append("    values: [").append(simpleNames(t)).append("]\n");
+                    .append("    values: [").append(simpleNames(t)).append("]\n")
+                    .append("    consumerGroups: [").append(String.join(", ", t.consumerGroups)).append("]\n");
         }
         return out.toString();
     }

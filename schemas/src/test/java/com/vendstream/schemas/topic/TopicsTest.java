@@ -79,6 +79,20 @@ class TopicsTest {
     }
 
     @Test
+    void consumerGroupsNameTheDeadLetterTopics() {
+        assertThat(Topics.VEND_OUTCOMES.consumerGroups())
+                .containsExactly("order-service", "status-poller", "reconciliation-service");
+        assertThat(Topics.VEND_REQUESTS.deadLetters()).containsExactly("vendstream.vend.requests.vend-service.dlq");
+        assertThat(Topics.RECON_LEDGERS.deadLetters()).isEmpty();
+        assertThat(Topics.SCHEMAS.deadLetters()).isEmpty();
+        // One per consumed topic and group: the twelve the services create (service-kit ConsumerFailures).
+        assertThat(Topics.deadLetterTopics()).hasSize(12).doesNotHaveDuplicates()
+                .contains("vendstream.checkout.orders.order-service.dlq",
+                        "vendstream.payment.resolutions.reconciliation-service.dlq");
+        assertThat(Topics.values()).allSatisfy(t -> assertThat(t.writer()).isNotBlank());
+    }
+
+    @Test
     void newTopicCarriesPartitionsAndCleanupPolicy() {
         NewTopic ledgers = Topics.RECON_LEDGERS.newTopic((short) 1);
         assertThat(ledgers.name()).isEqualTo("vendstream.recon.ledgers");
@@ -91,7 +105,8 @@ class TopicsTest {
     void renderings() throws IOException {
         assertThat(Topics.toYaml()).contains("  - name: vendstream.recon.ledgers\n    partitions: 3\n"
                 + "    cleanupPolicy: compact\n    key: \"merchantId|businessDay|provider|service|currency\"\n"
-                + "    writer: reconciliation-service\n    values: [DailyLedger]\n");
+                + "    writer: reconciliation-service\n    values: [DailyLedger]\n    consumerGroups: []\n");
+        assertThat(Topics.toYaml()).contains("    consumerGroups: [status-poller, reconciliation-service]\n");
         // The README's table is the generated one; regenerate with Topics --markdown when the enum changes.
         assertThat(Files.readString(Path.of("README.md"))).contains(Topics.toMarkdown());
     }
