@@ -1,6 +1,7 @@
 package com.vendstream.deploy;
 
 import com.vendstream.schemas.topic.Topics;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +12,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates every topic of the catalogue with its partitions and cleanup policy; existing ones are left alone. */
+/**
+ * Creates every topic of the catalogue with its partitions and cleanup policy, and the dead-letter topic of each
+ * consumer group (as many partitions as the topic it serves, as {@code create-topics.sh} does); existing ones
+ * are left alone.
+ */
 public final class TopicSetup {
 
     private TopicSetup() {
     }
 
     public static void createAll(String bootstrapServers) {
-        List<NewTopic> topics = Arrays.stream(Topics.values()).map(t -> t.newTopic((short) 1)).toList();
+        List<NewTopic> topics = new ArrayList<>(Arrays.stream(Topics.values()).map(t -> t.newTopic((short) 1)).toList());
+        for (Topics t : Topics.values()) {
+            t.deadLetters().forEach(name -> topics.add(new NewTopic(name, t.partitions(), (short) 1)));
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {

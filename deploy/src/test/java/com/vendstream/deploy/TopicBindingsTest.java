@@ -34,7 +34,8 @@ import org.springframework.core.io.FileSystemResource;
  * topic catalogue ({@link Topics}): destinations are typed by hand in each service's YAML, so a typo or a
  * second writer would otherwise only show on a running stack (a consumer waiting on a topic nobody writes, a
  * producer creating a stray topic). Properties are bound with the binder's own classes, as the services bind
- * them (the service's file over service-kit's {@code vendstream-kafka.yml}).
+ * them: service-kit's {@code vendstream-kafka.yml}, which each service imports ({@code spring.config.import}), over
+ * the service's own file, as Spring Boot orders an imported file before the one that imports it.
  */
 class TopicBindingsTest {
 
@@ -126,6 +127,9 @@ class TopicBindingsTest {
                         + " (it would read a topic named after the binding)");
             }
         }
+        // A Kafka setting under a name that is no binding (a typo) would be dropped without a word.
+        b.kafka().keySet().stream().filter(name -> !b.bindings().containsKey(name))
+                .forEach(name -> problems.add(at + "Kafka settings for " + name + ", which is not a binding"));
         b.bindings().forEach((name, binding) -> {
             String where = at + "binding " + name + ": ";
             List<String> topics = binding.getDestination() == null ? List.of()
@@ -165,11 +169,12 @@ class TopicBindingsTest {
                 Topics.byName(topic).filter(t -> !t.consumerGroups().contains(group))
                         .ifPresent(t -> problems.add(where + "group " + group + " is not a consumer group of "
                                 + topic + " in Topics " + t.consumerGroups()));
-                String deadLetter = Topics.deadLetter(topic, group);
-                if (kafka != null && kafka.getDlqName() != null && !kafka.getDlqName().equals(deadLetter)) {
-                    problems.add(where + "dlq-name " + kafka.getDlqName() + " is not " + deadLetter);
-                }
-                deadLetters.add(deadLetter);
+                deadLetters.add(Topics.deadLetter(topic, group));
+            }
+            if (kafka != null && kafka.getDlqName() != null) {
+                // service-kit dead-letters by the catalogue's rule and never asks the binder's DLQ resolver.
+                problems.add(where + "dlq-name " + kafka.getDlqName() + " would be ignored: dead letters go to "
+                        + topics.stream().map(topic -> Topics.deadLetter(topic, group)).toList());
             }
         });
     }
@@ -196,11 +201,11 @@ class TopicBindingsTest {
         }
     }
 
-    /** The service's properties as the service binds them: its own file over service-kit's shared one. */
+    /** The service's properties as the service binds them: service-kit's imported file over its own. */
     private static Bindings load(String service) {
         StandardEnvironment environment = new StandardEnvironment();
-        for (Path file : List.of(Path.of("..", service, "src/main/resources", service + ".yml"),
-                Path.of("../service-kit/src/main/resources/vendstream-kafka.yml"))) {
+        for (Path file : List.of(Path.of("../service-kit/src/main/resources/vendstream-kafka.yml"),
+                Path.of("..", service, "src/main/resources", service + ".yml"))) {
             try {
                 for (PropertySource<?> source : new YamlPropertySourceLoader()
                         .load(file.toString(), new FileSystemResource(file))) {

@@ -38,7 +38,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * <p>Each topic has exactly one writer, the only service whose output bindings (through its outbox) may name
  * it. An event type may still travel on two topics with one writer each: {@code VendSucceeded} and
  * {@code VendFailed} are on {@link #VEND_OUTCOMES} (vend-service, the vend call's answer) and on
- * {@link #VEND_RESOLUTIONS} (status-poller, a requery's answer); consumers read both. The only other producers
+ * {@link #VEND_RESOLUTIONS} (status-poller, a requery's answer); order-service and reconciliation-service read
+ * both. The only other producers
  * are not writers of events: service-kit's dead letters go to each group's own {@code <topic>.<group>.dlq},
  * and its re-drive tool sends a dead letter's original bytes back to the topic it came from. {@code checkout}
  * is the merchants' checkout, outside this repository (deploy's fault campaign stands in for it). The consumer
