@@ -38,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Pagamio VAS API (providers.md 001, seed 001): bearer tokens with refresh, catalogue per merchant,
+ * Pagamio VAS API (docs/providers.md, Pagamio; seed 001): bearer tokens with refresh, catalogue per merchant,
  * lookups, idempotent purchase by merchantReference (409 for the same reference with another body),
  * 10 purchases a minute per token, and POST /transactions for status and end-of-day reports.
  */

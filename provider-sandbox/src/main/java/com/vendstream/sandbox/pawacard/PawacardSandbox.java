@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Pawacard Kenya Power API v3 (providers.md 004, seed 004): login key in every body, Luhn-checked
+ * Pawacard Kenya Power API v3 (docs/providers.md, Pawacard; seed 004): login key in every body, Luhn-checked
  * meters, elec000/001/003/100 codes, general statuses 0, 1, 102-105, transaction statuses 0/5 pending,
  * 1 complete, 2 failed, one vend per meter per 5 minutes, a daily cap per meter (105). A repeated
  * {@code ref} returns the original transaction (Pawacard does not document it; never a second vend).

@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * VTpass's API (sandbox.vtpass.com/api, providers.md 003-B): static keys, request_id rules (12-digit
+ * VTpass's API (sandbox.vtpass.com/api, docs/providers.md, VTpass): static keys, request_id rules (12-digit
  * Africa/Lagos date-time prefix, 085 if wrong, 014 if reused), 019 for the same service and biller
  * code within the duplicate window, 000 with an inner transaction status, requery by request_id.
  * Magic accounts: see {@link #SCENARIOS} and the module README.

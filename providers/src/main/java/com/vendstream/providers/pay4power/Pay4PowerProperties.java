@@ -21,7 +21,10 @@ public record Pay4PowerProperties(String baseUrl, String clientId, String client
                                   Duration connectTimeout, Duration readTimeout, String productPrefix,
                                   Duration refreshAhead) {
 
-    /** The two documented token request bodies (providers.md 000, Authentication CONFLICT). */
+    /**
+     * The two documented token request bodies (Pay4Power's guide and its API entry disagree; docs/providers.md,
+     * Pay4Power).
+     */
     public enum AuthMode {
         /** {@code {"clientId", "clientSecret"}}, the guide page. */
         CLIENT_CREDENTIALS,

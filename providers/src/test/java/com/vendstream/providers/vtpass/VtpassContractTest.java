@@ -303,7 +303,7 @@ class VtpassContractTest {
 
     @Test
     void documentedReplyShapesParseToTheRightOutcome() {
-        // providers.md 003-B: 2025 prepaid sample (string amounts, "Token : " prefix).
+        // docs/providers.md, VTpass: the 2025 prepaid sample (string amounts, "Token : " prefix).
         assertThat(VtpassTransformer.outcome("""
                 {"code":"000","content":{"transactions":{"status":"delivered","unit_price":"2000","amount":"2000",
                 "commission":"40","transactionId":"17416051557985745412"}},"response_description":"TRANSACTION SUCCESSFUL",
