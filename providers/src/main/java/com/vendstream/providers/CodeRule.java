@@ -8,12 +8,25 @@ import java.time.Duration;
  * "not processed", the only failures after which another provider may be tried. A NOT_SENT row
  * (decision WAIT) says nothing was processed for a reason that passes: it carries the
  * {@link VendOutcome.NotSentReason} and how long to wait before sending again under a new reference.
+ * {@code throttled} marks the provider's rate-limit answer (its 429): the one place a provider's
+ * throttling is recognised, carried on as {@link VendOutcome.Pending#throttled()} or
+ * {@link VendOutcome.NotSentReason#PROVIDER_THROTTLED} so that callers never compare codes.
  */
 public record CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
                        boolean beforeProcessing, String meaning, VendOutcome.NotSentReason notSentReason,
-                       Duration retryAfter) {
+                       Duration retryAfter, boolean throttled) {
 
     public enum Outcome { SUCCEEDED, FAILED, PENDING, NOT_SENT }
+
+    public CodeRule {
+        throttled = throttled || notSentReason == VendOutcome.NotSentReason.PROVIDER_THROTTLED;
+    }
+
+    public CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
+                    boolean beforeProcessing, String meaning, VendOutcome.NotSentReason notSentReason,
+                    Duration retryAfter) {
+        this(code, outcome, failureClass, decision, beforeProcessing, meaning, notSentReason, retryAfter, false);
+    }
 
     public CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
                     boolean beforeProcessing, String meaning) {
@@ -22,6 +35,11 @@ public record CodeRule(String code, Outcome outcome, FailureClass failureClass, 
 
     public static CodeRule pending(String code, Decision decision, String meaning) {
         return new CodeRule(code, Outcome.PENDING, null, decision, false, meaning);
+    }
+
+    /** The provider's rate-limit answer (its 429), PENDING with {@code decision}: callers back off on it. */
+    public static CodeRule throttled(String code, Decision decision, String meaning) {
+        return new CodeRule(code, Outcome.PENDING, null, decision, false, meaning, null, null, true);
     }
 
     public static CodeRule failed(String code, FailureClass failureClass, boolean beforeProcessing, String meaning) {

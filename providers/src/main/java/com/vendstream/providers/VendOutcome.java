@@ -31,8 +31,25 @@ public sealed interface VendOutcome {
             implements VendOutcome {
     }
 
-    record Pending(String providerCode, PendingCause cause, String message, String providerTransactionId)
-            implements VendOutcome {
+    /**
+     * Not known yet. {@code throttled} says the provider answered with its rate limit (its 429, marked
+     * in its code table) or throttled us after the send: whoever asks again should slow down. It is set
+     * where the provider's answer is read, never worked out again from {@code providerCode}.
+     */
+    record Pending(String providerCode, PendingCause cause, String message, String providerTransactionId,
+                   boolean throttled) implements VendOutcome {
+        public Pending {
+            throttled = throttled || cause == PendingCause.THROTTLED_AFTER_SEND;
+        }
+
+        public Pending(String providerCode, PendingCause cause, String message, String providerTransactionId) {
+            this(providerCode, cause, message, providerTransactionId, false);
+        }
+
+        /** The same answer, marked as the provider's rate limit. */
+        public Pending asThrottled() {
+            return new Pending(providerCode, cause, message, providerTransactionId, true);
+        }
     }
 
     /**

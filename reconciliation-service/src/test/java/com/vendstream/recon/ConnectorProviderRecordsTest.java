@@ -97,6 +97,19 @@ class ConnectorProviderRecordsTest {
     }
 
     @Test
+    void aRateLimitedRequeryIsUnknownByItsThrottledMarkNotByItsCode() {
+        // Pay4Power's 429 is a PENDING row of its table (PROVIDER_PENDING): only the throttled mark the
+        // table puts on it keeps it from reading "still processing".
+        VendOutcome limited = com.vendstream.providers.pay4power.Pay4PowerTransformer.vend(429,
+                "{\"success\":false,\"statusCode\":429,\"message\":\"Too Many Requests\"}", false);
+        assertThat(limited).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.cause()).isEqualTo(PendingCause.PROVIDER_PENDING));
+        assertThat(ConnectorProviderRecords.statusOf(limited)).isEqualTo(ProviderStatus.UNKNOWN);
+        assertThat(ConnectorProviderRecords.statusOf(new VendOutcome.Pending("202", PendingCause.PROVIDER_PENDING,
+                "Transaction In-Progress", null, true))).isEqualTo(ProviderStatus.UNKNOWN);
+    }
+
+    @Test
     void aDayReportIsReadForTheDayAndItsNeighbours() {
         List<LocalDate> asked = new ArrayList<>();
         ReportedTransactions pagamio = new ReportedTransactions("pagamio", day -> {

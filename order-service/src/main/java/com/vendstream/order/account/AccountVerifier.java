@@ -1,11 +1,11 @@
 package com.vendstream.order.account;
 
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.kit.providers.ProviderEnums;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.order.Rejection;
 import com.vendstream.providers.AccountVerification;
-import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VerifyCommand;
 import java.util.List;
@@ -65,7 +65,7 @@ public class AccountVerifier {
             if (connector == null) {
                 continue;
             }
-            AccountVerification result = connector.verify(new VerifyCommand(ServiceType.valueOf(service.name()),
+            AccountVerification result = connector.verify(new VerifyCommand(ProviderEnums.serviceType(service),
                     biller.get().id(), itemId, account));
             if (result.status() != AccountVerification.Status.UNAVAILABLE) {
                 return Optional.of(result);

@@ -456,9 +456,10 @@ public class DollrConnector implements MobileMoneyConnector {
         // A status query that failed says nothing about the payment itself.
         Decision decision = reply.status() == 429 || reply.status() == 401 ? Decision.RETRY
                 : reply.status() == 403 ? Decision.MANUAL : Decision.REQUERY;
+        boolean throttled = DollrStatuses.http(reply.status(), false).throttled();
         return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status query answered HTTP "
                 + reply.status(), null, null, decision, "HTTP " + reply.status(), null,
-                reply.status() == 429 ? RetryAfter.parse(reply.retryAfter(), clock) : null);
+                throttled ? RetryAfter.parse(reply.retryAfter(), clock) : null, throttled);
     }
 
     private static CodeRule rule(String key) {

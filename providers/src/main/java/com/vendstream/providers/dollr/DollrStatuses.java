@@ -31,7 +31,7 @@ public final class DollrStatuses {
             failed("HTTP 422", FailureClass.VALIDATION, true, "request invalid: nothing executed"),
             pending("HTTP 422 duplicate", Decision.REQUERY,
                     "reference_id already used: the first attempt may have landed, ask its status"),
-            pending("HTTP 429", Decision.RETRY,
+            CodeRule.throttled("HTTP 429", Decision.RETRY,
                     "rate limited before processing: wait Retry-After, same reference; still 429 = not sent"),
             pending("HTTP 5xx", Decision.REQUERY, "server error after the request left"),
             pending("TIMEOUT", Decision.REQUERY, "no reply; the execution may have landed"),

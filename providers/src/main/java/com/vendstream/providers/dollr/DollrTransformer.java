@@ -177,6 +177,6 @@ public final class DollrTransformer {
                     case NOT_SENT -> PaymentOutcome.Status.NOT_SENT;
                 };
         return new PaymentOutcome(status, referenceId, message == null ? rule.meaning() : message, payer, fee,
-                rule.decision(), raw, null, retryAfter);
+                rule.decision(), raw, null, retryAfter, rule.throttled());
     }
 }

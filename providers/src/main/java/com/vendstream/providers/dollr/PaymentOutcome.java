@@ -16,10 +16,12 @@ import java.time.Duration;
  *                       masked: operators quote the customer's phone there
  * @param providerTransactionId the wallet operator's transaction id, when Dollr gives it
  * @param retryAfter for NOT_SENT: the earliest time to send again (zero when Dollr named none)
+ * @param throttled Dollr answered with its rate limit (HTTP 429, a throttled row of {@link DollrStatuses}):
+ *                  whoever asks again should slow down
  */
 public record PaymentOutcome(Status status, String referenceId, String gatewayMessage, Long payerAmountMinor,
                              Long feeMinor, Decision decision, String providerStatus, String providerTransactionId,
-                             Duration retryAfter) {
+                             Duration retryAfter, boolean throttled) {
 
     public enum Status { COMPLETED, FAILED, PENDING, NOT_SENT }
 
@@ -30,6 +32,13 @@ public record PaymentOutcome(Status status, String referenceId, String gatewayMe
     public PaymentOutcome(Status status, String referenceId, String gatewayMessage, Long payerAmountMinor,
                           Long feeMinor, Decision decision, String providerStatus) {
         this(status, referenceId, gatewayMessage, payerAmountMinor, feeMinor, decision, providerStatus, null, null);
+    }
+
+    public PaymentOutcome(Status status, String referenceId, String gatewayMessage, Long payerAmountMinor,
+                          Long feeMinor, Decision decision, String providerStatus, String providerTransactionId,
+                          Duration retryAfter) {
+        this(status, referenceId, gatewayMessage, payerAmountMinor, feeMinor, decision, providerStatus,
+                providerTransactionId, retryAfter, false);
     }
 
     /** COMPLETED or FAILED: the money's fate is known. */

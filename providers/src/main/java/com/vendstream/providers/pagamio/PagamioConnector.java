@@ -269,8 +269,10 @@ public class PagamioConnector implements VendConnector, CatalogSource {
             return ProviderHttp.classifyRequery(e);
         }
         if (reply.status() != 200) {
-            return VendOutcome.pending(reply.status() >= 500 ? PendingCause.SERVER_ERROR : PendingCause.UNKNOWN_CODE,
-                    "HTTP " + reply.status(), "transactions query answered " + reply.status());
+            return new VendOutcome.Pending("HTTP " + reply.status(),
+                    reply.status() >= 500 ? PendingCause.SERVER_ERROR : PendingCause.UNKNOWN_CODE,
+                    "transactions query answered " + reply.status(), null,
+                    PagamioCodes.TABLE.throttled(Integer.toString(reply.status())));
         }
         JsonNode root = Lenient.parse(reply.body());
         if (root == null || !root.path("content").isArray()) {

@@ -30,7 +30,7 @@ public final class Pay4PowerCodes {
             failed("417", FailureClass.DECLINED_BY_PROVIDER, false, "Transaction Failed"),
             failed("400", FailureClass.VALIDATION, true, "Validation Error: rejected before processing"),
             pending("401", Decision.RETRY, "Unauthorized: refresh the token once and resend the same reference"),
-            pending("429", Decision.REQUERY, "Rate limited: not documented whether the vend was looked at"),
+            CodeRule.throttled("429", Decision.REQUERY, "Rate limited: not documented whether the vend was looked at"),
             pending("5xx", Decision.REQUERY, "Server error after the request left"),
             pending("timeout", Decision.REQUERY, "No reply within the read timeout"),
             pending("unparseable", Decision.REQUERY, "Reply is not the documented envelope")));
@@ -66,6 +66,11 @@ public final class Pay4PowerCodes {
 
     public static Optional<CodeRule> vend(int statusCode) {
         return Optional.ofNullable(VEND.rule(key(statusCode)).orElse(null));
+    }
+
+    /** Pay4Power's rate limit (its 429, as the HTTP status or the envelope's statusCode), on a vend or a requery. */
+    static boolean throttled(int statusCode) {
+        return VEND.throttled(key(statusCode));
     }
 
     public static Optional<CodeRule> requery(int statusCode) {

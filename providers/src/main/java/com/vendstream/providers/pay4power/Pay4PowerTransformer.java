@@ -69,6 +69,10 @@ public final class Pay4PowerTransformer {
      *                  ({@code clientTransactionReference} or {@code clientReference}) is PENDING
      */
     public static VendOutcome vend(int httpStatus, String body, boolean tokenExpected, String reference) {
+        return markThrottled(httpStatus, body, vendOutcome(httpStatus, body, tokenExpected, reference));
+    }
+
+    private static VendOutcome vendOutcome(int httpStatus, String body, boolean tokenExpected, String reference) {
         Optional<Envelope> parsed = envelope(httpStatus, body);
         if (parsed.isEmpty()) {
             return unparseable(httpStatus);
@@ -115,6 +119,19 @@ public final class Pay4PowerTransformer {
 
     /** @param reference our client reference; a reply about another one is PENDING */
     public static VendOutcome requery(int httpStatus, String body, boolean tokenExpected, String reference) {
+        return markThrottled(httpStatus, body, requeryOutcome(httpStatus, body, tokenExpected, reference));
+    }
+
+    /**
+     * A reply whose deciding code is Pay4Power's rate limit is PENDING whatever else it says (no table
+     * row, an unreadable body, a foreign reference); it is marked throttled so the caller backs off.
+     */
+    private static VendOutcome markThrottled(int httpStatus, String body, VendOutcome outcome) {
+        int code = envelope(httpStatus, body).map(e -> decidingCode(httpStatus, e)).orElse(httpStatus);
+        return Pay4PowerCodes.throttled(code) && outcome instanceof VendOutcome.Pending p ? p.asThrottled() : outcome;
+    }
+
+    private static VendOutcome requeryOutcome(int httpStatus, String body, boolean tokenExpected, String reference) {
         Optional<Envelope> parsed = envelope(httpStatus, body);
         if (parsed.isEmpty()) {
             return unparseable(httpStatus);

@@ -33,6 +33,11 @@ public final class CodeTable {
         return Optional.ofNullable(code == null ? null : byCode.get(code.trim()));
     }
 
+    /** Whether the code is the provider's rate-limit answer (a throttled row); false for a code not in the table. */
+    public boolean throttled(String code) {
+        return rule(code).map(CodeRule::throttled).orElse(false);
+    }
+
     /**
      * The outcome a code means on its own. SUCCEEDED rows need the provider's body to build a result,
      * so {@code success} supplies it.
@@ -48,7 +53,7 @@ public final class CodeTable {
             case FAILED -> new VendOutcome.Failed(code, r.failureClass(), message == null ? r.meaning() : message,
                     r.beforeProcessing());
             case PENDING -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
-                    message == null ? r.meaning() : message, providerTransactionId);
+                    message == null ? r.meaning() : message, providerTransactionId, r.throttled());
             case NOT_SENT -> notSent(code, message, r.retryAfter());
         };
     }
@@ -70,7 +75,7 @@ public final class CodeTable {
         for (CodeRule r : rules) {
             String kind = r.outcome() == CodeRule.Outcome.NOT_SENT
                     ? r.notSentReason() + ", retry after " + describe(r.retryAfter())
-                    : r.failureClass() == null ? "" : r.failureClass().name();
+                    : r.failureClass() != null ? r.failureClass().name() : r.throttled() ? "throttled" : "";
             String before = r.outcome() == CodeRule.Outcome.FAILED || r.outcome() == CodeRule.Outcome.NOT_SENT
                     ? (r.beforeProcessing() ? "yes" : "no") : "";
             md.append("| `").append(r.code()).append("` | ").append(r.outcome()).append(" | ").append(kind).append(" | ")

@@ -61,6 +61,17 @@ public final class VtpassCodes {
             failed("034", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "SERVICE SUSPENDED"),
             failed("035", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "SERVICE INACTIVE")));
 
+    /**
+     * {@code content.transactions.status} of a 000 or 001 reply, lower case: the vend's own state.
+     * "resolved" is VTpass staff closing a stuck transaction; its result is not in the body, so a person
+     * asks them. Any other word (initiated, pending, none) is PENDING: requery.
+     */
+    public static final CodeTable TRANSACTION_STATUSES = new CodeTable(List.of(
+            new CodeRule("delivered", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false, "value delivered"),
+            failed("failed", FailureClass.DECLINED_BY_PROVIDER, false, "transaction failed"),
+            failed("reversed", FailureClass.DECLINED_BY_PROVIDER, false, "transaction reversed"),
+            pending("resolved", Decision.MANUAL, "transaction resolved by VTpass staff: ask them")));
+
     private VtpassCodes() {
     }
 

@@ -3,7 +3,6 @@ package com.vendstream.providers.vtpass;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CodeRule;
-import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendOutcome;
@@ -68,15 +67,18 @@ public final class VtpassTransformer {
                 return VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, code, "000 without content.transactions");
             }
             String status = Optional.ofNullable(Lenient.text(transaction, "status")).orElse("").toLowerCase(Locale.ROOT);
-            return switch (status) {
-                case "delivered" -> succeeded(root, transaction, code, service);
-                case "failed", "reversed" -> new VendOutcome.Failed(code, FailureClass.DECLINED_BY_PROVIDER,
-                        "transaction " + status, false);
-                // "resolved" is VTpass staff closing a stuck transaction; its result is not in the body.
-                case "resolved" -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
-                        "transaction resolved by VTpass staff: ask them", transactionId);
-                default -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
+            CodeRule inner = VtpassCodes.TRANSACTION_STATUSES.rule(status).orElse(null);
+            if (inner == null) {
+                return new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
                         "transaction " + (status.isEmpty() ? "without status" : status), transactionId);
+            }
+            // The outer code (000/001) stays the outcome's code; the inner row decides.
+            return switch (inner.outcome()) {
+                case SUCCEEDED -> succeeded(root, transaction, code, service);
+                case FAILED -> new VendOutcome.Failed(code, inner.failureClass(), inner.meaning(),
+                        inner.beforeProcessing());
+                case PENDING, NOT_SENT -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING, inner.meaning(),
+                        transactionId);
             };
         }
         Optional<CodeRule> rule = VtpassCodes.rule(code);

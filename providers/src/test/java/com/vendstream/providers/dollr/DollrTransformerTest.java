@@ -103,6 +103,13 @@ class DollrTransformerTest {
                 .isEqualTo(PaymentOutcome.Status.NOT_SENT);
         assertThat(DollrTransformer.of(DollrStatuses.TABLE.rule("NOT SENT").orElseThrow(), "r", null, null, null,
                 "NOT SENT").status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
+        // Only the 429 row is Dollr's rate limit: callers back off on the flag, not on "HTTP 429".
+        assertThat(DollrTransformer.of(DollrStatuses.http(429, false), "r", null, null, null, "HTTP 429").throttled())
+                .isTrue();
+        assertThat(DollrTransformer.of(DollrStatuses.TABLE.rule("NOT SENT").orElseThrow(), "r", null, null, null,
+                "NOT SENT").throttled()).isFalse();
+        assertThat(DollrStatuses.TABLE.rules()).filteredOn(CodeRule::throttled).extracting(CodeRule::code)
+                .containsExactly("HTTP 429");
         assertThat(DollrStatuses.http(503, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
         assertThat(DollrStatuses.http(418, false).outcome()).isEqualTo(CodeRule.Outcome.PENDING);
         assertThat(DollrTransformer.duplicate(com.vendstream.providers.support.Lenient.parse(

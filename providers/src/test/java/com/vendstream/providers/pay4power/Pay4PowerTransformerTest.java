@@ -137,4 +137,26 @@ class Pay4PowerTransformerTest {
         assertThat(Pay4PowerCodes.vend(503).orElseThrow().outcome()).isEqualTo(CodeRule.Outcome.PENDING);
         assertThat(Pay4PowerCodes.vend(418)).isEmpty();
     }
+
+    @Test
+    void aRateLimitIsPendingAndMarkedThrottledHoweverItComes() {
+        String limited = """
+                {"success": false, "message": "Too Many Requests", "statusCode": 429}""";
+        // The table's throttled row on a vend; no row on a requery; an unreadable body; the envelope's own 429.
+        assertThat(Pay4PowerTransformer.vend(429, limited, true)).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.throttled()).isTrue());
+        assertThat(Pay4PowerTransformer.requery(429, limited, true)).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.throttled()).isTrue());
+        assertThat(Pay4PowerTransformer.vend(429, "<html>slow down</html>", true))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.throttled()).isTrue());
+        assertThat(Pay4PowerTransformer.vend(200, limited, true)).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.throttled()).isTrue());
+        assertThat(Pay4PowerCodes.VEND.rule("429").orElseThrow().throttled()).isTrue();
+        String inProgress = """
+                {"success": true, "message": "Transaction In-Progress", "statusCode": 202}""";
+        assertThat(Pay4PowerTransformer.vend(202, inProgress, true)).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.throttled()).isFalse());
+        assertThat(Pay4PowerTransformer.requery(503, "{}", true)).isInstanceOfSatisfying(VendOutcome.Pending.class,
+                p -> assertThat(p.throttled()).isFalse());
+    }
 }

@@ -18,6 +18,7 @@ class CodeTablesDocumentedTest {
         // Regenerate a table with CodeTable.toMarkdown() when a row changes.
         String readme = Files.readString(Path.of("README.md"));
         assertThat(readme).contains(VtpassCodes.TABLE.toMarkdown());
+        assertThat(readme).contains(VtpassCodes.TRANSACTION_STATUSES.toMarkdown());
         assertThat(readme).contains(PagamioCodes.TABLE.toMarkdown());
         assertThat(readme).contains(PawacardCodes.TABLE.toMarkdown());
     }

@@ -111,8 +111,8 @@ public class ConnectorProviderRecords implements ProviderRecords {
                 // took, e.g. a vend it declined): not "still processing".
                 return ProviderStatus.NOT_FOUND;
             }
-            boolean throttled = "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());
-            return p.cause() == PendingCause.PROVIDER_PENDING && !throttled ? ProviderStatus.PENDING
+            // A rate-limited requery (the provider's table marks its 429) said nothing about the vend.
+            return p.cause() == PendingCause.PROVIDER_PENDING && !p.throttled() ? ProviderStatus.PENDING
                     : ProviderStatus.UNKNOWN;
         }
         return ProviderStatus.UNKNOWN;

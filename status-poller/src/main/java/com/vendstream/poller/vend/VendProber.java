@@ -4,7 +4,6 @@ import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Prober;
 import com.vendstream.poller.requery.Requery;
 import com.vendstream.providers.FailureClass;
-import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendConnector;
@@ -63,9 +62,8 @@ public class VendProber implements Prober {
             return new Answer.NoAnswer(n.providerCode(), n.message(), true);
         }
         VendOutcome.Pending p = (VendOutcome.Pending) outcome;
-        boolean throttled = p.cause() == PendingCause.THROTTLED_AFTER_SEND
-                || "429".equals(p.providerCode()) || "HTTP 429".equals(p.providerCode());
-        return new Answer.NoAnswer(p.providerCode(), p.message(), throttled);
+        // Throttled: the provider's 429 (marked where its reply is read) or THROTTLED_AFTER_SEND.
+        return new Answer.NoAnswer(p.providerCode(), p.message(), p.throttled());
     }
 
     static ServiceType serviceType(String service) {

@@ -1,7 +1,6 @@
 package com.vendstream.poller.vend;
 
 import com.vendstream.events.Envelope;
-import com.vendstream.events.FailureClass;
 import com.vendstream.events.Money;
 import com.vendstream.events.Resolution;
 import com.vendstream.events.VendFailed;
@@ -10,6 +9,7 @@ import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.providers.ProviderEnums;
 import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Requery;
 import com.vendstream.poller.requery.Resolutions;
@@ -48,7 +48,7 @@ public class VendResolutions implements Resolutions {
         VendOutcome.Failed f = (VendOutcome.Failed) answer.detail();
         Envelope e = Envelopes.following(pending.getEnvelope(), VendFailed.class, r.reference(), at, SOURCE);
         VendFailed event = VendFailed.newBuilder().setEnvelope(e).setVend(ref(r, null))
-                .setAmount(pending.getAmount()).setReasonClass(failureClass(f.failureClass()))
+                .setAmount(pending.getAmount()).setReasonClass(ProviderEnums.failureClass(f.failureClass()))
                 .setProviderCode(f.providerCode()).setProviderMessage(f.message())
                 .setResolvedBy(Resolution.REQUERY).build();
         return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
@@ -68,16 +68,5 @@ public class VendResolutions implements Resolutions {
         return VendRef.newBuilder().setProvider(r.provider()).setProviderReference(r.reference())
                 .setProviderTransactionId(providerTransactionId != null ? providerTransactionId
                         : r.providerTransactionId()).build();
-    }
-
-    static FailureClass failureClass(com.vendstream.providers.FailureClass c) {
-        if (c == null) {
-            return FailureClass.OTHER;
-        }
-        try {
-            return FailureClass.valueOf(c.name());
-        } catch (IllegalArgumentException e) {
-            return FailureClass.OTHER;
-        }
     }
 }

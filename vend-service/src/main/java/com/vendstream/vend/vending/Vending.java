@@ -7,7 +7,7 @@ import com.vendstream.providers.PendingCause;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.outbox.OutboxTrigger;
-import com.vendstream.providers.ServiceType;
+import com.vendstream.kit.providers.ProviderEnums;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
@@ -385,15 +385,14 @@ public class Vending {
         } else if (result instanceof VendOutcome.Failed f) {
             state = State.FAILED;
             fields.append("outcomeCode", f.providerCode());
-            FailureClass failureClass = f.failureClass() == null ? FailureClass.OTHER
-                    : FailureClass.valueOf(f.failureClass().name());
-            event = VendEvents.failed(request, provider, reference, failureClass, f.providerCode(), f.message(), at);
+            event = VendEvents.failed(request, provider, reference, ProviderEnums.failureClass(f.failureClass()),
+                    f.providerCode(), f.message(), at);
         } else {
             VendOutcome.Pending p = (VendOutcome.Pending) result;
             state = State.PENDING;
             fields.append("outcomeCode", p.providerCode()).append("providerTransactionId", p.providerTransactionId());
             event = VendEvents.pending(request, provider, reference, p.providerTransactionId(),
-                    PendingReason.valueOf(p.cause().name()), p.providerCode(), at);
+                    ProviderEnums.pendingReason(p.cause()), p.providerCode(), at);
         }
         if (store.settle(orderId, reference, state, fields, List.of(event))) {
             meters.counter("vendstream.vend.outcome", "provider", provider, "state", state.name()).increment();
@@ -478,7 +477,7 @@ public class Vending {
 
     static VendCommand command(VendRequested request, String reference) {
         OrderLine line = request.getLine();
-        return new VendCommand(reference, ServiceType.valueOf(line.getService().name()), line.getBillerId(),
+        return new VendCommand(reference, ProviderEnums.serviceType(line.getService()), line.getBillerId(),
                 line.getItemId(), line.getAccount(), line.getCustomerPhone(), line.getAmount().getAmountMinor(),
                 line.getAmount().getCurrency(), line.getQuantity() == null ? 1 : line.getQuantity(),
                 request.getCustomerName(), request.getVerificationReference());

@@ -46,7 +46,7 @@ public class MobileMoneyStatus implements PaymentStatusPort {
             return PaymentStatus.pending("status lookup failed");
         }
         // A 429 on the lookup, or on the token call before it (a Retry-After came with it): back off.
-        boolean throttled = "HTTP 429".equals(outcome.providerStatus()) || !outcome.retryAfter().isZero();
+        boolean throttled = outcome.throttled() || !outcome.retryAfter().isZero();
         Status status = switch (outcome.status()) {
             case COMPLETED -> Status.COMPLETED;
             case FAILED -> Status.FAILED;
