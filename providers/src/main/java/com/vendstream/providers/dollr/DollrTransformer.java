@@ -151,7 +151,7 @@ public final class DollrTransformer {
         }
         PaymentOutcome o = of(rule, referenceId, message, payer, fee, word.toUpperCase(Locale.ROOT));
         return new PaymentOutcome(o.status(), o.referenceId(), o.gatewayMessage(), payer, fee, o.decision(),
-                o.providerStatus(), providerTx, null);
+                o.providerStatus(), providerTx, null, o.throttled());
     }
 
     /** Payer amount minus payee amount: the fees, whoever bore them; null across currencies (FX). */
