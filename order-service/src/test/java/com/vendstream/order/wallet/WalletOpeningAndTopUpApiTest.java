@@ -1,8 +1,8 @@
-package com.vendstream.order;
+package com.vendstream.order.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.ApiTestSupport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

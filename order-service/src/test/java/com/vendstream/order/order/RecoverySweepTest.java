@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +8,9 @@ import com.vendstream.events.Money;
 import com.vendstream.events.Resolution;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
-import com.vendstream.order.MobileMoneyOrderTest.FakeGateway;
-import com.vendstream.order.order.BlockedReason;
-import com.vendstream.order.order.Order;
-import com.vendstream.order.order.OrderPlacement;
-import com.vendstream.order.order.OrderState;
-import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.FakeGateway;
+import com.vendstream.order.OrderFixture;
+import com.vendstream.order.StuckWork;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;

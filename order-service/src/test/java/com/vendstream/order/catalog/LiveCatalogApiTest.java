@@ -1,8 +1,8 @@
-package com.vendstream.order;
+package com.vendstream.order.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.catalog.ProviderCatalogs;
+import com.vendstream.order.ApiTestSupport;
 import com.vendstream.sandbox.pagamio.PagamioSandbox;
 import java.time.Duration;
 import java.util.List;

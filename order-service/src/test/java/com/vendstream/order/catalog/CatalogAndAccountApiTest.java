@@ -1,16 +1,13 @@
-package com.vendstream.order;
+package com.vendstream.order.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.order.catalog.Catalog;
-import com.vendstream.order.catalog.CatalogController;
-import com.vendstream.order.catalog.CatalogProperties;
-import com.vendstream.order.catalog.ProviderCatalogs;
 import java.time.Clock;
 import java.time.Duration;
+import com.vendstream.order.ApiTestSupport;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,11 @@
-package com.vendstream.order;
+package com.vendstream.order.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.wallet.WalletStore.Posting;
-import com.vendstream.order.wallet.WalletTransfers;
 import com.vendstream.order.wallet.WalletTransfers.Outcome;
 import com.vendstream.order.wallet.WalletTransfers.Result;
 import com.vendstream.order.wallet.WalletTransfers.State;

@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import com.vendstream.events.OrderRejected;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
+import com.vendstream.order.OrderServiceApplication;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.wallet.WalletStore;

@@ -1,9 +1,10 @@
-package com.vendstream.order;
+package com.vendstream.order.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.vendstream.events.FailureClass;
+import com.vendstream.order.ApiTestSupport;
 import com.vendstream.order.order.OrderStore;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.outcome;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -7,6 +7,8 @@ import com.mongodb.WriteConcern;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.vendstream.events.FailureClass;
+import com.vendstream.order.ApiTestSupport;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderState;
 import java.util.ArrayList;

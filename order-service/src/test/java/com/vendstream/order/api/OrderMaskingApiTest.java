@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import com.vendstream.events.Resolution;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
+import com.vendstream.order.ApiTestSupport;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;

@@ -1,7 +1,8 @@
-package com.vendstream.order;
+package com.vendstream.order.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.vendstream.order.ApiTestSupport;
 import com.vendstream.order.wallet.WalletStore;
 import java.net.URI;
 import java.util.HashMap;

@@ -1,15 +1,11 @@
-package com.vendstream.order;
+package com.vendstream.order.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.events.RejectionReason;
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.order.catalog.Catalog;
-import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.catalog.CatalogProperties.Item;
-import com.vendstream.order.catalog.MerchantScopes;
-import com.vendstream.order.catalog.ProviderCatalogs;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.Rejection;
 import com.vendstream.providers.CatalogOffer;

@@ -1,8 +1,8 @@
-package com.vendstream.order;
+package com.vendstream.order.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.wallet.WalletStore.Posting;
 import com.vendstream.order.wallet.Wallets.CreditResult;
 import com.vendstream.order.wallet.Wallets.DebitResult;

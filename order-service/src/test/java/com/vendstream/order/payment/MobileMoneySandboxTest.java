@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.payment;
 
 import org.threeten.extra.MutableClock;
 
@@ -25,6 +25,7 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.api.OrderJson;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
@@ -33,10 +34,6 @@ import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
-import com.vendstream.order.payment.DollrMobileMoney;
-import com.vendstream.order.payment.MobileMoney;
-import com.vendstream.order.payment.MobileMoneyCustomers;
-import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;

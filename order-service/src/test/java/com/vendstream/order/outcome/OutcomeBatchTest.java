@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.outcome;
 
 import com.vendstream.kit.deadletter.BatchFailed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,11 +16,12 @@ import com.vendstream.events.VendRef;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.events.Events;
+import com.vendstream.order.ApiTestSupport;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
-import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,12 +12,8 @@ import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.EventCodec;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import com.vendstream.order.order.BlockedReason;
-import com.vendstream.order.order.Order;
-import com.vendstream.order.order.OrderPlacement;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.order.OrderPlacement.Outcome;
-import com.vendstream.order.order.OrderState;
-import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.schemas.envelope.Envelopes;

@@ -1,9 +1,8 @@
-package com.vendstream.order;
+package com.vendstream.order.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.wallet.WalletStore;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.order.ApiTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
-package com.vendstream.order;
+package com.vendstream.order.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.wallet.Wallets.DebitResult;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.vendstream.order.CatalogMergeTest.ScriptedSource;
-import com.vendstream.order.catalog.ProviderCatalogs;
+import com.vendstream.order.catalog.CatalogMergeTest.ScriptedSource;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.ServiceType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

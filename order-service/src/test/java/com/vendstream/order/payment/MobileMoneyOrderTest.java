@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.payment;
 
 import org.threeten.extra.MutableClock;
 
@@ -19,6 +19,8 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.order.FakeGateway;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.api.OrderJson;
 import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
@@ -28,23 +30,18 @@ import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.payment.MobileMoney;
-import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -56,48 +53,6 @@ import reactor.core.publisher.Mono;
 class MobileMoneyOrderTest {
 
     private final OrderFixture f = new OrderFixture();
-
-    /** A payment-provider double that answers per payer phone and counts executions per reference. */
-    static final class FakeGateway implements MobileMoney {
-        final Map<String, AtomicInteger> collections = new ConcurrentHashMap<>();
-        final Map<String, AtomicInteger> payouts = new ConcurrentHashMap<>();
-        Status collectionAnswer = Status.COMPLETED;
-        Status payoutAnswer = Status.COMPLETED;
-        java.time.Duration retryAfter = java.time.Duration.ZERO;
-        /** When set, each collection call waits for it: a call held up (throttled, retrying) at the gateway. */
-        volatile CountDownLatch release;
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        @Override
-        public String provider() {
-            return "dollr";
-        }
-
-        @Override
-        public Result collect(String referenceId, String orderId, String payerPhone, long amountMinor, String currency,
-                              String description) {
-            collections.computeIfAbsent(referenceId, r -> new AtomicInteger()).incrementAndGet();
-            CountDownLatch held = release;
-            if (held != null) {
-                entered.countDown();
-                try {
-                    held.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return new Result(collectionAnswer, "42", "tx-" + referenceId, collectionAnswer == Status.FAILED
-                    ? "insufficient funds" : collectionAnswer == Status.NOT_SENT ? "token endpoint throttled" : null, null,
-                    retryAfter);
-        }
-
-        @Override
-        public Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency) {
-            payouts.computeIfAbsent(referenceId, r -> new AtomicInteger()).incrementAndGet();
-            return new Result(payoutAnswer, "43", null, payoutAnswer == Status.FAILED ? "payee wallet closed" : null,
-                    null);
-        }
-    }
 
     private final FakeGateway gateway = new FakeGateway();
     private final MobileMoneyPayments payments = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, f.clock);

@@ -1,9 +1,10 @@
-package com.vendstream.order;
+package com.vendstream.order.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.vendstream.order.api.PlacementAdmission;
+import com.vendstream.order.ApiTestSupport;
+import com.vendstream.order.OrderServiceApplication;
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.order.wallet.Wallets;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package com.vendstream.order;
+package com.vendstream.order.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,11 +8,7 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.events.EventCodec;
-import com.vendstream.order.order.OrderPlacement;
-import com.vendstream.order.order.OrderRequest;
-import com.vendstream.order.order.OrderState;
-import com.vendstream.order.order.OrderStore;
-import com.vendstream.order.order.Rejection;
+import com.vendstream.order.OrderFixture;
 import com.vendstream.order.wallet.Wallets.DebitResult;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,7 @@
-package com.vendstream.order;
+package com.vendstream.order.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.account.Luhn;
 import org.junit.jupiter.api.Test;
 
 class LuhnTest {
