@@ -53,15 +53,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(classes = OrderServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H"})
-abstract class ApiTestSupport {
+public abstract class ApiTestSupport {
 
     /** Started on first use; stopped by a shutdown hook, the application context first. */
-    static final class Infrastructure {
-        static final EmbeddedKafkaKraftBroker kafka;
-        static final MongoServer mongo;
-        static final ConfigurableApplicationContext registry;
-        static final ConfigurableApplicationContext sandbox;
-        static final KafkaProducer<String, Object> producer;
+    protected static final class Infrastructure {
+        public static final EmbeddedKafkaKraftBroker kafka;
+        public static final MongoServer mongo;
+        public static final ConfigurableApplicationContext registry;
+        public static final ConfigurableApplicationContext sandbox;
+        public static final KafkaProducer<String, Object> producer;
         static volatile ConfigurableApplicationContext app;
 
         static {
@@ -80,11 +80,11 @@ abstract class ApiTestSupport {
             Runtime.getRuntime().addShutdownHook(new Thread(Infrastructure::stop, "api-test-infrastructure-stop"));
         }
 
-        static String registryUrl() {
+        public static String registryUrl() {
             return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
         }
 
-        static String sandboxUrl() {
+        public static String sandboxUrl() {
             return "http://localhost:" + sandbox.getEnvironment().getProperty("local.server.port");
         }
 
@@ -102,7 +102,7 @@ abstract class ApiTestSupport {
     }
 
     @DynamicPropertySource
-    static void endpoints(DynamicPropertyRegistry props) {
+    protected static void endpoints(DynamicPropertyRegistry props) {
         props.add("vendstream.kafka.bootstrap-servers", Infrastructure.kafka::getBrokersAsString);
         props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + Infrastructure.mongo.getLocalAddress().getPort()
                 + "/api");
@@ -114,18 +114,18 @@ abstract class ApiTestSupport {
         props.add("vendstream.providers.dollr.base-url", () -> "http://localhost:1/dollr/v1");
     }
 
-    static final String DEMO = "demo-merchant-key";
-    static final String SECOND = "second-merchant-key";
+    public static final String DEMO = "demo-merchant-key";
+    public static final String SECOND = "second-merchant-key";
 
     @LocalServerPort
-    int port;
+    protected int port;
     @Autowired
-    ConfigurableApplicationContext context;
+    protected ConfigurableApplicationContext context;
 
-    WebTestClient client;
+    protected WebTestClient client;
 
     @BeforeEach
-    void client() {
+    protected void client() {
         Infrastructure.app = context;
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
@@ -154,49 +154,49 @@ abstract class ApiTestSupport {
 
     private static volatile boolean cataloguesLive;
 
-    static Map<String, Object> airtime(String reference, long minor, String walletId) {
+    public static Map<String, Object> airtime(String reference, long minor, String walletId) {
         return airtime(reference, "MTN", "08011111111", minor, walletId);
     }
 
-    static Map<String, Object> airtime(String reference, String billerId, String phone, long minor, String walletId) {
+    public static Map<String, Object> airtime(String reference, String billerId, String phone, long minor, String walletId) {
         return Map.of("clientReference", reference, "service", "AIRTIME", "billerId", billerId,
                 "account", phone, "amount", Map.of("minor", minor, "currency", "NGN"),
                 "payment", Map.of("method", "WALLET", "walletId", walletId));
     }
 
-    WebTestClient.ResponseSpec post(String key, Object body) {
+    protected WebTestClient.ResponseSpec post(String key, Object body) {
         return client.post().uri("/v1/orders").header("Authorization", "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 
-    WebTestClient.ResponseSpec get(String key, String uri) {
+    protected WebTestClient.ResponseSpec get(String key, String uri) {
         return client.get().uri(uri).header("Authorization", "Bearer " + key).exchange();
     }
 
     /** Places an order that must be accepted (201) and returns its id. */
-    String place(String key, Map<String, Object> body) {
+    protected String place(String key, Map<String, Object> body) {
         return post(key, body).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("orderId").toString();
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> order(String key, String orderId) {
+    protected Map<String, Object> order(String key, String orderId) {
         return get(key, "/v1/orders/" + orderId).expectStatus().isOk().expectBody(Map.class).returnResult()
                 .getResponseBody();
     }
 
-    void awaitState(String orderId, String state) {
+    protected void awaitState(String orderId, String state) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> state.equals(order(DEMO, orderId).get("state")));
     }
 
-    static String ref() {
+    public static String ref() {
         return "t-" + UUID.randomUUID();
     }
 
     // --- vend-service's part: outcomes on vendstream.vend.outcomes, keyed by order id ---
 
-    static void publish(SpecificRecord event, String orderId) {
+    public static void publish(SpecificRecord event, String orderId) {
         try {
             Infrastructure.producer.send(new ProducerRecord<>(Topics.VEND_OUTCOMES.topic(), orderId, event)).get();
         } catch (Exception e) {
@@ -209,14 +209,14 @@ abstract class ApiTestSupport {
                 Instant.now(), LocalDate.now(), "demo-merchant", "vend-service", orderId, null);
     }
 
-    static VendSucceeded succeeded(String orderId, String reference, long minor, String token) {
+    public static VendSucceeded succeeded(String orderId, String reference, long minor, String token) {
         return VendSucceeded.newBuilder().setEnvelope(envelope(orderId, VendSucceeded.class, reference))
                 .setVend(new VendRef("vtpass", reference, "tx-" + reference)).setAmount(new Money(minor, "NGN"))
                 .setToken(token).setUnits(null).setPins(List.of()).setReceipt(Map.of())
                 .setResolvedBy(Resolution.VEND_CALL).build();
     }
 
-    static VendFailed failed(String orderId, String provider, String reference, long minor, FailureClass reason,
+    public static VendFailed failed(String orderId, String provider, String reference, long minor, FailureClass reason,
                              String code, String message) {
         return VendFailed.newBuilder().setEnvelope(envelope(orderId, VendFailed.class, reference))
                 .setVend(new VendRef(provider, reference, null)).setAmount(new Money(minor, "NGN"))
@@ -224,7 +224,7 @@ abstract class ApiTestSupport {
                 .setResolvedBy(Resolution.VEND_CALL).build();
     }
 
-    static VendPending pending(String orderId, String reference, long minor) {
+    public static VendPending pending(String orderId, String reference, long minor) {
         return VendPending.newBuilder().setEnvelope(envelope(orderId, VendPending.class, reference))
                 .setVend(new VendRef("vtpass", reference, null)).setAmount(new Money(minor, "NGN"))
                 .setReason(PendingReason.PROVIDER_PENDING).setProviderCode("099")

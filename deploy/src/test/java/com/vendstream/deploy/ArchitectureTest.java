@@ -1,0 +1,124 @@
+package com.vendstream.deploy;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.library.freeze.FreezingArchRule.freeze;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.freeze.ViolationLineMatcher;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The module map's rules over the main classes of the four services (this module depends on all of them).
+ *
+ * <p>Rules with debt today are frozen: {@code src/test/archunit-store} lists the violations that existed
+ * when the rule came in. A listed violation passes, a new one fails, and a fixed one drops out of the store
+ * (commit the shrunken store). {@code archunit.properties} forbids creating the store or refreezing in a
+ * build, so the list cannot be rewritten silently.
+ */
+class ArchitectureTest {
+
+    /** Root packages: com.vendstream.&lt;service&gt;. */
+    private static final List<String> SERVICES = List.of("order", "vend", "poller", "recon");
+    /** Adapter packages of a service: its web API and its Kafka intake. */
+    private static final Set<String> ADAPTER_PACKAGES = Set.of("api", "intake");
+    /** Adapter classes that sit in a feature package: web endpoints, Spring wiring, MongoDB stores. */
+    private static final List<String> ADAPTER_SUFFIXES = List.of("Controller", "Configuration", "Store");
+
+    private static final DescribedPredicate<JavaClass> DOMAIN = DescribedPredicate.describe(
+        "are domain classes (a service's feature packages less api, intake, *Controller, *Configuration, *Store)",
+        ArchitectureTest::isDomain);
+
+    /**
+     * A cycle's violation lists the dependencies that form it; a known cycle stays known when those change
+     * (one of them removed, another added), and only a cycle through a new path of packages is new.
+     */
+    private static final Pattern CYCLE_DETAILS = Pattern.compile("\\s+1\\. Dependencies of .*", Pattern.DOTALL);
+    private static final ViolationLineMatcher SAME_CYCLE =
+        (actual, stored) -> cyclePath(actual).equals(cyclePath(stored));
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importServices() {
+        classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(SERVICES.stream().map(service -> "com.vendstream." + service).toList());
+    }
+
+    @Test
+    void noServiceImportsAnother() {
+        CompositeArchRule.of(SERVICES.stream().map(ArchitectureTest::onlyItsOwnService).toList()).check(classes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order", "vend", "poller", "recon"})
+    void featurePackagesOfAServiceFormNoNewCycles(String service) {
+        freeze(slices().matching("com.vendstream." + service + ".(*)..").should().beFreeOfCycles()
+            .because("a feature package that needs another one should not be needed by it"))
+            .associateViolationLinesVia(SAME_CYCLE)
+            .check(classes);
+    }
+
+    @Test
+    void domainGainsNoKafkaImports() {
+        freeze(domainFreeOf("Kafka", "org.apache.kafka..", "org.springframework.kafka..",
+            "org.springframework.cloud.stream..")).check(classes);
+    }
+
+    @Test
+    void domainGainsNoWebImports() {
+        freeze(domainFreeOf("web", "org.springframework.web..", "org.springframework.http..", "reactor.netty.."))
+            .check(classes);
+    }
+
+    @Test
+    void domainGainsNoMongoImports() {
+        freeze(domainFreeOf("MongoDB", "org.bson..", "com.mongodb..")).check(classes);
+    }
+
+    private static ArchRule onlyItsOwnService(String service) {
+        String[] others = Stream.concat(
+                SERVICES.stream().filter(other -> !other.equals(service)),
+                Stream.of("sandbox", "deploy"))
+            .map(other -> "com.vendstream." + other + "..")
+            .toArray(String[]::new);
+        return noClasses().that().resideInAPackage("com.vendstream." + service + "..")
+            .should().dependOnClassesThat().resideInAnyPackage(others)
+            .because("services meet only through topics and the shared modules (schemas, service-kit, providers)");
+    }
+
+    private static ArchRule domainFreeOf(String concern, String... packages) {
+        return noClasses().that(DOMAIN).should().dependOnClassesThat().resideInAnyPackage(packages)
+            .because(concern + " belongs in the adapters (api, intake, stores, configuration), not in domain logic");
+    }
+
+    /** "Cycle detected: Slice a -> Slice b -> Slice a", whatever follows and however it is wrapped. */
+    private static String cyclePath(String violation) {
+        return CYCLE_DETAILS.matcher(violation).replaceFirst("").replaceAll("\\s+", " ").trim();
+    }
+
+    private static boolean isDomain(JavaClass type) {
+        String[] packages = type.getPackageName().split("\\.");
+        if (packages.length < 4 || !SERVICES.contains(packages[2]) || ADAPTER_PACKAGES.contains(packages[3])) {
+            return false;
+        }
+        // Nested and anonymous classes belong to their top-level class.
+        String topLevel = type.getName().replaceFirst("\\$.*", "");
+        String simpleName = topLevel.substring(topLevel.lastIndexOf('.') + 1);
+        return ADAPTER_SUFFIXES.stream().noneMatch(simpleName::endsWith);
+    }
+}

@@ -1,0 +1,279 @@
+package com.vendstream.order.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.Money;
+import com.vendstream.events.OrderAccepted;
+import com.vendstream.events.OrderLine;
+import com.vendstream.events.OrderPlaced;
+import com.vendstream.events.OrderRejected;
+import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.ServiceCategory;
+import com.vendstream.events.VendRequested;
+import com.vendstream.order.OrderServiceApplication;
+import com.vendstream.order.order.OrderState;
+import com.vendstream.order.order.OrderStore;
+import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.registry.SchemaRegistryApplication;
+import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.schemas.topic.Topics;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Checkout events on a real broker (invariant 6): a valid OrderPlaced becomes OrderAccepted and
+ * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
+ * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
+ */
+@ExtendWith(CheckoutIntakeKafkaTest.StopInfrastructureLast.class)
+@DirtiesContext
+@SpringBootTest(classes = OrderServiceApplication.class,
+        properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
+                "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=1"})
+class CheckoutIntakeKafkaTest {
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static MongoServer mongo;
+    static ConfigurableApplicationContext registry;
+
+    @BeforeAll
+    static void infrastructure() {
+        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
+                .map(Topics::topic).toArray(String[]::new));
+        kafka.afterPropertiesSet();
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind();
+        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+    }
+
+    /**
+     * Stops the broker, registry and store after Spring has closed the service (@DirtiesContext):
+     * registered before SpringExtension, so its afterAll runs after Spring's. Stopped in @AfterAll
+     * instead, the broker went first and the service's Kafka clients then spent half a minute in their
+     * close timeouts when Spring paused the context at the start of the next test class.
+     */
+    static final class StopInfrastructureLast implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext extension) {
+            registry.close();
+            mongo.shutdown();
+            kafka.destroy();
+        }
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
+        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/checkout");
+        props.add("vendstream.registry.url", CheckoutIntakeKafkaTest::registryUrl);
+    }
+
+    static String registryUrl() {
+        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
+    static OrderPlaced placed(String clientReference, String billerId, long amountMinor) {
+        return placed(clientReference, OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId(billerId)
+                .setAccount("08011111111").setAmount(new Money(amountMinor, "NGN")).build(), "demo-float-ngn");
+    }
+
+    static OrderPlaced placed(String clientReference, OrderLine line, String walletId) {
+        String id = UUID.randomUUID().toString();
+        Envelope e = Envelopes.create(UUID.randomUUID().toString(), OrderPlaced.class, id, Instant.now(),
+                LocalDate.now(), "demo-merchant", "checkout", id, null);
+        return OrderPlaced.newBuilder().setEnvelope(e).setClientReference(clientReference).setLine(line)
+                .setPaymentMethod(PaymentMethod.WALLET).setWalletId(walletId).build();
+    }
+
+    private static OrderLine.Builder airtimeLine() {
+        return OrderLine.newBuilder().setService(ServiceCategory.AIRTIME).setBillerId("MTN").setAccount("08011111111")
+                .setAmount(new Money(10_000L, "NGN"));
+    }
+
+    private static KafkaProducer<String, Object> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl()));
+    }
+
+    private static KafkaConsumer<String, Object> orderEvents() {
+        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"));
+        consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
+        return consumer;
+    }
+
+    @Autowired
+    WalletStore wallets;
+    @Autowired
+    OrderStore orders;
+
+    /**
+     * Issue 11 items 3, 25 and 26: a checkout event gets every check the HTTP API applies (one validation
+     * for both intakes) and is refused with OrderRejected and a reason code, charging nothing.
+     */
+    @Test
+    void checkoutEventsGetTheSameChecksAsTheHttpApiAndChargeNothingWhenRefused() throws Exception {
+        String p = "v25-" + UUID.randomUUID() + "-";
+        long ngnBefore = wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor");
+        long kesBefore = wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor");
+        Map<OrderPlaced, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(placed(p + "negative-quantity", airtimeLine().setQuantity(-5).build(), "demo-float-ngn"),
+                "INVALID_REQUEST");
+        expected.put(placed(p + "long-account", airtimeLine().setAccount("0".repeat(10_000)).build(), "demo-float-ngn"),
+                "INVALID_REQUEST");
+        expected.put(placed(p + "long-phone", airtimeLine().setCustomerPhone("1".repeat(10_000)).build(),
+                "demo-float-ngn"), "INVALID_REQUEST");
+        expected.put(placed(p + "bidi", airtimeLine().setAccount("\u202E08011111111\uD83D\uDE00").build(),
+                "demo-float-ngn"), "INVALID_REQUEST");
+        expected.put(placed(p + "mongo-operator", airtimeLine().setAccount("$where").build(), "demo-float-ngn"),
+                "INVALID_ACCOUNT");
+        expected.put(placed(p + "luhn", OrderLine.newBuilder().setService(ServiceCategory.ELECTRICITY)
+                .setBillerId("KPLC").setItemId("prepaid").setAccount("12345678912")
+                .setAmount(new Money(50_000L, "KES")).build(), "demo-float-kes"), "INVALID_ACCOUNT");
+        OrderPlaced longReference = placed(p + "x".repeat(10_000), airtimeLine().build(), "demo-float-ngn");
+        try (KafkaProducer<String, Object> producer = producer()) {
+            for (OrderPlaced event : expected.keySet()) {
+                producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), event.getEnvelope().getOrderId(),
+                        event)).get();
+            }
+            producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), longReference.getEnvelope().getOrderId(),
+                    longReference)).get();
+        }
+
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = orderEvents()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add((SpecificRecord) r.value());
+                }
+                return events.stream().filter(e -> e instanceof OrderRejected r
+                        && (r.getClientReference().startsWith(p) || r.getReasonMessage().contains("clientReference")))
+                        .count() >= expected.size() + 1;
+            });
+        }
+        Map<String, String> reasons = new java.util.HashMap<>();
+        events.stream().filter(e -> e instanceof OrderRejected).map(e -> (OrderRejected) e)
+                .forEach(r -> reasons.put(r.getClientReference(), r.getReasonCode().name()));
+        expected.forEach((event, reason) -> assertThat(reasons.get(event.getClientReference()))
+                .as(event.getClientReference().substring(p.length())).isEqualTo(reason));
+        assertThat(events).filteredOn(e -> e instanceof OrderAccepted a && a.getClientReference().startsWith(p))
+                .isEmpty();
+        // The unusable reference is not stored; the order is kept (rejected) under one derived from the event.
+        assertThat(events).filteredOn(e -> e instanceof OrderRejected r && r.getReasonMessage().contains("clientReference"))
+                .extracting(e -> ((OrderRejected) e).getClientReference())
+                .allSatisfy(reference -> assertThat(reference).hasSizeLessThanOrEqualTo(64)).hasSize(1);
+        for (OrderPlaced event : expected.keySet()) {
+            assertThat(orders.findByClientReference("demo-merchant", event.getClientReference()).orElseThrow().state())
+                    .isEqualTo(OrderState.REJECTED);
+        }
+        assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor")).isEqualTo(ngnBefore);
+        assertThat(wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor")).isEqualTo(kesBefore);
+    }
+
+    @Test
+    void checkoutEventsAreAcceptedRejectedOrDeadLetteredAndNeverLost() throws Exception {
+        OrderPlaced good = placed("good-1", "MTN", 10_000);
+        OrderPlaced unknownBiller = placed("bad-1", "NOSUCH", 10_000);
+        OrderPlaced tooSmall = placed("bad-2", "MTN", 1);
+        try (KafkaProducer<String, Object> producer = producer();
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            String topic = Topics.CHECKOUT_ORDERS.topic();
+            raw.send(new ProducerRecord<>(topic, "junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3})).get();
+            producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
+            producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
+            producer.send(new ProducerRecord<>(topic, unknownBiller.getEnvelope().getOrderId(), unknownBiller)).get();
+            producer.send(new ProducerRecord<>(topic, tooSmall.getEnvelope().getOrderId(), tooSmall)).get();
+        }
+
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = orderEvents()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add((SpecificRecord) r.value());
+                }
+                return events.stream().filter(e -> e instanceof OrderAccepted a
+                        && a.getClientReference().equals("good-1")).count() >= 1 && events.stream()
+                        .filter(e -> e instanceof OrderRejected r && r.getClientReference().startsWith("bad-"))
+                        .count() >= 2;
+            });
+            // Give a duplicate acceptance the chance to show up, if there were one.
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> events.add((SpecificRecord) r.value()));
+        }
+        // Other tests of this class publish too: only this test's orders count here.
+        List<OrderAccepted> accepted = events.stream().filter(e -> e instanceof OrderAccepted).map(e -> (OrderAccepted) e)
+                .filter(a -> List.of("good-1", "bad-1", "bad-2").contains(a.getClientReference())).toList();
+        assertThat(accepted).singleElement().satisfies(a -> assertThat(a.getClientReference()).isEqualTo("good-1"));
+        String goodOrder = accepted.get(0).getEnvelope().getOrderId();
+        assertThat(events).filteredOn(e -> e instanceof VendRequested v && v.getEnvelope().getOrderId().equals(goodOrder))
+                .hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof OrderRejected).extracting(e -> (OrderRejected) e)
+                .filteredOn(r -> List.of("good-1", "bad-1", "bad-2").contains(r.getClientReference()))
+                .extracting(r -> r.getClientReference() + ":" + r.getReasonCode())
+                .containsExactlyInAnyOrder("bad-1:UNKNOWN_BILLER", "bad-2:AMOUNT_OUT_OF_RANGE");
+
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.deadLetter(Topics.CHECKOUT_ORDERS.topic(), "order-service")));
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            assertThat(dead.get(0).key()).isEqualTo("junk");
+            assertThat(new String(dead.get(0).headers().lastHeader("kafka_dlt-exception-stacktrace").value(),
+                    StandardCharsets.UTF_8)).contains("Unknown schema id");
+            assertThat(dead.get(0).value()).containsExactly(0, 0, 0, 9, 9, 1, 2, 3);
+        }
+    }
+}
