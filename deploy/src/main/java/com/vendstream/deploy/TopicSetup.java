@@ -25,7 +25,8 @@ public final class TopicSetup {
     public static void createAll(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>(Arrays.stream(Topics.values()).map(t -> t.newTopic((short) 1)).toList());
         for (Topics t : Topics.values()) {
-            t.deadLetters().forEach(name -> topics.add(new NewTopic(name, t.partitions(), (short) 1)));
+            t.deadLetters().forEach(name -> topics.add(new NewTopic(name, t.partitions(), (short) 1)
+                    .configs(Topics.deadLetterConfigs())));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).values().forEach((name, future) -> {

@@ -50,6 +50,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -378,6 +380,9 @@ class ConsumerFailuresKafkaTest {
         assertThat(header(byCase.get("token"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
         assertThat(header(byCase.get("null"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
         assertThat(header(byCase.get("poison"), "vendstream-dlt-reason")).isEqualTo("DEFECT");
+        // Kept until a person re-drives or discards them, not for the broker's default week.
+        assertThat(topicConfig(checkoutDlq, TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        assertThat(topicConfig(checkoutDlq, TopicConfig.RETENTION_BYTES_CONFIG)).isEqualTo("-1");
         assertThat(header(byCase.get("poison"), "kafka_dlt-exception-stacktrace"))
                 .contains("a bug in the intake for this order");
 
@@ -564,6 +569,13 @@ class ConsumerFailuresKafkaTest {
         String[] all = Arrays.copyOf(args, args.length + 1);
         all[args.length] = more;
         return all;
+    }
+
+    static String topicConfig(String topic, String name) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value();
+        }
     }
 
     static long committed(TopicPartition partition) throws Exception {

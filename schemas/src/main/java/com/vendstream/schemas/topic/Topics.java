@@ -179,6 +179,16 @@ public enum Topics {
         return new NewTopic(topic, partitions, replicationFactor).configs(configs());
     }
 
+    /**
+     * Configs of every dead-letter topic: kept until a person re-drives or discards each record (issue 15's
+     * console, {@code redrive.sh}), never expired by the broker's default retention (7 days), so a poison
+     * record found after a long weekend is still there.
+     */
+    public static Map<String, String> deadLetterConfigs() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, CleanupPolicy.DELETE.value(),
+                TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+    }
+
     /** The dead-letter topic of one consumer group on one topic: {@code topic.group.dlq}. */
     public static String deadLetter(String topic, String consumerGroup) {
         if (topic == null || topic.isBlank() || consumerGroup == null || consumerGroup.isBlank()) {

@@ -87,7 +87,8 @@ public class ConsumerFailures implements ListenerContainerWithDlqAndRetryCustomi
         Optional<Short> replication = clients.replicationFactor() > 0 ? Optional.of(clients.replicationFactor())
                 : Optional.empty();
         List<NewTopic> wanted = topics.stream()
-                .map(t -> new NewTopic(Topics.deadLetter(t, group), Optional.of(partitions), replication)).toList();
+                .map(t -> new NewTopic(Topics.deadLetter(t, group), Optional.of(partitions), replication)
+                        .configs(Topics.deadLetterConfigs())).toList();
         try (Admin admin = Admin.create(clients.admin())) {
             admin.createTopics(wanted).values().forEach((name, created) -> {
                 try {
