@@ -141,6 +141,9 @@ class FactBatchTest {
         assertThat(adjusted.version()).isEqualTo(2);
         assertThat(adjusted.figures().refundsMinor()).isEqualTo(20_000 + 30_000 + 25_000);
         assertThat(batched.outbox(LedgerStore.COLLECTION)).hasSizeGreaterThan(actual.size());
+        // Every new late fact is counted, as one by one counts them, though the batch adjusts once.
+        assertThat(batched.meters.counter("vendstream.recon.late.facts").count())
+                .isEqualTo(oneByOne.meters.counter("vendstream.recon.late.facts").count()).isGreaterThan(1);
     }
 
     @Test

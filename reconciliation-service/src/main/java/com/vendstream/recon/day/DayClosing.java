@@ -109,18 +109,23 @@ public class DayClosing {
         return summary(day, false);
     }
 
-    /** A newly applied fact of a closed day: publish the adjustment of its merchant's ledgers. */
-    public void onApplied(FactStore.Applied applied) {
-        if (!days.isClosed(applied.businessDay())) {
+    /**
+     * Facts applied for one merchant and business day (one, or a batch's): if the day is closed, each new one is
+     * counted as late and the merchant's ledgers are adjusted once (they are recomputed from every stored fact).
+     */
+    public void onApplied(List<FactStore.Applied> sameMerchantAndDay) {
+        FactStore.Applied first = sameMerchantAndDay.get(0);
+        if (!days.isClosed(first.businessDay())) {
             return;
         }
-        if (applied.isNew()) {
-            meters.counter("vendstream.recon.late.facts").increment();
+        long late = sameMerchantAndDay.stream().filter(FactStore.Applied::isNew).count();
+        if (late > 0) {
+            meters.counter("vendstream.recon.late.facts").increment(late);
         }
         // A fact seen again recomputes too: its first delivery may have stored it and then failed before this
         // adjustment (a crash, a batch that fell back to one by one, an adjustment that failed). A recompute
         // publishes only what changed, so a plain redelivery publishes nothing.
-        recompute(applied.businessDay(), applied.merchantId());
+        recompute(first.businessDay(), first.merchantId());
     }
 
     /**

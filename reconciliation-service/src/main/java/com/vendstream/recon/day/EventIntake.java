@@ -7,10 +7,11 @@ import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.Fact;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,20 +79,24 @@ public class EventIntake {
             return;
         }
         unused.forEach(this::ignored);
-        Set<String> adjusted = new HashSet<>();
+        // One adjustment per merchant and day covers every late fact of the batch for it; a failure is named at
+        // the group's first event, so the retry from there brings the whole group again.
+        Map<String, List<FactStore.Applied>> byMerchantAndDay = new LinkedHashMap<>();
+        Map<String, Integer> firstPosition = new HashMap<>();
         for (int k = 0; k < applied.size(); k++) {
-            SpecificRecord event = events.get(positions.get(k));
             FactStore.Applied a = applied.get(k);
-            counted(event, a);
-            // One recompute per merchant and day covers every late fact of the batch for it.
-            if (adjusted.add(a.businessDay() + "|" + a.merchantId())) {
-                try {
-                    closing.onApplied(a);
-                } catch (Throwable e) {
-                    throw new BatchFailed("event", positions.get(k), e);
-                }
-            }
+            counted(events.get(positions.get(k)), a);
+            String key = a.businessDay() + "|" + a.merchantId();
+            byMerchantAndDay.computeIfAbsent(key, x -> new ArrayList<>()).add(a);
+            firstPosition.putIfAbsent(key, positions.get(k));
         }
+        byMerchantAndDay.forEach((key, group) -> {
+            try {
+                closing.onApplied(group);
+            } catch (Throwable e) {
+                throw new BatchFailed("event", firstPosition.get(key), e);
+            }
+        });
     }
 
     private void counted(SpecificRecord event, FactStore.Applied applied) {
@@ -112,7 +117,7 @@ public class EventIntake {
             counted(event, applied);
             // A redelivery publishes nothing new here; an adjustment a crash interrupted after the fact was
             // stored is made when the fact comes again (and by the scheduled rematch for recent days).
-            closing.onApplied(applied);
+            closing.onApplied(List.of(applied));
         }, () -> ignored(event));
     }
 }
