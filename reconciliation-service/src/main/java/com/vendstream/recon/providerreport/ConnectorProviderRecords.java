@@ -66,7 +66,7 @@ public class ConnectorProviderRecords implements ProviderRecords {
     private ProviderRecord requery(VendConnector connector, VendToCheck v) {
         VendOutcome outcome;
         try {
-            outcome = connector.requery(new RequeryCommand(v.reference(), serviceType(v.service()), v.billerId(),
+            outcome = connector.requery(new RequeryCommand(v.reference(), ServiceType.ofName(v.service()), v.billerId(),
                     v.itemId(), v.providerTransactionId()));
         } catch (RuntimeException e) {
             // One failed lookup says nothing about the transaction; the others still count.
@@ -126,13 +126,5 @@ public class ConnectorProviderRecords implements ProviderRecords {
             return "pending " + p.cause() + " " + p.providerCode();
         }
         return outcome == null ? "nothing" : outcome.getClass().getSimpleName();
-    }
-
-    static ServiceType serviceType(String service) {
-        try {
-            return service == null ? null : ServiceType.valueOf(service);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -39,7 +39,7 @@ public class VendProber implements Prober {
         if (connector == null) {
             return new Answer.NoAnswer("NO_CONNECTOR", "no connector configured for " + r.provider(), false);
         }
-        VendOutcome outcome = connector.requery(new RequeryCommand(r.reference(), serviceType(r.service()),
+        VendOutcome outcome = connector.requery(new RequeryCommand(r.reference(), ServiceType.ofName(r.service()),
                 r.billerId(), r.itemId(), r.providerTransactionId()));
         return read(outcome);
     }
@@ -64,13 +64,5 @@ public class VendProber implements Prober {
         VendOutcome.Pending p = (VendOutcome.Pending) outcome;
         // Throttled: the provider's 429 (marked where its reply is read) or THROTTLED_AFTER_SEND.
         return new Answer.NoAnswer(p.providerCode(), p.message(), p.throttled());
-    }
-
-    static ServiceType serviceType(String service) {
-        try {
-            return service == null ? null : ServiceType.valueOf(service);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }
