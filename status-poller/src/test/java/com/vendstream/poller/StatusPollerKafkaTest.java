@@ -29,7 +29,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,7 +150,7 @@ class StatusPollerKafkaTest {
         assertThat(types(infra.eventsFor("o-late"))).containsExactly("VendUnresolved", "VendSucceeded");
         Requery r = schedule(Kind.VEND, "o-late");
         assertThat(r.state()).isEqualTo(State.SUCCEEDED);
-        assertThat(r.doc().get("resolution", Document.class).getBoolean("afterEscalation")).isTrue();
+        assertThat(r.resolution().afterEscalation()).isTrue();
         assertThat(counter("vendstream.poller.resolved", "provider", ScriptedProviders.PROVIDER,
                 "after_escalation", "true")).isGreaterThanOrEqualTo(1);
     }
@@ -161,13 +160,12 @@ class StatusPollerKafkaTest {
         infra.send(Topics.VEND_OUTCOMES, "o-contra",
                 vendPending("o-contra", ScriptedProviders.PROVIDER, "contra-1"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !schedule(Kind.VEND, "o-contra").doc()
-                .getList("contradictions", Document.class).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !schedule(Kind.VEND, "o-contra").contradictions().isEmpty());
         Requery r = schedule(Kind.VEND, "o-contra");
         assertThat(r.state()).isEqualTo(State.FAILED);
-        Document contradiction = r.doc().getList("contradictions", Document.class).get(0);
-        assertThat(contradiction.getString("outcome")).isEqualTo("SUCCEEDED");
-        assertThat(contradiction.getString("code")).isEqualTo("000");
+        Requery.Evidence contradiction = r.contradictions().get(0);
+        assertThat(contradiction.outcome()).isEqualTo(State.SUCCEEDED);
+        assertThat(contradiction.code()).isEqualTo("000");
         assertThat(counter("vendstream.poller.contradictions", "provider", ScriptedProviders.PROVIDER))
                 .isGreaterThanOrEqualTo(1);
         // Only the recorded failure was ever published, and nothing follows it.
@@ -190,7 +188,7 @@ class StatusPollerKafkaTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> types(infra.eventsFor(orderId)).equals(List.of("VendSucceeded")));
         Requery r = schedule(Kind.VEND, orderId);
-        assertThat(r.doc().getList("causeEventIds", String.class)).hasSize(2);
+        assertThat(r.causeEventIds()).hasSize(2);
         assertThat(r.attempts()).isLessThanOrEqualTo(4);
     }
 
@@ -281,12 +279,11 @@ class StatusPollerKafkaTest {
         infra.send(Topics.PAYMENTS, "o-momo-never", paymentPending("o-momo-never", "never-pay-1", PaymentKind.PAYOUT,
                 ScriptedProviders.LATE_PAYMENTS));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> schedule(Kind.PAYOUT, "never-pay-1").doc()
-                .get("requeriesStoppedAt") != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> schedule(Kind.PAYOUT, "never-pay-1").requeriesStoppedAt() != null);
         Requery r = schedule(Kind.PAYOUT, "never-pay-1");
         assertThat(r.state()).isEqualTo(State.ESCALATED);
         assertThat(r.nextDueAt()).isNull();
-        assertThat(r.doc().getDate("requeriesStoppedAt").toInstant()).isAfterOrEqualTo(r.deadlineAt().plusSeconds(4));
+        assertThat(r.requeriesStoppedAt()).isAfterOrEqualTo(r.deadlineAt().plusSeconds(4));
         assertThat(types(infra.eventsFor("o-momo-never"))).containsExactly("PaymentUnresolved");
         assertThat(((PaymentUnresolved) infra.eventsFor("o-momo-never").get(0)).getKind()).isEqualTo(PaymentKind.PAYOUT);
         assertThat(counter("vendstream.poller.requeries.stopped", "provider", ScriptedProviders.LATE_PAYMENTS))

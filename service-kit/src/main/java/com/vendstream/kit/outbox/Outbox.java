@@ -27,6 +27,17 @@ public final class Outbox {
                 .append("payload", new Binary(EventCodec.encode(event)));
     }
 
+    /** The stored form of an entry the domain built. */
+    public static Document entry(OutboxEntry e) {
+        return entry(e.binding(), e.key(), e.eventId(), e.event());
+    }
+
+    /** An entry read back from its stored form (the event decoded). */
+    public static OutboxEntry read(Document stored) {
+        return new OutboxEntry(stored.getString("binding"), stored.getString("key"), stored.getString("eventId"),
+                EventCodec.decode(stored.getString("type"), stored.get("payload", Binary.class).getData()));
+    }
+
     /** The update fragment that appends entries to the document's outbox. */
     public static Document push(List<Document> entries) {
         return new Document(FIELD, new Document("$each", entries));

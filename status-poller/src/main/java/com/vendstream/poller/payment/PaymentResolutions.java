@@ -9,7 +9,7 @@ import com.vendstream.events.PaymentPending;
 import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.Requery;
@@ -19,7 +19,6 @@ import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
 
 /**
  * The events status-poller publishes about mobile-money payments, on
@@ -39,7 +38,7 @@ public class PaymentResolutions implements Resolutions {
     }
 
     @Override
-    public Document resolved(Requery r, Answer.Final answer, Instant at) {
+    public OutboxEntry resolved(Requery r, Answer.Final answer, Instant at) {
         PaymentPending pending = (PaymentPending) r.cause();
         PaymentStatusPort.PaymentStatus status = (PaymentStatusPort.PaymentStatus) answer.detail();
         Money amount = pending.getAmount();
@@ -67,7 +66,7 @@ public class PaymentResolutions implements Resolutions {
             event = PaymentFailed.newBuilder().setEnvelope(e).setProvider(r.provider())
                     .setReferenceId(r.reference()).setAmount(amount).setReason(reason).build();
         }
-        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
     }
 
     private static Envelope envelope(PaymentPending pending, Class<?> type, Requery r, Instant at) {
@@ -75,7 +74,7 @@ public class PaymentResolutions implements Resolutions {
     }
 
     @Override
-    public Optional<Document> unresolved(Requery r, Instant at) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at) {
         PaymentPending pending = (PaymentPending) r.cause();
         Envelope e = envelope(pending, PaymentUnresolved.class, r, at);
         PaymentUnresolved event = PaymentUnresolved.newBuilder().setEnvelope(e).setProvider(r.provider())
@@ -83,6 +82,6 @@ public class PaymentResolutions implements Resolutions {
                 .setReferenceId(r.reference()).setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
                 .setRequeryCount(r.attempts() + 1).setLastProviderStatus(r.lastCode())
                 .setRequeryUntil(schedules.forProvider(r.provider()).requeryUntil(r.firstPendingAt())).build();
-        return Optional.of(Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event));
+        return Optional.of(new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event));
     }
 }

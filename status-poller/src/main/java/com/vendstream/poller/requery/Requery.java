@@ -1,116 +1,54 @@
 package com.vendstream.poller.requery;
 
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.outbox.OutboxEntry;
 import java.time.Instant;
-import java.util.Date;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
-import org.bson.types.Binary;
 
-/** A read-only view of one schedule document (collection {@value RequeryStore#COLLECTION}). */
-public record Requery(Document doc) {
+/**
+ * One schedule as the engine sees it (stored by {@link RequeryStore}, one document each).
+ *
+ * @param nextDueAt        null when nothing more is scheduled
+ * @param resolution       the final answer that resolved it; null while unresolved
+ * @param contradictions   later final answers that disagreed with the resolution, kept as evidence
+ * @param causeType        the pending event's class, with {@code causePayload} its Avro encoding
+ * @param outbox           events written with the last change and not yet published
+ */
+public record Requery(String id, Kind kind, String orderId, String provider, String reference,
+                      String providerTransactionId, String service, String billerId, String itemId,
+                      String sessionId, long amountMinor, String currency, State state, Instant firstPendingAt,
+                      Instant deadlineAt, Instant nextDueAt, Instant leaseUntil, int attempts, int throttles,
+                      int confirmationsLeft, String lastCode, Owner owner, List<String> causeEventIds,
+                      String causeType, byte[] causePayload, Evidence resolution, List<Evidence> contradictions,
+                      Instant escalatedAt, Instant requeriesStoppedAt, List<OutboxEntry> outbox) {
 
-    public String id() {
-        return doc.getString("_id");
+    public Requery {
+        causeEventIds = List.copyOf(causeEventIds);
+        contradictions = List.copyOf(contradictions);
+        outbox = List.copyOf(outbox);
     }
 
-    public Kind kind() {
-        return Kind.valueOf(doc.getString("kind"));
-    }
-
-    public String orderId() {
-        return doc.getString("orderId");
-    }
-
-    public String provider() {
-        return doc.getString("provider");
-    }
-
-    public String reference() {
-        return doc.getString("reference");
-    }
-
-    public String providerTransactionId() {
-        return doc.getString("providerTransactionId");
-    }
-
-    public String service() {
-        return doc.getString("service");
-    }
-
-    public String billerId() {
-        return doc.getString("billerId");
-    }
-
-    public String itemId() {
-        return doc.getString("itemId");
-    }
-
-    public String sessionId() {
-        return doc.getString("sessionId");
-    }
-
-    public long amountMinor() {
-        return doc.get("amountMinor", Number.class).longValue();
-    }
-
-    public String currency() {
-        return doc.getString("currency");
-    }
-
-    public State state() {
-        return State.valueOf(doc.getString("state"));
-    }
-
-    public Instant firstPendingAt() {
-        return instant("firstPendingAt");
-    }
-
-    public Instant deadlineAt() {
-        return instant("deadlineAt");
-    }
-
-    /** Null when nothing more is scheduled. */
-    public Instant nextDueAt() {
-        return instant("nextDueAt");
-    }
-
-    public Instant leaseUntil() {
-        return instant("leaseUntil");
-    }
-
-    public int attempts() {
-        return intValue("attempts");
-    }
-
-    public int throttles() {
-        return intValue("throttles");
-    }
-
-    public int confirmationsLeft() {
-        return intValue("confirmationsLeft");
-    }
-
-    public String lastCode() {
-        return doc.getString("lastCode");
-    }
-
-    public Owner owner() {
-        return new Owner(doc.getString("sourceTopic"), intValue("sourcePartition"));
+    /** A schedule as it starts, from the pending event, before its first requery. */
+    static Requery start(NewRequery n, Instant deadlineAt, Instant firstDueAt) {
+        return new Requery(n.id(), n.kind(), n.orderId(), n.provider(), n.reference(), n.providerTransactionId(),
+                n.service(), n.billerId(), n.itemId(), n.sessionId(), n.amountMinor(), n.currency(), State.PENDING,
+                n.firstPendingAt(), deadlineAt, firstDueAt, null, 0, 0, 0, n.lastCode(), n.owner(),
+                List.of(n.causeEventId()), n.cause().getClass().getName(), EventCodec.encode(n.cause()), null,
+                List.of(), null, null, List.of());
     }
 
     /** The pending event this schedule was created from. */
     public SpecificRecord cause() {
-        return EventCodec.decode(doc.getString("causeType"), doc.get("cause", Binary.class).getData());
+        return EventCodec.decode(causeType, causePayload);
     }
 
-    private Instant instant(String field) {
-        Date d = doc.getDate(field);
-        return d == null ? null : d.toInstant();
-    }
-
-    private int intValue(String field) {
-        Number n = doc.get(field, Number.class);
-        return n == null ? 0 : n.intValue();
+    /**
+     * What the provider said, without customer data, tokens or PINs.
+     *
+     * @param afterEscalation for a resolution: whether it came after the schedule escalated
+     */
+    public record Evidence(State outcome, String code, String message, Instant at, int attempt,
+                           boolean afterEscalation) {
     }
 }

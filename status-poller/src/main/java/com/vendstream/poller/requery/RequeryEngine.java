@@ -1,7 +1,6 @@
 package com.vendstream.poller.requery;
 
-import com.vendstream.kit.events.EventCodec;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.poller.schedule.RequerySchedule;
 import com.vendstream.poller.schedule.Schedules;
@@ -10,8 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
-import org.bson.Document;
-import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,35 +89,9 @@ public class RequeryEngine {
         Instant now = clock.instant();
         RequerySchedule schedule = schedules.forProvider(n.provider());
         gauge(n.provider());
-        Document doc = new Document("_id", n.id())
-                .append("kind", n.kind().name())
-                .append("orderId", n.orderId())
-                .append("provider", n.provider())
-                .append("reference", n.reference())
-                .append("providerTransactionId", n.providerTransactionId())
-                .append("service", n.service())
-                .append("billerId", n.billerId())
-                .append("itemId", n.itemId())
-                .append("sessionId", n.sessionId())
-                .append("amountMinor", n.amountMinor())
-                .append("currency", n.currency())
-                .append("state", State.PENDING.name())
-                .append("firstPendingAt", Date.from(n.firstPendingAt()))
-                .append("deadlineAt", Date.from(n.firstPendingAt().plus(schedule.deadline())))
-                .append("attempts", 0)
-                .append("throttles", 0)
-                .append("nextDueAt", Date.from(schedule.nextWhilePending(n.firstPendingAt(), 0, now, random)))
-                .append("lastCode", n.lastCode())
-                .append("leaseUntil", null)
-                .append("sourceTopic", n.owner().source())
-                .append("sourcePartition", n.owner().partition())
-                .append("causeEventIds", List.of(n.causeEventId()))
-                .append("causeType", n.cause().getClass().getName())
-                .append("cause", new Binary(EventCodec.encode(n.cause())))
-                .append("contradictions", List.of())
-                .append("createdAt", Date.from(now))
-                .append(Outbox.FIELD, List.of());
-        boolean created = store.create(doc);
+        Requery start = Requery.start(n, n.firstPendingAt().plus(schedule.deadline()),
+                schedule.nextWhilePending(n.firstPendingAt(), 0, now, random));
+        boolean created = store.create(start, now);
         if (!created) {
             boolean newEvent = store.addCause(n.id(), n.causeEventId());
             Optional<Requery> existing = store.find(n.id());
@@ -177,8 +146,7 @@ public class RequeryEngine {
         if (gate != null && gate.isAfter(now)) {
             // The provider asked us to slow down: no requery to it from here until the pause is over.
             Instant later = gate.plus(schedule.jitterOf(Duration.ofSeconds(1), random).abs());
-            store.apply(id, token, r.state(), new Document("nextDueAt", Date.from(later)), null, null)
-                    .ifPresent(timers::ensure);
+            store.apply(id, token, r.state(), Change.nextDue(later)).ifPresent(timers::ensure);
             return;
         }
         Answer answer;
@@ -199,7 +167,7 @@ public class RequeryEngine {
             return;
         }
         Requery updated = after.get();
-        if (!updated.doc().getList(Outbox.FIELD, Document.class, List.of()).isEmpty()) {
+        if (!updated.outbox().isEmpty()) {
             relay.relay(RequeryStore.COLLECTION, id);
         }
         timers.ensure(updated);
@@ -215,21 +183,14 @@ public class RequeryEngine {
     private Optional<Requery> resolveOrReschedule(Requery r, String token, Answer answer, RequerySchedule schedule,
                                                   Instant at) {
         int attempts = r.attempts() + 1;
-        Document set = new Document("attempts", attempts).append("lastCode", answer.code())
-                .append("lastRequeryAt", Date.from(at));
         if (answer instanceof Answer.Final f) {
             State to = f.success() ? State.SUCCEEDED : State.FAILED;
-            Document event = resolutions.get(r.kind()).resolved(r, f, at);
-            set.append("state", to.name())
-                    .append("throttles", 0)
-                    .append("resolution", evidence(f, at, attempts).append("afterEscalation",
-                            r.state() == State.ESCALATED))
-                    .append("confirmationsLeft", schedule.confirmations())
-                    .append("nextDueAt", schedule.confirmations() > 0 ? Date.from(at.plus(schedule.confirmAfter()))
-                            : null);
-            set.append(RequeryStore.LAST_EMITTED, event);
-            Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
-                    new Document(Outbox.FIELD, event), null);
+            OutboxEntry event = resolutions.get(r.kind()).resolved(r, f, at);
+            Change change = Change.nextDue(schedule.confirmations() > 0 ? at.plus(schedule.confirmAfter()) : null)
+                    .requeried(attempts, answer.code(), at)
+                    .resolved(evidence(f, at, attempts, r.state() == State.ESCALATED), schedule.confirmations())
+                    .publish(event);
+            Optional<Requery> done = store.apply(r.id(), token, r.state(), change);
             done.ifPresent(d -> {
                 meters.counter("vendstream.poller.resolved", "provider", r.provider(), "kind", r.kind().name(),
                         "outcome", to.name(), "after_escalation", String.valueOf(r.state() == State.ESCALATED))
@@ -241,12 +202,11 @@ public class RequeryEngine {
         }
         Answer.NoAnswer none = (Answer.NoAnswer) answer;
         Instant next;
-        List<Document> events = new ArrayList<>();
+        Optional<OutboxEntry> escalation = Optional.empty();
         State state = r.state();
         if (state == State.PENDING && !at.isBefore(r.deadlineAt())) {
             state = State.ESCALATED;
-            set.append("state", state.name()).append("escalatedAt", Date.from(at));
-            resolutions.get(r.kind()).unresolved(r, at).ifPresent(events::add);
+            escalation = resolutions.get(r.kind()).unresolved(r, at);
         }
         next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
@@ -267,15 +227,15 @@ public class RequeryEngine {
             }
             meters.counter("vendstream.poller.throttled", "provider", r.provider()).increment();
         }
-        set.append("throttles", throttles).append("nextDueAt", stop ? null : Date.from(next));
-        if (!events.isEmpty()) {
-            set.append(RequeryStore.LAST_EMITTED, events.get(events.size() - 1));
+        Change change = Change.nextDue(stop ? null : next).requeried(attempts, answer.code(), at).throttles(throttles);
+        if (state != r.state()) {
+            change.escalated(at);
         }
+        escalation.ifPresent(change::publish);
         if (stop) {
-            set.append("requeriesStoppedAt", Date.from(at));
+            change.requeriesStopped(at);
         }
-        Optional<Requery> done = store.apply(r.id(), token, r.state(), set,
-                events.isEmpty() ? null : new Document(Outbox.FIELD, new Document("$each", events)), null);
+        Optional<Requery> done = store.apply(r.id(), token, r.state(), change);
         if (done.isPresent() && stop) {
             meters.counter("vendstream.poller.requeries.stopped", "provider", r.provider(), "kind", r.kind().name())
                     .increment();
@@ -294,24 +254,22 @@ public class RequeryEngine {
     /** A requery after the final answer: agreement is quiet, a contradiction is evidence. */
     private Optional<Requery> confirm(Requery r, String token, Answer answer, RequerySchedule schedule, Instant at) {
         int left = Math.max(0, r.confirmationsLeft() - 1);
-        Document set = new Document("confirmationsLeft", left)
-                .append("nextDueAt", left > 0 ? Date.from(at.plus(schedule.confirmAfter())) : null);
-        Document push = null;
+        Change change = Change.nextDue(left > 0 ? at.plus(schedule.confirmAfter()) : null).confirmationsLeft(left)
+                .countAttempt();
         if (answer instanceof Answer.Final f && f.success() != (r.state() == State.SUCCEEDED)) {
-            push = new Document("contradictions", evidence(f, at, r.attempts() + 1));
+            change.contradiction(evidence(f, at, r.attempts() + 1, false));
             meters.counter("vendstream.poller.contradictions", "provider", r.provider(), "kind", r.kind().name())
                     .increment();
             log.error("{} of order {} at {} was recorded {} but the provider now answers {} (code {}); kept as "
                             + "evidence for review", r.kind(), r.orderId(), r.provider(), r.state(),
                     f.success() ? "success" : "failure", f.code());
         }
-        return store.apply(r.id(), token, r.state(), set, push, new Document("attempts", 1));
+        return store.apply(r.id(), token, r.state(), change);
     }
 
     /** What the provider said, without customer data, tokens or PINs. */
-    private static Document evidence(Answer.Final f, Instant at, int attempt) {
-        return new Document("outcome", f.success() ? State.SUCCEEDED.name() : State.FAILED.name())
-                .append("code", f.code()).append("message", f.message()).append("at", Date.from(at))
-                .append("attempt", attempt);
+    private static Requery.Evidence evidence(Answer.Final f, Instant at, int attempt, boolean afterEscalation) {
+        return new Requery.Evidence(f.success() ? State.SUCCEEDED : State.FAILED, f.code(), f.message(), at, attempt,
+                afterEscalation);
     }
 }

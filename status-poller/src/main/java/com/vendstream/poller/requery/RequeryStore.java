@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,8 +52,9 @@ public class RequeryStore {
     }
 
     /** Creates the schedule; false when it already exists (a redelivery or a second pending event). */
-    public boolean create(Document schedule) {
-        return Documents.insertIfAbsent(collection(), schedule, TIMEOUT);
+    public boolean create(Requery schedule, Instant createdAt) {
+        return Documents.insertIfAbsent(collection(), document(schedule).append("createdAt", Date.from(createdAt)),
+                TIMEOUT);
     }
 
     /** Records another pending event for an existing schedule; false when that event id was seen before. */
@@ -68,7 +70,8 @@ public class RequeryStore {
      * waiting in the outbox; false when the schedule published nothing yet.
      */
     public boolean requeueLastEmitted(String id) {
-        Document last = find(id).map(r -> r.doc().get(LAST_EMITTED, Document.class)).orElse(null);
+        Document last = Optional.ofNullable(Mono.from(collection().find(new Document("_id", id)).first())
+                .block(TIMEOUT)).map(d -> d.get(LAST_EMITTED, Document.class)).orElse(null);
         if (last == null) {
             return false;
         }
@@ -81,7 +84,7 @@ public class RequeryStore {
 
     public Optional<Requery> find(String id) {
         return Optional.ofNullable(Mono.from(collection().find(new Document("_id", id)).first()).block(TIMEOUT))
-                .map(Requery::new);
+                .map(RequeryStore::requery);
     }
 
     /**
@@ -97,7 +100,8 @@ public class RequeryStore {
         Document update = new Document("$set", new Document("leaseUntil", Date.from(leaseUntil))
                 .append("leaseToken", token).append("leaseHolder", holder));
         return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT)).map(Requery::new);
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
+                .map(RequeryStore::requery);
     }
 
     /**
@@ -106,18 +110,53 @@ public class RequeryStore {
      *
      * @param expected the state the holder saw when it claimed
      */
-    public Optional<Requery> apply(String id, String token, State expected, Document set, Document push, Document inc) {
+    public Optional<Requery> apply(String id, String token, State expected, Change change) {
         Document filter = new Document("_id", id).append("leaseToken", token).append("state", expected.name());
-        Document fields = new Document(set).append("leaseUntil", null).append("leaseToken", null);
-        Document update = new Document("$set", fields);
-        if (push != null && !push.isEmpty()) {
+        Document set = new Document("nextDueAt", date(change.nextDueAt)).append("leaseUntil", null)
+                .append("leaseToken", null);
+        if (change.requeried) {
+            set.append("attempts", change.attempts).append("lastCode", change.lastCode)
+                    .append("lastRequeryAt", date(change.lastRequeryAt));
+        }
+        if (change.state != null) {
+            set.append("state", change.state.name());
+        }
+        if (change.escalatedAt != null) {
+            set.append("escalatedAt", date(change.escalatedAt));
+        }
+        if (change.throttles != null) {
+            set.append("throttles", change.throttles);
+        }
+        if (change.resolution != null) {
+            set.append("resolution", evidence(change.resolution)
+                    .append("afterEscalation", change.resolution.afterEscalation()));
+        }
+        if (change.confirmationsLeft != null) {
+            set.append("confirmationsLeft", change.confirmationsLeft);
+        }
+        if (change.lastEmitted != null) {
+            set.append(LAST_EMITTED, Outbox.entry(change.lastEmitted));
+        }
+        if (change.requeriesStoppedAt != null) {
+            set.append("requeriesStoppedAt", date(change.requeriesStoppedAt));
+        }
+        Document update = new Document("$set", set);
+        Document push = new Document();
+        if (!change.publish.isEmpty()) {
+            push.append(Outbox.FIELD, new Document("$each", change.publish.stream().map(Outbox::entry).toList()));
+        }
+        if (change.contradiction != null) {
+            push.append("contradictions", evidence(change.contradiction));
+        }
+        if (!push.isEmpty()) {
             update.append("$push", push);
         }
-        if (inc != null && !inc.isEmpty()) {
-            update.append("$inc", inc);
+        if (change.countAttempt) {
+            update.append("$inc", new Document("attempts", 1));
         }
         return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT)).map(Requery::new);
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
+                .map(RequeryStore::requery);
     }
 
     /** Schedules still to be driven by whoever owns this source partition. */
@@ -125,6 +164,77 @@ public class RequeryStore {
         return Flux.from(collection().find(new Document("sourceTopic", owner.source())
                         .append("sourcePartition", owner.partition())
                         .append("nextDueAt", new Document("$ne", null))))
-                .map(Requery::new).collectList().block(TIMEOUT);
+                .map(RequeryStore::requery).collectList().block(TIMEOUT);
+    }
+
+    private static Document document(Requery r) {
+        return new Document("_id", r.id())
+                .append("kind", r.kind().name())
+                .append("orderId", r.orderId())
+                .append("provider", r.provider())
+                .append("reference", r.reference())
+                .append("providerTransactionId", r.providerTransactionId())
+                .append("service", r.service())
+                .append("billerId", r.billerId())
+                .append("itemId", r.itemId())
+                .append("sessionId", r.sessionId())
+                .append("amountMinor", r.amountMinor())
+                .append("currency", r.currency())
+                .append("state", r.state().name())
+                .append("firstPendingAt", date(r.firstPendingAt()))
+                .append("deadlineAt", date(r.deadlineAt()))
+                .append("attempts", r.attempts())
+                .append("throttles", r.throttles())
+                .append("nextDueAt", date(r.nextDueAt()))
+                .append("lastCode", r.lastCode())
+                .append("leaseUntil", date(r.leaseUntil()))
+                .append("sourceTopic", r.owner().source())
+                .append("sourcePartition", r.owner().partition())
+                .append("causeEventIds", r.causeEventIds())
+                .append("causeType", r.causeType())
+                .append("cause", new Binary(r.causePayload()))
+                .append("contradictions", r.contradictions().stream().map(RequeryStore::evidence).toList())
+                .append(Outbox.FIELD, r.outbox().stream().map(Outbox::entry).toList());
+    }
+
+    static Requery requery(Document d) {
+        Document resolution = d.get("resolution", Document.class);
+        return new Requery(d.getString("_id"), Kind.valueOf(d.getString("kind")), d.getString("orderId"),
+                d.getString("provider"), d.getString("reference"), d.getString("providerTransactionId"),
+                d.getString("service"), d.getString("billerId"), d.getString("itemId"), d.getString("sessionId"),
+                d.get("amountMinor", Number.class).longValue(), d.getString("currency"),
+                State.valueOf(d.getString("state")), instant(d, "firstPendingAt"), instant(d, "deadlineAt"),
+                instant(d, "nextDueAt"), instant(d, "leaseUntil"), intValue(d, "attempts"), intValue(d, "throttles"),
+                intValue(d, "confirmationsLeft"), d.getString("lastCode"),
+                new Owner(d.getString("sourceTopic"), intValue(d, "sourcePartition")),
+                d.getList("causeEventIds", String.class, List.of()), d.getString("causeType"),
+                d.get("cause", Binary.class).getData(), resolution == null ? null : evidence(resolution),
+                d.getList("contradictions", Document.class, List.of()).stream().map(RequeryStore::evidence).toList(),
+                instant(d, "escalatedAt"), instant(d, "requeriesStoppedAt"),
+                d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList());
+    }
+
+    private static Document evidence(Requery.Evidence e) {
+        return new Document("outcome", e.outcome().name()).append("code", e.code()).append("message", e.message())
+                .append("at", date(e.at())).append("attempt", e.attempt());
+    }
+
+    private static Requery.Evidence evidence(Document d) {
+        return new Requery.Evidence(State.valueOf(d.getString("outcome")), d.getString("code"), d.getString("message"),
+                instant(d, "at"), intValue(d, "attempt"), Boolean.TRUE.equals(d.getBoolean("afterEscalation")));
+    }
+
+    private static Date date(Instant at) {
+        return at == null ? null : Date.from(at);
+    }
+
+    private static Instant instant(Document d, String field) {
+        Date at = d.getDate(field);
+        return at == null ? null : at.toInstant();
+    }
+
+    private static int intValue(Document d, String field) {
+        Number n = d.get(field, Number.class);
+        return n == null ? 0 : n.intValue();
     }
 }

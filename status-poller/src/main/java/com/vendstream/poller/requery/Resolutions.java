@@ -2,7 +2,7 @@ package com.vendstream.poller.requery;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.bson.Document;
+import com.vendstream.kit.outbox.OutboxEntry;
 
 /**
  * Builds the outbox entries a schedule publishes (one kind of operation each). Event ids are
@@ -11,8 +11,8 @@ import org.bson.Document;
 public interface Resolutions {
 
     /** The one terminal event for a final answer. */
-    Document resolved(Requery requery, Answer.Final answer, Instant at);
+    OutboxEntry resolved(Requery requery, Answer.Final answer, Instant at);
 
     /** The escalation event, when this kind of operation has one. */
-    Optional<Document> unresolved(Requery requery, Instant at);
+    Optional<OutboxEntry> unresolved(Requery requery, Instant at);
 }

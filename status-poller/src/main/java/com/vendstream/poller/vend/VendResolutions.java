@@ -8,7 +8,7 @@ import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.providers.ProviderEnums;
 import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Requery;
@@ -17,7 +17,6 @@ import com.vendstream.providers.VendOutcome;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.util.Optional;
-import org.bson.Document;
 
 /**
  * The events status-poller publishes about vends, on {@code vendstream.vend.resolutions}. Each
@@ -31,7 +30,7 @@ public class VendResolutions implements Resolutions {
     public static final String BINDING = "vendResolutions-out";
 
     @Override
-    public Document resolved(Requery r, Answer.Final answer, Instant at) {
+    public OutboxEntry resolved(Requery r, Answer.Final answer, Instant at) {
         VendPending pending = (VendPending) r.cause();
         if (answer.success()) {
             VendOutcome.Succeeded s = (VendOutcome.Succeeded) answer.detail();
@@ -43,7 +42,7 @@ public class VendResolutions implements Resolutions {
                     .setProviderCost(s.providerCostMinor() == null ? null
                             : new Money(s.providerCostMinor(), amount.getCurrency()))
                     .setResolvedBy(Resolution.REQUERY).build();
-            return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+            return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
         }
         VendOutcome.Failed f = (VendOutcome.Failed) answer.detail();
         Envelope e = Envelopes.following(pending.getEnvelope(), VendFailed.class, r.reference(), at, SOURCE);
@@ -51,17 +50,17 @@ public class VendResolutions implements Resolutions {
                 .setAmount(pending.getAmount()).setReasonClass(ProviderEnums.failureClass(f.failureClass()))
                 .setProviderCode(f.providerCode()).setProviderMessage(f.message())
                 .setResolvedBy(Resolution.REQUERY).build();
-        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
     }
 
     @Override
-    public Optional<Document> unresolved(Requery r, Instant at) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at) {
         VendPending pending = (VendPending) r.cause();
         Envelope e = Envelopes.following(pending.getEnvelope(), VendUnresolved.class, r.reference(), at, SOURCE);
         VendUnresolved event = VendUnresolved.newBuilder().setEnvelope(e).setVend(ref(r, null))
                 .setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
                 .setRequeryCount(r.attempts() + 1).setLastProviderCode(r.lastCode()).build();
-        return Optional.of(Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event));
+        return Optional.of(new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event));
     }
 
     private static VendRef ref(Requery r, String providerTransactionId) {

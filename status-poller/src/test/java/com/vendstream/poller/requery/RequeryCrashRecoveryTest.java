@@ -14,8 +14,8 @@ import com.vendstream.events.PendingReason;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRef;
-import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.poller.payment.PaymentResolutions;
 import com.vendstream.poller.payment.PaymentPendings;
 import com.vendstream.poller.schedule.RequerySchedule;
@@ -31,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,7 +38,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
-import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -187,11 +185,7 @@ class RequeryCrashRecoveryTest {
     }
 
     private List<SpecificRecord> outbox(String id) {
-        List<SpecificRecord> events = new ArrayList<>();
-        for (Document e : schedule(id).doc().getList(Outbox.FIELD, Document.class, List.of())) {
-            events.add(EventCodec.decode(e.getString("type"), e.get("payload", Binary.class).getData()));
-        }
-        return events;
+        return schedule(id).outbox().stream().map(OutboxEntry::event).toList();
     }
 
     private static List<String> types(List<SpecificRecord> events) {

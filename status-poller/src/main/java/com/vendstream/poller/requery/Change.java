@@ -1,0 +1,94 @@
+package com.vendstream.poller.requery;
+
+import com.vendstream.kit.outbox.OutboxEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the lease holder changes in its schedule after one requery (or a throttled skip), written by
+ * {@link RequeryStore#apply} in one conditional update together with the lease's release. Every change
+ * says when the schedule is next due (null: nothing more is scheduled); the rest is only what it sets.
+ */
+public final class Change {
+
+    final Instant nextDueAt;
+    boolean requeried;
+    int attempts;
+    String lastCode;
+    Instant lastRequeryAt;
+    boolean countAttempt;
+    State state;
+    Instant escalatedAt;
+    Integer throttles;
+    Integer confirmationsLeft;
+    Requery.Evidence resolution;
+    Requery.Evidence contradiction;
+    Instant requeriesStoppedAt;
+    OutboxEntry lastEmitted;
+    final List<OutboxEntry> publish = new ArrayList<>();
+
+    private Change(Instant nextDueAt) {
+        this.nextDueAt = nextDueAt;
+    }
+
+    static Change nextDue(Instant at) {
+        return new Change(at);
+    }
+
+    /** The requery's number and the provider's code (null when it gave none). */
+    Change requeried(int attempts, String code, Instant at) {
+        this.requeried = true;
+        this.attempts = attempts;
+        this.lastCode = code;
+        this.lastRequeryAt = at;
+        return this;
+    }
+
+    /** A confirmation requery counts as an attempt without resetting the count. */
+    Change countAttempt() {
+        this.countAttempt = true;
+        return this;
+    }
+
+    Change resolved(Requery.Evidence resolution, int confirmationsLeft) {
+        this.state = resolution.outcome();
+        this.resolution = resolution;
+        this.throttles = 0;
+        this.confirmationsLeft = confirmationsLeft;
+        return this;
+    }
+
+    Change escalated(Instant at) {
+        this.state = State.ESCALATED;
+        this.escalatedAt = at;
+        return this;
+    }
+
+    Change throttles(int throttles) {
+        this.throttles = throttles;
+        return this;
+    }
+
+    Change confirmationsLeft(int left) {
+        this.confirmationsLeft = left;
+        return this;
+    }
+
+    Change contradiction(Requery.Evidence evidence) {
+        this.contradiction = evidence;
+        return this;
+    }
+
+    Change requeriesStopped(Instant at) {
+        this.requeriesStoppedAt = at;
+        return this;
+    }
+
+    /** Publishes the event and keeps it as the schedule's last word, to be repeated if asked again. */
+    Change publish(OutboxEntry event) {
+        this.publish.add(event);
+        this.lastEmitted = event;
+        return this;
+    }
+}
