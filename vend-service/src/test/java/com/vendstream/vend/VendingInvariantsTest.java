@@ -23,6 +23,7 @@ import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.schemas.envelope.Envelopes;
+import com.vendstream.vend.attempt.VendAttempt;
 import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.connector.GuardedConnectors;
 import com.vendstream.vend.routing.Router;
@@ -194,7 +195,7 @@ class VendingInvariantsTest {
         Vending vending = vending(Duration.ofMillis(1), provider);
         // The state a crash leaves: claimed and (perhaps) sent, but never settled.
         VendRequested request = request("order-2");
-        store.claim(new Document("_id", "order-2").append("state", "SENDING").append("provider", "vtpass")
+        insert(new Document("_id", "order-2").append("state", "SENDING").append("provider", "vtpass")
                 .append("reference", "vtpass-crashed").append("request", new Binary(EventCodec.encode(request)))
                 .append("leaseUntil", new java.util.Date(0)).append("outbox", List.of()));
 
@@ -203,8 +204,8 @@ class VendingInvariantsTest {
         vending.handle(request);
 
         assertThat(provider.calls.get()).isZero();
-        Document attempt = store.find("order-2").orElseThrow();
-        assertThat(attempt.getString("state")).isEqualTo("PENDING");
+        VendAttempt attempt = store.find("order-2").orElseThrow();
+        assertThat(attempt.state()).isEqualTo(VendAttempt.State.PENDING);
         List<SpecificRecord> events = outbox("order-2");
         assertThat(events).hasSize(1);
         VendPending pending = (VendPending) events.get(0);
@@ -232,9 +233,9 @@ class VendingInvariantsTest {
         Vending vending = vending(Duration.ofMinutes(2), refused, backup);
         vending.handle(request("order-4"));
         assertThat(backup.calls.get()).isEqualTo(1);
-        Document attempt = store.find("order-4").orElseThrow();
-        assertThat(attempt.getString("provider")).isEqualTo("pay4power");
-        assertThat(attempt.getList("previous", Document.class)).hasSize(1);
+        VendAttempt attempt = store.find("order-4").orElseThrow();
+        assertThat(attempt.provider()).isEqualTo("pay4power");
+        assertThat(attempt.previous()).hasSize(1);
         assertThat(outboxTypes("order-4")).containsExactly("VendSucceeded");
     }
 
@@ -308,8 +309,8 @@ class VendingInvariantsTest {
         Vending vending = vending(clock, Duration.ofMinutes(2), only);
         vending.handle(request("order-ns1"));
 
-        Document parked = store.find("order-ns1").orElseThrow();
-        assertThat(parked.getString("state")).isEqualTo("DEFERRED");
+        VendAttempt parked = store.find("order-ns1").orElseThrow();
+        assertThat(parked.state()).isEqualTo(VendAttempt.State.DEFERRED);
         assertThat(outboxTypes("order-ns1")).isEmpty();
         assertThat(vending.retryDeferred(Runnable::run)).as("not due yet").isZero();
         assertThat(vending.expireLeases()).as("a parked vend is not in flight").isZero();
@@ -321,9 +322,8 @@ class VendingInvariantsTest {
         assertThat(outboxTypes("order-ns1")).containsExactly("VendSucceeded");
         assertThat(only.calls.get()).isEqualTo(2);
         assertThat(only.vends).as("each send under its own reference").hasSize(2);
-        Document settled = store.find("order-ns1").orElseThrow();
-        assertThat(settled.getList("previous", Document.class)).extracting(d -> d.getString("reference"))
-                .containsExactly(parked.getString("reference"));
+        VendAttempt settled = store.find("order-ns1").orElseThrow();
+        assertThat(settled.previous()).extracting(VendAttempt.Tried::reference).containsExactly(parked.reference());
     }
 
     @Test
@@ -343,7 +343,7 @@ class VendingInvariantsTest {
         assertThat(vtpass.calls.get()).isEqualTo(2);
         assertThat(pay4power.calls.get()).isZero();
         assertThat(outboxTypes("order-ns2")).containsExactly("VendSucceeded");
-        assertThat(store.find("order-ns2").orElseThrow().getString("provider")).isEqualTo("vtpass");
+        assertThat(store.find("order-ns2").orElseThrow().provider()).isEqualTo("vtpass");
     }
 
     @Test
@@ -417,7 +417,7 @@ class VendingInvariantsTest {
 
         assertThat(vending.claim(request("order-second"))).as("no slot: nothing to hand off").isNull();
         assertThat(provider.calls).as("made before the claim returned").hasValue(1);
-        assertThat(store.find("order-second").orElseThrow().getString("state")).isEqualTo("SUCCEEDED");
+        assertThat(store.find("order-second").orElseThrow().state()).isEqualTo(VendAttempt.State.SUCCEEDED);
 
         assertThat(vending.claim(request("order-first"))).as("a repeated request").isNull();
         assertThat(provider.calls).hasValue(1);
@@ -454,8 +454,8 @@ class VendingInvariantsTest {
 
         assertThat(vtpass.vends.keySet()).hasSize(1).doesNotContainAnyElementsOf(stale);
         assertThat(outboxTypes("order-ns4")).containsExactly("VendSucceeded");
-        assertThat(store.find("order-ns4").orElseThrow().getList("previous", Document.class))
-                .extracting(d -> d.getString("reference")).containsExactlyElementsOf(stale);
+        assertThat(store.find("order-ns4").orElseThrow().previous())
+                .extracting(VendAttempt.Tried::reference).containsExactlyElementsOf(stale);
     }
 
     @Test
@@ -471,7 +471,7 @@ class VendingInvariantsTest {
         }
         assertThat(busy.calls.get()).as("ten more tries than max-deferrals allows").isEqualTo(11);
         assertThat(outboxTypes("order-ns5")).as("a burst is not turned into refunds").isEmpty();
-        assertThat(store.find("order-ns5").orElseThrow().getString("state")).isEqualTo("DEFERRED");
+        assertThat(store.find("order-ns5").orElseThrow().state()).isEqualTo(VendAttempt.State.DEFERRED);
 
         clock.add(Duration.ofMinutes(20));
         vending.retryDeferred(Runnable::run);
@@ -509,7 +509,7 @@ class VendingInvariantsTest {
         // Nothing routes cable TV here: the provider that parked it is gone from the configuration.
         VendRequested request = VendRequested.newBuilder(airtime)
                 .setLine(OrderLine.newBuilder(airtime.getLine()).setService(ServiceCategory.CABLE_TV).build()).build();
-        store.claim(new Document("_id", "order-ns7").append("state", "DEFERRED").append("provider", "gone")
+        insert(new Document("_id", "order-ns7").append("state", "DEFERRED").append("provider", "gone")
                 .append("reference", "gone-1").append("request", new Binary(EventCodec.encode(request)))
                 .append("createdAt", java.util.Date.from(clock.instant()))
                 .append("retryAt", java.util.Date.from(clock.instant())).append("previous", List.of())
@@ -542,6 +542,11 @@ class VendingInvariantsTest {
                 .append("reference", reference).append("request", new Binary(EventCodec.encode(request)))
                 .append("createdAt", java.util.Date.from(createdAt)).append("previous", List.of())
                 .append("outbox", List.of());
+    }
+
+    /** An attempt document as a crash (or an older version) left it, written as stored. */
+    private void insert(Document attempt) {
+        Mono.from(mongo.getCollection(VendAttemptStore.COLLECTION).block().insertOne(attempt)).block();
     }
 
     /** What the outbox relay does after publishing: the outbox is emptied, the attempt keeps the rest. */
@@ -606,7 +611,7 @@ class VendingInvariantsTest {
         CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         VendRequested request = request("order-claimed");
-        store.claim(attempt("order-claimed", "SENDING", "vtpass-claimed", request, clock.instant())
+        insert(attempt("order-claimed", "SENDING", "vtpass-claimed", request, clock.instant())
                 .append("leaseUntil", java.util.Date.from(clock.instant().plus(Duration.ofMinutes(2)))));
 
         // vend-service restarts; order-service, hearing nothing, publishes the request again meanwhile.
@@ -628,7 +633,7 @@ class VendingInvariantsTest {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
         CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
-        store.claim(attempt("order-held", "DEFERRED", "vtpass-refused", request("order-held"), clock.instant())
+        insert(attempt("order-held", "DEFERRED", "vtpass-refused", request("order-held"), clock.instant())
                 .append("retryAt", java.util.Date.from(clock.instant())));
         // The sweep held it for its task, then the process died before the task ran.
         assertThat(vending.retryDeferred(task -> { })).isEqualTo(1);
@@ -649,17 +654,17 @@ class VendingInvariantsTest {
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         java.util.Date expired = java.util.Date.from(clock.instant().minus(Duration.ofMinutes(3)));
         // First in the sweep's order: an attempt whose stored request cannot be read.
-        store.claim(attempt("a-000", "SENDING", "vtpass-bad", request("a-000"), clock.instant())
+        insert(attempt("a-000", "SENDING", "vtpass-bad", request("a-000"), clock.instant())
                 .append("request", new Binary(new byte[] {1, 2, 3})).append("leaseUntil", expired));
         for (int i = 1; i <= 150; i++) {
             String id = String.format("a-%03d", i);
-            store.claim(attempt(id, "SENDING", "vtpass-" + i, request(id), clock.instant()).append("leaseUntil", expired));
+            insert(attempt(id, "SENDING", "vtpass-" + i, request(id), clock.instant()).append("leaseUntil", expired));
         }
 
         assertThat(vending.expireLeases()).isEqualTo(151);
 
         for (int i = 1; i <= 150; i++) {
-            assertThat(store.find(String.format("a-%03d", i)).orElseThrow().getString("state")).isEqualTo("PENDING");
+            assertThat(store.find(String.format("a-%03d", i)).orElseThrow().state()).isEqualTo(VendAttempt.State.PENDING);
         }
         assertThat(provider.calls.get()).isZero();
         assertThat(meters.get("vendstream.vend.overdue").tag("state", "SENDING").gauge().value()).isEqualTo(1);
@@ -672,7 +677,7 @@ class VendingInvariantsTest {
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         for (int i = 0; i < 150; i++) {
             String id = String.format("d-%03d", i);
-            store.claim(attempt(id, "DEFERRED", "vtpass-refused-" + i, request(id), clock.instant())
+            insert(attempt(id, "DEFERRED", "vtpass-refused-" + i, request(id), clock.instant())
                     .append("retryAt", java.util.Date.from(clock.instant())));
         }
 

@@ -10,11 +10,10 @@ import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
-import org.bson.Document;
 
 /** The outcome events vend-service publishes, as outbox entries on the vend outcomes topic. */
 final class VendEvents {
@@ -30,7 +29,7 @@ final class VendEvents {
                 .setProviderTransactionId(providerTransactionId).build();
     }
 
-    static Document succeeded(VendRequested request, String provider, String reference, VendOutcome.Succeeded s,
+    static OutboxEntry succeeded(VendRequested request, String provider, String reference, VendOutcome.Succeeded s,
                               Instant at) {
         Envelope e = Envelopes.following(request.getEnvelope(), VendSucceeded.class, reference, at, SOURCE);
         Money amount = request.getLine().getAmount();
@@ -40,24 +39,24 @@ final class VendEvents {
                 .setProviderCost(s.providerCostMinor() == null ? null
                         : new Money(s.providerCostMinor(), amount.getCurrency()))
                 .setResolvedBy(Resolution.VEND_CALL).build();
-        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
     }
 
-    static Document failed(VendRequested request, String provider, String reference, FailureClass failureClass,
+    static OutboxEntry failed(VendRequested request, String provider, String reference, FailureClass failureClass,
                            String code, String message, Instant at) {
         Envelope e = Envelopes.following(request.getEnvelope(), VendFailed.class, reference, at, SOURCE);
         VendFailed event = VendFailed.newBuilder().setEnvelope(e).setVend(ref(provider, reference, null))
                 .setAmount(request.getLine().getAmount()).setReasonClass(failureClass).setProviderCode(code)
                 .setProviderMessage(message).setResolvedBy(Resolution.VEND_CALL).build();
-        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
     }
 
-    static Document pending(VendRequested request, String provider, String reference, String providerTransactionId,
+    static OutboxEntry pending(VendRequested request, String provider, String reference, String providerTransactionId,
                             PendingReason reason, String code, Instant at) {
         Envelope e = Envelopes.following(request.getEnvelope(), VendPending.class, reference, at, SOURCE);
         VendPending event = VendPending.newBuilder().setEnvelope(e)
                 .setVend(ref(provider, reference, providerTransactionId)).setAmount(request.getLine().getAmount())
                 .setReason(reason).setProviderCode(code).setLine(request.getLine()).build();
-        return Outbox.entry(BINDING, e.getOrderId(), e.getEventId(), event);
+        return new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event);
     }
 }

@@ -5,14 +5,15 @@ import com.vendstream.events.OrderLine;
 import com.vendstream.events.PendingReason;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.events.VendRequested;
-import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.ProviderEnums;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.vend.attempt.VendAttemptStore;
-import com.vendstream.vend.attempt.VendAttemptStore.State;
+import com.vendstream.vend.attempt.VendAttempt;
+import com.vendstream.vend.attempt.VendAttempt.State;
 import com.vendstream.vend.connector.GuardedConnectors;
 import com.vendstream.vend.routing.Router;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bson.Document;
-import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,12 +187,7 @@ public class Vending {
         }
         String provider = providers.get(0);
         String reference = connectors.connector(provider).orElseThrow().newReference();
-        Document attempt = new Document("_id", orderId).append("state", State.SENDING.name())
-                .append("provider", provider).append("reference", reference)
-                .append("request", new Binary(EventCodec.encode(request)))
-                .append("createdAt", Date.from(now)).append("leaseUntil", Date.from(now.plus(lease)))
-                .append("previous", List.of()).append("outbox", List.of());
-        if (!store.claim(attempt)) {
+        if (!store.claim(request, provider, reference, now, now.plus(lease))) {
             // Redelivery, rebalance, a racing instance, or order-service asking again about an order that has
             // heard nothing: the order's one attempt exists already, so nothing is sent. A settled attempt
             // answers with its outcome again (same event, same id; every consumer deduplicates by it), which
@@ -268,9 +261,9 @@ public class Vending {
         // Jitter, so the orders one limit turned away do not all come back in the same instant.
         long spread = Math.max(wait.toMillis() / 4, 500);
         Instant retryAt = at.plus(wait).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1));
-        Document attempt = store.find(orderId).orElseThrow();
-        Instant createdAt = attempt.getDate("createdAt").toInstant();
-        int deferrals = attempt.getInteger("deferrals", 0);
+        VendAttempt attempt = store.find(orderId).orElseThrow();
+        Instant createdAt = attempt.createdAt();
+        int deferrals = attempt.deferrals();
         Instant deadline = createdAt.plus(giveUpAfter);
         if (request.getDeadline() != null && request.getDeadline().isBefore(deadline)) {
             deadline = request.getDeadline();
@@ -318,12 +311,12 @@ public class Vending {
         int taken = 0;
         Instant now = clock.instant();
         String after = null;
-        List<Document> page;
+        List<VendAttempt> page;
         do {
             page = store.dueDeferred(now, after, PAGE);
-            for (Document attempt : page) {
-                String orderId = attempt.getString("_id");
-                String reference = attempt.getString("reference");
+            for (VendAttempt attempt : page) {
+                String orderId = attempt.orderId();
+                String reference = attempt.reference();
                 if (!store.hold(orderId, reference, now, now.plus(lease))) {
                     continue;
                 }
@@ -337,18 +330,17 @@ public class Vending {
                     }
                 });
             }
-            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+            after = page.isEmpty() ? after : page.get(page.size() - 1).orderId();
         } while (page.size() == PAGE);
         overdue.get(State.DEFERRED).set(store.countOverdue(State.DEFERRED, now.minus(lease)));
         return taken;
     }
 
-    private void resume(Document attempt) {
-        VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
-                attempt.get("request", Binary.class).getData());
-        String orderId = attempt.getString("_id");
-        String reference = attempt.getString("reference");
-        String deferredAt = attempt.getString("provider");
+    private void resume(VendAttempt attempt) {
+        VendRequested request = attempt.request();
+        String orderId = attempt.orderId();
+        String reference = attempt.reference();
+        String deferredAt = attempt.provider();
         // The provider that deferred it first; others after it only where the route allows.
         List<String> route = router.providers(request.getLine().getService().name(), request.getLine().getBillerId(),
                 deferredAt);
@@ -376,25 +368,28 @@ public class Vending {
     private void settle(VendRequested request, String provider, String reference, VendOutcome result, Instant at) {
         String orderId = request.getEnvelope().getOrderId();
         State state;
-        Document event;
-        Document fields = new Document("outcomeCode", null);
+        OutboxEntry event;
+        String code;
+        String providerTransactionId = null;
         if (result instanceof VendOutcome.Succeeded s) {
             state = State.SUCCEEDED;
-            fields.append("outcomeCode", s.providerCode()).append("providerTransactionId", s.providerTransactionId());
+            code = s.providerCode();
+            providerTransactionId = s.providerTransactionId();
             event = VendEvents.succeeded(request, provider, reference, s, at);
         } else if (result instanceof VendOutcome.Failed f) {
             state = State.FAILED;
-            fields.append("outcomeCode", f.providerCode());
+            code = f.providerCode();
             event = VendEvents.failed(request, provider, reference, ProviderEnums.failureClass(f.failureClass()),
                     f.providerCode(), f.message(), at);
         } else {
             VendOutcome.Pending p = (VendOutcome.Pending) result;
             state = State.PENDING;
-            fields.append("outcomeCode", p.providerCode()).append("providerTransactionId", p.providerTransactionId());
+            code = p.providerCode();
+            providerTransactionId = p.providerTransactionId();
             event = VendEvents.pending(request, provider, reference, p.providerTransactionId(),
                     ProviderEnums.pendingReason(p.cause()), p.providerCode(), at);
         }
-        if (store.settle(orderId, reference, state, fields, List.of(event))) {
+        if (store.settle(orderId, reference, state, code, providerTransactionId, event)) {
             meters.counter("vendstream.vend.outcome", "provider", provider, "state", state.name()).increment();
         } else {
             // The stale-lease sweep declared it pending first; status-poller will requery it.
@@ -402,9 +397,8 @@ public class Vending {
         }
     }
 
-    private static Document history(String provider, String reference, String why, Instant at) {
-        return new Document("provider", provider).append("reference", reference).append("why", why)
-                .append("at", Date.from(at));
+    private static VendAttempt.Tried history(String provider, String reference, String why, Instant at) {
+        return new VendAttempt.Tried(provider, reference, why, at);
     }
 
     /** A vend that failed before any provider was chosen still claims the order's attempt, so it stays failed. */
@@ -412,13 +406,8 @@ public class Vending {
         String orderId = request.getEnvelope().getOrderId();
         Instant now = clock.instant();
         String reference = "unrouted-" + orderId;
-        Document failed = VendEvents.failed(request, provider, reference, failureClass, null, message, now);
-        Document attempt = new Document("_id", orderId).append("state", State.FAILED.name())
-                .append("provider", provider).append("reference", reference)
-                .append("request", new Binary(EventCodec.encode(request)))
-                .append("createdAt", Date.from(now)).append("settledAt", Date.from(now))
-                .append(VendAttemptStore.OUTCOME, failed).append("outbox", List.of(failed));
-        if (!store.claim(attempt)) {
+        OutboxEntry failed = VendEvents.failed(request, provider, reference, failureClass, null, message, now);
+        if (!store.claimFailed(request, provider, reference, now, failed)) {
             store.requeueOutcome(orderId);
         }
         relay.relay(VendAttemptStore.COLLECTION, orderId);
@@ -432,36 +421,33 @@ public class Vending {
         Instant now = clock.instant();
         int found = 0;
         String after = null;
-        List<Document> page;
+        List<VendAttempt> page;
         do {
             page = store.expiredLeases(now, after, PAGE);
-            for (Document attempt : page) {
+            for (VendAttempt attempt : page) {
                 try {
                     handToRequery(attempt, now);
                 } catch (RuntimeException e) {
                     // Left SENDING; counted as overdue below if it stays so. One bad attempt holds up no other.
-                    log.warn("Attempt for order {} could not be handed to requery: {}", attempt.getString("_id"),
+                    log.warn("Attempt for order {} could not be handed to requery: {}", attempt.orderId(),
                             e.getClass().getName());
                 }
             }
             found += page.size();
-            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+            after = page.isEmpty() ? after : page.get(page.size() - 1).orderId();
         } while (page.size() == PAGE);
         overdue.get(State.SENDING).set(store.countOverdue(State.SENDING, now.minus(lease)));
         return found;
     }
 
-    private void handToRequery(Document attempt, Instant now) {
-        VendRequested request = (VendRequested) EventCodec.decode(VendRequested.class.getName(),
-                attempt.get("request", Binary.class).getData());
-        String provider = attempt.getString("provider");
-        String reference = attempt.getString("reference");
-        Document event = VendEvents.pending(request, provider, reference, null, PendingReason.IN_FLIGHT_AT_RESTART,
-                null, now);
-        if (store.settle(attempt.getString("_id"), reference, State.PENDING, new Document("expiredLease", true),
-                List.of(event))) {
+    private void handToRequery(VendAttempt attempt, Instant now) {
+        String provider = attempt.provider();
+        String reference = attempt.reference();
+        OutboxEntry event = VendEvents.pending(attempt.request(), provider, reference, null,
+                PendingReason.IN_FLIGHT_AT_RESTART, null, now);
+        if (store.expire(attempt.orderId(), reference, event)) {
             meters.counter("vendstream.vend.expired_leases", "provider", provider).increment();
-            relay.relay(VendAttemptStore.COLLECTION, attempt.getString("_id"));
+            relay.relay(VendAttemptStore.COLLECTION, attempt.orderId());
         }
     }
 
