@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -160,7 +159,7 @@ public class OrderPlacement {
     }
 
     private void accept(Order order) {
-        store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.VENDING, new Document(),
+        store.transition(order.orderId(), OrderLifecycle.PAID_FROM_WALLET, new Document(),
                 OrderEvents.accepted(order, null, clock.instant()), null);
     }
 
@@ -179,7 +178,7 @@ public class OrderPlacement {
     }
 
     private void reject(Order order, Rejection rejection) {
-        store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.REJECTED,
+        store.transition(order.orderId(), OrderLifecycle.REFUSED,
                 new Document("rejection", new Document("code", rejection.reason().name())
                         .append("message", rejection.message())),
                 List.of(OrderEvents.rejected(order, rejection, clock.instant())), null);

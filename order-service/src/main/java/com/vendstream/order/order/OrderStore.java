@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -126,23 +127,52 @@ public class OrderStore {
     }
 
     /**
-     * Moves an order from one of {@code from} to {@code to}, setting {@code fields} and queueing
-     * {@code events}. When {@code eventId} is given the change also records it as applied and
-     * happens only if it was not applied before. Returns false if the order was not in a state the
-     * change allows (someone else moved it first, or the event was already applied).
+     * Writes a lifecycle event: moves the order from one of the states the table allows the event in to the
+     * state it leads to, setting {@code fields} and queueing {@code events}. When {@code eventId} is given the
+     * change also records it as applied and happens only if it was not applied before. Returns false if the
+     * order was not in a state the event allows (someone else moved it first, or the event was already applied).
      */
-    public boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
-                              List<Document> events, String eventId) {
-        return transition(orderId, from, to, fields, events, eventId, null);
+    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
+                              String eventId) {
+        return transition(orderId, event, fields, events, eventId, null);
     }
 
     /**
-     * As {@link #transition(String, Collection, OrderState, Document, List, String)}, and only while the
-     * order also matches {@code guard} (query terms on its other fields, e.g. no payment call under way).
+     * As {@link #transition(String, OrderLifecycle, Document, List, String)}, and only while the order also
+     * matches {@code guard} (query terms on its other fields, e.g. no payment call under way).
      */
-    public boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
+    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
+                              String eventId, Document guard) {
+        return write(new Transition(orderId, event, null, fields, events, eventId, guard));
+    }
+
+    /**
+     * As {@link #transition(String, OrderLifecycle, Document, List, String, Document)}, only while the order is
+     * in {@code in} (one of the event's states): for an event that keeps each of its states, or a change worked
+     * out from the order as read.
+     */
+    public boolean transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
                               List<Document> events, String eventId, Document guard) {
-        return write(new Transition(orderId, from, to, fields, events, eventId, guard));
+        return write(new Transition(orderId, event, in, fields, events, eventId, guard));
+    }
+
+    /**
+     * A move named by its states rather than its event, for tests that build what a crash leaves: written as
+     * the one lifecycle event that makes it with these fields and events, so even here nothing the table does
+     * not have can be written.
+     */
+    boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
+                       List<Document> events, String eventId) {
+        OrderState in = from.size() == 1 ? from.iterator().next() : null;
+        List<OrderLifecycle> matching = Arrays.stream(OrderLifecycle.values())
+                .filter(e -> e.from().containsAll(from) && (in != null || e.from().equals(Set.copyOf(from))))
+                .filter(e -> from.stream().allMatch(s -> e.next(s).orElse(null) == to))
+                .filter(e -> e.emits().equals(Transition.types(events)))
+                .filter(e -> fields.keySet().stream().allMatch(e::mayRecord)).toList();
+        if (matching.isEmpty()) {
+            throw new IllegalArgumentException("No lifecycle event moves " + from + " to " + to);
+        }
+        return write(new Transition(orderId, matching.get(0), in, fields, events, eventId, null));
     }
 
     /** Writes one guarded change; false when its guard no longer held. */
@@ -157,11 +187,54 @@ public class OrderStore {
         UpdateOneModel<Document> model(Instant now);
     }
 
-    /** {@link #transition(String, Collection, OrderState, Document, List, String, Document)} as a {@link Write}. */
-    public record Transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
+    /**
+     * A lifecycle event of one order as a {@link Write}: from the states the table allows it in (or only
+     * {@code in}, one of them, when given) to the state it leads to there. Only what the table says can be
+     * built: an event in a state it may not happen in, events other than those it publishes, or fields it
+     * does not record are refused here, before anything is written.
+     */
+    public record Transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
                              List<Document> events, String eventId, Document guard) implements Write {
+        public Transition {
+            // Throws for a state the event may not happen in, or a keeping event without the state it keeps.
+            event.to(in == null ? event.from() : Set.of(in));
+            if (!event.emits().equals(types(events))) {
+                throw new IllegalArgumentException(event + " publishes " + event.emits() + ", not " + types(events));
+            }
+            for (String field : fields.keySet()) {
+                if (!event.mayRecord(field)) {
+                    throw new IllegalArgumentException(event + " does not record " + field);
+                }
+            }
+        }
+
+        public Transition(String orderId, OrderLifecycle event, Document fields, List<Document> events, String eventId,
+                          Document guard) {
+            this(orderId, event, null, fields, events, eventId, guard);
+        }
+
+        /** The states the order may be in for this change. */
+        public Set<OrderState> from() {
+            return in == null ? event.from() : Set.of(in);
+        }
+
+        /** The state the order is in after it. */
+        public OrderState to() {
+            return event.to(from());
+        }
+
+        /** The simple type names of outbox entries. */
+        static List<String> types(List<Document> events) {
+            return events == null ? List.of() : events.stream().map(e -> {
+                String type = e.getString("type");
+                return type.substring(type.lastIndexOf('.') + 1);
+            }).toList();
+        }
+
         @Override
         public UpdateOneModel<Document> model(Instant now) {
+            Set<OrderState> from = from();
+            OrderState to = to();
             Document filter = new Document("_id", orderId)
                     .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
             if (guard != null) {
@@ -294,6 +367,8 @@ public class OrderStore {
      * reference is kept in {@code payment.refusedPayouts}.
      */
     public boolean retryPayout(String orderId, OrderState state, String refused, String fresh, Instant at) {
+        // A lifecycle event (throws in a state the table does not have it in) that leaves history and updatedAt be.
+        OrderLifecycle.PAYOUT_RENEWED.to(Set.of(state));
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))

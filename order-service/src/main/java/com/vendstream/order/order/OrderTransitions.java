@@ -35,21 +35,22 @@ public class OrderTransitions {
     }
 
     public boolean complete(Order order, VendSucceeded s) {
-        return store.write(completion(order, OrderState.AWAITING_OUTCOME, s));
+        return store.write(completion(order, null, s));
     }
 
     /**
-     * The guarded change that completes an order from one of {@code from} with the vend's delivery and its
-     * OrderCompleted: written alone ({@link #complete}) or with other orders' changes (outcome batches).
+     * The guarded change that completes an order with the vend's delivery and its OrderCompleted, from any
+     * state awaiting an outcome or only from {@code in} (the state a batch expects it in): written alone
+     * ({@link #complete}) or with other orders' changes (outcome batches).
      */
-    public OrderStore.Transition completion(Order order, java.util.Set<OrderState> from, VendSucceeded s) {
+    public OrderStore.Transition completion(Order order, OrderState in, VendSucceeded s) {
         Document fields = new Document("vend.provider", s.getVend().getProvider())
                 .append("vend.providerReference", s.getVend().getProviderReference())
                 .append("vend.providerTransactionId", s.getVend().getProviderTransactionId())
                 .append("vend.token", s.getToken()).append("vend.units", s.getUnits())
                 .append("vend.pins", s.getPins()).append("vend.receipt", new Document(
                         s.getReceipt() == null ? java.util.Map.of() : new java.util.HashMap<String, Object>(s.getReceipt())));
-        return new OrderStore.Transition(order.orderId(), from, OrderState.COMPLETED, fields,
+        return new OrderStore.Transition(order.orderId(), OrderLifecycle.VEND_SUCCEEDED, in, fields,
                 List.of(OrderEvents.completed(order, s, clock.instant())), s.getEnvelope().getEventId(), null);
     }
 
@@ -62,8 +63,7 @@ public class OrderTransitions {
                                Document vendFields) {
         Document fields = new Document(vendFields).append("failureReason", reason).append("refundCause", causeEventId)
                 .append("refundMethod", method.name());
-        boolean moved = store.transition(order.orderId(), OrderState.AWAITING_OUTCOME, OrderState.REFUNDING,
-                fields, List.of(), causeEventId);
+        boolean moved = store.transition(order.orderId(), OrderLifecycle.VEND_FAILED, fields, List.of(), causeEventId);
         if (moved) {
             finishRefund(store.find(order.orderId()).orElseThrow()).ifPresent(blocked ->
                     store.defer(order.orderId(), OrderState.REFUNDING, blocked, clock.instant()));
@@ -96,7 +96,7 @@ public class OrderTransitions {
             log.warn("Refund of order {} not applied: {}", order.orderId(), credit);
             return Optional.of(BlockedReason.WALLET_CREDIT_REFUSED);
         }
-        store.transition(order.orderId(), List.of(OrderState.REFUNDING), OrderState.REFUNDED, new Document(),
+        store.transition(order.orderId(), OrderLifecycle.REFUND_CREDITED, new Document(),
                 List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(),
                         Wallets.refundOp(order.orderId()), clock.instant(), null)), null);
         return Optional.empty();

@@ -12,6 +12,7 @@ import com.vendstream.kit.outbox.Outbox;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
+import com.vendstream.order.order.OrderLifecycle;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,7 +116,7 @@ public class OrderOutcomes {
     }
 
     private static OrderStore.Transition pending(String orderId, VendPending p, String eventId) {
-        return new OrderStore.Transition(orderId, EnumSet.of(OrderState.VENDING), OrderState.VEND_PENDING,
+        return new OrderStore.Transition(orderId, OrderLifecycle.VEND_PENDING,
                 vendFields(p.getVend().getProvider(), p.getVend().getProviderReference()), List.of(), eventId, null);
     }
 
@@ -272,7 +272,7 @@ public class OrderOutcomes {
         }
         if (event instanceof VendSucceeded s) {
             if (awaiting) {
-                return transitions.completion(order, EnumSet.of(state), s);
+                return transitions.completion(order, state, s);
             }
             return contradicts(event, state) ? null : new OrderStore.Note(order.orderId(), state, eventId);
         }
@@ -293,9 +293,8 @@ public class OrderOutcomes {
     }
 
     private boolean escalate(Order order, VendUnresolved u, String eventId) {
-        boolean changed = store.transition(order.orderId(), EnumSet.of(OrderState.VENDING, OrderState.VEND_PENDING),
-                OrderState.UNRESOLVED, vendFields(u.getVend().getProvider(), u.getVend().getProviderReference()),
-                List.of(), eventId);
+        boolean changed = store.transition(order.orderId(), OrderLifecycle.VEND_UNRESOLVED,
+                vendFields(u.getVend().getProvider(), u.getVend().getProviderReference()), List.of(), eventId);
         if (changed) {
             meters.counter("vendstream.order.unresolved", "provider", u.getVend().getProvider()).increment();
         }

@@ -15,6 +15,7 @@ import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.BlockedReason;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
+import com.vendstream.order.order.OrderLifecycle;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.RecoverySweep;
@@ -25,10 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
@@ -64,8 +63,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class MobileMoneyPayments {
 
     private static final Logger log = LoggerFactory.getLogger(MobileMoneyPayments.class);
-    private static final Set<OrderState> COLLECTING = EnumSet.of(OrderState.AWAITING_PAYMENT,
-            OrderState.PAYMENT_UNRESOLVED);
     /** Until when a collection call may still be under way; null once its answer is recorded. */
     public static final String SENDING_UNTIL = "payment.sendingUntil";
     private static final String NOT_SENT_RETRY_AT = "payment.notSent.retryAt";
@@ -144,7 +141,7 @@ public class MobileMoneyPayments {
 
     /** Executes the collection for an order stored with its reference; safe against a concurrent second call. */
     public void collect(Order order) {
-        if (!store.transition(order.orderId(), EnumSet.of(OrderState.RECEIVED), OrderState.AWAITING_PAYMENT,
+        if (!store.transition(order.orderId(), OrderLifecycle.COLLECTION_STARTED,
                 new Document(SENDING_UNTIL, sendingUntil()), List.of(), null)) {
             return;
         }
@@ -161,13 +158,14 @@ public class MobileMoneyPayments {
             log.warn("Collection call for order {} ended uncertainly: {}", order.orderId(), e.toString());
             result = MobileMoney.Result.pending(e.getClass().getSimpleName());
         }
-        if (!applyCollection(order, result, null, COLLECTING)) {
+        if (!applyCollection(order, result, null, false)) {
             unapplied(order, result, null);
         }
         relay.relay(OrderStore.COLLECTION, order.orderId());
     }
 
-    private boolean applyCollection(Order order, MobileMoney.Result result, String eventId, Set<OrderState> from) {
+    /** @param decision a person's decision about an unresolved collection ({@link #settle}), not the provider's answer */
+    private boolean applyCollection(Order order, MobileMoney.Result result, String eventId, boolean decision) {
         Instant at = clock.instant();
         return switch (result.status()) {
             case COMPLETED -> {
@@ -175,20 +173,22 @@ public class MobileMoneyPayments {
                 events.add(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
                         result.providerTransactionId(), result.feeMinor(), at));
                 events.addAll(OrderEvents.accepted(order, null, at));
-                yield store.transition(order.orderId(), from, OrderState.VENDING,
+                yield store.transition(order.orderId(),
+                        decision ? OrderLifecycle.SETTLED_AS_COLLECTED : OrderLifecycle.COLLECTION_COMPLETED,
                         new Document("payment.collectedAt", Date.from(at)).append(SENDING_UNTIL, null), events, eventId);
             }
             case FAILED -> reject(order, "Mobile-money payment failed: "
-                    + (result.message() == null ? "declined" : result.message()), result.message(), eventId, from, null);
-            case PENDING -> store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT),
-                    OrderState.AWAITING_PAYMENT, new Document("payment.pendingAt", Date.from(at)).append(SENDING_UNTIL, null),
+                    + (result.message() == null ? "declined" : result.message()), result.message(), eventId,
+                    decision ? OrderLifecycle.SETTLED_AS_NOT_COLLECTED : OrderLifecycle.COLLECTION_FAILED, null);
+            case PENDING -> store.transition(order.orderId(), OrderLifecycle.COLLECTION_PENDING,
+                    new Document("payment.pendingAt", Date.from(at)).append(SENDING_UNTIL, null),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
                             order.paymentReference(), result.sessionId(), at)), eventId);
             // Nothing reached the gateway. Also from PAYMENT_UNRESOLVED: attempts are strictly one after the other
             // (a retry starts only once the previous one answered NOT_SENT), so the gateway never had this
             // reference, and status-poller's deadline (reached while a call outlived its in-flight mark) was
             // about nothing. Never "followed" any more: the sweep sends it again or gives it up.
-            case NOT_SENT -> notSent(order, result, "payment.notSent", COLLECTING, OrderState.AWAITING_PAYMENT,
+            case NOT_SENT -> notSent(order, result, "payment.notSent", OrderLifecycle.COLLECTION_NOT_SENT, null,
                     "collection", new Document("payment.pendingAt", null).append(SENDING_UNTIL, null), null);
         };
     }
@@ -198,11 +198,11 @@ public class MobileMoneyPayments {
         return AccountMasking.providerText(text, order.account(), order.customerPhone(), order.payerPhone());
     }
 
-    private boolean reject(Order order, String message, String gatewayReason, String eventId, Set<OrderState> from,
+    private boolean reject(Order order, String message, String gatewayReason, String eventId, OrderLifecycle event,
                            Document guard) {
         Instant at = clock.instant();
         Rejection rejection = new Rejection(RejectionReason.PAYMENT_FAILED, forMerchant(order, message));
-        return store.transition(order.orderId(), from, OrderState.REJECTED,
+        return store.transition(order.orderId(), event,
                 new Document("rejection", new Document("code", rejection.reason().name())
                         .append("message", rejection.message())).append(SENDING_UNTIL, null),
                 List.of(OrderEvents.paymentFailed(order, gateway.provider(), order.paymentReference(),
@@ -212,9 +212,9 @@ public class MobileMoneyPayments {
 
     /**
      * Marks when to send the payment again: {@code field} holds {since, attempts, retryAt, reason}; the
-     * first failure's time stays. The order goes (or stays) {@code to}, with {@code also} set.
+     * first failure's time stays. Written as {@code event} (in {@code in} when given), with {@code also} set.
      */
-    private boolean notSent(Order order, MobileMoney.Result result, String field, Set<OrderState> from, OrderState to,
+    private boolean notSent(Order order, MobileMoney.Result result, String field, OrderLifecycle event, OrderState in,
                             String kind, Document also, Document guard) {
         Instant now = clock.instant();
         Document previous = marker(order.orderId(), field);
@@ -224,7 +224,7 @@ public class MobileMoneyPayments {
         meters.counter("vendstream.order.payment_not_sent", "provider", gateway.provider(), "kind", kind).increment();
         log.warn("Mobile-money {} for order {} not sent (attempt {}, waiting since {}): {}; next try at {}", kind,
                 order.orderId(), attempts, since.toInstant(), result.message(), retryAt);
-        return store.transition(order.orderId(), from, to, new Document(also).append(field,
+        return store.transition(order.orderId(), event, in, new Document(also).append(field,
                 new Document("since", since).append("attempts", attempts).append("retryAt", Date.from(retryAt))
                         .append("reason", forMerchant(order, result.message()))), List.of(), null, guard);
     }
@@ -275,7 +275,7 @@ public class MobileMoneyPayments {
         Document late = new Document("at", Date.from(at)).append("referenceId", order.paymentReference())
                 .append("providerTransactionId", result.providerTransactionId())
                 .append("source", eventId == null ? "collection call" : eventId);
-        boolean recorded = store.transition(order.orderId(), EnumSet.of(OrderState.REJECTED), OrderState.REJECTED,
+        boolean recorded = store.transition(order.orderId(), OrderLifecycle.COLLECTED_AFTER_REJECTION,
                 new Document(OrderStore.COLLECTED_AFTER_REJECTION, late),
                 List.of(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
                         result.providerTransactionId(), result.feeMinor(), at)), eventId,
@@ -330,7 +330,7 @@ public class MobileMoneyPayments {
         if (reference == null) {
             String fresh = newReference();
             Document unset = new Document(guard).append("payment.payoutReference", null);
-            if (!store.transition(order.orderId(), EnumSet.of(state), state,
+            if (!store.transition(order.orderId(), OrderLifecycle.PAYOUT_STARTED, state,
                     new Document("payment.payoutReference", fresh), List.of(), null, unset)) {
                 // Another thread fixed the reference first and owns the call (or there is nothing to pay back).
                 return Optional.of(BlockedReason.PAYOUT_PENDING);
@@ -343,7 +343,7 @@ public class MobileMoneyPayments {
             if (clock.instant().isBefore(notSent.getDate("retryAt").toInstant())) {
                 return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
             }
-            if (store.transition(order.orderId(), EnumSet.of(state), state,
+            if (store.transition(order.orderId(), OrderLifecycle.PAYOUT_RETRIED, state,
                     new Document("payment.payoutNotSent.retryAt", null), List.of(),
                     "payout-retry:" + reference + ":" + notSent.getInteger("attempts", 0), guard)) {
                 return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
@@ -360,7 +360,7 @@ public class MobileMoneyPayments {
             return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
         // A reference exists and its call was made (or died mid-flight): only its status may be asked.
-        if (!store.transition(order.orderId(), EnumSet.of(state), state,
+        if (!store.transition(order.orderId(), OrderLifecycle.PAYOUT_FOLLOWED, state,
                 new Document("payment.payoutPendingAt", Date.from(clock.instant())),
                 List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference, null,
                         clock.instant())), "payout-follow:" + reference, guard)) {
@@ -398,7 +398,7 @@ public class MobileMoneyPayments {
         switch (result.status()) {
             case COMPLETED -> {
                 if (state == OrderState.REFUNDING) {
-                    store.transition(order.orderId(), EnumSet.of(OrderState.REFUNDING), OrderState.REFUNDED,
+                    store.transition(order.orderId(), OrderLifecycle.REFUND_PAID_OUT,
                             new Document(), List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at),
                                     OrderEvents.refundedByPayout(order, reference, at)), eventId);
                 } else {
@@ -408,18 +408,18 @@ public class MobileMoneyPayments {
             case FAILED -> {
                 meters.counter("vendstream.order.payout_failed", "provider", gateway.provider()).increment();
                 String reason = forMerchant(order, result.message() == null ? "FAILED" : result.message());
-                store.transition(order.orderId(), EnumSet.of(state), state,
+                store.transition(order.orderId(), OrderLifecycle.PAYOUT_FAILED, state,
                         new Document("payment.payoutFailedAt", Date.from(at)).append("payment.payoutFailure", reason),
                         List.of(OrderEvents.payoutFailed(order, gateway.provider(), reference, reason, at)), eventId,
                         guard);
             }
-            case PENDING -> store.transition(order.orderId(), EnumSet.of(state), state,
+            case PENDING -> store.transition(order.orderId(), OrderLifecycle.PAYOUT_PENDING, state,
                     new Document("payment.payoutPendingAt", Date.from(at)),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference,
                             result.sessionId(), at)), eventId, guard);
             // The customer is owed this money: the order keeps its state and it is sent again, never given up.
-            case NOT_SENT -> notSent(order, result, "payment.payoutNotSent", EnumSet.of(state), state, "payout",
-                    new Document(), guard);
+            case NOT_SENT -> notSent(order, result, "payment.payoutNotSent", OrderLifecycle.PAYOUT_NOT_SENT, state,
+                    "payout", new Document(), guard);
         }
     }
 
@@ -429,7 +429,7 @@ public class MobileMoneyPayments {
      * closes the money trail that its PaymentCollected opened.
      */
     private void paidBackAfterRejection(Order order, String reference, Instant at, String eventId) {
-        if (store.transition(order.orderId(), EnumSet.of(OrderState.REJECTED), OrderState.REJECTED,
+        if (store.transition(order.orderId(), OrderLifecycle.LATE_COLLECTION_PAID_BACK,
                 new Document(OrderStore.COLLECTED_AFTER_REJECTION + ".returnedAt", Date.from(at))
                         .append(OrderStore.COLLECTED_AFTER_REJECTION + ".payoutReference", reference),
                 List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at)), eventId,
@@ -466,12 +466,12 @@ public class MobileMoneyPayments {
         if (event instanceof PaymentCollected c) {
             MobileMoney.Result collected = new MobileMoney.Result(MobileMoney.Status.COMPLETED, null,
                     c.getProviderTransactionId(), null, c.getFee() == null ? null : c.getFee().getAmountMinor());
-            if (!applyCollection(order, collected, eventId, COLLECTING)) {
+            if (!applyCollection(order, collected, eventId, false)) {
                 unapplied(order, collected, eventId);
             }
         } else if (event instanceof PaymentFailed f) {
             MobileMoney.Result failed = new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null);
-            if (!applyCollection(order, failed, eventId, COLLECTING)) {
+            if (!applyCollection(order, failed, eventId, false)) {
                 unapplied(order, failed, eventId);
             }
         } else if (event instanceof PaymentUnresolved u) {
@@ -508,13 +508,13 @@ public class MobileMoneyPayments {
                     u.getReferenceId(), order.orderId());
         } else if (payout) {
             OrderState state = payoutState(order);
-            changed = store.transition(order.orderId(), EnumSet.of(state), state,
+            changed = store.transition(order.orderId(), OrderLifecycle.PAYOUT_UNRESOLVED, state,
                     new Document("payment.payoutUnresolved", fields), List.of(), eventId, payoutGuard(state));
         } else {
             Document sent = new Document(NOT_SENT_RETRY_AT, null);
             sent.putAll(noCallInFlight(clock.instant()));
-            changed = store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT),
-                    OrderState.PAYMENT_UNRESOLVED, new Document("payment.unresolved", fields), List.of(), eventId, sent);
+            changed = store.transition(order.orderId(), OrderLifecycle.COLLECTION_UNRESOLVED,
+                    new Document("payment.unresolved", fields), List.of(), eventId, sent);
         }
         if (changed) {
             meters.counter("vendstream.order.payment_unresolved", "provider", u.getProvider(), "kind",
@@ -540,7 +540,7 @@ public class MobileMoneyPayments {
         }
         MobileMoney.Result result = new MobileMoney.Result(collected ? MobileMoney.Status.COMPLETED
                 : MobileMoney.Status.FAILED, null, null, reason, null);
-        boolean changed = applyCollection(order, result, decisionId, EnumSet.of(OrderState.PAYMENT_UNRESOLVED));
+        boolean changed = applyCollection(order, result, decisionId, true);
         relay.relay(OrderStore.COLLECTION, orderId);
         return changed;
     }
@@ -623,7 +623,7 @@ public class MobileMoneyPayments {
             // Checked in the same update: the sweep's page may be older than a call started since.
             Document unanswered = new Document("payment.pendingAt", null).append(NOT_SENT_RETRY_AT, null);
             unanswered.putAll(noCallInFlight(now));
-            store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT), OrderState.AWAITING_PAYMENT,
+            store.transition(order.orderId(), OrderLifecycle.COLLECTION_FOLLOWED,
                     new Document("payment.pendingAt", Date.from(now)),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
                             order.paymentReference(), null, now)),
@@ -648,7 +648,7 @@ public class MobileMoneyPayments {
             if (reject(order, "Mobile-money payment could not be started within " + retry.giveUpAfter()
                             + " (" + notSent.getInteger("attempts", 0) + " attempts): " + notSent.getString("reason"),
                     "NOT SENT: " + notSent.getString("reason"), "collection-give-up:" + reference,
-                    EnumSet.of(OrderState.AWAITING_PAYMENT), waiting)) {
+                    OrderLifecycle.COLLECTION_GIVEN_UP, waiting)) {
                 meters.counter("vendstream.order.payment_not_sent_given_up", "provider", gateway.provider()).increment();
                 log.warn("Mobile-money collection for order {} given up after {}: rejected", order.orderId(),
                         retry.giveUpAfter());
@@ -657,7 +657,7 @@ public class MobileMoneyPayments {
             return;
         }
         // The claim: of several sweepers reading the same attempt count, one applies this id and marks the call.
-        if (store.transition(order.orderId(), EnumSet.of(OrderState.AWAITING_PAYMENT), OrderState.AWAITING_PAYMENT,
+        if (store.transition(order.orderId(), OrderLifecycle.COLLECTION_RETRIED,
                 new Document(NOT_SENT_RETRY_AT, null).append(SENDING_UNTIL, sendingUntil()), List.of(),
                 "collection-retry:" + reference + ":" + notSent.getInteger("attempts", 0), waiting)) {
             attemptCollection(store.find(order.orderId()).orElseThrow());
