@@ -1,6 +1,7 @@
 package com.vendstream.kit.outbox;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,9 +41,18 @@ public class BinderSends implements ProducerMessageHandlerCustomizer<KafkaProduc
         handler.setFuturesChannel(futuresChannel);
     }
 
-    /** A publisher over the bridge: the future completes with the broker's acknowledgement. */
-    public OutboxRelay.Publisher over(StreamBridge bridge) {
-        return (binding, message) -> send(bridge, binding, message);
+    /**
+     * A publisher over the bridge: the future completes with the broker's acknowledgement.
+     *
+     * @param declared the output bindings the service configures with a destination. The bridge would send to
+     *                 any other name too, creating a binding whose topic is that name, which no consumer reads:
+     *                 an entry naming one is refused and stays in its outbox, counted as stuck, until it is fixed.
+     */
+    public OutboxRelay.Publisher over(StreamBridge bridge, Set<String> declared) {
+        Set<String> bindings = Set.copyOf(declared);
+        return (binding, message) -> bindings.contains(binding) ? send(bridge, binding, message)
+                : CompletableFuture.failedFuture(new IllegalStateException("Binding " + binding + " is not declared "
+                        + "(no spring.cloud.stream.bindings." + binding + ".destination): the event stays in its outbox"));
     }
 
     private CompletableFuture<?> send(StreamBridge bridge, String binding, Message<?> message) {

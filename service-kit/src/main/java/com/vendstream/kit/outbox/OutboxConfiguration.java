@@ -1,10 +1,13 @@
 package com.vendstream.kit.outbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -23,8 +26,10 @@ public class OutboxConfiguration {
     }
 
     @Bean
-    OutboxRelay.Publisher outboxPublisher(BinderSends sends, StreamBridge bridge) {
-        return sends.over(bridge);
+    OutboxRelay.Publisher outboxPublisher(BinderSends sends, StreamBridge bridge, BindingServiceProperties bindings) {
+        return sends.over(bridge, bindings.getBindings().entrySet().stream()
+                .filter(b -> b.getValue().getDestination() != null).map(Map.Entry::getKey)
+                .collect(Collectors.toSet()));
     }
 
     @Bean(destroyMethod = "shutdown")

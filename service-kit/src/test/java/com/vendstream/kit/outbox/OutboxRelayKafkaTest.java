@@ -127,6 +127,26 @@ class OutboxRelayKafkaTest extends RelayKafkaSupport {
     }
 
     @Test
+    void anEntryForABindingTheServiceDoesNotDeclareStaysInItsOutboxAndCreatesNoTopic() throws Exception {
+        String id = "order-e-1";
+        // A mistyped binding name: the bridge would create a binding, and a topic, under that name.
+        Document stray = Outbox.entry("thngs-out", id, id + "/stray", event(id, "08011111111"));
+        Mono.from(things().insertOne(new Document("_id", id).append(Outbox.FIELD, List.of(stray)))).block();
+
+        assertThat(relay.drainAsync(COLLECTION, id).join()).isEqualTo(-1);
+
+        assertThat(outbox(id)).containsExactly(id + "/stray");
+        assertThat(stuck()).isEqualTo(1);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                Infrastructure.kafka.getBrokersAsString()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain("thngs-out");
+        }
+        Mono.from(things().deleteOne(new Document("_id", id))).block();
+        relay.retryFailed();
+        assertThat(stuck()).isZero();
+    }
+
+    @Test
     void theFullSweepPublishesWhatACrashLeftBeforeTheRelayRan() {
         List<String> ids = List.of("order-d-1", "order-d-2");
         // State changes whose process died before relay(): nothing but the full sweep knows of them.
