@@ -56,8 +56,7 @@ public class StuckWork {
                     .description("Orders in this state untouched for longer than vendstream.order.stuck-after")
                     .register(meters);
         }
-        for (TransferState state : new TransferState[] {TransferState.PENDING,
-                TransferState.DEBITED}) {
+        for (TransferState state : new TransferState[] {TransferState.PENDING, TransferState.DEBITED}) {
             AtomicLong value = new AtomicLong();
             stuckTopUps.put(state, value);
             Gauge.builder("vendstream.wallet.topup.stuck", value, AtomicLong::get).tag("state", state.name())
