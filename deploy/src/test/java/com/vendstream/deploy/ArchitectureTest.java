@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.library.freeze.ViolationLineMatcher;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * The module map's rules over the main classes of the four services (this module depends on all of them).
+ * The module map's rules over the main classes of the four services (this module depends on all of them), and
+ * over wallet-ledger, the library order-service keeps its wallets in.
  *
  * <p>Rules with debt today are frozen: {@code src/test/archunit-store} lists the violations that existed
  * when the rule came in. A listed violation passes and a new one fails. {@code archunit.properties} forbids a
@@ -33,6 +35,12 @@ class ArchitectureTest {
 
     /** Root packages: com.vendstream.&lt;service&gt;. */
     private static final List<String> SERVICES = List.of("order", "vend", "poller", "recon");
+    /** Root packages of library modules that belong to one service, and that service: only it may use them. */
+    private static final Map<String, String> SERVICE_LIBRARIES = Map.of("wallet", "order");
+    private static final String[] KAFKA = {"org.apache.kafka..", "org.springframework.kafka..",
+        "org.springframework.cloud.stream.."};
+    private static final String[] WEB = {"org.springframework.web..", "org.springframework.http..", "reactor.netty.."};
+    private static final String[] MONGO = {"org.bson..", "com.mongodb.."};
     /** Adapter packages of a service: its web API and its Kafka intake. */
     private static final Set<String> ADAPTER_PACKAGES = Set.of("api", "intake");
     /** Adapter classes that sit in a feature package: web endpoints, Spring wiring, MongoDB stores. */
@@ -50,13 +58,25 @@ class ArchitectureTest {
     private static final ViolationLineMatcher SAME_CYCLE =
         (actual, stored) -> cyclePath(actual).equals(cyclePath(stored));
 
+    /**
+     * wallet-ledger's classes less its MongoDB store ({@code WalletStore}): the operations that should reach
+     * the store through it rather than build documents inline.
+     */
+    private static final DescribedPredicate<JavaClass> LEDGER_OPERATIONS = DescribedPredicate.describe(
+        "are wallet-ledger's operations (com.vendstream.wallet less *Store)",
+        type -> !type.getName().replaceFirst("\\$.*", "").endsWith("Store"));
+
     private static JavaClasses classes;
+    private static JavaClasses walletLedger;
 
     @BeforeAll
     static void importServices() {
         classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(SERVICES.stream().map(service -> "com.vendstream." + service).toList());
+        walletLedger = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("com.vendstream.wallet");
     }
 
     @Test
@@ -75,30 +95,59 @@ class ArchitectureTest {
 
     @Test
     void domainGainsNoKafkaImports() {
-        freeze(domainFreeOf("Kafka", "org.apache.kafka..", "org.springframework.kafka..",
-            "org.springframework.cloud.stream..")).check(classes);
+        freeze(domainFreeOf("Kafka", KAFKA)).check(classes);
     }
 
     @Test
     void domainGainsNoWebImports() {
-        freeze(domainFreeOf("web", "org.springframework.web..", "org.springframework.http..", "reactor.netty.."))
-            .check(classes);
+        freeze(domainFreeOf("web", WEB)).check(classes);
     }
 
     @Test
     void domainGainsNoMongoImports() {
-        freeze(domainFreeOf("MongoDB", "org.bson..", "com.mongodb..")).check(classes);
+        freeze(domainFreeOf("MongoDB", MONGO)).check(classes);
+    }
+
+    /** Its HTTP edge is order-service's WalletController; it publishes no events. */
+    @Test
+    void walletLedgerHasNoWebOrKafkaImports() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(Stream.of(WEB, KAFKA).flatMap(Stream::of)
+                .toArray(String[]::new))
+            .because("wallet-ledger is a library behind a port (WalletLedger); web and Kafka are its users' adapters")
+            .check(walletLedger);
+    }
+
+    @Test
+    void walletLedgerUsesNoService() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(Stream.concat(SERVICES.stream(),
+                Stream.of("sandbox", "deploy", "registry")).map(other -> "com.vendstream." + other + "..")
+                .toArray(String[]::new))
+            .because("order-service uses the ledger through its port, never the other way round")
+            .check(walletLedger);
+    }
+
+    /**
+     * The MongoDB debt that order-service's Wallets and WalletTransfers had under domainGainsNoMongoImports,
+     * frozen again where those classes now live: none may be added.
+     */
+    @Test
+    void walletLedgerOperationsGainNoNewMongoImports() {
+        freeze(noClasses().that(LEDGER_OPERATIONS).should().dependOnClassesThat().resideInAnyPackage(MONGO)
+            .because("MongoDB belongs in the ledger's store (WalletStore), not in its operations"))
+            .check(walletLedger);
     }
 
     private static ArchRule onlyItsOwnService(String service) {
         String[] others = Stream.concat(
                 SERVICES.stream().filter(other -> !other.equals(service)),
-                Stream.of("sandbox", "deploy", "registry"))
+                Stream.concat(Stream.of("sandbox", "deploy", "registry"), SERVICE_LIBRARIES.entrySet().stream()
+                    .filter(library -> !library.getValue().equals(service)).map(Map.Entry::getKey)))
             .map(other -> "com.vendstream." + other + "..")
             .toArray(String[]::new);
         return noClasses().that().resideInAPackage("com.vendstream." + service + "..")
             .should().dependOnClassesThat().resideInAnyPackage(others)
-            .because("services meet only through topics and the shared modules (schemas, service-kit, providers)");
+            .because("services meet only through topics and the shared modules (schemas, service-kit, providers);"
+                + " a service's own library (wallet-ledger: order-service's) is that service's");
     }
 
     private static ArchRule domainFreeOf(String concern, String... packages) {

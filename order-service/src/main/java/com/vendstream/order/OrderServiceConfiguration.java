@@ -19,9 +19,11 @@ import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.wallet.WalletStore;
-import com.vendstream.order.wallet.WalletTransfers;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.MongoWalletLedger;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.WalletTransfers;
+import com.vendstream.wallet.Wallets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,8 +96,14 @@ public class OrderServiceConfiguration {
         return new WalletTransfers(mongo, store, wallets, clock);
     }
 
+    /** The port the orders and the wallet API use; the pieces above are beans of their own for tests to replace. */
     @Bean
-    OrderTransitions orderTransitions(OrderStore store, Wallets wallets, Clock clock) {
+    WalletLedger walletLedger(WalletStore store, Wallets wallets, WalletTransfers transfers) {
+        return new MongoWalletLedger(store, wallets, transfers);
+    }
+
+    @Bean
+    OrderTransitions orderTransitions(OrderStore store, WalletLedger wallets, Clock clock) {
         return new OrderTransitions(store, wallets, clock);
     }
 
@@ -125,7 +133,7 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    OrderPlacement orderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants,
+    OrderPlacement orderPlacement(OrderStore store, Catalog catalog, WalletLedger wallets, Merchants merchants,
                                   OutboxTrigger relay, Clock clock, ObjectProvider<MobileMoneyPayments> payments) {
         return new OrderPlacement(store, catalog, wallets, merchants, relay, clock, payments.getIfAvailable());
     }
@@ -199,15 +207,15 @@ public class OrderServiceConfiguration {
     }
 
     @Bean
-    Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletTransfers transfers,
+    Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletLedger wallets,
                       @Value("${vendstream.order.recovery-after:PT30S}") Duration after) {
-        return new Recovery(placement, outcomes, transfers, after);
+        return new Recovery(placement, outcomes, wallets, after);
     }
 
     @Bean
-    StuckWork stuckWork(OrderStore orders, WalletTransfers transfers, MeterRegistry meters, Clock clock,
+    StuckWork stuckWork(OrderStore orders, WalletLedger wallets, MeterRegistry meters, Clock clock,
                         @Value("${vendstream.order.stuck-after:PT2H}") Duration stuckAfter) {
-        return new StuckWork(orders, transfers, meters, clock, stuckAfter);
+        return new StuckWork(orders, wallets, meters, clock, stuckAfter);
     }
 
     /**
@@ -217,16 +225,14 @@ public class OrderServiceConfiguration {
      * lifecycle (on the refresh event). Not on ApplicationReadyEvent, which comes after all of them.
      */
     @Bean
-    SmartLifecycle storePreparation(OrderStore orders, WalletStore wallets, WalletTransfers transfers,
-                                    MerchantProperties merchants) {
+    SmartLifecycle storePreparation(OrderStore orders, WalletLedger wallets, MerchantProperties merchants) {
         return new SmartLifecycle() {
             private volatile boolean running;
 
             @Override
             public void start() {
                 orders.ensureIndexes();
-                wallets.ensureIndexes();
-                transfers.ensureIndexes();
+                wallets.prepare();
                 merchants.merchants().forEach(m -> m.wallets().forEach(w ->
                         wallets.createIfAbsent(w.id(), m.id(), w.ownerType() == null ? "MERCHANT" : w.ownerType(),
                                 w.currency(), w.openingBalanceMinor(), w.pinHash())));
@@ -258,13 +264,13 @@ public class OrderServiceConfiguration {
     public static class Recovery {
         private final OrderPlacement placement;
         private final OrderOutcomes outcomes;
-        private final WalletTransfers transfers;
+        private final WalletLedger wallets;
         private final Duration after;
 
-        Recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletTransfers transfers, Duration after) {
+        Recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletLedger wallets, Duration after) {
             this.placement = placement;
             this.outcomes = outcomes;
-            this.transfers = transfers;
+            this.wallets = wallets;
             this.after = after;
         }
 
@@ -273,7 +279,7 @@ public class OrderServiceConfiguration {
             placement.recover(after);
             outcomes.recover(after);
             outcomes.remindVends();
-            transfers.recover(after);
+            wallets.recoverTopUps(after);
         }
     }
 }

@@ -2,7 +2,8 @@ package com.vendstream.order;
 
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
-import com.vendstream.order.wallet.WalletTransfers;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletLedger.TransferState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -35,17 +36,17 @@ public class StuckWork {
     private static final Logger log = LoggerFactory.getLogger(StuckWork.class);
 
     private final OrderStore orders;
-    private final WalletTransfers transfers;
+    private final WalletLedger wallets;
     private final Clock clock;
     private final Duration stuckAfter;
     private final Map<OrderState, AtomicLong> stuckOrders = new EnumMap<>(OrderState.class);
-    private final Map<WalletTransfers.State, AtomicLong> stuckTopUps = new EnumMap<>(WalletTransfers.State.class);
+    private final Map<TransferState, AtomicLong> stuckTopUps = new EnumMap<>(TransferState.class);
     private final MultiGauge blocked;
     private List<OrderStore.Blocked> lastBlocked = List.of();
 
-    public StuckWork(OrderStore orders, WalletTransfers transfers, MeterRegistry meters, Clock clock, Duration stuckAfter) {
+    public StuckWork(OrderStore orders, WalletLedger wallets, MeterRegistry meters, Clock clock, Duration stuckAfter) {
         this.orders = orders;
-        this.transfers = transfers;
+        this.wallets = wallets;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
         for (OrderState state : OrderState.UNSETTLED) {
@@ -55,8 +56,7 @@ public class StuckWork {
                     .description("Orders in this state untouched for longer than vendstream.order.stuck-after")
                     .register(meters);
         }
-        for (WalletTransfers.State state : new WalletTransfers.State[] {WalletTransfers.State.PENDING,
-                WalletTransfers.State.DEBITED}) {
+        for (TransferState state : new TransferState[] {TransferState.PENDING, TransferState.DEBITED}) {
             AtomicLong value = new AtomicLong();
             stuckTopUps.put(state, value);
             Gauge.builder("vendstream.wallet.topup.stuck", value, AtomicLong::get).tag("state", state.name())
@@ -96,7 +96,7 @@ public class StuckWork {
         var before = clock.instant().minus(stuckAfter);
         Map<OrderState, Long> orderCounts = orders.countStuck(before);
         stuckOrders.forEach((state, value) -> value.set(orderCounts.getOrDefault(state, 0L)));
-        Map<WalletTransfers.State, Long> topUpCounts = transfers.countStuck(before);
+        Map<TransferState, Long> topUpCounts = wallets.countStuckTopUps(before);
         stuckTopUps.forEach((state, value) -> value.set(topUpCounts.getOrDefault(state, 0L)));
         long total = orderCounts.values().stream().mapToLong(Long::longValue).sum()
                 + topUpCounts.values().stream().mapToLong(Long::longValue).sum();

@@ -17,7 +17,7 @@ import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.wallet.WalletStore;
 import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;

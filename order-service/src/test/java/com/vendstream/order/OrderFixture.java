@@ -14,8 +14,11 @@ import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.order.wallet.WalletStore;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.MongoWalletLedger;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.WalletTransfers;
+import com.vendstream.wallet.Wallets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,11 +31,15 @@ public final class OrderFixture implements AutoCloseable {
 
     /** The in-memory store, or null when the fixture runs on a store of the caller's. */
     public final MongoFixture mongo;
+    private final ReactiveMongoTemplate template;
     public final OrderStore orders;
     public final WalletStore walletStore;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final Clock clock = Clock.systemUTC();
-    public final Wallets wallets;
+    /** The ledger's operations (PIN hashes, and what a test's own WalletTransfers needs). */
+    public final Wallets walletOps;
+    /** The port the order code uses, as order-service wires it. */
+    public final WalletLedger wallets;
     public final Merchants merchants = new Merchants(List.of(
             new MerchantProperties.Merchant("m1", "Merchant one", Merchants.sha256("key-1"), "Africa/Lagos", List.of()),
             new MerchantProperties.Merchant("m2", "Merchant two", Merchants.sha256("key-2"), "UTC", List.of())));
@@ -62,14 +69,26 @@ public final class OrderFixture implements AutoCloseable {
 
     private OrderFixture(MongoFixture mongo, ReactiveMongoTemplate template) {
         this.mongo = mongo;
+        this.template = template;
         orders = new OrderStore(template);
         walletStore = new WalletStore(template);
-        wallets = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30), meters);
+        walletOps = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30), meters);
+        wallets = ledger(walletOps);
         transitions = new OrderTransitions(orders, wallets, clock);
         placement = new OrderPlacement(orders, catalog, wallets, merchants, relay, clock);
         outcomes = new OrderOutcomes(orders, transitions, relay, meters, clock);
         orders.ensureIndexes();
         walletStore.ensureIndexes();
+    }
+
+    /** The ledger over this fixture's store with other wallet operations (a test's crashing ones). */
+    public WalletLedger ledger(Wallets operations) {
+        return new MongoWalletLedger(walletStore, operations, new WalletTransfers(template, walletStore, operations, clock));
+    }
+
+    /** The ledger over this fixture's store with other top-up handling (a test's crashing one). */
+    public WalletLedger ledger(WalletTransfers transfers) {
+        return new MongoWalletLedger(walletStore, walletOps, transfers);
     }
 
     /** Mobile-money payments through {@code gateway}, which also pay failed orders back from now on. */

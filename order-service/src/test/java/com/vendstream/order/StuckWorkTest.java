@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.vendstream.order.order.OrderState;
-import com.vendstream.order.wallet.WalletTransfers;
-import com.vendstream.order.wallet.WalletTransfers.TopUp;
-import com.vendstream.order.wallet.WalletTransfers.Transfer;
+import com.vendstream.wallet.WalletLedger.TopUp;
+import com.vendstream.wallet.WalletLedger.Transfer;
+import com.vendstream.wallet.WalletTransfers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class StuckWorkTest {
         assertThat(f.placement.place(OrderFixture.airtime("m1", "r-2", 500_000, "float"), true).order().state())
                 .isEqualTo(OrderState.REJECTED);
         // A top-up whose credit a crash interrupted: the float's money is in flight.
-        WalletTransfers crashing = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock) {
+        WalletTransfers crashing = new WalletTransfers(f.mongo.template, f.walletStore, f.walletOps, f.clock) {
             @Override
             protected Transfer credit(Transfer t) {
                 throw new IllegalStateException("crash at the credit");
@@ -48,14 +48,14 @@ class StuckWorkTest {
                 .hasMessageContaining("crash");
 
         SimpleMeterRegistry now = new SimpleMeterRegistry();
-        new StuckWork(f.orders, crashing, now, f.clock, Duration.ofMinutes(30)).measure();
+        new StuckWork(f.orders, f.ledger(crashing), now, f.clock, Duration.ofMinutes(30)).measure();
         assertThat(gauge(now, "vendstream.order.stuck", "VENDING")).isZero();
         assertThat(gauge(now, "vendstream.wallet.topup.stuck", "DEBITED")).isZero();
 
         // An hour later nothing has moved them.
         SimpleMeterRegistry later = new SimpleMeterRegistry();
-        new StuckWork(f.orders, crashing, later, Clock.offset(f.clock, Duration.ofHours(1)), Duration.ofMinutes(30))
-                .measure();
+        new StuckWork(f.orders, f.ledger(crashing), later, Clock.offset(f.clock, Duration.ofHours(1)),
+                Duration.ofMinutes(30)).measure();
         assertThat(gauge(later, "vendstream.order.stuck", "VENDING")).isEqualTo(1);
         assertThat(gauge(later, "vendstream.order.stuck", "RECEIVED")).isZero();
         assertThat(gauge(later, "vendstream.wallet.topup.stuck", "DEBITED")).isEqualTo(1);

@@ -6,8 +6,8 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.order.wallet.Wallets;
-import com.vendstream.order.wallet.Wallets.DebitResult;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletLedger.DebitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,19 +39,19 @@ public class OrderPlacement {
 
     private final OrderStore store;
     private final Catalog catalog;
-    private final Wallets wallets;
+    private final WalletLedger wallets;
     private final Merchants merchants;
     private final OutboxTrigger relay;
     private final Clock clock;
     private final MobileMoneyPayments payments;
 
-    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxTrigger relay,
+    public OrderPlacement(OrderStore store, Catalog catalog, WalletLedger wallets, Merchants merchants, OutboxTrigger relay,
                           Clock clock) {
         this(store, catalog, wallets, merchants, relay, clock, null);
     }
 
     /** @param payments null when no mobile-money gateway is configured */
-    public OrderPlacement(OrderStore store, Catalog catalog, Wallets wallets, Merchants merchants, OutboxTrigger relay,
+    public OrderPlacement(OrderStore store, Catalog catalog, WalletLedger wallets, Merchants merchants, OutboxTrigger relay,
                           Clock clock, MobileMoneyPayments payments) {
         this.payments = payments;
         this.store = store;

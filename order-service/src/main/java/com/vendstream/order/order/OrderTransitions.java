@@ -4,7 +4,7 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.RefundMethod;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.WalletLedger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -23,12 +23,12 @@ public class OrderTransitions {
     private static final Logger log = LoggerFactory.getLogger(OrderTransitions.class);
 
     private final OrderStore store;
-    private final Wallets wallets;
+    private final WalletLedger wallets;
     private final Clock clock;
 
     private MobileMoneyPayments payments;
 
-    public OrderTransitions(OrderStore store, Wallets wallets, Clock clock) {
+    public OrderTransitions(OrderStore store, WalletLedger wallets, Clock clock) {
         this.store = store;
         this.wallets = wallets;
         this.clock = clock;
@@ -90,15 +90,15 @@ public class OrderTransitions {
             }
             return payments.payout(order);
         }
-        Wallets.CreditResult credit = wallets.refund(order.walletId(), order.orderId(), order.currency(),
+        WalletLedger.CreditResult credit = wallets.refund(order.walletId(), order.orderId(), order.currency(),
                 order.amountMinor());
-        if (credit != Wallets.CreditResult.APPLIED) {
+        if (credit != WalletLedger.CreditResult.APPLIED) {
             log.warn("Refund of order {} not applied: {}", order.orderId(), credit);
             return Optional.of(BlockedReason.WALLET_CREDIT_REFUSED);
         }
         store.transition(order.orderId(), OrderLifecycle.REFUND_CREDITED, new Document(),
                 List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(),
-                        Wallets.refundOp(order.orderId()), clock.instant(), null)), null);
+                        WalletLedger.refundOp(order.orderId()), clock.instant(), null)), null);
         return Optional.empty();
     }
 }

@@ -9,17 +9,20 @@ import com.vendstream.order.api.OrderJson.Amount;
 import com.vendstream.order.api.Problems;
 import com.vendstream.order.api.TimeWindow;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
-import com.vendstream.order.wallet.WalletStore.Posting;
-import com.vendstream.order.wallet.WalletTransfers.Transfer;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletLedger.Posting;
+import com.vendstream.wallet.WalletLedger.TopUp;
+import com.vendstream.wallet.WalletLedger.TopUpResult;
+import com.vendstream.wallet.WalletLedger.Transfer;
+import com.vendstream.wallet.WalletLedger.Wallet;
+import com.vendstream.wallet.WalletRefusal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.bson.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -37,7 +40,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A merchant's wallets (its float and its customers' wallets), their statements, opening a
- * customer's wallet, its PIN, and top-ups from the float. Another merchant's wallet answers exactly
+ * customer's wallet, its PIN, and top-ups from the float: the HTTP edge of wallet-ledger's
+ * {@link WalletLedger}. Another merchant's wallet answers exactly
  * as an unknown one, so wallet ids cannot be probed. PINs are never logged or returned, and the PIN
  * hash never leaves the service; a wallet only says whether it has a PIN.
  */
@@ -111,17 +115,12 @@ public class WalletController {
                             boolean hasMore, List<PostingView> postings) {
     }
 
-    private final WalletStore store;
-    private final Wallets wallets;
-    private final WalletTransfers transfers;
+    private final WalletLedger ledger;
     private final Clock clock;
     private final PlacementAdmission admission;
 
-    public WalletController(WalletStore store, Wallets wallets, WalletTransfers transfers, Clock clock,
-                            PlacementAdmission admission) {
-        this.store = store;
-        this.wallets = wallets;
-        this.transfers = transfers;
+    public WalletController(WalletLedger ledger, Clock clock, PlacementAdmission admission) {
+        this.ledger = ledger;
         this.clock = clock;
         this.admission = admission;
     }
@@ -139,10 +138,10 @@ public class WalletController {
                 .require(body.pin() == null || matches(PIN, body.pin()), "pin must be 4 digits")
                 .done();
         return blocking(() -> {
-            if (!store.hasWallet(merchant.id(), "MERCHANT", body.currency())) {
+            if (!ledger.hasFloat(merchant.id(), body.currency())) {
                 throw refused(WalletRefusal.UNSUPPORTED_CURRENCY);
             }
-            Wallets.Opened opened = wallets.open(merchant.id(), body.customerId(), body.currency(), body.pin());
+            WalletLedger.Opened opened = ledger.open(merchant.id(), body.customerId(), body.currency(), body.pin());
             WalletView view = view(opened.wallet());
             return opened.created()
                     ? ResponseEntity.created(URI.create("/v1/wallets/" + view.walletId())).body(view)
@@ -160,7 +159,7 @@ public class WalletController {
                 .require(body.currentPin() == null || matches(PIN, body.currentPin()), "currentPin must be 4 digits")
                 .done();
         return blocking(() -> {
-            wallets.changePin(walletId, merchant.id(), body.currentPin(), body.newPin()).ifPresent(refusal -> {
+            ledger.changePin(walletId, merchant.id(), body.currentPin(), body.newPin()).ifPresent(refusal -> {
                 throw refusal == WalletRefusal.UNKNOWN_WALLET ? Problems.notFound("Wallet " + walletId) : refused(refusal);
             });
             return ResponseEntity.noContent().<Void>build();
@@ -184,11 +183,11 @@ public class WalletController {
                 .require(amount.minor() != null, "amount.minor is required: a whole number of minor units")
                 .require(matches(CURRENCY, amount.currency()), "amount.currency must be an ISO 4217 code such as NGN")
                 .done();
-        WalletTransfers.TopUp request = new WalletTransfers.TopUp(merchant.id(), body.reference(), body.fromWalletId(),
+        TopUp request = new TopUp(merchant.id(), body.reference(), body.fromWalletId(),
                 walletId, body.amount().minor(), body.amount().currency());
         // Admitted as an order placement is (the same pool and limit): it moves money through the same wallet writes.
         return admission.run("top-up", () -> {
-            WalletTransfers.Result result = transfers.topUp(request);
+            TopUpResult result = ledger.topUp(request);
             return switch (result.outcome()) {
                 case REFUSED -> throw result.refusal() == WalletRefusal.UNKNOWN_WALLET
                         ? Problems.notFound("Wallet " + walletId + " or " + body.fromWalletId())
@@ -210,7 +209,7 @@ public class WalletController {
     @GetMapping("/{walletId}/top-ups/{transferId}")
     public Mono<TopUpView> topUpOf(@RequestAttribute(MerchantAuthFilter.MERCHANT) Merchant merchant,
                                    @PathVariable String walletId, @PathVariable String transferId) {
-        return blocking(() -> transfers.find(transferId)
+        return blocking(() -> ledger.transfer(transferId)
                 .filter(t -> t.merchantId().equals(merchant.id()))
                 .filter(t -> t.toWalletId().equals(walletId) || t.fromWalletId().equals(walletId))
                 .map(TopUpView::of)
@@ -261,7 +260,7 @@ public class WalletController {
                                        @RequestParam(defaultValue = "0") int page,
                                        @RequestParam(defaultValue = "50") int size) {
         com.vendstream.order.api.Paging.require(page, size, new ArrayList<>());
-        return blocking(() -> store.ofMerchant(merchant.id(), page, size).stream().map(this::view).toList());
+        return blocking(() -> ledger.ofMerchant(merchant.id(), page, size).stream().map(this::view).toList());
     }
 
     @GetMapping("/{walletId}")
@@ -282,30 +281,28 @@ public class WalletController {
         TimeWindow window = TimeWindow.parse(from, to, clock, errors);
         com.vendstream.order.api.Paging.require(page, size, errors);
         return blocking(() -> {
-            Document wallet = owned(merchant, walletId);
-            String currency = wallet.getString("currency");
+            Wallet wallet = owned(merchant, walletId);
+            String currency = wallet.currency();
             // One more than asked tells whether another page follows.
-            List<Posting> postings = store.statement(walletId, window.from(), window.to(), page * size, size + 1);
+            List<Posting> postings = ledger.statement(walletId, window.from(), window.to(), page * size, size + 1);
             List<PostingView> lines = postings.stream().limit(size).map(p -> new PostingView(p.id(), p.seq(),
                     p.kind(), new Amount(p.amountMinor(), p.currency()), p.orderId(), p.transferId(),
                     new Amount(p.balanceAfterMinor(), p.currency()), p.at())).toList();
-            return new Statement(walletId, currency, new Amount(wallet.getLong("balanceMinor"), currency), page, size,
+            return new Statement(walletId, currency, new Amount(wallet.balanceMinor(), currency), page, size,
                     postings.size() > size, lines);
         });
     }
 
-    private Document owned(Merchant merchant, String walletId) {
+    private Wallet owned(Merchant merchant, String walletId) {
         // Another merchant's wallet is reported as missing, not forbidden, so ids cannot be probed.
-        return store.findOwned(walletId, merchant.id()).orElseThrow(() -> Problems.notFound("Wallet " + walletId));
+        return ledger.findOwned(walletId, merchant.id()).orElseThrow(() -> Problems.notFound("Wallet " + walletId));
     }
 
-    private WalletView view(Document w) {
-        Date locked = w.getDate("lockedUntil");
-        Instant lockedUntil = locked != null && locked.toInstant().isAfter(clock.instant()) ? locked.toInstant() : null;
-        Date created = w.getDate("createdAt");
-        return new WalletView(w.getString("_id"), w.getString("ownerType"), w.getString("customerId"),
-                w.getString("currency"),
-                new Amount(w.getLong("balanceMinor"), w.getString("currency")), w.getString("pinHash") != null,
-                lockedUntil, created == null ? null : created.toInstant());
+    private WalletView view(Wallet w) {
+        // A lock that has passed is not shown.
+        Instant locked = w.lockedUntil();
+        Instant lockedUntil = locked != null && locked.isAfter(clock.instant()) ? locked : null;
+        return new WalletView(w.walletId(), w.ownerType(), w.customerId(), w.currency(),
+                new Amount(w.balanceMinor(), w.currency()), w.pinSet(), lockedUntil, w.createdAt());
     }
 }

@@ -3,8 +3,8 @@ package com.vendstream.order.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.ApiTestSupport;
-import com.vendstream.order.wallet.WalletStore;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.Wallets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -3,7 +3,7 @@ package com.vendstream.order.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.ApiTestSupport;
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.wallet.WalletStore;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;

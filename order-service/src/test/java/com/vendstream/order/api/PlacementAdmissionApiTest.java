@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.vendstream.order.ApiTestSupport;
 import com.vendstream.order.OrderServiceApplication;
-import com.vendstream.order.wallet.WalletStore;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.WalletLedger.DebitResult;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.Wallets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

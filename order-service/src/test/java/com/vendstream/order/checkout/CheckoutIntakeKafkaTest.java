@@ -15,7 +15,7 @@ import com.vendstream.events.VendRequested;
 import com.vendstream.order.OrderServiceApplication;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.wallet.WalletStore;
 import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;

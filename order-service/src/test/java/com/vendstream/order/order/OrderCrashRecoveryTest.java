@@ -25,11 +25,13 @@ import com.vendstream.order.StuckWork;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.order.wallet.WalletStore.Posting;
-import com.vendstream.order.wallet.WalletTransfers;
-import com.vendstream.order.wallet.WalletTransfers.TopUp;
-import com.vendstream.order.wallet.WalletTransfers.Transfer;
-import com.vendstream.order.wallet.Wallets;
+import com.vendstream.wallet.WalletLedger;
+import com.vendstream.wallet.WalletLedger.DebitResult;
+import com.vendstream.wallet.WalletLedger.Posting;
+import com.vendstream.wallet.WalletLedger.TopUp;
+import com.vendstream.wallet.WalletLedger.Transfer;
+import com.vendstream.wallet.WalletTransfers;
+import com.vendstream.wallet.Wallets;
 import com.vendstream.schemas.envelope.Envelopes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -91,8 +93,8 @@ class OrderCrashRecoveryTest {
     }
 
     private Order crashDuringPlacement(String reference, boolean afterTheDebitLands) {
-        OrderPlacement crashing = new OrderPlacement(f.orders, f.catalog, crashingAtTheDebit(afterTheDebitLands),
-                f.merchants, f.relay, f.clock);
+        OrderPlacement crashing = new OrderPlacement(f.orders, f.catalog,
+                f.ledger(crashingAtTheDebit(afterTheDebitLands)), f.merchants, f.relay, f.clock);
         assertThatThrownBy(() -> crashing.place(OrderFixture.airtime("m1", reference, 50_000, "w"), false))
                 .hasMessageContaining("crash");
         Order left = f.orders.findByClientReference("m1", reference).orElseThrow();
@@ -169,8 +171,8 @@ class OrderCrashRecoveryTest {
 
         // Still nothing after stuck-after: the stuck gauge says so.
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new StuckWork(f.orders, transfers(), meters, Clock.offset(f.clock, Duration.ofHours(2)), Duration.ofHours(2))
-                .measure();
+        new StuckWork(f.orders, f.ledger(transfers()), meters, Clock.offset(f.clock, Duration.ofHours(2)),
+                Duration.ofHours(2)).measure();
         assertThat(meters.get("vendstream.order.stuck").tag("state", "VENDING").gauge().value()).isEqualTo(1);
 
         // vend-service's answer settles it: one terminal state, the money kept once, no more reminders.
@@ -229,7 +231,7 @@ class OrderCrashRecoveryTest {
     @Test
     void aCrashAfterTheRefundCreditBeforeRefundedIsMarkedRefundedWithoutASecondCredit() {
         Order order = refunding("r-7");
-        assertThat(f.wallets.refund("w", order.orderId(), "NGN", 50_000)).isEqualTo(Wallets.CreditResult.APPLIED);
+        assertThat(f.wallets.refund("w", order.orderId(), "NGN", 50_000)).isEqualTo(WalletLedger.CreditResult.APPLIED);
 
         f.outcomes.recover(RECOVERY_AFTER);
 
@@ -321,7 +323,7 @@ class OrderCrashRecoveryTest {
 
     /** Top-ups that crash at the credit: the float was debited, the customer not yet credited. */
     private WalletTransfers crashingAtTheCredit() {
-        WalletTransfers crashing = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock) {
+        WalletTransfers crashing = new WalletTransfers(f.mongo.template, f.walletStore, f.walletOps, f.clock) {
             @Override
             protected Transfer credit(Transfer t) {
                 throw new IllegalStateException("crash at the credit");
@@ -355,7 +357,7 @@ class OrderCrashRecoveryTest {
                 .hasMessageContaining("crash");
         // The credit keeps failing; an hour later the sweep tries it once more (and touches it).
         Clock later = Clock.offset(f.clock, Duration.ofHours(1));
-        assertThat(new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, later) {
+        assertThat(new WalletTransfers(f.mongo.template, f.walletStore, f.walletOps, later) {
             @Override
             protected Transfer credit(Transfer t) {
                 throw new IllegalStateException("still failing");
@@ -363,7 +365,7 @@ class OrderCrashRecoveryTest {
         }.recover(RECOVERY_AFTER)).isZero();
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new StuckWork(f.orders, crashing, meters, later, Duration.ofMinutes(30)).measure();
+        new StuckWork(f.orders, f.ledger(crashing), meters, later, Duration.ofMinutes(30)).measure();
         assertThat(meters.get("vendstream.wallet.topup.stuck").tag("state", "DEBITED").gauge().value()).isEqualTo(1);
     }
 
@@ -374,7 +376,7 @@ class OrderCrashRecoveryTest {
     }
 
     private WalletTransfers transfers() {
-        WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock);
+        WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.walletOps, f.clock);
         transfers.ensureIndexes();
         return transfers;
     }

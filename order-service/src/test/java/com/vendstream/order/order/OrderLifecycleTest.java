@@ -15,7 +15,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.order.OrderFixture;
 import com.vendstream.order.order.OrderPlacement.Outcome;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.wallet.WalletStore;
+import com.vendstream.wallet.WalletStore;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Clock;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import com.vendstream.events.RejectionReason;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.order.OrderFixture;
-import com.vendstream.order.wallet.Wallets.DebitResult;
+import com.vendstream.wallet.WalletLedger.DebitResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class OrderRecoveryAuthorisationTest {
     void wallets() {
         f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 1_000_000, null);
         f.walletStore.createIfAbsent("others", "m2", "MERCHANT", "NGN", 1_000_000, null);
-        f.walletStore.createIfAbsent("pin", "m1", "CUSTOMER", "NGN", 1_000_000, f.wallets.hashPin("1234"));
+        f.walletStore.createIfAbsent("pin", "m1", "CUSTOMER", "NGN", 1_000_000, f.walletOps.hashPin("1234"));
     }
 
     @AfterEach

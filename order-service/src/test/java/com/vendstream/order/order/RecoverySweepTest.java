@@ -14,7 +14,7 @@ import com.vendstream.order.StuckWork;
 import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.order.wallet.WalletTransfers;
+import com.vendstream.wallet.WalletTransfers;
 import com.vendstream.schemas.envelope.Envelopes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -85,7 +85,7 @@ class RecoverySweepTest {
         assertThat(gateway.payouts).hasSize(payoutsBefore + CANNOT_MOVE);
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new StuckWork(f.orders, transfers(), meters, later, Duration.ofHours(2)).measure();
+        new StuckWork(f.orders, f.ledger(transfers()), meters, later, Duration.ofHours(2)).measure();
         assertThat(meters.get("vendstream.order.blocked").tag("state", "REFUNDING").tag("reason", "PAYOUT_FAILED")
                 .gauge().value()).isEqualTo(CANNOT_MOVE);
         assertThat(meters.find("vendstream.order.blocked").gauges()).hasSize(1);
@@ -137,7 +137,7 @@ class RecoverySweepTest {
     }
 
     private WalletTransfers transfers() {
-        WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock);
+        WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.walletOps, f.clock);
         transfers.ensureIndexes();
         return transfers;
     }

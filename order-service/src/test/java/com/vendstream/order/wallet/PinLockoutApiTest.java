@@ -3,6 +3,8 @@ package com.vendstream.order.wallet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.ApiTestSupport;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.Wallets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

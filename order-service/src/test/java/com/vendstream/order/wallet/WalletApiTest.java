@@ -9,6 +9,8 @@ import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.wallet.WalletStore;
+import com.vendstream.wallet.Wallets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -3,6 +3,7 @@ package com.vendstream.order.wallet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.order.ApiTestSupport;
+import com.vendstream.wallet.WalletStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

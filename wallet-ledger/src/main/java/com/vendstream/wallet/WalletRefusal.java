@@ -1,4 +1,4 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 /**
  * Why the wallet API refused a request: the problem's {@code reasonCode}, its HTTP status and the
@@ -35,7 +35,7 @@ public enum WalletRefusal {
     }
 
     /** The wallet API's name for a refused PIN check or debit. */
-    static WalletRefusal of(Wallets.DebitResult result) {
+    static WalletRefusal of(WalletLedger.DebitResult result) {
         return switch (result) {
             case UNKNOWN_WALLET, NOT_OWNER -> UNKNOWN_WALLET;
             case CURRENCY_MISMATCH -> CURRENCY_MISMATCH;

@@ -1,4 +1,4 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,16 +9,18 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
 import org.bson.Document;
+import com.vendstream.wallet.WalletLedger.CreditResult;
+import com.vendstream.wallet.WalletLedger.DebitResult;
+import com.vendstream.wallet.WalletLedger.Opened;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
- * Debits and refunds. Each order has at most one debit and at most one refund, identified by
- * operation ids derived from the order id, so a retried step is recognised and not applied again.
+ * Debits, refunds, PIN checks and lockout, opening customers' wallets (the operations behind
+ * {@link WalletLedger}; {@link WalletStore} keeps the balances and postings). Each order has at most one debit
+ * and at most one refund, identified by operation ids derived from the order id, so a retried step is
+ * recognised and not applied again.
  */
 public class Wallets {
-
-    public enum DebitResult { APPLIED, INSUFFICIENT_FUNDS, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_OWNER, LOCKED, WRONG_PIN, PIN_REQUIRED,
-        INVALID_AMOUNT }
 
     /**
      * A reserved PIN check not finished after this long is taken to have died with its process; a
@@ -46,14 +48,6 @@ public class Wallets {
         this.maxPinAttempts = maxPinAttempts;
         this.lockFor = lockFor;
         this.meters = meters;
-    }
-
-    public static String debitOp(String orderId) {
-        return orderId + ":debit";
-    }
-
-    public static String refundOp(String orderId) {
-        return orderId + ":refund";
     }
 
     /** Checks ownership, lock and PIN before money moves; empty when the payer may be charged. */
@@ -147,7 +141,7 @@ public class Wallets {
         if (amountMinor <= 0) {
             return DebitResult.INVALID_AMOUNT;
         }
-        String op = debitOp(orderId);
+        String op = WalletLedger.debitOp(orderId);
         // The posting is recorded by the same update that moves the money (see WalletStore).
         if (store.apply(walletId, currency, op, orderId, "DEBIT", -amountMinor, clock.instant()).isPresent()) {
             return DebitResult.APPLIED;
@@ -161,7 +155,7 @@ public class Wallets {
      * longer land. Returns false when such a debit had already landed, i.e. the money moved after all.
      */
     public boolean fenceDebit(String walletId, String orderId) {
-        return !store.fence(walletId, debitOp(orderId));
+        return !store.fence(walletId, WalletLedger.debitOp(orderId));
     }
 
     /**
@@ -184,23 +178,20 @@ public class Wallets {
         return DebitResult.INSUFFICIENT_FUNDS;
     }
 
-    /** What a refund found; only APPLIED means the money is back in the wallet. */
-    public enum CreditResult { APPLIED, UNKNOWN_WALLET, CURRENCY_MISMATCH, NOT_DEBITED }
-
     /**
      * Gives the order's debit back once, to the wallet it was taken from: APPLIED when the refund's
      * posting is in that wallet (now, or by an earlier call; a repeat moves nothing). A refund with no
      * wallet, an unknown one, one of another currency, or one this order never debited is refused: it
-     * would return nothing, or create money. The posting id is {@link #refundOp}.
+     * would return nothing, or create money. The posting id is {@link WalletLedger#refundOp}.
      */
     public CreditResult refund(String walletId, String orderId, String currency, long amountMinor) {
         if (walletId == null) {
             return CreditResult.UNKNOWN_WALLET;
         }
-        if (!store.hasApplied(walletId, debitOp(orderId))) {
+        if (!store.hasApplied(walletId, WalletLedger.debitOp(orderId))) {
             return store.find(walletId).isEmpty() ? CreditResult.UNKNOWN_WALLET : CreditResult.NOT_DEBITED;
         }
-        String op = refundOp(orderId);
+        String op = WalletLedger.refundOp(orderId);
         if (store.apply(walletId, currency, op, orderId, "REFUND", amountMinor, clock.instant()).isPresent()) {
             return CreditResult.APPLIED;
         }
@@ -216,10 +207,6 @@ public class Wallets {
         return pins.encode(pin);
     }
 
-    /** A customer's wallet and whether this call opened it (false: it was already open). */
-    public record Opened(Document wallet, boolean created) {
-    }
-
     /**
      * Opens the merchant's wallet for this customer and currency, once: a repeated or concurrent call
      * gets the same wallet (the unique customer key decides) and its PIN, if any, is ignored. The
@@ -228,14 +215,14 @@ public class Wallets {
     public Opened open(String merchantId, String customerId, String currency, String pin) {
         Optional<Document> existing = store.findCustomerWallet(merchantId, customerId, currency);
         if (existing.isPresent()) {
-            return new Opened(existing.get(), false);
+            return new Opened(WalletStore.toWallet(existing.get()), false);
         }
         // Random, not derived from the customer reference, so a wallet id tells nothing about the customer.
         String walletId = "wal_" + UUID.randomUUID().toString().replace("-", "");
         Optional<Document> opened = store.openCustomerWallet(walletId, merchantId, customerId, currency,
                 pin == null ? null : hashPin(pin));
-        return opened.map(w -> new Opened(w, true)).orElseGet(() ->
-                new Opened(store.findCustomerWallet(merchantId, customerId, currency).orElseThrow(), false));
+        return opened.map(w -> new Opened(WalletStore.toWallet(w), true)).orElseGet(() -> new Opened(
+                WalletStore.toWallet(store.findCustomerWallet(merchantId, customerId, currency).orElseThrow()), false));
     }
 
     /**

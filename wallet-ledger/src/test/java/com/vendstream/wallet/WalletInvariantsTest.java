@@ -1,11 +1,10 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.order.OrderFixture;
-import com.vendstream.order.wallet.WalletStore.Posting;
-import com.vendstream.order.wallet.Wallets.CreditResult;
-import com.vendstream.order.wallet.Wallets.DebitResult;
+import com.vendstream.wallet.WalletLedger.CreditResult;
+import com.vendstream.wallet.WalletLedger.DebitResult;
+import com.vendstream.wallet.WalletLedger.Posting;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +23,7 @@ import reactor.core.publisher.Mono;
 /** Invariant 4: a wallet never goes negative, and each order is debited and refunded at most once. */
 class WalletInvariantsTest {
 
-    private final OrderFixture f = new OrderFixture();
+    private final LedgerFixture f = new LedgerFixture();
 
     @AfterEach
     void close() {
@@ -194,46 +193,6 @@ class WalletInvariantsTest {
     }
 
     /**
-     * The request and the recovery sweep can both charge an order still RECEIVED. A refusal by one
-     * must not become a rejected order that the other's debit, landing later, leaves charged.
-     */
-    @Test
-    void aRejectedOrderNeverKeepsADebitThatLandsLater() {
-        f.walletStore.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
-        var rejected = f.placement.place(OrderFixture.airtime("m1", "r-1", 5_000, "thin"), true);
-        assertThat(rejected.order().state()).isEqualTo(com.vendstream.order.order.OrderState.REJECTED);
-        // Money arrives, and then the other driver's debit of the same order lands: it is fenced off.
-        f.walletStore.apply("thin", "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
-        assertThat(f.wallets.debit("thin", rejected.order().orderId(), "NGN", 5_000)).isNotEqualTo(DebitResult.APPLIED);
-        assertThat(f.walletStore.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(11_000);
-    }
-
-    @Test
-    void aDebitThatLandedWhileTheRefusalWasBeingMadeFinalAcceptsTheOrder() {
-        // The other driver's debit lands between this driver's refusal and its fence.
-        WalletStore racing = new WalletStore(f.mongo.template) {
-            @Override
-            protected void burn(String walletId, String opId) {
-                apply(walletId, "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
-                apply(walletId, "NGN", opId, opId.replace(":debit", ""), "DEBIT", -5_000, Instant.now());
-                super.burn(walletId, opId);
-            }
-        };
-        var wallets = new com.vendstream.order.wallet.Wallets(racing,
-                new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
-                java.time.Duration.ofMinutes(30));
-        var placement = new com.vendstream.order.order.OrderPlacement(f.orders, f.catalog, wallets, f.merchants,
-                f.relay, f.clock);
-        racing.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
-        var result = placement.place(OrderFixture.airtime("m1", "r-2", 5_000, "thin"), true);
-        // The money moved, so the order goes on to be vended (and is refunded if the vend fails).
-        assertThat(result.order().state()).isEqualTo(com.vendstream.order.order.OrderState.VENDING);
-        assertThat(racing.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(6_000);
-        assertThat(racing.statement("thin", null, null, 0, 10)).extracting(Posting::kind)
-                .containsExactly("DEBIT", "REFUND", "OPENING");
-    }
-
-    /**
      * A wallet remembers only its recent operation ids. A debit or refund driven again after many
      * other operations (a recovery sweep, a late redelivery) must still move nothing: it is known by its posting.
      */
@@ -282,7 +241,7 @@ class WalletInvariantsTest {
         f.walletStore.createIfAbsent("float", "m1", "MERCHANT", "NGN", opening, null);
         // Three order-service instances on one store: each batches only its own callers, so the database
         // guards are what keeps the instances' updates apart.
-        List<com.vendstream.order.wallet.Wallets> instances = List.of(f.wallets, instance(), instance());
+        List<Wallets> instances = List.of(f.wallets, instance(), instance());
         ExecutorService pool = Executors.newFixedThreadPool(16);
         java.util.Map<String, Long> amounts = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Set<String> debited = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -430,7 +389,7 @@ class WalletInvariantsTest {
     @Test
     void aCrashAtEachStepLeavesAStateTheNextCallFinishesExactlyOnce() {
         WalletStore store = new WalletStore(f.mongo.template, 3);
-        var wallets = new com.vendstream.order.wallet.Wallets(store,
+        var wallets = new Wallets(store,
                 new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
                 java.time.Duration.ofMinutes(30));
         store.createIfAbsent("w", "m1", "MERCHANT", "NGN", 10_000, null);
@@ -570,8 +529,8 @@ class WalletInvariantsTest {
     }
 
     /** Another order-service instance on the same store: its own WalletStore, its own batches. */
-    private com.vendstream.order.wallet.Wallets instance() {
-        return new com.vendstream.order.wallet.Wallets(new WalletStore(f.mongo.template),
+    private Wallets instance() {
+        return new Wallets(new WalletStore(f.mongo.template),
                 new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
                 java.time.Duration.ofMinutes(30));
     }

@@ -1,10 +1,9 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.vendstream.order.OrderFixture;
-import com.vendstream.order.wallet.Wallets.DebitResult;
+import com.vendstream.wallet.WalletLedger.DebitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ class PinLockoutTest {
     private static final int MAX = 3;
     private static final String RIGHT = "2468";
 
-    private final OrderFixture f = new OrderFixture();
+    private final LedgerFixture f = new LedgerFixture();
     private final HeldEncoder pins = new HeldEncoder();
     private final ExecutorService pool = Executors.newFixedThreadPool(20);
 

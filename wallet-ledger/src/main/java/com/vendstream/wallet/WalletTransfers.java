@@ -1,4 +1,4 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
@@ -6,13 +6,21 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.kit.mongo.Documents;
-import com.vendstream.order.merchant.Merchants;
-import com.vendstream.order.wallet.Wallets.DebitResult;
+import com.vendstream.wallet.WalletLedger.DebitResult;
+import com.vendstream.wallet.WalletLedger.TopUp;
+import com.vendstream.wallet.WalletLedger.TopUpOutcome;
+import com.vendstream.wallet.WalletLedger.TopUpResult;
+import com.vendstream.wallet.WalletLedger.Transfer;
+import com.vendstream.wallet.WalletLedger.TransferState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,30 +58,6 @@ public class WalletTransfers {
     public static final String TRANSFERS = "walletTransfers";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final int PAGE = 100;
-
-    public enum State { PENDING, DEBITED, COMPLETED, FAILED }
-
-    public enum Outcome { CREATED, REPLAYED, CONFLICT, REFUSED }
-
-    /** What a merchant asked for; {@code reference} is its idempotency key. */
-    public record TopUp(String merchantId, String reference, String fromWalletId, String toWalletId, long amountMinor,
-                        String currency) {
-
-        /** Tells a replay of the same top-up from a different one under the same reference. */
-        String fingerprint() {
-            return Merchants.sha256(String.join("|", fromWalletId, toWalletId, Long.toString(amountMinor), currency));
-        }
-    }
-
-    /** @param fromBalanceAfterMinor null until known (and when a crash hid it: the statement has it) */
-    public record Transfer(String transferId, String merchantId, String reference, String fromWalletId,
-                           String toWalletId, long amountMinor, String currency, State state, String failureReason,
-                           Long fromBalanceAfterMinor, Long toBalanceAfterMinor, Instant createdAt, Instant updatedAt) {
-    }
-
-    /** @param refusal set for REFUSED and CONFLICT, and for a transfer that FAILED */
-    public record Result(Outcome outcome, Transfer transfer, WalletRefusal refusal) {
-    }
 
     private final ReactiveMongoTemplate mongo;
     private final WalletStore store;
@@ -118,22 +102,22 @@ public class WalletTransfers {
      * replay of the stored transfer, a different one a conflict. A top-up refused before anything is
      * stored (unknown wallets, wrong kinds or currency, no amount) leaves the reference unused.
      */
-    public Result topUp(TopUp request) {
+    public TopUpResult topUp(TopUp request) {
         Optional<Document> existing = byReference(request);
         if (existing.isPresent()) {
             return replay(existing.get(), request);
         }
         Optional<WalletRefusal> refused = check(request);
         if (refused.isPresent()) {
-            return new Result(Outcome.REFUSED, null, refused.get());
+            return new TopUpResult(TopUpOutcome.REFUSED, null, refused.get());
         }
         Date now = Date.from(clock.instant());
         String transferId = "trf_" + UUID.randomUUID().toString().replace("-", "");
         Document doc = new Document("_id", transferId).append("merchantId", request.merchantId())
-                .append("reference", request.reference()).append("fingerprint", request.fingerprint())
+                .append("reference", request.reference()).append("fingerprint", fingerprint(request))
                 .append("fromWalletId", request.fromWalletId()).append("toWalletId", request.toWalletId())
                 .append("amountMinor", request.amountMinor()).append("currency", request.currency())
-                .append("state", State.PENDING.name()).append("failureReason", null)
+                .append("state", TransferState.PENDING.name()).append("failureReason", null)
                 .append("createdAt", now).append("updatedAt", now);
         if (!Documents.insertIfAbsent(transfers(), doc, TIMEOUT)) {
             // Lost a race with a concurrent request using the same reference.
@@ -142,7 +126,7 @@ public class WalletTransfers {
         Transfer done = drive(toTransfer(doc));
         log.info("Top-up {} of {} {} from {} to {}: {}", transferId, request.amountMinor(), request.currency(),
                 request.fromWalletId(), request.toWalletId(), done.state());
-        return new Result(Outcome.CREATED, done, refusalOf(done));
+        return new TopUpResult(TopUpOutcome.CREATED, done, refusalOf(done));
     }
 
     private Optional<Document> byReference(TopUp request) {
@@ -150,16 +134,30 @@ public class WalletTransfers {
                 .append("reference", request.reference())).first()).block(TIMEOUT));
     }
 
-    private static Result replay(Document existing, TopUp request) {
+    private static TopUpResult replay(Document existing, TopUp request) {
         Transfer transfer = toTransfer(existing);
-        if (!request.fingerprint().equals(existing.getString("fingerprint"))) {
-            return new Result(Outcome.CONFLICT, transfer, WalletRefusal.DUPLICATE_REFERENCE_CONFLICT);
+        if (!fingerprint(request).equals(existing.getString("fingerprint"))) {
+            return new TopUpResult(TopUpOutcome.CONFLICT, transfer, WalletRefusal.DUPLICATE_REFERENCE_CONFLICT);
         }
-        return new Result(Outcome.REPLAYED, transfer, refusalOf(transfer));
+        return new TopUpResult(TopUpOutcome.REPLAYED, transfer, refusalOf(transfer));
+    }
+
+    /**
+     * Tells a replay of the same top-up from a different one under the same reference: the SHA-256 (hex) of
+     * {@code from|to|amount|currency}, as stored in each transfer's {@code fingerprint}.
+     */
+    static String fingerprint(TopUp r) {
+        String canonical = String.join("|", r.fromWalletId(), r.toWalletId(), Long.toString(r.amountMinor()), r.currency());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static WalletRefusal refusalOf(Transfer transfer) {
-        return transfer.state() == State.FAILED ? WalletRefusal.valueOf(transfer.failureReason()) : null;
+        return transfer.state() == TransferState.FAILED ? WalletRefusal.valueOf(transfer.failureReason()) : null;
     }
 
     private Optional<WalletRefusal> check(TopUp r) {
@@ -187,10 +185,10 @@ public class WalletTransfers {
     /** Moves a stored transfer on as far as it goes. Safe to repeat: that is what the recovery sweep does. */
     Transfer drive(Transfer transfer) {
         Transfer t = transfer;
-        if (t.state() == State.PENDING) {
+        if (t.state() == TransferState.PENDING) {
             t = debit(t);
         }
-        if (t.state() == State.DEBITED) {
+        if (t.state() == TransferState.DEBITED) {
             t = credit(t);
         }
         return t;
@@ -204,7 +202,7 @@ public class WalletTransfers {
         DebitResult result = after.isPresent() ? DebitResult.APPLIED : wallets.whyNotApplied(t.fromWalletId(), op,
                 t.currency());
         if (result == DebitResult.APPLIED) {
-            return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED,
+            return move(t, EnumSet.of(TransferState.PENDING, TransferState.FAILED), TransferState.DEBITED,
                     new Document("fromBalanceAfterMinor", after.orElse(null)).append("failureReason", null));
         }
         // Before the refusal becomes final, fence the operation off: another driver (a sweeper that took
@@ -212,9 +210,9 @@ public class WalletTransfers {
         // The fence makes any such debit a no-op, and says so if it had already landed.
         if (store.fence(t.fromWalletId(), op)) {
             store.file(t.fromWalletId());
-            return move(t, EnumSet.of(State.PENDING, State.FAILED), State.DEBITED, new Document("failureReason", null));
+            return move(t, EnumSet.of(TransferState.PENDING, TransferState.FAILED), TransferState.DEBITED, new Document("failureReason", null));
         }
-        return move(t, EnumSet.of(State.PENDING), State.FAILED,
+        return move(t, EnumSet.of(TransferState.PENDING), TransferState.FAILED,
                 new Document("failureReason", WalletRefusal.of(result).name()));
     }
 
@@ -231,12 +229,12 @@ public class WalletTransfers {
             // Credited before a crash: only its posting's filing may be unfinished.
             store.file(t.toWalletId());
         }
-        return move(t, EnumSet.of(State.DEBITED), State.COMPLETED, new Document("toBalanceAfterMinor", after.orElse(null)));
+        return move(t, EnumSet.of(TransferState.DEBITED), TransferState.COMPLETED, new Document("toBalanceAfterMinor", after.orElse(null)));
     }
 
     /** Compare-and-set on the state; when another driver moved it first, its current state is the answer. */
-    private Transfer move(Transfer t, EnumSet<State> from, State to, Document fields) {
-        List<String> states = from.stream().map(State::name).toList();
+    private Transfer move(Transfer t, EnumSet<TransferState> from, TransferState to, Document fields) {
+        List<String> states = from.stream().map(TransferState::name).toList();
         Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(clock.instant()));
         Document after = Mono.from(transfers().findOneAndUpdate(new Document("_id", t.transferId())
                         .append("state", new Document("$in", states)), new Document("$set", set),
@@ -256,8 +254,8 @@ public class WalletTransfers {
         String after = null;
         List<Document> page;
         do {
-            Document filter = new Document("state", new Document("$in", List.of(State.PENDING.name(),
-                    State.DEBITED.name()))).append("updatedAt", new Document("$lt", before));
+            Document filter = new Document("state", new Document("$in", List.of(TransferState.PENDING.name(),
+                    TransferState.DEBITED.name()))).append("updatedAt", new Document("$lt", before));
             if (after != null) {
                 filter.append("_id", new Document("$gt", after));
             }
@@ -298,9 +296,9 @@ public class WalletTransfers {
      * {@code createdBefore}. By creation, not by last change: a sweep that keeps failing to finish one
      * touches it every time, and it must still show.
      */
-    public java.util.Map<State, Long> countStuck(Instant createdBefore) {
-        java.util.Map<State, Long> counts = new java.util.EnumMap<>(State.class);
-        for (State state : List.of(State.PENDING, State.DEBITED)) {
+    public java.util.Map<TransferState, Long> countStuck(Instant createdBefore) {
+        java.util.Map<TransferState, Long> counts = new java.util.EnumMap<>(TransferState.class);
+        for (TransferState state : List.of(TransferState.PENDING, TransferState.DEBITED)) {
             counts.put(state, Mono.from(transfers().countDocuments(new Document("state", state.name())
                     .append("createdAt", new Document("$lt", Date.from(createdBefore))))).block(TIMEOUT));
         }
@@ -310,7 +308,7 @@ public class WalletTransfers {
     private static Transfer toTransfer(Document d) {
         return new Transfer(d.getString("_id"), d.getString("merchantId"), d.getString("reference"),
                 d.getString("fromWalletId"), d.getString("toWalletId"), d.getLong("amountMinor"), d.getString("currency"),
-                State.valueOf(d.getString("state")), d.getString("failureReason"), d.getLong("fromBalanceAfterMinor"),
+                TransferState.valueOf(d.getString("state")), d.getString("failureReason"), d.getLong("fromBalanceAfterMinor"),
                 d.getLong("toBalanceAfterMinor"), d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant());
     }
 }

@@ -1,4 +1,4 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
@@ -12,6 +12,8 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.UpdateResult;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.kit.mongo.Documents;
+import com.vendstream.wallet.WalletLedger.Posting;
+import com.vendstream.wallet.WalletLedger.Wallet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,14 +111,6 @@ public class WalletStore {
             .append("unfiledPostings", 1);
     private static final Document BOOKKEEPING = new Document("balanceMinor", 1).append("postingSeq", 1)
             .append("currency", 1).append("unfiledPostings", 1).append("recentOps", 1).append("opCount", 1);
-
-    /**
-     * One line of a wallet's statement; {@code amountMinor} is signed (negative for a debit). An order's
-     * posting names its {@code orderId}, a top-up's its {@code transferId}; the opening names neither.
-     */
-    public record Posting(String id, long seq, String walletId, String kind, String orderId, String transferId,
-                          long amountMinor, String currency, long balanceAfterMinor, Instant at) {
-    }
 
     private final ReactiveMongoTemplate mongo;
 
@@ -663,7 +657,7 @@ public class WalletStore {
     public List<Posting> statement(String walletId, Instant from, Instant to, int offset, int limit) {
         file(walletId);
         Document filter = new Document("walletId", walletId);
-        com.vendstream.kit.mongo.Documents.within(filter, "at", from, to);
+        Documents.within(filter, "at", from, to);
         return Flux.from(postings().find(filter).sort(new Document("seq", -1)).skip(offset).limit(limit))
                 .map(WalletStore::toPosting).collectList().block(TIMEOUT);
     }
@@ -672,6 +666,16 @@ public class WalletStore {
         return new Posting(d.getString("_id"), d.getLong("seq"), d.getString("walletId"), d.getString("kind"),
                 d.getString("orderId"), d.getString("transferId"), d.getLong("amountMinor"), d.getString("currency"),
                 d.getLong("balanceAfterMinor"), d.getDate("at").toInstant());
+    }
+
+    /** A wallet document as the ledger shows it: without bookkeeping, and only whether it has a PIN. */
+    static Wallet toWallet(Document w) {
+        Date locked = w.getDate("lockedUntil");
+        Date created = w.getDate("createdAt");
+        return new Wallet(w.getString("_id"), w.getString("merchantId"), w.getString("ownerType"),
+                w.getString("customerId"), w.getString("currency"), w.getLong("balanceMinor"),
+                w.getString("pinHash") != null, locked == null ? null : locked.toInstant(),
+                created == null ? null : created.toInstant());
     }
 
     /** A reserved PIN check: the hash to verify against, and the wrong PINs counted when it was reserved. */

@@ -1,4 +1,4 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * the store at {@code URI} (the durable store process of the local stack, with the services' concerns:
  * majority, journaled). Prints the rate and the float document's size every 5 seconds, then the total
  * rate and the latency of a debit ({@code -Dbatch=1}: one update per debit). A measurement, not a test:
- * see order-service/README.md for the command.
+ * see wallet-ledger/README.md for the command.
  */
 public final class WalletBench {
 

@@ -1,16 +1,15 @@
-package com.vendstream.order.wallet;
+package com.vendstream.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.vendstream.order.OrderFixture;
-import com.vendstream.order.wallet.WalletStore.Posting;
-import com.vendstream.order.wallet.WalletTransfers.Outcome;
-import com.vendstream.order.wallet.WalletTransfers.Result;
-import com.vendstream.order.wallet.WalletTransfers.State;
-import com.vendstream.order.wallet.WalletTransfers.TopUp;
-import com.vendstream.order.wallet.WalletTransfers.Transfer;
+import com.vendstream.wallet.WalletLedger.Posting;
+import com.vendstream.wallet.WalletLedger.TopUp;
+import com.vendstream.wallet.WalletLedger.TopUpOutcome;
+import com.vendstream.wallet.WalletLedger.TopUpResult;
+import com.vendstream.wallet.WalletLedger.Transfer;
+import com.vendstream.wallet.WalletLedger.TransferState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ class WalletTopUpInvariantsTest {
 
     private static final long FLOAT = 10_000;
 
-    private final OrderFixture f = new OrderFixture();
+    private final LedgerFixture f = new LedgerFixture();
     private final WalletTransfers transfers = new WalletTransfers(f.mongo.template, f.walletStore, f.wallets, f.clock);
 
     @BeforeEach
@@ -74,23 +73,23 @@ class WalletTopUpInvariantsTest {
     @Test
     void parallelTopUpsNeverOverdrawTheFloatAndConserveMoney() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        List<Callable<Result>> calls = new ArrayList<>();
+        List<Callable<TopUpResult>> calls = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             String reference = "r-" + i;
             String to = "c" + (i % 5);
             calls.add(() -> transfers.topUp(topUp(reference, to, 300)));
         }
-        List<Result> results = new ArrayList<>();
-        for (Future<Result> r : pool.invokeAll(calls)) {
+        List<TopUpResult> results = new ArrayList<>();
+        for (Future<TopUpResult> r : pool.invokeAll(calls)) {
             results.add(r.get());
         }
         pool.shutdown();
 
-        List<Transfer> completed = results.stream().map(Result::transfer)
-                .filter(t -> t.state() == State.COMPLETED).toList();
+        List<Transfer> completed = results.stream().map(TopUpResult::transfer)
+                .filter(t -> t.state() == TransferState.COMPLETED).toList();
         assertThat(completed).hasSize(33);
-        assertThat(results).filteredOn(r -> r.transfer().state() != State.COMPLETED)
-                .allSatisfy(r -> assertThat(r.transfer().state()).isEqualTo(State.FAILED))
+        assertThat(results).filteredOn(r -> r.transfer().state() != TransferState.COMPLETED)
+                .allSatisfy(r -> assertThat(r.transfer().state()).isEqualTo(TransferState.FAILED))
                 .extracting(r -> r.transfer().failureReason()).containsOnly("INSUFFICIENT_FUNDS");
         assertThat(balance("float")).isEqualTo(FLOAT - 33 * 300);
         assertThat(total()).isEqualTo(FLOAT);
@@ -114,15 +113,15 @@ class WalletTopUpInvariantsTest {
         // Two order-service instances on one store, each with its own wallet store (its own batches): the
         // database guards are what keeps their updates of the float apart.
         WalletStore secondStore = new WalletStore(f.mongo.template);
-        var secondWallets = new com.vendstream.order.wallet.Wallets(secondStore,
+        var secondWallets = new Wallets(secondStore,
                 new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4), f.clock, 5,
                 java.time.Duration.ofMinutes(30));
         List<WalletTransfers> transferInstances = List.of(transfers,
                 new WalletTransfers(f.mongo.template, secondStore, secondWallets, f.clock));
-        List<com.vendstream.order.wallet.Wallets> walletInstances = List.of(f.wallets, secondWallets);
+        List<Wallets> walletInstances = List.of(f.wallets, secondWallets);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Callable<Object>> calls = new ArrayList<>();
-        List<Result> topUps = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<TopUpResult> topUps = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Set<String> charged = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 40; i++) {
             String reference = "r-" + i;
@@ -132,7 +131,7 @@ class WalletTopUpInvariantsTest {
             var viaWallets = walletInstances.get((i + 1) % 2);
             calls.add(() -> topUps.add(viaTransfers.topUp(topUp(reference, to, 300))));
             calls.add(() -> {
-                if (viaWallets.debit("float", orderId, "NGN", 200) == com.vendstream.order.wallet.Wallets.DebitResult.APPLIED) {
+                if (viaWallets.debit("float", orderId, "NGN", 200) == WalletLedger.DebitResult.APPLIED) {
                     charged.add(orderId);
                 }
                 return null;
@@ -143,8 +142,8 @@ class WalletTopUpInvariantsTest {
         }
         pool.shutdown();
 
-        long completed = topUps.stream().filter(r -> r.transfer().state() == State.COMPLETED).count();
-        assertThat(topUps).extracting(r -> r.transfer().state()).containsOnly(State.COMPLETED, State.FAILED);
+        long completed = topUps.stream().filter(r -> r.transfer().state() == TransferState.COMPLETED).count();
+        assertThat(topUps).extracting(r -> r.transfer().state()).containsOnly(TransferState.COMPLETED, TransferState.FAILED);
         // 40 x 300 + 40 x 200 = 20,000 asked of 10,000.
         assertThat(completed * 300 + charged.size() * 200L).isGreaterThan(9_500).isLessThanOrEqualTo(FLOAT);
         assertThat(balance("float")).isEqualTo(FLOAT - completed * 300 - charged.size() * 200L);
@@ -160,18 +159,18 @@ class WalletTopUpInvariantsTest {
     @Test
     void theSameReferenceSentManyTimesAtOnceMovesMoneyOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Callable<Result>> calls = new ArrayList<>();
+        List<Callable<TopUpResult>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             calls.add(() -> transfers.topUp(topUp("same", "c0", 1_000)));
         }
-        List<Result> results = new ArrayList<>();
-        for (Future<Result> r : pool.invokeAll(calls)) {
+        List<TopUpResult> results = new ArrayList<>();
+        for (Future<TopUpResult> r : pool.invokeAll(calls)) {
             results.add(r.get());
         }
         pool.shutdown();
         assertThat(results).extracting(r -> r.transfer().transferId()).containsOnly(results.get(0).transfer().transferId());
-        assertThat(results).extracting(Result::outcome).containsOnly(Outcome.CREATED, Outcome.REPLAYED)
-                .filteredOn(o -> o == Outcome.CREATED).hasSize(1);
+        assertThat(results).extracting(TopUpResult::outcome).containsOnly(TopUpOutcome.CREATED, TopUpOutcome.REPLAYED)
+                .filteredOn(o -> o == TopUpOutcome.CREATED).hasSize(1);
         assertThat(balance("c0")).isEqualTo(1_000);
         assertThat(balance("float")).isEqualTo(FLOAT - 1_000);
     }
@@ -232,7 +231,7 @@ class WalletTopUpInvariantsTest {
                 sweeps.add(() -> transfers.recover(Duration.ZERO));
             }
             sweepers.invokeAll(sweeps);
-            return State.COMPLETED.name().equals(stored(reference).getString("state"));
+            return TransferState.COMPLETED.name().equals(stored(reference).getString("state"));
         });
         // More sweeps find nothing more to do.
         assertThat(transfers.recover(Duration.ZERO)).isZero();
@@ -274,16 +273,16 @@ class WalletTopUpInvariantsTest {
 
     @Test
     void aRefusedDebitFailsTheTransferWithNothingMovedAndTheSweepLeavesItAlone() {
-        Result result = transfers.topUp(topUp("r-1", "c0", FLOAT + 1));
-        assertThat(result.transfer().state()).isEqualTo(State.FAILED);
+        TopUpResult result = transfers.topUp(topUp("r-1", "c0", FLOAT + 1));
+        assertThat(result.transfer().state()).isEqualTo(TransferState.FAILED);
         assertThat(result.transfer().failureReason()).isEqualTo("INSUFFICIENT_FUNDS");
         assertThat(transfers.recover(Duration.ZERO)).isZero();
         assertThat(balance("float")).isEqualTo(FLOAT);
         assertThat(balance("c0")).isZero();
         assertThat(statement("float")).extracting(Posting::kind).containsExactly("OPENING");
         // The replay answers with the failed transfer; nothing is retried.
-        Result replay = transfers.topUp(topUp("r-1", "c0", FLOAT + 1));
-        assertThat(replay.outcome()).isEqualTo(Outcome.REPLAYED);
+        TopUpResult replay = transfers.topUp(topUp("r-1", "c0", FLOAT + 1));
+        assertThat(replay.outcome()).isEqualTo(TopUpOutcome.REPLAYED);
         assertThat(replay.transfer().transferId()).isEqualTo(result.transfer().transferId());
         assertThat(balance("float")).isEqualTo(FLOAT);
     }
@@ -297,8 +296,8 @@ class WalletTopUpInvariantsTest {
     void aRefusalRacingAStalledSweepersDebitNeverLeavesTheFloatShort() {
         f.walletStore.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
         // The stalled request: its debit was refused (1,000 available, 2,500 asked) and it now fails the transfer.
-        Result refused = transfers.topUp(new TopUp("m1", "r-race", "thin", "c1", 2_500, "NGN"));
-        assertThat(refused.transfer().state()).isEqualTo(State.FAILED);
+        TopUpResult refused = transfers.topUp(new TopUp("m1", "r-race", "thin", "c1", 2_500, "NGN"));
+        assertThat(refused.transfer().state()).isEqualTo(TransferState.FAILED);
         String op = WalletTransfers.outOp(refused.transfer().transferId());
         // Funds arrive, and the sweeper that had claimed the transfer earlier now makes its debit: fenced off.
         f.walletStore.apply("thin", "NGN", "top-up-of-thin", null, null, "REFUND", 5_000, Instant.now());
@@ -309,7 +308,7 @@ class WalletTopUpInvariantsTest {
 
         // The other order: the request is refused, and the sweeper's debit lands before the refusal is fenced.
         f.walletStore.createIfAbsent("thin2", "m1", "MERCHANT", "NGN", 1_000, null);
-        com.vendstream.order.wallet.WalletStore racing = new com.vendstream.order.wallet.WalletStore(f.mongo.template) {
+        com.vendstream.wallet.WalletStore racing = new com.vendstream.wallet.WalletStore(f.mongo.template) {
             @Override
             protected void burn(String walletId, String opId) {
                 apply(walletId, "NGN", "top-up-of-thin2", null, null, "REFUND", 5_000, Instant.now());
@@ -317,10 +316,10 @@ class WalletTopUpInvariantsTest {
                 super.burn(walletId, opId);
             }
         };
-        Result landed = new WalletTransfers(f.mongo.template, racing, f.wallets, f.clock)
+        TopUpResult landed = new WalletTransfers(f.mongo.template, racing, f.wallets, f.clock)
                 .topUp(new TopUp("m1", "r-race-2", "thin2", "c2", 2_500, "NGN"));
         // The money moved, so the transfer goes on and the customer gets it, once.
-        assertThat(landed.transfer().state()).isEqualTo(State.COMPLETED);
+        assertThat(landed.transfer().state()).isEqualTo(TransferState.COMPLETED);
         assertThat(balance("thin2")).isEqualTo(3_500);
         assertThat(balance("c2")).isEqualTo(2_500);
         assertThat(statement("c2")).extracting(Posting::kind).containsExactly("TOPUP_IN", "OPENING");
