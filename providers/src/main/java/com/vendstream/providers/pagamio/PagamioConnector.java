@@ -1,5 +1,6 @@
 package com.vendstream.providers.pagamio;
 
+import com.vendstream.providers.Money;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
@@ -18,7 +19,6 @@ import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.TokenCache;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -143,7 +143,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
                     + " the configured one", named, properties.userTypeId(),
                     "SUB_MERCHANT".equals(properties.userType()) ? "sub-merchant-id" : "merchant-id");
         }
-        Long seconds = Lenient.minor(Lenient.text(data, "expiresIn"), 0);
+        Long seconds = Lenient.whole(Lenient.text(data, "expiresIn"));
         return new TokenCache.Session(token, Lenient.text(data, "refreshToken"),
                 clock.instant().plusSeconds(seconds == null || seconds <= 0 ? 1800 : seconds));
     }
@@ -180,7 +180,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("productCode", product);
         // "Amount in ZAR", a JSON number in the reference (200.00), not a string.
-        body.put("amount", new BigDecimal(Lenient.major(command.amountMinor(), 2)));
+        body.put("amount", Money.of(command.amountMinor(), command.currency()).toDecimal());
         switch (command.service()) {
             case AIRTIME, DATA -> body.put("mobileNumber", msisdn(command.account()));
             case ELECTRICITY -> body.put("meterNumber", command.account());
