@@ -1,11 +1,12 @@
 package com.vendstream.providers.pagamio;
 
-import com.vendstream.providers.Money;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import com.vendstream.providers.DayReports;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -44,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * merchantReference (which Pagamio makes idempotent) and exponential backoff, status and reports
  * through POST /transactions with the configured account ids.
  */
-public class PagamioConnector implements VendConnector, CatalogSource {
+public class PagamioConnector implements VendConnector, CatalogSource, DayReports {
 
     private static final Logger log = LoggerFactory.getLogger(PagamioConnector.class);
 
@@ -290,6 +291,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
     }
 
     /** Pagamio's own record of one business day (SAST), for reconciliation. */
+    @Override
     public List<TransactionReport> transactions(LocalDate day) {
         HttpReply reply = call("POST", transactionsUri("&startDate=" + day + "&endDate=" + day), null);
         JsonNode root = Lenient.parse(reply.body());

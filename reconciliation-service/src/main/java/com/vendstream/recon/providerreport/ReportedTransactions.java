@@ -1,7 +1,7 @@
 package com.vendstream.recon.providerreport;
 
+import com.vendstream.providers.DayReports;
 import com.vendstream.providers.TransactionReport;
-import com.vendstream.providers.pagamio.PagamioConnector;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
@@ -21,8 +21,8 @@ public final class ReportedTransactions implements ProviderDayReport {
         this.report = report;
     }
 
-    /** Pagamio's POST /transactions for a day (SAST), through its connector. */
-    public static ReportedTransactions pagamio(PagamioConnector connector) {
+    /** A connector's own day report (Pagamio's POST /transactions for a SAST day). */
+    public static ReportedTransactions of(DayReports connector) {
         return new ReportedTransactions(connector.id(), connector::transactions);
     }
 
