@@ -5,6 +5,8 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.recon.api.FinanceAuthFilter;
 import com.vendstream.recon.day.BusinessCalendar;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +36,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -92,16 +96,27 @@ public class ReconConfiguration {
     @Bean
     @ConditionalOnMissingBean(ProviderRecords.class)
     ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
-                                    ReconProperties properties) {
+                                    ReconProperties properties, GuardSettings guard) {
         List<VendConnector> all = connectors.orderedStream().toList();
         List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
+        GuardedConnectors guarded = new GuardedConnectors(all, guard);
         for (VendConnector c : all) {
             // A provider that lists a whole day (Pagamio) is matched on it; the others are requeried one by one.
             if (c instanceof DayReports d && dayReports.stream().noneMatch(r -> r.provider().equals(d.id()))) {
-                dayReports.add(ReportedTransactions.of(d));
+                dayReports.add(ReportedTransactions.guarded(d, guarded));
             }
         }
         return new ConnectorProviderRecords(all, dayReports, properties.maxRequeriesPerProvider());
+    }
+
+    /** The providers' guards for day reports (vendstream.recon.guard.*; vend-service's defaults). */
+    @Bean
+    GuardSettings providerGuard(@Value("${vendstream.recon.guard.max-concurrent-calls:32}") int maxConcurrent,
+                                @Value("${vendstream.recon.guard.max-wait:PT10S}") Duration maxWait,
+                                @Value("${vendstream.recon.guard.open-for:PT30S}") Duration openFor,
+                                @Value("${vendstream.recon.guard.failure-rate-percent:50}") float failureRate,
+                                @Value("${vendstream.recon.guard.minimum-calls:10}") int minimumCalls) {
+        return new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls);
     }
 
     /**

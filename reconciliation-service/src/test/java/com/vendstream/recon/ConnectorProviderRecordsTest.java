@@ -16,6 +16,8 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderDayReport;
 import com.vendstream.recon.providerreport.ProviderRecord;
@@ -155,6 +157,7 @@ class ConnectorProviderRecordsTest {
     /** A vend connector with the DayReports capability, whoever it is: matched on its day, not requeried. */
     static final class DayReporting implements VendConnector, DayReports {
         final List<LocalDate> asked = new ArrayList<>();
+        boolean down;
 
         @Override
         public String id() {
@@ -164,6 +167,9 @@ class ConnectorProviderRecordsTest {
         @Override
         public List<TransactionReport> transactions(LocalDate day) {
             asked.add(day);
+            if (down) {
+                throw new IllegalStateException("Pagamio-like transactions report failed with HTTP 503");
+            }
             return day.equals(DAY) ? List.of(new TransactionReport("acme", "tx-9", "ref-9", CodeRule.Outcome.FAILED,
                     5_000, "ZAR", "Eskom", null)) : List.of();
         }
@@ -200,7 +206,8 @@ class ConnectorProviderRecordsTest {
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("acme", acme));
         ProviderRecords records = new ReconConfiguration().providerRecords(beans.getBeanProvider(VendConnector.class),
                 beans.getBeanProvider(ProviderDayReport.class), new ReconProperties(ZoneId.of("UTC"), Map.of(), null,
-                        null, 100, false, List.of(), LocalDate.of(2020, 1, 1), Duration.ofMinutes(10)));
+                        null, 100, false, List.of(), LocalDate.of(2020, 1, 1), Duration.ofMinutes(10)),
+                GuardSettings.defaults());
 
         ProviderView view = records.fetch("acme", DAY, List.of(vend("ref-9")));
 
@@ -208,5 +215,21 @@ class ConnectorProviderRecordsTest {
         assertThat(acme.asked).contains(DAY);
         assertThat(view.records()).extracting(ProviderRecord::reference, ProviderRecord::status)
                 .containsExactly(tuple("ref-9", ProviderStatus.FAILED));
+    }
+    @Test
+    void aDayReportGoesThroughTheProvidersGuards() {
+        DayReporting acme = new DayReporting();
+        acme.down = true;
+        ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(), List.of(ReportedTransactions.guarded(
+                acme, new GuardedConnectors(List.of(acme), new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1),
+                        50, 4)))), 100);
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> records.fetch("acme", DAY, List.of())).isInstanceOf(ProviderUnavailableException.class);
+        }
+
+        // Four failed reports opened acme's circuit: the next match does not ask, and acme is unavailable.
+        assertThatThrownBy(() -> records.fetch("acme", DAY, List.of())).isInstanceOf(ProviderUnavailableException.class)
+                .hasRootCauseMessage("report not asked: acme circuit open");
+        assertThat(acme.asked).hasSize(4);
     }
 }

@@ -2,6 +2,7 @@ package com.vendstream.recon.providerreport;
 
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.TransactionReport;
+import com.vendstream.providers.guard.GuardedConnectors;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
@@ -24,6 +25,17 @@ public final class ReportedTransactions implements ProviderDayReport {
     /** A connector's own day report (Pagamio's POST /transactions for a SAST day). */
     public static ReportedTransactions of(DayReports connector) {
         return new ReportedTransactions(connector.id(), connector::transactions);
+    }
+
+    /**
+     * The same behind the provider's guards: a report they keep back (circuit open, every call slot busy)
+     * throws, so the provider is unavailable for the day and its earlier discrepancies stay as they were.
+     */
+    public static ReportedTransactions guarded(DayReports connector, GuardedConnectors guards) {
+        return new ReportedTransactions(connector.id(), day -> guards.call(connector.id(),
+                () -> connector.transactions(day), keptBack -> {
+                    throw new IllegalStateException("report not asked: " + keptBack.message());
+                }));
     }
 
     @Override

@@ -3,10 +3,23 @@ package com.vendstream.poller.vend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.poller.requery.Answer;
+import com.vendstream.poller.requery.Requery;
+import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.PendingCause;
+import com.vendstream.providers.RequeryCommand;
+import com.vendstream.providers.ServiceType;
+import com.vendstream.providers.VendCommand;
+import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.pay4power.Pay4PowerTransformer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /** A requery answer is throttled when the provider's outcome says so, whatever its code is spelt. */
@@ -30,5 +43,55 @@ class VendProberThrottleTest {
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isFalse());
         assertThat(VendProber.read(VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error")))
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isFalse());
+    }
+    @Test
+    void aRequeryTheGuardsKeepBackIsNoAnswerAndSlowsDown() {
+        AtomicInteger asked = new AtomicInteger();
+        VendConnector silent = new VendConnector() {
+            @Override
+            public String id() {
+                return "vtpass";
+            }
+
+            @Override
+            public Set<ServiceType> services() {
+                return Set.of(ServiceType.AIRTIME);
+            }
+
+            @Override
+            public String newReference() {
+                return "r";
+            }
+
+            @Override
+            public VendOutcome vend(VendCommand command) {
+                throw new UnsupportedOperationException("the poller never vends");
+            }
+
+            @Override
+            public VendOutcome requery(RequeryCommand command) {
+                asked.incrementAndGet();
+                return VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out");
+            }
+
+            @Override
+            public AccountVerification verify(VerifyCommand command) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        VendProber prober = new VendProber(new GuardedConnectors(List.of(silent),
+                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4)));
+        Requery requery = new Requery(new Document("_id", "q1").append("provider", "vtpass").append("reference", "r-1")
+                .append("service", "AIRTIME").append("billerId", "MTN"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(prober.probe(requery)).isInstanceOf(Answer.NoAnswer.class);
+        }
+
+        // Four timeouts opened vtpass's circuit: the fifth requery is not sent, and the poller backs off.
+        assertThat(prober.probe(requery)).isInstanceOfSatisfying(Answer.NoAnswer.class,
+                n -> assertThat(n.throttled()).isTrue());
+        assertThat(asked).hasValue(4);
+        assertThat(prober.probe(new Requery(new Document("_id", "q2").append("provider", "pawacard"))))
+                .isInstanceOfSatisfying(Answer.NoAnswer.class, n -> assertThat(n.code()).isEqualTo("NO_CONNECTOR"));
     }
 }
