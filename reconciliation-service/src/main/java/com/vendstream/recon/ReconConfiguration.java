@@ -2,7 +2,11 @@ package com.vendstream.recon;
 
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.recon.api.FinanceAuthFilter;
 import com.vendstream.recon.day.BusinessCalendar;
@@ -13,22 +17,17 @@ import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.LedgerStore;
-import com.vendstream.recon.providerreport.ConnectorProviderRecords;
-import com.vendstream.recon.providerreport.ProviderDayReport;
 import com.vendstream.recon.providerreport.ConnectorPaymentRecords;
+import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.PaymentRecords;
-import com.vendstream.providers.dollr.DollrConnector;
-import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
+import com.vendstream.recon.providerreport.ProviderDayReport;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ReportedTransactions;
-import com.vendstream.providers.pagamio.PagamioConnector;
 import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,6 +36,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -96,32 +96,39 @@ public class ReconConfiguration {
     @Bean
     @ConditionalOnMissingBean(ProviderRecords.class)
     ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
-                                    ReconProperties properties) {
+                                    ReconProperties properties, GuardSettings guard) {
         List<VendConnector> all = connectors.orderedStream().toList();
         List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
+        GuardedConnectors guarded = new GuardedConnectors(all, guard);
         for (VendConnector c : all) {
-            // Pagamio lists a whole day; the others can only be requeried reference by reference.
-            if (c instanceof PagamioConnector p && dayReports.stream().noneMatch(r -> r.provider().equals(p.id()))) {
-                dayReports.add(ReportedTransactions.pagamio(p));
+            // A provider that lists a whole day (Pagamio) is matched on it; the others are requeried one by one.
+            if (c instanceof DayReports d && dayReports.stream().noneMatch(r -> r.provider().equals(d.id()))) {
+                dayReports.add(ReportedTransactions.guarded(d, guarded));
             }
         }
         return new ConnectorProviderRecords(all, dayReports, properties.maxRequeriesPerProvider());
     }
 
+    /** The providers' guards for day reports (vendstream.recon.guard.*; vend-service's defaults). */
+    @Bean
+    GuardSettings providerGuard(@Value("${vendstream.recon.guard.max-concurrent-calls:32}") int maxConcurrent,
+                                @Value("${vendstream.recon.guard.max-wait:PT10S}") Duration maxWait,
+                                @Value("${vendstream.recon.guard.open-for:PT30S}") Duration openFor,
+                                @Value("${vendstream.recon.guard.failure-rate-percent:50}") float failureRate,
+                                @Value("${vendstream.recon.guard.minimum-calls:10}") int minimumCalls) {
+        return new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls);
+    }
+
     /**
-     * Mobile-money status lookups through the MobileMoneyConnector beans, or a Dollr connector built
-     * from {@code vendstream.providers.dollr.*} when its base URL is set; none otherwise (payments are
-     * then reported unmatched, never guessed).
+     * Mobile-money status lookups through the MobileMoneyConnector beans: service-kit's
+     * ConnectorConfiguration builds Dollr's from {@code vendstream.providers.dollr.*} when its base URL is
+     * set, as it builds the vend connectors; none otherwise (payments are then reported unmatched, never
+     * guessed).
      */
     @Bean
     @ConditionalOnMissingBean(PaymentRecords.class)
-    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, Environment environment) {
-        List<MobileMoneyConnector> all = new ArrayList<>(connectors.orderedStream().toList());
-        if (all.stream().noneMatch(c -> c.id().equals("dollr"))
-                && environment.containsProperty("vendstream.providers.dollr.base-url")) {
-            all.add(new DollrConnector(Binder.get(environment).bind("vendstream.providers.dollr", DollrProperties.class)
-                    .get()));
-        }
+    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors) {
+        List<MobileMoneyConnector> all = connectors.orderedStream().toList();
         return all.isEmpty() ? PaymentRecords.NONE : new ConnectorPaymentRecords(all);
     }
 

@@ -7,7 +7,6 @@ import com.vendstream.poller.payment.PaymentProber;
 import com.vendstream.poller.payment.PaymentResolutions;
 import com.vendstream.poller.payment.PaymentStatusPort;
 import com.vendstream.poller.payment.gateway.MobileMoneyStatus;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.poller.requery.DueTimers;
 import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.RequeryEngine;
@@ -17,15 +16,20 @@ import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -61,9 +65,21 @@ public class StatusPollerConfiguration {
         return new Schedules(properties.schedules());
     }
 
+    /** The vend connectors behind the providers' guards (vendstream.poller.guard.*), for requeries. */
+    @Bean
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors,
+                                        @Value("${vendstream.poller.guard.max-concurrent-calls:32}") int maxConcurrent,
+                                        @Value("${vendstream.poller.guard.max-wait:PT10S}") Duration maxWait,
+                                        @Value("${vendstream.poller.guard.open-for:PT30S}") Duration openFor,
+                                        @Value("${vendstream.poller.guard.failure-rate-percent:50}") float failureRate,
+                                        @Value("${vendstream.poller.guard.minimum-calls:10}") int minimumCalls) {
+        return new GuardedConnectors(connectors,
+                new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls));
+    }
+
     @Bean
     RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
-                                List<VendConnector> connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
+                                GuardedConnectors connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
                                 ObjectProvider<MobileMoneyConnector> mobileMoney,
                                 OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
         // Explicit PaymentStatusPort beans first; every mobile-money connector (Dollr when its base URL

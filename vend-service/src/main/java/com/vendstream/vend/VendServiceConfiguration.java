@@ -2,8 +2,8 @@ package com.vendstream.vend;
 
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.vend.attempt.VendAttemptStore;
-import com.vendstream.vend.connector.GuardedConnectors;
 import com.vendstream.vend.routing.Router;
 import com.vendstream.vend.routing.RoutingProperties;
 import com.vendstream.vend.vending.Vending;

@@ -2,9 +2,10 @@ package com.vendstream.providers.dollr;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.support.Lenient;
-import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.ProviderAuthException;
+import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.RetryAfter;
 import com.vendstream.providers.support.TokenCache;
 import io.micrometer.core.instrument.Metrics;
@@ -148,7 +149,7 @@ public class DollrConnector implements MobileMoneyConnector {
             throw ProviderAuthException.refused(why);
         }
         // Dollr's expires_in is in MINUTES (60 = one hour), unlike OAuth's seconds.
-        Long minutes = Lenient.minor(Lenient.text(root, "expires_in"), 0);
+        Long minutes = Lenient.whole(Lenient.text(root, "expires_in"));
         Duration lifetime = Duration.ofMinutes(minutes == null || minutes <= 0 ? 60 : minutes);
         tokenFetches.incrementAndGet();
         return new TokenCache.Session(token, null, clock.instant().plus(lifetime));
@@ -202,7 +203,7 @@ public class DollrConnector implements MobileMoneyConnector {
         body.put("name", item.name());
         body.put("currency", item.currency());
         body.put("qty", item.qty());
-        body.put("amount", DollrTransformer.decimal(item.amountMinor(), item.currency()));
+        body.put("amount", Money.of(item.amountMinor(), item.currency()).toDecimal());
         call(HttpMethod.POST, "/invoices/" + invoiceId + "/items/add", body);
     }
 
@@ -220,15 +221,15 @@ public class DollrConnector implements MobileMoneyConnector {
     public FeePreview previewFees(FeeQuery q) {
         String target = q.targetCurrency() == null ? q.baseCurrency() : q.targetCurrency();
         String uri = "/predictions/amount-and-fees?base_amount="
-                + DollrTransformer.decimal(q.amountMinor(), q.baseCurrency()).toPlainString()
+                + Money.of(q.amountMinor(), q.baseCurrency()).toDecimal().toPlainString()
                 + "&base_currency=" + q.baseCurrency() + "&target_currency=" + target
                 + "&payment_method=" + q.paymentMethod() + "&operation_type=" + q.operationType().name()
                 + "&provider=" + q.provider() + "&fee_bearer=" + feeBearer(q.feeBearer());
         JsonNode root = call(HttpMethod.GET, uri, null);
         String payerCurrency = orElse(Lenient.text(root, "payer_currency"), target);
         String payeeCurrency = orElse(Lenient.text(root, "payee_currency"), q.baseCurrency());
-        Long payer = DollrTransformer.minor(Lenient.text(root, "payer_amount"), payerCurrency);
-        Long payee = DollrTransformer.minor(Lenient.text(root, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor(Lenient.text(root, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor(Lenient.text(root, "payee_amount"), payeeCurrency);
         return new FeePreview(payer, payerCurrency, payee, payeeCurrency,
                 DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency));
     }
@@ -289,14 +290,14 @@ public class DollrConnector implements MobileMoneyConnector {
     public String createPayoutSession(NewPayoutSession session) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("payout_account_id", numberIfNumeric(session.payoutAccountId()));
-        body.put("amount", DollrTransformer.decimal(session.amountMinor(), session.currency()));
+        body.put("amount", Money.of(session.amountMinor(), session.currency()).toDecimal());
         body.put("currency", session.currency());
         JsonNode root = call(HttpMethod.POST, "/sessions/payout", body);
         String account = Lenient.text(root, "payout_account_id");
-        Long amount = DollrTransformer.minor(Lenient.text(root, "amount"), session.currency());
+        String amount = Lenient.text(root, "amount");
         String currency = Lenient.text(root, "currency");
         if ((account != null && !account.equals(session.payoutAccountId()))
-                || (amount != null && amount != session.amountMinor())
+                || (amount != null && !sameAmount(amount, session.amountMinor(), session.currency()))
                 || (currency != null && !currency.equalsIgnoreCase(session.currency()))) {
             throw new DollrException(DollrException.Kind.VALIDATION, 200,
                     "the payout session Dollr created does not match the request");
@@ -316,20 +317,30 @@ public class DollrConnector implements MobileMoneyConnector {
         String currency = Lenient.text(r, "currency");
         List<Receipt.Line> lines = new ArrayList<>();
         for (JsonNode item : r.path("items").values()) {
-            Long qty = Lenient.minor(Lenient.text(item, "qty", "quantity"), 0);
+            Long qty = Lenient.whole(Lenient.text(item, "qty", "quantity"));
             String itemCurrency = orElse(Lenient.text(item, "currency"), currency);
             lines.add(new Receipt.Line(Lenient.text(item, "name"), qty == null ? 1 : qty.intValue(),
-                    DollrTransformer.minor(Lenient.text(item, "amount"), itemCurrency)));
+                    Lenient.minor(Lenient.text(item, "amount"), itemCurrency)));
         }
         String payerCurrency = orElse(Lenient.text(r, "payer_currency"), currency);
         String payeeCurrency = orElse(Lenient.text(r, "payee_currency"), currency);
-        Long payer = DollrTransformer.minor(Lenient.text(r, "payer_amount"), payerCurrency);
-        Long payee = DollrTransformer.minor(Lenient.text(r, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor(Lenient.text(r, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor(Lenient.text(r, "payee_amount"), payeeCurrency);
         boolean sameCurrency = payerCurrency != null && payerCurrency.equalsIgnoreCase(currency);
         return new Receipt(invoiceId, Lenient.text(r, "status"), currency,
-                DollrTransformer.minor(Lenient.text(r, "total_amount"), currency),
+                Lenient.minor(Lenient.text(r, "total_amount"), currency),
                 sameCurrency ? DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency) : null,
                 sameCurrency ? payer : null, Lenient.text(r, "fx_rate"), Lenient.text(r, "payment_provider"), lines);
+    }
+
+    /** A number that is not a whole number of minor units cannot be the amount we asked for; a non-number is not read. */
+    private static boolean sameAmount(String amount, long minor, String currency) {
+        try {
+            Money theirs = Money.parse(amount, currency);
+            return theirs == null || theirs.minor() == minor;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String feeBearer(FeeBearer bearer) {

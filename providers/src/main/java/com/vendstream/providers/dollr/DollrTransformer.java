@@ -4,40 +4,13 @@ import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.support.Lenient;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.Currency;
 import java.util.Locale;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** Dollr's JSON to vendstream types: amounts, ids that drift between numbers and strings, outcomes. */
 public final class DollrTransformer {
 
-    /** Minor digits of Dollr's currencies; others from the JDK's ISO 4217 table. */
-    private static final Map<String, Integer> MINOR_DIGITS = Map.of("LRD", 2, "USD", 2, "RWF", 0);
-
     private DollrTransformer() {
-    }
-
-    public static int minorDigits(String currency) {
-        Integer digits = MINOR_DIGITS.get(currency.toUpperCase(Locale.ROOT));
-        if (digits != null) {
-            return digits;
-        }
-        int jdk = Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits();
-        return Math.max(jdk, 0);
-    }
-
-    /** 12345 LRD minor units is 123.45; 5000 RWF is 5000. */
-    public static BigDecimal decimal(long minor, String currency) {
-        return BigDecimal.valueOf(minor).movePointLeft(minorDigits(currency)).setScale(minorDigits(currency),
-                RoundingMode.UNNECESSARY);
-    }
-
-    /** A Dollr decimal ("123.45", 123.45, "5000") as minor units; null when absent or not a number. */
-    public static Long minor(String amount, String currency) {
-        return amount == null || currency == null ? null : Lenient.minor(amount, minorDigits(currency));
     }
 
     /** E.164 digits without '+', as Dollr wants them. */
@@ -136,8 +109,8 @@ public final class DollrTransformer {
         payerCurrency = payerCurrency == null ? currency : payerCurrency;
         String payeeCurrency = Lenient.text(node, "payee_currency");
         payeeCurrency = payeeCurrency == null ? payerCurrency : payeeCurrency;
-        Long payer = minor(Lenient.text(node, "payer_amount"), payerCurrency);
-        Long payee = minor(Lenient.text(node, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor(Lenient.text(node, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor(Lenient.text(node, "payee_amount"), payeeCurrency);
         Long fee = fee(payer, payerCurrency, payee, payeeCurrency);
         String providerTx = Lenient.text(node, "provider_transaction_id");
         CodeRule rule = DollrStatuses.status(word);

@@ -3,8 +3,10 @@ package com.vendstream.providers.pagamio;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import com.vendstream.providers.DayReports;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -18,7 +20,6 @@ import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.TokenCache;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -44,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * merchantReference (which Pagamio makes idempotent) and exponential backoff, status and reports
  * through POST /transactions with the configured account ids.
  */
-public class PagamioConnector implements VendConnector, CatalogSource {
+public class PagamioConnector implements VendConnector, CatalogSource, DayReports {
 
     private static final Logger log = LoggerFactory.getLogger(PagamioConnector.class);
 
@@ -143,7 +144,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
                     + " the configured one", named, properties.userTypeId(),
                     "SUB_MERCHANT".equals(properties.userType()) ? "sub-merchant-id" : "merchant-id");
         }
-        Long seconds = Lenient.minor(Lenient.text(data, "expiresIn"), 0);
+        Long seconds = Lenient.whole(Lenient.text(data, "expiresIn"));
         return new TokenCache.Session(token, Lenient.text(data, "refreshToken"),
                 clock.instant().plusSeconds(seconds == null || seconds <= 0 ? 1800 : seconds));
     }
@@ -180,7 +181,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("productCode", product);
         // "Amount in ZAR", a JSON number in the reference (200.00), not a string.
-        body.put("amount", new BigDecimal(Lenient.major(command.amountMinor(), 2)));
+        body.put("amount", Money.of(command.amountMinor(), command.currency()).toDecimal());
         switch (command.service()) {
             case AIRTIME, DATA -> body.put("mobileNumber", msisdn(command.account()));
             case ELECTRICITY -> body.put("meterNumber", command.account());
@@ -290,6 +291,7 @@ public class PagamioConnector implements VendConnector, CatalogSource {
     }
 
     /** Pagamio's own record of one business day (SAST), for reconciliation. */
+    @Override
     public List<TransactionReport> transactions(LocalDate day) {
         HttpReply reply = call("POST", transactionsUri("&startDate=" + day + "&endDate=" + day), null);
         JsonNode root = Lenient.parse(reply.body());

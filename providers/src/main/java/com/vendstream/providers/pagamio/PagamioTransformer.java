@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
 /** Pagamio purchase replies and /transactions rows to vendstream outcomes. */
 public final class PagamioTransformer {
 
+    /** Pagamio sells in rand: its amounts are ZAR. */
+    static final String CURRENCY = "ZAR";
+
     static final ZoneId SAST = ZoneId.of("Africa/Johannesburg");
 
     private PagamioTransformer() {
@@ -133,7 +136,7 @@ public final class PagamioTransformer {
 
     static TransactionReport report(JsonNode row) {
         VendOutcome outcome = status(row);
-        Long amount = Lenient.minor(Lenient.text(row, "totalAmount", "price"), 2);
+        Long amount = Lenient.minor(Lenient.text(row, "totalAmount", "price"), CURRENCY);
         Instant at = null;
         String date = Lenient.text(row, "responseDate");
         if (date != null) {
@@ -145,7 +148,7 @@ public final class PagamioTransformer {
             }
         }
         return new TransactionReport("pagamio", Lenient.text(row, "transactionId"), Lenient.text(row, "merchantReference"),
-                outcomeOf(outcome), amount == null ? 0 : amount, "ZAR", Lenient.text(row, "productName"), at);
+                outcomeOf(outcome), amount == null ? 0 : amount, CURRENCY, Lenient.text(row, "productName"), at);
     }
 
     /**
@@ -166,11 +169,11 @@ public final class PagamioTransformer {
             if (code == null || "false".equalsIgnoreCase(Lenient.text(p, "active"))) {
                 continue;
             }
-            Long fixed = Lenient.minor(Lenient.text(p, "fixedAmount"), 2);
+            Long fixed = Lenient.minor(Lenient.text(p, "fixedAmount"), CURRENCY);
             for (Map.Entry<ServiceType, String> biller : billersOf.apply(code)) {
-                out.add(new CatalogOffer(biller.getKey(), biller.getValue(), null, Lenient.text(p, "name"), "ZAR", fixed,
-                        fixed == null ? Lenient.minor(Lenient.text(p, "minAmount"), 2) : null,
-                        fixed == null ? Lenient.minor(Lenient.text(p, "maxAmount"), 2) : null));
+                out.add(new CatalogOffer(biller.getKey(), biller.getValue(), null, Lenient.text(p, "name"), CURRENCY, fixed,
+                        fixed == null ? Lenient.minor(Lenient.text(p, "minAmount"), CURRENCY) : null,
+                        fixed == null ? Lenient.minor(Lenient.text(p, "maxAmount"), CURRENCY) : null));
             }
         }
         return out;

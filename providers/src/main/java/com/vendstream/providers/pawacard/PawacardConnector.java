@@ -3,6 +3,7 @@ package com.vendstream.providers.pawacard;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
@@ -157,7 +158,8 @@ public class PawacardConnector implements VendConnector {
         if (!postpaid && !luhn(command.account())) {
             return PawacardCodes.TABLE.outcome("luhn", null, null, r -> null);
         }
-        if (command.amountMinor() % 100 != 0) {
+        Money amount = Money.of(command.amountMinor(), command.currency());
+        if (!amount.wholeMajorUnits()) {
             return new VendOutcome.Failed(null, FailureClass.VALIDATION, "Kenya Power sells whole shillings", true);
         }
         Instant admitted = postpaid ? null : clock.instant();
@@ -176,7 +178,7 @@ public class PawacardConnector implements VendConnector {
             customerName = v.customerName() == null ? "" : v.customerName();
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("amount", Long.toString(command.amountMinor() / 100));
+        body.put("amount", amount.toPlainDecimal().toPlainString());
         body.put(postpaid ? "accountNo" : "meter", command.account());
         body.put("customerName", customerName);
         body.put("ref", command.reference());

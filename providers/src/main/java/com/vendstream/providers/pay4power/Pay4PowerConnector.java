@@ -5,6 +5,7 @@ import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -13,8 +14,8 @@ import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.support.Lenient;
-import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.ProviderAuthException;
+import com.vendstream.providers.support.ProviderHttp;
 import com.vendstream.providers.support.RetryAfter;
 import com.vendstream.providers.support.TokenCache;
 import java.io.IOException;
@@ -404,8 +405,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
 
     private static BigDecimal major(VendCommand command) {
         // Pay4Power's examples send whole naira as a JSON number (amount: 1000).
-        BigDecimal amount = new BigDecimal(Lenient.major(command.amountMinor(), 2)).stripTrailingZeros();
-        return amount.scale() < 0 ? amount.setScale(0) : amount;
+        return Money.of(command.amountMinor(), command.currency()).toPlainDecimal();
     }
 
     private static String providerCode(String billerId) {

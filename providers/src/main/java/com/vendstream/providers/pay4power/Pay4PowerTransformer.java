@@ -46,7 +46,7 @@ public final class Pay4PowerTransformer {
         if (root == null || !root.isObject()) {
             return Optional.empty();
         }
-        Long code = Lenient.minor(Lenient.text(root, "statusCode", "status_code"), 0);
+        Long code = Lenient.whole(Lenient.text(root, "statusCode", "status_code"));
         String success = Lenient.text(root, "success");
         return Optional.of(new Envelope("true".equalsIgnoreCase(success), code == null ? httpStatus : code.intValue(),
                 Lenient.text(root, "message"), Lenient.text(root, "correlationId"), root.path("data")));
@@ -232,7 +232,7 @@ public final class Pay4PowerTransformer {
     static Duration lifetime(String body) {
         JsonNode root = Lenient.parse(body);
         String raw = root == null ? null : find(root, Set.of("expiresin", "expires_in"));
-        Long seconds = Lenient.minor(raw, 0);
+        Long seconds = Lenient.whole(raw);
         return seconds == null || seconds <= 0 ? Duration.ofMinutes(15) : Duration.ofSeconds(seconds);
     }
 

@@ -1,5 +1,6 @@
 package com.vendstream.providers.support;
 
+import com.vendstream.providers.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import tools.jackson.databind.JsonNode;
@@ -42,22 +43,28 @@ public final class Lenient {
         return null;
     }
 
-    /** A decimal amount in major units ("1000.00", 1000, "1,000") as minor units, or null. */
-    public static Long minor(String amount, int minorDigits) {
-        if (amount == null) {
-            return null;
-        }
+    /**
+     * A provider's decimal amount ("1000.00", 1000, "1,000") as minor units of {@code currency}, through
+     * {@link Money#parse}; null when absent, not a number, or not a whole number of minor units (never rounded).
+     */
+    public static Long minor(String amount, String currency) {
         try {
-            return new BigDecimal(amount.replace(",", "").trim()).movePointRight(minorDigits)
-                    .setScale(0, RoundingMode.HALF_UP).longValueExact();
-        } catch (RuntimeException e) {
+            Money money = Money.parse(amount, currency);
+            return money == null ? null : money.minor();
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    /** Minor units as a plain decimal string in major units: 50000 with 2 digits is "500.00". */
-    public static String major(long minor, int minorDigits) {
-        return BigDecimal.valueOf(minor).movePointLeft(minorDigits).setScale(minorDigits, RoundingMode.UNNECESSARY)
-                .toPlainString();
+    /** A count that is not money (seconds, a quantity, a status code: "1800", 1800.0), or null. */
+    public static Long whole(String number) {
+        if (number == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(number.replace(",", "").trim()).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

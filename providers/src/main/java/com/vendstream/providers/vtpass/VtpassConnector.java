@@ -5,13 +5,13 @@ import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.Money;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
-import com.vendstream.providers.support.Lenient;
 import com.vendstream.providers.support.ProviderHttp;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -142,7 +142,7 @@ public class VtpassConnector implements VendConnector, CatalogSource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("request_id", command.reference());
         body.put("serviceID", serviceId);
-        body.put("amount", Lenient.major(command.amountMinor(), 2));
+        body.put("amount", Money.of(command.amountMinor(), command.currency()).toDecimal().toPlainString());
         if (command.service() == ServiceType.AIRTIME) {
             body.put("phone", command.account());
         } else {
@@ -239,7 +239,7 @@ public class VtpassConnector implements VendConnector, CatalogSource {
                     continue;
                 }
                 if (service == ServiceType.AIRTIME) {
-                    offers.add(new CatalogOffer(service, billerId, null, listed.name(), "NGN", null,
+                    offers.add(new CatalogOffer(service, billerId, null, listed.name(), VtpassTransformer.CURRENCY, null,
                             listed.minAmountMinor(), listed.maxAmountMinor()));
                 } else {
                     offers.addAll(VtpassTransformer.variations(get("/service-variations?serviceID=" + listed.serviceId()),

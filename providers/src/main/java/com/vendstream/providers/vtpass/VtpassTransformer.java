@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
 /** VTpass pay/requery replies to vendstream outcomes, and its service listings to catalogue offers. */
 public final class VtpassTransformer {
 
+    /** VTpass sells in naira: its amounts are NGN. */
+    static final String CURRENCY = "NGN";
+
     private static final String[] TOKEN_FIELDS = {"purchased_code", "token", "mainToken", "Token"};
     private static final String[] UNITS_FIELDS = {"units", "mainTokenUnits", "Units"};
     private static final String[] RECEIPT_FIELDS = {"customerName", "CustomerName", "customerAddress", "meterNumber",
@@ -149,8 +152,8 @@ public final class VtpassTransformer {
         if (quantity != null && !"1".equals(quantity)) {
             receipt.put("quantity", quantity);
         }
-        Long amount = Lenient.minor(Lenient.text(transaction, "amount", "unit_price"), 2);
-        Long commission = Lenient.minor(Lenient.text(transaction, "commission"), 2);
+        Long amount = Lenient.minor(Lenient.text(transaction, "amount", "unit_price"), CURRENCY);
+        Long commission = Lenient.minor(Lenient.text(transaction, "commission"), CURRENCY);
         Long cost = amount != null && commission != null ? amount - commission : null;
         return new VendOutcome.Succeeded(code, Lenient.text(transaction, "transactionId"), token,
                 Lenient.text(root, UNITS_FIELDS), pins, receipt, cost);
@@ -297,8 +300,8 @@ public final class VtpassTransformer {
             if (id != null) {
                 // "minimium_amount" is VTpass's own spelling.
                 out.add(new ListedService(id, Lenient.text(s, "name"),
-                        Lenient.minor(Lenient.text(s, "minimium_amount", "minimum_amount"), 2),
-                        Lenient.minor(Lenient.text(s, "maximum_amount"), 2)));
+                        Lenient.minor(Lenient.text(s, "minimium_amount", "minimum_amount"), CURRENCY),
+                        Lenient.minor(Lenient.text(s, "maximum_amount"), CURRENCY)));
             }
         }
         return out;
@@ -321,12 +324,12 @@ public final class VtpassTransformer {
                 continue;
             }
             boolean fixed = "yes".equalsIgnoreCase(Lenient.text(v, "fixedPrice"));
-            Long price = fixed ? Lenient.minor(Lenient.text(v, "variation_amount"), 2) : null;
+            Long price = fixed ? Lenient.minor(Lenient.text(v, "variation_amount"), CURRENCY) : null;
             if (fixed && price == null) {
                 // A fixed price we cannot read must not become an open amount.
                 continue;
             }
-            out.add(new CatalogOffer(service, billerId, itemIdOf.apply(code), Lenient.text(v, "name"), "NGN", price,
+            out.add(new CatalogOffer(service, billerId, itemIdOf.apply(code), Lenient.text(v, "name"), CURRENCY, price,
                     fixed ? null : listed.minAmountMinor(), fixed ? null : listed.maxAmountMinor()));
         }
         return out;

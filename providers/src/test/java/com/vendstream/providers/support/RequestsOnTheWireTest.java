@@ -191,6 +191,8 @@ class RequestsOnTheWireTest {
         assertThat(vend.path("provider").asString()).isEqualTo("MTN");
         assertThat(vend.path("amount").isNumber()).isTrue();
         assertThat(vend.path("amount").asInt()).isEqualTo(100);
+        // Whole naira as Pay4Power's examples write them: 100, not 100.00 (Money.toPlainDecimal).
+        assertThat(server.requests("/p4p/airtime/vend").get(0).text()).containsPattern("\"amount\":100[,}]");
     }
 
     @Test

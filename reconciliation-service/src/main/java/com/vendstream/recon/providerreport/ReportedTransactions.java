@@ -1,7 +1,8 @@
 package com.vendstream.recon.providerreport;
 
+import com.vendstream.providers.DayReports;
 import com.vendstream.providers.TransactionReport;
-import com.vendstream.providers.pagamio.PagamioConnector;
+import com.vendstream.providers.guard.GuardedConnectors;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
@@ -21,9 +22,20 @@ public final class ReportedTransactions implements ProviderDayReport {
         this.report = report;
     }
 
-    /** Pagamio's POST /transactions for a day (SAST), through its connector. */
-    public static ReportedTransactions pagamio(PagamioConnector connector) {
+    /** A connector's own day report (Pagamio's POST /transactions for a SAST day). */
+    public static ReportedTransactions of(DayReports connector) {
         return new ReportedTransactions(connector.id(), connector::transactions);
+    }
+
+    /**
+     * The same behind the provider's guards: a report they keep back (circuit open, every call slot busy)
+     * throws, so the provider is unavailable for the day and its earlier discrepancies stay as they were.
+     */
+    public static ReportedTransactions guarded(DayReports connector, GuardedConnectors guards) {
+        return new ReportedTransactions(connector.id(), day -> guards.call(connector.id(),
+                () -> connector.transactions(day), keptBack -> {
+                    throw new IllegalStateException("report not asked: " + keptBack.message());
+                }));
     }
 
     @Override

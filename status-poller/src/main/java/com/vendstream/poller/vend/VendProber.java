@@ -6,12 +6,8 @@ import com.vendstream.poller.requery.Requery;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import com.vendstream.providers.guard.GuardedConnectors;
 
 /**
  * Requeries a vend through its provider's connector, with the original reference, and reads the
@@ -26,21 +22,20 @@ import java.util.stream.Collectors;
  */
 public class VendProber implements Prober {
 
-    private final Map<String, VendConnector> connectors;
+    private final GuardedConnectors connectors;
 
-    public VendProber(List<VendConnector> connectors) {
-        this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity(),
-                (a, b) -> a));
+    /** Requeries go through the providers' guards: a call they keep back is no answer, asked again later. */
+    public VendProber(GuardedConnectors connectors) {
+        this.connectors = connectors;
     }
 
     @Override
     public Answer probe(Requery r) {
-        VendConnector connector = connectors.get(r.provider());
-        if (connector == null) {
+        if (connectors.connector(r.provider()).isEmpty()) {
             return new Answer.NoAnswer("NO_CONNECTOR", "no connector configured for " + r.provider(), false);
         }
-        VendOutcome outcome = connector.requery(new RequeryCommand(r.reference(), ServiceType.ofName(r.service()),
-                r.billerId(), r.itemId(), r.providerTransactionId()));
+        VendOutcome outcome = connectors.requery(r.provider(), new RequeryCommand(r.reference(),
+                ServiceType.ofName(r.service()), r.billerId(), r.itemId(), r.providerTransactionId()));
         return read(outcome);
     }
 

@@ -1,5 +1,7 @@
-package com.vendstream.vend.connector;
+package com.vendstream.providers.guard;
 
+import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
@@ -21,11 +23,14 @@ import java.util.stream.Collectors;
 /**
  * The configured connectors, each behind its own circuit breaker and bulkhead, so that one
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
+ * Every service that calls providers goes through one (vend-service's vends, status-poller's requeries,
+ * reconciliation's day reports), each with its own settings ({@link GuardSettings}).
  *
  * <p>A call either guard keeps back never reached the provider, so it comes back as
  * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded
- * for it. The bulkhead sits outside the breaker, so a full bulkhead, which is our own back-pressure,
- * is never counted as a provider failure; nor is any other NotSent.
+ * for it; a requery kept back is no answer, asked again later. The bulkhead sits outside the breaker,
+ * so a full bulkhead, which is our own back-pressure, is never counted as a provider failure; nor is
+ * any other NotSent. A call that throws counts as a failure of the provider.
  */
 public class GuardedConnectors {
 
@@ -35,6 +40,11 @@ public class GuardedConnectors {
     private final Duration openFor;
     private final Duration bulkheadRetry;
     private final Duration bulkheadWait;
+
+    public GuardedConnectors(Collection<VendConnector> connectors, GuardSettings settings) {
+        this(connectors, settings.maxConcurrentCalls(), settings.maxWait(), settings.openFor(),
+                settings.failureRatePercent(), settings.minimumCalls());
+    }
 
     public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
                              Duration openFor, float failureRatePercent, int minimumCalls) {
@@ -70,7 +80,7 @@ public class GuardedConnectors {
                 .collect(Collectors.toMap(Function.identity(), id -> Bulkhead.of(id, bulkheadConfig)));
     }
 
-    static boolean isInfrastructureFailure(VendOutcome outcome) {
+    public static boolean isInfrastructureFailure(VendOutcome outcome) {
         if (outcome instanceof VendOutcome.Pending p) {
             return switch (p.cause()) {
                 case TIMEOUT, CONNECTION_RESET, SERVER_ERROR, UNPARSEABLE_REPLY -> true;
@@ -80,7 +90,7 @@ public class GuardedConnectors {
         // A refused connection: no provider code, nothing processed. Our own refusals before sending (an
         // order without a phone, a product the connector does not sell) carry other classes: not the provider's fault.
         return outcome instanceof VendOutcome.Failed f && f.beforeProcessing() && f.providerCode() == null
-                && f.failureClass() == com.vendstream.providers.FailureClass.DECLINED_BY_PROVIDER;
+                && f.failureClass() == FailureClass.DECLINED_BY_PROVIDER;
     }
 
     public Set<String> ids() {
@@ -107,17 +117,30 @@ public class GuardedConnectors {
     /** The provider's outcome, or {@link VendOutcome.NotSent} when a guard kept the call from leaving. */
     public VendOutcome vend(String provider, VendCommand command) {
         VendConnector connector = connectors.get(provider);
-        Supplier<VendOutcome> call = () -> connector.vend(command);
-        Supplier<VendOutcome> guarded = Bulkhead.decorateSupplier(bulkheads.get(provider),
+        return call(provider, () -> connector.vend(command), keptBack -> keptBack);
+    }
+
+    /** The requery's outcome, or {@link VendOutcome.NotSent} when a guard kept it from leaving (no answer). */
+    public VendOutcome requery(String provider, RequeryCommand command) {
+        VendConnector connector = connectors.get(provider);
+        return call(provider, () -> connector.requery(command), keptBack -> keptBack);
+    }
+
+    /**
+     * Any call to {@code provider} (a connector's extra capability, such as its day report) behind the
+     * same guards; {@code keptBack} answers for a call they did not let leave.
+     */
+    public <T> T call(String provider, Supplier<T> call, Function<VendOutcome.NotSent, T> keptBack) {
+        Supplier<T> guarded = Bulkhead.decorateSupplier(bulkheads.get(provider),
                 CircuitBreaker.decorateSupplier(breakers.get(provider), call));
         try {
             return guarded.get();
         } catch (CallNotPermittedException e) {
-            return new VendOutcome.NotSent(null, VendOutcome.NotSentReason.CIRCUIT_OPEN,
-                    provider + " circuit open", openFor);
+            return keptBack.apply(new VendOutcome.NotSent(null, VendOutcome.NotSentReason.CIRCUIT_OPEN,
+                    provider + " circuit open", openFor));
         } catch (BulkheadFullException e) {
-            return new VendOutcome.NotSent(null, VendOutcome.NotSentReason.BULKHEAD_FULL,
-                    "all call slots to " + provider + " busy", bulkheadRetry);
+            return keptBack.apply(new VendOutcome.NotSent(null, VendOutcome.NotSentReason.BULKHEAD_FULL,
+                    "all call slots to " + provider + " busy", bulkheadRetry));
         }
     }
 }
