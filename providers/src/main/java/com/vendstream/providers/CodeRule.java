@@ -16,10 +16,32 @@ public record CodeRule(String code, Outcome outcome, FailureClass failureClass, 
                        boolean beforeProcessing, String meaning, VendOutcome.NotSentReason notSentReason,
                        Duration retryAfter, boolean throttled) {
 
-    public enum Outcome { SUCCEEDED, FAILED, PENDING, NOT_SENT }
+    /** What the code makes of the call, with the decisions that agree with it. */
+    public enum Outcome {
+        SUCCEEDED(Decision.DONE),
+        FAILED(Decision.FAIL),
+        /** Requeried with the same reference; RETRY and MANUAL say how (resend once, or a person must look). */
+        PENDING(Decision.REQUERY, Decision.RETRY, Decision.MANUAL),
+        NOT_SENT(Decision.WAIT);
+
+        private final java.util.Set<Decision> decisions;
+
+        Outcome(Decision first, Decision... more) {
+            this.decisions = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(first, more));
+        }
+
+        public java.util.Set<Decision> decisions() {
+            return decisions;
+        }
+    }
 
     public CodeRule {
         throttled = throttled || notSentReason == VendOutcome.NotSentReason.PROVIDER_THROTTLED;
+        if (!outcome.decisions().contains(decision)) {
+            // The two columns say one thing twice; a row where they disagree would act on one and document the other.
+            throw new IllegalArgumentException("Code " + code + ": decision " + decision + " contradicts outcome "
+                    + outcome + " (allowed: " + outcome.decisions() + ")");
+        }
     }
 
     public CodeRule(String code, Outcome outcome, FailureClass failureClass, Decision decision,
