@@ -127,6 +127,22 @@ class ArchitectureTest {
     }
 
     /**
+     * order-service reaches the ledger through its port (WalletLedger and its value types); only its Spring
+     * wiring may name the implementation, so order code cannot go round the port to the store or operations.
+     */
+    @Test
+    void orderServiceUsesTheLedgerOnlyThroughItsPort() {
+        noClasses().that().resideInAPackage("com.vendstream.order..")
+            .and().haveSimpleNameNotEndingWith("Configuration")
+            .should().dependOnClassesThat().haveFullyQualifiedName("com.vendstream.wallet.WalletStore")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("com.vendstream.wallet.Wallets")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("com.vendstream.wallet.WalletTransfers")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("com.vendstream.wallet.MongoWalletLedger")
+            .because("the wallets are a ledger behind the WalletLedger port")
+            .check(classes);
+    }
+
+    /**
      * The MongoDB debt that order-service's Wallets and WalletTransfers had under domainGainsNoMongoImports,
      * frozen again where those classes now live: none may be added.
      */
