@@ -1,11 +1,5 @@
 package com.vendstream.wallet;
 
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.reactivestreams.client.MongoCollection;
-import com.vendstream.kit.mongo.Documents;
 import com.vendstream.wallet.WalletLedger.DebitResult;
 import com.vendstream.wallet.WalletLedger.TopUp;
 import com.vendstream.wallet.WalletLedger.TopUpOutcome;
@@ -18,18 +12,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.EnumSet;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Top-ups: money moved from one of a merchant's float wallets to one of its customers' wallets.
@@ -55,17 +45,20 @@ public class WalletTransfers {
 
     private static final Logger log = LoggerFactory.getLogger(WalletTransfers.class);
 
-    public static final String TRANSFERS = "walletTransfers";
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final String TRANSFERS = TransferStore.TRANSFERS;
     static final int PAGE = 100;
 
-    private final ReactiveMongoTemplate mongo;
+    private final TransferStore transfers;
     private final WalletStore store;
     private final Wallets wallets;
     private final Clock clock;
 
     public WalletTransfers(ReactiveMongoTemplate mongo, WalletStore store, Wallets wallets, Clock clock) {
-        this.mongo = mongo;
+        this(new TransferStore(mongo), store, wallets, clock);
+    }
+
+    public WalletTransfers(TransferStore transfers, WalletStore store, Wallets wallets, Clock clock) {
+        this.transfers = transfers;
         this.store = store;
         this.wallets = wallets;
         this.clock = clock;
@@ -79,22 +72,12 @@ public class WalletTransfers {
         return transferId + ":in";
     }
 
-    private MongoCollection<Document> transfers() {
-        return mongo.getMongoDatabase().map(db -> db.getCollection(TRANSFERS)).block(TIMEOUT);
-    }
-
     public void ensureIndexes() {
-        // One transfer per merchant and reference: the top-up API's idempotency key.
-        Mono.from(transfers().createIndex(Indexes.ascending("merchantId", "reference"), new IndexOptions().unique(true)
-                .name("merchant_reference"))).block(TIMEOUT);
-        Mono.from(transfers().createIndex(Indexes.ascending("state", "updatedAt"))).block(TIMEOUT);
-        // The stuck gauge counts money in flight by age.
-        Mono.from(transfers().createIndex(Indexes.ascending("state", "createdAt"))).block(TIMEOUT);
+        transfers.ensureIndexes();
     }
 
     public Optional<Transfer> find(String transferId) {
-        return Optional.ofNullable(Mono.from(transfers().find(new Document("_id", transferId)).first()).block(TIMEOUT))
-                .map(WalletTransfers::toTransfer);
+        return transfers.find(transferId);
     }
 
     /**
@@ -103,7 +86,7 @@ public class WalletTransfers {
      * stored (unknown wallets, wrong kinds or currency, no amount) leaves the reference unused.
      */
     public TopUpResult topUp(TopUp request) {
-        Optional<Document> existing = byReference(request);
+        Optional<TransferStore.Stored> existing = transfers.byReference(request.merchantId(), request.reference());
         if (existing.isPresent()) {
             return replay(existing.get(), request);
         }
@@ -111,32 +94,25 @@ public class WalletTransfers {
         if (refused.isPresent()) {
             return new TopUpResult(TopUpOutcome.REFUSED, null, refused.get());
         }
-        Date now = Date.from(clock.instant());
+        // Stored to the millisecond, so what this call answers is what a later read of it answers.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String transferId = "trf_" + UUID.randomUUID().toString().replace("-", "");
-        Document doc = new Document("_id", transferId).append("merchantId", request.merchantId())
-                .append("reference", request.reference()).append("fingerprint", fingerprint(request))
-                .append("fromWalletId", request.fromWalletId()).append("toWalletId", request.toWalletId())
-                .append("amountMinor", request.amountMinor()).append("currency", request.currency())
-                .append("state", TransferState.PENDING.name()).append("failureReason", null)
-                .append("createdAt", now).append("updatedAt", now);
-        if (!Documents.insertIfAbsent(transfers(), doc, TIMEOUT)) {
+        Transfer created = new Transfer(transferId, request.merchantId(), request.reference(), request.fromWalletId(),
+                request.toWalletId(), request.amountMinor(), request.currency(), TransferState.PENDING, null, null, null,
+                now, now);
+        if (!transfers.create(created, fingerprint(request))) {
             // Lost a race with a concurrent request using the same reference.
-            return replay(byReference(request).orElseThrow(), request);
+            return replay(transfers.byReference(request.merchantId(), request.reference()).orElseThrow(), request);
         }
-        Transfer done = drive(toTransfer(doc));
+        Transfer done = drive(created);
         log.info("Top-up {} of {} {} from {} to {}: {}", transferId, request.amountMinor(), request.currency(),
                 request.fromWalletId(), request.toWalletId(), done.state());
         return new TopUpResult(TopUpOutcome.CREATED, done, refusalOf(done));
     }
 
-    private Optional<Document> byReference(TopUp request) {
-        return Optional.ofNullable(Mono.from(transfers().find(new Document("merchantId", request.merchantId())
-                .append("reference", request.reference())).first()).block(TIMEOUT));
-    }
-
-    private static TopUpResult replay(Document existing, TopUp request) {
-        Transfer transfer = toTransfer(existing);
-        if (!fingerprint(request).equals(existing.getString("fingerprint"))) {
+    private static TopUpResult replay(TransferStore.Stored existing, TopUp request) {
+        Transfer transfer = existing.transfer();
+        if (!fingerprint(request).equals(existing.fingerprint())) {
             return new TopUpResult(TopUpOutcome.CONFLICT, transfer, WalletRefusal.DUPLICATE_REFERENCE_CONFLICT);
         }
         return new TopUpResult(TopUpOutcome.REPLAYED, transfer, refusalOf(transfer));
@@ -161,19 +137,19 @@ public class WalletTransfers {
     }
 
     private Optional<WalletRefusal> check(TopUp r) {
-        Optional<Document> from = store.findOwned(r.fromWalletId(), r.merchantId());
-        Optional<Document> to = store.findOwned(r.toWalletId(), r.merchantId());
+        Optional<WalletLedger.Wallet> from = store.findOwned(r.fromWalletId(), r.merchantId()).map(WalletStore::toWallet);
+        Optional<WalletLedger.Wallet> to = store.findOwned(r.toWalletId(), r.merchantId()).map(WalletStore::toWallet);
         if (from.isEmpty() || to.isEmpty()) {
             // Another merchant's wallet looks unknown, so wallet ids cannot be probed.
             return Optional.of(WalletRefusal.UNKNOWN_WALLET);
         }
-        if (!"MERCHANT".equals(from.get().getString("ownerType"))) {
+        if (!"MERCHANT".equals(from.get().ownerType())) {
             return Optional.of(WalletRefusal.NOT_A_FLOAT_WALLET);
         }
-        if (!"CUSTOMER".equals(to.get().getString("ownerType"))) {
+        if (!"CUSTOMER".equals(to.get().ownerType())) {
             return Optional.of(WalletRefusal.NOT_A_CUSTOMER_WALLET);
         }
-        if (!r.currency().equals(from.get().getString("currency")) || !r.currency().equals(to.get().getString("currency"))) {
+        if (!r.currency().equals(from.get().currency()) || !r.currency().equals(to.get().currency())) {
             return Optional.of(WalletRefusal.CURRENCY_MISMATCH);
         }
         if (r.amountMinor() <= 0) {
@@ -202,18 +178,16 @@ public class WalletTransfers {
         DebitResult result = after.isPresent() ? DebitResult.APPLIED : wallets.whyNotApplied(t.fromWalletId(), op,
                 t.currency());
         if (result == DebitResult.APPLIED) {
-            return move(t, EnumSet.of(TransferState.PENDING, TransferState.FAILED), TransferState.DEBITED,
-                    new Document("fromBalanceAfterMinor", after.orElse(null)).append("failureReason", null));
+            return transfers.debited(t.transferId(), after.orElse(null), clock.instant());
         }
         // Before the refusal becomes final, fence the operation off: another driver (a sweeper that took
         // this transfer while this request stalled) may still be about to debit with the same id.
         // The fence makes any such debit a no-op, and says so if it had already landed.
         if (store.fence(t.fromWalletId(), op)) {
             store.file(t.fromWalletId());
-            return move(t, EnumSet.of(TransferState.PENDING, TransferState.FAILED), TransferState.DEBITED, new Document("failureReason", null));
+            return transfers.debited(t.transferId(), null, clock.instant());
         }
-        return move(t, EnumSet.of(TransferState.PENDING), TransferState.FAILED,
-                new Document("failureReason", WalletRefusal.of(result).name()));
+        return transfers.failed(t.transferId(), WalletRefusal.of(result).name(), clock.instant());
     }
 
     /** Gives the amount to the customer's wallet once; only ever called for a transfer whose debit was made. */
@@ -229,17 +203,7 @@ public class WalletTransfers {
             // Credited before a crash: only its posting's filing may be unfinished.
             store.file(t.toWalletId());
         }
-        return move(t, EnumSet.of(TransferState.DEBITED), TransferState.COMPLETED, new Document("toBalanceAfterMinor", after.orElse(null)));
-    }
-
-    /** Compare-and-set on the state; when another driver moved it first, its current state is the answer. */
-    private Transfer move(Transfer t, EnumSet<TransferState> from, TransferState to, Document fields) {
-        List<String> states = from.stream().map(TransferState::name).toList();
-        Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(clock.instant()));
-        Document after = Mono.from(transfers().findOneAndUpdate(new Document("_id", t.transferId())
-                        .append("state", new Document("$in", states)), new Document("$set", set),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
-        return after != null ? toTransfer(after) : find(t.transferId()).orElseThrow();
+        return transfers.completed(t.transferId(), after.orElse(null), clock.instant());
     }
 
     /**
@@ -249,44 +213,35 @@ public class WalletTransfers {
      * no other. Returns how many it drove.
      */
     public int recover(Duration olderThan) {
-        Date before = Date.from(clock.instant().minus(olderThan));
+        Instant before = clock.instant().minus(olderThan);
         int driven = 0;
         String after = null;
-        List<Document> page;
+        List<Transfer> page;
         do {
-            Document filter = new Document("state", new Document("$in", List.of(TransferState.PENDING.name(),
-                    TransferState.DEBITED.name()))).append("updatedAt", new Document("$lt", before));
-            if (after != null) {
-                filter.append("_id", new Document("$gt", after));
-            }
-            page = Flux.from(transfers().find(filter).sort(new Document("_id", 1)).limit(PAGE)).collectList()
-                    .block(TIMEOUT);
-            for (Document d : page) {
-                if (claimAndDrive(d)) {
+            page = transfers.unfinished(before, after, PAGE);
+            for (Transfer t : page) {
+                if (claimAndDrive(t)) {
                     driven++;
                 }
             }
-            after = page.isEmpty() ? after : page.get(page.size() - 1).getString("_id");
+            after = page.isEmpty() ? after : page.get(page.size() - 1).transferId();
         } while (page.size() == PAGE);
         return driven;
     }
 
-    private boolean claimAndDrive(Document d) {
-        Document claimed = Mono.from(transfers().findOneAndUpdate(new Document("_id", d.getString("_id"))
-                        .append("state", d.getString("state")).append("updatedAt", d.getDate("updatedAt")),
-                new Document("$set", new Document("updatedAt", Date.from(clock.instant()))),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT);
-        if (claimed == null) {
+    private boolean claimAndDrive(Transfer seen) {
+        Optional<Transfer> claimed = transfers.claim(seen, clock.instant());
+        if (claimed.isEmpty()) {
             return false;
         }
         try {
-            Transfer done = drive(toTransfer(claimed));
+            Transfer done = drive(claimed.get());
             log.info("Top-up {} found {} was finished by the recovery sweep: {}", done.transferId(),
-                    d.getString("state"), done.state());
+                    seen.state(), done.state());
             return true;
         } catch (RuntimeException e) {
             // Left as it is for the next sweep; one bad transfer must not hold up the others.
-            log.warn("Top-up {} could not be finished yet: {}", d.getString("_id"), e.toString());
+            log.warn("Top-up {} could not be finished yet: {}", seen.transferId(), e.toString());
             return false;
         }
     }
@@ -297,18 +252,6 @@ public class WalletTransfers {
      * touches it every time, and it must still show.
      */
     public java.util.Map<TransferState, Long> countStuck(Instant createdBefore) {
-        java.util.Map<TransferState, Long> counts = new java.util.EnumMap<>(TransferState.class);
-        for (TransferState state : List.of(TransferState.PENDING, TransferState.DEBITED)) {
-            counts.put(state, Mono.from(transfers().countDocuments(new Document("state", state.name())
-                    .append("createdAt", new Document("$lt", Date.from(createdBefore))))).block(TIMEOUT));
-        }
-        return counts;
-    }
-
-    private static Transfer toTransfer(Document d) {
-        return new Transfer(d.getString("_id"), d.getString("merchantId"), d.getString("reference"),
-                d.getString("fromWalletId"), d.getString("toWalletId"), d.getLong("amountMinor"), d.getString("currency"),
-                TransferState.valueOf(d.getString("state")), d.getString("failureReason"), d.getLong("fromBalanceAfterMinor"),
-                d.getLong("toBalanceAfterMinor"), d.getDate("createdAt").toInstant(), d.getDate("updatedAt").toInstant());
+        return transfers.countUnfinished(createdBefore);
     }
 }
