@@ -16,6 +16,7 @@ import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.order.wallet.WalletStore;
 import com.vendstream.order.wallet.Wallets;
+import com.vendstream.testkit.MongoFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class OrderFixture implements AutoCloseable {
     public final OrderOutcomes outcomes;
 
     public OrderFixture() {
-        this(new MongoFixture());
+        this(new MongoFixture("vendstream"));
     }
 
     /** The domain over a store of the caller's (a benchmark's durable store process). */

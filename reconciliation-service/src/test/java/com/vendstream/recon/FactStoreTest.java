@@ -6,6 +6,7 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.recon.ledger.EventFacts;
 import com.vendstream.recon.ledger.Fact;
 import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.testkit.MongoFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class FactStoreTest {
 
-    final MongoFixture mongo = new MongoFixture();
+    final MongoFixture mongo = new MongoFixture("recon");
     final FactStore store = new FactStore(mongo.template);
 
     @AfterEach

@@ -1,5 +1,6 @@
 package com.vendstream.recon;
 
+import com.vendstream.testkit.MongoFixture;
 import org.threeten.extra.MutableClock;
 
 import com.vendstream.kit.events.EventCodec;
@@ -49,7 +50,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
-        this(new MongoFixture(), null, providers, payments, now, zones);
+        this(new MongoFixture("recon"), null, providers, payments, now, zones);
     }
 
     /** Against a given store, as FactBench runs it. */

@@ -76,7 +76,7 @@ class OutboxRelayKafkaTest extends RelayKafkaSupport {
         Mono.from(things().insertOne(new Document("_id", id).append(Outbox.FIELD, entries(id, 0, 3)))).block();
         // A second process whose store connection dies once the broker has acknowledged the whole outbox: the
         // events are on the topic, the removal never happens.
-        MongoClient doomed = MongoClients.create(Infrastructure.mongoUri());
+        MongoClient doomed = MongoClients.create(Infrastructure.parts.store.uri(DATABASE));
         AtomicInteger acknowledged = new AtomicInteger();
         OutboxRelay crashing = new OutboxRelay(new ReactiveMongoTemplate(doomed, DATABASE),
                 (binding, message) -> publisher.send(binding, message).whenComplete((r, e) -> {
