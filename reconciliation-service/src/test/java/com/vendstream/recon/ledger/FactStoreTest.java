@@ -1,11 +1,10 @@
-package com.vendstream.recon;
+package com.vendstream.recon.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.recon.ledger.EventFacts;
-import com.vendstream.recon.ledger.Fact;
-import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
 import com.vendstream.testkit.MongoFixture;
 import java.util.ArrayList;
 import java.util.List;

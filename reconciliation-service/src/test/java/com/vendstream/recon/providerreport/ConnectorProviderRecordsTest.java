@@ -1,4 +1,4 @@
-package com.vendstream.recon;
+package com.vendstream.recon.providerreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,13 +11,7 @@ import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.recon.providerreport.ConnectorProviderRecords;
-import com.vendstream.recon.providerreport.ProviderRecord;
-import com.vendstream.recon.providerreport.ProviderStatus;
-import com.vendstream.recon.providerreport.ProviderUnavailableException;
-import com.vendstream.recon.providerreport.ProviderView;
-import com.vendstream.recon.providerreport.ReportedTransactions;
-import com.vendstream.recon.providerreport.VendToCheck;
+import com.vendstream.recon.ScriptedConnector;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.vendstream.vend;
+package com.vendstream.vend.vending;
 
 import com.vendstream.testkit.MongoFixture;
 import org.threeten.extra.MutableClock;
@@ -26,7 +26,6 @@ import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.connector.GuardedConnectors;
 import com.vendstream.vend.routing.Router;
 import com.vendstream.vend.routing.RoutingProperties;
-import com.vendstream.vend.vending.Vending;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
