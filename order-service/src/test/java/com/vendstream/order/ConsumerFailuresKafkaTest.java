@@ -25,6 +25,7 @@ import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedBroker;
 import com.vendstream.testkit.EmbeddedParts;
 import com.vendstream.testkit.EmbeddedStore;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,9 +60,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -80,7 +79,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * however long it lasts and dead-letters nothing; a dead letter is re-driven once its cause is fixed; and
  * no failing consumer writes the customer's data to the log.
  */
-@ExtendWith({ConsumerFailuresKafkaTest.StopInfrastructureLast.class, OutputCaptureExtension.class})
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = {OrderServiceApplication.class, ConsumerFailuresKafkaTest.Poison.class},
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
@@ -113,14 +112,6 @@ class ConsumerFailuresKafkaTest {
     @BeforeAll
     static void infrastructure() {
         parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(6), EmbeddedStore.restartable());
-    }
-
-    /** Stops the broker, registry and store after Spring has closed the service (see CheckoutIntakeKafkaTest). */
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            parts.close();
-        }
     }
 
     @DynamicPropertySource

@@ -18,6 +18,7 @@ import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedBroker;
 import com.vendstream.testkit.EmbeddedParts;
 import com.vendstream.testkit.EmbeddedStore;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +48,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -62,7 +61,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * and the requests behind it are vended; a vend request consumed while the store is down waits for the store
  * and is vended exactly once, with nothing dead-lettered; and the log holds none of the customer's data.
  */
-@ExtendWith({VendRequestFailuresKafkaTest.StopInfrastructureLast.class, OutputCaptureExtension.class})
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
         properties = {"spring.config.name=vend-service", "vendstream.kafka.consumer.backoff-initial=PT0.1S",
@@ -74,13 +73,6 @@ class VendRequestFailuresKafkaTest {
     @BeforeAll
     static void infrastructure() {
         parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(6), EmbeddedStore.restartable());
-    }
-
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            parts.close();
-        }
     }
 
     @DynamicPropertySource

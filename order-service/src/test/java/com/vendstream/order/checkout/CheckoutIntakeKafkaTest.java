@@ -21,6 +21,7 @@ import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +43,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -56,7 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
  * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
  */
-@ExtendWith(CheckoutIntakeKafkaTest.StopInfrastructureLast.class)
+@ExtendWith(StopPartsAfterSpring.class)
 @DirtiesContext
 @SpringBootTest(classes = OrderServiceApplication.class,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
@@ -68,19 +67,6 @@ class CheckoutIntakeKafkaTest {
     @BeforeAll
     static void infrastructure() {
         parts = EmbeddedParts.start(6);
-    }
-
-    /**
-     * Stops the broker, registry and store after Spring has closed the service (@DirtiesContext):
-     * registered before SpringExtension, so its afterAll runs after Spring's. Stopped in @AfterAll
-     * instead, the broker went first and the service's Kafka clients then spent half a minute in their
-     * close timeouts when Spring paused the context at the start of the next test class.
-     */
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            parts.close();
-        }
     }
 
     @DynamicPropertySource
