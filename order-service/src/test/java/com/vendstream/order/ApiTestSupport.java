@@ -15,7 +15,6 @@ import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
 import java.time.Duration;
@@ -26,9 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -61,11 +58,7 @@ public abstract class ApiTestSupport {
         static {
             parts = EmbeddedParts.start(6);
             sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.latency.default", "5ms"));
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                    "schema.registry.url", registryUrl()));
+            producer = new KafkaProducer<>(parts.avroProducerSettings());
             Runtime.getRuntime().addShutdownHook(new Thread(Infrastructure::stop, "api-test-infrastructure-stop"));
         }
 

@@ -1,7 +1,15 @@
 package com.vendstream.testkit;
 
+import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -53,6 +61,39 @@ public final class EmbeddedParts implements AutoCloseable {
     /** {@link #endpoints} for a Spring test's {@code @DynamicPropertySource}. */
     public void endpoints(DynamicPropertyRegistry props, String database) {
         endpoints(database).forEach((name, value) -> props.add(name, () -> value));
+    }
+
+    /** A producer of Avro events in Confluent wire format, keys as strings, schemas registered here. */
+    public Map<String, Object> avroProducerSettings() {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                "schema.registry.url", registryUrl());
+    }
+
+    /** A consumer of Avro events as their generated classes, from the earliest offset, in a group of its own. */
+    public Map<String, Object> avroConsumerSettings() {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", registryUrl(), "specific.avro.reader", "true");
+    }
+
+    /**
+     * A consumer of records as bytes (dead letters, records that are not events), from the earliest offset, in a
+     * group of its own named {@code group-<random>}.
+     */
+    public Map<String, Object> bytesConsumerSettings(String group) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, group + "-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     }
 
     @Override

@@ -12,10 +12,9 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -51,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * first call is still held. Before, the batch, and so the partition's next poll, waited for every call in
  * it. Both orders are vended once.
  */
+@ExtendWith(StopPartsAfterSpring.class)
 @DirtiesContext
 @SpringBootTest(classes = {VendServiceApplication.class, VendHeadOfLineKafkaTest.Providers.class},
         properties = {"spring.config.name=vend-service"})
@@ -135,7 +132,6 @@ class VendHeadOfLineKafkaTest {
     @AfterAll
     static void stop() {
         HANGING.release.countDown();
-        parts.close();
     }
 
     @DynamicPropertySource
@@ -153,18 +149,8 @@ class VendHeadOfLineKafkaTest {
         String slowOrder = "hol-slow-" + UUID.randomUUID();
         String promptOrder = "hol-prompt-" + UUID.randomUUID();
         Map<String, List<String>> succeeded = new ConcurrentHashMap<>();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", parts.registryUrl()));
-             KafkaConsumer<String, Object> outcomes = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", parts.registryUrl(), "specific.avro.reader", "true"))) {
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(parts.avroProducerSettings());
+             KafkaConsumer<String, Object> outcomes = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             outcomes.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
             // Both on partition 0: one consumer, one batch after the other.
             producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, slowOrder,
