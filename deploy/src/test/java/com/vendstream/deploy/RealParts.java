@@ -3,13 +3,13 @@ package com.vendstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.vendstream.testkit.EmbeddedBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,24 +20,22 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RealParts implements AutoCloseable {
 
-    private final EmbeddedKafkaKraftBroker kafka;
+    private final EmbeddedBroker kafka;
     private final MongoStore mongo;
     final Stack stack;
     private final HttpClient http = HttpClient.newHttpClient();
     final JsonMapper json = JsonMapper.builder().build();
 
     RealParts(Map<String, Object> overrides) {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6);
-        kafka.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
+        kafka = EmbeddedBroker.withSettings(6, Map.of("transaction.state.log.replication.factor", "1",
                 "transaction.state.log.min.isr", "1", "group.initial.rebalance.delay.ms", "0"));
-        kafka.afterPropertiesSet();
-        TopicSetup.createAll(kafka.getBrokersAsString());
+        TopicSetup.createAll(kafka.bootstrap());
         mongo = MongoStore.inMemory();
-        stack = Stack.start(kafka.getBrokersAsString(), mongo.uri(), Stack.Ports.random(), overrides);
+        stack = Stack.start(kafka.bootstrap(), mongo.uri(), Stack.Ports.random(), overrides);
     }
 
     String bootstrap() {
-        return kafka.getBrokersAsString();
+        return kafka.bootstrap();
     }
 
     String url(String service) {
@@ -92,6 +90,6 @@ final class RealParts implements AutoCloseable {
     public void close() {
         stack.close();
         mongo.close();
-        kafka.destroy();
+        kafka.close();
     }
 }

@@ -2,15 +2,15 @@ package com.vendstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.sandbox.ProviderSandboxApplication;
+import com.vendstream.testkit.EmbeddedBroker;
+import com.vendstream.testkit.LocalRegistry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -23,17 +23,16 @@ class StorelessContextsTest {
     private static final List<String> CLIENT_TYPES = List.of("com.mongodb.reactivestreams.client.MongoClient",
             "com.mongodb.client.MongoClient");
 
-    private static EmbeddedKafkaKraftBroker kafka;
+    private static EmbeddedBroker kafka;
 
     @BeforeAll
     static void startKafka() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 1);
-        kafka.afterPropertiesSet();
+        kafka = EmbeddedBroker.withTopics(1);
     }
 
     @AfterAll
     static void stopKafka() {
-        kafka.destroy();
+        kafka.close();
     }
 
     @Test
@@ -43,8 +42,8 @@ class StorelessContextsTest {
 
     @Test
     void theSchemaRegistryOpensNoStoreClient() {
-        try (ConfigurableApplicationContext registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString())) {
-            assertNoStoreClient(registry);
+        try (LocalRegistry registry = LocalRegistry.start(kafka.bootstrap())) {
+            assertNoStoreClient(registry.context());
         }
     }
 

@@ -13,32 +13,25 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -57,31 +50,20 @@ public abstract class ApiTestSupport {
 
     /** Started on first use; stopped by a shutdown hook, the application context first. */
     protected static final class Infrastructure {
-        public static final EmbeddedKafkaKraftBroker kafka;
-        public static final MongoServer mongo;
-        public static final ConfigurableApplicationContext registry;
+        public static final EmbeddedParts parts;
         public static final ConfigurableApplicationContext sandbox;
         public static final KafkaProducer<String, Object> producer;
         static volatile ConfigurableApplicationContext app;
 
         static {
-            kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                    .map(Topics::topic).toArray(String[]::new));
-            kafka.afterPropertiesSet();
-            mongo = new MongoServer(new MemoryBackend());
-            mongo.bind();
-            registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+            parts = EmbeddedParts.start(6);
             sandbox = ProviderSandboxApplication.start(0, Map.of("vendstream.sandbox.latency.default", "5ms"));
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                    "schema.registry.url", registryUrl()));
+            producer = new KafkaProducer<>(parts.avroProducerSettings());
             Runtime.getRuntime().addShutdownHook(new Thread(Infrastructure::stop, "api-test-infrastructure-stop"));
         }
 
         public static String registryUrl() {
-            return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+            return parts.registryUrl();
         }
 
         public static String sandboxUrl() {
@@ -95,18 +77,13 @@ public abstract class ApiTestSupport {
             }
             producer.close(Duration.ofSeconds(2));
             sandbox.close();
-            registry.close();
-            mongo.shutdown();
-            kafka.destroy();
+            parts.close();
         }
     }
 
     @DynamicPropertySource
     protected static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", Infrastructure.kafka::getBrokersAsString);
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + Infrastructure.mongo.getLocalAddress().getPort()
-                + "/api");
-        props.add("vendstream.registry.url", Infrastructure::registryUrl);
+        Infrastructure.parts.endpoints(props, "api");
         props.add("vendstream.providers.vtpass.base-url", () -> Infrastructure.sandboxUrl() + "/vtpass/api");
         props.add("vendstream.providers.pagamio.base-url", () -> Infrastructure.sandboxUrl() + "/pagamio/api/v1");
         props.add("vendstream.providers.pagamio.merchant-id", () -> "MER-1001");

@@ -18,13 +18,13 @@ import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.wallet.WalletStore;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedBroker;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.EmbeddedStore;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +41,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -53,24 +52,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -82,7 +75,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * however long it lasts and dead-letters nothing; a dead letter is re-driven once its cause is fixed; and
  * no failing consumer writes the customer's data to the log.
  */
-@ExtendWith({ConsumerFailuresKafkaTest.StopInfrastructureLast.class, OutputCaptureExtension.class})
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = {OrderServiceApplication.class, ConsumerFailuresKafkaTest.Poison.class},
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
@@ -90,9 +83,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "vendstream.kafka.consumer.defect-attempts=3"})
 class ConsumerFailuresKafkaTest {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static RestartableStore store;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
 
     /** Client references whose checkout events fail in the intake until removed (a bug, then its fix). */
     static final Set<String> POISONED = ConcurrentHashMap.newKeySet();
@@ -114,62 +105,15 @@ class ConsumerFailuresKafkaTest {
         }
     }
 
-    /** The in-memory store behind a server that can be stopped and started again on its port, data kept. */
-    static final class RestartableStore {
-        private final MemoryBackend backend = new MemoryBackend() {
-            @Override
-            public void close() {
-                // The data outlives the server, as a real store's files do.
-            }
-        };
-        private final int port;
-        private MongoServer server;
-
-        RestartableStore() {
-            server = new MongoServer(backend);
-            port = server.bind().getPort();
-        }
-
-        void stop() {
-            server.shutdownNow();
-        }
-
-        void start() {
-            server = new MongoServer(backend);
-            server.bind("localhost", port);
-        }
-    }
-
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        store = new RestartableStore();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
-    }
-
-    /** Stops the broker, registry and store after Spring has closed the service (see CheckoutIntakeKafkaTest). */
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            registry.close();
-            store.stop();
-            kafka.destroy();
-        }
+        parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(6), EmbeddedStore.restartable());
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
         // A short server selection: each attempt against a stopped store fails in a second, not thirty.
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + store.port
-                + "/failures?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000");
-        props.add("vendstream.registry.url", ConsumerFailuresKafkaTest::registryUrl);
-    }
-
-    static String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+        parts.endpoints(props, "failures" + EmbeddedStore.FAIL_FAST);
     }
 
     @Autowired
@@ -206,7 +150,7 @@ class ConsumerFailuresKafkaTest {
     /** The Confluent wire bytes of an event, as a checkout system's serializer writes them. */
     static byte[] wire(String topic, SpecificRecord event) {
         try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
-            serializer.configure(Map.of("schema.registry.url", registryUrl(),
+            serializer.configure(Map.of("schema.registry.url", parts.registryUrl(),
                     "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"), false);
             return serializer.serialize(topic, event);
         }
@@ -214,7 +158,7 @@ class ConsumerFailuresKafkaTest {
 
     static RecordMetadata send(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get();
@@ -222,12 +166,7 @@ class ConsumerFailuresKafkaTest {
     }
 
     static KafkaConsumer<String, byte[]> rawConsumer(String topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(parts.bytesConsumerSettings("test"));
         consumer.subscribe(List.of(topic));
         return consumer;
     }
@@ -254,13 +193,7 @@ class ConsumerFailuresKafkaTest {
      */
     static List<SpecificRecord> orderEvents(String clientReference, Duration within) {
         List<ConsumerRecord<String, Object>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
             await().atMost(within).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
@@ -334,7 +267,7 @@ class ConsumerFailuresKafkaTest {
         checkoutRecords.put("junk", junk);
         checkoutRecords.put("poison", poisonBytes);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (Map.Entry<String, byte[]> r : checkoutRecords.entrySet()) {
@@ -419,7 +352,7 @@ class ConsumerFailuresKafkaTest {
         OrderPlaced order = placed("outage-" + UUID.randomUUID(), "08011111111", null);
         String key = order.getEnvelope().getOrderId();
         String checkout = Topics.CHECKOUT_ORDERS.topic();
-        store.stop();
+        parts.store.stop();
         try {
             RecordMetadata sent = send(checkout, key, wire(checkout, order));
             TopicPartition partition = new TopicPartition(checkout, sent.partition());
@@ -430,7 +363,7 @@ class ConsumerFailuresKafkaTest {
             assertThat(committed(partition)).as("offset committed while the store was down")
                     .isLessThanOrEqualTo(sent.offset());
         } finally {
-            store.start();
+            parts.store.start();
         }
         List<SpecificRecord> events = orderEvents(order.getClientReference(), Duration.ofSeconds(90));
         assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1);
@@ -466,7 +399,7 @@ class ConsumerFailuresKafkaTest {
         poison.put("wrong-type", wire(outcomes, placed("elsewhere-" + UUID.randomUUID(), "08011111111", null)));
         poison.put("junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3});
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             producer.send(new ProducerRecord<>(outcomes, orderId,
@@ -507,7 +440,7 @@ class ConsumerFailuresKafkaTest {
         String orderId = vendingOrder(reference);
         SpecificRecord success = ApiTestSupport.succeeded(orderId, "r1", 10_000L, "1234");
         String eventId = com.vendstream.kit.events.Events.envelope(success).getEventId();
-        store.stop();
+        parts.store.stop();
         try {
             RecordMetadata sent = send(outcomes, orderId, wire(outcomes, success));
             TopicPartition partition = new TopicPartition(outcomes, sent.partition());
@@ -517,7 +450,7 @@ class ConsumerFailuresKafkaTest {
             assertThat(committed(partition)).as("offset committed while the store was down")
                     .isLessThanOrEqualTo(sent.offset());
         } finally {
-            store.start();
+            parts.store.start();
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> orders.find(orderId).orElseThrow().state()
                 == OrderState.COMPLETED);
@@ -543,7 +476,7 @@ class ConsumerFailuresKafkaTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> !withKey(dlq, key).isEmpty());
 
         POISONED.remove(reference);
-        String[] args = {dlq, "--bootstrap-servers", kafka.getBrokersAsString()};
+        String[] args = {dlq, "--bootstrap-servers", parts.bootstrap()};
         java.io.ByteArrayOutputStream dry = new java.io.ByteArrayOutputStream();
         assertThat(Redrive.run(append(args, "--dry-run"), new java.io.PrintStream(dry, true), System.err)).isZero();
         assertThat(dry.toString()).contains("would re-drive " + dlq, "(key " + key + ", ", "DEFECT) to " + checkout);
@@ -572,14 +505,14 @@ class ConsumerFailuresKafkaTest {
     }
 
     static String topicConfig(String topic, String name) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value();
         }
     }
 
     static long committed(TopicPartition partition) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap()))) {
             OffsetAndMetadata offset = admin.listConsumerGroupOffsets("order-service").partitionsToOffsetAndMetadata()
                     .get().get(partition);
             return offset == null ? -1 : offset.offset();

@@ -19,6 +19,7 @@ import com.vendstream.wallet.WalletLedger;
 import com.vendstream.wallet.WalletStore;
 import com.vendstream.wallet.WalletTransfers;
 import com.vendstream.wallet.Wallets;
+import com.vendstream.testkit.MongoFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class OrderFixture implements AutoCloseable {
     public final OrderOutcomes outcomes;
 
     public OrderFixture() {
-        this(new MongoFixture());
+        this(new MongoFixture("vendstream"));
     }
 
     /** The domain over a store of the caller's (a benchmark's durable store process). */

@@ -18,25 +18,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * Providers' own records for tests. A "report" provider lists its whole day; a "requery" provider
  * answers only for the references it is asked about (NOT_FOUND when it has none).
  */
-final class FakeProvider implements ProviderRecords {
+public final class FakeProvider implements ProviderRecords {
 
     private final Map<String, List<ProviderRecord>> records = new ConcurrentHashMap<>();
     private final Set<String> reportProviders = new HashSet<>();
-    final Set<String> down = ConcurrentHashMap.newKeySet();
+    public final Set<String> down = ConcurrentHashMap.newKeySet();
 
-    FakeProvider withReport(String provider) {
+    public FakeProvider withReport(String provider) {
         reportProviders.add(provider);
         return this;
     }
 
-    FakeProvider record(String provider, String reference, ProviderStatus status, Long amountMinor, String currency) {
+    public FakeProvider record(String provider, String reference, ProviderStatus status, Long amountMinor, String currency) {
         records.computeIfAbsent(provider, p -> new ArrayList<>())
                 .add(new ProviderRecord(reference, "tx-" + reference, status, amountMinor, currency, null));
         return this;
     }
 
     /** Replaces what the provider says about a reference (it settled). */
-    FakeProvider settle(String provider, String reference, ProviderStatus status, Long amountMinor, String currency) {
+    public FakeProvider settle(String provider, String reference, ProviderStatus status, Long amountMinor, String currency) {
         records.getOrDefault(provider, new ArrayList<>()).removeIf(r -> r.reference().equals(reference));
         return record(provider, reference, status, amountMinor, currency);
     }

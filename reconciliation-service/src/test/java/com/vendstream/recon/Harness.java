@@ -1,5 +1,6 @@
 package com.vendstream.recon;
 
+import com.vendstream.testkit.MongoFixture;
 import org.threeten.extra.MutableClock;
 
 import com.vendstream.kit.events.EventCodec;
@@ -30,30 +31,30 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
 
 /** The reconciliation domain wired as the service wires it, on an in-memory MongoDB, with a settable clock. */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
 
     /** The in-memory store, or null when the harness runs against a given store (a benchmark). */
-    final MongoFixture mongo;
-    final MutableClock clock;
-    final FactStore facts;
-    final LedgerStore ledgers;
-    final DiscrepancyStore discrepancies;
-    final DayStore days;
-    final DayClosing closing;
-    final EventIntake intake;
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final List<String> relayed = new ArrayList<>();
+    public final MongoFixture mongo;
+    public final MutableClock clock;
+    public final FactStore facts;
+    public final LedgerStore ledgers;
+    public final DiscrepancyStore discrepancies;
+    public final DayStore days;
+    public final DayClosing closing;
+    public final EventIntake intake;
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final List<String> relayed = new ArrayList<>();
 
-    Harness(ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
+    public Harness(ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
         this(providers, PaymentRecords.NONE, now, zones);
     }
 
-    Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
-        this(new MongoFixture(), null, providers, payments, now, zones);
+    public Harness(ProviderRecords providers, PaymentRecords payments, Instant now, Map<String, ZoneId> zones) {
+        this(new MongoFixture("recon"), null, providers, payments, now, zones);
     }
 
     /** Against a given store, as FactBench runs it. */
-    Harness(ReactiveMongoTemplate store, ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
+    public Harness(ReactiveMongoTemplate store, ProviderRecords providers, Instant now, Map<String, ZoneId> zones) {
         this(null, store, providers, PaymentRecords.NONE, now, zones);
     }
 
@@ -75,16 +76,16 @@ final class Harness implements AutoCloseable {
         intake = new EventIntake(facts, closing, meters);
     }
 
-    void apply(List<SpecificRecord> events) {
+    public void apply(List<SpecificRecord> events) {
         events.forEach(intake::accept);
     }
 
-    void later(Duration d) {
+    public void later(Duration d) {
         clock.add(d);
     }
 
     /** Every event waiting in a collection's outboxes (the relay is not running in these tests). */
-    List<SpecificRecord> outbox(String collection) {
+    public List<SpecificRecord> outbox(String collection) {
         List<Document> docs = mongo.template.getMongoDatabase()
                 .flatMapMany(db -> Flux.from(db.getCollection(collection).find())).collectList().block();
         List<SpecificRecord> out = new ArrayList<>();

@@ -11,12 +11,9 @@ import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.recon.day.DayStore;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
-import com.vendstream.registry.SchemaRegistryApplication;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.net.URI;
@@ -28,15 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,12 +39,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -72,9 +64,7 @@ class ReconServiceKafkaTest {
     static final String AUDITOR_TOKEN = "auditor-token-for-tests-" + UUID.randomUUID();
     static final LocalDate DAY = LocalDate.of(2026, 1, 15);
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static MongoServer mongo;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
 
     @TestConfiguration
     static class Providers {
@@ -90,36 +80,23 @@ class ReconServiceKafkaTest {
 
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 3, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+        parts = EmbeddedParts.start(3);
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
+        parts.close();
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/recon");
-        props.add("vendstream.registry.url", ReconServiceKafkaTest::registryUrl);
+        parts.endpoints(props, "recon");
         props.add("vendstream.recon.users[0].name", () -> "test-finance");
         props.add("vendstream.recon.users[0].token-sha256", () -> FinanceUsers.sha256(FINANCE_TOKEN));
         props.add("vendstream.recon.users[0].roles", () -> "FINANCE");
         props.add("vendstream.recon.users[1].name", () -> "test-auditor");
         props.add("vendstream.recon.users[1].token-sha256", () -> FinanceUsers.sha256(AUDITOR_TOKEN));
         props.add("vendstream.recon.users[1].roles", () -> "READ_ONLY");
-    }
-
-    static String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
     }
 
     @LocalServerPort
@@ -176,17 +153,17 @@ class ReconServiceKafkaTest {
         // An undecodable record ahead of k1's events on the same partition: dead-lettered, and
         // it must not block them.
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             raw.send(new ProducerRecord<>(Topics.ORDERS.topic(), "k1",
                     "not Avro".getBytes(StandardCharsets.UTF_8))).get();
         }
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl(),
+                "schema.registry.url", parts.registryUrl(),
                 "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"))) {
             for (SpecificRecord e : events) {
                 String orderId = com.vendstream.kit.events.Events.envelope(e).getOrderId();
@@ -260,13 +237,7 @@ class ReconServiceKafkaTest {
         assertThat(csv.split("\r\n")[1]).startsWith("2026-01-15,demo-merchant,vtpass,AIRTIME,NGN,1,3,1,1,1,1,0,"
                 + "50000,48000,2000,100000,50000,20000,30000,true,");
 
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(Topics.RECON_LEDGERS.topic(), Topics.RECON_DISCREPANCIES.topic()));
             List<ConsumerRecord<String, Object>> received = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -286,12 +257,7 @@ class ReconServiceKafkaTest {
             assertThat(d.getEnvelope().getOrderId()).isEqualTo("k2");
         }
 
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("dlq"))) {
             dlq.subscribe(List.of(Topics.ORDERS.deadLetter("reconciliation-service")));
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).until(() -> {

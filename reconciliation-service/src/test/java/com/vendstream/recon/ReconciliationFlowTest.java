@@ -1,5 +1,8 @@
 package com.vendstream.recon;
 
+import static com.vendstream.recon.Scenarios.AFTER_DAY;
+import static com.vendstream.recon.Scenarios.ZONES;
+import static com.vendstream.recon.Scenarios.figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -35,9 +38,6 @@ import org.junit.jupiter.api.Test;
 /** The domain end to end on the MongoDB wire protocol: facts, close, adjustments, matching, outbox. */
 class ReconciliationFlowTest {
 
-    static final Instant AFTER_DAY = Scenarios.lagos(Scenarios.DAY.plusDays(1), 3, 0);
-    static final Map<String, ZoneId> ZONES = Map.of(Scenarios.MERCHANT, Traffic.LAGOS);
-
     final List<Harness> harnesses = new ArrayList<>();
 
     Harness harness(ProviderRecords provider) {
@@ -49,12 +49,6 @@ class ReconciliationFlowTest {
     @AfterEach
     void close() {
         harnesses.forEach(Harness::close);
-    }
-
-    static Map<String, Object> figures(List<Ledger> ledgers) {
-        Map<String, Object> out = new java.util.TreeMap<>();
-        ledgers.forEach(l -> out.put(l.key().id(), l.figures()));
-        return out;
     }
 
     @Test

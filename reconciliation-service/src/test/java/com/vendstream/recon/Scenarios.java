@@ -1,32 +1,40 @@
 package com.vendstream.recon;
 
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A day of mixed traffic for merchant m-lagos (Africa/Lagos) with three injected mismatches:
  * o3 was vended by VTpass although we recorded it failed and refunded it; Pagamio vended o4 for a
  * different amount; and Pagamio's report has no o5 although we delivered and kept it.
  */
-final class Scenarios {
+public final class Scenarios {
 
-    static final String MERCHANT = "m-lagos";
-    static final LocalDate DAY = LocalDate.of(2026, 3, 10);
+    public static final String MERCHANT = "m-lagos";
+    public static final LocalDate DAY = LocalDate.of(2026, 3, 10);
+    /** The small hours after {@link #DAY} in Lagos: the day is over and may be closed. */
+    public static final Instant AFTER_DAY = lagos(DAY.plusDays(1), 3, 0);
+    public static final Map<String, ZoneId> ZONES = Map.of(MERCHANT, Traffic.LAGOS);
 
     private Scenarios() {
     }
 
-    static Instant lagos(LocalDate day, int hour, int minute) {
+    public static Instant lagos(LocalDate day, int hour, int minute) {
         return day.atTime(hour, minute).atZone(Traffic.LAGOS).toInstant();
     }
 
-    static Instant at(int hour, int minute) {
+    public static Instant at(int hour, int minute) {
         return lagos(DAY, hour, minute);
     }
 
-    static Traffic mixedDay() {
+    public static Traffic mixedDay() {
         Traffic t = new Traffic(MERCHANT, Traffic.LAGOS);
         t.order("o1", at(9, 0), 50_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-o1")
                 .succeeded(at(9, 1), 48_000L).completed(at(9, 1));
@@ -55,7 +63,7 @@ final class Scenarios {
         return t;
     }
 
-    static FakeProvider mixedDayProviders() {
+    public static FakeProvider mixedDayProviders() {
         return new FakeProvider().withReport("pagamio")
                 .record("vtpass", "ref-o1", ProviderStatus.SUCCEEDED, null, null)
                 .record("vtpass", "ref-o2", ProviderStatus.FAILED, null, null)
@@ -64,5 +72,12 @@ final class Scenarios {
                 .record("vtpass", "ref-o8", ProviderStatus.FAILED, null, null)
                 .record("pagamio", "ref-o4", ProviderStatus.SUCCEEDED, 12_000L, "ZAR")
                 .record("pagamio", "ref-o6", ProviderStatus.SUCCEEDED, 7_000L, "ZAR");
+    }
+
+    /** Ledger figures by ledger id, to compare two runs. */
+    public static Map<String, Object> figures(List<Ledger> ledgers) {
+        Map<String, Object> out = new TreeMap<>();
+        ledgers.forEach(l -> out.put(l.key().id(), l.figures()));
+        return out;
     }
 }

@@ -29,46 +29,46 @@ import org.springframework.web.client.ResourceAccessException;
  * into an outcome by {@link ProviderHttp#classify}, exactly as the real connectors do when their
  * HTTP call fails, so a test sees what reconciliation would see from VTpass on a bad day.
  */
-final class ScriptedConnector implements VendConnector {
+public final class ScriptedConnector implements VendConnector {
 
     private final String id;
     private final Map<String, Supplier<VendOutcome>> answers = new ConcurrentHashMap<>();
-    final List<RequeryCommand> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<RequeryCommand> asked = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    ScriptedConnector(String id) {
+    public ScriptedConnector(String id) {
         this.id = id;
     }
 
-    ScriptedConnector answer(String reference, Supplier<VendOutcome> answer) {
+    public ScriptedConnector answer(String reference, Supplier<VendOutcome> answer) {
         answers.put(reference, answer);
         return this;
     }
 
-    ScriptedConnector answer(String reference, VendOutcome answer) {
+    public ScriptedConnector answer(String reference, VendOutcome answer) {
         return answer(reference, () -> answer);
     }
 
     /** HTTP 429 Too Many Requests. */
-    static VendOutcome throttled() {
+    public static VendOutcome throttled() {
         return ProviderHttp.classify(HttpClientErrorException.create(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests",
                 HttpHeaders.EMPTY, new byte[0], StandardCharsets.UTF_8));
     }
 
     /** The provider's host refused the connection. */
-    static VendOutcome refused() {
+    public static VendOutcome refused() {
         return ProviderHttp.classify(new ResourceAccessException("I/O error", new ConnectException("Connection refused")));
     }
 
     /** No reply within the read timeout. */
-    static VendOutcome timedOut() {
+    public static VendOutcome timedOut() {
         return ProviderHttp.classify(new ResourceAccessException("I/O error", new HttpTimeoutException("timed out")));
     }
 
-    static VendOutcome reset() {
+    public static VendOutcome reset() {
         return ProviderHttp.classify(new ResourceAccessException("I/O error", new IOException("Connection reset")));
     }
 
-    static VendOutcome serverError() {
+    public static VendOutcome serverError() {
         return ProviderHttp.classify(HttpServerErrorException.create(HttpStatus.SERVICE_UNAVAILABLE, "Unavailable",
                 HttpHeaders.EMPTY, new byte[0], StandardCharsets.UTF_8));
     }

@@ -39,29 +39,29 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Synthetic event sequences, shaped like the ones order-service and vend-service publish. */
-final class Traffic {
+public final class Traffic {
 
-    static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
+    public static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
 
-    final String merchantId;
-    final ZoneId zone;
-    final List<SpecificRecord> events = new ArrayList<>();
+    public final String merchantId;
+    public final ZoneId zone;
+    public final List<SpecificRecord> events = new ArrayList<>();
 
-    Traffic(String merchantId, ZoneId zone) {
+    public Traffic(String merchantId, ZoneId zone) {
         this.merchantId = merchantId;
         this.zone = zone;
     }
 
-    Order order(String orderId, Instant acceptedAt, long amountMinor, String currency, ServiceCategory service) {
+    public Order order(String orderId, Instant acceptedAt, long amountMinor, String currency, ServiceCategory service) {
         return new Order(orderId, acceptedAt, amountMinor, currency, service);
     }
 
     /** Events grouped per order as the fact store would hold them (for the pure tests). */
-    List<OrderFacts> orderFacts() {
+    public List<OrderFacts> orderFacts() {
         return orderFacts(events);
     }
 
-    static List<OrderFacts> orderFacts(List<SpecificRecord> events) {
+    public static List<OrderFacts> orderFacts(List<SpecificRecord> events) {
         Map<String, List<Fact>> byOrder = new LinkedHashMap<>();
         for (SpecificRecord e : events) {
             EventFacts.of(e).ifPresent(f -> {
@@ -79,17 +79,17 @@ final class Traffic {
         return out;
     }
 
-    final class Order {
-        final String orderId;
-        final Instant acceptedAt;
-        final long amountMinor;
-        final String currency;
-        final ServiceCategory service;
-        final LocalDate businessDate;
-        String provider;
-        String reference;
+    public final class Order {
+        public final String orderId;
+        public final Instant acceptedAt;
+        public final long amountMinor;
+        public final String currency;
+        public final ServiceCategory service;
+        public final LocalDate businessDate;
+        public String provider;
+        public String reference;
 
-        Order(String orderId, Instant acceptedAt, long amountMinor, String currency, ServiceCategory service) {
+        public Order(String orderId, Instant acceptedAt, long amountMinor, String currency, ServiceCategory service) {
             this.orderId = orderId;
             this.acceptedAt = acceptedAt;
             this.amountMinor = amountMinor;
@@ -99,21 +99,21 @@ final class Traffic {
             this.businessDate = Envelopes.businessDate(acceptedAt, zone);
         }
 
-        Envelope envelope(Class<?> type, String discriminator, Instant at, String source) {
+        public Envelope envelope(Class<?> type, String discriminator, Instant at, String source) {
             return Envelopes.create(Envelopes.eventId(orderId, type.getSimpleName(), discriminator), type, orderId, at,
                     businessDate, merchantId, source, orderId, null);
         }
 
-        OrderLine line() {
+        public OrderLine line() {
             return OrderLine.newBuilder().setService(service).setBillerId("BILLER").setAccount("08011111111")
                     .setAmount(new Money(amountMinor, currency)).build();
         }
 
-        Money money() {
+        public Money money() {
             return new Money(amountMinor, currency);
         }
 
-        VendRef vend() {
+        public VendRef vend() {
             return VendRef.newBuilder().setProvider(provider).setProviderReference(reference).build();
         }
 
@@ -122,82 +122,82 @@ final class Traffic {
             return this;
         }
 
-        Order accepted() {
+        public Order accepted() {
             return add(OrderAccepted.newBuilder().setEnvelope(envelope(OrderAccepted.class, null, acceptedAt,
                     "order-service")).setClientReference("c-" + orderId).setLine(line())
                     .setPaymentMethod(PaymentMethod.WALLET).setWalletId("w1").build());
         }
 
-        Order rejected() {
+        public Order rejected() {
             return add(OrderRejected.newBuilder().setEnvelope(envelope(OrderRejected.class, null, acceptedAt,
                     "order-service")).setClientReference("c-" + orderId).setReasonCode(RejectionReason.INSUFFICIENT_FUNDS)
                     .setReasonMessage("no funds").build());
         }
 
-        Order via(String provider, String reference) {
+        public Order via(String provider, String reference) {
             this.provider = provider;
             this.reference = reference;
             return this;
         }
 
-        Order pending(Instant at) {
+        public Order pending(Instant at) {
             return add(VendPending.newBuilder().setEnvelope(envelope(VendPending.class, reference, at, "vend-service"))
                     .setVend(vend()).setAmount(money()).setReason(PendingReason.TIMEOUT).setLine(line()).build());
         }
 
-        Order succeeded(Instant at, Long costMinor) {
+        public Order succeeded(Instant at, Long costMinor) {
             return add(VendSucceeded.newBuilder().setEnvelope(envelope(VendSucceeded.class, reference, at,
                     "vend-service")).setVend(vend()).setAmount(money()).setToken("1234-5678")
                     .setProviderCost(costMinor == null ? null : new Money(costMinor, currency))
                     .setResolvedBy(Resolution.VEND_CALL).build());
         }
 
-        Order failed(Instant at) {
+        public Order failed(Instant at) {
             return failed(at, FailureClass.DECLINED_BY_PROVIDER);
         }
 
-        Order failed(Instant at, FailureClass reason) {
+        public Order failed(Instant at, FailureClass reason) {
             return add(VendFailed.newBuilder().setEnvelope(envelope(VendFailed.class, reference, at, "vend-service"))
                     .setVend(vend()).setAmount(money()).setReasonClass(reason)
                     .setResolvedBy(Resolution.VEND_CALL).build());
         }
 
-        Order unresolved(Instant at) {
+        public Order unresolved(Instant at) {
             return add(VendUnresolved.newBuilder().setEnvelope(envelope(VendUnresolved.class, reference, at,
                     "status-poller")).setVend(vend()).setAmount(money()).setFirstPendingAt(acceptedAt)
                     .setRequeryCount(12).build());
         }
 
-        Order collected(String paymentProvider, String referenceId, Instant at) {
+        public Order collected(String paymentProvider, String referenceId, Instant at) {
             return add(PaymentCollected.newBuilder().setEnvelope(envelope(PaymentCollected.class, referenceId, at,
                     "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
                     .build());
         }
 
-        Order collectionFailed(String paymentProvider, String referenceId, Instant at) {
+        public Order collectionFailed(String paymentProvider, String referenceId, Instant at) {
             return add(PaymentFailed.newBuilder().setEnvelope(envelope(PaymentFailed.class, referenceId, at,
                     "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
                     .setReason("EXPIRED").build());
         }
 
-        Order payoutPending(String paymentProvider, String referenceId, Instant at) {
+        public Order payoutPending(String paymentProvider, String referenceId, Instant at) {
             return add(PaymentPending.newBuilder().setEnvelope(envelope(PaymentPending.class, referenceId, at,
                     "order-service")).setProvider(paymentProvider).setKind(PaymentKind.PAYOUT)
                     .setReferenceId(referenceId).setAmount(money()).build());
         }
 
-        Order paidOut(String paymentProvider, String referenceId, Instant at) {
+        public Order paidOut(String paymentProvider, String referenceId, Instant at) {
             return add(PayoutSucceeded.newBuilder().setEnvelope(envelope(PayoutSucceeded.class, referenceId, at,
                     "order-service")).setProvider(paymentProvider).setReferenceId(referenceId).setAmount(money())
                     .build());
         }
 
-        Order completed(Instant at) {
+        public Order completed(Instant at) {
             return add(OrderCompleted.newBuilder().setEnvelope(envelope(OrderCompleted.class, null, at,
                     "order-service")).setClientReference("c-" + orderId).setAmount(money()).setVend(vend()).build());
         }
 
-        Order refunded(Instant at) {
+        public Order refunded(Instant at) {
             return add(OrderRefunded.newBuilder().setEnvelope(envelope(OrderRefunded.class, null, at, "order-service"))
                     .setClientReference("c-" + orderId).setAmount(money()).setRefundMethod(RefundMethod.WALLET_CREDIT)
                     .setReason("vend failed").build());

@@ -10,35 +10,27 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRef;
 import com.vendstream.kit.events.Events;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A real KRaft broker, the in-process schema registry and an in-memory MongoDB-wire server, plus
@@ -46,43 +38,22 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 final class PollerTestSupport implements AutoCloseable {
 
-    final EmbeddedKafkaKraftBroker kafka;
-    final MongoServer mongo;
-    final ConfigurableApplicationContext registry;
+    final EmbeddedParts parts;
     private final KafkaProducer<String, Object> producer;
     private final KafkaConsumer<String, Object> consumer;
     /** Everything status-poller published so far, on both resolution topics. */
     final List<ConsumerRecord<String, Object>> published = new CopyOnWriteArrayList<>();
 
     PollerTestSupport() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+        parts = EmbeddedParts.start(6);
         producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl(),
+                "schema.registry.url", parts.registryUrl(),
                 "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"));
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"));
+        consumer = new KafkaConsumer<>(parts.avroConsumerSettings());
         consumer.subscribe(List.of(Topics.VEND_RESOLUTIONS.topic(), Topics.PAYMENT_RESOLUTIONS.topic()));
-    }
-
-    String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
-    }
-
-    String mongoUri() {
-        return "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/poller";
     }
 
     /** One status-poller instance; {@code instance} names it in the providers' call record. */
@@ -92,14 +63,12 @@ final class PollerTestSupport implements AutoCloseable {
                 "server.port=0",
                 "test.instance=" + instance,
                 "vendstream.poller.instance-id=" + instance,
-                "vendstream.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "spring.mongodb.uri=" + mongoUri(),
-                "vendstream.registry.url=" + registryUrl(),
                 "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=2",
                 "vendstream.outbox.sweep-interval=PT1S",
                 // Heartbeats and rebalances fast enough for a test that stops an instance.
                 "spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms=6000",
                 "spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms=500"));
+        parts.endpoints("poller").forEach((name, value) -> props.add(name + "=" + value));
         props.addAll(schedule(ScriptedProviders.PROVIDER, "PT0.2S", "PT3S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.THROTTLING_PROVIDER, "PT0.2S", "PT20S", "PT1S", "PT4S"));
         props.addAll(schedule(ScriptedProviders.PAYMENTS, "PT0.2S", "PT10S", "PT1S", "PT4S"));
@@ -176,8 +145,6 @@ final class PollerTestSupport implements AutoCloseable {
     public void close() {
         producer.close();
         consumer.close();
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
+        parts.close();
     }
 }

@@ -12,15 +12,11 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
-import com.vendstream.registry.SchemaRegistryApplication;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,22 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -56,14 +47,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * first call is still held. Before, the batch, and so the partition's next poll, waited for every call in
  * it. Both orders are vended once.
  */
+@ExtendWith(StopPartsAfterSpring.class)
 @DirtiesContext
 @SpringBootTest(classes = {VendServiceApplication.class, VendHeadOfLineKafkaTest.Providers.class},
         properties = {"spring.config.name=vend-service"})
 class VendHeadOfLineKafkaTest {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static MongoServer mongo;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
     static final StubProvider HANGING = new StubProvider("vtpass", true);
     static final StubProvider PROMPT = new StubProvider("pagamio", false);
 
@@ -136,31 +126,17 @@ class VendHeadOfLineKafkaTest {
 
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+        parts = EmbeddedParts.start(6);
     }
 
     @AfterAll
     static void stop() {
         HANGING.release.countDown();
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/vend");
-        props.add("vendstream.registry.url", VendHeadOfLineKafkaTest::registryUrl);
-    }
-
-    static String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+        parts.endpoints(props, "vend");
     }
 
     static VendRequested request(String orderId, String account, String provider) {
@@ -173,18 +149,8 @@ class VendHeadOfLineKafkaTest {
         String slowOrder = "hol-slow-" + UUID.randomUUID();
         String promptOrder = "hol-prompt-" + UUID.randomUUID();
         Map<String, List<String>> succeeded = new ConcurrentHashMap<>();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl()));
-             KafkaConsumer<String, Object> outcomes = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(parts.avroProducerSettings());
+             KafkaConsumer<String, Object> outcomes = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             outcomes.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
             // Both on partition 0: one consumer, one batch after the other.
             producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, slowOrder,

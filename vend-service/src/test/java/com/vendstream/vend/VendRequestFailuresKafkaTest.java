@@ -11,19 +11,19 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedBroker;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.EmbeddedStore;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,20 +42,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -65,50 +60,23 @@ import org.springframework.test.context.DynamicPropertySource;
  * and the requests behind it are vended; a vend request consumed while the store is down waits for the store
  * and is vended exactly once, with nothing dead-lettered; and the log holds none of the customer's data.
  */
-@ExtendWith({VendRequestFailuresKafkaTest.StopInfrastructureLast.class, OutputCaptureExtension.class})
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
         properties = {"spring.config.name=vend-service", "vendstream.kafka.consumer.backoff-initial=PT0.1S",
                 "vendstream.kafka.consumer.backoff-max=PT1S", "vendstream.kafka.consumer.defect-attempts=3"})
 class VendRequestFailuresKafkaTest {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static final MemoryBackend DATA = new MemoryBackend() {
-        @Override
-        public void close() {
-            // The data outlives the server, as a real store's files do.
-        }
-    };
-    static MongoServer mongo;
-    static int mongoPort;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
 
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(DATA);
-        mongoPort = mongo.bind().getPort();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
-    }
-
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            registry.close();
-            mongo.shutdownNow();
-            kafka.destroy();
-        }
+        parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(6), EmbeddedStore.restartable());
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongoPort
-                + "/vend?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000");
-        props.add("vendstream.registry.url", () -> "http://localhost:"
-                + registry.getEnvironment().getProperty("local.server.port"));
+        parts.endpoints(props, "vend" + EmbeddedStore.FAIL_FAST);
     }
 
     static String digits(int n) {
@@ -121,8 +89,7 @@ class VendRequestFailuresKafkaTest {
 
     static byte[] wire(String topic, SpecificRecord event) {
         try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
-            serializer.configure(Map.of("schema.registry.url", "http://localhost:"
-                            + registry.getEnvironment().getProperty("local.server.port"),
+            serializer.configure(Map.of("schema.registry.url", parts.registryUrl(),
                     "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"), false);
             return serializer.serialize(topic, event);
         }
@@ -130,7 +97,7 @@ class VendRequestFailuresKafkaTest {
 
     static RecordMetadata send(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get();
@@ -140,12 +107,7 @@ class VendRequestFailuresKafkaTest {
     /** The records of a topic with one of these keys, read to its end, in offset order per key. */
     static List<ConsumerRecord<String, byte[]>> withKeys(String topic, List<String> keys) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(parts.bytesConsumerSettings("test"))) {
             consumer.subscribe(List.of(topic));
             for (int emptyPolls = 0; emptyPolls < 5; ) {
                 var records = consumer.poll(Duration.ofMillis(300));
@@ -164,12 +126,12 @@ class VendRequestFailuresKafkaTest {
     static List<String> succeeded() {
         List<String> orders = new ArrayList<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", "http://localhost:" + registry.getEnvironment().getProperty("local.server.port"),
+                "schema.registry.url", parts.registryUrl(),
                 "specific.avro.reader", "true"))) {
             consumer.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
             for (int emptyPolls = 0; emptyPolls < 5; ) {
@@ -194,7 +156,7 @@ class VendRequestFailuresKafkaTest {
     }
 
     static long committed(TopicPartition partition) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap()))) {
             OffsetAndMetadata offset = admin.listConsumerGroupOffsets("vend-service").partitionsToOffsetAndMetadata()
                     .get().get(partition);
             return offset == null ? -1 : offset.offset();
@@ -222,7 +184,7 @@ class VendRequestFailuresKafkaTest {
         bad.put("wrong-type", wire(topic, wrongType));
         bad.put("junk", "this is not Avro".getBytes(StandardCharsets.UTF_8));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (Map.Entry<String, byte[]> r : bad.entrySet()) {
@@ -252,7 +214,7 @@ class VendRequestFailuresKafkaTest {
         String orderId = "outage-" + UUID.randomUUID();
         String account = "080" + digits(8);
         VendRequested request = request(orderId, account);
-        mongo.shutdownNow();
+        parts.store.stop();
         try {
             RecordMetadata sent = send(topic, orderId, wire(topic, request));
             TopicPartition partition = new TopicPartition(topic, sent.partition());
@@ -262,8 +224,7 @@ class VendRequestFailuresKafkaTest {
             assertThat(committed(partition)).as("offset committed while the store was down")
                     .isLessThanOrEqualTo(sent.offset());
         } finally {
-            mongo = new MongoServer(DATA);
-            mongo.bind("localhost", mongoPort);
+            parts.store.start();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> succeeded().contains(orderId));
         assertThat(succeeded()).filteredOn(orderId::equals).hasSize(1);

@@ -16,19 +16,14 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,24 +31,19 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -67,9 +57,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "vendstream.kafka.consumer.defect-attempts=2"})
 class VendServiceKafkaTest {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static MongoServer mongo;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
     static final SlowProvider PROVIDER = new SlowProvider();
 
     /** Answers success after 300 ms and records how many vends were in flight at once. */
@@ -132,30 +120,17 @@ class VendServiceKafkaTest {
 
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
+        parts = EmbeddedParts.start(6);
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        mongo.shutdown();
-        kafka.destroy();
+        parts.close();
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/vend");
-        props.add("vendstream.registry.url", VendServiceKafkaTest::registryUrl);
-    }
-
-    static String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+        parts.endpoints(props, "vend");
     }
 
     static VendRequested request(String orderId, String account) {
@@ -169,13 +144,9 @@ class VendServiceKafkaTest {
     @Test
     void vendsOncePerOrderInParallelAndDeadLettersWhatCannotBeRead() throws Exception {
         List<String> orders = new ArrayList<>();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl()));
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(parts.avroProducerSettings());
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             raw.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), "garbage-order",
@@ -194,13 +165,7 @@ class VendServiceKafkaTest {
         // A repeated request for a settled attempt gets its kept outcome again, the same event (same id), so
         // an order whose outcome was lost downstream is settled; what must hold is one outcome per order.
         Map<String, Set<String>> succeeded = new ConcurrentHashMap<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"))) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(Topics.VEND_OUTCOMES.topic()));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
@@ -217,12 +182,7 @@ class VendServiceKafkaTest {
         assertThat(PROVIDER.vendsPerAccount.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(PROVIDER.maxInFlight.get()).as("vends in flight at once").isGreaterThan(1);
 
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("dlq"))) {
             dlq.subscribe(List.of(Topics.deadLetter(Topics.VEND_REQUESTS.topic(), "vend-service")));
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -1,5 +1,6 @@
 package com.vendstream.wallet;
 
+import com.vendstream.testkit.MongoFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +9,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /** The ledger wired by hand over an in-memory MongoDB wire store: 5 wrong PINs lock a wallet for 30 minutes. */
 final class LedgerFixture implements AutoCloseable {
 
-    final MongoFixture mongo = new MongoFixture();
+    final MongoFixture mongo = new MongoFixture("vendstream");
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Clock clock = Clock.systemUTC();
     final WalletStore walletStore = new WalletStore(mongo.template);

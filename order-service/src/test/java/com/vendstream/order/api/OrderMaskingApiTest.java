@@ -142,7 +142,7 @@ class OrderMaskingApiTest extends ApiTestSupport {
     private static List<SpecificRecord> eventsOf(String orderId, int atLeast, Topics... topics) {
         List<SpecificRecord> events = new ArrayList<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infrastructure.kafka.getBrokersAsString(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infrastructure.parts.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "masking-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),

@@ -16,42 +16,31 @@ import com.vendstream.order.OrderServiceApplication;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.wallet.WalletStore;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -61,51 +50,23 @@ import org.springframework.test.context.DynamicPropertySource;
  * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
  * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
  */
-@ExtendWith(CheckoutIntakeKafkaTest.StopInfrastructureLast.class)
+@ExtendWith(StopPartsAfterSpring.class)
 @DirtiesContext
 @SpringBootTest(classes = OrderServiceApplication.class,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
                 "vendstream.kafka.consumer.backoff-initial=PT0.2S", "vendstream.kafka.consumer.defect-attempts=1"})
 class CheckoutIntakeKafkaTest {
 
-    static EmbeddedKafkaKraftBroker kafka;
-    static MongoServer mongo;
-    static ConfigurableApplicationContext registry;
+    static EmbeddedParts parts;
 
     @BeforeAll
     static void infrastructure() {
-        kafka = new EmbeddedKafkaKraftBroker(1, 6, Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
-                .map(Topics::topic).toArray(String[]::new));
-        kafka.afterPropertiesSet();
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind();
-        registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
-    }
-
-    /**
-     * Stops the broker, registry and store after Spring has closed the service (@DirtiesContext):
-     * registered before SpringExtension, so its afterAll runs after Spring's. Stopped in @AfterAll
-     * instead, the broker went first and the service's Kafka clients then spent half a minute in their
-     * close timeouts when Spring paused the context at the start of the next test class.
-     */
-    static final class StopInfrastructureLast implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            registry.close();
-            mongo.shutdown();
-            kafka.destroy();
-        }
+        parts = EmbeddedParts.start(6);
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", () -> kafka.getBrokersAsString());
-        props.add("spring.mongodb.uri", () -> "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/checkout");
-        props.add("vendstream.registry.url", CheckoutIntakeKafkaTest::registryUrl);
-    }
-
-    static String registryUrl() {
-        return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
+        parts.endpoints(props, "checkout");
     }
 
     static OrderPlaced placed(String clientReference, String billerId, long amountMinor) {
@@ -127,21 +88,11 @@ class CheckoutIntakeKafkaTest {
     }
 
     private static KafkaProducer<String, Object> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl()));
+        return new KafkaProducer<>(parts.avroProducerSettings());
     }
 
     private static KafkaConsumer<String, Object> orderEvents() {
-        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", registryUrl(), "specific.avro.reader", "true"));
+        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings());
         consumer.subscribe(List.of(Topics.ORDERS.topic(), Topics.VEND_REQUESTS.topic()));
         return consumer;
     }
@@ -221,7 +172,7 @@ class CheckoutIntakeKafkaTest {
         OrderPlaced tooSmall = placed("bad-2", "MTN", 1);
         try (KafkaProducer<String, Object> producer = producer();
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             String topic = Topics.CHECKOUT_ORDERS.topic();
@@ -258,12 +209,7 @@ class CheckoutIntakeKafkaTest {
                 .extracting(r -> r.getClientReference() + ":" + r.getReasonCode())
                 .containsExactlyInAnyOrder("bad-1:UNKNOWN_BILLER", "bad-2:AMOUNT_OUT_OF_RANGE");
 
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("dlq"))) {
             dlq.subscribe(List.of(Topics.deadLetter(Topics.CHECKOUT_ORDERS.topic(), "order-service")));
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

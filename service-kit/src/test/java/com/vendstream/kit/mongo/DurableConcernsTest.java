@@ -6,8 +6,7 @@ import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,13 +32,12 @@ class DurableConcernsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
-    private MongoServer store;
+    private EmbeddedStore store;
     private ApplicationContextRunner runner;
 
     @BeforeEach
     void startStore() {
-        store = new MongoServer(new MemoryBackend());
-        int port = store.bind().getPort();
+        store = EmbeddedStore.inMemory();
         CommandListener listener = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
@@ -50,15 +48,14 @@ class DurableConcernsTest {
         runner = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(MongoReactiveAutoConfiguration.class, DurableConcerns.class))
                 // what a deployment's connection string might say; the services' concerns must win
-                .withPropertyValues("spring.mongodb.uri=mongodb://localhost:" + port
-                        + "/orders?w=1&journal=false&readConcernLevel=local")
+                .withPropertyValues("spring.mongodb.uri=" + store.uri("orders?w=1&journal=false&readConcernLevel=local"))
                 .withBean(MongoClientSettingsBuilderCustomizer.class,
                         () -> settings -> settings.addCommandListener(listener));
     }
 
     @AfterEach
     void stopStore() {
-        store.shutdownNow();
+        store.stop();
     }
 
     @Test

@@ -76,7 +76,7 @@ class OutboxRelayKafkaTest extends RelayKafkaSupport {
         Mono.from(things().insertOne(new Document("_id", id).append(Outbox.FIELD, entries(id, 0, 3)))).block();
         // A second process whose store connection dies once the broker has acknowledged the whole outbox: the
         // events are on the topic, the removal never happens.
-        MongoClient doomed = MongoClients.create(Infrastructure.mongoUri());
+        MongoClient doomed = MongoClients.create(Infrastructure.parts.store.uri(DATABASE));
         AtomicInteger acknowledged = new AtomicInteger();
         OutboxRelay crashing = new OutboxRelay(new ReactiveMongoTemplate(doomed, DATABASE),
                 (binding, message) -> publisher.send(binding, message).whenComplete((r, e) -> {
@@ -138,7 +138,7 @@ class OutboxRelayKafkaTest extends RelayKafkaSupport {
         assertThat(outbox(id)).containsExactly(id + "/stray");
         assertThat(stuck()).isEqualTo(1);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                Infrastructure.kafka.getBrokersAsString()))) {
+                Infrastructure.parts.bootstrap()))) {
             assertThat(admin.listTopics().names().get()).doesNotContain("thngs-out");
         }
         Mono.from(things().deleteOne(new Document("_id", id))).block();

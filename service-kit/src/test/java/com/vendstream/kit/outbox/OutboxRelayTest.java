@@ -11,8 +11,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.VendRequested;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +41,10 @@ class OutboxRelayTest {
 
     private static final String COLLECTION = "things";
 
-    private final MongoServer server = new MongoServer(new MemoryBackend());
+    private final EmbeddedStore store = EmbeddedStore.inMemory();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final MongoClient client = MongoClients.create(MongoClientSettings.builder()
-            .applyConnectionString(new ConnectionString("mongodb://localhost:" + server.bind().getPort()))
+            .applyConnectionString(new ConnectionString(store.uri()))
             .addCommandListener(new CommandListener() {
                 @Override
                 public void commandStarted(CommandStartedEvent event) {
@@ -78,7 +77,7 @@ class OutboxRelayTest {
     void close() {
         relay.shutdown();
         client.close();
-        server.shutdown();
+        store.close();
     }
 
     @Test

@@ -6,11 +6,11 @@ import com.vendstream.events.Money;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
-import com.vendstream.registry.SchemaRegistryApplication;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.EmbeddedBroker;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.EmbeddedStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
@@ -64,38 +62,19 @@ abstract class RelayKafkaSupport {
     static class RelayService {
     }
 
+    /** Started on first use, stopped at JVM exit. */
     static final class Infrastructure {
-        static final EmbeddedKafkaKraftBroker kafka;
-        static final MongoServer mongo;
-        static final ConfigurableApplicationContext registry;
+        static final EmbeddedParts parts = EmbeddedParts.start(EmbeddedBroker.withTopics(6, TOPIC),
+                EmbeddedStore.inMemory());
 
         static {
-            kafka = new EmbeddedKafkaKraftBroker(1, 6, TOPIC);
-            kafka.afterPropertiesSet();
-            mongo = new MongoServer(new MemoryBackend());
-            mongo.bind();
-            registry = SchemaRegistryApplication.start(0, kafka.getBrokersAsString());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                registry.close();
-                mongo.shutdown();
-                kafka.destroy();
-            }, "relay-test-infrastructure-stop"));
-        }
-
-        static String registryUrl() {
-            return "http://localhost:" + registry.getEnvironment().getProperty("local.server.port");
-        }
-
-        static String mongoUri() {
-            return "mongodb://localhost:" + mongo.getLocalAddress().getPort() + "/" + DATABASE;
+            Runtime.getRuntime().addShutdownHook(new Thread(parts::close, "relay-test-infrastructure-stop"));
         }
     }
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
-        props.add("vendstream.kafka.bootstrap-servers", Infrastructure.kafka::getBrokersAsString);
-        props.add("spring.mongodb.uri", Infrastructure::mongoUri);
-        props.add("vendstream.registry.url", Infrastructure::registryUrl);
+        Infrastructure.parts.endpoints(props, DATABASE);
     }
 
     @Autowired
@@ -128,12 +107,12 @@ abstract class RelayKafkaSupport {
     static List<Seen> records() {
         List<Seen> seen = new ArrayList<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infrastructure.kafka.getBrokersAsString(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infrastructure.parts.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                "schema.registry.url", Infrastructure.registryUrl(), "specific.avro.reader", "true"))) {
+                "schema.registry.url", Infrastructure.parts.registryUrl(), "specific.avro.reader", "true"))) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
                     .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
             consumer.assign(partitions);

@@ -3,8 +3,6 @@ package com.vendstream.poller.requery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.vendstream.events.Envelope;
 import com.vendstream.events.Money;
 import com.vendstream.events.OrderLine;
@@ -24,8 +22,7 @@ import com.vendstream.poller.vend.VendPendings;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.schemas.envelope.Envelopes;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import com.vendstream.testkit.MongoFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +37,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,9 +52,8 @@ class RequeryCrashRecoveryTest {
             List.of(new RequerySchedule.Step(Duration.ofMillis(200), null)), Duration.ofMinutes(30),
             Duration.ofMinutes(30), 0, null, null, null, 0, null);
 
-    private final MongoServer server = new MongoServer(new MemoryBackend());
-    private final MongoClient client = MongoClients.create("mongodb://localhost:" + server.bind().getPort());
-    private final RequeryStore store = new RequeryStore(new ReactiveMongoTemplate(client, "poller"));
+    private final MongoFixture mongo = new MongoFixture("poller");
+    private final RequeryStore store = new RequeryStore(mongo.template);
     private final DueTimers timers = new DueTimers(Clock.systemUTC(), 2);
     private final Schedules schedules = new Schedules(Map.of(Schedules.DEFAULT, FAST));
     private final List<Instant> probes = new CopyOnWriteArrayList<>();
@@ -77,8 +72,7 @@ class RequeryCrashRecoveryTest {
     @AfterEach
     void close() {
         timers.shutdown();
-        client.close();
-        server.shutdown();
+        mongo.close();
     }
 
     private Answer probe(Requery r) {
@@ -194,7 +188,7 @@ class RequeryCrashRecoveryTest {
 
     /** What the outbox relay does once it published: the outbox is emptied. */
     private void relayed(String id) {
-        Mono.from(new ReactiveMongoTemplate(client, "poller").getCollection(RequeryStore.COLLECTION).block()
+        Mono.from(mongo.template.getCollection(RequeryStore.COLLECTION).block()
                 .updateOne(new Document("_id", id), new Document("$set", new Document(Outbox.FIELD, List.of()))))
                 .block();
     }

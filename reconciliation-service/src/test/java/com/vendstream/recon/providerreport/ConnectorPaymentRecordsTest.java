@@ -1,12 +1,10 @@
-package com.vendstream.recon;
+package com.vendstream.recon.providerreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.dollr.PaymentOutcome;
-import com.vendstream.recon.providerreport.ConnectorPaymentRecords;
 import com.vendstream.recon.providerreport.PaymentRecords.Direction;
-import com.vendstream.recon.providerreport.ProviderStatus;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.vendstream.recon;
+package com.vendstream.recon.providerreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,16 +18,10 @@ import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
-import com.vendstream.recon.providerreport.ConnectorProviderRecords;
-import com.vendstream.recon.providerreport.ProviderDayReport;
-import com.vendstream.recon.providerreport.ProviderRecord;
-import com.vendstream.recon.providerreport.ProviderRecords;
-import com.vendstream.recon.providerreport.ProviderStatus;
-import com.vendstream.recon.providerreport.ProviderUnavailableException;
-import com.vendstream.recon.providerreport.ProviderView;
-import com.vendstream.recon.providerreport.ReportedTransactions;
-import com.vendstream.recon.providerreport.VendToCheck;
 import java.time.Duration;
+import com.vendstream.recon.ReconConfiguration;
+import com.vendstream.recon.ReconProperties;
+import com.vendstream.recon.ScriptedConnector;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.vendstream.vend;
+package com.vendstream.vend.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,6 @@ import com.vendstream.events.Money;
 import com.vendstream.events.OrderLine;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
-import com.vendstream.vend.intake.ClaimedCalls;
-import com.vendstream.vend.intake.VendRequestBatches;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

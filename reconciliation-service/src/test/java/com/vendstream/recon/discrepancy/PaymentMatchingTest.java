@@ -1,4 +1,4 @@
-package com.vendstream.recon;
+package com.vendstream.recon.discrepancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.vendstream.events.DiscrepancyKind;
 import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.recon.discrepancy.Discrepancy;
+import com.vendstream.recon.FakeProvider;
+import com.vendstream.recon.Harness;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
 import com.vendstream.recon.providerreport.PaymentRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import java.time.Instant;

@@ -1,11 +1,11 @@
-package com.vendstream.recon;
+package com.vendstream.recon.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.recon.ledger.EventFacts;
-import com.vendstream.recon.ledger.Fact;
-import com.vendstream.recon.ledger.FactStore;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
+import com.vendstream.testkit.MongoFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class FactStoreTest {
 
-    final MongoFixture mongo = new MongoFixture();
+    final MongoFixture mongo = new MongoFixture("recon");
     final FactStore store = new FactStore(mongo.template);
 
     @AfterEach

@@ -1,12 +1,13 @@
-package com.vendstream.recon;
+package com.vendstream.recon.discrepancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.vendstream.events.DiscrepancyKind;
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.recon.discrepancy.Discrepancy;
-import com.vendstream.recon.discrepancy.DiscrepancyMatcher;
+import com.vendstream.recon.FakeProvider;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
 import com.vendstream.recon.ledger.OrderFacts;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import java.util.ArrayList;

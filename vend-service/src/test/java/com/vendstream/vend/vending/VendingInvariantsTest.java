@@ -1,11 +1,10 @@
-package com.vendstream.vend;
+package com.vendstream.vend.vending;
 
+import com.vendstream.testkit.MongoFixture;
 import org.threeten.extra.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.vendstream.events.Envelope;
 import com.vendstream.events.Money;
 import com.vendstream.events.OrderLine;
@@ -28,9 +27,6 @@ import com.vendstream.vend.attempt.VendAttempt;
 import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.routing.Router;
 import com.vendstream.vend.routing.RoutingProperties;
-import com.vendstream.vend.vending.Vending;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,16 +60,14 @@ import reactor.core.publisher.Mono;
  */
 class VendingInvariantsTest {
 
-    private final MongoServer server = new MongoServer(new MemoryBackend());
-    private final MongoClient client = MongoClients.create("mongodb://localhost:" + server.bind().getPort());
-    private final ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "vendstream");
+    private final MongoFixture fixture = new MongoFixture("vendstream");
+    private final ReactiveMongoTemplate mongo = fixture.template;
     private final VendAttemptStore store = new VendAttemptStore(mongo);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @AfterEach
     void close() {
-        client.close();
-        server.shutdown();
+        fixture.close();
     }
 
     /** A provider double: answers with a fixed function and counts vends per reference. */

@@ -1,31 +1,27 @@
-package com.vendstream.order;
+package com.vendstream.testkit;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
-/** A MongoDB wire-protocol server in memory, reached through the real reactive driver. */
+/** An in-memory store reached through the real reactive driver, with a template on one database. */
 public final class MongoFixture implements AutoCloseable {
 
-    private final MongoServer server = new MongoServer(new MemoryBackend());
+    private final EmbeddedStore store = EmbeddedStore.inMemory();
     private final MongoClient client;
     public final ReactiveMongoTemplate template;
     /** Where the store listens, for a test that needs a client of its own (one that watches its commands). */
     public final String uri;
 
-    public MongoFixture() {
-        InetSocketAddress address = server.bind();
-        uri = "mongodb://localhost:" + address.getPort();
+    public MongoFixture(String database) {
+        uri = store.uri();
         client = MongoClients.create(uri);
-        template = new ReactiveMongoTemplate(client, "vendstream");
+        template = new ReactiveMongoTemplate(client, database);
     }
 
     @Override
     public void close() {
         client.close();
-        server.shutdown();
+        store.close();
     }
 }

@@ -1,4 +1,4 @@
-package com.vendstream.recon;
+package com.vendstream.recon.day;
 
 import com.vendstream.kit.deadletter.BatchFailed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +13,10 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import com.vendstream.events.OrderAccepted;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.deadletter.Failure;
-import com.vendstream.recon.day.EventIntake;
+import com.vendstream.recon.FakeProvider;
+import com.vendstream.recon.Harness;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
 import com.vendstream.recon.ledger.EventFacts;
 import com.vendstream.recon.ledger.FactStore;
 import com.vendstream.recon.ledger.Ledger;
@@ -43,7 +46,7 @@ class FactBatchTest {
     final List<Harness> harnesses = new ArrayList<>();
 
     Harness harness(FakeProvider provider) {
-        Harness h = new Harness(provider, ReconciliationFlowTest.AFTER_DAY, ReconciliationFlowTest.ZONES);
+        Harness h = new Harness(provider, Scenarios.AFTER_DAY, Scenarios.ZONES);
         harnesses.add(h);
         return h;
     }
@@ -113,8 +116,8 @@ class FactBatchTest {
         inBatches(batched, replay, 7);
 
         assertThat(rawFacts(batched)).isEqualTo(rawFacts(oneByOne));
-        assertThat(ReconciliationFlowTest.figures(batched.closing.ledgers(Scenarios.DAY, null)))
-                .isEqualTo(ReconciliationFlowTest.figures(oneByOne.closing.ledgers(Scenarios.DAY, null)));
+        assertThat(Scenarios.figures(batched.closing.ledgers(Scenarios.DAY, null)))
+                .isEqualTo(Scenarios.figures(oneByOne.closing.ledgers(Scenarios.DAY, null)));
         oneByOne.closing.close(Scenarios.DAY, "test");
         batched.closing.close(Scenarios.DAY, "test");
         assertThat(batched.ledgers.ledgersOf(Scenarios.DAY, null))
@@ -133,7 +136,7 @@ class FactBatchTest {
 
         List<Ledger> expected = oneByOne.ledgers.ledgersOf(Scenarios.DAY, null);
         List<Ledger> actual = batched.ledgers.ledgersOf(Scenarios.DAY, null);
-        assertThat(ReconciliationFlowTest.figures(actual)).isEqualTo(ReconciliationFlowTest.figures(expected));
+        assertThat(Scenarios.figures(actual)).isEqualTo(Scenarios.figures(expected));
         assertThat(actual).allSatisfy(l -> assertThat(l.figures().balanced()).isTrue());
         // The batch's late facts are one adjustment of the ledger they changed (one by one, one per fact).
         Ledger adjusted = actual.stream().filter(l -> l.key().id().contains("|vtpass|AIRTIME|NGN")).findFirst()

@@ -1,9 +1,10 @@
-package com.vendstream.recon;
+package com.vendstream.recon.day;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.vendstream.recon.Harness;
+import com.vendstream.recon.Scenarios;
 import com.vendstream.recon.day.DayClosing.CloseResult;
-import com.vendstream.recon.day.DayStore;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.ledger.LedgerStore;
@@ -27,7 +28,7 @@ class DayCloseRecoveryTest {
     private final List<Harness> harnesses = new ArrayList<>();
 
     private Harness harness(ProviderRecords providers) {
-        Harness h = new Harness(providers, ReconciliationFlowTest.AFTER_DAY, ReconciliationFlowTest.ZONES);
+        Harness h = new Harness(providers, Scenarios.AFTER_DAY, Scenarios.ZONES);
         harnesses.add(h);
         return h;
     }
@@ -55,7 +56,7 @@ class DayCloseRecoveryTest {
         assertThat(h.closing.finishInterrupted(FINISH_AFTER)).containsExactly(Scenarios.DAY);
 
         List<Ledger> ledgers = h.ledgers.ledgersOf(Scenarios.DAY, null);
-        assertThat(ReconciliationFlowTest.figures(ledgers)).isEqualTo(ReconciliationFlowTest.figures(expected.ledgers()));
+        assertThat(Scenarios.figures(ledgers)).isEqualTo(Scenarios.figures(expected.ledgers()));
         assertThat(ledgers).allSatisfy(l -> {
             assertThat(l.version()).isEqualTo(1);
             assertThat(l.figures().balanced()).isTrue();
@@ -90,7 +91,7 @@ class DayCloseRecoveryTest {
         assertThat(h.closing.finishInterrupted(FINISH_AFTER)).containsExactly(Scenarios.DAY);
 
         List<Ledger> now = h.ledgers.ledgersOf(Scenarios.DAY, null);
-        assertThat(ReconciliationFlowTest.figures(now)).isEqualTo(ReconciliationFlowTest.figures(all));
+        assertThat(Scenarios.figures(now)).isEqualTo(Scenarios.figures(all));
         assertThat(now).allSatisfy(l -> assertThat(l.version()).isEqualTo(1));
         assertThat(h.outbox(LedgerStore.COLLECTION)).as("the two missing ones, nothing twice")
                 .hasSize(all.size() - 3);

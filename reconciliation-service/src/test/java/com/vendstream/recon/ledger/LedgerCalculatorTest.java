@@ -1,13 +1,11 @@
-package com.vendstream.recon;
+package com.vendstream.recon.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.recon.Scenarios;
+import com.vendstream.recon.Traffic;
 import com.vendstream.recon.day.BusinessCalendar;
-import com.vendstream.recon.ledger.LedgerCalculator;
-import com.vendstream.recon.ledger.LedgerFigures;
-import com.vendstream.recon.ledger.LedgerKey;
-import com.vendstream.recon.ledger.OrderFacts;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
