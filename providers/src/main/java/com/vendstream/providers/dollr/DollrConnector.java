@@ -228,8 +228,8 @@ public class DollrConnector implements MobileMoneyConnector {
         JsonNode root = call(HttpMethod.GET, uri, null);
         String payerCurrency = orElse(Lenient.text(root, "payer_currency"), target);
         String payeeCurrency = orElse(Lenient.text(root, "payee_currency"), q.baseCurrency());
-        Long payer = Lenient.minor(Lenient.text(root, "payer_amount"), payerCurrency);
-        Long payee = Lenient.minor(Lenient.text(root, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor("dollr", "payer_amount", Lenient.text(root, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor("dollr", "payee_amount", Lenient.text(root, "payee_amount"), payeeCurrency);
         return new FeePreview(payer, payerCurrency, payee, payeeCurrency,
                 DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency));
     }
@@ -320,15 +320,15 @@ public class DollrConnector implements MobileMoneyConnector {
             Long qty = Lenient.whole(Lenient.text(item, "qty", "quantity"));
             String itemCurrency = orElse(Lenient.text(item, "currency"), currency);
             lines.add(new Receipt.Line(Lenient.text(item, "name"), qty == null ? 1 : qty.intValue(),
-                    Lenient.minor(Lenient.text(item, "amount"), itemCurrency)));
+                    Lenient.minor("dollr", "amount", Lenient.text(item, "amount"), itemCurrency)));
         }
         String payerCurrency = orElse(Lenient.text(r, "payer_currency"), currency);
         String payeeCurrency = orElse(Lenient.text(r, "payee_currency"), currency);
-        Long payer = Lenient.minor(Lenient.text(r, "payer_amount"), payerCurrency);
-        Long payee = Lenient.minor(Lenient.text(r, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor("dollr", "payer_amount", Lenient.text(r, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor("dollr", "payee_amount", Lenient.text(r, "payee_amount"), payeeCurrency);
         boolean sameCurrency = payerCurrency != null && payerCurrency.equalsIgnoreCase(currency);
         return new Receipt(invoiceId, Lenient.text(r, "status"), currency,
-                Lenient.minor(Lenient.text(r, "total_amount"), currency),
+                Lenient.minor("dollr", "total_amount", Lenient.text(r, "total_amount"), currency),
                 sameCurrency ? DollrTransformer.fee(payer, payerCurrency, payee, payeeCurrency) : null,
                 sameCurrency ? payer : null, Lenient.text(r, "fx_rate"), Lenient.text(r, "payment_provider"), lines);
     }

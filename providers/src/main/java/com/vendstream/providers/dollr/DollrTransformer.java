@@ -109,8 +109,8 @@ public final class DollrTransformer {
         payerCurrency = payerCurrency == null ? currency : payerCurrency;
         String payeeCurrency = Lenient.text(node, "payee_currency");
         payeeCurrency = payeeCurrency == null ? payerCurrency : payeeCurrency;
-        Long payer = Lenient.minor(Lenient.text(node, "payer_amount"), payerCurrency);
-        Long payee = Lenient.minor(Lenient.text(node, "payee_amount"), payeeCurrency);
+        Long payer = Lenient.minor("dollr", "payer_amount", Lenient.text(node, "payer_amount"), payerCurrency);
+        Long payee = Lenient.minor("dollr", "payee_amount", Lenient.text(node, "payee_amount"), payeeCurrency);
         Long fee = fee(payer, payerCurrency, payee, payeeCurrency);
         String providerTx = Lenient.text(node, "provider_transaction_id");
         CodeRule rule = DollrStatuses.status(word);

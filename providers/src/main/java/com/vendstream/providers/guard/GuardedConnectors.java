@@ -1,6 +1,7 @@
 package com.vendstream.providers.guard;
 
 import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
@@ -23,14 +24,20 @@ import java.util.stream.Collectors;
 /**
  * The configured connectors, each behind its own circuit breaker and bulkhead, so that one
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
- * Every service that calls providers goes through one (vend-service's vends, status-poller's requeries,
- * reconciliation's day reports), each with its own settings ({@link GuardSettings}).
+ * Guarded are vend-service's vends, status-poller's vend requeries and reconciliation's connector day
+ * reports, each service with its own instance and settings ({@link GuardSettings}). Account verification,
+ * catalogue listings and Dollr's payment calls do not go through it.
  *
  * <p>A call either guard keeps back never reached the provider, so it comes back as
  * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded
  * for it; a requery kept back is no answer, asked again later. The bulkhead sits outside the breaker,
  * so a full bulkhead, which is our own back-pressure, is never counted as a provider failure; nor is
  * any other NotSent. A call that throws counts as a failure of the provider.
+ *
+ * <p>Which outcomes count as failures depends on the call. A vend counts silence (timeouts), resets, 5xx,
+ * unreadable replies and refused connections ({@link #isInfrastructureFailure}). A requery counts only what
+ * says the provider is down: refused or reset connections and 5xx ({@link #isProviderDown}); a requery's
+ * timeout or unreadable reply is about the stuck transaction being asked after, not the provider.
  */
 public class GuardedConnectors {
 
@@ -68,7 +75,9 @@ public class GuardedConnectors {
                 .waitDurationInOpenState(openFor)
                 .permittedNumberOfCallsInHalfOpenState(2)
                 // A provider that answers, even "failed", is up; silence, resets and 5xx are what open the breaker.
-                .recordResult(result -> result instanceof VendOutcome outcome && isInfrastructureFailure(outcome))
+                // A requery arrives already judged by its own, narrower rule (isProviderDown).
+                .recordResult(result -> result instanceof Judged judged ? judged.providerDown()
+                        : result instanceof VendOutcome outcome && isInfrastructureFailure(outcome))
                 .build();
         BulkheadConfig bulkheadConfig = BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrentCallsPerProvider)
@@ -91,6 +100,25 @@ public class GuardedConnectors {
         // order without a phone, a product the connector does not sell) carry other classes: not the provider's fault.
         return outcome instanceof VendOutcome.Failed f && f.beforeProcessing() && f.providerCode() == null
                 && f.failureClass() == FailureClass.DECLINED_BY_PROVIDER;
+    }
+
+    /**
+     * Whether a requery's outcome says the provider itself is down: the connection refused or reset, or a
+     * 5xx. Only these count against a provider's breaker for requeries. A timeout or an unreadable reply
+     * on a requery is about one troubled transaction (the reason it is being requeried), and a reply naming
+     * another reference is an echo to distrust, not an outage: counted, a handful of stuck references would
+     * open the circuit and hold back every requery to the provider, including those that would resolve orders.
+     */
+    public static boolean isProviderDown(VendOutcome outcome) {
+        if (outcome instanceof VendOutcome.Pending p) {
+            return p.cause() == PendingCause.CONNECTION_RESET || p.cause() == PendingCause.SERVER_ERROR;
+        }
+        return outcome instanceof VendOutcome.Failed f && f.beforeProcessing() && f.providerCode() == null
+                && f.failureClass() == FailureClass.DECLINED_BY_PROVIDER;
+    }
+
+    /** A requery's outcome with the breaker's verdict on it, so the breaker records it by the requery rule. */
+    private record Judged(VendOutcome outcome, boolean providerDown) {
     }
 
     public Set<String> ids() {
@@ -120,10 +148,16 @@ public class GuardedConnectors {
         return call(provider, () -> connector.vend(command), keptBack -> keptBack);
     }
 
-    /** The requery's outcome, or {@link VendOutcome.NotSent} when a guard kept it from leaving (no answer). */
+    /**
+     * The requery's outcome, or {@link VendOutcome.NotSent} when a guard kept it from leaving (no answer).
+     * Only an outcome that says the provider is down ({@link #isProviderDown}) counts against its breaker.
+     */
     public VendOutcome requery(String provider, RequeryCommand command) {
         VendConnector connector = connectors.get(provider);
-        return call(provider, () -> connector.requery(command), keptBack -> keptBack);
+        return call(provider, () -> {
+            VendOutcome outcome = connector.requery(command);
+            return new Judged(outcome, isProviderDown(outcome));
+        }, keptBack -> new Judged(keptBack, false)).outcome();
     }
 
     /**

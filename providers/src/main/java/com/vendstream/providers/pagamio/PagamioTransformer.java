@@ -16,10 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** Pagamio purchase replies and /transactions rows to vendstream outcomes. */
 public final class PagamioTransformer {
+
+    private static final Logger log = LoggerFactory.getLogger(PagamioTransformer.class);
 
     /** Pagamio sells in rand: its amounts are ZAR. */
     static final String CURRENCY = "ZAR";
@@ -136,7 +140,7 @@ public final class PagamioTransformer {
 
     static TransactionReport report(JsonNode row) {
         VendOutcome outcome = status(row);
-        Long amount = Lenient.minor(Lenient.text(row, "totalAmount", "price"), CURRENCY);
+        Long amount = Lenient.minor("pagamio", "totalAmount", Lenient.text(row, "totalAmount", "price"), CURRENCY);
         Instant at = null;
         String date = Lenient.text(row, "responseDate");
         if (date != null) {
@@ -148,7 +152,7 @@ public final class PagamioTransformer {
             }
         }
         return new TransactionReport("pagamio", Lenient.text(row, "transactionId"), Lenient.text(row, "merchantReference"),
-                outcomeOf(outcome), amount == null ? 0 : amount, CURRENCY, Lenient.text(row, "productName"), at);
+                outcomeOf(outcome), amount, CURRENCY, Lenient.text(row, "productName"), at);
     }
 
     /**
@@ -169,11 +173,21 @@ public final class PagamioTransformer {
             if (code == null || "false".equalsIgnoreCase(Lenient.text(p, "active"))) {
                 continue;
             }
-            Long fixed = Lenient.minor(Lenient.text(p, "fixedAmount"), CURRENCY);
+            Lenient.Amount fixed = Lenient.amount("pagamio", "fixedAmount", Lenient.text(p, "fixedAmount"), CURRENCY);
+            // A fixed price makes the bounds meaningless, so they are only read for an open amount.
+            boolean open = fixed.minor() == null;
+            Lenient.Amount min = open ? Lenient.amount("pagamio", "minAmount", Lenient.text(p, "minAmount"), CURRENCY)
+                    : Lenient.Amount.ABSENT;
+            Lenient.Amount max = open ? Lenient.amount("pagamio", "maxAmount", Lenient.text(p, "maxAmount"), CURRENCY)
+                    : Lenient.Amount.ABSENT;
+            if (fixed.refused() || min.refused() || max.refused()) {
+                // A price we cannot read must not become an open amount or an unbounded one: not offered.
+                log.warn("Pagamio product {} left out of the catalogue: its price is not readable", code);
+                continue;
+            }
             for (Map.Entry<ServiceType, String> biller : billersOf.apply(code)) {
-                out.add(new CatalogOffer(biller.getKey(), biller.getValue(), null, Lenient.text(p, "name"), CURRENCY, fixed,
-                        fixed == null ? Lenient.minor(Lenient.text(p, "minAmount"), CURRENCY) : null,
-                        fixed == null ? Lenient.minor(Lenient.text(p, "maxAmount"), CURRENCY) : null));
+                out.add(new CatalogOffer(biller.getKey(), biller.getValue(), null, Lenient.text(p, "name"), CURRENCY,
+                        fixed.minor(), min.minor(), max.minor()));
             }
         }
         return out;

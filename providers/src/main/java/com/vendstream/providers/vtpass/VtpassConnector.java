@@ -239,6 +239,9 @@ public class VtpassConnector implements VendConnector, CatalogSource {
                     continue;
                 }
                 if (service == ServiceType.AIRTIME) {
+                    if (!listed.offersOpenAmounts()) {
+                        continue;
+                    }
                     offers.add(new CatalogOffer(service, billerId, null, listed.name(), VtpassTransformer.CURRENCY, null,
                             listed.minAmountMinor(), listed.maxAmountMinor()));
                 } else {

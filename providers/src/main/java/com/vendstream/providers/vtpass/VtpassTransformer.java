@@ -16,10 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** VTpass pay/requery replies to vendstream outcomes, and its service listings to catalogue offers. */
 public final class VtpassTransformer {
+
+    private static final Logger log = LoggerFactory.getLogger(VtpassTransformer.class);
 
     /** VTpass sells in naira: its amounts are NGN. */
     static final String CURRENCY = "NGN";
@@ -152,8 +156,8 @@ public final class VtpassTransformer {
         if (quantity != null && !"1".equals(quantity)) {
             receipt.put("quantity", quantity);
         }
-        Long amount = Lenient.minor(Lenient.text(transaction, "amount", "unit_price"), CURRENCY);
-        Long commission = Lenient.minor(Lenient.text(transaction, "commission"), CURRENCY);
+        Long amount = Lenient.minor("vtpass", "amount", Lenient.text(transaction, "amount", "unit_price"), CURRENCY);
+        Long commission = Lenient.minor("vtpass", "commission", Lenient.text(transaction, "commission"), CURRENCY);
         Long cost = amount != null && commission != null ? amount - commission : null;
         return new VendOutcome.Succeeded(code, Lenient.text(transaction, "transactionId"), token,
                 Lenient.text(root, UNITS_FIELDS), pins, receipt, cost);
@@ -287,8 +291,26 @@ public final class VtpassTransformer {
 
     // ---- catalogue (GET services?identifier=, GET service-variations?serviceID=) ----
 
-    /** A listed service: VTpass's serviceID with its open-amount bounds in kobo. */
-    record ListedService(String serviceId, String name, Long minAmountMinor, Long maxAmountMinor) {
+    /**
+     * A listed service: VTpass's serviceID with its open-amount bounds in kobo.
+     *
+     * @param boundsUnreadable a bound was sent but is not an amount we can read: the service's open amounts
+     *                         are not offered (an unreadable bound is not "no bound")
+     */
+    record ListedService(String serviceId, String name, Long minAmountMinor, Long maxAmountMinor,
+                         boolean boundsUnreadable) {
+
+        ListedService(String serviceId, String name, Long minAmountMinor, Long maxAmountMinor) {
+            this(serviceId, name, minAmountMinor, maxAmountMinor, false);
+        }
+
+        /** Whether an open amount within these bounds may be offered; says so in the log when not. */
+        boolean offersOpenAmounts() {
+            if (boundsUnreadable) {
+                log.warn("VTpass {} open amounts left out of the catalogue: its bounds are not readable", serviceId);
+            }
+            return !boundsUnreadable;
+        }
     }
 
     /** The {@code content} of a services listing; throws when the reply is not a successful listing. */
@@ -299,9 +321,12 @@ public final class VtpassTransformer {
             String id = Lenient.text(s, "serviceID");
             if (id != null) {
                 // "minimium_amount" is VTpass's own spelling.
-                out.add(new ListedService(id, Lenient.text(s, "name"),
-                        Lenient.minor(Lenient.text(s, "minimium_amount", "minimum_amount"), CURRENCY),
-                        Lenient.minor(Lenient.text(s, "maximum_amount"), CURRENCY)));
+                Lenient.Amount min = Lenient.amount("vtpass", "minimium_amount",
+                        Lenient.text(s, "minimium_amount", "minimum_amount"), CURRENCY);
+                Lenient.Amount max = Lenient.amount("vtpass", "maximum_amount", Lenient.text(s, "maximum_amount"),
+                        CURRENCY);
+                out.add(new ListedService(id, Lenient.text(s, "name"), min.minor(), max.minor(),
+                        min.refused() || max.refused()));
             }
         }
         return out;
@@ -324,9 +349,14 @@ public final class VtpassTransformer {
                 continue;
             }
             boolean fixed = "yes".equalsIgnoreCase(Lenient.text(v, "fixedPrice"));
-            Long price = fixed ? Lenient.minor(Lenient.text(v, "variation_amount"), CURRENCY) : null;
+            Long price = fixed ? Lenient.minor("vtpass", "variation_amount", Lenient.text(v, "variation_amount"),
+                    CURRENCY) : null;
             if (fixed && price == null) {
                 // A fixed price we cannot read must not become an open amount.
+                log.warn("VTpass variation {} left out of the catalogue: its price is not readable", code);
+                continue;
+            }
+            if (!fixed && !listed.offersOpenAmounts()) {
                 continue;
             }
             out.add(new CatalogOffer(service, billerId, itemIdOf.apply(code), Lenient.text(v, "name"), CURRENCY, price,

@@ -19,9 +19,14 @@ import org.junit.jupiter.api.Test;
 
 class GuardedConnectorsTest {
 
-    /** A provider whose requeries time out: silence is what opens a breaker. */
-    static final class Silent implements VendConnector {
+    /** A provider whose requeries all end the same way. */
+    static final class Scripted implements VendConnector {
         final AtomicInteger requeries = new AtomicInteger();
+        final VendOutcome answer;
+
+        Scripted(VendOutcome answer) {
+            this.answer = answer;
+        }
 
         @Override
         public String id() {
@@ -46,7 +51,7 @@ class GuardedConnectorsTest {
         @Override
         public VendOutcome requery(RequeryCommand command) {
             requeries.incrementAndGet();
-            return VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out");
+            return answer;
         }
 
         @Override
@@ -59,8 +64,8 @@ class GuardedConnectorsTest {
     private static final RequeryCommand REQUERY = new RequeryCommand("r-1", ServiceType.AIRTIME, "MTN", null, null);
 
     @Test
-    void requeriesThatTimeOutOpenTheCircuitAndAreThenKeptBackAsNotSent() {
-        Silent provider = new Silent();
+    void requeriesAnsweredWith5xxOpenTheCircuitAndAreThenKeptBackAsNotSent() {
+        Scripted provider = new Scripted(VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error"));
         GuardedConnectors guards = new GuardedConnectors(List.of(provider), SETTINGS);
         for (int i = 0; i < 4; i++) {
             assertThat(guards.requery("vtpass", REQUERY)).isInstanceOf(VendOutcome.Pending.class);
@@ -76,8 +81,22 @@ class GuardedConnectorsTest {
     }
 
     @Test
+    void requeriesOfStuckTransactionsThatTimeOutOrEchoAnotherReferenceNeverOpenTheCircuit() {
+        for (VendOutcome stuck : List.of(VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out"),
+                VendOutcome.pending(PendingCause.UNPARSEABLE_REPLY, "200", "reply names reference r-2, not r-1"))) {
+            Scripted provider = new Scripted(stuck);
+            GuardedConnectors guards = new GuardedConnectors(List.of(provider), SETTINGS);
+            for (int i = 0; i < 20; i++) {
+                assertThat(guards.requery("vtpass", REQUERY)).isEqualTo(stuck);
+            }
+            assertThat(provider.requeries).hasValue(20);
+            assertThat(guards.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
     void anyCallThatThrowsCountsAgainstTheProviderAndIsThenAnsweredByKeptBack() {
-        GuardedConnectors guards = new GuardedConnectors(List.of(new Silent()), SETTINGS);
+        GuardedConnectors guards = new GuardedConnectors(List.of(new Scripted(null)), SETTINGS);
         AtomicInteger reports = new AtomicInteger();
         for (int i = 0; i < 4; i++) {
             assertThatThrownBy(() -> guards.call("vtpass", () -> {

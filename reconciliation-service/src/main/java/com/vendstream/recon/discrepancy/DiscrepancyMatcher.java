@@ -119,9 +119,11 @@ public final class DiscrepancyMatcher {
         Map<String, String> evidence = evidence(order, view, records);
 
         if (succeeded.size() > 1) {
-            long total = succeeded.stream().mapToLong(r -> r.amountMinor() == null ? 0 : r.amountMinor()).sum();
+            // One unreadable amount makes the total unknown, not smaller.
+            Long total = succeeded.stream().anyMatch(r -> r.amountMinor() == null) ? null
+                    : succeeded.stream().mapToLong(ProviderRecord::amountMinor).sum();
             found.add(discrepancy(day, provider, order, DiscrepancyKind.DUPLICATE_AT_PROVIDER, face,
-                    total == 0 ? null : total, currency, evidence,
+                    total, currency, evidence,
                     "The provider recorded " + succeeded.size() + " successful transactions for one reference; "
                             + "we were debited once per order: claim a reversal of the extra ones from " + provider
                             + "."));
@@ -139,6 +141,8 @@ public final class DiscrepancyMatcher {
                     found.add(discrepancy(day, provider, order, DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, face,
                             theirAmount, currency, evidence, action));
                 } else if (theirAmount != null && theirAmount.longValue() != order.vendedAmountMinor().orElse(face)) {
+                    // An amount the provider did not state, or stated unreadably, is unknown: never a mismatch
+                    // (the evidence of any other discrepancy says it was not read).
                     long ourAmount = order.vendedAmountMinor().orElse(face);
                     found.add(discrepancy(day, provider, order, DiscrepancyKind.AMOUNT_MISMATCH, ourAmount, theirAmount,
                             currency, evidence, theirAmount > ourAmount
@@ -279,6 +283,11 @@ public final class DiscrepancyMatcher {
                 .map(r -> r.status() + (r.amountMinor() == null ? "" : ":" + r.amountMinor())
                         + (r.providerTransactionId() == null ? "" : "#" + r.providerTransactionId()))
                 .collect(Collectors.joining(", ")));
+        if (view.fullReport() && records.stream().anyMatch(r -> r.amountMinor() == null)) {
+            // A report line without an amount is one the provider left out or sent unreadably (finer than the
+            // currency, not a number): unknown, so it was not checked, and the person reviewing should know.
+            evidence.put("provider.amount", "not stated or not readable in the report; amount not checked");
+        }
     }
 
     static String money(long minor, String currency) {

@@ -9,7 +9,12 @@ import com.vendstream.recon.FakeProvider;
 import com.vendstream.recon.Scenarios;
 import com.vendstream.recon.Traffic;
 import com.vendstream.recon.ledger.OrderFacts;
+import com.vendstream.providers.CodeRule;
+import com.vendstream.providers.TransactionReport;
+import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
+import com.vendstream.recon.providerreport.ProviderView;
+import com.vendstream.recon.providerreport.ReportedTransactions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,5 +119,32 @@ class DiscrepancyMatcherTest {
         List<Discrepancy> found = DiscrepancyMatcher.matchProvider(Scenarios.DAY, "pagamio", t.orderFacts(),
                 provider.fetch("pagamio", Scenarios.DAY, List.of()), (p, ref) -> ref.equals("ref-yesterday"));
         assertThat(found).isEmpty();
+    }
+    @Test
+    void aReportAmountWeCouldNotReadIsUnknownNeverAMismatchAndSaysSo() {
+        Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
+        t.order("u1", Scenarios.at(9, 0), 2_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-u1")
+                .succeeded(Scenarios.at(9, 1), null).completed(Scenarios.at(9, 1));
+        t.order("u2", Scenarios.at(9, 10), 3_000, "ZAR", ServiceCategory.AIRTIME).accepted().via("pagamio", "ref-u2")
+                .succeeded(Scenarios.at(9, 11), null).completed(Scenarios.at(9, 11));
+        // Pagamio's report as its connector reads it: an amount finer than the rand is null (unknown).
+        ReportedTransactions report = new ReportedTransactions("pagamio", day -> day.equals(Scenarios.DAY) ? List.of(
+                new TransactionReport("pagamio", "tx-1", "ref-u1", CodeRule.Outcome.SUCCEEDED, null, "ZAR", "MTN", null),
+                new TransactionReport("pagamio", "tx-2", "ref-u2", CodeRule.Outcome.SUCCEEDED, 3_000L, "ZAR", "MTN", null),
+                new TransactionReport("pagamio", "tx-3", "ref-u2", CodeRule.Outcome.SUCCEEDED, null, "ZAR", "MTN", null))
+                : List.of());
+        ProviderView view = new ConnectorProviderRecords(List.of(), List.of(report), 100)
+                .fetch("pagamio", Scenarios.DAY, List.of());
+
+        List<Discrepancy> found = DiscrepancyMatcher.matchProvider(Scenarios.DAY, "pagamio", t.orderFacts(), view,
+                (p, ref) -> false);
+
+        // u1 delivered at both ends: no refund suggested for an amount nobody could read.
+        assertThat(found).extracting(Discrepancy::kind, Discrepancy::providerReference)
+                .containsExactly(tuple(DiscrepancyKind.DUPLICATE_AT_PROVIDER, "ref-u2"));
+        Discrepancy duplicate = found.get(0);
+        assertThat(duplicate.providerAmountMinor()).as("one amount unknown: the total is unknown").isNull();
+        assertThat(duplicate.evidence()).containsEntry("provider.records", "SUCCEEDED:3000#tx-2, SUCCEEDED#tx-3")
+                .containsEntry("provider.amount", "not stated or not readable in the report; amount not checked");
     }
 }

@@ -122,7 +122,7 @@ class ConnectorProviderRecordsTest {
         ReportedTransactions pagamio = new ReportedTransactions("pagamio", day -> {
             asked.add(day);
             return day.equals(DAY) ? List.of(new TransactionReport("pagamio", "tx-1", "ref-1",
-                    CodeRule.Outcome.SUCCEEDED, 12_000, "ZAR", "Eskom", null)) : List.of();
+                    CodeRule.Outcome.SUCCEEDED, 12_000L, "ZAR", "Eskom", null)) : List.of();
         });
         ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(), List.of(pagamio), 100);
 
@@ -165,7 +165,7 @@ class ConnectorProviderRecordsTest {
                 throw new IllegalStateException("Pagamio-like transactions report failed with HTTP 503");
             }
             return day.equals(DAY) ? List.of(new TransactionReport("acme", "tx-9", "ref-9", CodeRule.Outcome.FAILED,
-                    5_000, "ZAR", "Eskom", null)) : List.of();
+                    5_000L, "ZAR", "Eskom", null)) : List.of();
         }
 
         @Override

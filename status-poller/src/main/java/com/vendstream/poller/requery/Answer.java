@@ -1,5 +1,7 @@
 package com.vendstream.poller.requery;
 
+import java.time.Duration;
+
 /** What one requery learnt, reduced to what the schedule acts on. */
 public sealed interface Answer {
 
@@ -18,8 +20,18 @@ public sealed interface Answer {
     /**
      * Still pending, or no usable answer at all (network trouble, the provider refused to look).
      *
-     * @param throttled the provider rate-limited the requery itself: back off harder
+     * @param throttled   the provider rate-limited the requery itself: back off harder
+     * @param keptBackFor our own guards (circuit open, every call slot busy) kept the requery from leaving and
+     *                    will for about this long: ask again after it; null when the requery was sent
      */
-    record NoAnswer(String code, String message, boolean throttled) implements Answer {
+    record NoAnswer(String code, String message, boolean throttled, Duration keptBackFor) implements Answer {
+
+        public NoAnswer(String code, String message, boolean throttled) {
+            this(code, message, throttled, null);
+        }
+
+        public boolean keptBack() {
+            return keptBackFor != null;
+        }
     }
 }

@@ -54,7 +54,7 @@ public class RequeryEngine {
     private final RandomGenerator random;
     private final Duration lease;
     private final String instance;
-    /** Per provider: no requeries before this instant (the provider throttled us). */
+    /** Per provider: no requeries before this instant (the provider throttled us, or our guards keep them back). */
     private final Map<String, Instant> throttledUntil = new ConcurrentHashMap<>();
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
@@ -177,7 +177,11 @@ public class RequeryEngine {
         if (answer instanceof Answer.Final f) {
             return f.success() ? "success" : "failure";
         }
-        return ((Answer.NoAnswer) answer).throttled() ? "throttled" : "pending";
+        Answer.NoAnswer none = (Answer.NoAnswer) answer;
+        if (none.keptBack()) {
+            return "kept_back";
+        }
+        return none.throttled() ? "throttled" : "pending";
     }
 
     private Optional<Requery> resolveOrReschedule(Requery r, String token, Answer answer, RequerySchedule schedule,
@@ -217,7 +221,17 @@ public class RequeryEngine {
             next = until;
         }
         int throttles = 0;
-        if (none.throttled()) {
+        if (none.keptBack()) {
+            // Our guards, not the provider, held it back, and say for how long: no requery to the provider from
+            // here before then. Its 429 count stays as it was: this says nothing about the provider's limit.
+            throttles = r.throttles();
+            Duration pause = none.keptBackFor();
+            throttledUntil.merge(r.provider(), at.plus(pause), (a, b) -> a.isAfter(b) ? a : b);
+            Instant resume = at.plus(pause).plus(schedule.jitterOf(pause, random).abs());
+            if (resume.isAfter(next)) {
+                next = resume;
+            }
+        } else if (none.throttled()) {
             throttles = r.throttles() + 1;
             Duration pause = schedule.throttleBackoff(throttles);
             throttledUntil.merge(r.provider(), at.plus(pause), (a, b) -> a.isAfter(b) ? a : b);

@@ -19,6 +19,8 @@ import com.vendstream.providers.guard.GuardedConnectors;
  *   <li>no provider code at all: the connection was never made.</li>
  *   <li>NOT_AVAILABLE_TO_MERCHANT: our credentials or account, not the vend.</li>
  * </ul>
+ * A requery the providers' guards keep back (circuit open, every call slot busy) is no answer either; it
+ * carries the guards' retry-after, so the schedule asks again once the circuit may let it through.
  */
 public class VendProber implements Prober {
 
@@ -53,6 +55,11 @@ public class VendProber implements Prober {
             return new Answer.Final(false, f.providerCode(), f.message(), f);
         }
         if (outcome instanceof VendOutcome.NotSent n) {
+            if (n.reason() == VendOutcome.NotSentReason.CIRCUIT_OPEN
+                    || n.reason() == VendOutcome.NotSentReason.BULKHEAD_FULL) {
+                // Our own guards kept it back and say when to ask again; the provider throttled nothing.
+                return new Answer.NoAnswer(n.providerCode(), n.message(), false, n.retryAfter());
+            }
             // The requery itself was not sent (no session, our own limit, a 429): ask again later, slower.
             return new Answer.NoAnswer(n.providerCode(), n.message(), true);
         }

@@ -19,8 +19,12 @@ import com.vendstream.poller.payment.PaymentPendings;
 import com.vendstream.poller.schedule.RequerySchedule;
 import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendPendings;
+import com.vendstream.poller.vend.RequeryOnlyConnector;
+import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.testkit.MongoFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,12 +61,13 @@ class RequeryCrashRecoveryTest {
     private final DueTimers timers = new DueTimers(Clock.systemUTC(), 2);
     private final Schedules schedules = new Schedules(Map.of(Schedules.DEFAULT, FAST));
     private final List<Instant> probes = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private volatile Function<Requery, Answer> provider = r -> pending();
     private final RequeryEngine engine = new RequeryEngine(store, timers, schedules,
             Map.of(Kind.VEND, this::probe, Kind.COLLECTION, this::probe, Kind.PAYOUT, this::probe),
             Map.of(Kind.VEND, new VendResolutions(), Kind.COLLECTION, new PaymentResolutions(schedules),
                     Kind.PAYOUT, new PaymentResolutions(schedules)),
-            (collection, id) -> { }, new SimpleMeterRegistry(), Clock.systemUTC(), new Random(1),
+            (collection, id) -> { }, meters, Clock.systemUTC(), new Random(1),
             Duration.ofSeconds(5), "after-restart");
 
     {
@@ -172,6 +177,31 @@ class RequeryCrashRecoveryTest {
         assertThat(probes).hasSize(1);
         assertThat(probes.get(0)).as("never while the dead holder's lease ran").isAfterOrEqualTo(leaseEnds);
         assertThat(types(outbox("VEND:o-5"))).containsExactly("VendSucceeded");
+    }
+
+    @Test
+    void aRequeryTheGuardsKeepBackWaitsTheirRetryAfterAndIsCountedKeptBackNotThrottled() {
+        // vtpass's requery circuit is open (for a minute): the guards keep the requery from leaving.
+        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
+            throw new AssertionError("kept back: never asked");
+        });
+        GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),
+                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
+        guards.breaker("vtpass").transitionToOpenState();
+        VendProber prober = new VendProber(guards);
+        provider = prober::probe;
+        timers.assigned(List.of(VEND_OUTCOMES), engine::scheduledFor);
+
+        engine.accept(VendPendings.toRequery(vendPending("o-6", Instant.now()), VEND_OUTCOMES));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> schedule("VEND:o-6").attempts() == 1);
+        Requery r = schedule("VEND:o-6");
+        assertThat(r.nextDueAt()).as("asked again once the circuit may let it through, not after a 429 pause")
+                .isAfterOrEqualTo(probes.get(0).plus(Duration.ofMinutes(1)));
+        assertThat(r.throttles()).as("the provider throttled nothing").isZero();
+        assertThat(meters.find("vendstream.poller.requeries").tag("answer", "kept_back").counter())
+                .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+        assertThat(meters.find("vendstream.poller.throttled").counter()).isNull();
     }
 
     private Requery schedule(String id) {

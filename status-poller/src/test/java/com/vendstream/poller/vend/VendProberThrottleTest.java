@@ -7,21 +7,13 @@ import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.Owner;
 import com.vendstream.poller.requery.Requery;
 import com.vendstream.poller.requery.State;
-import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.PendingCause;
-import com.vendstream.providers.RequeryCommand;
-import com.vendstream.providers.ServiceType;
-import com.vendstream.providers.VendCommand;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.pay4power.Pay4PowerTransformer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A requery answer is throttled when the provider's outcome says so, whatever its code is spelt. */
@@ -46,52 +38,25 @@ class VendProberThrottleTest {
         assertThat(VendProber.read(VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error")))
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isFalse());
     }
+
     @Test
-    void aRequeryTheGuardsKeepBackIsNoAnswerAndSlowsDown() {
-        AtomicInteger asked = new AtomicInteger();
-        VendConnector silent = new VendConnector() {
-            @Override
-            public String id() {
-                return "vtpass";
-            }
-
-            @Override
-            public Set<ServiceType> services() {
-                return Set.of(ServiceType.AIRTIME);
-            }
-
-            @Override
-            public String newReference() {
-                return "r";
-            }
-
-            @Override
-            public VendOutcome vend(VendCommand command) {
-                throw new UnsupportedOperationException("the poller never vends");
-            }
-
-            @Override
-            public VendOutcome requery(RequeryCommand command) {
-                asked.incrementAndGet();
-                return VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out");
-            }
-
-            @Override
-            public AccountVerification verify(VerifyCommand command) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        VendProber prober = new VendProber(new GuardedConnectors(List.of(silent),
+    void aRequeryTheGuardsKeepBackIsNoAnswerUntilTheirRetryAfter() {
+        RequeryOnlyConnector down = new RequeryOnlyConnector("vtpass",
+                () -> VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error"));
+        VendProber prober = new VendProber(new GuardedConnectors(List.of(down),
                 new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4)));
         Requery requery = requery("q1", "vtpass", "r-1", "AIRTIME", "MTN");
         for (int i = 0; i < 4; i++) {
             assertThat(prober.probe(requery)).isInstanceOf(Answer.NoAnswer.class);
         }
 
-        // Four timeouts opened vtpass's circuit: the fifth requery is not sent, and the poller backs off.
-        assertThat(prober.probe(requery)).isInstanceOfSatisfying(Answer.NoAnswer.class,
-                n -> assertThat(n.throttled()).isTrue());
-        assertThat(asked).hasValue(4);
+        // Four 5xx opened vtpass's circuit: the fifth requery is not sent, and the poller waits as long as the
+        // guards say (the circuit's open time), as a requery kept back, not one the provider throttled.
+        assertThat(prober.probe(requery)).isInstanceOfSatisfying(Answer.NoAnswer.class, n -> {
+            assertThat(n.throttled()).isFalse();
+            assertThat(n.keptBackFor()).isEqualTo(Duration.ofMinutes(1));
+        });
+        assertThat(down.asked).hasValue(4);
         assertThat(prober.probe(requery("q2", "pawacard", null, null, null)))
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, n -> assertThat(n.code()).isEqualTo("NO_CONNECTOR"));
     }
