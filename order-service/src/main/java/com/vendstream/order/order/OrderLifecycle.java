@@ -10,13 +10,10 @@ import static com.vendstream.order.order.OrderState.REJECTED;
 import static com.vendstream.order.order.OrderState.UNRESOLVED;
 import static com.vendstream.order.order.OrderState.VENDING;
 
-import com.vendstream.events.PaymentMethod;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bson.Document;
 
 /**
  * The order lifecycle as one table: every change of an order's state (or of what it records in one state)
@@ -164,8 +160,9 @@ public enum OrderLifecycle {
 
     /**
      * A precondition a row declares besides its states, on the order's other fields. The store adds its terms
-     * to the write's filter, so no caller can leave it out; one that depends on the caller's clock
-     * ({@link #onCallersClock()}) is not added but must be in the caller's guard, or the change is refused.
+     * ({@code OrderStore.terms}) to the write's filter, so no caller can leave it out; one that depends on the
+     * caller's clock ({@link #onCallersClock()}) is not added but must be in the caller's guard, or the change
+     * is refused.
      */
     public enum Requirement {
         /** A collection completed after the rejection and is not paid back yet: all a REJECTED order can owe. */
@@ -185,10 +182,6 @@ public enum OrderLifecycle {
         /** No collection call may still be under way (by the caller's clock, so in the caller's guard). */
         NO_CALL_IN_FLIGHT("no collection call under way");
 
-        /** Until when a collection call may still be under way; null once its answer is recorded. */
-        public static final String SENDING_UNTIL = "payment.sendingUntil";
-        private static final String RETRY_AT = "payment.notSent.retryAt";
-
         private final String meaning;
 
         Requirement(String meaning) {
@@ -200,36 +193,11 @@ public enum OrderLifecycle {
             return meaning;
         }
 
-        /** Whether it is judged by the caller's clock: then the caller's guard holds {@link #terms(Instant)}. */
+        /** Whether it is judged by the caller's clock: then the caller's guard holds its terms at that time. */
         public boolean onCallersClock() {
             return this == NO_CALL_IN_FLIGHT;
         }
 
-        /** Its query terms on the order, {@code at} the caller's time (used only when on the caller's clock). */
-        public Document terms(Instant at) {
-            return switch (this) {
-                case OPEN_RETURN -> OrderStore.openReturn();
-                case NO_PAYOUT_REFERENCE -> new Document("payment.payoutReference", null);
-                case MOBILE_MONEY -> new Document("payment.method", PaymentMethod.MOBILE_MONEY.name());
-                case NO_LATE_COLLECTION -> new Document(OrderStore.COLLECTED_AFTER_REJECTION, null);
-                case RETRY_WAITING -> new Document(RETRY_AT, new Document("$ne", null));
-                case NO_RETRY_WAITING -> new Document(RETRY_AT, null);
-                case NOT_FOLLOWED -> new Document("payment.pendingAt", null);
-                case NO_CALL_IN_FLIGHT -> new Document("$or", List.of(new Document(SENDING_UNTIL, null),
-                        new Document(SENDING_UNTIL, new Document("$lte", Date.from(at)))));
-            };
-        }
-
-        /**
-         * Whether {@code guard} holds the terms of this requirement on the caller's clock, for some time of the
-         * caller's: how the store checks what it cannot add itself.
-         */
-        boolean heldBy(Document guard) {
-            return guard != null && guard.get("$or") instanceof List<?> or && or.size() == 2
-                    && new Document(SENDING_UNTIL, null).equals(or.get(0))
-                    && or.get(1) instanceof Document until && until.get(SENDING_UNTIL) instanceof Document lte
-                    && lte.keySet().equals(Set.of("$lte")) && lte.get("$lte") instanceof Date;
-        }
     }
 
     /** The states this event may happen in. */

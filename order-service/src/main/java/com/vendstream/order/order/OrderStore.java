@@ -177,6 +177,40 @@ public class OrderStore {
         return write(new Transition(orderId, matching.get(0), in, fields, events, eventId, null));
     }
 
+    /** Until when a collection call may still be under way; null once its answer is recorded. */
+    public static final String SENDING_UNTIL = "payment.sendingUntil";
+    private static final String RETRY_AT = "payment.notSent.retryAt";
+
+    /**
+     * The query terms of a lifecycle row's requirement on an order, {@code at} the caller's time (used only by
+     * one on the caller's clock).
+     */
+    public static Document terms(OrderLifecycle.Requirement requirement, Instant at) {
+        return switch (requirement) {
+            case OPEN_RETURN -> openReturn();
+            case NO_PAYOUT_REFERENCE -> new Document("payment.payoutReference", null);
+            case MOBILE_MONEY -> new Document("payment.method", PaymentMethod.MOBILE_MONEY.name());
+            case NO_LATE_COLLECTION -> new Document(COLLECTED_AFTER_REJECTION, null);
+            case RETRY_WAITING -> new Document(RETRY_AT, new Document("$ne", null));
+            case NO_RETRY_WAITING -> new Document(RETRY_AT, null);
+            case NOT_FOLLOWED -> new Document("payment.pendingAt", null);
+            case NO_CALL_IN_FLIGHT -> new Document("$or", List.of(new Document(SENDING_UNTIL, null),
+                    new Document(SENDING_UNTIL, new Document("$lte", Date.from(at)))));
+        };
+    }
+
+    /**
+     * Whether {@code guard} holds the terms of {@code requirement}, one on the caller's clock, for some time of
+     * the caller's: how the store checks what it cannot add itself.
+     */
+    private static boolean heldBy(Document guard, OrderLifecycle.Requirement requirement) {
+        return requirement == OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT && guard != null
+                && guard.get("$or") instanceof List<?> or && or.size() == 2
+                && new Document(SENDING_UNTIL, null).equals(or.get(0))
+                && or.get(1) instanceof Document until && until.get(SENDING_UNTIL) instanceof Document lte
+                && lte.keySet().equals(Set.of("$lte")) && lte.get("$lte") instanceof Date;
+    }
+
     /** Writes one guarded change; false when its guard no longer held. */
     public boolean write(Write write) {
         UpdateOneModel<Document> change = write.model(Instant.now());
@@ -210,7 +244,7 @@ public class OrderStore {
                 }
             }
             for (OrderLifecycle.Requirement r : event.requires(states)) {
-                if (r.onCallersClock() ? !r.heldBy(guard) : contradicts(guard, r.terms(null))) {
+                if (r.onCallersClock() ? !heldBy(guard, r) : contradicts(guard, terms(r, null))) {
                     throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning() + "): "
                             + (r.onCallersClock() ? "its terms at the caller's time belong in the guard"
                             : "the guard says otherwise"));
@@ -265,7 +299,7 @@ public class OrderStore {
                 filter.putAll(guard);
             }
             // The row's requirements, whatever the caller remembered (those on the caller's clock are in its guard).
-            event.requires(from).stream().filter(r -> !r.onCallersClock()).forEach(r -> filter.putAll(r.terms(now)));
+            event.requires(from).stream().filter(r -> !r.onCallersClock()).forEach(r -> filter.putAll(terms(r, now)));
             if (eventId != null) {
                 filter.append("appliedEvents", new Document("$ne", eventId));
             }
@@ -398,7 +432,7 @@ public class OrderStore {
         OrderLifecycle.PAYOUT_RENEWED.to(Set.of(state));
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
-        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> filter.putAll(r.terms(at)));
+        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> filter.putAll(terms(r, at)));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))
                 .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
                         .append("payment.payoutPendingAt", ""))

@@ -64,7 +64,7 @@ public class MobileMoneyPayments {
 
     private static final Logger log = LoggerFactory.getLogger(MobileMoneyPayments.class);
     /** Until when a collection call may still be under way; null once its answer is recorded. */
-    public static final String SENDING_UNTIL = OrderLifecycle.Requirement.SENDING_UNTIL;
+    public static final String SENDING_UNTIL = OrderStore.SENDING_UNTIL;
     private static final String NOT_SENT_RETRY_AT = "payment.notSent.retryAt";
 
     /**
@@ -132,7 +132,7 @@ public class MobileMoneyPayments {
     /** Query terms for an order with no collection call that may still be under way at {@code now}. */
     public static Document noCallInFlight(Instant now) {
         // The lifecycle rows that require it refuse a write whose guard lacks these terms.
-        return OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT.terms(now);
+        return OrderStore.terms(OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT, now);
     }
 
     private Date sendingUntil() {

@@ -134,7 +134,7 @@ class OrderLifecycleTableTest {
                     assertThatThrownBy(() -> new OrderStore.Transition("o", event, state, new Document(),
                             outbox(event), null, null)).as("%s in %s", event, state)
                             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NO_CALL_IN_FLIGHT");
-                    Document guard = Requirement.NO_CALL_IN_FLIGHT.terms(Instant.now());
+                    Document guard = OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now());
                     assertThat(filter(new OrderStore.Transition("o", event, state, new Document(), outbox(event),
                             null, guard)).get("$or")).isEqualTo(guard.get("$or"));
                 }
@@ -149,7 +149,7 @@ class OrderLifecycleTableTest {
     void aPaymentPendingOfTheOtherKindIsRefused() {
         assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.COLLECTION_FOLLOWED, new Document(),
                 List.of(paymentPending(PaymentKind.PAYOUT)), null,
-                Requirement.NO_CALL_IN_FLIGHT.terms(Instant.now())))
+                OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PaymentPending(PAYOUT)");
         assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
                 new Document(), List.of(paymentPending(PaymentKind.COLLECTION)), null, null))
@@ -293,7 +293,7 @@ class OrderLifecycleTableTest {
     /** The guard a caller must pass: the terms of the event's requirements on its own clock, if any. */
     static Document requiredGuard(OrderLifecycle event, OrderState in) {
         boolean needed = event.next(in).isPresent() && event.requires(in).contains(Requirement.NO_CALL_IN_FLIGHT);
-        return needed ? Requirement.NO_CALL_IN_FLIGHT.terms(Instant.now()) : null;
+        return needed ? OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now()) : null;
     }
 
     /**
