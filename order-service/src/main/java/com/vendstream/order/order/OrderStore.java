@@ -8,6 +8,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentMethod;
+import com.vendstream.events.PaymentPending;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.mongo.Documents;
 import com.vendstream.kit.outbox.Outbox;
@@ -169,10 +170,45 @@ public class OrderStore {
                 .filter(e -> from.stream().allMatch(s -> e.next(s).orElse(null) == to))
                 .filter(e -> e.emits().equals(Transition.types(events)))
                 .filter(e -> fields.keySet().stream().allMatch(e::mayRecord)).toList();
-        if (matching.isEmpty()) {
-            throw new IllegalArgumentException("No lifecycle event moves " + from + " to " + to);
+        if (matching.size() != 1) {
+            throw new IllegalArgumentException((matching.isEmpty() ? "No lifecycle event" : "More than one of "
+                    + matching) + " moves " + from + " to " + to + " with these fields and events: name the event");
         }
         return write(new Transition(orderId, matching.get(0), in, fields, events, eventId, null));
+    }
+
+    /** Until when a collection call may still be under way; null once its answer is recorded. */
+    public static final String SENDING_UNTIL = "payment.sendingUntil";
+    private static final String RETRY_AT = "payment.notSent.retryAt";
+
+    /**
+     * The query terms of a lifecycle row's requirement on an order, {@code at} the caller's time (used only by
+     * one on the caller's clock).
+     */
+    public static Document terms(OrderLifecycle.Requirement requirement, Instant at) {
+        return switch (requirement) {
+            case OPEN_RETURN -> openReturn();
+            case NO_PAYOUT_REFERENCE -> new Document("payment.payoutReference", null);
+            case MOBILE_MONEY -> new Document("payment.method", PaymentMethod.MOBILE_MONEY.name());
+            case NO_LATE_COLLECTION -> new Document(COLLECTED_AFTER_REJECTION, null);
+            case RETRY_WAITING -> new Document(RETRY_AT, new Document("$ne", null));
+            case NO_RETRY_WAITING -> new Document(RETRY_AT, null);
+            case NOT_FOLLOWED -> new Document("payment.pendingAt", null);
+            case NO_CALL_IN_FLIGHT -> new Document("$or", List.of(new Document(SENDING_UNTIL, null),
+                    new Document(SENDING_UNTIL, new Document("$lte", Date.from(at)))));
+        };
+    }
+
+    /**
+     * Whether {@code guard} holds the terms of {@code requirement}, one on the caller's clock, for some time of
+     * the caller's: how the store checks what it cannot add itself.
+     */
+    private static boolean heldBy(Document guard, OrderLifecycle.Requirement requirement) {
+        return requirement == OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT && guard != null
+                && guard.get("$or") instanceof List<?> or && or.size() == 2
+                && new Document(SENDING_UNTIL, null).equals(or.get(0))
+                && or.get(1) instanceof Document until && until.get(SENDING_UNTIL) instanceof Document lte
+                && lte.keySet().equals(Set.of("$lte")) && lte.get("$lte") instanceof Date;
     }
 
     /** Writes one guarded change; false when its guard no longer held. */
@@ -197,13 +233,21 @@ public class OrderStore {
                              List<Document> events, String eventId, Document guard) implements Write {
         public Transition {
             // Throws for a state the event may not happen in, or a keeping event without the state it keeps.
-            event.to(in == null ? event.from() : Set.of(in));
+            Set<OrderState> states = in == null ? event.from() : Set.of(in);
+            event.to(states);
             if (!event.emits().equals(types(events))) {
                 throw new IllegalArgumentException(event + " publishes " + event.emits() + ", not " + types(events));
             }
             for (String field : fields.keySet()) {
                 if (!event.mayRecord(field)) {
                     throw new IllegalArgumentException(event + " does not record " + field);
+                }
+            }
+            for (OrderLifecycle.Requirement r : event.requires(states)) {
+                if (r.onCallersClock() ? !heldBy(guard, r) : contradicts(guard, terms(r, null))) {
+                    throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning() + "): "
+                            + (r.onCallersClock() ? "its terms at the caller's time belong in the guard"
+                            : "the guard says otherwise"));
                 }
             }
         }
@@ -223,12 +267,26 @@ public class OrderStore {
             return event.to(from());
         }
 
-        /** The simple type names of outbox entries. */
+        /**
+         * The simple type names of outbox entries; a PaymentPending with its kind (read from the event), as
+         * {@link OrderLifecycle#emits()} names it: a payout's PaymentPending is not a collection's.
+         */
         static List<String> types(List<Document> events) {
             return events == null ? List.of() : events.stream().map(e -> {
                 String type = e.getString("type");
-                return type.substring(type.lastIndexOf('.') + 1);
+                String simple = type.substring(type.lastIndexOf('.') + 1);
+                if (!simple.equals(PaymentPending.class.getSimpleName())) {
+                    return simple;
+                }
+                return e.get("payload") == null ? simple + "(?)"
+                        : simple + "(" + ((PaymentPending) Outbox.read(e).event()).getKind() + ")";
             }).toList();
+        }
+
+        /** Whether {@code guard} asks another value of one of the {@code required} fields. */
+        private static boolean contradicts(Document guard, Document required) {
+            return guard != null && required.entrySet().stream().anyMatch(t -> guard.containsKey(t.getKey())
+                    && !java.util.Objects.equals(guard.get(t.getKey()), t.getValue()));
         }
 
         @Override
@@ -240,6 +298,8 @@ public class OrderStore {
             if (guard != null) {
                 filter.putAll(guard);
             }
+            // The row's requirements, whatever the caller remembered (those on the caller's clock are in its guard).
+            event.requires(from).stream().filter(r -> !r.onCallersClock()).forEach(r -> filter.putAll(terms(r, now)));
             if (eventId != null) {
                 filter.append("appliedEvents", new Document("$ne", eventId));
             }
@@ -367,10 +427,12 @@ public class OrderStore {
      * reference is kept in {@code payment.refusedPayouts}.
      */
     public boolean retryPayout(String orderId, OrderState state, String refused, String fresh, Instant at) {
-        // A lifecycle event (throws in a state the table does not have it in) that leaves history and updatedAt be.
+        // A lifecycle event (throws in a state the table does not have it in) that leaves history and updatedAt be,
+        // so written by its own update: with the row's requirements, as a Transition would be.
         OrderLifecycle.PAYOUT_RENEWED.to(Set.of(state));
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
+        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> filter.putAll(terms(r, at)));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))
                 .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
                         .append("payment.payoutPendingAt", ""))

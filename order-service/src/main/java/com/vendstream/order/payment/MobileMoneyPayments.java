@@ -64,7 +64,7 @@ public class MobileMoneyPayments {
 
     private static final Logger log = LoggerFactory.getLogger(MobileMoneyPayments.class);
     /** Until when a collection call may still be under way; null once its answer is recorded. */
-    public static final String SENDING_UNTIL = "payment.sendingUntil";
+    public static final String SENDING_UNTIL = OrderStore.SENDING_UNTIL;
     private static final String NOT_SENT_RETRY_AT = "payment.notSent.retryAt";
 
     /**
@@ -131,8 +131,8 @@ public class MobileMoneyPayments {
 
     /** Query terms for an order with no collection call that may still be under way at {@code now}. */
     public static Document noCallInFlight(Instant now) {
-        return new Document("$or", List.of(new Document(SENDING_UNTIL, null),
-                new Document(SENDING_UNTIL, new Document("$lte", Date.from(now)))));
+        // The lifecycle rows that require it refuse a write whose guard lacks these terms.
+        return OrderStore.terms(OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT, now);
     }
 
     private Date sendingUntil() {
@@ -311,7 +311,10 @@ public class MobileMoneyPayments {
         return order.state() == OrderState.REJECTED ? OrderState.REJECTED : OrderState.REFUNDING;
     }
 
-    /** What a payout update also requires: for a rejected order, a late collection not yet paid back. */
+    /**
+     * What a payout update also requires: for a rejected order, a late collection not yet paid back. The payout
+     * rows require it themselves (the store adds it); kept here for the reminder, which is not a lifecycle event.
+     */
     private static Document payoutGuard(OrderState state) {
         return state == OrderState.REJECTED ? OrderStore.openReturn() : new Document();
     }

@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.UpdateOneModel;
+import com.vendstream.events.PaymentKind;
+import com.vendstream.order.order.OrderLifecycle.Requirement;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Date;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +29,142 @@ class OrderLifecycleTableTest {
 
     private static final Set<OrderState> FINAL = EnumSet.of(OrderState.COMPLETED, OrderState.REFUNDED,
             OrderState.REJECTED);
+
+    /**
+     * The rows as they must be, written out here rather than read from the table: widening a row (another
+     * from-state, another to-state) fails this test, not production. "unchanged": each state stays itself.
+     */
+    private static final Map<OrderLifecycle, String> ROWS = rows(
+            "PAID_FROM_WALLET: RECEIVED -> VENDING",
+            "REFUSED: RECEIVED -> REJECTED",
+            "COLLECTION_STARTED: RECEIVED -> AWAITING_PAYMENT",
+            "COLLECTION_COMPLETED: AWAITING_PAYMENT, PAYMENT_UNRESOLVED -> VENDING",
+            "COLLECTION_FAILED: AWAITING_PAYMENT, PAYMENT_UNRESOLVED -> REJECTED",
+            "COLLECTION_PENDING: AWAITING_PAYMENT -> AWAITING_PAYMENT",
+            "COLLECTION_NOT_SENT: AWAITING_PAYMENT, PAYMENT_UNRESOLVED -> AWAITING_PAYMENT",
+            "COLLECTION_RETRIED: AWAITING_PAYMENT -> AWAITING_PAYMENT",
+            "COLLECTION_GIVEN_UP: AWAITING_PAYMENT -> REJECTED",
+            "COLLECTION_FOLLOWED: AWAITING_PAYMENT -> AWAITING_PAYMENT",
+            "COLLECTION_UNRESOLVED: AWAITING_PAYMENT -> PAYMENT_UNRESOLVED",
+            "SETTLED_AS_COLLECTED: PAYMENT_UNRESOLVED -> VENDING",
+            "SETTLED_AS_NOT_COLLECTED: PAYMENT_UNRESOLVED -> REJECTED",
+            "COLLECTED_AFTER_REJECTION: REJECTED -> REJECTED",
+            "VEND_PENDING: VENDING -> VEND_PENDING",
+            "VEND_SUCCEEDED: VENDING, VEND_PENDING, UNRESOLVED -> COMPLETED",
+            "VEND_FAILED: VENDING, VEND_PENDING, UNRESOLVED -> REFUNDING",
+            "VEND_UNRESOLVED: VENDING, VEND_PENDING -> UNRESOLVED",
+            "REFUND_CREDITED: REFUNDING -> REFUNDED",
+            "REFUND_PAID_OUT: REFUNDING -> REFUNDED",
+            "PAYOUT_STARTED: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_RETRIED: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_RENEWED: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_FOLLOWED: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_PENDING: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_FAILED: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_NOT_SENT: REFUNDING, REJECTED -> unchanged",
+            "PAYOUT_UNRESOLVED: REFUNDING, REJECTED -> unchanged",
+            "LATE_COLLECTION_PAID_BACK: REJECTED -> REJECTED");
+
+    /** What each row requires besides its state, written out: "EVENT in STATE: REQUIREMENT, ..."; others none. */
+    private static final Map<String, Set<Requirement>> REQUIRES = Map.ofEntries(
+            Map.entry("COLLECTION_RETRIED in AWAITING_PAYMENT",
+                    EnumSet.of(Requirement.RETRY_WAITING, Requirement.NO_CALL_IN_FLIGHT)),
+            Map.entry("COLLECTION_GIVEN_UP in AWAITING_PAYMENT",
+                    EnumSet.of(Requirement.RETRY_WAITING, Requirement.NO_CALL_IN_FLIGHT)),
+            Map.entry("COLLECTION_FOLLOWED in AWAITING_PAYMENT", EnumSet.of(Requirement.NOT_FOLLOWED,
+                    Requirement.NO_RETRY_WAITING, Requirement.NO_CALL_IN_FLIGHT)),
+            Map.entry("COLLECTION_UNRESOLVED in AWAITING_PAYMENT",
+                    EnumSet.of(Requirement.NO_RETRY_WAITING, Requirement.NO_CALL_IN_FLIGHT)),
+            Map.entry("COLLECTED_AFTER_REJECTION in REJECTED",
+                    EnumSet.of(Requirement.MOBILE_MONEY, Requirement.NO_LATE_COLLECTION)),
+            Map.entry("PAYOUT_STARTED in REFUNDING", EnumSet.of(Requirement.NO_PAYOUT_REFERENCE)),
+            Map.entry("PAYOUT_STARTED in REJECTED",
+                    EnumSet.of(Requirement.NO_PAYOUT_REFERENCE, Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_RETRIED in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_RENEWED in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_FOLLOWED in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_PENDING in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_FAILED in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_NOT_SENT in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("PAYOUT_UNRESOLVED in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)),
+            Map.entry("LATE_COLLECTION_PAID_BACK in REJECTED", EnumSet.of(Requirement.OPEN_RETURN)));
+
+    @Test
+    void everyRowIsTheOneWrittenOutHere() {
+        assertThat(ROWS.keySet()).containsExactly(OrderLifecycle.values());
+        ROWS.forEach((event, row) -> {
+            String[] parts = row.split(" -> ");
+            Set<OrderState> from = Arrays.stream(parts[0].split(", ")).map(OrderState::valueOf)
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(OrderState.class)));
+            assertThat(event.from()).as("%s from", event).isEqualTo(from);
+            for (OrderState state : OrderState.values()) {
+                OrderState to = !from.contains(state) ? null
+                        : parts[1].equals("unchanged") ? state : OrderState.valueOf(parts[1]);
+                assertThat(event.next(state).orElse(null)).as("%s in %s", event, state).isEqualTo(to);
+                assertThat(event.requires(state)).as("%s in %s requires", event, state)
+                        .isEqualTo(REQUIRES.getOrDefault(event + " in " + state, Set.of()));
+            }
+        });
+    }
+
+    @Test
+    void aPayoutOfARejectedOrderIsWrittenOnlyWhileItsLateCollectionIsNotPaidBackWhateverTheCaller() {
+        Document open = OrderStore.openReturn();
+        for (OrderLifecycle event : OrderLifecycle.in(OrderState.REJECTED)) {
+            if (!event.name().startsWith("PAYOUT_")) {
+                continue;
+            }
+            // No guard from the caller: the row adds it.
+            Document rejected = filter(new OrderStore.Transition("o", event, OrderState.REJECTED, new Document(),
+                    outbox(event), null, requiredGuard(event, OrderState.REJECTED)));
+            open.forEach((k, v) -> assertThat(rejected.get(k)).as("%s in REJECTED: %s", event, k).isEqualTo(v));
+            Document refunding = filter(new OrderStore.Transition("o", event, OrderState.REFUNDING, new Document(),
+                    outbox(event), null, requiredGuard(event, OrderState.REFUNDING)));
+            open.keySet().forEach(k -> assertThat(refunding).as("%s in REFUNDING", event).doesNotContainKey(k));
+        }
+        assertThat(filter(new OrderStore.Transition("o", OrderLifecycle.PAYOUT_STARTED, OrderState.REFUNDING,
+                new Document(), List.of(), null, null))).containsEntry("payment.payoutReference", null);
+    }
+
+    @Test
+    void aRequirementOnTheCallersClockMustBeInItsGuardAndNoGuardMayContradictARow() {
+        for (OrderLifecycle event : OrderLifecycle.values()) {
+            for (OrderState state : event.from()) {
+                if (event.requires(state).contains(Requirement.NO_CALL_IN_FLIGHT)) {
+                    assertThatThrownBy(() -> new OrderStore.Transition("o", event, state, new Document(),
+                            outbox(event), null, null)).as("%s in %s", event, state)
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NO_CALL_IN_FLIGHT");
+                    Document guard = OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now());
+                    assertThat(filter(new OrderStore.Transition("o", event, state, new Document(), outbox(event),
+                            null, guard)).get("$or")).isEqualTo(guard.get("$or"));
+                }
+            }
+        }
+        assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.PAYOUT_STARTED, OrderState.REJECTED,
+                new Document(), List.of(), null, new Document("payment.payoutReference", "taken")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NO_PAYOUT_REFERENCE");
+    }
+
+    @Test
+    void aPaymentPendingOfTheOtherKindIsRefused() {
+        assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.COLLECTION_FOLLOWED, new Document(),
+                List.of(paymentPending(PaymentKind.PAYOUT)), null,
+                OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PaymentPending(PAYOUT)");
+        assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
+                new Document(), List.of(paymentPending(PaymentKind.COLLECTION)), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PaymentPending(COLLECTION)");
+        assertThat(new OrderStore.Transition("o", OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING, new Document(),
+                List.of(paymentPending(PaymentKind.PAYOUT)), null, null).to()).isEqualTo(OrderState.REFUNDING);
+    }
+
+    @Test
+    void theTestsMoveNamedByItsStatesRefusesAMoveMoreThanOneEventMakes() {
+        // COLLECTION_NOT_SENT and COLLECTION_RETRIED both keep AWAITING_PAYMENT with nothing set or published.
+        assertThatThrownBy(() -> new OrderStore(null).transition("o", Set.of(OrderState.AWAITING_PAYMENT),
+                OrderState.AWAITING_PAYMENT, new Document(), List.of(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("More than one");
+    }
 
     @Test
     void everyEventInEveryStateIsWrittenAsTheTableSaysOrRefused() {
@@ -56,8 +200,8 @@ class OrderLifecycleTableTest {
                         null)).isInstanceOf(IllegalArgumentException.class);
                 continue;
             }
-            Document filter = (Document) new OrderStore.Transition("o", event, new Document(), outbox(event), null,
-                    null).model(Instant.now()).getFilter();
+            Document filter = filter(new OrderStore.Transition("o", event, new Document(), outbox(event), null,
+                    requiredGuard(event, event.from().iterator().next())));
             assertThat(filter.get("state", Document.class).getList("$in", String.class))
                     .containsExactlyInAnyOrderElementsOf(event.from().stream().map(Enum::name).toList());
         }
@@ -112,24 +256,73 @@ class OrderLifecycleTableTest {
         assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.VEND_PENDING,
                 new Document("state", "COMPLETED"), List.of(), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not record state");
-        // A field inside one it records is its own.
+        // Exactly the fields it lists: not the whole sub-document, nor another field inside it.
         assertThat(new OrderStore.Transition("o", OrderLifecycle.VEND_SUCCEEDED,
                 new Document("vend.token", "t"), outbox(OrderLifecycle.VEND_SUCCEEDED), null, null).to())
                 .isEqualTo(OrderState.COMPLETED);
+        assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.VEND_PENDING,
+                new Document("vend.token", "t"), List.of(), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not record vend.token");
+        assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.LATE_COLLECTION_PAID_BACK,
+                new Document(OrderStore.COLLECTED_AFTER_REJECTION, new Document()),
+                outbox(OrderLifecycle.LATE_COLLECTION_PAID_BACK), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not record");
     }
 
     @Test
-    void theReadmeShowsTheTableAsTheCodeHasIt() throws IOException {
+    void theReadmeShowsTheTableAsTheCodeHasIt() throws IOException, URISyntaxException {
         // Regenerate the README's table with OrderLifecycle.toMarkdown() when a row changes.
-        assertThat(Files.readString(Path.of("README.md"))).contains(OrderLifecycle.toMarkdown());
+        assertThat(Files.readString(moduleReadme())).contains(OrderLifecycle.toMarkdown());
+    }
+
+    /** The module's README, found from the compiled tests (target/test-classes), wherever the build runs from. */
+    private static Path moduleReadme() throws URISyntaxException {
+        Path classes = Path.of(OrderLifecycleTableTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return classes.getParent().getParent().resolve("README.md");
     }
 
     private static OrderStore.Transition transition(OrderLifecycle event, OrderState in) {
-        return new OrderStore.Transition("o", event, in, new Document(), outbox(event), "event-1", null);
+        return new OrderStore.Transition("o", event, in, new Document(), outbox(event), "event-1",
+                requiredGuard(event, in));
     }
 
-    /** Outbox entries of the types the event publishes (the store reads only their type here). */
+    private static Document filter(OrderStore.Transition t) {
+        return (Document) t.model(Instant.now()).getFilter();
+    }
+
+    /** The guard a caller must pass: the terms of the event's requirements on its own clock, if any. */
+    static Document requiredGuard(OrderLifecycle event, OrderState in) {
+        boolean needed = event.next(in).isPresent() && event.requires(in).contains(Requirement.NO_CALL_IN_FLIGHT);
+        return needed ? OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now()) : null;
+    }
+
+    /**
+     * Outbox entries of the types the event publishes (the store reads only their type here, and the kind of a
+     * PaymentPending from the event itself).
+     */
     static List<Document> outbox(OrderLifecycle event) {
-        return event.emits().stream().map(type -> new Document("type", "com.vendstream.events." + type)).toList();
+        return event.emits().stream().map(type -> type.startsWith("PaymentPending(")
+                ? paymentPending(PaymentKind.valueOf(type.substring(type.indexOf('(') + 1, type.length() - 1)))
+                : new Document("type", "com.vendstream.events." + type)).toList();
+    }
+
+    /** A real PaymentPending outbox entry of {@code kind}, as OrderEvents builds it. */
+    static Document paymentPending(PaymentKind kind) {
+        Date now = new Date();
+        Order order = OrderStore.toOrder(new Document("_id", "o").append("merchantId", "m").append("state", "VENDING")
+                .append("line", new Document("service", "AIRTIME").append("billerId", "b").append("itemId", "i")
+                        .append("account", "08030000000").append("customerPhone", "08030000000")
+                        .append("amountMinor", 5_000L).append("currency", "NGN"))
+                .append("payment", new Document("method", "MOBILE_MONEY")).append("createdAt", now)
+                .append("updatedAt", now).append("businessDate", "2026-01-01").append("correlationId", "c"));
+        return OrderEvents.paymentPending(order, kind, "dollr", "ref-" + kind, null, now.toInstant());
+    }
+
+    private static Map<OrderLifecycle, String> rows(String... rows) {
+        Map<OrderLifecycle, String> map = new LinkedHashMap<>();
+        for (String row : rows) {
+            map.put(OrderLifecycle.valueOf(row.substring(0, row.indexOf(':'))), row.substring(row.indexOf(':') + 2));
+        }
+        return map;
     }
 }

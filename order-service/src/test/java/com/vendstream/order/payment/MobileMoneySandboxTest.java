@@ -598,6 +598,30 @@ class MobileMoneySandboxTest {
     }
 
     @Test
+    void aPersonWhoFindsAnUnresolvedCollectionCollectedSendsItToTheVendOnce() {
+        Order order = place("stuck-4", PROCESSING_FOREVER, 10_000);
+        payments.apply(unresolved(order));
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.PAYMENT_UNRESOLVED);
+
+        assertThat(payments.settle(order.orderId(), true, "debit seen in the Dollr dashboard", "decision-5")).isTrue();
+        assertThat(payments.settle(order.orderId(), true, "debit seen in the Dollr dashboard", "decision-5")).isFalse();
+        assertThat(payments.settle(order.orderId(), false, "second thoughts", "decision-6")).isFalse();
+
+        Order vending = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(vending.state()).isEqualTo(OrderState.VENDING);
+        assertThat(outboxTypes(vending)).containsExactly("PaymentPending", "PaymentCollected", "OrderAccepted",
+                "VendRequested");
+        org.bson.Document payment = f.orders.payment(order.orderId()).orElseThrow();
+        assertThat(payment.getDate("collectedAt")).isNotNull();
+        assertThat(payment.containsKey("sendingUntil") ? payment.get("sendingUntil") : null).isNull();
+        assertThat(f.orders.hasApplied(order.orderId(), "decision-5")).isTrue();
+        assertThat(f.orders.hasApplied(order.orderId(), "decision-6")).isFalse();
+        assertThat(f.orders.enteredAt(order.orderId(), OrderState.VENDING)).isNotNull();
+        // Settled on a person's word: no second collection, and the vend is requested once.
+        assertThat(record.calls("dollr", "collection", order.paymentReference())).hasSize(1);
+    }
+
+    @Test
     void aPersonCanSettleAnUnresolvedCollectionOnce() {
         Order order = place("stuck-3", PROCESSING_FOREVER, 10_000);
         assertThat(payments.settle(order.orderId(), true, "checked in the Dollr dashboard", "decision-1")).isFalse();
