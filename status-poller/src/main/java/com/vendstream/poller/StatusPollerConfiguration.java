@@ -65,11 +65,16 @@ public class StatusPollerConfiguration {
         return new Schedules(properties.schedules());
     }
 
-    /** The vend connectors behind the providers' guards (vendstream.poller.guard.*), for requeries. */
+    /**
+     * The vend connectors behind the providers' guards (vendstream.poller.guard.*), for requeries. A provider that
+     * hangs does not open the requery circuit (timeouts say nothing about a troubled transaction's provider being
+     * down), so the bulkhead is what bounds it: at most half the requery threads by default, and no thread waits
+     * for a slot (a requery that finds none is kept back and asked again).
+     */
     @Bean
     GuardedConnectors guardedConnectors(List<VendConnector> connectors,
-                                        @Value("${vendstream.poller.guard.max-concurrent-calls:32}") int maxConcurrent,
-                                        @Value("${vendstream.poller.guard.max-wait:PT10S}") Duration maxWait,
+                                        @Value("${vendstream.poller.guard.max-concurrent-calls:8}") int maxConcurrent,
+                                        @Value("${vendstream.poller.guard.max-wait:PT0S}") Duration maxWait,
                                         @Value("${vendstream.poller.guard.open-for:PT30S}") Duration openFor,
                                         @Value("${vendstream.poller.guard.failure-rate-percent:50}") float failureRate,
                                         @Value("${vendstream.poller.guard.minimum-calls:10}") int minimumCalls) {

@@ -143,21 +143,32 @@ public class RequeryEngine {
         Requery r = claimed.get();
         RequerySchedule schedule = schedules.forProvider(r.provider());
         Instant gate = throttledUntil.get(r.provider());
-        if (gate != null && gate.isAfter(now)) {
-            // The provider asked us to slow down: no requery to it from here until the pause is over.
-            Instant later = gate.plus(schedule.jitterOf(Duration.ofSeconds(1), random).abs());
-            store.apply(id, token, r.state(), Change.nextDue(later)).ifPresent(timers::ensure);
-            return;
-        }
+        Instant limit = limit(r, schedule);
         Answer answer;
-        try {
-            answer = probers.get(r.kind()).probe(r);
-        } catch (RuntimeException e) {
-            answer = new Answer.NoAnswer(null, e.getClass().getSimpleName(), false);
+        if (gate != null && gate.isAfter(now)) {
+            if (limit == null || now.isBefore(limit)) {
+                // The provider asked us to slow down (or our guards hold it back): no requery to it from here until
+                // the pause is over, nor past the deadline or the end of the requery period, which come on time.
+                Instant later = gate.plus(schedule.jitterOf(Duration.ofSeconds(1), random).abs());
+                store.apply(id, token, r.state(), Change.nextDue(limit != null && later.isAfter(limit) ? limit : later))
+                        .ifPresent(timers::ensure);
+                return;
+            }
+            // Its deadline (or the end of its requery period) came while the provider is paused: it is escalated
+            // (or its requeries stopped) now, without a call, rather than whenever the pause ends.
+            answer = new Answer.NoAnswer(r.lastCode(), "no requery while the provider is paused", false);
+            meters.counter("vendstream.poller.requeries.skipped", "provider", r.provider(), "kind", r.kind().name())
+                    .increment();
+        } else {
+            try {
+                answer = probers.get(r.kind()).probe(r);
+            } catch (RuntimeException e) {
+                answer = new Answer.NoAnswer(null, e.getClass().getSimpleName(), false);
+            }
+            meters.counter("vendstream.poller.requeries", "provider", r.provider(), "kind", r.kind().name(),
+                    "answer", answerTag(answer)).increment();
         }
         Instant at = clock.instant();
-        meters.counter("vendstream.poller.requeries", "provider", r.provider(), "kind", r.kind().name(),
-                "answer", answerTag(answer)).increment();
         Optional<Requery> after = r.state().unresolved()
                 ? resolveOrReschedule(r, token, answer, schedule, at)
                 : confirm(r, token, answer, schedule, at);
@@ -171,6 +182,15 @@ public class RequeryEngine {
             relay.relay(RequeryStore.COLLECTION, id);
         }
         timers.ensure(updated);
+    }
+
+    /** When an unresolved schedule must next be looked at whatever the pause: its deadline, or the end of its requeries. */
+    private static Instant limit(Requery r, RequerySchedule schedule) {
+        return switch (r.state()) {
+            case PENDING -> r.deadlineAt();
+            case ESCALATED -> schedule.requeryUntil(r.firstPendingAt());
+            case SUCCEEDED, FAILED -> null;
+        };
     }
 
     private static String answerTag(Answer answer) {
@@ -216,10 +236,6 @@ public class RequeryEngine {
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
         Instant until = state == State.ESCALATED ? schedule.requeryUntil(r.firstPendingAt()) : null;
         boolean stop = until != null && !at.isBefore(until);
-        if (until != null && next.isAfter(until) && !stop) {
-            // The last slow requery falls on the end of the requery period.
-            next = until;
-        }
         int throttles = 0;
         if (none.keptBack()) {
             // Our guards, not the provider, held it back, and say for how long: no requery to the provider from
@@ -240,6 +256,12 @@ public class RequeryEngine {
                 next = resume;
             }
             meters.counter("vendstream.poller.throttled", "provider", r.provider()).increment();
+        }
+        Instant limit = state == State.PENDING ? r.deadlineAt() : until;
+        if (limit != null && next.isAfter(limit) && !stop) {
+            // The last requery falls on the deadline or the end of the requery period, pause or not: escalation
+            // and the end of requeries are never later than the schedule says.
+            next = limit;
         }
         Change change = Change.nextDue(stop ? null : next).requeried(attempts, answer.code(), at).throttles(throttles);
         if (state != r.state()) {

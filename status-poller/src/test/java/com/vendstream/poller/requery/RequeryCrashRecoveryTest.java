@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -197,11 +198,46 @@ class RequeryCrashRecoveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> schedule("VEND:o-6").attempts() == 1);
         Requery r = schedule("VEND:o-6");
         assertThat(r.nextDueAt()).as("asked again once the circuit may let it through, not after a 429 pause")
-                .isAfterOrEqualTo(probes.get(0).plus(Duration.ofMinutes(1)));
+                .isAfterOrEqualTo(probes.get(0).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
         assertThat(r.throttles()).as("the provider throttled nothing").isZero();
         assertThat(meters.find("vendstream.poller.requeries").tag("answer", "kept_back").counter())
                 .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
         assertThat(meters.find("vendstream.poller.throttled").counter()).isNull();
+    }
+
+    @Test
+    void aDeadlineThatComesWhileTheProviderIsPausedEscalatesOnTimeWithoutACall() {
+        // Deadline 1.5 s after the pending event; vtpass's requery circuit is open for a minute.
+        RequerySchedule shortDeadline = new RequerySchedule(List.of(new RequerySchedule.Step(Duration.ofMillis(200),
+                null)), Duration.ofMillis(1500), Duration.ofMinutes(30), 0, null, null, null, 0, null);
+        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
+            throw new AssertionError("kept back: never asked");
+        });
+        GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),
+                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
+        guards.breaker("vtpass").transitionToOpenState();
+        VendProber prober = new VendProber(guards);
+        DueTimers ownTimers = new DueTimers(Clock.systemUTC(), 2);
+        try {
+            RequeryEngine paused = new RequeryEngine(store, ownTimers,
+                    new Schedules(Map.of(Schedules.DEFAULT, shortDeadline)), Map.of(Kind.VEND, prober::probe),
+                    Map.of(Kind.VEND, new VendResolutions()), (collection, id) -> { }, meters, Clock.systemUTC(),
+                    new Random(1), Duration.ofSeconds(5), "paused");
+            ownTimers.assigned(List.of(VEND_OUTCOMES), paused::scheduledFor);
+
+            paused.accept(VendPendings.toRequery(vendPending("o-7", Instant.now()), VEND_OUTCOMES));
+
+            // Before: the kept-back requery was next due when the circuit might let it through, a minute on, and
+            // the escalation waited for it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> schedule("VEND:o-7").state() == State.ESCALATED);
+            Requery r = schedule("VEND:o-7");
+            assertThat(r.escalatedAt()).isBefore(r.deadlineAt().plusSeconds(5));
+            assertThat(types(outbox("VEND:o-7"))).containsExactly("VendUnresolved");
+            assertThat(meters.find("vendstream.poller.requeries.skipped").counter()).isNotNull()
+                    .satisfies(c -> assertThat(c.count()).isGreaterThanOrEqualTo(1.0));
+        } finally {
+            ownTimers.shutdown();
+        }
     }
 
     private Requery schedule(String id) {
