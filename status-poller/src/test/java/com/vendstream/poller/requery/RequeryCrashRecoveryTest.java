@@ -183,13 +183,7 @@ class RequeryCrashRecoveryTest {
     @Test
     void aRequeryTheGuardsKeepBackWaitsTheirRetryAfterAndIsCountedKeptBackNotThrottled() {
         // vtpass's requery circuit is open (for a minute): the guards keep the requery from leaving.
-        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
-            throw new AssertionError("kept back: never asked");
-        });
-        GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),
-                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
-        guards.breaker("vtpass").transitionToOpenState();
-        VendProber prober = new VendProber(guards);
+        VendProber prober = behindAnOpenCircuit();
         provider = prober::probe;
         timers.assigned(List.of(VEND_OUTCOMES), engine::scheduledFor);
 
@@ -210,13 +204,7 @@ class RequeryCrashRecoveryTest {
         // Deadline 1.5 s after the pending event; vtpass's requery circuit is open for a minute.
         RequerySchedule shortDeadline = new RequerySchedule(List.of(new RequerySchedule.Step(Duration.ofMillis(200),
                 null)), Duration.ofMillis(1500), Duration.ofMinutes(30), 0, null, null, null, 0, null);
-        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
-            throw new AssertionError("kept back: never asked");
-        });
-        GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),
-                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
-        guards.breaker("vtpass").transitionToOpenState();
-        VendProber prober = new VendProber(guards);
+        VendProber prober = behindAnOpenCircuit();
         DueTimers ownTimers = new DueTimers(Clock.systemUTC(), 2);
         try {
             RequeryEngine paused = new RequeryEngine(store, ownTimers,
@@ -238,6 +226,17 @@ class RequeryCrashRecoveryTest {
         } finally {
             ownTimers.shutdown();
         }
+    }
+
+    /** vtpass's requery circuit is open for a minute: the guards keep every requery from leaving. */
+    private static VendProber behindAnOpenCircuit() {
+        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
+            throw new AssertionError("kept back: never asked");
+        });
+        GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),
+                new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
+        guards.breaker("vtpass").transitionToOpenState();
+        return new VendProber(guards);
     }
 
     private Requery schedule(String id) {
