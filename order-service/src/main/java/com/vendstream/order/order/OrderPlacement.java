@@ -301,7 +301,7 @@ public class OrderPlacement {
                 .append("outbox", List.of());
         if (rejection != null) {
             doc.append("rejection", new Document("code", rejection.reason().name()).append("message", rejection.message()));
-            doc.put("outbox", List.of(OrderEvents.rejected(OrderStore.toOrder(doc), rejection, now)));
+            doc.put("outbox", OrderStore.stored(List.of(OrderEvents.rejected(OrderStore.toOrder(doc), rejection, now))));
         }
         return doc;
     }

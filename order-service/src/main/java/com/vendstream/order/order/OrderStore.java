@@ -12,6 +12,7 @@ import com.vendstream.events.PaymentPending;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.mongo.Documents;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -133,7 +134,7 @@ public class OrderStore {
      * change also records it as applied and happens only if it was not applied before. Returns false if the
      * order was not in a state the event allows (someone else moved it first, or the event was already applied).
      */
-    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
+    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<OutboxEntry> events,
                               String eventId) {
         return transition(orderId, event, fields, events, eventId, null);
     }
@@ -142,7 +143,7 @@ public class OrderStore {
      * As {@link #transition(String, OrderLifecycle, Document, List, String)}, and only while the order also
      * matches {@code guard} (query terms on its other fields, e.g. no payment call under way).
      */
-    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
+    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<OutboxEntry> events,
                               String eventId, Document guard) {
         return write(new Transition(orderId, event, null, fields, events, eventId, guard));
     }
@@ -153,7 +154,7 @@ public class OrderStore {
      * out from the order as read.
      */
     public boolean transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
-                              List<Document> events, String eventId, Document guard) {
+                              List<OutboxEntry> events, String eventId, Document guard) {
         return write(new Transition(orderId, event, in, fields, events, eventId, guard));
     }
 
@@ -163,7 +164,7 @@ public class OrderStore {
      * not have can be written.
      */
     boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
-                       List<Document> events, String eventId) {
+                       List<OutboxEntry> events, String eventId) {
         OrderState in = from.size() == 1 ? from.iterator().next() : null;
         List<OrderLifecycle> matching = Arrays.stream(OrderLifecycle.values())
                 .filter(e -> e.from().containsAll(from) && (in != null || e.from().equals(Set.copyOf(from))))
@@ -230,7 +231,7 @@ public class OrderStore {
      * does not record are refused here, before anything is written.
      */
     public record Transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
-                             List<Document> events, String eventId, Document guard) implements Write {
+                             List<OutboxEntry> events, String eventId, Document guard) implements Write {
         public Transition {
             // Throws for a state the event may not happen in, or a keeping event without the state it keeps.
             Set<OrderState> states = in == null ? event.from() : Set.of(in);
@@ -252,7 +253,7 @@ public class OrderStore {
             }
         }
 
-        public Transition(String orderId, OrderLifecycle event, Document fields, List<Document> events, String eventId,
+        public Transition(String orderId, OrderLifecycle event, Document fields, List<OutboxEntry> events, String eventId,
                           Document guard) {
             this(orderId, event, null, fields, events, eventId, guard);
         }
@@ -271,16 +272,10 @@ public class OrderStore {
          * The simple type names of outbox entries; a PaymentPending with its kind (read from the event), as
          * {@link OrderLifecycle#emits()} names it: a payout's PaymentPending is not a collection's.
          */
-        static List<String> types(List<Document> events) {
-            return events == null ? List.of() : events.stream().map(e -> {
-                String type = e.getString("type");
-                String simple = type.substring(type.lastIndexOf('.') + 1);
-                if (!simple.equals(PaymentPending.class.getSimpleName())) {
-                    return simple;
-                }
-                return e.get("payload") == null ? simple + "(?)"
-                        : simple + "(" + ((PaymentPending) Outbox.read(e).event()).getKind() + ")";
-            }).toList();
+        static List<String> types(List<OutboxEntry> events) {
+            return events == null ? List.of() : events.stream().map(e -> e.event() instanceof PaymentPending p
+                    ? PaymentPending.class.getSimpleName() + "(" + p.getKind() + ")"
+                    : e.event().getClass().getSimpleName()).toList();
         }
 
         /** Whether {@code guard} asks another value of one of the {@code required} fields. */
@@ -307,7 +302,7 @@ public class OrderStore {
             Document push = new Document("history", new Document("state", to.name()).append("at", Date.from(now))
                     .append("cause", eventId));
             if (events != null && !events.isEmpty()) {
-                push.putAll(Outbox.push(events));
+                push.putAll(Outbox.push(stored(events)));
             }
             if (eventId != null) {
                 push.append("appliedEvents", eventId);
@@ -371,8 +366,8 @@ public class OrderStore {
      * and its next reminder is due; the next one is then due after the reminder pause, doubling per
      * reminder. Returns false when nothing was queued.
      */
-    public boolean remind(String orderId, OrderState state, Document guard, List<Document> events, Instant now) {
-        List<String> ids = events.stream().map(e -> e.getString("eventId")).toList();
+    public boolean remind(String orderId, OrderState state, Document guard, List<OutboxEntry> events, Instant now) {
+        List<String> ids = events.stream().map(OutboxEntry::eventId).toList();
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append(Outbox.FIELD + ".eventId", new Document("$nin", ids));
         List<Document> and = new ArrayList<>(List.of(reminderDue(now)));
@@ -381,7 +376,7 @@ public class OrderStore {
         }
         filter.append("$and", and);
         Document reminded = Mono.from(collection().findOneAndUpdate(filter,
-                new Document("$push", Outbox.push(events)).append("$inc", new Document(REMINDER + ".count", 1))
+                new Document("$push", Outbox.push(stored(events))).append("$inc", new Document(REMINDER + ".count", 1))
                         .append("$set", new Document(REMINDER + ".lastAt", Date.from(now))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
                         .projection(new Document(RECOVERY, 1)))).block(TIMEOUT);
@@ -393,6 +388,11 @@ public class OrderStore {
                 new Document("$set", new Document(REMINDER + ".nextAt",
                         Date.from(now.plus(reminders.after(count + 1))))))).block(TIMEOUT);
         return true;
+    }
+
+    /** The outbox entries as kept in the order's document. */
+    static List<Document> stored(List<OutboxEntry> events) {
+        return events.stream().map(Outbox::entry).toList();
     }
 
     /** Query terms: the order was never reminded about, or its next reminder is due at {@code now}. */

@@ -9,6 +9,7 @@ import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.deadletter.BatchFailed;
 import com.vendstream.kit.events.Events;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
@@ -342,7 +343,7 @@ public class OrderOutcomes {
             filter.putAll(OrderStore.reminderDue(now));
             reminded += RecoverySweep.run(store, state, filter, before, now, o -> {
                 Instant requestedAt = store.enteredAt(o.orderId(), OrderState.VENDING);
-                Document request = OrderEvents.vendRequested(o, null, requestedAt == null ? o.updatedAt() : requestedAt);
+                OutboxEntry request = OrderEvents.vendRequested(o, null, requestedAt == null ? o.updatedAt() : requestedAt);
                 if (store.remind(o.orderId(), state, null, List.of(request), now)) {
                     meters.counter("vendstream.order.republished", "state", state.name(), "event", "VendRequested")
                             .increment();

@@ -10,6 +10,7 @@ import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.events.Events;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.BlockedReason;
@@ -169,7 +170,7 @@ public class MobileMoneyPayments {
         Instant at = clock.instant();
         return switch (result.status()) {
             case COMPLETED -> {
-                List<Document> events = new ArrayList<>();
+                List<OutboxEntry> events = new ArrayList<>();
                 events.add(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
                         result.providerTransactionId(), result.feeMinor(), at));
                 events.addAll(OrderEvents.accepted(order, null, at));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentPending;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.order.OrderFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,7 @@ class OrderLifecycleStoreTest {
         Mono.from(orders.updateOne(new Document("_id", orderId),
                 new Document("$set", new Document("state", OrderState.REFUNDING.name())))).block();
         int history = stored(orderId).getList("history", Document.class).size();
-        List<Document> pending = OrderLifecycleTableTest.outbox(OrderLifecycle.PAYOUT_PENDING);
+        List<OutboxEntry> pending = OrderLifecycleTableTest.outbox(OrderLifecycle.PAYOUT_PENDING);
 
         assertThat(f.orders.transition(orderId, OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
                 new Document("payment.payoutPendingAt", new Date()), pending, "status-1", null)).isTrue();

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.UpdateOneModel;
+import com.vendstream.events.Money;
 import com.vendstream.events.PaymentKind;
+import com.vendstream.events.RefundMethod;
+import com.vendstream.events.RejectionReason;
+import com.vendstream.events.Resolution;
+import com.vendstream.events.VendRef;
+import com.vendstream.events.VendSucceeded;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.order.order.OrderLifecycle.Requirement;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -296,26 +303,43 @@ class OrderLifecycleTableTest {
         return needed ? OrderStore.terms(Requirement.NO_CALL_IN_FLIGHT, Instant.now()) : null;
     }
 
-    /**
-     * Outbox entries of the types the event publishes (the store reads only their type here, and the kind of a
-     * PaymentPending from the event itself).
-     */
-    static List<Document> outbox(OrderLifecycle event) {
-        return event.emits().stream().map(type -> type.startsWith("PaymentPending(")
-                ? paymentPending(PaymentKind.valueOf(type.substring(type.indexOf('(') + 1, type.length() - 1)))
-                : new Document("type", "com.vendstream.events." + type)).toList();
+    /** Outbox entries of the types the event publishes, in its order, as OrderEvents builds them. */
+    static List<OutboxEntry> outbox(OrderLifecycle event) {
+        Order order = order();
+        Instant at = Instant.now();
+        return event.emits().stream().map(type -> switch (type) {
+            case "PaymentPending(COLLECTION)" -> paymentPending(PaymentKind.COLLECTION);
+            case "PaymentPending(PAYOUT)" -> paymentPending(PaymentKind.PAYOUT);
+            case "OrderAccepted" -> OrderEvents.accepted(order, null, at).get(0);
+            case "VendRequested" -> OrderEvents.vendRequested(order, null, at);
+            case "OrderRejected" -> OrderEvents.rejected(order, new Rejection(RejectionReason.PAYMENT_FAILED, "no"), at);
+            case "OrderCompleted" -> OrderEvents.completed(order, VendSucceeded.newBuilder()
+                    .setEnvelope(OrderEvents.envelope(order, VendSucceeded.class, null, at, null))
+                    .setVend(new VendRef("vtpass", "v-1", null)).setAmount(new Money(5_000L, "NGN")).setToken("t")
+                    .setPins(List.of()).setReceipt(Map.of()).setResolvedBy(Resolution.VEND_CALL).build(), at);
+            case "OrderRefunded" -> OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, "failed", "r-1", at, null);
+            case "PaymentCollected" -> OrderEvents.paymentCollected(order, "dollr", "ref", "tx-1", null, at);
+            case "PaymentFailed" -> OrderEvents.paymentFailed(order, "dollr", "ref", "declined", at);
+            case "PayoutSucceeded" -> OrderEvents.payoutSucceeded(order, "dollr", "ref", at);
+            case "PayoutFailed" -> OrderEvents.payoutFailed(order, "dollr", "ref", "refused", at);
+            default -> throw new IllegalArgumentException("no test event for " + type);
+        }).toList();
     }
 
     /** A real PaymentPending outbox entry of {@code kind}, as OrderEvents builds it. */
-    static Document paymentPending(PaymentKind kind) {
+    static OutboxEntry paymentPending(PaymentKind kind) {
+        return OrderEvents.paymentPending(order(), kind, "dollr", "ref-" + kind, null, Instant.now());
+    }
+
+    private static Order order() {
         Date now = new Date();
-        Order order = OrderStore.toOrder(new Document("_id", "o").append("merchantId", "m").append("state", "VENDING")
+        return OrderStore.toOrder(new Document("_id", "o").append("merchantId", "m").append("clientReference", "c")
+                .append("state", "VENDING")
                 .append("line", new Document("service", "AIRTIME").append("billerId", "b").append("itemId", "i")
                         .append("account", "08030000000").append("customerPhone", "08030000000")
                         .append("amountMinor", 5_000L).append("currency", "NGN"))
                 .append("payment", new Document("method", "MOBILE_MONEY")).append("createdAt", now)
                 .append("updatedAt", now).append("businessDate", "2026-01-01").append("correlationId", "c"));
-        return OrderEvents.paymentPending(order, kind, "dollr", "ref-" + kind, null, now.toInstant());
     }
 
     private static Map<OrderLifecycle, String> rows(String... rows) {
