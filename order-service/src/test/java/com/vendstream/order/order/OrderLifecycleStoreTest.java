@@ -44,7 +44,7 @@ class OrderLifecycleStoreTest {
                 // An event that keeps each of its states is written for one of them: here another one, when refused.
                 OrderState in = allowed ? state
                         : event.keepsState() && event.from().size() > 1 ? event.from().iterator().next() : null;
-                boolean written = f.orders.transition(orderId, event, in, new Document(),
+                boolean written = f.orders.transition(orderId, event, in, Fields.none(),
                         OrderLifecycleTableTest.outbox(event), "event-" + event,
                         OrderLifecycleTableTest.requiredGuard(event, in == null ? event.from().iterator().next() : in));
                 Document after = stored(orderId);
@@ -76,7 +76,7 @@ class OrderLifecycleStoreTest {
                         fail(payment, unmet);
                     });
                     // The caller passes only what the row cannot check itself (its own clock's terms).
-                    boolean written = f.orders.transition(orderId, event, state, new Document(),
+                    boolean written = f.orders.transition(orderId, event, state, Fields.none(),
                             OrderLifecycleTableTest.outbox(event), "event-" + event,
                             OrderLifecycleTableTest.requiredGuard(event, state));
                     assertThat(written).as("%s in %s without %s", event, state, unmet).isFalse();
@@ -98,10 +98,10 @@ class OrderLifecycleStoreTest {
         List<OutboxEntry> pending = OrderLifecycleTableTest.outbox(OrderLifecycle.PAYOUT_PENDING);
 
         assertThat(f.orders.transition(orderId, OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
-                new Document("payment.payoutPendingAt", new Date()), pending, "status-1", null)).isTrue();
+                Fields.of("payment.payoutPendingAt", Instant.now()), pending, "status-1", null)).isTrue();
         Document once = stored(orderId);
         assertThat(f.orders.transition(orderId, OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
-                new Document("payment.payoutPendingAt", new Date()), pending, "status-1", null)).isFalse();
+                Fields.of("payment.payoutPendingAt", Instant.now()), pending, "status-1", null)).isFalse();
 
         Document after = stored(orderId);
         assertThat(after).isEqualTo(once);
