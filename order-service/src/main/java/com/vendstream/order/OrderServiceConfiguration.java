@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import com.vendstream.order.payment.DollrMobileMoney;
 import com.vendstream.order.payment.MobileMoney;
-import com.vendstream.order.payment.MobileMoneyCustomers;
+import com.vendstream.order.payment.MobileMoneyCustomerStore;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
 import org.springframework.beans.factory.ObjectProvider;
@@ -125,7 +125,7 @@ public class OrderServiceConfiguration {
             if (connector == null) {
                 return null;
             }
-            gateway = new DollrMobileMoney(connector, new MobileMoneyCustomers(mongo), dollr, clock);
+            gateway = new DollrMobileMoney(connector, new MobileMoneyCustomerStore(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
         transitions.usePayouts(payments);

@@ -17,12 +17,11 @@ import com.vendstream.events.RefundMethod;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
 
 /** The events order-service publishes, as outbox entries. */
 public final class OrderEvents {
@@ -59,11 +58,11 @@ public final class OrderEvents {
                 .setAmount(new Money(o.amountMinor(), o.currency())).setQuantity(o.quantity()).build();
     }
 
-    static Document entry(String binding, Order order, SpecificRecord event, Envelope envelope) {
-        return Outbox.entry(binding, order.orderId(), envelope.getEventId(), event);
+    static OutboxEntry entry(String binding, Order order, SpecificRecord event, Envelope envelope) {
+        return new OutboxEntry(binding, order.orderId(), envelope.getEventId(), event);
     }
 
-    public static List<Document> accepted(Order o, String customerName, Instant at) {
+    public static List<OutboxEntry> accepted(Order o, String customerName, Instant at) {
         Envelope accepted = envelope(o, OrderAccepted.class, null, at, null);
         OrderAccepted a = OrderAccepted.newBuilder().setEnvelope(accepted).setClientReference(o.clientReference())
                 .setLine(merchantLine(o)).setPaymentMethod(o.paymentMethod()).setWalletId(o.walletId())
@@ -75,7 +74,7 @@ public final class OrderEvents {
      * The order's one VendRequested (its id derived from the order alone): queued with OrderAccepted, and
      * the same event again when the order is asked about ({@link OrderStore#remind}).
      */
-    public static Document vendRequested(Order o, String customerName, Instant at) {
+    public static OutboxEntry vendRequested(Order o, String customerName, Instant at) {
         Envelope requested = envelope(o, VendRequested.class, null, at,
                 Envelopes.eventId(o.orderId(), OrderAccepted.class.getSimpleName(), null));
         VendRequested r = VendRequested.newBuilder().setEnvelope(requested).setLine(line(o))
@@ -83,7 +82,7 @@ public final class OrderEvents {
         return entry(VEND_REQUESTS, o, r, requested);
     }
 
-    public static Document paymentPending(Order o, PaymentKind kind, String provider, String referenceId, String sessionId,
+    public static OutboxEntry paymentPending(Order o, PaymentKind kind, String provider, String referenceId, String sessionId,
                                    Instant at) {
         Envelope e = envelope(o, PaymentPending.class, referenceId, at, null);
         PaymentPending p = PaymentPending.newBuilder().setEnvelope(e).setProvider(provider).setKind(kind)
@@ -92,7 +91,7 @@ public final class OrderEvents {
         return entry(PAYMENTS, o, p, e);
     }
 
-    public static Document paymentCollected(Order o, String provider, String referenceId, String providerTransactionId,
+    public static OutboxEntry paymentCollected(Order o, String provider, String referenceId, String providerTransactionId,
                                      Long feeMinor, Instant at) {
         Envelope e = envelope(o, PaymentCollected.class, referenceId, at, null);
         PaymentCollected p = PaymentCollected.newBuilder().setEnvelope(e).setProvider(provider)
@@ -102,32 +101,32 @@ public final class OrderEvents {
         return entry(PAYMENTS, o, p, e);
     }
 
-    public static Document paymentFailed(Order o, String provider, String referenceId, String reason, Instant at) {
+    public static OutboxEntry paymentFailed(Order o, String provider, String referenceId, String reason, Instant at) {
         Envelope e = envelope(o, PaymentFailed.class, referenceId, at, null);
         PaymentFailed p = PaymentFailed.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
                 .setAmount(new Money(o.amountMinor(), o.currency())).setReason(reason).build();
         return entry(PAYMENTS, o, p, e);
     }
 
-    public static Document payoutSucceeded(Order o, String provider, String referenceId, Instant at) {
+    public static OutboxEntry payoutSucceeded(Order o, String provider, String referenceId, Instant at) {
         Envelope e = envelope(o, PayoutSucceeded.class, referenceId, at, null);
         PayoutSucceeded p = PayoutSucceeded.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
                 .setAmount(new Money(o.amountMinor(), o.currency())).build();
         return entry(PAYMENTS, o, p, e);
     }
 
-    public static Document payoutFailed(Order o, String provider, String referenceId, String reason, Instant at) {
+    public static OutboxEntry payoutFailed(Order o, String provider, String referenceId, String reason, Instant at) {
         Envelope e = envelope(o, PayoutFailed.class, referenceId, at, null);
         PayoutFailed p = PayoutFailed.newBuilder().setEnvelope(e).setProvider(provider).setReferenceId(referenceId)
                 .setAmount(new Money(o.amountMinor(), o.currency())).setReason(reason).build();
         return entry(PAYMENTS, o, p, e);
     }
 
-    public static Document refundedByPayout(Order o, String payoutReference, Instant at) {
+    public static OutboxEntry refundedByPayout(Order o, String payoutReference, Instant at) {
         return refunded(o, RefundMethod.MOBILE_MONEY_PAYOUT, o.failureReason(), payoutReference, at, null);
     }
 
-    public static Document rejected(Order o, Rejection rejection, Instant at) {
+    public static OutboxEntry rejected(Order o, Rejection rejection, Instant at) {
         Envelope e = envelope(o, OrderRejected.class, null, at, null);
         OrderRejected r = OrderRejected.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
                 .setReasonCode(rejection.reason()).setReasonMessage(AccountMasking.rejectionMessage(
@@ -136,7 +135,7 @@ public final class OrderEvents {
         return entry(ORDERS, o, r, e);
     }
 
-    static Document completed(Order o, VendSucceeded s, Instant at) {
+    static OutboxEntry completed(Order o, VendSucceeded s, Instant at) {
         Envelope e = envelope(o, OrderCompleted.class, null, at, s.getEnvelope().getEventId());
         VendRef v = s.getVend();
         OrderCompleted c = OrderCompleted.newBuilder().setEnvelope(e).setClientReference(o.clientReference())
@@ -146,7 +145,7 @@ public final class OrderEvents {
         return entry(ORDERS, o, c, e);
     }
 
-    static Document refunded(Order o, RefundMethod method, String reason, String refundReference, Instant at,
+    static OutboxEntry refunded(Order o, RefundMethod method, String reason, String refundReference, Instant at,
                              String causationId) {
         Envelope e = envelope(o, OrderRefunded.class, null, at, causationId);
         OrderRefunded r = OrderRefunded.newBuilder().setEnvelope(e).setClientReference(o.clientReference())

@@ -161,8 +161,8 @@ public enum OrderLifecycle {
     /**
      * A precondition a row declares besides its states, on the order's other fields. The store adds its terms
      * ({@code OrderStore.terms}) to the write's filter, so no caller can leave it out; one that depends on the
-     * caller's clock ({@link #onCallersClock()}) is not added but must be in the caller's guard, or the change
-     * is refused.
+     * caller's clock ({@link #onCallersClock()}) is judged at the caller's time, which the caller must give, or
+     * the change is refused.
      */
     public enum Requirement {
         /** A collection completed after the rejection and is not paid back yet: all a REJECTED order can owe. */
@@ -179,7 +179,7 @@ public enum OrderLifecycle {
         NO_RETRY_WAITING("no collection waiting for a retry"),
         /** Not handed to status-poller yet. */
         NOT_FOLLOWED("not followed by status-poller yet"),
-        /** No collection call may still be under way (by the caller's clock, so in the caller's guard). */
+        /** No collection call may still be under way (by the caller's clock, at the time the caller gives). */
         NO_CALL_IN_FLIGHT("no collection call under way");
 
         private final String meaning;
@@ -193,7 +193,7 @@ public enum OrderLifecycle {
             return meaning;
         }
 
-        /** Whether it is judged by the caller's clock: then the caller's guard holds its terms at that time. */
+        /** Whether it is judged by the caller's clock: then the caller gives its time with the change. */
         public boolean onCallersClock() {
             return this == NO_CALL_IN_FLIGHT;
         }

@@ -11,11 +11,9 @@ import com.vendstream.wallet.WalletLedger.DebitResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,13 +89,19 @@ public class OrderPlacement {
         String orderId = UUID.randomUUID().toString();
         // An invalid order is stored REJECTED, with its OrderRejected, by this one write: stored RECEIVED first, a
         // crash or a slow insert would leave it for the recovery sweep to charge.
-        Document doc = newOrder(orderId, request, now, invalid.orElse(null));
-        if (!store.insert(doc)) {
+        Rejection rejection = invalid.orElse(null);
+        // A collection's reference is generated and stored before any call, so a lost reply can be followed by it.
+        // A valid order's payer (owner, lock, PIN) was authorised: it is stored marked so, for the recovery sweep.
+        Optional<Order> inserted = store.insert(orderId, request, now,
+                merchants.businessDate(request.merchantId(), now),
+                request.paymentMethod() == PaymentMethod.MOBILE_MONEY ? MobileMoneyPayments.newReference() : null,
+                rejection, o -> List.of(OrderEvents.rejected(o, rejection, now)));
+        if (inserted.isEmpty()) {
             // Lost a race with a concurrent request using the same reference.
             return replay(store.findByClientReference(request.merchantId(), request.clientReference()).orElseThrow(),
                     request);
         }
-        Order order = OrderStore.toOrder(doc);
+        Order order = inserted.get();
         if (invalid.isPresent()) {
             log.info("Order {} rejected: {}", orderId, invalid.get().reason());
         } else if (order.paymentMethod() == PaymentMethod.MOBILE_MONEY) {
@@ -159,7 +163,7 @@ public class OrderPlacement {
     }
 
     private void accept(Order order) {
-        store.transition(order.orderId(), OrderLifecycle.PAID_FROM_WALLET, new Document(),
+        store.transition(order.orderId(), OrderLifecycle.PAID_FROM_WALLET, Fields.none(),
                 OrderEvents.accepted(order, null, clock.instant()), null);
     }
 
@@ -179,8 +183,7 @@ public class OrderPlacement {
 
     private void reject(Order order, Rejection rejection) {
         store.transition(order.orderId(), OrderLifecycle.REFUSED,
-                new Document("rejection", new Document("code", rejection.reason().name())
-                        .append("message", rejection.message())),
+                Fields.of("rejection", rejection.fields()),
                 List.of(OrderEvents.rejected(order, rejection, clock.instant())), null);
         log.info("Order {} rejected: {}", order.orderId(), rejection.reason());
     }
@@ -194,7 +197,7 @@ public class OrderPlacement {
     public int recover(Duration olderThan) {
         Instant now = clock.instant();
         Instant before = now.minus(olderThan);
-        int moved = RecoverySweep.run(store, OrderState.RECEIVED, new Document(), before, now, o -> {
+        int moved = RecoverySweep.run(store, OrderState.RECEIVED, OrderStore.Backlog.ALL, before, now, o -> {
             if (o.paymentMethod() == PaymentMethod.MOBILE_MONEY && payments == null) {
                 return Optional.of(BlockedReason.NO_MOBILE_MONEY);
             }
@@ -204,9 +207,8 @@ public class OrderPlacement {
         });
         // Collections already followed by status-poller (pendingAt set) are not the sweep's work, nor are those
         // whose call may still be under way (a throttled gateway can hold one call past recovery-after).
-        Document awaiting = new Document("payment.pendingAt", null);
-        awaiting.putAll(MobileMoneyPayments.noCallInFlight(now));
-        moved += RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, awaiting, before, now, o -> {
+        moved += RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, OrderStore.Backlog.UNFOLLOWED_COLLECTIONS, before,
+                now, o -> {
             if (payments == null) {
                 return Optional.of(BlockedReason.NO_MOBILE_MONEY);
             }
@@ -268,41 +270,5 @@ public class OrderPlacement {
             case INVALID_AMOUNT -> new Rejection(RejectionReason.AMOUNT_OUT_OF_RANGE, "The amount must be positive");
             case APPLIED -> throw new IllegalArgumentException("not a rejection");
         };
-    }
-
-    /**
-     * @param rejection why the order is refused (stored REJECTED with its event), or null for an order whose
-     *                  checks and payer authorisation passed (stored RECEIVED, marked authorised)
-     */
-    private Document newOrder(String orderId, OrderRequest r, Instant now, Rejection rejection) {
-        Document line = new Document("service", r.service().name()).append("billerId", r.billerId())
-                .append("itemId", r.itemId()).append("account", r.account()).append("customerPhone", r.customerPhone())
-                .append("amountMinor", r.amountMinor()).append("currency", r.currency())
-                .append("quantity", r.quantity());
-        Document payment = new Document("method", r.paymentMethod().name()).append("walletId", r.walletId())
-                .append("payerPhone", r.payerPhone())
-                // Generated and stored before any call, so a lost reply can be followed by this reference.
-                .append("referenceId", r.paymentMethod() == PaymentMethod.MOBILE_MONEY
-                        ? MobileMoneyPayments.newReference() : null)
-                .append("payoutReference", null);
-        if (rejection == null) {
-            // Its payer (owner, lock, PIN) was authorised before it was stored; the recovery sweep may rely on it.
-            payment.append("authorisedAt", Date.from(now));
-        }
-        OrderState state = rejection == null ? OrderState.RECEIVED : OrderState.REJECTED;
-        Document doc = new Document("_id", orderId).append("merchantId", r.merchantId())
-                .append("clientReference", r.clientReference()).append("subMerchantId", r.subMerchantId())
-                .append("fingerprint", r.fingerprint()).append("state", state.name())
-                .append("line", line).append("payment", payment).append("channel", r.channel())
-                .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
-                .append("businessDate", merchants.businessDate(r.merchantId(), now).toString())
-                .append("correlationId", orderId).append("appliedEvents", List.of())
-                .append("history", List.of(new Document("state", state.name()).append("at", Date.from(now))))
-                .append("outbox", List.of());
-        if (rejection != null) {
-            doc.append("rejection", new Document("code", rejection.reason().name()).append("message", rejection.message()));
-            doc.put("outbox", List.of(OrderEvents.rejected(OrderStore.toOrder(doc), rejection, now)));
-        }
-        return doc;
     }
 }

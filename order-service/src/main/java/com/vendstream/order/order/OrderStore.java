@@ -12,6 +12,7 @@ import com.vendstream.events.PaymentPending;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.mongo.Documents;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
@@ -93,6 +95,42 @@ public class OrderStore {
         return Documents.insertIfAbsent(collection(), order, TIMEOUT);
     }
 
+    /**
+     * Stores a new order from its request, in one insert: RECEIVED and marked authorised when {@code rejection}
+     * is null (its checks and its payer's authorisation passed), otherwise REJECTED with it and the events
+     * {@code rejected} makes of the stored order queued. {@code paymentReference} is a collection's reference,
+     * generated before any call. Empty when the merchant already used this client reference.
+     */
+    public Optional<Order> insert(String orderId, OrderRequest r, Instant now, LocalDate businessDate,
+                                  String paymentReference, Rejection rejection,
+                                  Function<Order, List<OutboxEntry>> rejected) {
+        Document line = new Document("service", r.service().name()).append("billerId", r.billerId())
+                .append("itemId", r.itemId()).append("account", r.account()).append("customerPhone", r.customerPhone())
+                .append("amountMinor", r.amountMinor()).append("currency", r.currency())
+                .append("quantity", r.quantity());
+        Document payment = new Document("method", r.paymentMethod().name()).append("walletId", r.walletId())
+                .append("payerPhone", r.payerPhone()).append("referenceId", paymentReference)
+                .append("payoutReference", null);
+        if (rejection == null) {
+            payment.append("authorisedAt", Date.from(now));
+        }
+        OrderState state = rejection == null ? OrderState.RECEIVED : OrderState.REJECTED;
+        Document doc = new Document("_id", orderId).append("merchantId", r.merchantId())
+                .append("clientReference", r.clientReference()).append("subMerchantId", r.subMerchantId())
+                .append("fingerprint", r.fingerprint()).append("state", state.name())
+                .append("line", line).append("payment", payment).append("channel", r.channel())
+                .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now))
+                .append("businessDate", businessDate.toString())
+                .append("correlationId", orderId).append("appliedEvents", List.of())
+                .append("history", List.of(new Document("state", state.name()).append("at", Date.from(now))))
+                .append("outbox", List.of());
+        if (rejection != null) {
+            doc.append("rejection", document(rejection.fields()));
+            doc.put("outbox", stored(rejected.apply(toOrder(doc))));
+        }
+        return insert(doc) ? Optional.of(toOrder(doc)) : Optional.empty();
+    }
+
     public Optional<Order> find(String orderId) {
         return Optional.ofNullable(Mono.from(collection().find(new Document("_id", orderId)).first()).block(TIMEOUT))
                 .map(OrderStore::toOrder);
@@ -123,38 +161,58 @@ public class OrderStore {
                 .map(d -> d.get("payment", Document.class));
     }
 
+    /**
+     * A payment not sent, waiting to be sent again ({@code payment.notSent}, {@code payment.payoutNotSent}):
+     * since the first failure, the attempts so far, when it is tried next (null once claimed) and why.
+     */
+    public record NotSent(Instant since, int attempts, Instant retryAt, String reason) {
+    }
+
+    /** The order's not-sent marker under {@code field} ({@code payment.notSent} or {@code payment.payoutNotSent}). */
+    public Optional<NotSent> notSent(String orderId, String field) {
+        return payment(orderId).map(p -> p.get(field.substring(field.indexOf('.') + 1), Document.class))
+                .map(d -> new NotSent(instant(d, "since"), d.getInteger("attempts", 0), instant(d, "retryAt"),
+                        d.getString("reason")));
+    }
+
+    /** A time kept in the order's {@code payment} sub-document ({@code pendingAt}, {@code payoutPendingAt}). */
+    public Optional<Instant> paymentTime(String orderId, String name) {
+        return payment(orderId).map(p -> instant(p, name));
+    }
+
     public boolean hasApplied(String orderId, String eventId) {
         return exists(new Document("_id", orderId).append("appliedEvents", eventId));
     }
 
     /**
      * Writes a lifecycle event: moves the order from one of the states the table allows the event in to the
-     * state it leads to, setting {@code fields} and queueing {@code events}. When {@code eventId} is given the
-     * change also records it as applied and happens only if it was not applied before. Returns false if the
-     * order was not in a state the event allows (someone else moved it first, or the event was already applied).
+     * state it leads to, setting {@code fields} and queueing {@code events}, only while the order meets the
+     * row's requirements. When {@code eventId} is given the change also records it as applied and happens only
+     * if it was not applied before. Returns false if the order was not in a state the event allows, or no longer
+     * met a requirement (someone else moved it first, or the event was already applied).
      */
-    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
+    public boolean transition(String orderId, OrderLifecycle event, Fields fields, List<OutboxEntry> events,
                               String eventId) {
         return transition(orderId, event, fields, events, eventId, null);
     }
 
     /**
-     * As {@link #transition(String, OrderLifecycle, Document, List, String)}, and only while the order also
-     * matches {@code guard} (query terms on its other fields, e.g. no payment call under way).
+     * As {@link #transition(String, OrderLifecycle, Fields, List, String)}, with the caller's time {@code asOf}
+     * for the row's requirements on the caller's clock (no collection call under way by then).
      */
-    public boolean transition(String orderId, OrderLifecycle event, Document fields, List<Document> events,
-                              String eventId, Document guard) {
-        return write(new Transition(orderId, event, null, fields, events, eventId, guard));
+    public boolean transition(String orderId, OrderLifecycle event, Fields fields, List<OutboxEntry> events,
+                              String eventId, Instant asOf) {
+        return write(new Transition(orderId, event, null, fields, events, eventId, asOf));
     }
 
     /**
-     * As {@link #transition(String, OrderLifecycle, Document, List, String, Document)}, only while the order is
+     * As {@link #transition(String, OrderLifecycle, Fields, List, String, Instant)}, only while the order is
      * in {@code in} (one of the event's states): for an event that keeps each of its states, or a change worked
      * out from the order as read.
      */
-    public boolean transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
-                              List<Document> events, String eventId, Document guard) {
-        return write(new Transition(orderId, event, in, fields, events, eventId, guard));
+    public boolean transition(String orderId, OrderLifecycle event, OrderState in, Fields fields,
+                              List<OutboxEntry> events, String eventId, Instant asOf) {
+        return write(new Transition(orderId, event, in, fields, events, eventId, asOf));
     }
 
     /**
@@ -162,14 +220,14 @@ public class OrderStore {
      * the one lifecycle event that makes it with these fields and events, so even here nothing the table does
      * not have can be written.
      */
-    boolean transition(String orderId, Collection<OrderState> from, OrderState to, Document fields,
-                       List<Document> events, String eventId) {
+    boolean transition(String orderId, Collection<OrderState> from, OrderState to, Fields fields,
+                       List<OutboxEntry> events, String eventId) {
         OrderState in = from.size() == 1 ? from.iterator().next() : null;
         List<OrderLifecycle> matching = Arrays.stream(OrderLifecycle.values())
                 .filter(e -> e.from().containsAll(from) && (in != null || e.from().equals(Set.copyOf(from))))
                 .filter(e -> from.stream().allMatch(s -> e.next(s).orElse(null) == to))
                 .filter(e -> e.emits().equals(Transition.types(events)))
-                .filter(e -> fields.keySet().stream().allMatch(e::mayRecord)).toList();
+                .filter(e -> fields.paths().stream().allMatch(e::mayRecord)).toList();
         if (matching.size() != 1) {
             throw new IllegalArgumentException((matching.isEmpty() ? "No lifecycle event" : "More than one of "
                     + matching) + " moves " + from + " to " + to + " with these fields and events: name the event");
@@ -194,21 +252,14 @@ public class OrderStore {
             case RETRY_WAITING -> new Document(RETRY_AT, new Document("$ne", null));
             case NO_RETRY_WAITING -> new Document(RETRY_AT, null);
             case NOT_FOLLOWED -> new Document("payment.pendingAt", null);
-            case NO_CALL_IN_FLIGHT -> new Document("$or", List.of(new Document(SENDING_UNTIL, null),
-                    new Document(SENDING_UNTIL, new Document("$lte", Date.from(at)))));
+            case NO_CALL_IN_FLIGHT -> noCallInFlight(at);
         };
     }
 
-    /**
-     * Whether {@code guard} holds the terms of {@code requirement}, one on the caller's clock, for some time of
-     * the caller's: how the store checks what it cannot add itself.
-     */
-    private static boolean heldBy(Document guard, OrderLifecycle.Requirement requirement) {
-        return requirement == OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT && guard != null
-                && guard.get("$or") instanceof List<?> or && or.size() == 2
-                && new Document(SENDING_UNTIL, null).equals(or.get(0))
-                && or.get(1) instanceof Document until && until.get(SENDING_UNTIL) instanceof Document lte
-                && lte.keySet().equals(Set.of("$lte")) && lte.get("$lte") instanceof Date;
+    /** Query terms for an order with no collection call that may still be under way at {@code at}. */
+    static Document noCallInFlight(Instant at) {
+        return new Document("$or", List.of(new Document(SENDING_UNTIL, null),
+                new Document(SENDING_UNTIL, new Document("$lte", Date.from(at)))));
     }
 
     /** Writes one guarded change; false when its guard no longer held. */
@@ -225,12 +276,14 @@ public class OrderStore {
 
     /**
      * A lifecycle event of one order as a {@link Write}: from the states the table allows it in (or only
-     * {@code in}, one of them, when given) to the state it leads to there. Only what the table says can be
-     * built: an event in a state it may not happen in, events other than those it publishes, or fields it
-     * does not record are refused here, before anything is written.
+     * {@code in}, one of them, when given) to the state it leads to there, guarded by the row's requirements
+     * (one on the caller's clock judged at {@code asOf}, the caller's time). Only what the table says can be
+     * built: an event in a state it may not happen in, events other than those it publishes, fields it does
+     * not record, or a requirement on the caller's clock without the caller's time are refused here, before
+     * anything is written.
      */
-    public record Transition(String orderId, OrderLifecycle event, OrderState in, Document fields,
-                             List<Document> events, String eventId, Document guard) implements Write {
+    public record Transition(String orderId, OrderLifecycle event, OrderState in, Fields fields,
+                             List<OutboxEntry> events, String eventId, Instant asOf) implements Write {
         public Transition {
             // Throws for a state the event may not happen in, or a keeping event without the state it keeps.
             Set<OrderState> states = in == null ? event.from() : Set.of(in);
@@ -238,23 +291,22 @@ public class OrderStore {
             if (!event.emits().equals(types(events))) {
                 throw new IllegalArgumentException(event + " publishes " + event.emits() + ", not " + types(events));
             }
-            for (String field : fields.keySet()) {
+            for (String field : fields.paths()) {
                 if (!event.mayRecord(field)) {
                     throw new IllegalArgumentException(event + " does not record " + field);
                 }
             }
             for (OrderLifecycle.Requirement r : event.requires(states)) {
-                if (r.onCallersClock() ? !heldBy(guard, r) : contradicts(guard, terms(r, null))) {
-                    throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning() + "): "
-                            + (r.onCallersClock() ? "its terms at the caller's time belong in the guard"
-                            : "the guard says otherwise"));
+                if (r.onCallersClock() && asOf == null) {
+                    throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning()
+                            + "): judged by the caller's clock, so it needs the caller's time");
                 }
             }
         }
 
-        public Transition(String orderId, OrderLifecycle event, Document fields, List<Document> events, String eventId,
-                          Document guard) {
-            this(orderId, event, null, fields, events, eventId, guard);
+        public Transition(String orderId, OrderLifecycle event, Fields fields, List<OutboxEntry> events, String eventId,
+                          Instant asOf) {
+            this(orderId, event, null, fields, events, eventId, asOf);
         }
 
         /** The states the order may be in for this change. */
@@ -271,22 +323,10 @@ public class OrderStore {
          * The simple type names of outbox entries; a PaymentPending with its kind (read from the event), as
          * {@link OrderLifecycle#emits()} names it: a payout's PaymentPending is not a collection's.
          */
-        static List<String> types(List<Document> events) {
-            return events == null ? List.of() : events.stream().map(e -> {
-                String type = e.getString("type");
-                String simple = type.substring(type.lastIndexOf('.') + 1);
-                if (!simple.equals(PaymentPending.class.getSimpleName())) {
-                    return simple;
-                }
-                return e.get("payload") == null ? simple + "(?)"
-                        : simple + "(" + ((PaymentPending) Outbox.read(e).event()).getKind() + ")";
-            }).toList();
-        }
-
-        /** Whether {@code guard} asks another value of one of the {@code required} fields. */
-        private static boolean contradicts(Document guard, Document required) {
-            return guard != null && required.entrySet().stream().anyMatch(t -> guard.containsKey(t.getKey())
-                    && !java.util.Objects.equals(guard.get(t.getKey()), t.getValue()));
+        static List<String> types(List<OutboxEntry> events) {
+            return events == null ? List.of() : events.stream().map(e -> e.event() instanceof PaymentPending p
+                    ? PaymentPending.class.getSimpleName() + "(" + p.getKind() + ")"
+                    : e.event().getClass().getSimpleName()).toList();
         }
 
         @Override
@@ -295,19 +335,16 @@ public class OrderStore {
             OrderState to = to();
             Document filter = new Document("_id", orderId)
                     .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
-            if (guard != null) {
-                filter.putAll(guard);
-            }
-            // The row's requirements, whatever the caller remembered (those on the caller's clock are in its guard).
-            event.requires(from).stream().filter(r -> !r.onCallersClock()).forEach(r -> filter.putAll(terms(r, now)));
+            // The row's requirements, whatever the caller remembered; one on the caller's clock at the caller's time.
+            event.requires(from).forEach(r -> filter.putAll(terms(r, r.onCallersClock() ? asOf : now)));
             if (eventId != null) {
                 filter.append("appliedEvents", new Document("$ne", eventId));
             }
-            Document set = new Document(fields).append("state", to.name()).append("updatedAt", Date.from(now));
+            Document set = document(fields).append("state", to.name()).append("updatedAt", Date.from(now));
             Document push = new Document("history", new Document("state", to.name()).append("at", Date.from(now))
                     .append("cause", eventId));
             if (events != null && !events.isEmpty()) {
-                push.putAll(Outbox.push(events));
+                push.putAll(Outbox.push(stored(events)));
             }
             if (eventId != null) {
                 push.append("appliedEvents", eventId);
@@ -319,6 +356,34 @@ public class OrderStore {
             }
             return new UpdateOneModel<>(filter, update);
         }
+    }
+
+    /**
+     * Fields as stored: an Instant as a date, a map or nested {@link Fields} as a sub-document (keys in their
+     * order), a list element by element; anything else as it is.
+     */
+    static Document document(Fields fields) {
+        Document d = new Document();
+        fields.values().forEach((k, v) -> d.append(k, value(v)));
+        return d;
+    }
+
+    private static Object value(Object value) {
+        if (value instanceof Instant i) {
+            return Date.from(i);
+        }
+        if (value instanceof Fields f) {
+            return document(f);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Document d = new Document();
+            m.forEach((k, v) -> d.append(String.valueOf(k), value(v)));
+            return d;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(OrderStore::value).toList();
+        }
+        return value;
     }
 
     /**
@@ -367,12 +432,39 @@ public class OrderStore {
      * Queues again events an order already published, for a consumer that may have lost them: the same
      * events, with the same ids, so everyone who had them drops them. The order itself does not change: its
      * state, {@code updatedAt} and history stay, so it still counts as stuck if it stays where it is. Only
-     * while it is in {@code state}, matches {@code guard}, has none of these events waiting in its outbox,
+     * while it is in {@code state} (a followed payment still followed: {@link #remindCollection},
+     * {@link #remindPayout}), has none of these events waiting in its outbox,
      * and its next reminder is due; the next one is then due after the reminder pause, doubling per
      * reminder. Returns false when nothing was queued.
      */
-    public boolean remind(String orderId, OrderState state, Document guard, List<Document> events, Instant now) {
-        List<String> ids = events.stream().map(e -> e.getString("eventId")).toList();
+    public boolean remind(String orderId, OrderState state, List<OutboxEntry> events, Instant now) {
+        return remind(orderId, state, null, events, now);
+    }
+
+    /**
+     * {@link #remind} about a collection status-poller follows: an AWAITING_PAYMENT order handed over to it
+     * ({@code payment.pendingAt}), with no retry waiting and no collection call under way at {@code now}.
+     */
+    public boolean remindCollection(String orderId, List<OutboxEntry> events, Instant now) {
+        Document followed = new Document("payment.pendingAt", new Document("$ne", null)).append(RETRY_AT, null);
+        followed.putAll(noCallInFlight(now));
+        return remind(orderId, OrderState.AWAITING_PAYMENT, followed, events, now);
+    }
+
+    /**
+     * {@link #remind} about a payout status-poller follows: {@code reference} still the order's payout, neither
+     * refused nor waiting for a retry; in REJECTED, a late collection not paid back yet.
+     */
+    public boolean remindPayout(String orderId, OrderState state, String reference, List<OutboxEntry> events,
+                                Instant now) {
+        Document followed = new Document(state == OrderState.REJECTED ? openReturn() : new Document())
+                .append("payment.payoutReference", reference).append("payment.payoutFailedAt", null)
+                .append("payment.payoutNotSent.retryAt", null);
+        return remind(orderId, state, followed, events, now);
+    }
+
+    private boolean remind(String orderId, OrderState state, Document guard, List<OutboxEntry> events, Instant now) {
+        List<String> ids = events.stream().map(OutboxEntry::eventId).toList();
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append(Outbox.FIELD + ".eventId", new Document("$nin", ids));
         List<Document> and = new ArrayList<>(List.of(reminderDue(now)));
@@ -381,7 +473,7 @@ public class OrderStore {
         }
         filter.append("$and", and);
         Document reminded = Mono.from(collection().findOneAndUpdate(filter,
-                new Document("$push", Outbox.push(events)).append("$inc", new Document(REMINDER + ".count", 1))
+                new Document("$push", Outbox.push(stored(events))).append("$inc", new Document(REMINDER + ".count", 1))
                         .append("$set", new Document(REMINDER + ".lastAt", Date.from(now))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
                         .projection(new Document(RECOVERY, 1)))).block(TIMEOUT);
@@ -393,6 +485,11 @@ public class OrderStore {
                 new Document("$set", new Document(REMINDER + ".nextAt",
                         Date.from(now.plus(reminders.after(count + 1))))))).block(TIMEOUT);
         return true;
+    }
+
+    /** The outbox entries as kept in the order's document. */
+    static List<Document> stored(List<OutboxEntry> events) {
+        return events.stream().map(Outbox::entry).toList();
     }
 
     /** Query terms: the order was never reminded about, or its next reminder is due at {@code now}. */
@@ -445,7 +542,21 @@ public class OrderStore {
      * Records an event as seen without changing state (e.g. a stale or contradictory outcome), pushing
      * {@code fields} (evidence) with it. Without an event id (an answer to our own call) only the evidence is kept.
      */
-    public void note(String orderId, String eventId, Document fields) {
+    public void note(String orderId, String eventId) {
+        note(orderId, eventId, null);
+    }
+
+    /**
+     * Records an answer that contradicts where the order is ({@code eventType} found it in {@code stateAtArrival})
+     * as evidence for reconciliation, with its event id as seen ({@link #note}).
+     */
+    public void contradiction(String orderId, String eventId, String eventType, OrderState stateAtArrival, Instant at) {
+        note(orderId, eventId, new Document("contradictions", new Document("eventId", eventId)
+                .append("eventType", eventType).append("stateAtArrival", stateAtArrival.name())
+                .append("at", Date.from(at))));
+    }
+
+    private void note(String orderId, String eventId, Document fields) {
         Document update = new Document();
         if (eventId != null) {
             update.append("$addToSet", new Document("appliedEvents", eventId));
@@ -487,8 +598,52 @@ public class OrderStore {
      * in (updatedAt, id) order, oldest first. Paging by that cursor, with the filter in the query,
      * reaches every such order however many others cannot move.
      */
-    public List<Order> due(OrderState state, Document filter, Instant updatedBefore, Instant now, Order after,
+    public List<Order> due(OrderState state, Backlog backlog, Instant updatedBefore, Instant now, Order after,
                            int limit) {
+        return due(state, backlog.filter(now, now.minus(remindAfter())), updatedBefore, now, after, limit);
+    }
+
+    /** Which of a state's orders a recovery sweep works through ({@link #due}): the terms the store adds. */
+    public enum Backlog {
+        /** Every order of the state. */
+        ALL,
+        /** Collections not handed to status-poller, with no call that may still be under way. */
+        UNFOLLOWED_COLLECTIONS,
+        /** Orders with nothing waiting in their outbox whose next reminder is due. */
+        REMINDER_DUE,
+        /** Rejected orders whose late collection is not paid back yet ({@link #openReturn}). */
+        OPEN_RETURNS,
+        /**
+         * Collections status-poller was handed before the reminder pause, with no retry waiting, no call under
+         * way, nothing waiting in the outbox, and the next reminder due.
+         */
+        FOLLOWED_COLLECTIONS_DUE;
+
+        /** The query terms at {@code now}; {@code remindBefore}, now less the reminder pause. */
+        Document filter(Instant now, Instant remindBefore) {
+            return switch (this) {
+                case ALL -> new Document();
+                case UNFOLLOWED_COLLECTIONS -> {
+                    Document awaiting = new Document("payment.pendingAt", null);
+                    awaiting.putAll(noCallInFlight(now));
+                    yield awaiting;
+                }
+                case REMINDER_DUE -> {
+                    Document idle = new Document(Outbox.FIELD + ".0", new Document("$exists", false));
+                    idle.putAll(reminderDue(now));
+                    yield idle;
+                }
+                case OPEN_RETURNS -> openReturn();
+                case FOLLOWED_COLLECTIONS_DUE -> new Document("payment.pendingAt",
+                        new Document("$lt", Date.from(remindBefore))).append(RETRY_AT, null)
+                        .append(Outbox.FIELD + ".0", new Document("$exists", false))
+                        .append("$and", List.of(noCallInFlight(now), reminderDue(now)));
+            };
+        }
+    }
+
+    private List<Order> due(OrderState state, Document filter, Instant updatedBefore, Instant now, Order after,
+                            int limit) {
         List<Document> and = new ArrayList<>();
         and.add(new Document("$or", List.of(new Document(RECOVERY + ".nextAttemptAt", null),
                 new Document(RECOVERY + ".nextAttemptAt", new Document("$lte", Date.from(now))))));

@@ -8,7 +8,6 @@ import com.vendstream.wallet.WalletLedger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,25 +43,25 @@ public class OrderTransitions {
      * ({@link #complete}) or with other orders' changes (outcome batches).
      */
     public OrderStore.Transition completion(Order order, OrderState in, VendSucceeded s) {
-        Document fields = new Document("vend.provider", s.getVend().getProvider())
-                .append("vend.providerReference", s.getVend().getProviderReference())
-                .append("vend.providerTransactionId", s.getVend().getProviderTransactionId())
-                .append("vend.token", s.getToken()).append("vend.units", s.getUnits())
-                .append("vend.pins", s.getPins()).append("vend.receipt", new Document(
-                        s.getReceipt() == null ? java.util.Map.of() : new java.util.HashMap<String, Object>(s.getReceipt())));
+        Fields fields = Fields.of("vend.provider", s.getVend().getProvider())
+                .and("vend.providerReference", s.getVend().getProviderReference())
+                .and("vend.providerTransactionId", s.getVend().getProviderTransactionId())
+                .and("vend.token", s.getToken()).and("vend.units", s.getUnits())
+                .and("vend.pins", s.getPins()).and("vend.receipt",
+                        s.getReceipt() == null ? java.util.Map.of() : new java.util.HashMap<String, Object>(s.getReceipt()));
         return new OrderStore.Transition(order.orderId(), OrderLifecycle.VEND_SUCCEEDED, in, fields,
                 List.of(OrderEvents.completed(order, s, clock.instant())), s.getEnvelope().getEventId(), null);
     }
 
     public boolean startRefund(Order order, String causeEventId, String reason, RefundMethod method) {
-        return startRefund(order, causeEventId, reason, method, new Document());
+        return startRefund(order, causeEventId, reason, method, Fields.none());
     }
 
     /** @param vendFields the failed vend's provider and reference, kept on the order */
     public boolean startRefund(Order order, String causeEventId, String reason, RefundMethod method,
-                               Document vendFields) {
-        Document fields = new Document(vendFields).append("failureReason", reason).append("refundCause", causeEventId)
-                .append("refundMethod", method.name());
+                               Fields vendFields) {
+        Fields fields = vendFields.and("failureReason", reason).and("refundCause", causeEventId)
+                .and("refundMethod", method.name());
         boolean moved = store.transition(order.orderId(), OrderLifecycle.VEND_FAILED, fields, List.of(), causeEventId);
         if (moved) {
             finishRefund(store.find(order.orderId()).orElseThrow()).ifPresent(blocked ->
@@ -96,7 +95,7 @@ public class OrderTransitions {
             log.warn("Refund of order {} not applied: {}", order.orderId(), credit);
             return Optional.of(BlockedReason.WALLET_CREDIT_REFUSED);
         }
-        store.transition(order.orderId(), OrderLifecycle.REFUND_CREDITED, new Document(),
+        store.transition(order.orderId(), OrderLifecycle.REFUND_CREDITED, Fields.none(),
                 List.of(OrderEvents.refunded(order, RefundMethod.WALLET_CREDIT, order.failureReason(),
                         WalletLedger.refundOp(order.orderId()), clock.instant(), null)), null);
         return Optional.empty();

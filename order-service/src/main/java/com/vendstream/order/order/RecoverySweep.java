@@ -3,7 +3,6 @@ package com.vendstream.order.order;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +26,13 @@ public final class RecoverySweep {
     }
 
     /** @return how many orders moved on */
-    public static int run(OrderStore store, OrderState state, Document filter, Instant updatedBefore, Instant now,
-                          Move move) {
+    public static int run(OrderStore store, OrderState state, OrderStore.Backlog backlog, Instant updatedBefore,
+                          Instant now, Move move) {
         int moved = 0;
         Order last = null;
         List<Order> page;
         do {
-            page = store.due(state, filter, updatedBefore, now, last, PAGE);
+            page = store.due(state, backlog, updatedBefore, now, last, PAGE);
             for (Order order : page) {
                 Optional<BlockedReason> blocked;
                 try {

@@ -8,8 +8,9 @@ import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.deadletter.BatchFailed;
 import com.vendstream.kit.events.Events;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.order.order.Fields;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
 import com.vendstream.order.order.OrderLifecycle;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,7 +34,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +90,7 @@ public class OrderOutcomes {
             changed = transitions.complete(order, s);
         } else if (event instanceof VendFailed f) {
             // Which provider refused, under which reference: support and reconciliation ask for it.
-            org.bson.Document failedVend = f.getVend() == null ? new org.bson.Document()
+            Fields failedVend = f.getVend() == null ? Fields.none()
                     : vendFields(f.getVend().getProvider(), f.getVend().getProviderReference());
             changed = transitions.startRefund(order, eventId, "vend failed: " + f.getReasonClass(),
                     order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY
@@ -308,19 +307,17 @@ public class OrderOutcomes {
     private void noteUnapplied(Order order, SpecificRecord event, String eventId) {
         Order now = store.find(order.orderId()).orElse(order);
         boolean contradiction = contradicts(event, now.state());
-        Document evidence = null;
         if (contradiction) {
             meters.counter("vendstream.order.contradictions", "type", Events.typeOf(event)).increment();
             log.warn("Contradictory outcome {} for order in state {}", Events.describe(event), now.state());
-            evidence = new Document("contradictions", new Document("eventId", eventId)
-                    .append("eventType", Events.typeOf(event)).append("stateAtArrival", now.state().name())
-                    .append("at", Date.from(clock.instant())));
+            store.contradiction(order.orderId(), eventId, Events.typeOf(event), now.state(), clock.instant());
+        } else {
+            store.note(order.orderId(), eventId);
         }
-        store.note(order.orderId(), eventId, evidence);
     }
 
-    static Document vendFields(String provider, String reference) {
-        return new Document("vend.provider", provider).append("vend.providerReference", reference);
+    static Fields vendFields(String provider, String reference) {
+        return Fields.of("vend.provider", provider).and("vend.providerReference", reference);
     }
 
     /**
@@ -338,12 +335,10 @@ public class OrderOutcomes {
         Instant before = now.minus(store.remindAfter());
         int reminded = 0;
         for (OrderState state : List.of(OrderState.VENDING, OrderState.VEND_PENDING)) {
-            Document filter = new Document(Outbox.FIELD + ".0", new Document("$exists", false));
-            filter.putAll(OrderStore.reminderDue(now));
-            reminded += RecoverySweep.run(store, state, filter, before, now, o -> {
+            reminded += RecoverySweep.run(store, state, OrderStore.Backlog.REMINDER_DUE, before, now, o -> {
                 Instant requestedAt = store.enteredAt(o.orderId(), OrderState.VENDING);
-                Document request = OrderEvents.vendRequested(o, null, requestedAt == null ? o.updatedAt() : requestedAt);
-                if (store.remind(o.orderId(), state, null, List.of(request), now)) {
+                OutboxEntry request = OrderEvents.vendRequested(o, null, requestedAt == null ? o.updatedAt() : requestedAt);
+                if (store.remind(o.orderId(), state, List.of(request), now)) {
                     meters.counter("vendstream.order.republished", "state", state.name(), "event", "VendRequested")
                             .increment();
                     log.info("Order {} has been {} since {} without news from vend-service; VendRequested published "
@@ -363,7 +358,7 @@ public class OrderOutcomes {
      */
     public int recover(Duration olderThan) {
         Instant now = clock.instant();
-        return RecoverySweep.run(store, OrderState.REFUNDING, new Document(), now.minus(olderThan), now, o -> {
+        return RecoverySweep.run(store, OrderState.REFUNDING, OrderStore.Backlog.ALL, now.minus(olderThan), now, o -> {
             try {
                 return transitions.finishRefund(o);
             } finally {

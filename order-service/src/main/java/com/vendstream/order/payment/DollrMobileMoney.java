@@ -74,11 +74,11 @@ public class DollrMobileMoney implements MobileMoney {
     }
 
     private final MobileMoneyConnector connector;
-    private final MobileMoneyCustomers customers;
+    private final MobileMoneyCustomerStore customers;
     private final Settings settings;
     private final Clock clock;
 
-    public DollrMobileMoney(MobileMoneyConnector connector, MobileMoneyCustomers customers, Settings settings,
+    public DollrMobileMoney(MobileMoneyConnector connector, MobileMoneyCustomerStore customers, Settings settings,
                             Clock clock) {
         this.connector = connector;
         this.customers = customers;

@@ -3,16 +3,16 @@ package com.vendstream.order.payment;
 import com.vendstream.events.PaymentCollected;
 import com.vendstream.events.PaymentFailed;
 import com.vendstream.events.PaymentKind;
-import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.PaymentUnresolved;
 import com.vendstream.events.PayoutFailed;
 import com.vendstream.events.PayoutSucceeded;
 import com.vendstream.events.RejectionReason;
 import com.vendstream.kit.events.Events;
-import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.order.BlockedReason;
+import com.vendstream.order.order.Fields;
 import com.vendstream.order.order.Order;
 import com.vendstream.order.order.OrderEvents;
 import com.vendstream.order.order.OrderLifecycle;
@@ -25,12 +25,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -129,20 +127,14 @@ public class MobileMoneyPayments {
         return UUID.randomUUID().toString();
     }
 
-    /** Query terms for an order with no collection call that may still be under way at {@code now}. */
-    public static Document noCallInFlight(Instant now) {
-        // The lifecycle rows that require it refuse a write whose guard lacks these terms.
-        return OrderStore.terms(OrderLifecycle.Requirement.NO_CALL_IN_FLIGHT, now);
-    }
-
-    private Date sendingUntil() {
-        return Date.from(clock.instant().plus(retry.inFlightFor()));
+    private Instant sendingUntil() {
+        return clock.instant().plus(retry.inFlightFor());
     }
 
     /** Executes the collection for an order stored with its reference; safe against a concurrent second call. */
     public void collect(Order order) {
         if (!store.transition(order.orderId(), OrderLifecycle.COLLECTION_STARTED,
-                new Document(SENDING_UNTIL, sendingUntil()), List.of(), null)) {
+                Fields.of(SENDING_UNTIL, sendingUntil()), List.of(), null)) {
             return;
         }
         attemptCollection(order);
@@ -169,19 +161,19 @@ public class MobileMoneyPayments {
         Instant at = clock.instant();
         return switch (result.status()) {
             case COMPLETED -> {
-                List<Document> events = new ArrayList<>();
+                List<OutboxEntry> events = new ArrayList<>();
                 events.add(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
                         result.providerTransactionId(), result.feeMinor(), at));
                 events.addAll(OrderEvents.accepted(order, null, at));
                 yield store.transition(order.orderId(),
                         decision ? OrderLifecycle.SETTLED_AS_COLLECTED : OrderLifecycle.COLLECTION_COMPLETED,
-                        new Document("payment.collectedAt", Date.from(at)).append(SENDING_UNTIL, null), events, eventId);
+                        Fields.of("payment.collectedAt", at).and(SENDING_UNTIL, null), events, eventId);
             }
             case FAILED -> reject(order, "Mobile-money payment failed: "
                     + (result.message() == null ? "declined" : result.message()), result.message(), eventId,
                     decision ? OrderLifecycle.SETTLED_AS_NOT_COLLECTED : OrderLifecycle.COLLECTION_FAILED, null);
             case PENDING -> store.transition(order.orderId(), OrderLifecycle.COLLECTION_PENDING,
-                    new Document("payment.pendingAt", Date.from(at)).append(SENDING_UNTIL, null),
+                    Fields.of("payment.pendingAt", at).and(SENDING_UNTIL, null),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
                             order.paymentReference(), result.sessionId(), at)), eventId);
             // Nothing reached the gateway. Also from PAYMENT_UNRESOLVED: attempts are strictly one after the other
@@ -189,7 +181,7 @@ public class MobileMoneyPayments {
             // reference, and status-poller's deadline (reached while a call outlived its in-flight mark) was
             // about nothing. Never "followed" any more: the sweep sends it again or gives it up.
             case NOT_SENT -> notSent(order, result, "payment.notSent", OrderLifecycle.COLLECTION_NOT_SENT, null,
-                    "collection", new Document("payment.pendingAt", null).append(SENDING_UNTIL, null), null);
+                    "collection", Fields.of("payment.pendingAt", null).and(SENDING_UNTIL, null));
         };
     }
 
@@ -199,15 +191,14 @@ public class MobileMoneyPayments {
     }
 
     private boolean reject(Order order, String message, String gatewayReason, String eventId, OrderLifecycle event,
-                           Document guard) {
+                           Instant asOf) {
         Instant at = clock.instant();
         Rejection rejection = new Rejection(RejectionReason.PAYMENT_FAILED, forMerchant(order, message));
         return store.transition(order.orderId(), event,
-                new Document("rejection", new Document("code", rejection.reason().name())
-                        .append("message", rejection.message())).append(SENDING_UNTIL, null),
+                Fields.of("rejection", rejection.fields()).and(SENDING_UNTIL, null),
                 List.of(OrderEvents.paymentFailed(order, gateway.provider(), order.paymentReference(),
                         forMerchant(order, gatewayReason == null ? "FAILED" : gatewayReason), at),
-                        OrderEvents.rejected(order, rejection, at)), eventId, guard);
+                        OrderEvents.rejected(order, rejection, at)), eventId, asOf);
     }
 
     /**
@@ -215,23 +206,18 @@ public class MobileMoneyPayments {
      * first failure's time stays. Written as {@code event} (in {@code in} when given), with {@code also} set.
      */
     private boolean notSent(Order order, MobileMoney.Result result, String field, OrderLifecycle event, OrderState in,
-                            String kind, Document also, Document guard) {
+                            String kind, Fields also) {
         Instant now = clock.instant();
-        Document previous = marker(order.orderId(), field);
-        int attempts = previous == null ? 1 : previous.getInteger("attempts", 0) + 1;
-        Date since = previous == null || previous.getDate("since") == null ? Date.from(now) : previous.getDate("since");
+        OrderStore.NotSent previous = store.notSent(order.orderId(), field).orElse(null);
+        int attempts = previous == null ? 1 : previous.attempts() + 1;
+        Instant since = previous == null || previous.since() == null ? now : previous.since();
         Instant retryAt = now.plus(retry.pause(attempts, result.retryAfter()));
         meters.counter("vendstream.order.payment_not_sent", "provider", gateway.provider(), "kind", kind).increment();
         log.warn("Mobile-money {} for order {} not sent (attempt {}, waiting since {}): {}; next try at {}", kind,
-                order.orderId(), attempts, since.toInstant(), result.message(), retryAt);
-        return store.transition(order.orderId(), event, in, new Document(also).append(field,
-                new Document("since", since).append("attempts", attempts).append("retryAt", Date.from(retryAt))
-                        .append("reason", forMerchant(order, result.message()))), List.of(), null, guard);
-    }
-
-    private Document marker(String orderId, String field) {
-        String name = field.substring(field.indexOf('.') + 1);
-        return store.payment(orderId).map(p -> p.get(name, Document.class)).orElse(null);
+                order.orderId(), attempts, since, result.message(), retryAt);
+        return store.transition(order.orderId(), event, in, also.and(field, Fields.of("since", since)
+                .and("attempts", attempts).and("retryAt", retryAt).and("reason", forMerchant(order, result.message()))),
+                List.of(), null, null);
     }
 
     /**
@@ -252,7 +238,7 @@ public class MobileMoneyPayments {
             if (order.state() == OrderState.REJECTED) {
                 collectedAfterRejection(order, result, eventId);
             } else {
-                store.note(order.orderId(), eventId, null);
+                store.note(order.orderId(), eventId);
             }
         } else if (store.hasField(order.orderId(), "payment.collectedAt")
                 || order.collectedAfterRejectionAt() != null) {
@@ -260,7 +246,7 @@ public class MobileMoneyPayments {
             // to have failed: nothing can be undone automatically; a person must look at it.
             contradiction(order, eventId, PaymentFailed.class.getSimpleName());
         } else {
-            store.note(order.orderId(), eventId, null);
+            store.note(order.orderId(), eventId);
         }
     }
 
@@ -272,18 +258,17 @@ public class MobileMoneyPayments {
      */
     private void collectedAfterRejection(Order order, MobileMoney.Result result, String eventId) {
         Instant at = clock.instant();
-        Document late = new Document("at", Date.from(at)).append("referenceId", order.paymentReference())
-                .append("providerTransactionId", result.providerTransactionId())
-                .append("source", eventId == null ? "collection call" : eventId);
+        Fields late = Fields.of("at", at).and("referenceId", order.paymentReference())
+                .and("providerTransactionId", result.providerTransactionId())
+                .and("source", eventId == null ? "collection call" : eventId);
+        // Only on a mobile-money order with no late collection recorded yet: the row requires it.
         boolean recorded = store.transition(order.orderId(), OrderLifecycle.COLLECTED_AFTER_REJECTION,
-                new Document(OrderStore.COLLECTED_AFTER_REJECTION, late),
+                Fields.of(OrderStore.COLLECTED_AFTER_REJECTION, late),
                 List.of(OrderEvents.paymentCollected(order, gateway.provider(), order.paymentReference(),
-                        result.providerTransactionId(), result.feeMinor(), at)), eventId,
-                new Document("payment.method", PaymentMethod.MOBILE_MONEY.name())
-                        .append(OrderStore.COLLECTED_AFTER_REJECTION, null));
+                        result.providerTransactionId(), result.feeMinor(), at)), eventId);
         if (!recorded) {
             // Recorded already (the call's answer and status-poller's both said so): one payout.
-            store.note(order.orderId(), eventId, null);
+            store.note(order.orderId(), eventId);
             return;
         }
         contradiction(order, eventId, PaymentCollected.class.getSimpleName());
@@ -298,9 +283,7 @@ public class MobileMoneyPayments {
     private void contradiction(Order order, String eventId, String type) {
         meters.counter("vendstream.order.contradictions", "type", type).increment();
         log.warn("Contradictory {} for mobile-money order {} in state {}", type, order.orderId(), order.state());
-        store.note(order.orderId(), eventId, new Document("contradictions", new Document("eventId", eventId)
-                .append("eventType", type).append("stateAtArrival", order.state().name())
-                .append("at", Date.from(clock.instant()))));
+        store.contradiction(order.orderId(), eventId, type, order.state(), clock.instant());
     }
 
     /**
@@ -312,14 +295,6 @@ public class MobileMoneyPayments {
     }
 
     /**
-     * What a payout update also requires: for a rejected order, a late collection not yet paid back. The payout
-     * rows require it themselves (the store adds it); kept here for the reminder, which is not a lifecycle event.
-     */
-    private static Document payoutGuard(OrderState state) {
-        return state == OrderState.REJECTED ? OrderStore.openReturn() : new Document();
-    }
-
-    /**
      * Pays an order's money back, once: the payout reference is fixed before the call, and a reference
      * whose call was made (or died mid-flight) is only ever followed by status. Only a payout the provider
      * refused (FAILED: nothing paid) is tried again, under a new reference. Serves REFUNDING orders and
@@ -327,28 +302,28 @@ public class MobileMoneyPayments {
      * otherwise why the money is not back yet.
      */
     public Optional<BlockedReason> payout(Order order) {
+        // The payout rows require of a REJECTED order a late collection not paid back yet (the store adds it).
         OrderState state = payoutState(order);
-        Document guard = payoutGuard(state);
         String reference = order.payoutReference();
         if (reference == null) {
             String fresh = newReference();
-            Document unset = new Document(guard).append("payment.payoutReference", null);
+            // Only while no reference is fixed yet (the row requires it): who fixes it owns the call.
             if (!store.transition(order.orderId(), OrderLifecycle.PAYOUT_STARTED, state,
-                    new Document("payment.payoutReference", fresh), List.of(), null, unset)) {
+                    Fields.of("payment.payoutReference", fresh), List.of(), null, null)) {
                 // Another thread fixed the reference first and owns the call (or there is nothing to pay back).
                 return Optional.of(BlockedReason.PAYOUT_PENDING);
             }
             return attemptPayout(store.find(order.orderId()).orElseThrow(), fresh);
         }
-        Document notSent = marker(order.orderId(), "payment.payoutNotSent");
-        if (notSent != null && notSent.getDate("retryAt") != null) {
+        OrderStore.NotSent notSent = store.notSent(order.orderId(), "payment.payoutNotSent").orElse(null);
+        if (notSent != null && notSent.retryAt() != null) {
             // Never reached the gateway: send it again (same reference) once the pause is over.
-            if (clock.instant().isBefore(notSent.getDate("retryAt").toInstant())) {
+            if (clock.instant().isBefore(notSent.retryAt())) {
                 return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
             }
             if (store.transition(order.orderId(), OrderLifecycle.PAYOUT_RETRIED, state,
-                    new Document("payment.payoutNotSent.retryAt", null), List.of(),
-                    "payout-retry:" + reference + ":" + notSent.getInteger("attempts", 0), guard)) {
+                    Fields.of("payment.payoutNotSent.retryAt", null), List.of(),
+                    "payout-retry:" + reference + ":" + notSent.attempts(), null)) {
                 return attemptPayout(store.find(order.orderId()).orElseThrow(), reference);
             }
             return Optional.of(BlockedReason.PAYOUT_NOT_SENT);
@@ -364,13 +339,11 @@ public class MobileMoneyPayments {
         }
         // A reference exists and its call was made (or died mid-flight): only its status may be asked.
         if (!store.transition(order.orderId(), OrderLifecycle.PAYOUT_FOLLOWED, state,
-                new Document("payment.payoutPendingAt", Date.from(clock.instant())),
+                Fields.of("payment.payoutPendingAt", clock.instant()),
                 List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference, null,
-                        clock.instant())), "payout-follow:" + reference, guard)) {
+                        clock.instant())), "payout-follow:" + reference, null)) {
             // Followed already: status-poller has said nothing for a while, so it is asked again.
-            Document followed = new Document(guard).append("payment.payoutReference", reference)
-                    .append("payment.payoutFailedAt", null).append("payment.payoutNotSent.retryAt", null);
-            remindPending(order, state, PaymentKind.PAYOUT, reference, "payoutPendingAt", followed, clock.instant());
+            remindPending(order, state, PaymentKind.PAYOUT, reference, clock.instant());
         }
         return Optional.of(BlockedReason.PAYOUT_PENDING);
     }
@@ -397,12 +370,11 @@ public class MobileMoneyPayments {
         Instant at = clock.instant();
         String reference = order.payoutReference();
         OrderState state = payoutState(order);
-        Document guard = payoutGuard(state);
         switch (result.status()) {
             case COMPLETED -> {
                 if (state == OrderState.REFUNDING) {
                     store.transition(order.orderId(), OrderLifecycle.REFUND_PAID_OUT,
-                            new Document(), List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at),
+                            Fields.none(), List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at),
                                     OrderEvents.refundedByPayout(order, reference, at)), eventId);
                 } else {
                     paidBackAfterRejection(order, reference, at, eventId);
@@ -412,17 +384,17 @@ public class MobileMoneyPayments {
                 meters.counter("vendstream.order.payout_failed", "provider", gateway.provider()).increment();
                 String reason = forMerchant(order, result.message() == null ? "FAILED" : result.message());
                 store.transition(order.orderId(), OrderLifecycle.PAYOUT_FAILED, state,
-                        new Document("payment.payoutFailedAt", Date.from(at)).append("payment.payoutFailure", reason),
+                        Fields.of("payment.payoutFailedAt", at).and("payment.payoutFailure", reason),
                         List.of(OrderEvents.payoutFailed(order, gateway.provider(), reference, reason, at)), eventId,
-                        guard);
+                        null);
             }
             case PENDING -> store.transition(order.orderId(), OrderLifecycle.PAYOUT_PENDING, state,
-                    new Document("payment.payoutPendingAt", Date.from(at)),
+                    Fields.of("payment.payoutPendingAt", at),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.PAYOUT, gateway.provider(), reference,
-                            result.sessionId(), at)), eventId, guard);
+                            result.sessionId(), at)), eventId, null);
             // The customer is owed this money: the order keeps its state and it is sent again, never given up.
             case NOT_SENT -> notSent(order, result, "payment.payoutNotSent", OrderLifecycle.PAYOUT_NOT_SENT, state,
-                    "payout", new Document(), guard);
+                    "payout", Fields.none());
         }
     }
 
@@ -433,10 +405,9 @@ public class MobileMoneyPayments {
      */
     private void paidBackAfterRejection(Order order, String reference, Instant at, String eventId) {
         if (store.transition(order.orderId(), OrderLifecycle.LATE_COLLECTION_PAID_BACK,
-                new Document(OrderStore.COLLECTED_AFTER_REJECTION + ".returnedAt", Date.from(at))
-                        .append(OrderStore.COLLECTED_AFTER_REJECTION + ".payoutReference", reference),
-                List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at)), eventId,
-                OrderStore.openReturn())) {
+                Fields.of(OrderStore.COLLECTED_AFTER_REJECTION + ".returnedAt", at)
+                        .and(OrderStore.COLLECTED_AFTER_REJECTION + ".payoutReference", reference),
+                List.of(OrderEvents.payoutSucceeded(order, gateway.provider(), reference, at)), eventId)) {
             meters.counter("vendstream.order.collected_after_rejection_paid_back", "provider", gateway.provider())
                     .increment();
             log.info("Late collection of rejected order {} paid back", order.orderId());
@@ -449,7 +420,7 @@ public class MobileMoneyPayments {
      * Returns how many were paid back.
      */
     public int recoverReturns(Instant updatedBefore, Instant now) {
-        return RecoverySweep.run(store, OrderState.REJECTED, OrderStore.openReturn(), updatedBefore, now, o -> {
+        return RecoverySweep.run(store, OrderState.REJECTED, OrderStore.Backlog.OPEN_RETURNS, updatedBefore, now, o -> {
             try {
                 return payout(o);
             } finally {
@@ -500,9 +471,9 @@ public class MobileMoneyPayments {
      * call may still be under way. Those are noted and change nothing.
      */
     private void unresolved(Order order, PaymentUnresolved u, String eventId) {
-        Document fields = new Document("unresolvedAt", Date.from(clock.instant()))
-                .append("referenceId", u.getReferenceId()).append("lastProviderStatus", u.getLastProviderStatus())
-                .append("requeryUntil", u.getRequeryUntil() == null ? null : Date.from(u.getRequeryUntil()));
+        Fields fields = Fields.of("unresolvedAt", clock.instant())
+                .and("referenceId", u.getReferenceId()).and("lastProviderStatus", u.getLastProviderStatus())
+                .and("requeryUntil", u.getRequeryUntil());
         boolean payout = u.getKind() == PaymentKind.PAYOUT;
         String current = payout ? order.payoutReference() : order.paymentReference();
         boolean changed = false;
@@ -512,12 +483,11 @@ public class MobileMoneyPayments {
         } else if (payout) {
             OrderState state = payoutState(order);
             changed = store.transition(order.orderId(), OrderLifecycle.PAYOUT_UNRESOLVED, state,
-                    new Document("payment.payoutUnresolved", fields), List.of(), eventId, payoutGuard(state));
+                    Fields.of("payment.payoutUnresolved", fields), List.of(), eventId, null);
         } else {
-            Document sent = new Document(NOT_SENT_RETRY_AT, null);
-            sent.putAll(noCallInFlight(clock.instant()));
+            // Only with no retry waiting and no call under way by now (the row requires it).
             changed = store.transition(order.orderId(), OrderLifecycle.COLLECTION_UNRESOLVED,
-                    new Document("payment.unresolved", fields), List.of(), eventId, sent);
+                    Fields.of("payment.unresolved", fields), List.of(), eventId, clock.instant());
         }
         if (changed) {
             meters.counter("vendstream.order.payment_unresolved", "provider", u.getProvider(), "kind",
@@ -525,7 +495,7 @@ public class MobileMoneyPayments {
             log.warn("Mobile-money {} of order {} at {} has no final status after {} status queries; escalated",
                     u.getKind(), order.orderId(), u.getProvider(), u.getRequeryCount());
         } else {
-            store.note(order.orderId(), eventId, null);
+            store.note(order.orderId(), eventId);
         }
     }
 
@@ -560,7 +530,7 @@ public class MobileMoneyPayments {
         if (event instanceof PayoutSucceeded) {
             contradiction(order, eventId, Events.typeOf(event));
         } else {
-            store.note(order.orderId(), eventId, null);
+            store.note(order.orderId(), eventId);
         }
         return false;
     }
@@ -574,35 +544,35 @@ public class MobileMoneyPayments {
      */
     public int remindCollections(Instant now) {
         Instant before = now.minus(store.remindAfter());
-        Document filter = new Document("payment.pendingAt", new Document("$lt", Date.from(before)))
-                .append(NOT_SENT_RETRY_AT, null).append(Outbox.FIELD + ".0", new Document("$exists", false))
-                .append("$and", List.of(noCallInFlight(now), OrderStore.reminderDue(now)));
-        // Checked again in the update: the page may be older than a retry or a call started since.
-        Document followed = new Document("payment.pendingAt", new Document("$ne", null)).append(NOT_SENT_RETRY_AT, null);
-        followed.putAll(noCallInFlight(now));
-        return RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, filter, before, now, o -> {
-            remindPending(o, OrderState.AWAITING_PAYMENT, PaymentKind.COLLECTION, o.paymentReference(), "pendingAt",
-                    followed, now);
+        // Checked again in the update (OrderStore.remindCollection): the page may be older than a retry or a call
+        // started since.
+        return RecoverySweep.run(store, OrderState.AWAITING_PAYMENT, OrderStore.Backlog.FOLLOWED_COLLECTIONS_DUE,
+                before, now, o -> {
+            remindPending(o, OrderState.AWAITING_PAYMENT, PaymentKind.COLLECTION, o.paymentReference(), now);
             return Optional.empty();
         });
     }
 
     /**
-     * Publishes again the PaymentPending of a payment status-poller follows, once its {@code pendingField}
-     * (when it was handed over) is older than the reminder pause: the same event, with the same id and time.
+     * Publishes again the PaymentPending of a payment status-poller follows, once it was handed over
+     * ({@code payment.pendingAt}, a payout's {@code payment.payoutPendingAt}) longer ago than the reminder pause:
+     * the same event, with the same id and time.
      */
-    private void remindPending(Order order, OrderState state, PaymentKind kind, String reference, String pendingField,
-                               Document guard, Instant now) {
-        Date pendingAt = store.payment(order.orderId()).map(p -> p.getDate(pendingField)).orElse(null);
-        if (pendingAt == null || !pendingAt.toInstant().isBefore(now.minus(store.remindAfter()))) {
+    private void remindPending(Order order, OrderState state, PaymentKind kind, String reference, Instant now) {
+        boolean collection = kind == PaymentKind.COLLECTION;
+        Instant pendingAt = store.paymentTime(order.orderId(), collection ? "pendingAt" : "payoutPendingAt")
+                .orElse(null);
+        if (pendingAt == null || !pendingAt.isBefore(now.minus(store.remindAfter()))) {
             return;
         }
-        if (store.remind(order.orderId(), state, guard, List.of(OrderEvents.paymentPending(order, kind,
-                gateway.provider(), reference, null, pendingAt.toInstant())), now)) {
+        List<OutboxEntry> again = List.of(OrderEvents.paymentPending(order, kind, gateway.provider(), reference, null,
+                pendingAt));
+        if (collection ? store.remindCollection(order.orderId(), again, now)
+                : store.remindPayout(order.orderId(), state, reference, again, now)) {
             meters.counter("vendstream.order.republished", "state", state.name(), "event", "PaymentPending")
                     .increment();
             log.info("Mobile-money {} of order {} has had no answer since {}; PaymentPending published again", kind,
-                    order.orderId(), pendingAt.toInstant());
+                    order.orderId(), pendingAt);
             relay.relay(OrderStore.COLLECTION, order.orderId());
         }
     }
@@ -617,41 +587,39 @@ public class MobileMoneyPayments {
         if (order.state() == OrderState.RECEIVED) {
             collect(order);
         } else if (order.state() == OrderState.AWAITING_PAYMENT) {
-            Document notSent = marker(order.orderId(), "payment.notSent");
-            if (notSent != null && notSent.getDate("retryAt") != null) {
+            OrderStore.NotSent notSent = store.notSent(order.orderId(), "payment.notSent").orElse(null);
+            if (notSent != null && notSent.retryAt() != null) {
                 retryCollection(order, notSent);
                 return;
             }
             Instant now = clock.instant();
             // Checked in the same update: the sweep's page may be older than a call started since.
-            Document unanswered = new Document("payment.pendingAt", null).append(NOT_SENT_RETRY_AT, null);
-            unanswered.putAll(noCallInFlight(now));
+            // Not followed yet, no retry waiting, no call under way by now: the row requires it.
             store.transition(order.orderId(), OrderLifecycle.COLLECTION_FOLLOWED,
-                    new Document("payment.pendingAt", Date.from(now)),
+                    Fields.of("payment.pendingAt", now),
                     List.of(OrderEvents.paymentPending(order, PaymentKind.COLLECTION, gateway.provider(),
                             order.paymentReference(), null, now)),
                     "collection-follow:" + order.paymentReference() + ":"
-                            + (notSent == null ? 0 : notSent.getInteger("attempts", 0)), unanswered);
+                            + (notSent == null ? 0 : notSent.attempts()), now);
             relay.relay(OrderStore.COLLECTION, order.orderId());
         }
     }
 
-    private void retryCollection(Order order, Document notSent) {
+    private void retryCollection(Order order, OrderStore.NotSent notSent) {
         Instant now = clock.instant();
-        if (now.isBefore(notSent.getDate("retryAt").toInstant())) {
+        if (now.isBefore(notSent.retryAt())) {
             return;
         }
         String reference = order.paymentReference();
-        Instant since = notSent.getDate("since").toInstant();
-        // Only a collection still waiting for its retry, with no call under way, may be given up or retried.
-        Document waiting = new Document(NOT_SENT_RETRY_AT, new Document("$ne", null));
-        waiting.putAll(noCallInFlight(now));
+        Instant since = notSent.since();
+        // Only a collection still waiting for its retry, with no call under way by now, may be given up or retried
+        // (the rows require it).
         if (!now.isBefore(since.plus(retry.giveUpAfter()))) {
             // Nothing was collected: every attempt stopped before the gateway processed anything.
             if (reject(order, "Mobile-money payment could not be started within " + retry.giveUpAfter()
-                            + " (" + notSent.getInteger("attempts", 0) + " attempts): " + notSent.getString("reason"),
-                    "NOT SENT: " + notSent.getString("reason"), "collection-give-up:" + reference,
-                    OrderLifecycle.COLLECTION_GIVEN_UP, waiting)) {
+                            + " (" + notSent.attempts() + " attempts): " + notSent.reason(),
+                    "NOT SENT: " + notSent.reason(), "collection-give-up:" + reference,
+                    OrderLifecycle.COLLECTION_GIVEN_UP, now)) {
                 meters.counter("vendstream.order.payment_not_sent_given_up", "provider", gateway.provider()).increment();
                 log.warn("Mobile-money collection for order {} given up after {}: rejected", order.orderId(),
                         retry.giveUpAfter());
@@ -661,8 +629,8 @@ public class MobileMoneyPayments {
         }
         // The claim: of several sweepers reading the same attempt count, one applies this id and marks the call.
         if (store.transition(order.orderId(), OrderLifecycle.COLLECTION_RETRIED,
-                new Document(NOT_SENT_RETRY_AT, null).append(SENDING_UNTIL, sendingUntil()), List.of(),
-                "collection-retry:" + reference + ":" + notSent.getInteger("attempts", 0), waiting)) {
+                Fields.of(NOT_SENT_RETRY_AT, null).and(SENDING_UNTIL, sendingUntil()), List.of(),
+                "collection-retry:" + reference + ":" + notSent.attempts(), now)) {
             attemptCollection(store.find(order.orderId()).orElseThrow());
         }
     }

@@ -211,7 +211,7 @@ class OrderCrashRecoveryTest {
         Order order = f.placement.place(OrderFixture.airtime("m1", reference, 50_000, "w"), false).order();
         // What a crash right after the move to REFUNDING leaves (OrderTransitions.startRefund's first step).
         f.orders.transition(order.orderId(), EnumSet.of(OrderState.VENDING), OrderState.REFUNDING,
-                new Document("failureReason", "vend failed: DECLINED_BY_PROVIDER"), List.of(), "vend-failed-event");
+                Fields.of("failureReason", "vend failed: DECLINED_BY_PROVIDER"), List.of(), "vend-failed-event");
         age(order.orderId(), Duration.ofMinutes(1));
         return order;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.PaymentPending;
 import com.vendstream.kit.outbox.Outbox;
+import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.order.OrderFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,7 @@ class OrderLifecycleStoreTest {
                 // An event that keeps each of its states is written for one of them: here another one, when refused.
                 OrderState in = allowed ? state
                         : event.keepsState() && event.from().size() > 1 ? event.from().iterator().next() : null;
-                boolean written = f.orders.transition(orderId, event, in, new Document(),
+                boolean written = f.orders.transition(orderId, event, in, Fields.none(),
                         OrderLifecycleTableTest.outbox(event), "event-" + event,
                         OrderLifecycleTableTest.requiredGuard(event, in == null ? event.from().iterator().next() : in));
                 Document after = stored(orderId);
@@ -75,7 +76,7 @@ class OrderLifecycleStoreTest {
                         fail(payment, unmet);
                     });
                     // The caller passes only what the row cannot check itself (its own clock's terms).
-                    boolean written = f.orders.transition(orderId, event, state, new Document(),
+                    boolean written = f.orders.transition(orderId, event, state, Fields.none(),
                             OrderLifecycleTableTest.outbox(event), "event-" + event,
                             OrderLifecycleTableTest.requiredGuard(event, state));
                     assertThat(written).as("%s in %s without %s", event, state, unmet).isFalse();
@@ -94,13 +95,13 @@ class OrderLifecycleStoreTest {
         Mono.from(orders.updateOne(new Document("_id", orderId),
                 new Document("$set", new Document("state", OrderState.REFUNDING.name())))).block();
         int history = stored(orderId).getList("history", Document.class).size();
-        List<Document> pending = OrderLifecycleTableTest.outbox(OrderLifecycle.PAYOUT_PENDING);
+        List<OutboxEntry> pending = OrderLifecycleTableTest.outbox(OrderLifecycle.PAYOUT_PENDING);
 
         assertThat(f.orders.transition(orderId, OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
-                new Document("payment.payoutPendingAt", new Date()), pending, "status-1", null)).isTrue();
+                Fields.of("payment.payoutPendingAt", Instant.now()), pending, "status-1", null)).isTrue();
         Document once = stored(orderId);
         assertThat(f.orders.transition(orderId, OrderLifecycle.PAYOUT_PENDING, OrderState.REFUNDING,
-                new Document("payment.payoutPendingAt", new Date()), pending, "status-1", null)).isFalse();
+                Fields.of("payment.payoutPendingAt", Instant.now()), pending, "status-1", null)).isFalse();
 
         Document after = stored(orderId);
         assertThat(after).isEqualTo(once);

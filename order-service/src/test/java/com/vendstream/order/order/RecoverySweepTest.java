@@ -61,7 +61,7 @@ class RecoverySweepTest {
         f.walletStore.createIfAbsent("w", "m1", "MERCHANT", "NGN", 100_000, null);
         Order movable = f.placement.place(OrderFixture.airtime("m1", "w-1", 5_000, "w"), false).order();
         f.orders.transition(movable.orderId(), EnumSet.of(OrderState.VENDING), OrderState.REFUNDING,
-                new Document("failureReason", "vend failed"), List.of(), null);
+                Fields.of("failureReason", "vend failed"), List.of(), null);
         Instant now = f.clock.instant();
         refused.forEach(id -> age(id, now.minus(Duration.ofMinutes(20))));
         age(movable.orderId(), now.minus(Duration.ofMinutes(10)));

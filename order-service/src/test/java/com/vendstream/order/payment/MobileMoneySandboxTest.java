@@ -140,7 +140,7 @@ class MobileMoneySandboxTest {
     }
 
     private final OrderFixture f = new OrderFixture();
-    private final MobileMoneyCustomers customers = new MobileMoneyCustomers(f.mongo.template);
+    private final MobileMoneyCustomerStore customers = new MobileMoneyCustomerStore(f.mongo.template);
     private final DollrMobileMoney gateway = new DollrMobileMoney(dollr, customers, DollrMobileMoney.Settings.defaults(),
             f.clock);
     private final MobileMoneyPayments payments = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, f.clock);
