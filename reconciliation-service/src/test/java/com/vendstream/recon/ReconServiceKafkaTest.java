@@ -14,6 +14,7 @@ import com.vendstream.recon.providerreport.ProviderStatus;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.net.URI;
@@ -32,9 +33,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -43,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -52,6 +54,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * order and vend events published in Confluent wire format become a ledger visible over HTTP;
  * the close publishes DailyLedger and ReconDiscrepancy events through the outbox.
  */
+@ExtendWith(StopPartsAfterSpring.class)
+@DirtiesContext
 @SpringBootTest(classes = {ReconciliationApplication.class, ReconServiceKafkaTest.Providers.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=reconciliation-service", "vendstream.recon.auto-close.enabled=false",
@@ -81,11 +85,6 @@ class ReconServiceKafkaTest {
     @BeforeAll
     static void infrastructure() {
         parts = EmbeddedParts.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        parts.close();
     }
 
     @DynamicPropertySource

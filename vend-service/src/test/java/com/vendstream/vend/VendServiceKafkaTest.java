@@ -19,6 +19,7 @@ import com.vendstream.providers.VerifyCommand;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.StopPartsAfterSpring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,12 +39,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -52,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * request does not vend twice, and an undecodable record is dead-lettered with its cause while the
  * partition moves on. The provider is a slow test double that counts calls.
  */
+@ExtendWith(StopPartsAfterSpring.class)
+@DirtiesContext
 @SpringBootTest(classes = {VendServiceApplication.class, VendServiceKafkaTest.Provider.class},
         properties = {"spring.config.name=vend-service", "vendstream.kafka.consumer.backoff-initial=PT0.2S",
                 "vendstream.kafka.consumer.defect-attempts=2"})
@@ -121,11 +125,6 @@ class VendServiceKafkaTest {
     @BeforeAll
     static void infrastructure() {
         parts = EmbeddedParts.start(6);
-    }
-
-    @AfterAll
-    static void stop() {
-        parts.close();
     }
 
     @DynamicPropertySource
