@@ -348,7 +348,7 @@ class ConsumerFailuresKafkaTest {
      */
     @Test
     void aStoreOutageIsWaitedOutAndTheOrderIsTakenExactlyOnce(CapturedOutput output) throws Exception {
-        long before = wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor");
+        long before = wallets.find("demo-float-ngn").orElseThrow().balanceMinor();
         OrderPlaced order = placed("outage-" + UUID.randomUUID(), "08011111111", null);
         String key = order.getEnvelope().getOrderId();
         String checkout = Topics.CHECKOUT_ORDERS.topic();
@@ -369,7 +369,7 @@ class ConsumerFailuresKafkaTest {
         assertThat(events).filteredOn(e -> e instanceof OrderAccepted).hasSize(1);
         assertThat(events).filteredOn(e -> e instanceof VendRequested).hasSize(1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor"))
+                assertThat(wallets.find("demo-float-ngn").orElseThrow().balanceMinor())
                         .isEqualTo(before - 10_000L));
         assertThat(withKey(Topics.deadLetter(checkout, "order-service"), key)).isEmpty();
     }

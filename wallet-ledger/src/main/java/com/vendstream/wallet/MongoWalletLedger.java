@@ -51,12 +51,12 @@ public class MongoWalletLedger implements WalletLedger {
 
     @Override
     public Optional<Wallet> findOwned(String walletId, String merchantId) {
-        return store.findOwned(walletId, merchantId).map(WalletStore::toWallet);
+        return store.findOwned(walletId, merchantId).map(WalletStore.StoredWallet::toWallet);
     }
 
     @Override
     public List<Wallet> ofMerchant(String merchantId, int page, int size) {
-        return store.ofMerchant(merchantId, page, size).stream().map(WalletStore::toWallet).toList();
+        return store.ofMerchant(merchantId, page, size).stream().map(WalletStore.StoredWallet::toWallet).toList();
     }
 
     @Override

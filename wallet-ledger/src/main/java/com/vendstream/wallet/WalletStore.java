@@ -258,8 +258,8 @@ public class WalletStore {
      * Opens a customer's wallet with a zero balance unless the merchant already opened one for this
      * customer and currency. Returns the new wallet, or empty when it existed ({@link #findCustomerWallet}).
      */
-    public Optional<Document> openCustomerWallet(String walletId, String merchantId, String customerId, String currency,
-                                                 String pinHash) {
+    public Optional<StoredWallet> openCustomerWallet(String walletId, String merchantId, String customerId,
+                                                     String currency, String pinHash) {
         Document wallet = newWallet(walletId, merchantId, "CUSTOMER", currency, 0, pinHash).append("_id", walletId)
                 .append("customerId", customerId).append("customerKey", customerKey(merchantId, customerId, currency));
         if (!Documents.insertIfAbsent(wallets(), wallet, TIMEOUT)) {
@@ -269,9 +269,10 @@ public class WalletStore {
         return find(walletId);
     }
 
-    public Optional<Document> findCustomerWallet(String merchantId, String customerId, String currency) {
+    public Optional<StoredWallet> findCustomerWallet(String merchantId, String customerId, String currency) {
         return Optional.ofNullable(Mono.from(wallets().find(new Document("customerKey",
-                customerKey(merchantId, customerId, currency))).projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT));
+                customerKey(merchantId, customerId, currency))).projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT))
+                .map(WalletStore::stored);
     }
 
     /** Whether the merchant has a wallet of this owner type (MERCHANT: a float) in this currency. */
@@ -305,20 +306,21 @@ public class WalletStore {
     }
 
     /** The wallet without its internal bookkeeping (it still holds the PIN hash: never show it). */
-    public Optional<Document> find(String walletId) {
+    public Optional<StoredWallet> find(String walletId) {
         return Optional.ofNullable(Mono.from(wallets().find(new Document("_id", walletId))
-                .projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT));
+                .projection(WITHOUT_BOOKKEEPING).first()).block(TIMEOUT)).map(WalletStore::stored);
     }
 
     /** The wallet if it belongs to this merchant: another merchant's wallet is as absent as an unknown one. */
-    public Optional<Document> findOwned(String walletId, String merchantId) {
-        return find(walletId).filter(w -> merchantId.equals(w.getString("merchantId")));
+    public Optional<StoredWallet> findOwned(String walletId, String merchantId) {
+        return find(walletId).filter(w -> merchantId.equals(w.merchantId()));
     }
 
     /** A merchant's wallets by id, without internal bookkeeping (still with the PIN hash: never show it). */
-    public List<Document> ofMerchant(String merchantId, int page, int size) {
+    public List<StoredWallet> ofMerchant(String merchantId, int page, int size) {
         return Flux.from(wallets().find(new Document("merchantId", merchantId)).projection(WITHOUT_BOOKKEEPING)
-                .sort(new Document("_id", 1)).skip(page * size).limit(size)).collectList().block(TIMEOUT);
+                .sort(new Document("_id", 1)).skip(page * size).limit(size)).map(WalletStore::stored).collectList()
+                .block(TIMEOUT);
     }
 
     /**
@@ -668,13 +670,40 @@ public class WalletStore {
                 d.getLong("balanceAfterMinor"), d.getDate("at").toInstant());
     }
 
-    /** A wallet document as the ledger shows it: without bookkeeping, and only whether it has a PIN. */
-    static Wallet toWallet(Document w) {
+    /**
+     * A wallet as the ledger's operations read it ({@link #find}): its fields without the bookkeeping. It holds
+     * the PIN hash, so it is never shown; {@link #toWallet()} is what the ledger shows.
+     *
+     * @param balanceMinor      null only for a document without a balance, which nothing writes
+     * @param failedPinAttempts wrong PINs counted toward the lock; 0 when the document has no count
+     * @param lockedUntil       null when the wallet was never locked
+     * @param createdAt         null for a wallet stored without it
+     */
+    public record StoredWallet(String walletId, String merchantId, String ownerType, String customerId,
+                               String currency, Long balanceMinor, String pinHash, int failedPinAttempts,
+                               Instant lockedUntil, Instant createdAt) {
+
+        /** The wallet as the ledger shows it: only whether it has a PIN, never the hash. */
+        Wallet toWallet() {
+            return new Wallet(walletId, merchantId, ownerType, customerId, currency, balanceMinor, pinHash != null,
+                    lockedUntil, createdAt);
+        }
+
+        /** Without the hash, should a wallet ever reach a log. */
+        @Override
+        public String toString() {
+            return "StoredWallet[" + walletId + ", merchant " + merchantId + ", " + ownerType + ", " + currency
+                    + ", pinSet " + (pinHash != null) + ", failedPinAttempts " + failedPinAttempts + ", lockedUntil "
+                    + lockedUntil + "]";
+        }
+    }
+
+    private static StoredWallet stored(Document w) {
         Date locked = w.getDate("lockedUntil");
         Date created = w.getDate("createdAt");
-        return new Wallet(w.getString("_id"), w.getString("merchantId"), w.getString("ownerType"),
-                w.getString("customerId"), w.getString("currency"), w.getLong("balanceMinor"),
-                w.getString("pinHash") != null, locked == null ? null : locked.toInstant(),
+        return new StoredWallet(w.getString("_id"), w.getString("merchantId"), w.getString("ownerType"),
+                w.getString("customerId"), w.getString("currency"), w.getLong("balanceMinor"), w.getString("pinHash"),
+                w.getInteger("failedPinAttempts", 0), locked == null ? null : locked.toInstant(),
                 created == null ? null : created.toInstant());
     }
 

@@ -137,8 +137,10 @@ public class WalletTransfers {
     }
 
     private Optional<WalletRefusal> check(TopUp r) {
-        Optional<WalletLedger.Wallet> from = store.findOwned(r.fromWalletId(), r.merchantId()).map(WalletStore::toWallet);
-        Optional<WalletLedger.Wallet> to = store.findOwned(r.toWalletId(), r.merchantId()).map(WalletStore::toWallet);
+        Optional<WalletLedger.Wallet> from = store.findOwned(r.fromWalletId(), r.merchantId())
+                .map(WalletStore.StoredWallet::toWallet);
+        Optional<WalletLedger.Wallet> to = store.findOwned(r.toWalletId(), r.merchantId())
+                .map(WalletStore.StoredWallet::toWallet);
         if (from.isEmpty() || to.isEmpty()) {
             // Another merchant's wallet looks unknown, so wallet ids cannot be probed.
             return Optional.of(WalletRefusal.UNKNOWN_WALLET);

@@ -5,13 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
-import org.bson.Document;
 import com.vendstream.wallet.WalletLedger.CreditResult;
 import com.vendstream.wallet.WalletLedger.DebitResult;
 import com.vendstream.wallet.WalletLedger.Opened;
+import com.vendstream.wallet.WalletStore.StoredWallet;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
@@ -53,16 +52,16 @@ public class Wallets {
     /** Checks ownership, lock and PIN before money moves; empty when the payer may be charged. */
     public Optional<DebitResult> authorise(String walletId, String merchantId, String currency, String pin) {
         // Another merchant's wallet is indistinguishable from an unknown one, so no merchant can probe another's.
-        Optional<Document> found = store.findOwned(walletId, merchantId);
+        Optional<StoredWallet> found = store.findOwned(walletId, merchantId);
         if (found.isEmpty()) {
             return Optional.of(DebitResult.UNKNOWN_WALLET);
         }
-        Document wallet = found.get();
+        StoredWallet wallet = found.get();
         Optional<DebitResult> standing = standing(wallet, currency);
         if (standing.isPresent()) {
             return standing;
         }
-        if (wallet.getString("pinHash") == null) {
+        if (wallet.pinHash() == null) {
             return Optional.empty();
         }
         if (pin == null || pin.isBlank()) {
@@ -110,24 +109,24 @@ public class Wallets {
      */
     public Optional<DebitResult> reauthorise(String walletId, String merchantId, String currency,
                                              boolean authorisedWhenPlaced) {
-        Optional<Document> found = store.findOwned(walletId, merchantId);
+        Optional<StoredWallet> found = store.findOwned(walletId, merchantId);
         if (found.isEmpty()) {
             return Optional.of(DebitResult.UNKNOWN_WALLET);
         }
         Optional<DebitResult> standing = standing(found.get(), currency);
-        if (standing.isPresent() || authorisedWhenPlaced || found.get().getString("pinHash") == null) {
+        if (standing.isPresent() || authorisedWhenPlaced || found.get().pinHash() == null) {
             return standing;
         }
         return Optional.of(DebitResult.PIN_REQUIRED);
     }
 
     /** What refuses any charge to the merchant's own wallet before its PIN is looked at: currency, lock. */
-    private Optional<DebitResult> standing(Document wallet, String currency) {
-        if (!currency.equals(wallet.getString("currency"))) {
+    private Optional<DebitResult> standing(StoredWallet wallet, String currency) {
+        if (!currency.equals(wallet.currency())) {
             return Optional.of(DebitResult.CURRENCY_MISMATCH);
         }
-        Date lockedUntil = wallet.getDate("lockedUntil");
-        if (lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant())) {
+        Instant lockedUntil = wallet.lockedUntil();
+        if (lockedUntil != null && lockedUntil.isAfter(clock.instant())) {
             return Optional.of(DebitResult.LOCKED);
         }
         return Optional.empty();
@@ -168,11 +167,11 @@ public class Wallets {
             store.file(walletId);
             return DebitResult.APPLIED;
         }
-        Optional<Document> wallet = store.find(walletId);
+        Optional<StoredWallet> wallet = store.find(walletId);
         if (wallet.isEmpty()) {
             return DebitResult.UNKNOWN_WALLET;
         }
-        if (!currency.equals(wallet.get().getString("currency"))) {
+        if (!currency.equals(wallet.get().currency())) {
             return DebitResult.CURRENCY_MISMATCH;
         }
         return DebitResult.INSUFFICIENT_FUNDS;
@@ -213,16 +212,16 @@ public class Wallets {
      * balance starts at zero, so money enters only by a top-up from the merchant's float.
      */
     public Opened open(String merchantId, String customerId, String currency, String pin) {
-        Optional<Document> existing = store.findCustomerWallet(merchantId, customerId, currency);
+        Optional<StoredWallet> existing = store.findCustomerWallet(merchantId, customerId, currency);
         if (existing.isPresent()) {
-            return new Opened(WalletStore.toWallet(existing.get()), false);
+            return new Opened(existing.get().toWallet(), false);
         }
         // Random, not derived from the customer reference, so a wallet id tells nothing about the customer.
         String walletId = "wal_" + UUID.randomUUID().toString().replace("-", "");
-        Optional<Document> opened = store.openCustomerWallet(walletId, merchantId, customerId, currency,
+        Optional<StoredWallet> opened = store.openCustomerWallet(walletId, merchantId, customerId, currency,
                 pin == null ? null : hashPin(pin));
-        return opened.map(w -> new Opened(WalletStore.toWallet(w), true)).orElseGet(() -> new Opened(
-                WalletStore.toWallet(store.findCustomerWallet(merchantId, customerId, currency).orElseThrow()), false));
+        return opened.map(w -> new Opened(w.toWallet(), true)).orElseGet(() -> new Opened(
+                store.findCustomerWallet(merchantId, customerId, currency).orElseThrow().toWallet(), false));
     }
 
     /**
@@ -230,16 +229,16 @@ public class Wallets {
      * the lock). Returns the refusal, or empty when the PIN was changed. The wallet must be the merchant's.
      */
     public Optional<WalletRefusal> changePin(String walletId, String merchantId, String currentPin, String newPin) {
-        Optional<Document> wallet = store.findOwned(walletId, merchantId);
+        Optional<StoredWallet> wallet = store.findOwned(walletId, merchantId);
         if (wallet.isEmpty()) {
             return Optional.of(WalletRefusal.UNKNOWN_WALLET);
         }
-        if (!"CUSTOMER".equals(wallet.get().getString("ownerType"))) {
+        if (!"CUSTOMER".equals(wallet.get().ownerType())) {
             // A PIN set on a float would make every order paid from it fail for want of the PIN.
             return Optional.of(WalletRefusal.NOT_A_CUSTOMER_WALLET);
         }
-        String oldHash = wallet.get().getString("pinHash");
-        Optional<DebitResult> refused = authorise(walletId, merchantId, wallet.get().getString("currency"), currentPin);
+        String oldHash = wallet.get().pinHash();
+        Optional<DebitResult> refused = authorise(walletId, merchantId, wallet.get().currency(), currentPin);
         if (refused.isPresent()) {
             return refused.map(WalletRefusal::of);
         }

@@ -46,7 +46,7 @@ class WalletInvariantsTest {
         pool.shutdown();
 
         long applied = results.stream().filter(r -> r == DebitResult.APPLIED).count();
-        long balance = f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
+        long balance = f.walletStore.find("w").orElseThrow().balanceMinor();
         assertThat(applied).isEqualTo(33);
         assertThat(balance).isEqualTo(10_000 - 33 * 300).isGreaterThanOrEqualTo(0);
         assertThat(results).filteredOn(r -> r != DebitResult.APPLIED).containsOnly(DebitResult.INSUFFICIENT_FUNDS);
@@ -94,7 +94,7 @@ class WalletInvariantsTest {
         // Never debited there: a credit would create money.
         assertThat(f.wallets.refund("other", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.NOT_DEBITED);
         assertThat(f.wallets.refund("w", "order-2", "NGN", 1_000)).isEqualTo(CreditResult.NOT_DEBITED);
-        assertThat(f.walletStore.find("other").orElseThrow().getLong("balanceMinor")).isEqualTo(10_000);
+        assertThat(f.walletStore.find("other").orElseThrow().balanceMinor()).isEqualTo(10_000);
         assertThat(balance()).isEqualTo(9_000);
 
         assertThat(f.wallets.refund("w", "order-1", "NGN", 1_000)).isEqualTo(CreditResult.APPLIED);
@@ -113,7 +113,8 @@ class WalletInvariantsTest {
     void fiveWrongPinsLockTheWalletAndThePinIsStoredOnlyAsAHash() {
         String hash = f.wallets.hashPin("4321");
         f.walletStore.createIfAbsent("w", "m1", "CUSTOMER", "NGN", 10_000, hash);
-        assertThat(f.walletStore.find("w").orElseThrow().getString("pinHash")).isNotEqualTo("4321").startsWith("$2");
+        assertThat(f.walletStore.find("w").orElseThrow().pinHash()).isNotEqualTo("4321").startsWith("$2");
+        assertThat(f.walletStore.find("w").orElseThrow().toString()).doesNotContain(hash).contains("pinSet true");
         for (int i = 0; i < 4; i++) {
             assertThat(f.wallets.authorise("w", "m1", "NGN", "0000")).contains(DebitResult.WRONG_PIN);
         }
@@ -189,7 +190,7 @@ class WalletInvariantsTest {
     }
 
     private long balance() {
-        return f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find("w").orElseThrow().balanceMinor();
     }
 
     /**
@@ -207,7 +208,7 @@ class WalletInvariantsTest {
         assertThat(raw("w").getList("recentOps", String.class)).hasSize(3).doesNotContain("order-1:debit");
         assertThat(forgetful.apply("w", "NGN", "order-1:debit", "order-1", "DEBIT", -1_000, Instant.now())).isEmpty();
         assertThat(forgetful.hasApplied("w", "order-1:debit")).isTrue();
-        assertThat(forgetful.find("w").orElseThrow().getLong("balanceMinor")).isEqualTo(8_500);
+        assertThat(forgetful.find("w").orElseThrow().balanceMinor()).isEqualTo(8_500);
     }
 
     // --- one float, many callers, a short memory, and a crash at each step ---
@@ -299,7 +300,7 @@ class WalletInvariantsTest {
         pool.shutdown();
         assertThat(refunded).containsExactlyInAnyOrderElementsOf(toRefund);
 
-        long balance = f.walletStore.find("float").orElseThrow().getLong("balanceMinor");
+        long balance = f.walletStore.find("float").orElseThrow().balanceMinor();
         long taken = debited.stream().mapToLong(amounts::get).sum();
         long given = refunded.stream().mapToLong(amounts::get).sum();
         assertThat(balance).isEqualTo(opening - taken + given).isNotNegative();
@@ -380,7 +381,7 @@ class WalletInvariantsTest {
             assertThat(stalling.apply(wallet, "NGN", op, "order-" + others, "DEBIT", -1_000, Instant.now()))
                     .as("after %d other operations", others).isEmpty();
             assertThat(stalling.hasApplied(wallet, op)).isFalse();
-            assertThat(f.walletStore.find(wallet).orElseThrow().getLong("balanceMinor")).isEqualTo(10_000 - 100L * others);
+            assertThat(f.walletStore.find(wallet).orElseThrow().balanceMinor()).isEqualTo(10_000 - 100L * others);
         }
         assertThat(stalls).hasValue(2);
     }

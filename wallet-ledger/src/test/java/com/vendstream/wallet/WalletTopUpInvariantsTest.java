@@ -55,7 +55,7 @@ class WalletTopUpInvariantsTest {
     }
 
     private long balance(String walletId) {
-        return f.walletStore.find(walletId).orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find(walletId).orElseThrow().balanceMinor();
     }
 
     private long total() {

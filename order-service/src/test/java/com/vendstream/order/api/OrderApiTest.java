@@ -97,7 +97,7 @@ class OrderApiTest extends ApiTestSupport {
                 .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
                 .expectBody().jsonPath("$.reasonCode").isEqualTo("INSUFFICIENT_FUNDS")
                 .jsonPath("$.orderId").exists();
-        assertThat(walletStore.find("poor-wallet").orElseThrow().getLong("balanceMinor")).isEqualTo(6_000);
+        assertThat(walletStore.find("poor-wallet").orElseThrow().balanceMinor()).isEqualTo(6_000);
     }
 
     @Test

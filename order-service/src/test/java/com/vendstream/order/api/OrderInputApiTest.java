@@ -24,7 +24,7 @@ class OrderInputApiTest extends ApiTestSupport {
     WalletStore walletStore;
 
     private long balance(String walletId) {
-        return walletStore.find(walletId).orElseThrow().getLong("balanceMinor");
+        return walletStore.find(walletId).orElseThrow().balanceMinor();
     }
 
     private WebTestClient.ResponseSpec postRaw(String uri, String json) {

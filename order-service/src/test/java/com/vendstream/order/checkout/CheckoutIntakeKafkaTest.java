@@ -109,8 +109,8 @@ class CheckoutIntakeKafkaTest {
     @Test
     void checkoutEventsGetTheSameChecksAsTheHttpApiAndChargeNothingWhenRefused() throws Exception {
         String p = "v25-" + UUID.randomUUID() + "-";
-        long ngnBefore = wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor");
-        long kesBefore = wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor");
+        long ngnBefore = wallets.find("demo-float-ngn").orElseThrow().balanceMinor();
+        long kesBefore = wallets.find("demo-float-kes").orElseThrow().balanceMinor();
         Map<OrderPlaced, String> expected = new java.util.LinkedHashMap<>();
         expected.put(placed(p + "negative-quantity", airtimeLine().setQuantity(-5).build(), "demo-float-ngn"),
                 "INVALID_REQUEST");
@@ -161,8 +161,8 @@ class CheckoutIntakeKafkaTest {
             assertThat(orders.findByClientReference("demo-merchant", event.getClientReference()).orElseThrow().state())
                     .isEqualTo(OrderState.REJECTED);
         }
-        assertThat(wallets.find("demo-float-ngn").orElseThrow().getLong("balanceMinor")).isEqualTo(ngnBefore);
-        assertThat(wallets.find("demo-float-kes").orElseThrow().getLong("balanceMinor")).isEqualTo(kesBefore);
+        assertThat(wallets.find("demo-float-ngn").orElseThrow().balanceMinor()).isEqualTo(ngnBefore);
+        assertThat(wallets.find("demo-float-kes").orElseThrow().balanceMinor()).isEqualTo(kesBefore);
     }
 
     @Test

@@ -346,7 +346,7 @@ class OrderCrashRecoveryTest {
         assertThat(transfers().recover(Duration.ZERO)).isEqualTo(150);
 
         assertThat(balance()).isEqualTo(OPENING - 150_000);
-        assertThat(f.walletStore.find("customer").orElseThrow().getLong("balanceMinor")).isEqualTo(150_000);
+        assertThat(f.walletStore.find("customer").orElseThrow().balanceMinor()).isEqualTo(150_000);
     }
 
     @Test
@@ -386,7 +386,7 @@ class OrderCrashRecoveryTest {
     }
 
     private long balance() {
-        return f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find("w").orElseThrow().balanceMinor();
     }
 
     private List<Posting> postings() {

@@ -205,7 +205,7 @@ class OrderLifecycleTest {
     }
 
     private long balance() {
-        return f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find("w").orElseThrow().balanceMinor();
     }
 
     private Document raw(String orderId) {

@@ -191,7 +191,7 @@ class OrderRecoveryAuthorisationTest {
     }
 
     private long balance(String walletId) {
-        return f.walletStore.find(walletId).orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find(walletId).orElseThrow().balanceMinor();
     }
 
     private List<String> outboxTypes(String orderId) {

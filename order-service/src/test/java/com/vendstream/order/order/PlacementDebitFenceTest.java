@@ -38,7 +38,7 @@ class PlacementDebitFenceTest {
         // Money arrives, and then the other driver's debit of the same order lands: it is fenced off.
         f.walletStore.apply("thin", "NGN", "credit-1", null, "REFUND", 10_000, Instant.now());
         assertThat(f.wallets.debit("thin", rejected.order().orderId(), "NGN", 5_000)).isNotEqualTo(DebitResult.APPLIED);
-        assertThat(f.walletStore.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(11_000);
+        assertThat(f.walletStore.find("thin").orElseThrow().balanceMinor()).isEqualTo(11_000);
     }
 
     @Test
@@ -58,7 +58,7 @@ class PlacementDebitFenceTest {
         var result = placement.place(OrderFixture.airtime("m1", "r-2", 5_000, "thin"), true);
         // The money moved, so the order goes on to be vended (and is refunded if the vend fails).
         assertThat(result.order().state()).isEqualTo(OrderState.VENDING);
-        assertThat(racing.find("thin").orElseThrow().getLong("balanceMinor")).isEqualTo(6_000);
+        assertThat(racing.find("thin").orElseThrow().balanceMinor()).isEqualTo(6_000);
         assertThat(racing.statement("thin", null, null, 0, 10)).extracting(Posting::kind)
                 .containsExactly("DEBIT", "REFUND", "OPENING");
     }

@@ -73,7 +73,7 @@ class RecoverySweepTest {
         assertThat(sweeper.recover(Duration.ofSeconds(30))).isEqualTo(1);
 
         assertThat(f.orders.find(movable.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
-        assertThat(f.walletStore.find("w").orElseThrow().getLong("balanceMinor")).isEqualTo(100_000);
+        assertThat(f.walletStore.find("w").orElseThrow().balanceMinor()).isEqualTo(100_000);
         assertThat(refused).allSatisfy(id ->
                 assertThat(f.orders.find(id).orElseThrow().state()).isEqualTo(OrderState.REFUNDING));
         // Each refused payout was tried once more, under a new reference.

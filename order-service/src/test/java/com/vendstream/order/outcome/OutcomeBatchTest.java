@@ -294,7 +294,7 @@ class OutcomeBatchTest {
     }
 
     private long balance() {
-        return f.walletStore.find("w").orElseThrow().getLong("balanceMinor");
+        return f.walletStore.find("w").orElseThrow().balanceMinor();
     }
 
     private Document raw(String orderId) {

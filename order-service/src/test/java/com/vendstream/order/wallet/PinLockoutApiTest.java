@@ -118,27 +118,27 @@ class PinLockoutApiTest extends ApiTestSupport {
         List<Answer> answers = race(pin -> pay(wallet, pin));
         assertBounded(answers, wrongChecks() - before);
         long paid = answers.stream().filter(Answer::succeeded).count();
-        assertThat(walletStore.find(wallet).orElseThrow().getLong("balanceMinor")).isEqualTo(1_000_000 - paid * 5_000);
+        assertThat(walletStore.find(wallet).orElseThrow().balanceMinor()).isEqualTo(1_000_000 - paid * 5_000);
 
         lock(pin -> pay(wallet, pin));
         assertThat(pay(wallet, RIGHT).block(Duration.ofSeconds(30))).isEqualTo(new Answer(422, "WALLET_LOCKED"));
-        assertThat(walletStore.find(wallet).orElseThrow().getLong("balanceMinor")).isEqualTo(1_000_000 - paid * 5_000);
+        assertThat(walletStore.find(wallet).orElseThrow().balanceMinor()).isEqualTo(1_000_000 - paid * 5_000);
     }
 
     @Test
     void parallelPinChangesWithNineteenWrongPinsAndTheRightOne() {
         String wallet = pinWallet();
-        String hash = walletStore.find(wallet).orElseThrow().getString("pinHash");
+        String hash = walletStore.find(wallet).orElseThrow().pinHash();
         double before = wrongChecks();
         List<Answer> answers = race(pin -> changePin(wallet, pin));
         assertBounded(answers, wrongChecks() - before);
         boolean changed = answers.stream().anyMatch(Answer::succeeded);
-        assertThat(walletStore.find(wallet).orElseThrow().getString("pinHash").equals(hash)).isNotEqualTo(changed);
+        assertThat(walletStore.find(wallet).orElseThrow().pinHash().equals(hash)).isNotEqualTo(changed);
 
         lock(pin -> changePin(wallet, pin));
         String current = changed ? "1357" : RIGHT;
-        String hashNow = walletStore.find(wallet).orElseThrow().getString("pinHash");
+        String hashNow = walletStore.find(wallet).orElseThrow().pinHash();
         assertThat(changePin(wallet, current).block(Duration.ofSeconds(30))).isEqualTo(new Answer(422, "WALLET_LOCKED"));
-        assertThat(walletStore.find(wallet).orElseThrow().getString("pinHash")).isEqualTo(hashNow);
+        assertThat(walletStore.find(wallet).orElseThrow().pinHash()).isEqualTo(hashNow);
     }
 }

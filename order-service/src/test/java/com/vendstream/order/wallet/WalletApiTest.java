@@ -80,7 +80,7 @@ class WalletApiTest extends ApiTestSupport {
         assertThat(byId.get("demo-float-kes")).containsEntry("currency", "KES").containsEntry("ownerType", "MERCHANT")
                 .containsEntry("pinSet", false);
         // The API tests share one service: another class may already have spent from this float.
-        long kesFloat = walletStore.find("demo-float-kes").orElseThrow().getLong("balanceMinor");
+        long kesFloat = walletStore.find("demo-float-kes").orElseThrow().balanceMinor();
         assertThat(minor(byId.get("demo-float-kes"), "balance")).isEqualTo(kesFloat);
         assertThat(byId.get("demo-float-kes").get("balance")).asInstanceOf(MAP).containsEntry("currency", "KES");
         assertThat(byId.get(pinWallet)).containsEntry("pinSet", true)

@@ -70,7 +70,7 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
     }
 
     private long balance(String walletId) {
-        return walletStore.find(walletId).orElseThrow().getLong("balanceMinor");
+        return walletStore.find(walletId).orElseThrow().balanceMinor();
     }
 
     @SuppressWarnings("unchecked")
@@ -118,7 +118,7 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
         assertThat(wallet).containsEntry("ownerType", "CUSTOMER").containsEntry("customerId", customer)
                 .containsEntry("currency", "NGN").containsEntry("pinSet", true)
                 .containsEntry("balance", Map.of("minor", 0, "currency", "NGN"));
-        assertThat(walletStore.find(id).orElseThrow().getString("pinHash")).startsWith("$2").isNotEqualTo("4812");
+        assertThat(walletStore.find(id).orElseThrow().pinHash()).startsWith("$2").isNotEqualTo("4812");
 
         // Again, even with another PIN or none: the same wallet, 200, its PIN untouched.
         open(DEMO, openBody(customer, "NGN", "1111")).expectStatus().isOk().expectBody()
@@ -194,7 +194,7 @@ class WalletOpeningAndTopUpApiTest extends ApiTestSupport {
         expectProblem(changePin(DEMO, "demo-float-ngn", Map.of("newPin", "4321")), HttpStatus.UNPROCESSABLE_CONTENT,
                 "NOT_A_CUSTOMER_WALLET");
         // None of those changed it, nor counted toward its lock.
-        assertThat(walletStore.find(wallet).orElseThrow().getInteger("failedPinAttempts")).isZero();
+        assertThat(walletStore.find(wallet).orElseThrow().failedPinAttempts()).isZero();
         changePin(DEMO, wallet, Map.of("currentPin", "1234", "newPin", "4321")).expectStatus().isNoContent();
     }
 
