@@ -154,6 +154,23 @@ class ArchitectureTest {
             .check(walletLedger);
     }
 
+    /**
+     * The stores speak to MongoDB through the reactive driver and wait for it there: they run on consumer,
+     * sweep and bounded-elastic threads. A wait anywhere else could land on an event-loop thread (a controller)
+     * or hide I/O in domain logic, so the waits stay where the I/O is.
+     */
+    @Test
+    void onlyStoresWaitOnTheReactiveDriver() {
+        ArchRule rule = noClasses().that(DescribedPredicate.describe("are not stores",
+                (JavaClass type) -> !type.getName().replaceFirst("\\$.*", "").endsWith("Store")))
+            .should().callMethodWhere(DescribedPredicate.describe("it waits on a Mono or Flux (block*)",
+                call -> call.getTargetOwner().getPackageName().equals("reactor.core.publisher")
+                    && call.getName().startsWith("block")))
+            .because("waiting on the driver belongs in the stores, the adapters that own the I/O");
+        rule.check(classes);
+        rule.check(walletLedger);
+    }
+
     private static ArchRule onlyItsOwnService(String service) {
         String[] others = Stream.concat(
                 SERVICES.stream().filter(other -> !other.equals(service)),
