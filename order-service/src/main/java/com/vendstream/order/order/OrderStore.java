@@ -198,7 +198,8 @@ public class OrderStore {
 
     /**
      * As {@link #transition(String, OrderLifecycle, Fields, List, String)}, with the caller's time {@code asOf}
-     * for the row's requirements on the caller's clock (no collection call under way by then).
+     * for the row's requirements on the caller's clock (no collection call under way by then); null for a row
+     * without one (a time given there is refused: it would guard nothing).
      */
     public boolean transition(String orderId, OrderLifecycle event, Fields fields, List<OutboxEntry> events,
                               String eventId, Instant asOf) {
@@ -279,8 +280,8 @@ public class OrderStore {
      * {@code in}, one of them, when given) to the state it leads to there, guarded by the row's requirements
      * (one on the caller's clock judged at {@code asOf}, the caller's time). Only what the table says can be
      * built: an event in a state it may not happen in, events other than those it publishes, fields it does
-     * not record, or a requirement on the caller's clock without the caller's time are refused here, before
-     * anything is written.
+     * not record, a requirement on the caller's clock without the caller's time, or the caller's time where no
+     * requirement is judged by it, are refused here, before anything is written.
      */
     public record Transition(String orderId, OrderLifecycle event, OrderState in, Fields fields,
                              List<OutboxEntry> events, String eventId, Instant asOf) implements Write {
@@ -296,11 +297,18 @@ public class OrderStore {
                     throw new IllegalArgumentException(event + " does not record " + field);
                 }
             }
+            boolean onCallersClock = false;
             for (OrderLifecycle.Requirement r : event.requires(states)) {
                 if (r.onCallersClock() && asOf == null) {
                     throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning()
                             + "): judged by the caller's clock, so it needs the caller's time");
                 }
+                onCallersClock |= r.onCallersClock();
+            }
+            if (asOf != null && !onCallersClock) {
+                // It would guard nothing: a caller that thinks it fences an in-flight call must learn it does not.
+                throw new IllegalArgumentException(event + " in " + states
+                        + " has no requirement on the caller's clock: the caller's time would guard nothing");
             }
         }
 
