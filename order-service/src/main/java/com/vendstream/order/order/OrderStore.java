@@ -257,6 +257,23 @@ public class OrderStore {
         };
     }
 
+    /**
+     * Adds a requirement's {@code terms} to a write's {@code filter} so that both hold: a term on a key the filter
+     * already has goes under {@code $and} rather than replacing the filter's own condition on it.
+     */
+    static Document require(Document filter, Document terms) {
+        terms.forEach((key, value) -> {
+            if (filter.containsKey(key)) {
+                List<Object> all = new ArrayList<>(filter.getList("$and", Object.class, List.of()));
+                all.add(new Document(key, value));
+                filter.put("$and", all);
+            } else {
+                filter.put(key, value);
+            }
+        });
+        return filter;
+    }
+
     /** Query terms for an order with no collection call that may still be under way at {@code at}. */
     static Document noCallInFlight(Instant at) {
         return new Document("$or", List.of(new Document(SENDING_UNTIL, null),
@@ -344,7 +361,7 @@ public class OrderStore {
             Document filter = new Document("_id", orderId)
                     .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
             // The row's requirements, whatever the caller remembered; one on the caller's clock at the caller's time.
-            event.requires(from).forEach(r -> filter.putAll(terms(r, r.onCallersClock() ? asOf : now)));
+            event.requires(from).forEach(r -> require(filter, terms(r, r.onCallersClock() ? asOf : now)));
             if (eventId != null) {
                 filter.append("appliedEvents", new Document("$ne", eventId));
             }
@@ -537,7 +554,7 @@ public class OrderStore {
         OrderLifecycle.PAYOUT_RENEWED.to(Set.of(state));
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
-        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> filter.putAll(terms(r, at)));
+        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> require(filter, terms(r, at)));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))
                 .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
                         .append("payment.payoutPendingAt", ""))
