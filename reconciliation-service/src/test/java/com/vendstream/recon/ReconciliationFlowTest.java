@@ -21,6 +21,7 @@ import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
+import com.vendstream.testkit.ScriptedConnector;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
