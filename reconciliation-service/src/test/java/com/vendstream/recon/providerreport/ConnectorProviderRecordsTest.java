@@ -10,21 +10,16 @@ import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
-import com.vendstream.recon.ReconConfiguration;
-import com.vendstream.recon.ReconProperties;
 import com.vendstream.testkit.ScriptedConnector;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 class ConnectorProviderRecordsTest {
 
@@ -143,27 +138,6 @@ class ConnectorProviderRecordsTest {
         assertThatThrownBy(() -> new ConnectorProviderRecords(List.of(), List.of(broken), 1)
                 .fetch("pagamio", DAY, List.of())).isInstanceOf(ProviderUnavailableException.class);
     }
-    @Test
-    void aConnectorThatReportsWholeDaysIsMatchedOnItsReport() {
-        // Whoever it is: the DayReports capability, not the provider's name, decides.
-        ScriptedConnector.DayReporting acme = new ScriptedConnector.DayReporting("acme").onDay(day -> day.equals(DAY)
-                ? List.of(new TransactionReport("acme", "tx-9", "ref-9", CodeRule.Outcome.FAILED, 5_000L, "ZAR", "Eskom",
-                        null)) : List.of());
-        StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("acme", acme));
-        ProviderRecords records = new ReconConfiguration().providerRecords(beans.getBeanProvider(VendConnector.class),
-                beans.getBeanProvider(ProviderDayReport.class), new ReconProperties(ZoneId.of("UTC"), Map.of(), null,
-                        null, 100, false, List.of(), LocalDate.of(2020, 1, 1), Duration.ofMinutes(10)),
-                GuardSettings.defaults());
-
-        ProviderView view = records.fetch("acme", DAY, List.of(vend("ref-9")));
-
-        assertThat(view.fullReport()).isTrue();
-        assertThat(acme.days).contains(DAY);
-        assertThat(acme.asked).as("matched on its day, never requeried").isEmpty();
-        assertThat(view.records()).extracting(ProviderRecord::reference, ProviderRecord::status)
-                .containsExactly(tuple("ref-9", ProviderStatus.FAILED));
-    }
-
     @Test
     void aDayReportGoesThroughTheProvidersGuards() {
         ScriptedConnector.DayReporting acme = new ScriptedConnector.DayReporting("acme").onDay(day -> {
