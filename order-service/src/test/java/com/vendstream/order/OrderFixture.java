@@ -74,7 +74,7 @@ public final class OrderFixture implements AutoCloseable {
         orders = new OrderStore(template);
         walletStore = new WalletStore(template);
         walletOps = new Wallets(walletStore, new BCryptPasswordEncoder(4), clock, 5, Duration.ofMinutes(30), meters);
-        wallets = ledger(walletOps);
+        wallets = ledger(walletStore, walletOps);
         transitions = new OrderTransitions(orders, wallets, clock);
         placement = new OrderPlacement(orders, catalog, wallets, merchants, relay, clock);
         outcomes = new OrderOutcomes(orders, transitions, relay, meters, clock);
@@ -82,9 +82,9 @@ public final class OrderFixture implements AutoCloseable {
         walletStore.ensureIndexes();
     }
 
-    /** The ledger over this fixture's store with other wallet operations (a test's crashing ones). */
-    public WalletLedger ledger(Wallets operations) {
-        return new MongoWalletLedger(walletStore, operations, new WalletTransfers(template, walletStore, operations, clock));
+    /** The ledger over {@code store} with other wallet operations built on it (a test's crashing or racing ones). */
+    public WalletLedger ledger(WalletStore store, Wallets operations) {
+        return new MongoWalletLedger(store, operations, new WalletTransfers(template, store, operations, clock));
     }
 
     /** The ledger over this fixture's store with other top-up handling (a test's crashing one). */

@@ -95,8 +95,8 @@ public class ReconConfiguration {
     /** Connectors and day reports are optional beans: a provider without either is reported unavailable. */
     @Bean
     @ConditionalOnMissingBean(ProviderRecords.class)
-    public ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
-                                           ReconProperties properties, GuardSettings guard) {
+    ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
+                                    ReconProperties properties, GuardSettings guard) {
         List<VendConnector> all = connectors.orderedStream().toList();
         List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
         GuardedConnectors guarded = new GuardedConnectors(all, guard);

@@ -1,7 +1,6 @@
 package com.vendstream.recon;
 
 import static com.vendstream.recon.Scenarios.AFTER_DAY;
-import static com.vendstream.recon.Scenarios.ZONES;
 import static com.vendstream.recon.Scenarios.figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,8 +20,8 @@ import com.vendstream.recon.ledger.LedgerStore;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.recon.providerreport.ConnectorProviderRecords;
-import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
+import com.vendstream.testkit.ScriptedConnector;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -32,28 +31,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The domain end to end on the MongoDB wire protocol: facts, close, adjustments, matching, outbox. */
 class ReconciliationFlowTest {
 
-    final List<Harness> harnesses = new ArrayList<>();
-
-    Harness harness(ProviderRecords provider) {
-        Harness h = new Harness(provider, AFTER_DAY, ZONES);
-        harnesses.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void close() {
-        harnesses.forEach(Harness::close);
-    }
+    @RegisterExtension
+    final Harnesses harnesses = new Harnesses();
 
     @Test
     void closingADayPublishesBalancedLedgersAndExactlyTheInjectedDiscrepancies() {
-        Harness h = harness(Scenarios.mixedDayProviders());
+        Harness h = harnesses.open(Scenarios.mixedDayProviders());
         h.apply(Scenarios.mixedDay().events);
 
         CloseResult result = h.closing.close(Scenarios.DAY, "test");
@@ -84,7 +73,7 @@ class ReconciliationFlowTest {
 
     @Test
     void closingTwiceChangesNothing() {
-        Harness h = harness(Scenarios.mixedDayProviders());
+        Harness h = harnesses.open(Scenarios.mixedDayProviders());
         h.apply(Scenarios.mixedDay().events);
         CloseResult first = h.closing.close(Scenarios.DAY, "test");
         int ledgerEvents = h.outbox(LedgerStore.COLLECTION).size();
@@ -103,7 +92,7 @@ class ReconciliationFlowTest {
     @Test
     void replayingTheTopicsFromTheBeginningRebuildsIdenticalLedgers() {
         Traffic traffic = Scenarios.mixedDay();
-        Harness original = harness(Scenarios.mixedDayProviders());
+        Harness original = harnesses.open(Scenarios.mixedDayProviders());
         original.apply(traffic.events);
         original.closing.close(Scenarios.DAY, "test");
         List<Ledger> before = original.ledgers.ledgersOf(Scenarios.DAY, null);
@@ -118,7 +107,7 @@ class ReconciliationFlowTest {
         List<SpecificRecord> replay = new ArrayList<>(traffic.events);
         replay.addAll(traffic.events.subList(5, 15));
         Collections.shuffle(replay, new Random(7));
-        Harness rebuilt = harness(Scenarios.mixedDayProviders());
+        Harness rebuilt = harnesses.open(Scenarios.mixedDayProviders());
         rebuilt.apply(replay);
         rebuilt.closing.close(Scenarios.DAY, "test");
 
@@ -134,7 +123,7 @@ class ReconciliationFlowTest {
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         Traffic.Order order = t.order("late-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME).accepted()
                 .via("vtpass", "ref-late-1").failed(Scenarios.at(20, 1));
-        Harness h = harness(new FakeProvider().record("vtpass", "ref-late-1", ProviderStatus.FAILED, null, null));
+        Harness h = harnesses.open(new FakeProvider().record("vtpass", "ref-late-1", ProviderStatus.FAILED, null, null));
         h.apply(t.events);
         h.closing.close(Scenarios.DAY, "test");
         Ledger v1 = h.ledgers.ledgersOf(Scenarios.DAY, Scenarios.MERCHANT).get(0);
@@ -164,7 +153,7 @@ class ReconciliationFlowTest {
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         Traffic.Order order = t.order("late-2", Scenarios.at(21, 0), 5_000, "NGN", ServiceCategory.AIRTIME).accepted()
                 .via("vtpass", "ref-late-2");
-        Harness h = harness(new FakeProvider());
+        Harness h = harnesses.open(new FakeProvider());
         h.apply(t.events);
         h.closing.close(Scenarios.DAY, "test");
         assertThat(h.ledgers.ledgersOf(Scenarios.DAY, null)).extracting(l -> l.key().provider()).containsExactly("none");
@@ -184,7 +173,7 @@ class ReconciliationFlowTest {
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         Traffic.Order order = t.order("c-1", Scenarios.at(8, 0), 9_000, "NGN", ServiceCategory.AIRTIME).accepted()
                 .via("vtpass", "ref-c-1").succeeded(Scenarios.at(8, 1), null).completed(Scenarios.at(8, 1));
-        Harness h = harness(new FakeProvider().record("vtpass", "ref-c-1", ProviderStatus.SUCCEEDED, null, null));
+        Harness h = harnesses.open(new FakeProvider().record("vtpass", "ref-c-1", ProviderStatus.SUCCEEDED, null, null));
         h.apply(t.events);
         h.closing.close(Scenarios.DAY, "test");
         assertThat(h.discrepancies.list(Scenarios.DAY, null, null)).isEmpty();
@@ -204,7 +193,7 @@ class ReconciliationFlowTest {
         Traffic.Order order = t.order("s-1", Scenarios.at(22, 0), 4_000, "NGN", ServiceCategory.AIRTIME).accepted()
                 .via("vtpass", "ref-s-1").pending(Scenarios.at(22, 1));
         FakeProvider provider = new FakeProvider().record("vtpass", "ref-s-1", ProviderStatus.PENDING, null, null);
-        Harness h = harness(provider);
+        Harness h = harnesses.open(provider);
         h.apply(t.events);
         h.closing.close(Scenarios.DAY, "test");
         Discrepancy pending = h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null).get(0);
@@ -229,7 +218,7 @@ class ReconciliationFlowTest {
         t.order("r-1", Scenarios.at(22, 0), 4_000, "NGN", ServiceCategory.AIRTIME).accepted()
                 .via("vtpass", "ref-r-1").pending(Scenarios.at(22, 1));
         FakeProvider provider = new FakeProvider().record("vtpass", "ref-r-1", ProviderStatus.PENDING, null, null);
-        Harness h = harness(provider);
+        Harness h = harnesses.open(provider);
         h.apply(t.events);
         h.closing.close(Scenarios.DAY, "test");
         provider.settle("vtpass", "ref-r-1", ProviderStatus.FAILED, null, null);
@@ -259,7 +248,7 @@ class ReconciliationFlowTest {
         ScriptedConnector vtpass = new ScriptedConnector("vtpass")
                 .answer("ref-n-1", ScriptedConnector.throttled())
                 .answer("ref-n-2", new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "FAILED", false));
-        Harness h = harness(new ConnectorProviderRecords(List.of(vtpass), List.of(), 100));
+        Harness h = harnesses.open(new ConnectorProviderRecords(List.of(vtpass), List.of(), 100));
         h.apply(t.events);
 
         CloseResult closed = h.closing.close(Scenarios.DAY, "test");
@@ -300,7 +289,7 @@ class ReconciliationFlowTest {
     @Test
     void anUnreadableProviderKeepsItsDiscrepanciesAsTheyWere() {
         FakeProvider provider = Scenarios.mixedDayProviders();
-        Harness h = harness(provider);
+        Harness h = harnesses.open(provider);
         h.apply(Scenarios.mixedDay().events);
         h.closing.close(Scenarios.DAY, "test");
         provider.down.add("pagamio");
@@ -315,7 +304,7 @@ class ReconciliationFlowTest {
 
     @Test
     void aDayIsNotClosedBeforeItEndsInTheMerchantsZone() {
-        Harness h = harness(new FakeProvider());
+        Harness h = harnesses.open(new FakeProvider());
         h.apply(Scenarios.mixedDay().events);
         // 23:30 UTC on the day is already the next day in Lagos; 22:30 UTC is not.
         h.clock.setInstant(Instant.parse("2026-03-10T22:30:00Z"));
@@ -333,7 +322,7 @@ class ReconciliationFlowTest {
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         Traffic.Order order = t.order("early-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME)
                 .accepted().via("vtpass", "ref-early-1").failed(Scenarios.at(20, 1));
-        Harness h = harness(new FakeProvider().record("vtpass", "ref-early-1", ProviderStatus.FAILED, null, null));
+        Harness h = harnesses.open(new FakeProvider().record("vtpass", "ref-early-1", ProviderStatus.FAILED, null, null));
         h.apply(t.events);
         h.clock.setInstant(Instant.parse("2026-03-10T21:00:00Z"));
 

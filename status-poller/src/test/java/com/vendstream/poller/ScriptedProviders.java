@@ -1,14 +1,11 @@
 package com.vendstream.poller;
 
 import com.vendstream.poller.payment.PaymentStatusPort;
-import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
-import com.vendstream.providers.RequeryCommand;
-import com.vendstream.providers.ServiceType;
-import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.testkit.ScriptedConnector;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -113,52 +110,21 @@ public class ScriptedProviders {
         return pending();
     }
 
-    static final class ScriptedConnector implements VendConnector {
-        private final String id;
-        private final String instance;
-
-        ScriptedConnector(String id, String instance) {
-            this.id = id;
-            this.instance = instance;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public Set<ServiceType> services() {
-            return Set.of(ServiceType.values());
-        }
-
-        @Override
-        public String newReference() {
-            throw new UnsupportedOperationException("status-poller never vends");
-        }
-
-        @Override
-        public VendOutcome vend(VendCommand command) {
-            throw new UnsupportedOperationException("status-poller never vends");
-        }
-
-        @Override
-        public VendOutcome requery(RequeryCommand command) {
+    /**
+     * A provider whose requeries answer by {@link #script}, the n-th counted across every poller instance, each
+     * after the provider's latency (not test synchronisation): long enough that two overlapping requeries of one
+     * reference would be seen. status-poller never vends: a vend is not scripted and throws.
+     */
+    static ScriptedConnector scripted(String id, String instance) {
+        return new ScriptedConnector(id).onRequery((command, ignored) -> {
             int n = RECORD.begin(command.reference(), instance);
             try {
-                // The provider's latency (not test synchronisation): long enough that two
-                // overlapping requeries of one reference would be seen.
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(40));
                 return script(command.reference(), n);
             } finally {
                 RECORD.end(command.reference());
             }
-        }
-
-        @Override
-        public AccountVerification verify(com.vendstream.providers.VerifyCommand command) {
-            throw new UnsupportedOperationException();
-        }
+        });
     }
 
     static final class ScriptedPayments implements PaymentStatusPort {
@@ -211,12 +177,12 @@ public class ScriptedProviders {
 
     @Bean
     VendConnector scriptedProvider(@Value("${test.instance:A}") String instance) {
-        return new ScriptedConnector(PROVIDER, instance);
+        return scripted(PROVIDER, instance);
     }
 
     @Bean
     VendConnector throttlingProvider(@Value("${test.instance:A}") String instance) {
-        return new ScriptedConnector(THROTTLING_PROVIDER, instance);
+        return scripted(THROTTLING_PROVIDER, instance);
     }
 
     @Bean

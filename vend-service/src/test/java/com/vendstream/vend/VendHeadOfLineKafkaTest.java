@@ -5,26 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
-import com.vendstream.providers.AccountVerification;
-import com.vendstream.providers.RequeryCommand;
-import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.providers.VerifyCommand;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.ScriptedConnector;
 import com.vendstream.testkit.StopPartsAfterSpring;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,61 +49,23 @@ import org.springframework.test.context.DynamicPropertySource;
 class VendHeadOfLineKafkaTest {
 
     static EmbeddedParts parts;
-    static final StubProvider HANGING = new StubProvider("vtpass", true);
-    static final StubProvider PROMPT = new StubProvider("pagamio", false);
-
-    /** Counts vends per order; a hanging one answers only once the test releases it. */
-    static final class StubProvider implements VendConnector {
-        final String id;
-        final boolean hangs;
-        final Map<String, AtomicInteger> vendsPerAccount = new ConcurrentHashMap<>();
-        final CountDownLatch called = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        StubProvider(String id, boolean hangs) {
-            this.id = id;
-            this.hangs = hangs;
+    /** Counted down when the hanging provider is called; it answers once the test counts down RELEASE. */
+    static final CountDownLatch CALLED = new CountDownLatch(1);
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
+    static final ScriptedConnector HANGING = new ScriptedConnector("vtpass").onVend((command, call) -> {
+        CALLED.countDown();
+        try {
+            // The provider's silence, ended by the test.
+            RELEASE.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        return succeeded(command);
+    });
+    static final ScriptedConnector PROMPT = new ScriptedConnector("pagamio").onVend((command, call) -> succeeded(command));
 
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public Set<ServiceType> services() {
-            return Set.of(ServiceType.values());
-        }
-
-        @Override
-        public String newReference() {
-            return UUID.randomUUID().toString();
-        }
-
-        @Override
-        public VendOutcome vend(VendCommand command) {
-            vendsPerAccount.computeIfAbsent(command.account(), a -> new AtomicInteger()).incrementAndGet();
-            called.countDown();
-            if (hangs) {
-                try {
-                    // The provider's silence, ended by the test.
-                    release.await(2, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return new VendOutcome.Succeeded("000", "tx-" + command.reference(), "1234", "5 kWh", List.of(), Map.of(), null);
-        }
-
-        @Override
-        public VendOutcome requery(RequeryCommand command) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
-        }
+    static VendOutcome succeeded(VendCommand command) {
+        return new VendOutcome.Succeeded("000", "tx-" + command.reference(), "1234", "5 kWh", List.of(), Map.of(), null);
     }
 
     @TestConfiguration
@@ -131,7 +88,7 @@ class VendHeadOfLineKafkaTest {
 
     @AfterAll
     static void stop() {
-        HANGING.release.countDown();
+        RELEASE.countDown();
     }
 
     @DynamicPropertySource
@@ -155,7 +112,7 @@ class VendHeadOfLineKafkaTest {
             // Both on partition 0: one consumer, one batch after the other.
             producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, slowOrder,
                     request(slowOrder, "08011111111", "vtpass"))).get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> HANGING.called.getCount() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> CALLED.getCount() == 0);
 
             producer.send(new ProducerRecord<>(Topics.VEND_REQUESTS.topic(), 0, promptOrder,
                     request(promptOrder, "08022222222", "pagamio"))).get();
@@ -163,17 +120,17 @@ class VendHeadOfLineKafkaTest {
                 collect(outcomes, succeeded);
                 return succeeded.containsKey(promptOrder);
             });
-            assertThat(HANGING.release.getCount()).as("the hanging call is still held").isEqualTo(1);
+            assertThat(RELEASE.getCount()).as("the hanging call is still held").isEqualTo(1);
             assertThat(succeeded).doesNotContainKey(slowOrder);
 
-            HANGING.release.countDown();
+            RELEASE.countDown();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 collect(outcomes, succeeded);
                 return succeeded.containsKey(slowOrder);
             });
         }
-        assertThat(HANGING.vendsPerAccount.get("08011111111").get()).isEqualTo(1);
-        assertThat(PROMPT.vendsPerAccount.get("08022222222").get()).isEqualTo(1);
+        assertThat(HANGING.vended).extracting(VendCommand::account).containsOnlyOnce("08011111111");
+        assertThat(PROMPT.vended).extracting(VendCommand::account).containsOnlyOnce("08022222222");
         assertThat(succeeded.get(slowOrder)).hasSize(1);
         assertThat(succeeded.get(promptOrder)).hasSize(1);
     }

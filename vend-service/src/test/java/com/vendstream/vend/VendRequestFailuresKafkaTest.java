@@ -11,6 +11,7 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
+import com.vendstream.providers.VendCommand;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroDeserializer;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
@@ -228,7 +229,7 @@ class VendRequestFailuresKafkaTest {
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> succeeded().contains(orderId));
         assertThat(succeeded()).filteredOn(orderId::equals).hasSize(1);
-        assertThat(VendServiceKafkaTest.PROVIDER.vendsPerAccount.get(account).get()).isEqualTo(1);
+        assertThat(VendServiceKafkaTest.PROVIDER.vended).extracting(VendCommand::account).containsOnlyOnce(account);
         assertThat(withKeys(Topics.deadLetter(topic, "vend-service"), List.of(orderId))).isEmpty();
     }
 }

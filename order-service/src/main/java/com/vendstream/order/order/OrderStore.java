@@ -198,7 +198,8 @@ public class OrderStore {
 
     /**
      * As {@link #transition(String, OrderLifecycle, Fields, List, String)}, with the caller's time {@code asOf}
-     * for the row's requirements on the caller's clock (no collection call under way by then).
+     * for the row's requirements on the caller's clock (no collection call under way by then); null for a row
+     * without one (a time given there is refused: it would guard nothing).
      */
     public boolean transition(String orderId, OrderLifecycle event, Fields fields, List<OutboxEntry> events,
                               String eventId, Instant asOf) {
@@ -256,6 +257,23 @@ public class OrderStore {
         };
     }
 
+    /**
+     * Adds a requirement's {@code terms} to a write's {@code filter} so that both hold: a term on a key the filter
+     * already has goes under {@code $and} rather than replacing the filter's own condition on it.
+     */
+    static Document require(Document filter, Document terms) {
+        terms.forEach((key, value) -> {
+            if (filter.containsKey(key)) {
+                List<Object> all = new ArrayList<>(filter.getList("$and", Object.class, List.of()));
+                all.add(new Document(key, value));
+                filter.put("$and", all);
+            } else {
+                filter.put(key, value);
+            }
+        });
+        return filter;
+    }
+
     /** Query terms for an order with no collection call that may still be under way at {@code at}. */
     static Document noCallInFlight(Instant at) {
         return new Document("$or", List.of(new Document(SENDING_UNTIL, null),
@@ -279,8 +297,8 @@ public class OrderStore {
      * {@code in}, one of them, when given) to the state it leads to there, guarded by the row's requirements
      * (one on the caller's clock judged at {@code asOf}, the caller's time). Only what the table says can be
      * built: an event in a state it may not happen in, events other than those it publishes, fields it does
-     * not record, or a requirement on the caller's clock without the caller's time are refused here, before
-     * anything is written.
+     * not record, a requirement on the caller's clock without the caller's time, or the caller's time where no
+     * requirement is judged by it, are refused here, before anything is written.
      */
     public record Transition(String orderId, OrderLifecycle event, OrderState in, Fields fields,
                              List<OutboxEntry> events, String eventId, Instant asOf) implements Write {
@@ -296,11 +314,18 @@ public class OrderStore {
                     throw new IllegalArgumentException(event + " does not record " + field);
                 }
             }
+            boolean onCallersClock = false;
             for (OrderLifecycle.Requirement r : event.requires(states)) {
                 if (r.onCallersClock() && asOf == null) {
                     throw new IllegalArgumentException(event + " requires " + r + " (" + r.meaning()
                             + "): judged by the caller's clock, so it needs the caller's time");
                 }
+                onCallersClock |= r.onCallersClock();
+            }
+            if (asOf != null && !onCallersClock) {
+                // It would guard nothing: a caller that thinks it fences an in-flight call must learn it does not.
+                throw new IllegalArgumentException(event + " in " + states
+                        + " has no requirement on the caller's clock: the caller's time would guard nothing");
             }
         }
 
@@ -336,7 +361,7 @@ public class OrderStore {
             Document filter = new Document("_id", orderId)
                     .append("state", new Document("$in", from.stream().map(Enum::name).toList()));
             // The row's requirements, whatever the caller remembered; one on the caller's clock at the caller's time.
-            event.requires(from).forEach(r -> filter.putAll(terms(r, r.onCallersClock() ? asOf : now)));
+            event.requires(from).forEach(r -> require(filter, terms(r, r.onCallersClock() ? asOf : now)));
             if (eventId != null) {
                 filter.append("appliedEvents", new Document("$ne", eventId));
             }
@@ -529,7 +554,7 @@ public class OrderStore {
         OrderLifecycle.PAYOUT_RENEWED.to(Set.of(state));
         Document filter = new Document("_id", orderId).append("state", state.name())
                 .append("payment.payoutReference", refused).append("payment.payoutFailedAt", new Document("$ne", null));
-        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> filter.putAll(terms(r, at)));
+        OrderLifecycle.PAYOUT_RENEWED.requires(state).forEach(r -> require(filter, terms(r, at)));
         Document update = new Document("$set", new Document("payment.payoutReference", fresh))
                 .append("$unset", new Document("payment.payoutFailedAt", "").append("payment.payoutFailure", "")
                         .append("payment.payoutPendingAt", ""))

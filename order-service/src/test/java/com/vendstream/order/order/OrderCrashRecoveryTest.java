@@ -94,7 +94,7 @@ class OrderCrashRecoveryTest {
 
     private Order crashDuringPlacement(String reference, boolean afterTheDebitLands) {
         OrderPlacement crashing = new OrderPlacement(f.orders, f.catalog,
-                f.ledger(crashingAtTheDebit(afterTheDebitLands)), f.merchants, f.relay, f.clock);
+                f.ledger(f.walletStore, crashingAtTheDebit(afterTheDebitLands)), f.merchants, f.relay, f.clock);
         assertThatThrownBy(() -> crashing.place(OrderFixture.airtime("m1", reference, 50_000, "w"), false))
                 .hasMessageContaining("crash");
         Order left = f.orders.findByClientReference("m1", reference).orElseThrow();

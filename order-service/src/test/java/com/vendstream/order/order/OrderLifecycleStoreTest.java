@@ -9,6 +9,7 @@ import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.order.OrderFixture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
@@ -109,6 +110,21 @@ class OrderLifecycleStoreTest {
         assertThat(after.getList("appliedEvents", String.class)).containsOnlyOnce("status-1");
         assertThat(after.getList(Outbox.FIELD, Document.class)).extracting(d -> d.getString("type"))
                 .containsOnlyOnce(PaymentPending.class.getName());
+    }
+
+    @Test
+    void aRequirementOnAFieldTheWriteAlsoGuardsKeepsBothConditions() {
+        // The placed order has no payout reference. A write guarded on a refused reference (retryPayout's) must
+        // not match it because a requirement of no reference names the same field: both conditions hold, or none.
+        String orderId = placed();
+        Document onTheRefused = OrderStore.require(new Document("_id", orderId).append("payment.payoutReference",
+                "refused"), OrderStore.terms(OrderLifecycle.Requirement.NO_PAYOUT_REFERENCE, Instant.now()));
+        assertThat(Mono.from(orders.find(onTheRefused).first()).block()).isNull();
+
+        Document onNoneOrTheRefused = OrderStore.require(new Document("_id", orderId).append("payment.payoutReference",
+                new Document("$in", Arrays.asList(null, "refused"))),
+                OrderStore.terms(OrderLifecycle.Requirement.NO_PAYOUT_REFERENCE, Instant.now()));
+        assertThat(Mono.from(orders.find(onNoneOrTheRefused).first()).block()).isNotNull();
     }
 
     private String placed() {

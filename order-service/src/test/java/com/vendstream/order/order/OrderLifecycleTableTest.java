@@ -151,6 +151,25 @@ class OrderLifecycleTableTest {
     }
 
     @Test
+    void theCallersTimeIsRefusedWhereNoRequirementIsJudgedByIt() {
+        // A caller that passes its time believes it fences an in-flight call: where the row has no such
+        // requirement nothing would, so the change is refused rather than written unfenced.
+        Instant callers = Instant.parse("2026-01-01T10:00:00Z");
+        int refused = 0;
+        for (OrderLifecycle event : OrderLifecycle.values()) {
+            for (OrderState state : event.from()) {
+                if (!event.requires(state).contains(Requirement.NO_CALL_IN_FLIGHT)) {
+                    assertThatThrownBy(() -> new OrderStore.Transition("o", event, state, Fields.none(),
+                            outbox(event), null, callers)).as("%s in %s", event, state)
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caller's clock");
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isPositive();
+    }
+
+    @Test
     void aPaymentPendingOfTheOtherKindIsRefused() {
         assertThatThrownBy(() -> new OrderStore.Transition("o", OrderLifecycle.COLLECTION_FOLLOWED, Fields.none(),
                 List.of(paymentPending(PaymentKind.PAYOUT)), null, Instant.now()))

@@ -53,7 +53,7 @@ class PlacementDebitFenceTest {
             }
         };
         Wallets wallets = new Wallets(racing, new BCryptPasswordEncoder(4), f.clock, 5, Duration.ofMinutes(30));
-        var placement = new OrderPlacement(f.orders, f.catalog, f.ledger(wallets), f.merchants, f.relay, f.clock);
+        var placement = new OrderPlacement(f.orders, f.catalog, f.ledger(racing, wallets), f.merchants, f.relay, f.clock);
         racing.createIfAbsent("thin", "m1", "MERCHANT", "NGN", 1_000, null);
         var result = placement.place(OrderFixture.airtime("m1", "r-2", 5_000, "thin"), true);
         // The money moved, so the order goes on to be vended (and is refunded if the vend fails).

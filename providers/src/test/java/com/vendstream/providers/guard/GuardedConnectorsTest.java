@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 
 class GuardedConnectorsTest {
 
-    /** A provider whose requeries all end the same way. */
+    /**
+     * A provider whose requeries all end the same way. Not the test kit's ScriptedConnector: service-kit,
+     * whose test-jar holds it, depends on providers, so providers' tests cannot use it.
+     */
     static final class Scripted implements VendConnector {
         final AtomicInteger requeries = new AtomicInteger();
         final VendOutcome answer;

@@ -3,18 +3,17 @@ package com.vendstream.recon.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.recon.Harness;
+import com.vendstream.recon.Harnesses;
 import com.vendstream.recon.Scenarios;
 import com.vendstream.recon.day.DayClosing.CloseResult;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.ledger.LedgerStore;
-import com.vendstream.recon.providerreport.ProviderRecords;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 /**
@@ -25,27 +24,17 @@ class DayCloseRecoveryTest {
 
     private static final Duration FINISH_AFTER = Duration.ofMinutes(10);
 
-    private final List<Harness> harnesses = new ArrayList<>();
-
-    private Harness harness(ProviderRecords providers) {
-        Harness h = new Harness(providers, Scenarios.AFTER_DAY, Scenarios.ZONES);
-        harnesses.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void close() {
-        harnesses.forEach(Harness::close);
-    }
+    @RegisterExtension
+    final Harnesses harnesses = new Harnesses();
 
     @Test
     void aCrashAfterTheDayWasMarkedClosedBeforeItsLedgersIsFinishedOnce() {
         // What the close would have published, from a twin that did not crash.
-        Harness twin = harness(Scenarios.mixedDayProviders());
+        Harness twin = harnesses.open(Scenarios.mixedDayProviders());
         twin.apply(Scenarios.mixedDay().events);
         CloseResult expected = twin.closing.close(Scenarios.DAY, "schedule");
 
-        Harness h = harness(Scenarios.mixedDayProviders());
+        Harness h = harnesses.open(Scenarios.mixedDayProviders());
         h.apply(Scenarios.mixedDay().events);
         // The close's first step, then the crash: marked closed, nothing computed, nothing published.
         assertThat(h.days.markClosed(Scenarios.DAY, h.clock.instant(), "schedule")).isTrue();
@@ -74,7 +63,7 @@ class DayCloseRecoveryTest {
 
     @Test
     void aCrashAfterSomeLedgersWerePublishedPublishesOnlyTheMissingOnes() {
-        Harness h = harness(Scenarios.mixedDayProviders());
+        Harness h = harnesses.open(Scenarios.mixedDayProviders());
         h.apply(Scenarios.mixedDay().events);
         CloseResult closed = h.closing.close(Scenarios.DAY, "schedule");
         // Rebuild what a crash part-way through the ledgers leaves: the first three written (and relayed),
@@ -99,7 +88,7 @@ class DayCloseRecoveryTest {
 
     @Test
     void aDayWhoseCloseCannotBeFinishedIsCountedAndTriedAgain() {
-        Harness h = harness((provider, day, ours) -> {
+        Harness h = harnesses.open((provider, day, ours) -> {
             throw new IllegalStateException("store failing");
         });
         h.apply(Scenarios.mixedDay().events);

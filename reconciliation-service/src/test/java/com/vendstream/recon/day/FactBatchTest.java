@@ -15,6 +15,7 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.kit.deadletter.Failure;
 import com.vendstream.recon.FakeProvider;
 import com.vendstream.recon.Harness;
+import com.vendstream.recon.Harnesses;
 import com.vendstream.recon.Scenarios;
 import com.vendstream.recon.Traffic;
 import com.vendstream.recon.ledger.EventFacts;
@@ -31,8 +32,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
 
@@ -43,22 +44,12 @@ import reactor.core.publisher.Flux;
  */
 class FactBatchTest {
 
-    final List<Harness> harnesses = new ArrayList<>();
-
-    Harness harness(FakeProvider provider) {
-        Harness h = new Harness(provider, Scenarios.AFTER_DAY, Scenarios.ZONES);
-        harnesses.add(h);
-        return h;
-    }
-
-    @AfterEach
-    void close() {
-        harnesses.forEach(Harness::close);
-    }
+    @RegisterExtension
+    final Harnesses harnesses = new Harnesses();
 
     @Test
     void aBatchIsWrittenInOneBulkCommandAndARedeliveredBatchChangesNothing() {
-        Harness h = harness(Scenarios.mixedDayProviders());
+        Harness h = harnesses.open(Scenarios.mixedDayProviders());
         List<SpecificRecord> batch = new ArrayList<>(Scenarios.mixedDay().events);
         // The same event twice in one poll (a producer retry) is applied once.
         batch.add(batch.get(3));
@@ -109,8 +100,8 @@ class FactBatchTest {
         FakeProvider providers = Scenarios.mixedDayProviders()
                 .record("vtpass", "ref-late-1", ProviderStatus.FAILED, null, null)
                 .record("vtpass", "ref-late-2", ProviderStatus.SUCCEEDED, null, null);
-        Harness oneByOne = harness(providers);
-        Harness batched = harness(providers);
+        Harness oneByOne = harnesses.open(providers);
+        Harness batched = harnesses.open(providers);
 
         oneByOne.apply(replay);
         inBatches(batched, replay, 7);
@@ -151,7 +142,7 @@ class FactBatchTest {
 
     @Test
     void anEventThatCannotBeReadIsNamedByItsPositionAndTheOnesBeforeItAreApplied() {
-        Harness h = harness(new FakeProvider());
+        Harness h = harnesses.open(new FakeProvider());
         Traffic t = new Traffic(Scenarios.MERCHANT, Traffic.LAGOS);
         t.order("b1", Scenarios.at(9, 0), 1_000, "NGN", ServiceCategory.AIRTIME).accepted().via("vtpass", "ref-b1")
                 .succeeded(Scenarios.at(9, 1), null).completed(Scenarios.at(9, 1));
@@ -175,7 +166,7 @@ class FactBatchTest {
 
     @Test
     void duringAStoreOutageTheBatchFailsAtItsFirstEventAsTransientAndIsAppliedWhenTheStoreIsBack() {
-        Harness h = harness(new FakeProvider());
+        Harness h = harnesses.open(new FakeProvider());
         List<SpecificRecord> batch = Scenarios.mixedDay().events;
         try (MongoClient down = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString("mongodb://localhost:1/?serverSelectionTimeoutMS=300"))
@@ -206,7 +197,7 @@ class FactBatchTest {
         Traffic traffic = Scenarios.mixedDay();
         Traffic.Order late = traffic.order("late-1", Scenarios.at(20, 0), 25_000, "NGN", ServiceCategory.AIRTIME)
                 .accepted().via("vtpass", "ref-late-1").failed(Scenarios.at(20, 1));
-        Harness h = harness(Scenarios.mixedDayProviders().record("vtpass", "ref-late-1", ProviderStatus.FAILED,
+        Harness h = harnesses.open(Scenarios.mixedDayProviders().record("vtpass", "ref-late-1", ProviderStatus.FAILED,
                 null, null));
         inBatches(h, traffic.events, 7);
         h.closing.close(Scenarios.DAY, "test");

@@ -4,32 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CodeRule;
-import com.vendstream.providers.DayReports;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.TransactionReport;
-import com.vendstream.providers.VendCommand;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
+import com.vendstream.testkit.ScriptedConnector;
 import java.time.Duration;
-import com.vendstream.recon.ReconConfiguration;
-import com.vendstream.recon.ReconProperties;
-import com.vendstream.recon.ScriptedConnector;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 class ConnectorProviderRecordsTest {
 
@@ -148,72 +138,11 @@ class ConnectorProviderRecordsTest {
         assertThatThrownBy(() -> new ConnectorProviderRecords(List.of(), List.of(broken), 1)
                 .fetch("pagamio", DAY, List.of())).isInstanceOf(ProviderUnavailableException.class);
     }
-    /** A vend connector with the DayReports capability, whoever it is: matched on its day, not requeried. */
-    static final class DayReporting implements VendConnector, DayReports {
-        final List<LocalDate> asked = new ArrayList<>();
-        boolean down;
-
-        @Override
-        public String id() {
-            return "acme";
-        }
-
-        @Override
-        public List<TransactionReport> transactions(LocalDate day) {
-            asked.add(day);
-            if (down) {
-                throw new IllegalStateException("Pagamio-like transactions report failed with HTTP 503");
-            }
-            return day.equals(DAY) ? List.of(new TransactionReport("acme", "tx-9", "ref-9", CodeRule.Outcome.FAILED,
-                    5_000L, "ZAR", "Eskom", null)) : List.of();
-        }
-
-        @Override
-        public Set<ServiceType> services() {
-            return Set.of(ServiceType.ELECTRICITY);
-        }
-
-        @Override
-        public String newReference() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public VendOutcome vend(VendCommand command) {
-            throw new UnsupportedOperationException("reconciliation never vends");
-        }
-
-        @Override
-        public VendOutcome requery(RequeryCommand command) {
-            throw new AssertionError("a provider with a day report is not requeried");
-        }
-
-        @Override
-        public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    @Test
-    void aConnectorThatReportsWholeDaysIsMatchedOnItsReport() {
-        DayReporting acme = new DayReporting();
-        StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("acme", acme));
-        ProviderRecords records = new ReconConfiguration().providerRecords(beans.getBeanProvider(VendConnector.class),
-                beans.getBeanProvider(ProviderDayReport.class), new ReconProperties(ZoneId.of("UTC"), Map.of(), null,
-                        null, 100, false, List.of(), LocalDate.of(2020, 1, 1), Duration.ofMinutes(10)),
-                GuardSettings.defaults());
-
-        ProviderView view = records.fetch("acme", DAY, List.of(vend("ref-9")));
-
-        assertThat(view.fullReport()).isTrue();
-        assertThat(acme.asked).contains(DAY);
-        assertThat(view.records()).extracting(ProviderRecord::reference, ProviderRecord::status)
-                .containsExactly(tuple("ref-9", ProviderStatus.FAILED));
-    }
     @Test
     void aDayReportGoesThroughTheProvidersGuards() {
-        DayReporting acme = new DayReporting();
-        acme.down = true;
+        ScriptedConnector.DayReporting acme = new ScriptedConnector.DayReporting("acme").onDay(day -> {
+            throw new IllegalStateException("Pagamio-like transactions report failed with HTTP 503");
+        });
         ConnectorProviderRecords records = new ConnectorProviderRecords(List.of(), List.of(ReportedTransactions.guarded(
                 acme, new GuardedConnectors(List.of(acme), new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1),
                         50, 4)))), 100);
@@ -224,6 +153,6 @@ class ConnectorProviderRecordsTest {
         // Four failed reports opened acme's circuit: the next match does not ask, and acme is unavailable.
         assertThatThrownBy(() -> records.fetch("acme", DAY, List.of())).isInstanceOf(ProviderUnavailableException.class)
                 .hasRootCauseMessage("report not asked: acme circuit open");
-        assertThat(acme.asked).hasSize(4);
+        assertThat(acme.days).hasSize(4);
     }
 }

@@ -19,7 +19,6 @@ import com.vendstream.poller.payment.PaymentPendings;
 import com.vendstream.poller.schedule.RequerySchedule;
 import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendPendings;
-import com.vendstream.poller.vend.RequeryOnlyConnector;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendOutcome;
@@ -27,6 +26,7 @@ import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.testkit.MongoFixture;
+import com.vendstream.testkit.ScriptedConnector;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -230,7 +230,7 @@ class RequeryCrashRecoveryTest {
 
     /** vtpass's requery circuit is open for a minute: the guards keep every requery from leaving. */
     private static VendProber behindAnOpenCircuit() {
-        RequeryOnlyConnector vtpass = new RequeryOnlyConnector("vtpass", () -> {
+        ScriptedConnector vtpass = new ScriptedConnector("vtpass").onRequery((c, n) -> {
             throw new AssertionError("kept back: never asked");
         });
         GuardedConnectors guards = new GuardedConnectors(List.of(vtpass),

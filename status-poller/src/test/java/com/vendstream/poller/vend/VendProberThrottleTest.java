@@ -12,6 +12,7 @@ import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.pay4power.Pay4PowerTransformer;
+import com.vendstream.testkit.ScriptedConnector;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class VendProberThrottleTest {
 
     @Test
     void aRequeryTheGuardsKeepBackIsNoAnswerUntilTheirRetryAfter() {
-        RequeryOnlyConnector down = new RequeryOnlyConnector("vtpass",
-                () -> VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error"));
+        ScriptedConnector down = new ScriptedConnector("vtpass")
+                .onRequery((c, n) -> VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error"));
         VendProber prober = new VendProber(new GuardedConnectors(List.of(down),
                 new GuardSettings(4, Duration.ZERO, Duration.ofMinutes(1), 50, 4)));
         Requery requery = requery("q1", "vtpass", "r-1", "AIRTIME", "MTN");
@@ -56,7 +57,7 @@ class VendProberThrottleTest {
             assertThat(n.throttled()).isFalse();
             assertThat(n.keptBackFor()).isEqualTo(Duration.ofMinutes(1));
         });
-        assertThat(down.asked).hasValue(4);
+        assertThat(down.asked).hasSize(4);
         assertThat(prober.probe(requery("q2", "pawacard", null, null, null)))
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, n -> assertThat(n.code()).isEqualTo("NO_CONNECTOR"));
     }

@@ -1,6 +1,7 @@
 package com.vendstream.vend.vending;
 
 import com.vendstream.testkit.MongoFixture;
+import com.vendstream.testkit.ScriptedConnector;
 import org.threeten.extra.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,15 +13,12 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.events.EventCodec;
-import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
-import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
-import com.vendstream.providers.VerifyCommand;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.vend.attempt.VendAttempt;
@@ -45,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -70,49 +69,14 @@ class VendingInvariantsTest {
         fixture.close();
     }
 
-    /** A provider double: answers with a fixed function and counts vends per reference. */
-    static class CountingProvider implements VendConnector {
-        final String id;
-        final Function<VendCommand, VendOutcome> answer;
-        final Map<String, AtomicInteger> vends = new ConcurrentHashMap<>();
-        final AtomicInteger calls = new AtomicInteger();
+    /** A provider double answering every vend with {@code answer} (the test kit's, recording every vend). */
+    private static ScriptedConnector provider(String id, Function<VendCommand, VendOutcome> answer) {
+        return new ScriptedConnector(id).onVend((command, call) -> answer.apply(command));
+    }
 
-        CountingProvider(String id, Function<VendCommand, VendOutcome> answer) {
-            this.id = id;
-            this.answer = answer;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public Set<ServiceType> services() {
-            return Set.of(ServiceType.values());
-        }
-
-        @Override
-        public String newReference() {
-            return id + "-" + UUID.randomUUID();
-        }
-
-        @Override
-        public VendOutcome vend(VendCommand command) {
-            calls.incrementAndGet();
-            vends.computeIfAbsent(command.reference(), r -> new AtomicInteger()).incrementAndGet();
-            return answer.apply(command);
-        }
-
-        @Override
-        public VendOutcome requery(RequeryCommand command) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
-        }
+    /** The references {@code provider} was asked to vend under. */
+    private static Set<String> references(ScriptedConnector provider) {
+        return provider.vended.stream().map(VendCommand::reference).collect(Collectors.toSet());
     }
 
     private Vending vending(Duration lease, VendConnector... providers) {
@@ -151,7 +115,7 @@ class VendingInvariantsTest {
     @Test
     void redeliveriesAndRacingInstancesVendOnce() throws Exception {
         CountDownLatch slow = new CountDownLatch(1);
-        CountingProvider provider = new CountingProvider("vtpass", c -> {
+        ScriptedConnector provider = provider("vtpass", c -> {
             try {
                 slow.await(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -179,13 +143,13 @@ class VendingInvariantsTest {
         }
         vending.handle(request);
         pool.shutdown();
-        assertThat(provider.calls.get()).isEqualTo(1);
+        assertThat(provider.vended).hasSize(1);
         assertThat(outboxTypes("order-1")).containsExactly("VendSucceeded");
     }
 
     @Test
     void anAttemptLeftInFlightByACrashIsHandedToRequeryNeverResent() {
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMillis(1), provider);
         // The state a crash leaves: claimed and (perhaps) sent, but never settled.
         VendRequested request = request("order-2");
@@ -197,7 +161,7 @@ class VendingInvariantsTest {
         assertThat(vending.expireLeases()).isEqualTo(1);
         vending.handle(request);
 
-        assertThat(provider.calls.get()).isZero();
+        assertThat(provider.vended).isEmpty();
         VendAttempt attempt = store.find("order-2").orElseThrow();
         assertThat(attempt.state()).isEqualTo(VendAttempt.State.PENDING);
         List<SpecificRecord> events = outbox("order-2");
@@ -209,24 +173,24 @@ class VendingInvariantsTest {
 
     @Test
     void doubtIsPendingAndNeverFailsOver() {
-        CountingProvider timesOut = new CountingProvider("vtpass",
+        ScriptedConnector timesOut = provider("vtpass",
                 c -> VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out"));
-        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        ScriptedConnector backup = provider("pay4power", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), timesOut, backup);
         vending.handle(request("order-3"));
-        assertThat(timesOut.calls.get()).isEqualTo(1);
-        assertThat(backup.calls.get()).isZero();
+        assertThat(timesOut.vended).hasSize(1);
+        assertThat(backup.vended).isEmpty();
         assertThat(outboxTypes("order-3")).containsExactly("VendPending");
     }
 
     @Test
     void aFailureBeforeProcessingFailsOverToTheNextProvider() {
-        CountingProvider refused = new CountingProvider("vtpass",
+        ScriptedConnector refused = provider("vtpass",
                 c -> new VendOutcome.Failed(null, FailureClass.DECLINED_BY_PROVIDER, "connection refused", true));
-        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        ScriptedConnector backup = provider("pay4power", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), refused, backup);
         vending.handle(request("order-4"));
-        assertThat(backup.calls.get()).isEqualTo(1);
+        assertThat(backup.vended).hasSize(1);
         VendAttempt attempt = store.find("order-4").orElseThrow();
         assertThat(attempt.provider()).isEqualTo("pay4power");
         assertThat(attempt.previous()).hasSize(1);
@@ -235,20 +199,20 @@ class VendingInvariantsTest {
 
     @Test
     void anExplicitProviderFailureFailsTheVendWithoutFailover() {
-        CountingProvider declines = new CountingProvider("vtpass",
+        ScriptedConnector declines = provider("vtpass",
                 c -> new VendOutcome.Failed("016", FailureClass.DECLINED_BY_PROVIDER, "TRANSACTION FAILED", false));
-        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        ScriptedConnector backup = provider("pay4power", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), declines, backup);
         vending.handle(request("order-5"));
-        assertThat(backup.calls.get()).isZero();
+        assertThat(backup.vended).isEmpty();
         assertThat(outboxTypes("order-5")).containsExactly("VendFailed");
     }
 
     @Test
     void anOpenCircuitOnOneProviderLeavesAnotherUnaffected() {
-        CountingProvider down = new CountingProvider("vtpass",
+        ScriptedConnector down = provider("vtpass",
                 c -> VendOutcome.pending(PendingCause.SERVER_ERROR, "502", "bad gateway"));
-        CountingProvider healthy = new CountingProvider("pagamio", VendingInvariantsTest::success);
+        ScriptedConnector healthy = provider("pagamio", VendingInvariantsTest::success);
         GuardedConnectors guarded = new GuardedConnectors(List.of(down, healthy), 16, Duration.ofMinutes(1), 50, 4);
         for (int i = 0; i < 4; i++) {
             guarded.vend("vtpass", command());
@@ -257,7 +221,7 @@ class VendingInvariantsTest {
         VendOutcome refused = guarded.vend("vtpass", command());
         assertThat(refused).isInstanceOfSatisfying(VendOutcome.NotSent.class,
                 n -> assertThat(n.reason()).isEqualTo(VendOutcome.NotSentReason.CIRCUIT_OPEN));
-        assertThat(down.calls.get()).isEqualTo(4);
+        assertThat(down.vended).hasSize(4);
         assertThat(guarded.vend("pagamio", command())).isInstanceOf(VendOutcome.Succeeded.class);
         assertThat(guarded.breaker("pagamio").getState().name()).isEqualTo("CLOSED");
     }
@@ -297,7 +261,7 @@ class VendingInvariantsTest {
     @Test
     void aVendLocallyThrottledWithNoOtherProviderWaitsAndIsSentLaterUnderANewReference() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider only = new CountingProvider("pagamio",
+        ScriptedConnector only = provider("pagamio",
                 script(notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofSeconds(20)),
                         VendingInvariantsTest::success));
         Vending vending = vending(clock, Duration.ofMinutes(2), only);
@@ -314,8 +278,8 @@ class VendingInvariantsTest {
         assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
 
         assertThat(outboxTypes("order-ns1")).containsExactly("VendSucceeded");
-        assertThat(only.calls.get()).isEqualTo(2);
-        assertThat(only.vends).as("each send under its own reference").hasSize(2);
+        assertThat(only.vended).hasSize(2);
+        assertThat(references(only)).as("each send under its own reference").hasSize(2);
         VendAttempt settled = store.find("order-ns1").orElseThrow();
         assertThat(settled.previous()).extracting(VendAttempt.Tried::reference).containsExactly(parked.reference());
     }
@@ -323,19 +287,19 @@ class VendingInvariantsTest {
     @Test
     void vtpassDuplicateWindowIsWaitedOutAtVtpassAndNeverFailsOver() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider vtpass = new CountingProvider("vtpass",
+        ScriptedConnector vtpass = provider("vtpass",
                 script(notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofSeconds(35)),
                         VendingInvariantsTest::success));
-        CountingProvider pay4power = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        ScriptedConnector pay4power = provider("pay4power", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass, pay4power);
         vending.handle(request("order-ns2"));
-        assertThat(pay4power.calls.get()).as("another provider would vend the same number again at once").isZero();
+        assertThat(pay4power.vended).as("another provider would vend the same number again at once").isEmpty();
 
         clock.add(Duration.ofSeconds(45));
         vending.retryDeferred(Runnable::run);
 
-        assertThat(vtpass.calls.get()).isEqualTo(2);
-        assertThat(pay4power.calls.get()).isZero();
+        assertThat(vtpass.vended).hasSize(2);
+        assertThat(pay4power.vended).isEmpty();
         assertThat(outboxTypes("order-ns2")).containsExactly("VendSucceeded");
         assertThat(store.find("order-ns2").orElseThrow().provider()).isEqualTo("vtpass");
     }
@@ -343,7 +307,7 @@ class VendingInvariantsTest {
     @Test
     void aVendThatIsNeverSentFailsOnlyAfterGivingUp() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider vtpass = new CountingProvider("vtpass",
+        ScriptedConnector vtpass = provider("vtpass",
                 notSent(VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(10)));
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
         vending.handle(request("order-ns3"));
@@ -354,7 +318,7 @@ class VendingInvariantsTest {
         clock.add(Duration.ofMinutes(13));
         vending.retryDeferred(Runnable::run);
 
-        assertThat(vtpass.calls.get()).isEqualTo(3);
+        assertThat(vtpass.vended).hasSize(3);
         List<SpecificRecord> events = outbox("order-ns3");
         assertThat(events).hasSize(1);
         com.vendstream.events.VendFailed failed = (com.vendstream.events.VendFailed) events.get(0);
@@ -364,7 +328,7 @@ class VendingInvariantsTest {
     @Test
     void aFullBulkheadIsBackPressureNotAProviderFailure() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CountingProvider slow = new CountingProvider("vtpass", c -> {
+        ScriptedConnector slow = provider("vtpass", c -> {
             try {
                 release.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -396,7 +360,7 @@ class VendingInvariantsTest {
      */
     @Test
     void withNoHandOffSlotTheCallIsMadeOnTheConsumersThread() {
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         GuardedConnectors guarded = new GuardedConnectors(List.of(provider), 1, Duration.ofMillis(50),
                 Duration.ofMinutes(1), 50, 4);
         Router router = new Router(new RoutingProperties(List.of(new RoutingProperties.Route("AIRTIME", null,
@@ -407,24 +371,24 @@ class VendingInvariantsTest {
 
         Runnable handedOff = vending.claim(request("order-first"));
         assertThat(handedOff).as("the first call takes the one slot and is handed off").isNotNull();
-        assertThat(provider.calls).hasValue(0);
+        assertThat(provider.vended).isEmpty();
 
         assertThat(vending.claim(request("order-second"))).as("no slot: nothing to hand off").isNull();
-        assertThat(provider.calls).as("made before the claim returned").hasValue(1);
+        assertThat(provider.vended).as("made before the claim returned").hasSize(1);
         assertThat(store.find("order-second").orElseThrow().state()).isEqualTo(VendAttempt.State.SUCCEEDED);
 
         assertThat(vending.claim(request("order-first"))).as("a repeated request").isNull();
-        assertThat(provider.calls).hasValue(1);
+        assertThat(provider.vended).hasSize(1);
 
         handedOff.run();
-        assertThat(provider.calls).hasValue(2);
+        assertThat(provider.vended).hasSize(2);
         assertThat(vending.claim(request("order-third"))).as("the slot came back").isNotNull();
     }
 
     @Test
     void aReferenceThatIsNoLongerUsableIsReplacedBeforeAnythingIsSent() {
         java.util.Set<String> stale = ConcurrentHashMap.newKeySet();
-        CountingProvider vtpass = new CountingProvider("vtpass", VendingInvariantsTest::success) {
+        ScriptedConnector vtpass = new ScriptedConnector("vtpass") {
             boolean first = true;
 
             @Override
@@ -442,11 +406,11 @@ class VendingInvariantsTest {
             public boolean referenceUsable(String reference, Instant at) {
                 return !stale.contains(reference);
             }
-        };
+        }.onVend((c, n) -> success(c));
         Vending vending = vending(Duration.ofMinutes(2), vtpass);
         vending.handle(request("order-ns4"));
 
-        assertThat(vtpass.vends.keySet()).hasSize(1).doesNotContainAnyElementsOf(stale);
+        assertThat(references(vtpass)).hasSize(1).doesNotContainAnyElementsOf(stale);
         assertThat(outboxTypes("order-ns4")).containsExactly("VendSucceeded");
         assertThat(store.find("order-ns4").orElseThrow().previous())
                 .extracting(VendAttempt.Tried::reference).containsExactlyElementsOf(stale);
@@ -455,7 +419,7 @@ class VendingInvariantsTest {
     @Test
     void ourOwnLimitsNeverUseUpTheTriesOnlyTheTimeLimitEndsThem() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider busy = new CountingProvider("pagamio",
+        ScriptedConnector busy = provider("pagamio",
                 notSent(VendOutcome.NotSentReason.LOCAL_RATE_LIMIT, Duration.ofMinutes(1)));
         Vending vending = vending(clock, Duration.ofMinutes(2), 2, busy);
         vending.handle(request("order-ns5"));
@@ -463,7 +427,7 @@ class VendingInvariantsTest {
             clock.add(Duration.ofSeconds(80));
             vending.retryDeferred(Runnable::run);
         }
-        assertThat(busy.calls.get()).as("ten more tries than max-deferrals allows").isEqualTo(11);
+        assertThat(busy.vended).as("ten more tries than max-deferrals allows").hasSize(11);
         assertThat(outboxTypes("order-ns5")).as("a burst is not turned into refunds").isEmpty();
         assertThat(store.find("order-ns5").orElseThrow().state()).isEqualTo(VendAttempt.State.DEFERRED);
 
@@ -475,7 +439,7 @@ class VendingInvariantsTest {
     @Test
     void aResumedVendWaitingForAThreadIsNotHandedToRequeryAsInFlight() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider provider = new CountingProvider("pagamio",
+        ScriptedConnector provider = provider("pagamio",
                 script(notSent(VendOutcome.NotSentReason.BULKHEAD_FULL, Duration.ofSeconds(1)),
                         VendingInvariantsTest::success));
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
@@ -491,13 +455,13 @@ class VendingInvariantsTest {
         queued.forEach(Runnable::run);
 
         assertThat(outboxTypes("order-ns6")).containsExactly("VendSucceeded");
-        assertThat(provider.calls.get()).isEqualTo(2);
+        assertThat(provider.vended).hasSize(2);
     }
 
     @Test
     void aParkedVendNoProviderCanTakeAnyMoreFailsInsteadOfStayingParked() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider vtpass = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector vtpass = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), vtpass);
         VendRequested airtime = request("order-ns7");
         // Nothing routes cable TV here: the provider that parked it is gone from the configuration.
@@ -510,7 +474,7 @@ class VendingInvariantsTest {
                 .append("outbox", List.of()));
         vending.retryDeferred(Runnable::run);
 
-        assertThat(vtpass.calls.get()).isZero();
+        assertThat(vtpass.vended).isEmpty();
         List<SpecificRecord> events = outbox("order-ns7");
         assertThat(events).hasSize(1);
         assertThat(((com.vendstream.events.VendFailed) events.get(0)).getReasonClass())
@@ -519,7 +483,7 @@ class VendingInvariantsTest {
 
     @Test
     void ourOwnRefusalsBeforeSendingDoNotOpenTheProvidersCircuit() {
-        CountingProvider noPhone = new CountingProvider("vtpass",
+        ScriptedConnector noPhone = provider("vtpass",
                 c -> new VendOutcome.Failed(null, FailureClass.VALIDATION, "no phone to send", true));
         GuardedConnectors guarded = new GuardedConnectors(List.of(noPhone), 16, Duration.ofMinutes(1), 50, 4);
         for (int i = 0; i < 10; i++) {
@@ -551,7 +515,7 @@ class VendingInvariantsTest {
 
     @Test
     void aRequestLostBeforeTheClaimIsVendedOnceWhenOrderServicePublishesItAgain() {
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), provider);
         // The first VendRequested never led to an attempt (lost with the broker, or dead-lettered while the store
         // was down): there is no attempt document. order-service publishes the same event again.
@@ -560,13 +524,13 @@ class VendingInvariantsTest {
         // And should the first one turn up after all (a redelivery), it finds the claim.
         vending.handle(request("order-lost"));
 
-        assertThat(provider.calls.get()).isEqualTo(1);
+        assertThat(provider.vended).hasSize(1);
         assertThat(outboxTypes("order-lost")).containsExactly("VendSucceeded");
     }
 
     @Test
     void aRepeatedRequestForASettledAttemptSendsNothingAndPublishesTheSameOutcomeAgain() {
-        CountingProvider succeeds = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector succeeds = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), succeeds);
         vending.handle(request("order-done"));
         SpecificRecord first = outbox("order-done").get(0);
@@ -576,7 +540,7 @@ class VendingInvariantsTest {
         vending.handle(request("order-done"));
         vending.handle(request("order-done"));
 
-        assertThat(succeeds.calls.get()).as("no second vend").isEqualTo(1);
+        assertThat(succeeds.vended).as("no second vend").hasSize(1);
         List<SpecificRecord> again = outbox("order-done");
         assertThat(again).as("once, while it waits to be published").hasSize(1);
         assertThat(again.get(0)).as("the same event, with the same id").isEqualTo(first);
@@ -585,7 +549,7 @@ class VendingInvariantsTest {
 
     @Test
     void aRepeatedRequestForAPendingAttemptPublishesItsVendPendingAgainSoRequeryCanStart() {
-        CountingProvider timesOut = new CountingProvider("vtpass",
+        ScriptedConnector timesOut = provider("vtpass",
                 c -> VendOutcome.pending(PendingCause.TIMEOUT, null, "read timed out"));
         Vending vending = vending(Duration.ofMinutes(2), timesOut);
         vending.handle(request("order-pending"));
@@ -595,14 +559,14 @@ class VendingInvariantsTest {
 
         vending.handle(request("order-pending"));
 
-        assertThat(timesOut.calls.get()).isEqualTo(1);
+        assertThat(timesOut.vended).hasSize(1);
         assertThat(outbox("order-pending")).containsExactly(first);
     }
 
     @Test
     void aCrashAfterTheClaimBeforeTheCallIsHandedToRequeryAndNeverSent() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         VendRequested request = request("order-claimed");
         insert(attempt("order-claimed", "SENDING", "vtpass-claimed", request, clock.instant())
@@ -616,7 +580,7 @@ class VendingInvariantsTest {
         relayed("order-claimed");
         vending.handle(request);
 
-        assertThat(provider.calls.get()).as("the call may have left: never sent again").isZero();
+        assertThat(provider.vended).as("the call may have left: never sent again").isEmpty();
         List<SpecificRecord> events = outbox("order-claimed");
         assertThat(events).hasSize(1);
         assertThat(((VendPending) events.get(0)).getVend().getProviderReference()).isEqualTo("vtpass-claimed");
@@ -625,7 +589,7 @@ class VendingInvariantsTest {
     @Test
     void aCrashAfterTheDeferredSweepHeldAnAttemptBeforeItResumedIsSentOnceTheHoldEnds() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         insert(attempt("order-held", "DEFERRED", "vtpass-refused", request("order-held"), clock.instant())
                 .append("retryAt", java.util.Date.from(clock.instant())));
@@ -636,15 +600,15 @@ class VendingInvariantsTest {
         clock.add(Duration.ofMinutes(2).plusSeconds(1));
         assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(1);
 
-        assertThat(provider.calls.get()).isEqualTo(1);
-        assertThat(provider.vends.keySet()).as("under a new reference").doesNotContain("vtpass-refused");
+        assertThat(provider.vended).hasSize(1);
+        assertThat(references(provider)).as("under a new reference").doesNotContain("vtpass-refused");
         assertThat(outboxTypes("order-held")).containsExactly("VendSucceeded");
     }
 
     @Test
     void theLeaseSweepReachesEveryOrphanedAttemptAndReportsOneItCannotMove() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         java.util.Date expired = java.util.Date.from(clock.instant().minus(Duration.ofMinutes(3)));
         // First in the sweep's order: an attempt whose stored request cannot be read.
@@ -660,14 +624,14 @@ class VendingInvariantsTest {
         for (int i = 1; i <= 150; i++) {
             assertThat(store.find(String.format("a-%03d", i)).orElseThrow().state()).isEqualTo(VendAttempt.State.PENDING);
         }
-        assertThat(provider.calls.get()).isZero();
+        assertThat(provider.vended).isEmpty();
         assertThat(meters.get("vendstream.vend.overdue").tag("state", "SENDING").gauge().value()).isEqualTo(1);
     }
 
     @Test
     void theDeferredSweepReachesEveryDueAttemptNotTheFirstHundred() {
         MutableClock clock = MutableClock.of(Instant.parse("2026-12-04T10:00:00Z"), java.time.ZoneOffset.UTC);
-        CountingProvider provider = new CountingProvider("vtpass", VendingInvariantsTest::success);
+        ScriptedConnector provider = provider("vtpass", VendingInvariantsTest::success);
         Vending vending = vending(clock, Duration.ofMinutes(2), provider);
         for (int i = 0; i < 150; i++) {
             String id = String.format("d-%03d", i);
@@ -677,7 +641,7 @@ class VendingInvariantsTest {
 
         assertThat(vending.retryDeferred(Runnable::run)).isEqualTo(150);
 
-        assertThat(provider.calls.get()).isEqualTo(150);
+        assertThat(provider.vended).hasSize(150);
         assertThat(meters.get("vendstream.vend.overdue").tag("state", "DEFERRED").gauge().value()).isZero();
     }
 }
