@@ -15,13 +15,12 @@ import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -54,9 +53,9 @@ public class ScriptedConnector implements VendConnector {
     private final Map<String, AtomicInteger> vendCalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requeryCalls = new ConcurrentHashMap<>();
     /** Every vend asked of it, in the order they came. */
-    public final List<VendCommand> vended = Collections.synchronizedList(new ArrayList<>());
+    public final List<VendCommand> vended = new CopyOnWriteArrayList<>();
     /** Every requery asked of it, in the order they came. */
-    public final List<RequeryCommand> asked = Collections.synchronizedList(new ArrayList<>());
+    public final List<RequeryCommand> asked = new CopyOnWriteArrayList<>();
 
     public ScriptedConnector(String id) {
         this.id = id;
@@ -82,12 +81,6 @@ public class ScriptedConnector implements VendConnector {
 
     public ScriptedConnector answer(String reference, VendOutcome answer) {
         return answer(reference, () -> answer);
-    }
-
-    /** How many vends of {@code reference} it was asked. */
-    public int vends(String reference) {
-        AtomicInteger n = vendCalls.get(reference);
-        return n == null ? 0 : n.get();
     }
 
     /** HTTP 429 Too Many Requests. */
@@ -168,7 +161,7 @@ public class ScriptedConnector implements VendConnector {
 
         private volatile Function<LocalDate, List<TransactionReport>> report = day -> List.of();
         /** Every day it was asked to list, in order. */
-        public final List<LocalDate> days = Collections.synchronizedList(new ArrayList<>());
+        public final List<LocalDate> days = new CopyOnWriteArrayList<>();
 
         public DayReporting(String id) {
             super(id);
