@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Exactly one terminal event: the move from PENDING/ESCALATED to SUCCEEDED/FAILED and the
  *       event are one conditional update; the event id is deterministic.</li>
  *   <li>Past the deadline, or at once when the provider's answer needs a person (its code table's MANUAL
- *       decision): ESCALATED plus VendUnresolved (PaymentUnresolved for payments), never a guessed failure; slow requeries continue (for {@code requery-for} when the schedule sets
- *       one), and a late final answer still resolves it. An answer that contradicts a
+ *       decision): ESCALATED plus VendUnresolved (PaymentUnresolved for payments), never a guessed
+ *       failure; slow requeries continue (for {@code requery-for} when the schedule sets one), and a
+ *       late final answer still resolves it. An answer that contradicts a
  *       recorded final one is stored as evidence and counted, never a second state change.</li>
  * </ul>
  */
