@@ -33,22 +33,46 @@ public sealed interface VendOutcome {
 
     /**
      * Not known yet. {@code throttled} says the provider answered with its rate limit (its 429, marked
-     * in its code table) or throttled us after the send: whoever asks again should slow down. It is set
-     * where the provider's answer is read, never worked out again from {@code providerCode}.
+     * in its code table) or throttled us after the send: whoever asks again should slow down.
+     * {@code decision} is the decision column of the code-table row that made it pending: REQUERY (ask for
+     * the status with the same reference; the default, and what every answer no row decides means), RETRY
+     * (nothing was processed: the same request with the same reference may be sent again) or MANUAL (final
+     * as far as the API goes: a person must look). Both are set where the provider's answer is read, never
+     * worked out again from {@code providerCode}.
      */
     record Pending(String providerCode, PendingCause cause, String message, String providerTransactionId,
-                   boolean throttled) implements VendOutcome {
+                   boolean throttled, Decision decision) implements VendOutcome {
         public Pending {
             throttled = throttled || cause == PendingCause.THROTTLED_AFTER_SEND;
+            decision = decision == null ? Decision.REQUERY : decision;
+            if (!CodeRule.Outcome.PENDING.decisions().contains(decision)) {
+                throw new IllegalArgumentException("A pending outcome cannot carry decision " + decision);
+            }
+        }
+
+        public Pending(String providerCode, PendingCause cause, String message, String providerTransactionId,
+                       boolean throttled) {
+            this(providerCode, cause, message, providerTransactionId, throttled, Decision.REQUERY);
         }
 
         public Pending(String providerCode, PendingCause cause, String message, String providerTransactionId) {
             this(providerCode, cause, message, providerTransactionId, false);
         }
 
+        /** The pending answer a PENDING code-table row gives, with that row's decision and throttle mark. */
+        public static Pending of(CodeRule rule, String providerCode, PendingCause cause, String message,
+                                 String providerTransactionId) {
+            return new Pending(providerCode, cause, message, providerTransactionId, rule.throttled(), rule.decision());
+        }
+
         /** The same answer, marked as the provider's rate limit. */
         public Pending asThrottled() {
-            return new Pending(providerCode, cause, message, providerTransactionId, true);
+            return new Pending(providerCode, cause, message, providerTransactionId, true, decision);
+        }
+
+        /** Whether the provider's answer says a person must look (decision MANUAL) rather than ask again. */
+        public boolean needsPerson() {
+            return decision == Decision.MANUAL;
         }
     }
 

@@ -5,6 +5,7 @@ import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.vtpass.VtpassTransformer;
 import com.vendstream.testkit.ScriptedConnector;
 import java.time.Instant;
 import java.util.List;
@@ -98,6 +99,10 @@ public class ScriptedProviders {
         if (reference.startsWith("throttle-")) {
             return n <= 2 ? new VendOutcome.Failed("HTTP 429", FailureClass.THROTTLED, "rate limited", true)
                     : success(reference);
+        }
+        if (reference.startsWith("manual-")) {
+            // VTpass 044 "TRANSACTION RESOLVED", as its transformer reads it: a person must contact VTpass.
+            return VtpassTransformer.outcome("{\"code\":\"044\",\"response_description\":\"TRANSACTION RESOLVED\"}");
         }
         if (reference.startsWith("slow-")) {
             return n < 4 ? pending() : success(reference);

@@ -111,6 +111,23 @@ class StatusPollerKafkaTest {
     }
 
     @Test
+    void anAnswerThatNeedsAPersonIsEscalatedAtTheFirstRequeryWithItsReason() {
+        infra.send(Topics.VEND_OUTCOMES, "o-manual", vendPending("o-manual", ScriptedProviders.PROVIDER, "manual-1"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !infra.eventsFor("o-manual").isEmpty());
+        List<SpecificRecord> events = infra.eventsFor("o-manual");
+        assertThat(types(events)).containsExactly("VendUnresolved");
+        VendUnresolved u = (VendUnresolved) events.get(0);
+        Requery r = schedule(Kind.VEND, "o-manual");
+        assertThat(r.state()).isEqualTo(State.ESCALATED);
+        // Not at the deadline after asking again and again: at the answer that says a person must look.
+        assertThat(u.getRequeryCount()).isEqualTo(1);
+        assertThat(u.getEnvelope().getOccurredAt()).isBefore(r.deadlineAt());
+        assertThat(u.getReason()).startsWith("needs a person").contains("044");
+        assertThat(r.escalationReason()).isEqualTo(u.getReason());
+    }
+
+    @Test
     void pendingForeverIsEscalatedAtTheDeadlineNeverFailedAndStillRequeriedSlowly() {
         infra.send(Topics.VEND_OUTCOMES, "o-forever",
                 vendPending("o-forever", ScriptedProviders.PROVIDER, "forever-1"));
@@ -124,6 +141,7 @@ class StatusPollerKafkaTest {
         assertThat(u.getEnvelope().getOccurredAt()).isAfterOrEqualTo(r.deadlineAt().minusMillis(1));
         assertThat(u.getRequeryCount()).isGreaterThanOrEqualTo(10);
         assertThat(u.getLastProviderCode()).isEqualTo("099");
+        assertThat(u.getReason()).startsWith("deadline passed");
         assertThat(counter("vendstream.poller.escalations", "provider", ScriptedProviders.PROVIDER))
                 .isGreaterThanOrEqualTo(1);
 

@@ -1,12 +1,15 @@
 package com.vendstream.providers.pay4power;
 
 import static com.vendstream.providers.CodeRule.failed;
+import static com.vendstream.providers.CodeRule.notSent;
 import static com.vendstream.providers.CodeRule.pending;
 
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
+import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.support.CodeTable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,6 +37,22 @@ public final class Pay4PowerCodes {
             pending("5xx", Decision.REQUERY, "Server error after the request left"),
             pending("timeout", Decision.REQUERY, "No reply within the read timeout"),
             pending("unparseable", Decision.REQUERY, "Reply is not the documented envelope")));
+
+    /**
+     * The electricity initiate step ({@code power/initiate}), which only "creates an electricity vending
+     * transaction and prepares it for payment": whatever it answers, the vend itself was not sent, so no
+     * answer here is pending. A 429 is the HTTP "too many requests" (Pay4Power documents no rate limit and
+     * no 429 body; its envelope carries the status as {@code statusCode}): the vend waits and is sent again
+     * under a new reference, never refunded for it. A code not in this table is a refusal before processing
+     * (the connector's rule), as it always was.
+     */
+    public static final CodeTable INITIATE = new CodeTable(List.of(
+            new CodeRule("200", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false,
+                    "Initiated (only with success=true): the vend follows"),
+            failed("400", FailureClass.VALIDATION, true, "Validation Error: initiate refused; vend not sent"),
+            failed("401", FailureClass.NOT_AVAILABLE_TO_MERCHANT, true, "Unauthorized even with a fresh token; vend not sent"),
+            notSent("429", VendOutcome.NotSentReason.PROVIDER_THROTTLED, Duration.ofMinutes(1),
+                    "Rate limited at initiate: the vend was not sent; wait (Retry-After when given), then send anew")));
 
     public static final CodeTable REQUERY = new CodeTable(List.of(
             new CodeRule("200", CodeRule.Outcome.SUCCEEDED, null, Decision.DONE, false,
@@ -71,6 +90,10 @@ public final class Pay4PowerCodes {
     /** Pay4Power's rate limit (its 429, as the HTTP status or the envelope's statusCode), on a vend or a requery. */
     static boolean throttled(int statusCode) {
         return VEND.throttled(key(statusCode));
+    }
+
+    public static Optional<CodeRule> initiate(int statusCode) {
+        return INITIATE.rule(key(statusCode));
     }
 
     public static Optional<CodeRule> requery(int statusCode) {

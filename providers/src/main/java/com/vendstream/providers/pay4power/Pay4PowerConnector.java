@@ -3,6 +3,7 @@ package com.vendstream.providers.pay4power;
 import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.Masking;
 import com.vendstream.providers.Money;
@@ -146,10 +147,17 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
         var envelope = Pay4PowerTransformer.envelope(reply.status(), reply.body());
         int code = envelope.map(e -> Pay4PowerTransformer.decidingCode(reply.status(), e)).orElse(reply.status());
         if (code != 200 || envelope.isEmpty() || !envelope.get().success()) {
-            FailureClass failureClass = code == 400 ? FailureClass.VALIDATION : code == 401
-                    ? FailureClass.NOT_AVAILABLE_TO_MERCHANT : FailureClass.DECLINED_BY_PROVIDER;
-            return new VendOutcome.Failed(Integer.toString(code), failureClass, "initiate refused: "
-                    + envelope.map(Pay4PowerTransformer.Envelope::message).orElse("HTTP " + reply.status())
+            String said = envelope.map(Pay4PowerTransformer.Envelope::message).orElse("HTTP " + reply.status());
+            var rule = Pay4PowerCodes.initiate(code).orElse(null);
+            if (rule != null && rule.outcome() == CodeRule.Outcome.NOT_SENT) {
+                // Throttled before the vend was sent: it waits (as long as Pay4Power asks, if it says) and goes anew.
+                Duration asked = RetryAfter.parse(reply.retryAfter(), clock);
+                return Pay4PowerCodes.INITIATE.notSent(rule.code(), rule.meaning() + " (" + said + ")",
+                        asked.isZero() ? rule.retryAfter() : asked);
+            }
+            FailureClass failureClass = rule != null && rule.outcome() == CodeRule.Outcome.FAILED
+                    ? rule.failureClass() : FailureClass.DECLINED_BY_PROVIDER;
+            return new VendOutcome.Failed(Integer.toString(code), failureClass, "initiate refused: " + said
                     + "; vend not sent", true);
         }
         Map<String, Object> vend = new LinkedHashMap<>();

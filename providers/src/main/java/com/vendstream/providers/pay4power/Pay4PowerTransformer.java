@@ -92,7 +92,7 @@ public final class Pay4PowerTransformer {
         CodeRule r = rule.get();
         return switch (r.outcome()) {
             case FAILED -> new VendOutcome.Failed(r.code(), r.failureClass(), describe(r, e), r.beforeProcessing());
-            case PENDING -> new VendOutcome.Pending(r.code(), code >= 500 ? PendingCause.SERVER_ERROR
+            case PENDING -> VendOutcome.Pending.of(r, r.code(), code >= 500 ? PendingCause.SERVER_ERROR
                     : PendingCause.PROVIDER_PENDING, describe(r, e), txId);
             case SUCCEEDED -> successfulVend(e, tokenExpected, txId);
             case NOT_SENT -> Pay4PowerCodes.VEND.notSent(r.code(), describe(r, e), r.retryAfter());
@@ -153,7 +153,12 @@ public final class Pay4PowerTransformer {
         if (r.outcome() == CodeRule.Outcome.FAILED) {
             return new VendOutcome.Failed(r.code(), r.failureClass(), describe(r, e), r.beforeProcessing());
         }
-        if (r.outcome() == CodeRule.Outcome.PENDING || !e.success()) {
+        if (r.outcome() == CodeRule.Outcome.PENDING) {
+            // The row's decision travels with it: 400 says a person must look, 401 (after the connector's one
+            // token refresh) that the same requery may simply be asked again.
+            return VendOutcome.Pending.of(r, r.code(), PendingCause.PROVIDER_PENDING, describe(r, e), txId);
+        }
+        if (!e.success()) {
             return new VendOutcome.Pending(r.code(), PendingCause.PROVIDER_PENDING, describe(r, e), txId);
         }
         String status = find(e.data(), STATUS_FIELDS);
@@ -166,7 +171,8 @@ public final class Pay4PowerTransformer {
         return switch (s.outcome()) {
             case SUCCEEDED -> succeeded(s.code(), e, tokenExpected, txId);
             case FAILED -> new VendOutcome.Failed(s.code(), s.failureClass(), s.meaning(), false);
-            case PENDING, NOT_SENT -> new VendOutcome.Pending(s.code(), PendingCause.PROVIDER_PENDING, s.meaning(), txId);
+            case PENDING -> VendOutcome.Pending.of(s, s.code(), PendingCause.PROVIDER_PENDING, s.meaning(), txId);
+            case NOT_SENT -> new VendOutcome.Pending(s.code(), PendingCause.PROVIDER_PENDING, s.meaning(), txId);
         };
     }
 

@@ -52,8 +52,8 @@ public final class CodeTable {
             case SUCCEEDED -> success.apply(r);
             case FAILED -> new VendOutcome.Failed(code, r.failureClass(), message == null ? r.meaning() : message,
                     r.beforeProcessing());
-            case PENDING -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING,
-                    message == null ? r.meaning() : message, providerTransactionId, r.throttled());
+            case PENDING -> VendOutcome.Pending.of(r, code, PendingCause.PROVIDER_PENDING,
+                    message == null ? r.meaning() : message, providerTransactionId);
             case NOT_SENT -> notSent(code, message, r.retryAfter());
         };
     }

@@ -84,7 +84,9 @@ public final class VtpassTransformer {
                 case SUCCEEDED -> succeeded(root, transaction, code, service);
                 case FAILED -> new VendOutcome.Failed(code, inner.failureClass(), inner.meaning(),
                         inner.beforeProcessing());
-                case PENDING, NOT_SENT -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING, inner.meaning(),
+                case PENDING -> VendOutcome.Pending.of(inner, code, PendingCause.PROVIDER_PENDING, inner.meaning(),
+                        transactionId);
+                case NOT_SENT -> new VendOutcome.Pending(code, PendingCause.PROVIDER_PENDING, inner.meaning(),
                         transactionId);
             };
         }

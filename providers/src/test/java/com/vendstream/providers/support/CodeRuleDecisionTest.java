@@ -32,7 +32,8 @@ class CodeRuleDecisionTest {
     @Test
     void everyProvidersTableAgreesWithItself() {
         List<CodeTable> tables = List.of(VtpassCodes.TABLE, VtpassCodes.TRANSACTION_STATUSES, PagamioCodes.TABLE,
-                PawacardCodes.TABLE, Pay4PowerCodes.VEND, Pay4PowerCodes.REQUERY, Pay4PowerCodes.TRANSACTION_STATUSES,
+                PawacardCodes.TABLE, Pay4PowerCodes.VEND, Pay4PowerCodes.INITIATE, Pay4PowerCodes.REQUERY,
+                Pay4PowerCodes.TRANSACTION_STATUSES,
                 DollrStatuses.TABLE);
         for (CodeTable table : tables) {
             assertThat(table.rules()).isNotEmpty().allSatisfy(r ->

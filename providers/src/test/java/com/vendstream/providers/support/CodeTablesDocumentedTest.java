@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.pagamio.PagamioCodes;
 import com.vendstream.providers.pawacard.PawacardCodes;
+import com.vendstream.providers.pay4power.Pay4PowerCodes;
 import com.vendstream.providers.vtpass.VtpassCodes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,5 +22,9 @@ class CodeTablesDocumentedTest {
         assertThat(readme).contains(VtpassCodes.TRANSACTION_STATUSES.toMarkdown());
         assertThat(readme).contains(PagamioCodes.TABLE.toMarkdown());
         assertThat(readme).contains(PawacardCodes.TABLE.toMarkdown());
+        assertThat(readme).contains(Pay4PowerCodes.VEND.toMarkdown());
+        assertThat(readme).contains(Pay4PowerCodes.INITIATE.toMarkdown());
+        assertThat(readme).contains(Pay4PowerCodes.REQUERY.toMarkdown());
+        assertThat(readme).contains(Pay4PowerCodes.TRANSACTION_STATUSES.toMarkdown());
     }
 }

@@ -2,6 +2,7 @@ package com.vendstream.providers.vtpass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.vendstream.providers.Decision;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.ServiceType;
@@ -32,8 +33,9 @@ class VtpassTransactionStatusesTest {
             assertThat(outcome("000", word)).as(word).isEqualTo(new VendOutcome.Failed("000",
                     FailureClass.DECLINED_BY_PROVIDER, "transaction " + word.toLowerCase(java.util.Locale.ROOT), false));
         }
+        // The same pending answer, now carrying its row's decision: a person asks VTpass.
         assertThat(outcome("001", "resolved")).isEqualTo(new VendOutcome.Pending("001", PendingCause.PROVIDER_PENDING,
-                "transaction resolved by VTpass staff: ask them", "17"));
+                "transaction resolved by VTpass staff: ask them", "17", false, Decision.MANUAL));
         assertThat(outcome("000", "initiated")).isEqualTo(new VendOutcome.Pending("000", PendingCause.PROVIDER_PENDING,
                 "transaction initiated", "17"));
         assertThat(outcome("000", "pending")).isEqualTo(new VendOutcome.Pending("000", PendingCause.PROVIDER_PENDING,

@@ -74,7 +74,7 @@ public class PaymentResolutions implements Resolutions {
     }
 
     @Override
-    public Optional<OutboxEntry> unresolved(Requery r, Instant at) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String reason) {
         PaymentPending pending = (PaymentPending) r.cause();
         Envelope e = envelope(pending, PaymentUnresolved.class, r, at);
         PaymentUnresolved event = PaymentUnresolved.newBuilder().setEnvelope(e).setProvider(r.provider())

@@ -23,11 +23,23 @@ public sealed interface Answer {
      * @param throttled   the provider rate-limited the requery itself: back off harder
      * @param keptBackFor our own guards (circuit open, every call slot busy) kept the requery from leaving and
      *                    will for about this long: ask again after it; null when the requery was sent
+     * @param needsPerson the provider's answer is final as far as its API goes and a person must look (its code
+     *                    table's MANUAL decision): asking again until the deadline would only delay that person
      */
-    record NoAnswer(String code, String message, boolean throttled, Duration keptBackFor) implements Answer {
+    record NoAnswer(String code, String message, boolean throttled, Duration keptBackFor, boolean needsPerson)
+            implements Answer {
+
+        public NoAnswer(String code, String message, boolean throttled, Duration keptBackFor) {
+            this(code, message, throttled, keptBackFor, false);
+        }
 
         public NoAnswer(String code, String message, boolean throttled) {
             this(code, message, throttled, null);
+        }
+
+        /** The provider answered, and its answer says a person must look. */
+        public static NoAnswer needsPerson(String code, String message, boolean throttled) {
+            return new NoAnswer(code, message, throttled, null, true);
         }
 
         public boolean keptBack() {

@@ -20,6 +20,7 @@ public final class Change {
     boolean countAttempt;
     State state;
     Instant escalatedAt;
+    String escalationReason;
     Integer throttles;
     Integer confirmationsLeft;
     Requery.Evidence resolution;
@@ -59,9 +60,10 @@ public final class Change {
         return this;
     }
 
-    Change escalated(Instant at) {
+    Change escalated(Instant at, String reason) {
         this.state = State.ESCALATED;
         this.escalatedAt = at;
+        this.escalationReason = reason;
         return this;
     }
 

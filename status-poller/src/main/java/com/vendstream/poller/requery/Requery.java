@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
  * @param resolution       the final answer that resolved it; null while unresolved
  * @param contradictions   later final answers that disagreed with the resolution, kept as evidence
  * @param causeType        the pending event's class, with {@code causePayload} its Avro encoding
+ * @param escalationReason why it was escalated (the deadline, or an answer that needs a person); null if never
  * @param outbox           events written with the last change and not yet published
  */
 public record Requery(String id, Kind kind, String orderId, String provider, String reference,
@@ -21,7 +22,8 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                       Instant deadlineAt, Instant nextDueAt, Instant leaseUntil, int attempts, int throttles,
                       int confirmationsLeft, String lastCode, Owner owner, List<String> causeEventIds,
                       String causeType, byte[] causePayload, Evidence resolution, List<Evidence> contradictions,
-                      Instant escalatedAt, Instant requeriesStoppedAt, List<OutboxEntry> outbox) {
+                      Instant escalatedAt, String escalationReason, Instant requeriesStoppedAt,
+                      List<OutboxEntry> outbox) {
 
     public Requery {
         causeEventIds = List.copyOf(causeEventIds);
@@ -35,7 +37,7 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                 n.service(), n.billerId(), n.itemId(), n.sessionId(), n.amountMinor(), n.currency(), State.PENDING,
                 n.firstPendingAt(), deadlineAt, firstDueAt, null, 0, 0, 0, n.lastCode(), n.owner(),
                 List.of(n.causeEventId()), n.cause().getClass().getName(), EventCodec.encode(n.cause()), null,
-                List.of(), null, null, List.of());
+                List.of(), null, null, null, List.of());
     }
 
     /** The pending event this schedule was created from. */

@@ -31,15 +31,19 @@ import org.slf4j.LoggerFactory;
  *       result is written only by the lease holder.</li>
  *   <li>Exactly one terminal event: the move from PENDING/ESCALATED to SUCCEEDED/FAILED and the
  *       event are one conditional update; the event id is deterministic.</li>
- *   <li>Past the deadline: ESCALATED plus VendUnresolved (PaymentUnresolved for payments), never a
- *       guessed failure; slow requeries continue (for {@code requery-for} when the schedule sets
- *       one), and a late final answer still resolves it. An answer that contradicts a
+ *   <li>Past the deadline, or at once when the provider's answer needs a person (its code table's MANUAL
+ *       decision): ESCALATED plus VendUnresolved (PaymentUnresolved for payments), never a guessed
+ *       failure; slow requeries continue (for {@code requery-for} when the schedule sets one), and a
+ *       late final answer still resolves it. An answer that contradicts a
  *       recorded final one is stored as evidence and counted, never a second state change.</li>
  * </ul>
  */
 public class RequeryEngine {
 
     private static final Logger log = LoggerFactory.getLogger(RequeryEngine.class);
+    /** The two reasons a schedule escalates, as they begin its {@code escalationReason}. */
+    static final String DEADLINE = "deadline passed";
+    static final String NEEDS_PERSON = "needs a person";
     /** Timers may fire a hair early against the wall clock; a claim accepts that much. */
     private static final Duration TOLERANCE = Duration.ofMillis(50);
 
@@ -228,9 +232,15 @@ public class RequeryEngine {
         Instant next;
         Optional<OutboxEntry> escalation = Optional.empty();
         State state = r.state();
-        if (state == State.PENDING && !at.isBefore(r.deadlineAt())) {
+        String escalationReason = null;
+        if (state == State.PENDING && (none.needsPerson() || !at.isBefore(r.deadlineAt()))) {
+            // An answer that needs a person escalates now, by the same path as the deadline: asking again until the
+            // deadline would only keep that person waiting. Slow requeries go on, so a later final answer still counts.
             state = State.ESCALATED;
-            escalation = resolutions.get(r.kind()).unresolved(r, at);
+            escalationReason = none.needsPerson() ? NEEDS_PERSON + ": the provider answered " + none.code()
+                    + " on requery " + attempts + ", which its code table marks MANUAL"
+                    : DEADLINE + ": no final answer after " + attempts + " requeries";
+            escalation = resolutions.get(r.kind()).unresolved(r, at, escalationReason);
         }
         next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
@@ -265,7 +275,7 @@ public class RequeryEngine {
         }
         Change change = Change.nextDue(stop ? null : next).requeried(attempts, answer.code(), at).throttles(throttles);
         if (state != r.state()) {
-            change.escalated(at);
+            change.escalated(at, escalationReason);
         }
         escalation.ifPresent(change::publish);
         if (stop) {
@@ -279,10 +289,15 @@ public class RequeryEngine {
                     + "stopped, a person must settle it", r.kind(), r.orderId(), r.provider());
         }
         if (done.isPresent() && state == State.ESCALATED && r.state() == State.PENDING) {
-            meters.counter("vendstream.poller.escalations", "provider", r.provider(), "kind", r.kind().name())
-                    .increment();
-            log.warn("{} of order {} at {} still unresolved after {} requeries; escalated for manual review",
-                    r.kind(), r.orderId(), r.provider(), attempts);
+            meters.counter("vendstream.poller.escalations", "provider", r.provider(), "kind", r.kind().name(),
+                    "reason", none.needsPerson() ? "needs_person" : "deadline").increment();
+            if (none.needsPerson()) {
+                log.warn("{} of order {} at {}: requery {} answered {}, which needs a person; escalated for manual "
+                        + "review before its deadline", r.kind(), r.orderId(), r.provider(), attempts, none.code());
+            } else {
+                log.warn("{} of order {} at {} still unresolved after {} requeries; escalated for manual review",
+                        r.kind(), r.orderId(), r.provider(), attempts);
+            }
         }
         return done;
     }

@@ -122,7 +122,7 @@ public class RequeryStore {
             set.append("state", change.state.name());
         }
         if (change.escalatedAt != null) {
-            set.append("escalatedAt", date(change.escalatedAt));
+            set.append("escalatedAt", date(change.escalatedAt)).append("escalationReason", change.escalationReason);
         }
         if (change.throttles != null) {
             set.append("throttles", change.throttles);
@@ -210,7 +210,7 @@ public class RequeryStore {
                 d.getList("causeEventIds", String.class, List.of()), d.getString("causeType"),
                 d.get("cause", Binary.class).getData(), resolution == null ? null : evidence(resolution),
                 d.getList("contradictions", Document.class, List.of()).stream().map(RequeryStore::evidence).toList(),
-                instant(d, "escalatedAt"), instant(d, "requeriesStoppedAt"),
+                instant(d, "escalatedAt"), d.getString("escalationReason"), instant(d, "requeriesStoppedAt"),
                 d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList());
     }
 

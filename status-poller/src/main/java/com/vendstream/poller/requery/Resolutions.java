@@ -13,6 +13,10 @@ public interface Resolutions {
     /** The one terminal event for a final answer. */
     OutboxEntry resolved(Requery requery, Answer.Final answer, Instant at);
 
-    /** The escalation event, when this kind of operation has one. */
-    Optional<OutboxEntry> unresolved(Requery requery, Instant at);
+    /**
+     * The escalation event, when this kind of operation has one.
+     *
+     * @param reason why: the deadline passed, or the provider's answer says a person must look
+     */
+    Optional<OutboxEntry> unresolved(Requery requery, Instant at, String reason);
 }

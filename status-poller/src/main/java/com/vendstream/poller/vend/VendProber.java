@@ -21,6 +21,9 @@ import com.vendstream.providers.guard.GuardedConnectors;
  * </ul>
  * A requery the providers' guards keep back (circuit open, every call slot busy) is no answer either; it
  * carries the guards' retry-after, so the schedule asks again once the circuit may let it through.
+ * A pending answer carries its code-table row's decision ({@link VendOutcome.Pending#decision()}): MANUAL
+ * is no answer that needs a person (the schedule escalates at once), RETRY and REQUERY are asked again on
+ * the schedule with the same reference.
  */
 public class VendProber implements Prober {
 
@@ -65,6 +68,13 @@ public class VendProber implements Prober {
         }
         VendOutcome.Pending p = (VendOutcome.Pending) outcome;
         // Throttled: the provider's 429 (marked where its reply is read) or THROTTLED_AFTER_SEND.
-        return new Answer.NoAnswer(p.providerCode(), p.message(), p.throttled());
+        return switch (p.decision()) {
+            // Final as far as the provider's API goes: a person must look, so the schedule escalates now.
+            case MANUAL -> Answer.NoAnswer.needsPerson(p.providerCode(), p.message(), p.throttled());
+            // RETRY (nothing processed, e.g. Pay4Power's 401 after the connector's own token renewal and second
+            // try): the same requery with the same reference, asked again on the schedule, not at once.
+            case RETRY, REQUERY -> new Answer.NoAnswer(p.providerCode(), p.message(), p.throttled());
+            default -> throw new IllegalStateException("a pending outcome with decision " + p.decision());
+        };
     }
 }

@@ -385,6 +385,15 @@ public class Vending {
             VendOutcome.Pending p = (VendOutcome.Pending) result;
             state = State.PENDING;
             code = p.providerCode();
+            if (p.needsPerson()) {
+                // The provider's code table says a person must look (MANUAL: e.g. Pagamio 409, VTpass 044). Still
+                // pending: status-poller asks about this same reference at once and escalates if the answer stays
+                // MANUAL. Never a refund (the value may have been delivered), never another vend.
+                meters.counter("vendstream.vend.needs_person", "provider", provider, "code", String.valueOf(code))
+                        .increment();
+                log.warn("Vend for order {} at {} answered {}, which needs a person; left pending for requery and "
+                        + "escalation", orderId, provider, code);
+            }
             providerTransactionId = p.providerTransactionId();
             event = VendEvents.pending(request, provider, reference, p.providerTransactionId(),
                     ProviderEnums.pendingReason(p.cause()), p.providerCode(), at);

@@ -20,6 +20,7 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.guard.GuardedConnectors;
+import com.vendstream.providers.pagamio.PagamioCodes;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.vend.attempt.VendAttempt;
 import com.vendstream.vend.attempt.VendAttemptStore;
@@ -181,6 +182,27 @@ class VendingInvariantsTest {
         assertThat(timesOut.vended).hasSize(1);
         assertThat(backup.vended).isEmpty();
         assertThat(outboxTypes("order-3")).containsExactly("VendPending");
+    }
+
+    @Test
+    void anAnswerThatNeedsAPersonStaysPendingForRequeryNeverRefundedNorSentElsewhere() {
+        // Pagamio's 409 as its code table reads it: duplicate merchantReference with different content (MANUAL).
+        CountingProvider duplicate = new CountingProvider("pagamio",
+                c -> PagamioCodes.TABLE.outcome("409", null, null, r -> null));
+        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        Vending vending = vending(Duration.ofMinutes(2), duplicate, backup);
+        vending.handle(request("order-manual"));
+        vending.handle(request("order-manual"));
+
+        assertThat(duplicate.calls.get()).isEqualTo(1);
+        assertThat(backup.calls.get()).as("not sent elsewhere: the first may stand").isZero();
+        assertThat(store.find("order-manual").orElseThrow().state()).isEqualTo(VendAttempt.State.PENDING);
+        assertThat(outbox("order-manual")).singleElement().isInstanceOfSatisfying(VendPending.class, p -> {
+            assertThat(p.getProviderCode()).isEqualTo("409");
+            assertThat(p.getVend().getProvider()).isEqualTo("pagamio");
+        });
+        assertThat(meters.find("vendstream.vend.needs_person").tag("code", "409").counter()).isNotNull()
+                .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
     }
 
     @Test
