@@ -14,7 +14,6 @@ import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.poller.schedule.RequerySchedule;
 import com.vendstream.poller.schedule.Schedules;
-import com.vendstream.poller.vend.RequeryOnlyConnector;
 import com.vendstream.poller.vend.VendPendings;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
@@ -24,6 +23,7 @@ import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.pay4power.Pay4PowerTransformer;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.testkit.MongoFixture;
+import com.vendstream.testkit.ScriptedConnector;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +57,7 @@ class RequeryDecisionTest {
     private final DueTimers timers = new DueTimers(Clock.systemUTC(), 2);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private volatile Supplier<VendOutcome> pay4power = () -> requeryReply(202, "Transaction In-Progress");
-    private final RequeryOnlyConnector connector = new RequeryOnlyConnector("pay4power", () -> pay4power.get());
+    private final ScriptedConnector connector = new ScriptedConnector("pay4power").onRequery((c, n) -> pay4power.get());
     private final RequeryEngine engine = new RequeryEngine(store, timers,
             new Schedules(Map.of(Schedules.DEFAULT, FAST)),
             Map.of(Kind.VEND, new VendProber(new GuardedConnectors(List.of(connector),
@@ -132,7 +132,7 @@ class RequeryDecisionTest {
         assertThat(r.lastCode()).isEqualTo("401");
         assertThat(outbox("VEND:o-3")).isEmpty();
         // One call per requery: the connector already repeated it once after renewing its token; the poller does not.
-        assertThat(connector.asked.get()).isBetween(r.attempts(), r.attempts() + 1);
+        assertThat(connector.asked.size()).isBetween(r.attempts(), r.attempts() + 1);
     }
 
     private Requery schedule(String id) {

@@ -187,15 +187,14 @@ class VendingInvariantsTest {
     @Test
     void anAnswerThatNeedsAPersonStaysPendingForRequeryNeverRefundedNorSentElsewhere() {
         // Pagamio's 409 as its code table reads it: duplicate merchantReference with different content (MANUAL).
-        CountingProvider duplicate = new CountingProvider("pagamio",
-                c -> PagamioCodes.TABLE.outcome("409", null, null, r -> null));
-        CountingProvider backup = new CountingProvider("pay4power", VendingInvariantsTest::success);
+        ScriptedConnector duplicate = provider("pagamio", c -> PagamioCodes.TABLE.outcome("409", null, null, r -> null));
+        ScriptedConnector backup = provider("pay4power", VendingInvariantsTest::success);
         Vending vending = vending(Duration.ofMinutes(2), duplicate, backup);
         vending.handle(request("order-manual"));
         vending.handle(request("order-manual"));
 
-        assertThat(duplicate.calls.get()).isEqualTo(1);
-        assertThat(backup.calls.get()).as("not sent elsewhere: the first may stand").isZero();
+        assertThat(duplicate.vended).hasSize(1);
+        assertThat(backup.vended).as("not sent elsewhere: the first may stand").isEmpty();
         assertThat(store.find("order-manual").orElseThrow().state()).isEqualTo(VendAttempt.State.PENDING);
         assertThat(outbox("order-manual")).singleElement().isInstanceOfSatisfying(VendPending.class, p -> {
             assertThat(p.getProviderCode()).isEqualTo("409");
