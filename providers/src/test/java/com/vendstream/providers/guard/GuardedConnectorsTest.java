@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 
 class GuardedConnectorsTest {
 
-    /** A provider whose requeries all end the same way. */
+    /** A provider whose requeries all end the same way, and whose lookups (GuardedLookupsTest) do too. */
     static final class Scripted implements VendConnector {
         final AtomicInteger requeries = new AtomicInteger();
         final VendOutcome answer;
+        final AtomicInteger lookups = new AtomicInteger();
+        volatile AccountVerification lookupAnswer;
 
         Scripted(VendOutcome answer) {
             this.answer = answer;
@@ -56,7 +58,8 @@ class GuardedConnectorsTest {
 
         @Override
         public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
+            lookups.incrementAndGet();
+            return lookupAnswer;
         }
     }
 
