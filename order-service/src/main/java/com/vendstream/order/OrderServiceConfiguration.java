@@ -3,11 +3,14 @@ package com.vendstream.order;
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.OrderWaits;
 import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
@@ -41,6 +44,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -161,9 +165,21 @@ public class OrderServiceConfiguration {
         return new CheckoutIntake(placement);
     }
 
+    /** Account lookups behind guards of their own (vendstream.order.guard.*), apart from the listings'. */
     @Bean
-    AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors) {
-        return new AccountVerifier(catalog, connectors.orderedStream().toList());
+    AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard) {
+        return new AccountVerifier(catalog, new GuardedConnectors(connectors.orderedStream().toList(), orderGuard));
+    }
+
+    /**
+     * The providers' guards for this service's calls to them (account lookups, catalogue listings):
+     * vendstream.order.guard.*, 32 calls per provider waiting at most 1 s for a slot, a circuit open for 30 s at
+     * 50 % failures of at least 10 calls.
+     */
+    @Bean
+    GuardSettings orderGuard(Environment environment) {
+        return GuardSettingsBinding.bind(environment, "vendstream.order.guard",
+                new GuardSettings(32, Duration.ofSeconds(1), Duration.ofSeconds(30), 50, 10));
     }
 
     @Bean(destroyMethod = "close")

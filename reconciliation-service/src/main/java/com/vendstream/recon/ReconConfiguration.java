@@ -2,6 +2,7 @@ package com.vendstream.recon;
 
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,13 +36,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -111,12 +111,8 @@ public class ReconConfiguration {
 
     /** The providers' guards for day reports (vendstream.recon.guard.*; vend-service's defaults). */
     @Bean
-    GuardSettings providerGuard(@Value("${vendstream.recon.guard.max-concurrent-calls:32}") int maxConcurrent,
-                                @Value("${vendstream.recon.guard.max-wait:PT10S}") Duration maxWait,
-                                @Value("${vendstream.recon.guard.open-for:PT30S}") Duration openFor,
-                                @Value("${vendstream.recon.guard.failure-rate-percent:50}") float failureRate,
-                                @Value("${vendstream.recon.guard.minimum-calls:10}") int minimumCalls) {
-        return new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls);
+    GuardSettings providerGuard(Environment environment) {
+        return GuardSettingsBinding.bind(environment, "vendstream.recon.guard", GuardSettings.defaults());
     }
 
     /**

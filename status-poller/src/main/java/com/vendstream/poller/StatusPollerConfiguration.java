@@ -1,6 +1,7 @@
 package com.vendstream.poller;
 
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.poller.intake.PartitionOwnership;
 import com.vendstream.poller.intake.PendingIntake;
 import com.vendstream.poller.payment.PaymentProber;
@@ -29,12 +30,12 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
 
@@ -72,14 +73,15 @@ public class StatusPollerConfiguration {
      * for a slot (a requery that finds none is kept back and asked again).
      */
     @Bean
-    GuardedConnectors guardedConnectors(List<VendConnector> connectors,
-                                        @Value("${vendstream.poller.guard.max-concurrent-calls:8}") int maxConcurrent,
-                                        @Value("${vendstream.poller.guard.max-wait:PT0S}") Duration maxWait,
-                                        @Value("${vendstream.poller.guard.open-for:PT30S}") Duration openFor,
-                                        @Value("${vendstream.poller.guard.failure-rate-percent:50}") float failureRate,
-                                        @Value("${vendstream.poller.guard.minimum-calls:10}") int minimumCalls) {
-        return new GuardedConnectors(connectors,
-                new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls));
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings requeryGuard) {
+        return new GuardedConnectors(connectors, requeryGuard);
+    }
+
+    /** vendstream.poller.guard.*: 8 calls per provider, none waiting for a slot; the breaker as vend-service's. */
+    @Bean
+    GuardSettings requeryGuard(Environment environment) {
+        return GuardSettingsBinding.bind(environment, "vendstream.poller.guard",
+                new GuardSettings(8, Duration.ZERO, Duration.ofSeconds(30), 50, 10));
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package com.vendstream.vend;
 
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.vend.attempt.VendAttemptStore;
 import com.vendstream.vend.routing.Router;
@@ -48,14 +50,19 @@ public class VendServiceConfiguration {
         return new VendAttemptStore(mongo);
     }
 
+    /**
+     * The providers' guards for vends: the bulkhead under {@code vendstream.vend.bulkhead.*}, the circuit breaker
+     * under {@code vendstream.vend.circuit.*}; unset ones are {@link GuardSettings#defaults()}.
+     */
     @Bean
-    GuardedConnectors guardedConnectors(List<VendConnector> connectors,
-                                        @Value("${vendstream.vend.bulkhead.max-concurrent-calls:32}") int maxConcurrent,
-                                        @Value("${vendstream.vend.bulkhead.max-wait:PT10S}") Duration bulkheadWait,
-                                        @Value("${vendstream.vend.circuit.open-for:PT30S}") Duration openFor,
-                                        @Value("${vendstream.vend.circuit.failure-rate-percent:50}") float failureRate,
-                                        @Value("${vendstream.vend.circuit.minimum-calls:10}") int minimumCalls) {
-        return new GuardedConnectors(connectors, maxConcurrent, bulkheadWait, openFor, failureRate, minimumCalls);
+    GuardSettings vendGuard(Environment environment) {
+        return GuardSettingsBinding.bind(environment, "vendstream.vend.bulkhead", "vendstream.vend.circuit",
+                GuardSettings.defaults());
+    }
+
+    @Bean
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings vendGuard) {
+        return new GuardedConnectors(connectors, vendGuard);
     }
 
     @Bean
@@ -95,13 +102,12 @@ public class VendServiceConfiguration {
      * and 30 s, where unset).
      */
     @Bean(destroyMethod = "close")
-    ClaimedCalls claimedCalls(Vending vending, Environment environment,
-                              @Value("${vendstream.vend.bulkhead.max-wait:PT10S}") Duration bulkheadWait) {
+    ClaimedCalls claimedCalls(Vending vending, Environment environment, GuardSettings vendGuard) {
         Duration slowest = Binder.get(environment)
                 .bind("vendstream.providers", Bindable.mapOf(String.class, ProviderTimeouts.class))
                 .orElse(Map.of()).values().stream().map(ProviderTimeouts::total)
                 .max(Duration::compareTo).orElse(ProviderTimeouts.DEFAULT);
-        return new ClaimedCalls(bulkheadWait.plus(slowest));
+        return new ClaimedCalls(vendGuard.maxWait().plus(slowest));
     }
 
     /** The timeouts of one provider's HTTP calls, as its connector reads them. */

@@ -8,15 +8,18 @@ import com.vendstream.order.api.Problems;
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.order.AccountMasking;
 import com.vendstream.providers.AccountVerification;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -74,21 +77,38 @@ public class AccountController {
                             .orElseThrow(() -> Problems.notFound("Biller " + body.billerId()));
                 })
                 .subscribeOn(Schedulers.boundedElastic())
-                .map(v -> {
+                .map(verification -> {
+                    AccountVerification v = verification.answer();
                     if (v.status() == AccountVerification.Status.INVALID) {
                         throw Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-account", "Invalid account",
                                 v.message() == null ? "The provider does not know this account"
                                         : AccountMasking.text(v.message(), account));
                     }
                     if (v.status() == AccountVerification.Status.UNAVAILABLE) {
-                        throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "verification-unavailable",
-                                "Verification unavailable", "The account could not be verified right now; try again");
+                        throw unavailable(verification.retryAfter());
                     }
                     // The account as sent, and any copy of it in the provider's details, shown masked.
                     return new VerifyResponse(v.status().name(), AccountMasking.account(account), v.customerName(),
                             AccountMasking.fields(v.details(), account), v.verificationReference(),
                             AccountMasking.text(v.message(), account));
                 });
+    }
+
+    /**
+     * 503 {@code verification-unavailable}, reason code {@code PROVIDER_UNAVAILABLE}, whether the providers were
+     * asked and could not answer or our guards kept the lookup back (a provider's circuit open, its call slots
+     * busy); in the latter case with {@code Retry-After}: when the guards let a lookup through again.
+     */
+    private static ErrorResponseException unavailable(Duration retryAfter) {
+        ErrorResponseException e = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "verification-unavailable",
+                "Verification unavailable", "The account could not be verified right now; try again");
+        e.getBody().setProperty("reasonCode", "PROVIDER_UNAVAILABLE");
+        if (retryAfter != null) {
+            // Whole seconds, rounded up: a client that waits what it is told finds the guards open again.
+            long seconds = Math.max(1, retryAfter.plusMillis(999).toSeconds());
+            e.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        }
+        return e;
     }
 
     private static boolean optionalText(String value) {

@@ -6,27 +6,44 @@ import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties.Biller;
 import com.vendstream.order.order.Rejection;
 import com.vendstream.providers.AccountVerification;
-import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VerifyCommand;
-import java.util.List;
+import com.vendstream.providers.guard.GuardedConnectors;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Looks an account up at the providers that sell the biller, best first, before the payer is
  * charged. An account that is not of the biller's kind ({@link AccountRules}: a Kenyan meter failing Luhn,
  * a phone that is not a number) is refused here without a provider call, as an order for it is.
+ *
+ * <p>Lookups go through the providers' guards ({@link GuardedConnectors}): this service's own breaker and
+ * bulkhead per provider, apart from vend-service's and from the catalogue listings'. A provider they keep
+ * back is skipped as one that could not answer; when none answers, the verification says how long until the
+ * guards let a lookup through again.
  */
 public class AccountVerifier {
 
-    private final Catalog catalog;
-    private final Map<String, VendConnector> connectors;
+    /**
+     * A lookup's result.
+     *
+     * @param retryAfter when the answer is UNAVAILABLE and our guards kept a provider back: the shortest time
+     *                   until they let a lookup to one through again; otherwise null
+     */
+    public record Verification(AccountVerification answer, Duration retryAfter) {
+    }
 
-    public AccountVerifier(Catalog catalog, List<VendConnector> connectors) {
+    private final Catalog catalog;
+    private final GuardedConnectors connectors;
+
+    public AccountVerifier(Catalog catalog, GuardedConnectors connectors) {
         this.catalog = catalog;
-        this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity()));
+        this.connectors = connectors;
+    }
+
+    /** The guards lookups go through (one breaker and bulkhead per provider). */
+    public GuardedConnectors guards() {
+        return connectors;
     }
 
     /**
@@ -39,7 +56,7 @@ public class AccountVerifier {
         return Optional.ofNullable(catalog.availability(merchantId, subMerchantId, service, billerId).refusal());
     }
 
-    public Optional<AccountVerification> verify(ServiceCategory service, String billerId, String itemId, String account) {
+    public Optional<Verification> verify(ServiceCategory service, String billerId, String itemId, String account) {
         Optional<Biller> biller = catalog.biller(service, billerId);
         if (biller.isEmpty()) {
             return Optional.empty();
@@ -50,28 +67,33 @@ public class AccountVerifier {
         Optional<String> malformed = AccountRules.problem(biller.get().accountKind(), biller.get().currency(), itemId,
                 checked);
         if (malformed.isPresent()) {
-            return Optional.of(AccountVerification.invalid(malformed.get()));
+            return Optional.of(new Verification(AccountVerification.invalid(malformed.get()), null));
         }
         if (phone) {
             // Phones get a format check here, without a provider call (no provider looks phones up).
-            return Optional.of(PhoneNumbers.plausible(biller.get().currency(), account)
+            return Optional.of(new Verification(PhoneNumbers.plausible(biller.get().currency(), account)
                     ? new AccountVerification(AccountVerification.Status.VALID, null, Map.of("check", "number format"),
                     null, "A mobile number of the biller's country; the network is not looked up")
-                    : AccountVerification.invalid("Not a mobile number of the biller's country"));
+                    : AccountVerification.invalid("Not a mobile number of the biller's country"), null));
         }
         AccountVerification last = AccountVerification.unavailable("No provider could verify the account");
+        Duration keptBackFor = null;
+        VerifyCommand command = new VerifyCommand(ProviderEnums.serviceType(service), biller.get().id(), itemId, account);
         for (String provider : biller.get().providers()) {
-            VendConnector connector = connectors.get(provider);
-            if (connector == null) {
+            if (connectors.connector(provider).isEmpty()) {
                 continue;
             }
-            AccountVerification result = connector.verify(new VerifyCommand(ProviderEnums.serviceType(service),
-                    biller.get().id(), itemId, account));
-            if (result.status() != AccountVerification.Status.UNAVAILABLE) {
+            Verification result = connectors.verify(provider, command, answer -> new Verification(answer, null),
+                    keptBack -> new Verification(AccountVerification.unavailable(keptBack.message()),
+                            keptBack.retryAfter()));
+            if (result.answer().status() != AccountVerification.Status.UNAVAILABLE) {
                 return Optional.of(result);
             }
-            last = result;
+            last = result.answer();
+            if (result.retryAfter() != null && (keptBackFor == null || result.retryAfter().compareTo(keptBackFor) < 0)) {
+                keptBackFor = result.retryAfter();
+            }
         }
-        return Optional.of(last);
+        return Optional.of(new Verification(last, keptBackFor));
     }
 }

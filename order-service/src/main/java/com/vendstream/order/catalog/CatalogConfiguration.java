@@ -5,6 +5,8 @@ import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedConnectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -20,18 +22,24 @@ import org.springframework.scheduling.annotation.Scheduled;
 @Configuration(proxyBeanMethods = false)
 public class CatalogConfiguration {
 
+    /**
+     * The listings go through guards of their own (vendstream.order.guard.*, as account lookups), apart from the
+     * lookups': a broken listing endpoint is not a provider whose lookups fail, nor the other way round.
+     */
     @Bean
     ProviderCatalogs providerCatalogs(CatalogProperties properties, ObjectProvider<VendConnector> connectors, Clock clock,
-                                      MeterRegistry meters) {
+                                      MeterRegistry meters, GuardSettings orderGuard) {
         // Connectors are declared as VendConnector beans; the ones with a listing API also implement CatalogSource.
-        List<CatalogSource> sources = !properties.live().enabled() ? List.of() : connectors.orderedStream()
-                .filter(CatalogSource.class::isInstance).map(CatalogSource.class::cast).toList();
+        List<VendConnector> listing = !properties.live().enabled() ? List.of() : connectors.orderedStream()
+                .filter(CatalogSource.class::isInstance).toList();
+        List<CatalogSource> sources = listing.stream().map(CatalogSource.class::cast).toList();
         // Listings are fetched off the request threads, at most two at a time: they are slow and rare.
-        return new ProviderCatalogs(sources, properties.live().refreshEvery(), clock, Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "catalogue-fetch");
-            t.setDaemon(true);
-            return t;
-        }), meters);
+        return new ProviderCatalogs(sources, new GuardedConnectors(listing, orderGuard), properties.live().refreshEvery(),
+                clock, Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "catalogue-fetch");
+                    t.setDaemon(true);
+                    return t;
+                }), meters);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.vendstream.providers.CatalogOffer;
 import com.vendstream.providers.CatalogSource;
+import com.vendstream.providers.guard.GuardedConnectors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +58,7 @@ public class ProviderCatalogs {
     }
 
     private final Map<String, CatalogSource> sources;
+    private final GuardedConnectors guards;
     private final Clock clock;
     private final Duration refreshEvery;
     private final LoadingCache<Key, Snapshot> cache;
@@ -69,8 +71,26 @@ public class ProviderCatalogs {
         this(sources, refreshEvery, clock, executor, new SimpleMeterRegistry());
     }
 
+    /** Unguarded: each fetch goes straight to its source (tools, and tests of the listings alone). */
     public ProviderCatalogs(Collection<CatalogSource> sources, Duration refreshEvery, Clock clock, Executor executor,
                             MeterRegistry meters) {
+        this(sources, null, refreshEvery, clock, executor, meters);
+    }
+
+    /**
+     * @param guards the providers' guards every fetch goes through (one breaker and bulkhead per provider, this
+     *               service's own); each source must be one of their connectors. A fetch they keep back is a
+     *               failed fetch that never reached the provider: the last good listing is kept.
+     */
+    public ProviderCatalogs(Collection<CatalogSource> sources, GuardedConnectors guards, Duration refreshEvery,
+                            Clock clock, Executor executor, MeterRegistry meters) {
+        if (guards != null) {
+            sources.stream().map(CatalogSource::id).filter(id -> guards.connector(id).isEmpty()).findFirst()
+                    .ifPresent(id -> {
+                        throw new IllegalArgumentException("Catalogue source " + id + " has no guards");
+                    });
+        }
+        this.guards = guards;
         this.meters = meters;
         this.sources = sources.stream().collect(Collectors.toMap(CatalogSource::id, Function.identity(), (a, b) -> a));
         this.clock = clock;
@@ -142,7 +162,7 @@ public class ProviderCatalogs {
     private Snapshot fetch(Key key, Snapshot old) {
         Instant at = clock.instant();
         try {
-            List<CatalogOffer> offers = List.copyOf(sources.get(key.provider()).offers(key.scope()));
+            List<CatalogOffer> offers = List.copyOf(offers(key));
             if (offers.isEmpty() && old != null && old.known() && !old.offers().isEmpty()) {
                 // A listing that suddenly empties is far likelier a changed or broken reply than a provider
                 // that stopped selling everything: keep the last one until a person looks.
@@ -173,6 +193,22 @@ public class ProviderCatalogs {
             return old == null || !old.known() ? new Snapshot(key, null, null, at, error)
                     : new Snapshot(key, old.offers(), old.fetchedAt(), at, error);
         }
+    }
+
+    /** The source's listing, through the guards when there are any; a fetch they keep back throws. */
+    private List<CatalogOffer> offers(Key key) {
+        CatalogSource source = sources.get(key.provider());
+        if (guards == null) {
+            return source.offers(key.scope());
+        }
+        return guards.call(key.provider(), () -> source.offers(key.scope()), keptBack -> {
+            throw new IllegalStateException("listing not asked: " + keptBack.message());
+        });
+    }
+
+    /** The guards fetches go through, if any (one breaker and bulkhead per provider). */
+    public Optional<GuardedConnectors> guards() {
+        return Optional.ofNullable(guards);
     }
 
     private static final int UNKNOWN = -1;

@@ -1,11 +1,13 @@
 package com.vendstream.providers.guard;
 
+import com.vendstream.providers.AccountVerification;
 import com.vendstream.providers.FailureClass;
 import com.vendstream.providers.PendingCause;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.VendOutcome;
+import com.vendstream.providers.VerifyCommand;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -24,9 +26,9 @@ import java.util.stream.Collectors;
 /**
  * The configured connectors, each behind its own circuit breaker and bulkhead, so that one
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
- * Guarded are vend-service's vends, status-poller's vend requeries and reconciliation's connector day
- * reports, each service with its own instance and settings ({@link GuardSettings}). Account verification,
- * catalogue listings and Dollr's payment calls do not go through it.
+ * Guarded are vend-service's vends, status-poller's vend requeries, reconciliation's connector day
+ * reports and order-service's account lookups and catalogue listings, each service with its own instance and
+ * settings ({@link GuardSettings}). Dollr's payment calls do not go through it.
  *
  * <p>A call either guard keeps back never reached the provider, so it comes back as
  * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded
@@ -158,6 +160,50 @@ public class GuardedConnectors {
             VendOutcome outcome = connector.requery(command);
             return new Judged(outcome, isProviderDown(outcome));
         }, keptBack -> new Judged(keptBack, false)).outcome();
+    }
+
+    /**
+     * An account lookup at {@code provider} behind its guards: {@code answered} is given the provider's answer,
+     * {@code keptBack} the guards' {@link VendOutcome.NotSent} when they kept the lookup from leaving.
+     *
+     * <p>Every UNAVAILABLE answer counts against the breaker (as a lookup that throws does): the connectors say
+     * UNAVAILABLE when the provider could not be reached, failed (5xx) or could not say, and a run of those is
+     * what the breaker is for. Unlike a vend kept back, a lookup kept back costs nothing but an answer the
+     * merchant would not have had anyway; VALID and INVALID are a provider that is up.
+     */
+    public <T> T verify(String provider, VerifyCommand command, Function<AccountVerification, T> answered,
+                        Function<VendOutcome.NotSent, T> keptBack) {
+        VendConnector connector = connectors.get(provider);
+        Lookup lookup;
+        try {
+            lookup = call(provider, () -> {
+                AccountVerification answer = connector.verify(command);
+                if (answer.status() == AccountVerification.Status.UNAVAILABLE) {
+                    throw new Unanswered(answer);
+                }
+                return new Lookup(answer, null);
+            }, notSent -> new Lookup(null, notSent));
+        } catch (Unanswered unanswered) {
+            lookup = new Lookup(unanswered.answer, null);
+        }
+        return lookup.keptBack() != null ? keptBack.apply(lookup.keptBack()) : answered.apply(lookup.answer());
+    }
+
+    /** A lookup's answer, or the guards' reason for not asking. */
+    private record Lookup(AccountVerification answer, VendOutcome.NotSent keptBack) {
+    }
+
+    /**
+     * Carries an UNAVAILABLE lookup out through the breaker, which records what throws as a failure; the
+     * breaker's result rule stays the vends' and requeries'.
+     */
+    private static final class Unanswered extends RuntimeException {
+        private final transient AccountVerification answer;
+
+        Unanswered(AccountVerification answer) {
+            super(answer.message(), null, false, false);
+            this.answer = answer;
+        }
     }
 
     /**

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 class GuardedConnectorsTest {
 
     /**
-     * A provider whose requeries all end the same way. Not the test kit's ScriptedConnector: service-kit,
-     * whose test-jar holds it, depends on providers, so providers' tests cannot use it.
+     * A provider whose requeries all end the same way, and whose lookups (GuardedLookupsTest) do too. Not the
+     * test kit's ScriptedConnector: service-kit, whose test-jar holds it, depends on providers.
      */
     static final class Scripted implements VendConnector {
         final AtomicInteger requeries = new AtomicInteger();
         final VendOutcome answer;
+        final AtomicInteger lookups = new AtomicInteger();
+        volatile AccountVerification lookupAnswer;
 
         Scripted(VendOutcome answer) {
             this.answer = answer;
@@ -59,7 +61,8 @@ class GuardedConnectorsTest {
 
         @Override
         public AccountVerification verify(VerifyCommand command) {
-            throw new UnsupportedOperationException();
+            lookups.incrementAndGet();
+            return lookupAnswer;
         }
     }
 
