@@ -16,9 +16,10 @@ import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
+import com.vendstream.providers.guard.GuardedMobileMoney;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -82,15 +83,30 @@ public class StatusPollerConfiguration {
                 new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls));
     }
 
+    /**
+     * The guard of payment status lookups: the same settings as the requeries' (vendstream.poller.guard.*), with a
+     * breaker and bulkhead of its own per mobile-money provider. A lookup kept back is PENDING (no answer, asked
+     * again later), never a final state.
+     */
+    @Bean
+    GuardSettings paymentLookupGuard(@Value("${vendstream.poller.guard.max-concurrent-calls:8}") int maxConcurrent,
+                                     @Value("${vendstream.poller.guard.max-wait:PT0S}") Duration maxWait,
+                                     @Value("${vendstream.poller.guard.open-for:PT30S}") Duration openFor,
+                                     @Value("${vendstream.poller.guard.failure-rate-percent:50}") float failureRate,
+                                     @Value("${vendstream.poller.guard.minimum-calls:10}") int minimumCalls) {
+        return new GuardSettings(maxConcurrent, maxWait, openFor, failureRate, minimumCalls);
+    }
+
     @Bean
     RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
                                 GuardedConnectors connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
-                                ObjectProvider<MobileMoneyConnector> mobileMoney,
+                                ObjectProvider<MobileMoneyConnector> mobileMoney, GuardSettings paymentLookupGuard,
                                 OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
         // Explicit PaymentStatusPort beans first; every mobile-money connector (Dollr when its base URL
-        // is set) also answers status lookups, unless a port for the same provider already does.
+        // is set) also answers status lookups, behind its guard, unless a port for the same provider already does.
         List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
-        mobileMoney.orderedStream().map(MobileMoneyStatus::new).forEach(ports::add);
+        mobileMoney.orderedStream().map(c -> new MobileMoneyStatus(new GuardedMobileMoney(c, paymentLookupGuard)))
+                .forEach(ports::add);
         PaymentProber payments = new PaymentProber(ports);
         PaymentResolutions paymentEvents = new PaymentResolutions(schedules);
         String instance = properties.instanceId() != null ? properties.instanceId()

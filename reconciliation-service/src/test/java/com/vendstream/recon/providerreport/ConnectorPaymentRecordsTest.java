@@ -2,8 +2,8 @@ package com.vendstream.recon.providerreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.recon.providerreport.PaymentRecords.Direction;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
