@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  * The configured connectors, each behind its own circuit breaker and bulkhead, so that one
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
  * Guarded are vend-service's vends, status-poller's vend requeries and reconciliation's connector day
- * reports, each service with its own instance and settings ({@link GuardSettings}). Account verification,
- * catalogue listings and Dollr's payment calls do not go through it.
+ * reports, each service with its own instance and settings ({@link GuardSettings}). Account verification and
+ * catalogue listings do not go through it; mobile-money calls have their own guard ({@link GuardedMobileMoney}).
  *
  * <p>A call either guard keeps back never reached the provider, so it comes back as
  * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded

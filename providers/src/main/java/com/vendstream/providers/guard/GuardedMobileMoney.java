@@ -28,9 +28,12 @@ import java.util.function.Supplier;
  *
  * <p>A call either guard keeps back never reached the provider, and comes back on the paths callers already
  * handle as such: an execution is NOT_SENT with decision RETRY (the payment waits and is sent again with the
- * same reference: never refunded, never executed twice); a status lookup is PENDING with decision RETRY (no
- * answer, ask later: never a final state); a setup call throws a passing {@link MobileMoneyException}
- * (UNAVAILABLE, not marked providerDown), which the payment reads as NOT_SENT.
+ * same reference: never refunded, never executed twice); a setup call throws a passing
+ * {@link MobileMoneyException} (UNAVAILABLE, not marked providerDown), which the payment reads as NOT_SENT
+ * too. Neither names a wait: the payment's own retry pause decides when it is tried again (an open circuit
+ * keeps it back again at no cost, and lets trial calls through after {@code openFor}), so short retry settings
+ * keep working. A status lookup kept back is PENDING with decision RETRY (no answer, ask later: never a final
+ * state) with the circuit's {@code openFor} (1 s for a full bulkhead) as its wait, so the status poller backs off.
  */
 public class GuardedMobileMoney implements MobileMoneyConnector {
 
@@ -97,14 +100,14 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
 
     private <T> T setup(Supplier<T> call) {
         return guarded(call, (reason, wait) -> {
-            throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 0, "kept back: " + reason, wait,
-                    false);
+            throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 0, "kept back: " + reason,
+                    Duration.ZERO, false);
         });
     }
 
     private PaymentOutcome execution(String referenceId, Supplier<PaymentOutcome> call) {
         return guarded(call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.NOT_SENT, referenceId,
-                "not sent: " + reason, null, null, Decision.RETRY, "KEPT BACK", null, wait));
+                "not sent: " + reason, null, null, Decision.RETRY, "KEPT BACK", null, Duration.ZERO));
     }
 
     private PaymentOutcome lookup(String referenceId, Supplier<PaymentOutcome> call) {

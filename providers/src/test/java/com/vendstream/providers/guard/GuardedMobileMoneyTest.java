@@ -67,7 +67,9 @@ class GuardedMobileMoneyTest {
         PaymentOutcome collection = dollr.executeCollection("9", "7", "LRD", "r-2");
         assertThat(collection.status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
         assertThat(collection.decision()).isEqualTo(Decision.RETRY);
-        assertThat(collection.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+        // No wait named: the payment's own retry pause decides when it is tried again.
+        assertThat(collection.retryAfter()).isZero();
+        assertThat(lookup.retryAfter()).isEqualTo(Duration.ofMinutes(1));
         PaymentOutcome payout = dollr.executePayout("9", "7", "r-3");
         assertThat(payout.status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
 
