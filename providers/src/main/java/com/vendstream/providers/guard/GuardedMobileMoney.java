@@ -107,12 +107,12 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
 
     private PaymentOutcome execution(String referenceId, Supplier<PaymentOutcome> call) {
         return guarded(call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.NOT_SENT, referenceId,
-                "not sent: " + reason, null, null, Decision.RETRY, "KEPT BACK", null, Duration.ZERO));
+                "not sent: " + reason, null, null, Decision.RETRY, PaymentOutcome.KEPT_BACK, null, Duration.ZERO));
     }
 
     private PaymentOutcome lookup(String referenceId, Supplier<PaymentOutcome> call) {
         return guarded(call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId,
-                "status not asked: " + reason, null, null, Decision.RETRY, "KEPT BACK", null, wait));
+                "status not asked: " + reason, null, null, Decision.RETRY, PaymentOutcome.KEPT_BACK, null, wait));
     }
 
     @Override

@@ -29,6 +29,9 @@ public record PaymentOutcome(Status status, String referenceId, String gatewayMe
 
     public enum Status { COMPLETED, FAILED, PENDING, NOT_SENT }
 
+    /** The provider status of a call the providers' guard kept back (circuit open, call slots busy): never sent. */
+    public static final String KEPT_BACK = "KEPT BACK";
+
     public PaymentOutcome {
         retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
     }
@@ -56,6 +59,11 @@ public record PaymentOutcome(Status status, String referenceId, String gatewayMe
     public PaymentOutcome asProviderDown() {
         return new PaymentOutcome(status, referenceId, gatewayMessage, payerAmountMinor, feeMinor, decision,
                 providerStatus, providerTransactionId, retryAfter, throttled, true);
+    }
+
+    /** The providers' guard kept this call from leaving: nothing was asked, nothing was sent. */
+    public boolean keptBack() {
+        return KEPT_BACK.equals(providerStatus);
     }
 
     /** COMPLETED or FAILED: the money's fate is known. */

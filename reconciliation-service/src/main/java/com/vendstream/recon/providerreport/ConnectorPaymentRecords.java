@@ -39,7 +39,8 @@ public class ConnectorPaymentRecords implements PaymentRecords {
             log.warn("{} status of {} {} failed: {}", provider, direction, referenceId, e.toString());
             return ProviderStatus.UNKNOWN;
         }
-        if (outcome == null || outcome.status() == null) {
+        // A lookup the providers' guard kept back (circuit open, call slots busy) asked nothing: skipped too.
+        if (outcome == null || outcome.status() == null || outcome.keptBack()) {
             return ProviderStatus.UNKNOWN;
         }
         switch (outcome.status()) {

@@ -47,8 +47,12 @@ public class MobileMoneyStatus implements PaymentStatusPort {
         if (outcome == null) {
             return PaymentStatus.pending("status lookup failed");
         }
+        if (outcome.keptBack()) {
+            // Our own guard, not the provider: no answer, asked again after the guard's wait (not a 429 back-off).
+            return new PaymentStatus(Status.PENDING, null, outcome.gatewayMessage(), null, false, outcome.retryAfter());
+        }
         // A 429 on the lookup or on the token call before it (marked throttled, Retry-After or not), or a wait
-        // asked for (a token endpoint held back, a guard that kept the lookup back): back off.
+        // asked for (a token endpoint held back): back off.
         boolean throttled = outcome.throttled() || !outcome.retryAfter().isZero();
         Status status = switch (outcome.status()) {
             case COMPLETED -> Status.COMPLETED;

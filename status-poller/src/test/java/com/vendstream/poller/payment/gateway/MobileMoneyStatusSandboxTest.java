@@ -171,8 +171,9 @@ class MobileMoneyStatusSandboxTest {
         PaymentStatus keptBack = guardedStatus.collectionStatus(reference, null);
         assertThat(keptBack.status()).isEqualTo(Status.PENDING);
         assertThat(keptBack.message()).contains("circuit open");
-        // The wait the open circuit asks for makes the poller back off rather than ask again on schedule.
-        assertThat(keptBack.throttled()).isTrue();
+        // Kept back by our guard, not throttled by Dollr: asked again after the circuit's wait.
+        assertThat(keptBack.throttled()).isFalse();
+        assertThat(keptBack.keptBackFor()).isEqualTo(Duration.ofMinutes(1));
         assertThat(guardedStatus.payoutStatus(reference, null).status()).isEqualTo(Status.PENDING);
         // Unguarded, Dollr answers: the collection is complete; the kept-back lookups said nothing about it.
         assertThat(status.collectionStatus(reference, null).status()).isEqualTo(Status.COMPLETED);
