@@ -171,6 +171,21 @@ class ArchitectureTest {
         rule.check(walletLedger);
     }
 
+    /**
+     * Services reach mobile money through the provider-neutral port ({@code com.vendstream.providers.mobilemoney},
+     * guarded by {@code providers.guard}); only Spring wiring may name a provider's own package.
+     */
+    @Test
+    void servicesUseMobileMoneyOnlyThroughTheNeutralPort() {
+        noClasses().that().resideInAnyPackage(SERVICES.stream().map(s -> "com.vendstream." + s + "..")
+                .toArray(String[]::new))
+            .and().haveSimpleNameNotEndingWith("Configuration")
+            .should().dependOnClassesThat().resideInAPackage("com.vendstream.providers.dollr..")
+            .because("callers bind to the neutral mobile-money port, so a second gateway is a new connector, not a"
+                + " change in every service")
+            .check(classes);
+    }
+
     private static ArchRule onlyItsOwnService(String service) {
         String[] others = Stream.concat(
                 SERVICES.stream().filter(other -> !other.equals(service)),

@@ -36,7 +36,9 @@ import com.vendstream.order.payment.DollrMobileMoney;
 import com.vendstream.order.payment.MobileMoney;
 import com.vendstream.order.payment.MobileMoneyCustomerStore;
 import com.vendstream.order.payment.MobileMoneyPayments;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedMobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -115,25 +117,37 @@ public class OrderServiceConfiguration {
      * Null (no mobile-money payment) unless a mobile-money gateway is configured: a {@link MobileMoney}
      * bean, or else Dollr when service-kit built its connector ({@code vendstream.providers.dollr.base-url}).
      * Looked up through ObjectProvider rather than {@code @ConditionalOnBean} because the connector comes
-     * from an auto-configuration, which is registered after this class is evaluated.
+     * from an auto-configuration, which is registered after this class is evaluated. The connector is called
+     * behind the providers' guard ({@link #paymentsGuard}).
      */
     @Bean
     MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways,
                                             ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
                                             DollrMobileMoney.Settings dollr, MobileMoneyPayments.Retry retry,
                                             OutboxTrigger relay, MeterRegistry meters, Clock clock,
-                                            OrderTransitions transitions) {
+                                            OrderTransitions transitions, GuardSettings paymentsGuard) {
         MobileMoney gateway = gateways.getIfAvailable();
         if (gateway == null) {
             MobileMoneyConnector connector = connectors.getIfAvailable();
             if (connector == null) {
                 return null;
             }
-            gateway = new DollrMobileMoney(connector, new MobileMoneyCustomerStore(mongo), dollr, clock);
+            gateway = new DollrMobileMoney(new GuardedMobileMoney(connector, paymentsGuard),
+                    new MobileMoneyCustomerStore(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
         transitions.usePayouts(payments);
         return payments;
+    }
+
+    /**
+     * The providers' guard of the mobile-money calls (vendstream.payments.guard.*; vend-service's defaults): one
+     * breaker and bulkhead per provider for every call to it. A collection or payout it keeps back is NOT_SENT
+     * (waits and is sent again with the same reference); only "provider down" opens the breaker.
+     */
+    @Bean
+    GuardSettings paymentsGuard(Environment environment) {
+        return GuardSettingsBinding.bind(environment, "vendstream.payments.guard", GuardSettings.defaults());
     }
 
     @Bean

@@ -8,7 +8,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 
-/** order-service's guards for account lookups and catalogue listings: vendstream.order.guard.*. */
+/**
+ * order-service's guards: account lookups and catalogue listings (vendstream.order.guard.*), mobile-money calls
+ * (vendstream.payments.guard.*).
+ */
 class OrderGuardSettingsTest {
 
     private final OrderServiceConfiguration configuration = new OrderServiceConfiguration();
@@ -22,5 +25,16 @@ class OrderGuardSettingsTest {
     @Test
     void eachIsSetUnderVendstreamOrderGuardAndBadValuesAreRefused() {
         GuardBindings.assertBoundUnder(configuration::orderGuard, "vendstream.order.guard", "vendstream.order.guard");
+    }
+
+    @Test
+    void mobileMoneyCallsUnsetHaveVendServicesDefaults() {
+        assertThat(configuration.paymentsGuard(new MockEnvironment())).isEqualTo(GuardSettings.defaults());
+    }
+
+    @Test
+    void mobileMoneyCallsAreSetUnderVendstreamPaymentsGuardAndBadValuesAreRefused() {
+        GuardBindings.assertBoundUnder(configuration::paymentsGuard, "vendstream.payments.guard",
+                "vendstream.payments.guard");
     }
 }

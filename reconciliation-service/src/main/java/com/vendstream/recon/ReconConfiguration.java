@@ -5,9 +5,10 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
+import com.vendstream.providers.guard.GuardedMobileMoney;
 import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.recon.api.FinanceAuthFilter;
 import com.vendstream.recon.day.BusinessCalendar;
@@ -119,12 +120,13 @@ public class ReconConfiguration {
      * Mobile-money status lookups through the MobileMoneyConnector beans: service-kit's
      * ConnectorConfiguration builds Dollr's from {@code vendstream.providers.dollr.*} when its base URL is
      * set, as it builds the vend connectors; none otherwise (payments are then reported unmatched, never
-     * guessed).
+     * guessed). Each behind the providers' guard (vendstream.recon.guard.*): a lookup it keeps back is
+     * PENDING, as any lookup that got no answer.
      */
     @Bean
     @ConditionalOnMissingBean(PaymentRecords.class)
-    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors) {
-        List<MobileMoneyConnector> all = connectors.orderedStream().toList();
+    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, GuardSettings guard) {
+        List<GuardedMobileMoney> all = connectors.orderedStream().map(c -> new GuardedMobileMoney(c, guard)).toList();
         return all.isEmpty() ? PaymentRecords.NONE : new ConnectorPaymentRecords(all);
     }
 

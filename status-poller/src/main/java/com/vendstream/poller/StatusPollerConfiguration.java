@@ -17,9 +17,10 @@ import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
+import com.vendstream.providers.guard.GuardedMobileMoney;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -87,12 +88,14 @@ public class StatusPollerConfiguration {
     @Bean
     RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
                                 GuardedConnectors connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
-                                ObjectProvider<MobileMoneyConnector> mobileMoney,
+                                ObjectProvider<MobileMoneyConnector> mobileMoney, GuardSettings requeryGuard,
                                 OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
         // Explicit PaymentStatusPort beans first; every mobile-money connector (Dollr when its base URL
-        // is set) also answers status lookups, unless a port for the same provider already does.
+        // is set) also answers status lookups, unless a port for the same provider already does: behind a breaker
+        // and bulkhead of its own per provider, with the requeries' settings; a lookup kept back is no answer yet.
         List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
-        mobileMoney.orderedStream().map(MobileMoneyStatus::new).forEach(ports::add);
+        mobileMoney.orderedStream().map(c -> new MobileMoneyStatus(new GuardedMobileMoney(c, requeryGuard)))
+                .forEach(ports::add);
         PaymentProber payments = new PaymentProber(ports);
         PaymentResolutions paymentEvents = new PaymentResolutions(schedules);
         String instance = properties.instanceId() != null ? properties.instanceId()

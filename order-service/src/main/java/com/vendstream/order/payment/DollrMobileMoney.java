@@ -4,20 +4,20 @@ import com.vendstream.order.order.AccountMasking;
 import com.vendstream.order.payment.MobileMoneyCustomers.AccountUse;
 import com.vendstream.order.payment.MobileMoneyCustomers.Customer;
 import com.vendstream.providers.Masking;
-import com.vendstream.providers.dollr.DollrException;
-import com.vendstream.providers.dollr.DollrTransformer;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeePreview;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
-import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.dollr.MobileMoneyConnector.MmoInfo;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.MobileMoneyException;
+import com.vendstream.providers.mobilemoney.Msisdn;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeePreview;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeQuery;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.MmoInfo;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -96,7 +96,7 @@ public class DollrMobileMoney implements MobileMoney {
                           String description) {
         String[] prepared;
         try {
-            String phone = DollrTransformer.phone(payerPhone);
+            String phone = Msisdn.digits(payerPhone);
             requireCurrency(currency);
             prepared = withCustomer(phone, OperationType.COLLECTION, customer -> {
                 long invoice = connector.createInvoice(new NewInvoice(customer.counterpartyId(), currency, orderId,
@@ -123,7 +123,7 @@ public class DollrMobileMoney implements MobileMoney {
     public Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency) {
         String[] prepared;
         try {
-            String phone = DollrTransformer.phone(payeePhone);
+            String phone = Msisdn.digits(payeePhone);
             requireCurrency(currency);
             prepared = withCustomer(phone, OperationType.PAYOUT, customer -> {
                 String account = account(customer, phone, AccountUse.PAYOUT);
@@ -150,8 +150,8 @@ public class DollrMobileMoney implements MobileMoney {
         Customer customer = customer(phone, use);
         try {
             return setup.apply(customer);
-        } catch (DollrException e) {
-            boolean refusedIds = e.kind() == DollrException.Kind.VALIDATION || e.kind() == DollrException.Kind.NOT_FOUND;
+        } catch (MobileMoneyException e) {
+            boolean refusedIds = e.kind() == MobileMoneyException.Kind.VALIDATION || e.kind() == MobileMoneyException.Kind.NOT_FOUND;
             if (!stored || !refusedIds) {
                 throw e;
             }
@@ -178,7 +178,7 @@ public class DollrMobileMoney implements MobileMoney {
         // Before creating anything: an unsupported number must not leave a party behind.
         MmoInfo mmo = connector.detectMmo(phone, use);
         if (mmo.paymentMethod() == null) {
-            throw new DollrException(DollrException.Kind.VALIDATION, 200, "no mobile-money operator for this number");
+            throw new MobileMoneyException(MobileMoneyException.Kind.VALIDATION, 200, "no mobile-money operator for this number");
         }
         long party = connector.createParty(new NewParty(PARTY_NAME, phone, null, mmo.countryCode()));
         long counterparty = connector.createCounterparty(party);
@@ -215,7 +215,7 @@ public class DollrMobileMoney implements MobileMoney {
                     OperationType.COLLECTION, customer.gatewayProvider(), settings.bearer()));
             log.info("Dollr fee preview for order {}: amount {} fee {} payer pays {} {} (minor units, fee bearer {})",
                     orderId, amountMinor, p.feeMinor(), p.payerAmountMinor(), p.payerCurrency(), settings.feeBearer());
-        } catch (DollrException e) {
+        } catch (MobileMoneyException e) {
             // The preview only informs; the invoice decides what the customer is charged.
             log.info("Dollr fee preview for order {} unavailable: {} (HTTP {})", orderId, e.kind(), e.httpStatus());
         }
@@ -262,7 +262,7 @@ public class DollrMobileMoney implements MobileMoney {
         if (e instanceof UnsupportedCurrency) {
             reason = e.getMessage();
             passes = false;
-        } else if (e instanceof DollrException d) {
+        } else if (e instanceof MobileMoneyException d) {
             passes = d.passes();
             retryAfter = d.retryAfter();
             reason = (passes ? "Dollr was unavailable during the " + kind + " setup"

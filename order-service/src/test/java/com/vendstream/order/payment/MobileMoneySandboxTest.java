@@ -39,8 +39,10 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedMobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.pay4power.Pay4PowerConnector;
 import com.vendstream.providers.pay4power.Pay4PowerProperties;
 import com.vendstream.sandbox.ProviderSandboxApplication;
@@ -448,6 +450,39 @@ class MobileMoneySandboxTest {
         awaitCollectedWhenSentAgain(clock, () -> p.recover(f.orders.find(order.orderId()).orElseThrow()), order);
         assertThat(f.meters.counter("vendstream.order.payment_not_sent", "provider", "dollr", "kind", "collection")
                 .count()).isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * A collection the providers' guard keeps back (Dollr's circuit open) was never sent: the order waits
+     * with its NOT SENT marker, nothing is paid back, and the sweep sends the same reference once the circuit
+     * lets calls through again; Dollr executes it once.
+     */
+    @Test
+    void aCollectionTheGuardKeepsBackWaitsAndIsSentOnceTheCircuitClosesNeverRefunded() {
+        MutableClock clock = MutableClock.of(Instant.now(), java.time.ZoneOffset.UTC);
+        GuardedMobileMoney guarded = new GuardedMobileMoney(freshConnector("dollr-sandbox-secret"),
+                GuardSettings.defaults());
+        MobileMoneyPayments p = paymentsOver(guarded, clock);
+        guarded.breaker().transitionToOpenState();
+        Order order = placeWith(p, "kept-back-1", "231770000052", 10_000);
+
+        assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+        assertThat(outbox(order)).isEmpty();
+        Document notSent = payment(order).get("notSent", Document.class);
+        assertThat(notSent.getInteger("attempts")).isEqualTo(1);
+        assertThat(notSent.getString("reason")).contains("circuit open");
+        assertThat(notSent.getDate("retryAt").toInstant()).isAfter(clock.instant());
+        // The order's own pause (1 s here) passes while the circuit is still open: kept back again, nothing sent.
+        clock.add(Duration.ofSeconds(2));
+        p.recover(f.orders.find(order.orderId()).orElseThrow());
+        assertThat(payment(order).get("notSent", Document.class).getInteger("attempts")).isEqualTo(2);
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.AWAITING_PAYMENT);
+        assertThat(record.calls("dollr", null, null)).isEmpty();
+
+        guarded.breaker().transitionToClosedState();
+        awaitCollectedWhenSentAgain(clock, () -> p.recover(f.orders.find(order.orderId()).orElseThrow()), order);
+        // Never paid back: no payout was asked for.
+        assertThat(record.calls("dollr", "payout", null)).isEmpty();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package com.vendstream.providers.dollr;
 
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.Money;
@@ -123,10 +126,15 @@ public class DollrConnector implements MobileMoneyConnector {
         }
     }
 
-    /** No session: REFUSED credentials are UNAUTHORIZED (definite); anything else passes (UNAVAILABLE). */
-    private static DollrException noSession(ProviderAuthException e) {
-        return new DollrException(e.kind() == ProviderAuthException.Kind.REFUSED ? DollrException.Kind.UNAUTHORIZED
-                : DollrException.Kind.UNAVAILABLE, 0, e.getMessage(), e.retryAfter());
+    /**
+     * No session: REFUSED credentials are UNAUTHORIZED (definite); a token endpoint answering 429 is THROTTLED,
+     * with or without a Retry-After; anything else passes as UNAVAILABLE, which is Dollr being down.
+     */
+    private static MobileMoneyException noSession(ProviderAuthException e) {
+        MobileMoneyException.Kind kind = e.kind() == ProviderAuthException.Kind.REFUSED
+                ? MobileMoneyException.Kind.UNAUTHORIZED
+                : e.throttled() ? MobileMoneyException.Kind.THROTTLED : MobileMoneyException.Kind.UNAVAILABLE;
+        return new MobileMoneyException(kind, 0, e.getMessage(), e.retryAfter());
     }
 
     private TokenCache.Session obtainToken() {
@@ -142,8 +150,12 @@ public class DollrConnector implements MobileMoneyConnector {
         if (token == null) {
             String why = "token endpoint answered HTTP " + reply.status();
             int status = reply.status();
-            if (status >= 500 || status == 429 || status == 408 || status / 100 == 2) {
-                // Throttled, failing or unreadable: TokenCache retries it, honouring Retry-After.
+            if (status == 429) {
+                // Throttled, with or without a Retry-After: TokenCache retries it and the mark reaches the caller.
+                throw ProviderAuthException.throttled(why, RetryAfter.parse(reply.retryAfter(), clock));
+            }
+            if (status >= 500 || status == 408 || status / 100 == 2) {
+                // Failing or unreadable: TokenCache retries it, honouring Retry-After.
                 throw ProviderAuthException.unavailable(why, RetryAfter.parse(reply.retryAfter(), clock));
             }
             throw ProviderAuthException.refused(why);
@@ -275,7 +287,7 @@ public class DollrConnector implements MobileMoneyConnector {
         JsonNode root = call(HttpMethod.POST, "/payment-accounts/create?operation_type=" + operationType.name(), body);
         JsonNode node = root.has("id") ? root : root.path("payment_account");
         if (!node.path("is_active").asBoolean(true)) {
-            throw new DollrException(DollrException.Kind.VALIDATION, 200, "payment account is not active");
+            throw new MobileMoneyException(MobileMoneyException.Kind.VALIDATION, 200, "payment account is not active");
         }
         return required(DollrTransformer.id(root, "payment_account"), "payment_account");
     }
@@ -299,7 +311,7 @@ public class DollrConnector implements MobileMoneyConnector {
         if ((account != null && !account.equals(session.payoutAccountId()))
                 || (amount != null && !sameAmount(amount, session.amountMinor(), session.currency()))
                 || (currency != null && !currency.equalsIgnoreCase(session.currency()))) {
-            throw new DollrException(DollrException.Kind.VALIDATION, 200,
+            throw new MobileMoneyException(MobileMoneyException.Kind.VALIDATION, 200,
                     "the payout session Dollr created does not match the request");
         }
         return required(DollrTransformer.id(root, "session"), "session");
@@ -420,16 +432,25 @@ public class DollrConnector implements MobileMoneyConnector {
         Reply reply;
         try {
             reply = send(HttpMethod.POST, path, body);
-        } catch (DollrException e) {
-            // No token, so the execution was never sent: refused credentials stay refused, anything else passes.
-            return e.kind() == DollrException.Kind.UNAUTHORIZED
-                    ? DollrTransformer.of(rule("CREDENTIALS REFUSED"), referenceId, "no token: " + e.getMessage(), null,
-                            null, "CREDENTIALS REFUSED")
-                    : DollrTransformer.of(rule("NOT SENT"), referenceId, "no token: " + e.getMessage(), null, null,
-                            "NOT SENT", e.retryAfter());
+        } catch (MobileMoneyException e) {
+            // No token, so the execution was never sent: refused credentials stay refused, anything else passes
+            // (a throttled token endpoint carries the throttled mark of the 429 row).
+            if (e.kind() == MobileMoneyException.Kind.UNAUTHORIZED) {
+                return DollrTransformer.of(rule("CREDENTIALS REFUSED"), referenceId, "no token: " + e.getMessage(), null,
+                        null, "CREDENTIALS REFUSED");
+            }
+            PaymentOutcome notSent = DollrTransformer.of(rule(e.kind() == MobileMoneyException.Kind.THROTTLED
+                    ? "HTTP 429" : "NOT SENT"), referenceId, "no token: " + e.getMessage(), null, null, "NOT SENT",
+                    e.retryAfter());
+            return e.providerDown() ? notSent.asProviderDown() : notSent;
         } catch (NoReply e) {
-            return e.sent ? DollrTransformer.of(rule("TIMEOUT"), referenceId, e.getMessage(), null, null, "TIMEOUT")
-                    : DollrTransformer.of(rule("NOT SENT"), referenceId, e.getMessage(), null, null, "NOT SENT");
+            return (e.sent ? DollrTransformer.of(rule("TIMEOUT"), referenceId, e.getMessage(), null, null, "TIMEOUT")
+                    : DollrTransformer.of(rule("NOT SENT"), referenceId, e.getMessage(), null, null, "NOT SENT"))
+                    .asProviderDown();
+        }
+        if (reply.status() >= 500) {
+            return DollrTransformer.of(DollrStatuses.http(reply.status(), false), referenceId,
+                    DollrTransformer.detail(reply.json()), null, null, "HTTP " + reply.status()).asProviderDown();
         }
         if (reply.status() / 100 == 2) {
             return DollrTransformer.outcome(referenceId, reply.body(), currency);
@@ -450,12 +471,13 @@ public class DollrConnector implements MobileMoneyConnector {
         Reply reply;
         try {
             reply = send(HttpMethod.GET, path, null);
-        } catch (DollrException e) {
+        } catch (MobileMoneyException e) {
             return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status not read: " + e.getMessage(),
-                    null, null, Decision.RETRY, "NOT SENT", null, e.retryAfter());
+                    null, null, Decision.RETRY, "NOT SENT", null, e.retryAfter(),
+                    e.kind() == MobileMoneyException.Kind.THROTTLED, e.providerDown());
         } catch (NoReply e) {
             return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status not read: " + e.getMessage(),
-                    null, null, Decision.REQUERY, "NOT SENT");
+                    null, null, Decision.REQUERY, "NOT SENT").asProviderDown();
         }
         if (reply.status() / 100 == 2) {
             return DollrTransformer.outcome(referenceId, reply.body(), null);
@@ -470,7 +492,7 @@ public class DollrConnector implements MobileMoneyConnector {
         boolean throttled = DollrStatuses.http(reply.status(), false).throttled();
         return new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId, "status query answered HTTP "
                 + reply.status(), null, null, decision, "HTTP " + reply.status(), null,
-                throttled ? RetryAfter.parse(reply.retryAfter(), clock) : null, throttled);
+                throttled ? RetryAfter.parse(reply.retryAfter(), clock) : null, throttled, reply.status() >= 500);
     }
 
     private static CodeRule rule(String key) {
@@ -479,32 +501,32 @@ public class DollrConnector implements MobileMoneyConnector {
 
     // ---- transport ---------------------------------------------------------------------------
 
-    /** A setup call: its JSON, or a {@link DollrException}. */
+    /** A setup call: its JSON, or a {@link MobileMoneyException}. */
     private JsonNode call(HttpMethod method, String path, Object body) {
         Reply reply;
         try {
             reply = send(method, path, body);
         } catch (NoReply e) {
-            throw new DollrException(DollrException.Kind.UNAVAILABLE, 0, path + ": " + e.getMessage());
+            throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 0, path + ": " + e.getMessage());
         }
         JsonNode root = reply.json();
         if (reply.status() / 100 == 2) {
             if (root == null) {
-                throw new DollrException(DollrException.Kind.UNAVAILABLE, reply.status(), path + ": reply is not JSON");
+                throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, reply.status(), path + ": reply is not JSON");
             }
             return root;
         }
-        DollrException.Kind kind = switch (reply.status()) {
-            case 401 -> DollrException.Kind.UNAUTHORIZED;
-            case 403 -> DollrException.Kind.FORBIDDEN;
-            case 404 -> DollrException.Kind.NOT_FOUND;
-            case 400, 409, 422 -> DollrException.Kind.VALIDATION;
-            case 429 -> DollrException.Kind.THROTTLED;
-            default -> DollrException.Kind.UNAVAILABLE;
+        MobileMoneyException.Kind kind = switch (reply.status()) {
+            case 401 -> MobileMoneyException.Kind.UNAUTHORIZED;
+            case 403 -> MobileMoneyException.Kind.FORBIDDEN;
+            case 404 -> MobileMoneyException.Kind.NOT_FOUND;
+            case 400, 409, 422 -> MobileMoneyException.Kind.VALIDATION;
+            case 429 -> MobileMoneyException.Kind.THROTTLED;
+            default -> MobileMoneyException.Kind.UNAVAILABLE;
         };
         // The path may carry a phone (?phone=...) and Dollr's detail may echo one: callers log these messages.
         String message = path.replaceAll("\\?.*$", "?…") + ": HTTP " + reply.status() + " " + DollrTransformer.detail(root);
-        throw new DollrException(kind, reply.status(), message.replaceAll("\\d{6,}", "****"));
+        throw new MobileMoneyException(kind, reply.status(), message.replaceAll("\\d{6,}", "****"));
     }
 
     private String setup(HttpMethod method, String path, Object body, String entity) {
@@ -513,7 +535,7 @@ public class DollrConnector implements MobileMoneyConnector {
 
     private static String required(String id, String entity) {
         if (id == null) {
-            throw new DollrException(DollrException.Kind.UNAVAILABLE, 200, "no " + entity + " id in the reply");
+            throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 200, "no " + entity + " id in the reply");
         }
         return id;
     }
@@ -522,7 +544,7 @@ public class DollrConnector implements MobileMoneyConnector {
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw new DollrException(DollrException.Kind.UNAVAILABLE, 200, "id is not a number");
+            throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 200, "id is not a number");
         }
     }
 

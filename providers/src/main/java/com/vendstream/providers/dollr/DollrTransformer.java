@@ -1,5 +1,7 @@
 package com.vendstream.providers.dollr;
 
+import com.vendstream.providers.mobilemoney.Msisdn;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.CodeRule;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.Masking;
@@ -15,19 +17,7 @@ public final class DollrTransformer {
 
     /** E.164 digits without '+', as Dollr wants them. */
     public static String phone(String phone) {
-        if (phone == null) {
-            return null;
-        }
-        String digits = phone.replaceAll("[\\s\\-().]", "");
-        if (digits.startsWith("+")) {
-            digits = digits.substring(1);
-        } else if (digits.startsWith("00")) {
-            digits = digits.substring(2);
-        }
-        if (!digits.matches("\\d{8,15}")) {
-            throw new IllegalArgumentException("not an E.164 phone number");
-        }
-        return digits;
+        return Msisdn.digits(phone);
     }
 
     /** The market of a Dollr method enum: MTN_MOMO_LBR is Liberia (LR), AIRTEL_RWA Rwanda (RW); else null. */

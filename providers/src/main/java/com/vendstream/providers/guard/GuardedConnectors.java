@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * provider's outage or slowness cannot use up the threads and patience other providers' traffic needs.
  * Guarded are vend-service's vends, status-poller's vend requeries, reconciliation's connector day
  * reports and order-service's account lookups and catalogue listings, each service with its own instance and
- * settings ({@link GuardSettings}). Dollr's payment calls do not go through it.
+ * settings ({@link GuardSettings}). Mobile-money calls have their own guard
+ * ({@link GuardedMobileMoney}).
  *
  * <p>A call either guard keeps back never reached the provider, so it comes back as
  * {@link VendOutcome.NotSent}: the order waits (or goes to another provider), it is never refunded

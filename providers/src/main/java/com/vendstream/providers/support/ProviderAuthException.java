@@ -19,11 +19,17 @@ public final class ProviderAuthException extends RuntimeException {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final boolean throttled;
 
     public ProviderAuthException(Kind kind, String message, Duration retryAfter) {
+        this(kind, message, retryAfter, false);
+    }
+
+    public ProviderAuthException(Kind kind, String message, Duration retryAfter, boolean throttled) {
         super(message, null, false, false);
         this.kind = kind;
         this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+        this.throttled = throttled;
     }
 
     public static ProviderAuthException refused(String message) {
@@ -34,8 +40,18 @@ public final class ProviderAuthException extends RuntimeException {
         return new ProviderAuthException(Kind.UNAVAILABLE, message, retryAfter);
     }
 
+    /** The token endpoint answered with its rate limit (HTTP 429), with or without a Retry-After. */
+    public static ProviderAuthException throttled(String message, Duration retryAfter) {
+        return new ProviderAuthException(Kind.UNAVAILABLE, message, retryAfter, true);
+    }
+
     public Kind kind() {
         return kind;
+    }
+
+    /** UNAVAILABLE because the token endpoint is rate-limiting us: whoever asks again should slow down. */
+    public boolean throttled() {
+        return throttled;
     }
 
     /** How long to wait before asking the token endpoint again. */

@@ -76,6 +76,8 @@ public final class TokenCache {
     private Instant renewAt;
     private Instant holdUntil;
     private ProviderAuthException.Kind held;
+    /** Whether the endpoint held back (UNAVAILABLE) was rate-limiting us rather than failing. */
+    private boolean heldThrottled;
     private Duration nextRefusedBackoff;
 
     public TokenCache(String provider, Supplier<Session> login, Function<String, Session> refresh,
@@ -143,7 +145,8 @@ public final class TokenCache {
             Duration wait = Duration.between(now, holdUntil);
             throw held == ProviderAuthException.Kind.REFUSED
                     ? new ProviderAuthException(held, provider + " refused our credentials; next login after " + holdUntil, wait)
-                    : ProviderAuthException.unavailable(provider + " token endpoint unavailable; next try after " + holdUntil, wait);
+                    : new ProviderAuthException(held, provider + " token endpoint unavailable; next try after " + holdUntil,
+                            wait, heldThrottled);
         }
         ProviderAuthException last = null;
         Duration backoff = policy.firstBackoff();
@@ -171,6 +174,7 @@ public final class TokenCache {
             Duration wait = last.retryAfter().compareTo(backoff) > 0 ? last.retryAfter() : backoff;
             if (attempt == policy.attempts() || wait.compareTo(policy.maxInlineWait()) > 0) {
                 hold(ProviderAuthException.Kind.UNAVAILABLE, clock.instant().plus(wait));
+                heldThrottled = last.throttled();
                 break;
             }
             try {
@@ -186,9 +190,11 @@ public final class TokenCache {
             return old;
         }
         log.warn("{} token endpoint gave no session: {}", provider, last == null ? "interrupted" : last.getMessage());
-        throw ProviderAuthException.unavailable(provider + " token endpoint: "
+        // A throttled endpoint stays marked throttled, whether or not it named a Retry-After.
+        throw new ProviderAuthException(ProviderAuthException.Kind.UNAVAILABLE, provider + " token endpoint: "
                 + (last == null ? "interrupted" : last.getMessage()),
-                holdUntil == null ? Duration.ZERO : Duration.between(clock.instant(), holdUntil));
+                holdUntil == null ? Duration.ZERO : Duration.between(clock.instant(), holdUntil),
+                last != null && last.throttled());
     }
 
     private Session obtain(Session old) {
@@ -216,6 +222,7 @@ public final class TokenCache {
         renewals.increment();
         holdUntil = null;
         held = null;
+        heldThrottled = false;
         nextRefusedBackoff = policy.refusedBackoff();
         if (refusedNow.getAndSet(0) == 1) {
             log.info("{} accepts our credentials again", provider);
@@ -239,6 +246,7 @@ public final class TokenCache {
     private void hold(ProviderAuthException.Kind kind, Instant until) {
         held = kind;
         holdUntil = until;
+        heldThrottled = false;
     }
 
     private static boolean usable(Session s, Instant now) {
@@ -259,8 +267,8 @@ public final class TokenCache {
             if (status == 429 || status >= 500 || status == 408) {
                 String retryAfter = http.getResponseHeaders() == null ? null
                         : http.getResponseHeaders().getFirst("Retry-After");
-                return ProviderAuthException.unavailable("token endpoint answered HTTP " + status,
-                        RetryAfter.parse(retryAfter, clock));
+                return new ProviderAuthException(ProviderAuthException.Kind.UNAVAILABLE,
+                        "token endpoint answered HTTP " + status, RetryAfter.parse(retryAfter, clock), status == 429);
             }
             return ProviderAuthException.refused("token endpoint answered HTTP " + status);
         }

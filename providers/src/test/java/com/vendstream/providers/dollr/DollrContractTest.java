@@ -1,5 +1,8 @@
 package com.vendstream.providers.dollr;
 
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import org.threeten.extra.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,14 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.vendstream.providers.Decision;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
-import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeQuery;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.core.Faults;
@@ -161,8 +164,8 @@ class DollrContractTest {
         for (int i = 0; i < 5; i++) {
             assertThat(dollr.collectionStatus(reference).status()).isEqualTo(PaymentOutcome.Status.PENDING);
         }
-        assertThatThrownBy(() -> dollr.receipt(c.invoiceId())).isInstanceOfSatisfying(DollrException.class,
-                e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.VALIDATION));
+        assertThatThrownBy(() -> dollr.receipt(c.invoiceId())).isInstanceOfSatisfying(MobileMoneyException.class,
+                e -> assertThat(e.kind()).isEqualTo(MobileMoneyException.Kind.VALIDATION));
     }
 
     @Test
@@ -333,10 +336,13 @@ class DollrContractTest {
             assertThat(notSent.decision()).isEqualTo(Decision.RETRY);
             assertThat(notSent.retryAfter()).isPositive();
             assertThatThrownBy(() -> fresh.detectMmo("231880000001", OperationType.COLLECTION))
-                    .isInstanceOfSatisfying(DollrException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(DollrException.Kind.UNAVAILABLE);
+                    .isInstanceOfSatisfying(MobileMoneyException.class, e -> {
+                        // The token endpoint's 429 is Dollr's rate limit, not Dollr being down.
+                        assertThat(e.kind()).isEqualTo(MobileMoneyException.Kind.THROTTLED);
                         assertThat(e.passes()).isTrue();
+                        assertThat(e.providerDown()).isFalse();
                     });
+            assertThat(notSent.throttled()).isTrue();
             assertThat(record.calls("dollr", "collection", reference)).isEmpty();
         } finally {
             faults.disarm("dollr", "auth");
@@ -365,12 +371,12 @@ class DollrContractTest {
     void wrongCredentialsAndABadInputAreClearErrors() {
         DollrConnector wrong = new DollrConnector(new DollrProperties(root + "/dollr/v1", "x", "y", null, null, null, null,
                 null));
-        assertThatThrownBy(() -> wrong.detectMmo("231880000001", OperationType.COLLECTION)).isInstanceOfSatisfying(DollrException.class,
-                e -> assertThat(e.kind()).isEqualTo(DollrException.Kind.UNAUTHORIZED));
+        assertThatThrownBy(() -> wrong.detectMmo("231880000001", OperationType.COLLECTION)).isInstanceOfSatisfying(MobileMoneyException.class,
+                e -> assertThat(e.kind()).isEqualTo(MobileMoneyException.Kind.UNAUTHORIZED));
         assertThat(wrong.collectionStatus(DollrConnector.newReference()).status()).isEqualTo(PaymentOutcome.Status.PENDING);
-        assertThatThrownBy(() -> dollr.detectMmo("441234567890", OperationType.COLLECTION)).isInstanceOfSatisfying(DollrException.class,
+        assertThatThrownBy(() -> dollr.detectMmo("441234567890", OperationType.COLLECTION)).isInstanceOfSatisfying(MobileMoneyException.class,
                 e -> {
-                    assertThat(e.kind()).isEqualTo(DollrException.Kind.VALIDATION);
+                    assertThat(e.kind()).isEqualTo(MobileMoneyException.Kind.VALIDATION);
                     // Callers log these messages: the phone in the query and in Dollr's detail stays out.
                     assertThat(e.getMessage()).contains("mmo-provider-info").doesNotContain("441234567890", "234567890");
                 });

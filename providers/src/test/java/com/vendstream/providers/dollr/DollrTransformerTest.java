@@ -1,5 +1,6 @@
 package com.vendstream.providers.dollr;
 
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,7 @@ import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.pagamio.PagamioConnector;
 import com.vendstream.providers.pagamio.PagamioProperties;
 import com.vendstream.providers.pawacard.PawacardConnector;
@@ -104,6 +104,38 @@ class ThrottledAnswersTest {
         assertThat(o.status()).isEqualTo(PaymentOutcome.Status.PENDING);
         assertThat(o.throttled()).isTrue();
         assertThat(o.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    /**
+     * Dollr's token endpoint answering 429 without a Retry-After is still Dollr's rate limit: a status lookup
+     * and an execution without a session carry the throttled mark (they did not before: only a Retry-After
+     * made the status poller back off). A failing token endpoint (503) is not throttled, but Dollr being down.
+     */
+    @Test
+    void dollrTokenEndpointThrottledWithoutRetryAfter() {
+        server.on("/dollr/v1/jwt/client/obtain/token", r -> new Reply(429, "{\"detail\":\"Too Many Requests\"}"));
+        DollrConnector dollr = dollrWithoutWaits();
+        PaymentOutcome lookup = dollr.collectionStatus("r-1");
+        assertThat(lookup.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(lookup.throttled()).isTrue();
+        assertThat(lookup.providerDown()).isFalse();
+        PaymentOutcome execution = dollr.executeCollection("9", "7", "LRD", "r-2");
+        assertThat(execution.status()).isEqualTo(PaymentOutcome.Status.NOT_SENT);
+        assertThat(execution.throttled()).isTrue();
+        assertThat(server.requests("/dollr/v1/status/collection/r-1")).isEmpty();
+        assertThat(server.requests("/dollr/v1/executions/collection")).isEmpty();
+
+        server.on("/dollr/v1/jwt/client/obtain/token", r -> new Reply(503, "{\"detail\":\"down\"}"));
+        PaymentOutcome down = dollrWithoutWaits().collectionStatus("r-3");
+        assertThat(down.status()).isEqualTo(PaymentOutcome.Status.PENDING);
+        assertThat(down.throttled()).isFalse();
+        assertThat(down.providerDown()).isTrue();
+    }
+
+    /** A fresh Dollr connector (no session yet) whose token retries do not wait. */
+    private DollrConnector dollrWithoutWaits() {
+        return new DollrConnector(new DollrProperties(server.url("/dollr/v1"), "client", "secret", Duration.ofSeconds(2),
+                Duration.ofSeconds(3), null, Duration.ofSeconds(1), null), java.time.Clock.systemUTC(), d -> { });
     }
 
     private static void assertProviderThrottled(VendOutcome outcome) {

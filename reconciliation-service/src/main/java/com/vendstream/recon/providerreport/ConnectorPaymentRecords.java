@@ -1,21 +1,21 @@
 package com.vendstream.recon.providerreport;
 
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentStatusLookup;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link PaymentRecords} through the mobile-money connectors' status endpoints (Dollr). */
+/** {@link PaymentRecords} through the mobile-money providers' status lookups (Dollr), guarded by the configuration. */
 public class ConnectorPaymentRecords implements PaymentRecords {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorPaymentRecords.class);
 
-    private final Map<String, MobileMoneyConnector> connectors = new LinkedHashMap<>();
+    private final Map<String, PaymentStatusLookup> connectors = new LinkedHashMap<>();
 
-    public ConnectorPaymentRecords(List<MobileMoneyConnector> connectors) {
+    public ConnectorPaymentRecords(List<? extends PaymentStatusLookup> connectors) {
         connectors.forEach(c -> this.connectors.put(c.id(), c));
     }
 
@@ -26,7 +26,7 @@ public class ConnectorPaymentRecords implements PaymentRecords {
 
     @Override
     public ProviderStatus status(String provider, Direction direction, String referenceId) {
-        MobileMoneyConnector connector = connectors.get(provider);
+        PaymentStatusLookup connector = connectors.get(provider);
         if (connector == null) {
             return ProviderStatus.UNKNOWN;
         }
@@ -39,7 +39,8 @@ public class ConnectorPaymentRecords implements PaymentRecords {
             log.warn("{} status of {} {} failed: {}", provider, direction, referenceId, e.toString());
             return ProviderStatus.UNKNOWN;
         }
-        if (outcome == null || outcome.status() == null) {
+        // A lookup the providers' guard kept back (circuit open, call slots busy) asked nothing: skipped too.
+        if (outcome == null || outcome.status() == null || outcome.keptBack()) {
             return ProviderStatus.UNKNOWN;
         }
         switch (outcome.status()) {

@@ -2,8 +2,10 @@ package com.vendstream.recon.providerreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedMobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.recon.providerreport.PaymentRecords.Direction;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -51,5 +53,18 @@ class ConnectorPaymentRecordsTest {
         assertThat(records.status("dollr", Direction.PAYOUT, "p9")).isEqualTo(ProviderStatus.UNKNOWN);
         assertThat(calls).containsExactly("collectionStatus:c1", "collectionStatus:c2", "payoutStatus:p1",
                 "payoutStatus:p9");
+    }
+
+    @Test
+    void aLookupTheGuardKeepsBackIsUnknownNotPending() {
+        List<String> calls = new ArrayList<>();
+        GuardedMobileMoney guarded = new GuardedMobileMoney(dollr(Map.of(
+                "collectionStatus:c1", PaymentOutcome.Status.COMPLETED), calls), GuardSettings.defaults());
+        ConnectorPaymentRecords records = new ConnectorPaymentRecords(List.of(guarded));
+        assertThat(records.status("dollr", Direction.COLLECTION, "c1")).isEqualTo(ProviderStatus.SUCCEEDED);
+
+        guarded.breaker().transitionToOpenState();
+        assertThat(records.status("dollr", Direction.COLLECTION, "c1")).isEqualTo(ProviderStatus.UNKNOWN);
+        assertThat(calls).containsExactly("collectionStatus:c1");
     }
 }

@@ -35,7 +35,7 @@ public class PaymentProber implements Prober {
             case FAILED:
                 return new Answer.Final(false, "FAILED", status.message(), status);
             default:
-                return new Answer.NoAnswer("PENDING", status.message(), status.throttled());
+                return new Answer.NoAnswer("PENDING", status.message(), status.throttled(), status.keptBackFor());
         }
     }
 }

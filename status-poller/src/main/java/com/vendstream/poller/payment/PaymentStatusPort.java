@@ -9,11 +9,19 @@ public interface PaymentStatusPort {
     enum Status { COMPLETED, FAILED, PENDING }
 
     /**
-     * @param message   the gateway's message (free text, no customer data)
-     * @param throttled the provider rate-limited this lookup (HTTP 429)
+     * @param message     the gateway's message (free text, no customer data)
+     * @param throttled   the provider rate-limited this lookup (HTTP 429)
+     * @param keptBackFor the providers' guard kept the lookup from leaving (circuit open, call slots busy) and will
+     *                    for about this long; null when it was sent
      */
     record PaymentStatus(Status status, String providerTransactionId, String message, Long feeMinor,
-                         boolean throttled) {
+                         boolean throttled, java.time.Duration keptBackFor) {
+
+        public PaymentStatus(Status status, String providerTransactionId, String message, Long feeMinor,
+                             boolean throttled) {
+            this(status, providerTransactionId, message, feeMinor, throttled, null);
+        }
+
         public static PaymentStatus pending(String message) {
             return new PaymentStatus(Status.PENDING, null, message, null, false);
         }

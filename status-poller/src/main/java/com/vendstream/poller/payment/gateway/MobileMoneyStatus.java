@@ -1,19 +1,21 @@
 package com.vendstream.poller.payment.gateway;
 
 import com.vendstream.poller.payment.PaymentStatusPort;
-import com.vendstream.providers.dollr.MobileMoneyConnector;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentStatusLookup;
 
 /**
- * The payment status port over a mobile-money connector (Dollr's GET /status/{collection|payout}/{reference_id}).
- * The connector already turns transport and HTTP trouble into PENDING; this adapter only keeps the
- * throttle signal so the poller backs off instead of asking again on schedule.
+ * The payment status port over a mobile-money provider's status lookup (Dollr's GET
+ * /status/{collection|payout}/{reference_id}), behind the providers' guard (see StatusPollerConfiguration).
+ * The connector already turns transport and HTTP trouble into PENDING, and the guard a lookup it kept back
+ * (circuit open, bulkhead full) into PENDING too; this adapter only keeps the throttle signal so the poller
+ * backs off instead of asking again on schedule.
  */
 public class MobileMoneyStatus implements PaymentStatusPort {
 
-    private final MobileMoneyConnector connector;
+    private final PaymentStatusLookup connector;
 
-    public MobileMoneyStatus(MobileMoneyConnector connector) {
+    public MobileMoneyStatus(PaymentStatusLookup connector) {
         this.connector = connector;
     }
 
@@ -45,7 +47,12 @@ public class MobileMoneyStatus implements PaymentStatusPort {
         if (outcome == null) {
             return PaymentStatus.pending("status lookup failed");
         }
-        // A 429 on the lookup, or on the token call before it (a Retry-After came with it): back off.
+        if (outcome.keptBack()) {
+            // Our own guard, not the provider: no answer, asked again after the guard's wait (not a 429 back-off).
+            return new PaymentStatus(Status.PENDING, null, outcome.gatewayMessage(), null, false, outcome.retryAfter());
+        }
+        // A 429 on the lookup or on the token call before it (marked throttled, Retry-After or not), or a wait
+        // asked for (a token endpoint held back): back off.
         boolean throttled = outcome.throttled() || !outcome.retryAfter().isZero();
         Status status = switch (outcome.status()) {
             case COMPLETED -> Status.COMPLETED;

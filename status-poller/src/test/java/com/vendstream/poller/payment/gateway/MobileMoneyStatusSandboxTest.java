@@ -7,13 +7,15 @@ import com.vendstream.poller.payment.PaymentStatusPort.PaymentStatus;
 import com.vendstream.poller.payment.PaymentStatusPort.Status;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.guard.GuardSettings;
+import com.vendstream.providers.guard.GuardedMobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The poller's status lookups through the real Dollr connector against the provider sandbox. */
@@ -135,5 +138,44 @@ class MobileMoneyStatusSandboxTest {
                             + "/sandbox/admin/faults?provider=dollr&operation=status")).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
+    }
+
+    /**
+     * Dollr answering 5xx opens the lookups' breaker; a lookup it then keeps back is PENDING (no answer, asked
+     * again later), even for a collection Dollr has completed: a lookup never reads as a final state it did
+     * not get from Dollr.
+     */
+    @Test
+    void aLookupTheGuardKeepsBackLeavesThePaymentPending() throws Exception {
+        String reference = collect("231770000001", 10_000);
+        assertThat(await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status.collectionStatus(reference, null), s -> s.status() != Status.PENDING).status())
+                .isEqualTo(Status.COMPLETED);
+        GuardedMobileMoney guarded = new GuardedMobileMoney(dollr,
+                new GuardSettings(8, Duration.ZERO, Duration.ofMinutes(1), 50, 4));
+        MobileMoneyStatus guardedStatus = new MobileMoneyStatus(guarded);
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(root
+                        + "/sandbox/admin/faults?provider=dollr&operation=status&kind=SERVER_ERROR&times=4"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        try {
+            for (int i = 0; i < 4; i++) {
+                assertThat(guardedStatus.collectionStatus(reference, null).status()).isEqualTo(Status.PENDING);
+            }
+        } finally {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(root
+                            + "/sandbox/admin/faults?provider=dollr&operation=status")).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        assertThat(guarded.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        PaymentStatus keptBack = guardedStatus.collectionStatus(reference, null);
+        assertThat(keptBack.status()).isEqualTo(Status.PENDING);
+        assertThat(keptBack.message()).contains("circuit open");
+        // Kept back by our guard, not throttled by Dollr: asked again after the circuit's wait.
+        assertThat(keptBack.throttled()).isFalse();
+        assertThat(keptBack.keptBackFor()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(guardedStatus.payoutStatus(reference, null).status()).isEqualTo(Status.PENDING);
+        // Unguarded, Dollr answers: the collection is complete; the kept-back lookups said nothing about it.
+        assertThat(status.collectionStatus(reference, null).status()).isEqualTo(Status.COMPLETED);
     }
 }

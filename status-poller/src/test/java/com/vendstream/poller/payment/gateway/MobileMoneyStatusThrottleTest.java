@@ -3,7 +3,7 @@ package com.vendstream.poller.payment.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.Decision;
-import com.vendstream.providers.dollr.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,13 @@
-package com.vendstream.providers.dollr;
+package com.vendstream.providers.mobilemoney;
 
 import java.time.Duration;
 
-/** A Dollr setup call (party, invoice, session, account, prediction, receipt) that did not succeed. */
-public class DollrException extends RuntimeException {
+/**
+ * A mobile-money setup call (party, invoice, session, account, prediction, receipt) that did not succeed,
+ * or one the providers' guard kept back. {@link #providerDown()} says whether it tells that the provider
+ * itself is down (no reply, refused connection, 5xx): only that counts against the provider's breaker.
+ */
+public class MobileMoneyException extends RuntimeException {
 
     public enum Kind {
         /** 401 even with a fresh token, or the token endpoint refused the credentials. */
@@ -13,7 +17,7 @@ public class DollrException extends RuntimeException {
         /** 422 or 400: the request is wrong. */
         VALIDATION,
         NOT_FOUND,
-        /** 429 whose Retry-After was longer than we wait, or still 429 after waiting. */
+        /** 429 whose Retry-After was longer than we wait, or still 429 after waiting (also from the token endpoint). */
         THROTTLED,
         /** 5xx, timeout, reset, refused connection, an unreadable reply, or no token to be had for now. */
         UNAVAILABLE
@@ -22,16 +26,23 @@ public class DollrException extends RuntimeException {
     private final Kind kind;
     private final int httpStatus;
     private final Duration retryAfter;
+    private final boolean providerDown;
 
-    public DollrException(Kind kind, int httpStatus, String message) {
+    public MobileMoneyException(Kind kind, int httpStatus, String message) {
         this(kind, httpStatus, message, Duration.ZERO);
     }
 
-    public DollrException(Kind kind, int httpStatus, String message, Duration retryAfter) {
+    /** UNAVAILABLE without a reply (status 0) or with a 5xx is the provider being down. */
+    public MobileMoneyException(Kind kind, int httpStatus, String message, Duration retryAfter) {
+        this(kind, httpStatus, message, retryAfter, kind == Kind.UNAVAILABLE && (httpStatus == 0 || httpStatus >= 500));
+    }
+
+    public MobileMoneyException(Kind kind, int httpStatus, String message, Duration retryAfter, boolean providerDown) {
         super(message);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+        this.providerDown = providerDown;
     }
 
     public Kind kind() {
@@ -46,6 +57,11 @@ public class DollrException extends RuntimeException {
     /** How long Dollr (or its token endpoint) asked us to wait; zero when it named no time. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** No reply, a refused connection or a 5xx (also from the token endpoint): the provider is down. */
+    public boolean providerDown() {
+        return providerDown;
     }
 
     /** THROTTLED or UNAVAILABLE: the call may succeed later, nothing was refused for good. */

@@ -1,10 +1,11 @@
-package com.vendstream.providers.dollr;
+package com.vendstream.providers.mobilemoney;
 
 import java.util.List;
 
 /**
- * A mobile-money gateway's invoice, checkout, collection and payout API (Dollr). Setup calls
- * (parties, invoices, sessions, accounts, predictions) throw {@link DollrException} when refused;
+ * A mobile-money gateway's invoice, checkout, collection and payout API, in neutral types (implemented by
+ * {@code dollr.DollrConnector}; callers bind to this port, never to a provider's package). Setup calls
+ * (parties, invoices, sessions, accounts, predictions) throw {@link MobileMoneyException} when refused;
  * executions and status queries never throw for a provider or network problem and return a
  * {@link PaymentOutcome}: PENDING whenever the money's fate is not certain, NOT_SENT when nothing
  * reached the gateway's processing (the same reference may be executed again later).
@@ -12,7 +13,7 @@ import java.util.List;
  * <p>Amounts are minor units of the ISO 4217 currency; phones are E.164 digits without '+'. Field
  * names on the wire follow Dollr's API reference (providers/PAY4POWER_DOLLR.md lists each one).
  */
-public interface MobileMoneyConnector {
+public interface MobileMoneyConnector extends PaymentStatusLookup {
 
     enum OperationType { COLLECTION, PAYOUT }
 
@@ -78,8 +79,6 @@ public interface MobileMoneyConnector {
         }
     }
 
-    String id();
-
     /** A valid bearer token (renewed ahead of expiry); for diagnostics, never log it. */
     String accessToken();
 
@@ -111,10 +110,6 @@ public interface MobileMoneyConnector {
 
     /** Carries the configured merchant passcode. @param referenceId a UUID v4, stored before this call */
     PaymentOutcome executePayout(String sessionId, String payoutAccountId, String referenceId);
-
-    PaymentOutcome collectionStatus(String referenceId);
-
-    PaymentOutcome payoutStatus(String referenceId);
 
     /** Available once the invoice is paid. */
     Receipt receipt(long invoiceId);
