@@ -105,8 +105,14 @@ class OpsServiceTest {
     void aUserLogsInAndTheSessionKnowsItsRoles() {
         Browser browser = browser();
         assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
+        browser.get("/ops/v1/session/csrf");
+        String csrfBefore = browser.cookies.get(Browser.CSRF_COOKIE);
         Browser.Response login = browser.login("olu", PASSWORD);
         assertThat(login.status()).isEqualTo(200);
+        // The login issues a new CSRF token; the one from before it no longer passes.
+        assertThat(browser.cookies.get(Browser.CSRF_COOKIE)).isNotBlank().isNotEqualTo(csrfBefore);
+        assertThat(browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, csrfBefore).status())
+                .isEqualTo(403);
         assertThat(login.json("$.username")).isEqualTo("olu");
         assertThat(login.json("$.roles")).isEqualTo("[\"OPERATOR\"]");
         assertThat(browser.cookies).containsKey("SESSION");

@@ -31,6 +31,7 @@ import org.springframework.security.web.server.csrf.CookieServerCsrfTokenReposit
 import org.springframework.security.web.server.csrf.CsrfServerLogoutHandler;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,7 +59,7 @@ public class OpsSecurityConfiguration {
         login.setServerAuthenticationConverter(new LoginRequestConverter(
                 json.getIfAvailable(() -> JsonMapper.builder().build())));
         login.setSecurityContextRepository(contexts);
-        login.setAuthenticationSuccessHandler(OpsSecurityConfiguration::loggedIn);
+        login.setAuthenticationSuccessHandler((exchange, user) -> loggedIn(exchange, user, csrfTokens));
         login.setAuthenticationFailureHandler((exchange, failure) -> loginFailed(exchange, failure, clock));
         String[] everyRole = Arrays.stream(OpsRole.values()).map(OpsRole::name).toArray(String[]::new);
         return http
@@ -70,6 +71,8 @@ public class OpsSecurityConfiguration {
                                 HttpStatus.FORBIDDEN, "csrf-token-missing", "Forbidden",
                                 "A change needs the CSRF token of the XSRF-TOKEN cookie in the X-XSRF-TOKEN header"
                                         + " (GET /ops/v1/session/csrf issues one)")))
+                // No saved requests: an API answers 401 instead of redirecting, so an anonymous call needs no session.
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .exceptionHandling(handling -> handling
@@ -96,12 +99,18 @@ public class OpsSecurityConfiguration {
                 .build();
     }
 
-    /** 200 with the user and its roles (names and role names are plain by configuration: no escaping needed). */
-    private static Mono<Void> loggedIn(WebFilterExchange exchange, Authentication authentication) {
+    /**
+     * 200 with the user and its roles (names and role names are plain by configuration: no escaping needed), and a
+     * new CSRF token: one planted before the login is worth nothing after it, like the session id.
+     */
+    private static Mono<Void> loggedIn(WebFilterExchange exchange, Authentication authentication,
+                                       ServerCsrfTokenRepository csrfTokens) {
         OpsUser user = (OpsUser) authentication.getPrincipal();
-        return json(exchange.getExchange().getResponse(), HttpStatus.OK, "{\"username\":\"" + user.username()
-                + "\",\"roles\":[" + user.roleNames().stream().map(r -> "\"" + r + "\"")
-                .collect(Collectors.joining(",")) + "]}");
+        return csrfTokens.generateToken(exchange.getExchange())
+                .flatMap(token -> csrfTokens.saveToken(exchange.getExchange(), token))
+                .then(json(exchange.getExchange().getResponse(), HttpStatus.OK, "{\"username\":\""
+                        + user.username() + "\",\"roles\":[" + user.roleNames().stream().map(r -> "\"" + r + "\"")
+                        .collect(Collectors.joining(",")) + "]}"));
     }
 
     private static Mono<Void> loginFailed(WebFilterExchange exchange, AuthenticationException failure, Clock clock) {
