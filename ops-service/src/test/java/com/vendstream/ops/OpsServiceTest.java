@@ -235,6 +235,11 @@ class OpsServiceTest {
         Browser reader = browser();
         reader.login("reader", PASSWORD);
         assertThat(actionsOf(reader, "lena")).contains("LOCKED_OUT", "LOGIN_FAILED");
+        String users = reader.get("/ops/v1/users").body();
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'lena')].locked")).containsExactly(true);
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'olu')].locked")).containsExactly(false);
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'reader')].roles[0]"))
+                .containsExactly("READ_ONLY");
 
         // The lock ends by itself after its duration...
         CLOCK.add(Duration.ofMinutes(16));

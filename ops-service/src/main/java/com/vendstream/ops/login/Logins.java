@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -114,6 +115,18 @@ public class Logins {
         }
         return clearGuard(username, 0).then(audit.record(OpsAction.USER_UNLOCKED, operator, username, null,
                 clientAddress, Map.of())).thenReturn(true);
+    }
+
+    /** A configured user and its login guard as of {@code at}. */
+    public record UserStatus(OpsUser user, boolean locked, Instant lockedUntil, int recentFailures) {
+    }
+
+    /** Every configured user with its lock state, in configuration order. */
+    public Flux<UserStatus> statuses() {
+        return Flux.fromIterable(users.all()).concatMap(user -> guards.find(user.username()).map(guard -> {
+            boolean locked = guard.lockedAt(clock.instant());
+            return new UserStatus(user, locked, locked ? guard.lockedUntil() : null, guard.failures());
+        }));
     }
 
     public Mono<Void> loggedOut(OpsUser user, String clientAddress) {

@@ -26,6 +26,22 @@ class OpsUsersTest {
         assertThat(users.verify(null, null)).isEmpty();
     }
 
+    /** The README's environment variable names bind (relaxed binding drops the dash of password-hash). */
+    @Test
+    void usersBindFromEnvironmentVariables() {
+        var environment = new org.springframework.core.env.StandardEnvironment();
+        // Named as the real one: Spring maps VENDSTREAM_OPS_... names only for the system environment's source.
+        environment.getPropertySources().replace("systemEnvironment",
+                new org.springframework.core.env.SystemEnvironmentPropertySource("systemEnvironment", java.util.Map.of("VENDSTREAM_OPS_USERS_0_USERNAME", "amaka",
+                        "VENDSTREAM_OPS_USERS_0_PASSWORDHASH", HASH,
+                        "VENDSTREAM_OPS_USERS_0_ROLES", "OPERATOR,FINANCE")));
+        OpsUsersProperties bound = org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("vendstream.ops", OpsUsersProperties.class).get();
+        OpsUsers users = new OpsUsers(bound.users());
+        assertThat(users.verify("amaka", "s3cret-enough")).map(OpsUser::roles)
+                .contains(Set.of(OpsRole.OPERATOR, OpsRole.FINANCE));
+    }
+
     @Test
     void refusesAPasswordWhereAHashBelongsAWeakHashAndUsersWithoutRoles() {
         assertThatThrownBy(() -> new OpsUsers(List.of(user("olu", "s3cret-enough", OpsRole.OPERATOR))))
