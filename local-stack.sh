@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds vendstream (first run downloads Maven and the dependencies) and starts the local stack
 # without Docker: Kafka (KRaft, from the Kafka jars), the schema registry, the MongoDB wire store,
-# the provider sandbox and the four services on loopback, then places demo orders. Kafka and the
+# the provider sandbox, the four services and the back office (ops-service) on loopback, then places
+# demo orders (and prints the back office's URL and demo logins). Kafka and the
 # store always run as their own processes; the applications share one JVM unless --processes.
 #   ./local-stack.sh                 run until Ctrl-C
 #   ./local-stack.sh --processes     every application in its own JVM too (logs in DATA/logs)

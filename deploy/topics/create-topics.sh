@@ -21,6 +21,7 @@ create vendstream.payments 6
 create vendstream.payment.resolutions 6
 create vendstream.recon.ledgers 3 cleanup.policy=compact
 create vendstream.recon.discrepancies 3 cleanup.policy=compact
+create vendstream.ops.audit 3
 # Dead-letter topics, <topic>.<group>.dlq for each consumer group of the catalogue (Topics.deadLetterTopics), with
 # their topic's partitions, kept until each record is re-driven or discarded (Topics.deadLetterConfigs: no time or
 # size retention). Services also create them at start when the binder creates topics (service-kit).

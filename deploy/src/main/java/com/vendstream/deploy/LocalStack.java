@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The local stack without Docker: a Kafka broker from the Kafka jars, the file-backed MongoDB
- * wire store, the schema registry, the provider sandbox and the four services, on loopback, with
+ * wire store, the schema registry, the provider sandbox, the four services and the operations back office
+ * (ops-service, in one JVM only), on loopback, with
  * all state under one data folder. The broker and the store always run as their own processes; with
  * {@code --processes} so does every application ({@link ProcessStack}), otherwise they share this JVM
  * ({@link Stack}). Places demo orders and prints the outcome; keeps running until
@@ -111,6 +112,9 @@ public final class LocalStack {
                     : url + (sandbox ? "" : "   <- not the sandbox: the demo skips its admin-API steps"));
         });
         System.out.printf("Ready in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        if (stack.urls().containsKey("ops-service")) {
+            System.out.println(OpsDemo.banner(stack.urls().get("ops-service")));
+        }
 
         ProcessStack infra = infrastructure;
         Runnable shutdown = () -> {
@@ -169,10 +173,14 @@ public final class LocalStack {
                 "spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms", "1000"));
     }
 
-    /** The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN). */
+    /**
+     * The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN); the back office
+     * gets its demo users (OpsDemo), which exist only in the local stack.
+     */
     private static Map<String, Object> withFinanceUser(Map<String, Object> settings) {
         Map<String, Object> all = new java.util.HashMap<>(settings);
         all.putAll(ReconDemo.financeUser());
+        all.putAll(OpsDemo.users());
         return all;
     }
 }

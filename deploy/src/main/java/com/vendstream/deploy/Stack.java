@@ -1,5 +1,6 @@
 package com.vendstream.deploy;
 
+import com.vendstream.ops.OpsApplication;
 import com.vendstream.order.OrderServiceApplication;
 import com.vendstream.poller.StatusPollerApplication;
 import com.vendstream.recon.ReconciliationApplication;
@@ -14,7 +15,8 @@ import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The vendstream system on one JVM: schema registry, provider sandbox and the four services, wired
+ * The vendstream system on one JVM: schema registry, provider sandbox, the four services and the operations
+ * back office (ops-service), wired
  * to a Kafka broker and a MongoDB endpoint that the caller provides (the local stack runs a broker
  * from the Kafka jars and a file-backed wire-protocol store; tests use an embedded KRaft broker and
  * an in-memory store). Each service keeps its own configuration file and Spring context.
@@ -22,13 +24,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class Stack implements RunningStack {
 
     /** Where everything listens. Port 0 picks a free port (tests). */
-    public record Ports(int registry, int sandbox, int order, int vend, int poller, int recon) {
+    public record Ports(int registry, int sandbox, int order, int vend, int poller, int recon, int ops) {
+        /** ops-service on a free port. */
+        public Ports(int registry, int sandbox, int order, int vend, int poller, int recon) {
+            this(registry, sandbox, order, vend, poller, recon, 0);
+        }
+
         public static Ports standard() {
-            return new Ports(8081, 8090, 8080, 8082, 8083, 8084);
+            return new Ports(8081, 8090, 8080, 8082, 8083, 8084, 8086);
         }
 
         public static Ports random() {
-            return new Ports(0, 0, 0, 0, 0, 0);
+            return new Ports(0, 0, 0, 0, 0, 0, 0);
         }
     }
 
@@ -69,6 +76,8 @@ public final class Stack implements RunningStack {
             for (App service : services(ports, bootstrapServers, registryUrl, mongoUri, stack.sandboxUrl, settings)) {
                 stack.service(service.name(), () -> service.run(flags));
             }
+            App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri, settings);
+            stack.service(ops.name(), () -> ops.run(flags));
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -134,6 +143,18 @@ public final class Stack implements RunningStack {
                         ports.poller(), wiring, defaults),
                 service("reconciliation-service", ReconciliationApplication.class,
                         ReconciliationApplication.CONFIG_NAME, ports.recon(), wiring, defaults));
+    }
+
+    /**
+     * The operations back office: no provider calls, so no provider settings; its users come from
+     * {@code settings} (the local stack's demo users, {@link OpsDemo}).
+     */
+    static App ops(int port, String bootstrapServers, String registryUrl, String mongoUri,
+                   Map<String, Object> settings) {
+        Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
+                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
+        return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring,
+                new LinkedHashMap<>(settings));
     }
 
     private static App service(String name, Class<?> application, String configName, int port,

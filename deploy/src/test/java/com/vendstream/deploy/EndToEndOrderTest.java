@@ -11,6 +11,9 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,11 +67,18 @@ class EndToEndOrderTest {
     @Test
     void everyServiceReportsItselfHealthyWhileTheStoreAndBrokerAreUp() throws Exception {
         // The store answers the health indicator's hello; before, every service was 503 DOWN here.
-        for (String service : List.of("order-service", "vend-service", "status-poller", "reconciliation-service")) {
+        for (String service : List.of("order-service", "vend-service", "status-poller", "reconciliation-service",
+                "ops-service")) {
             HttpResponse<String> health = system.actuator(service, "/health");
             assertThat(health.statusCode()).as(service + " " + health.body()).isEqualTo(200);
             assertThat(system.json.readTree(health.body()).path("status").asString()).isEqualTo("UP");
         }
+        // ops-service's Spring Security is its own: its API needs a login, the other services' actuators do not.
+        HttpResponse<String> opsSession = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(system.url("ops-service") + "/ops/v1/session")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(opsSession.statusCode()).isEqualTo(401);
+        assertThat(system.actuator("order-service", "/prometheus").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -41,7 +41,7 @@ class TopicBindingsTest {
 
     /** The services with Kafka bindings: module directory, application name and consumer group are one name. */
     private static final List<String> SERVICES =
-            List.of("order-service", "vend-service", "status-poller", "reconciliation-service");
+            List.of("order-service", "vend-service", "status-poller", "reconciliation-service", "ops-service");
     /** Writers in the catalogue that are not bound services: merchants' checkout, and the registry's own log. */
     private static final Set<String> OTHER_WRITERS = Set.of("checkout", "schema-registry");
 

@@ -1,6 +1,7 @@
 package com.vendstream.schemas.topic;
 
 import com.vendstream.events.DailyLedger;
+import com.vendstream.events.OpsAudit;
 import com.vendstream.events.OrderAccepted;
 import com.vendstream.events.OrderCompleted;
 import com.vendstream.events.OrderPlaced;
@@ -78,6 +79,12 @@ public enum Topics {
     /** Compacted: a discrepancy's latest status replaces the earlier ones. */
     RECON_DISCREPANCIES("vendstream.recon.discrepancies", "discrepancyId", List.of(ReconDiscrepancy.class), 3,
             CleanupPolicy.COMPACT, "reconciliation-service", List.of()),
+    /**
+     * The operations back office's audit trail (logins, lockouts, operators' actions), keyed by the acting user
+     * so one user's entries stay in order. No vendstream service reads it yet; ops-service lists its own copy.
+     */
+    OPS_AUDIT("vendstream.ops.audit", "actor (username, or - for an unknown one)", List.of(OpsAudit.class), 3,
+            CleanupPolicy.DELETE, "ops-service", List.of()),
     /**
      * The schema registry's own log; one partition because the registry relies on a total order of writes. The
      * registry reads it by assignment, without a consumer group, so it has no dead-letter topic.

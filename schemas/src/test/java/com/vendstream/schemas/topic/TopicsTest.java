@@ -25,7 +25,7 @@ class TopicsTest {
                 "vendstream.checkout.orders", "vendstream.orders", "vendstream.vend.requests",
                 "vendstream.vend.outcomes", "vendstream.vend.resolutions", "vendstream.payments",
                 "vendstream.payment.resolutions", "vendstream.recon.ledgers", "vendstream.recon.discrepancies",
-                "_schemas");
+                "vendstream.ops.audit", "_schemas");
         assertThat(Topics.ORDERS.valueTypes()).extracting(Class::getSimpleName)
                 .containsExactly("OrderAccepted", "OrderRejected", "OrderCompleted", "OrderRefunded");
         assertThat(Topics.VEND_RESOLUTIONS.valueTypes()).extracting(Class::getSimpleName)
@@ -37,6 +37,8 @@ class TopicsTest {
         assertThat(Topics.RECON_LEDGERS.partitions()).isEqualTo(3);
         assertThat(Topics.SCHEMAS.partitions()).isEqualTo(1);
         assertThat(Topics.CHECKOUT_ORDERS.writer()).isEqualTo("checkout");
+        assertThat(Topics.writtenBy("ops-service")).containsExactly(Topics.OPS_AUDIT);
+        assertThat(Topics.OPS_AUDIT.consumerGroups()).isEmpty();
     }
 
     @Test
@@ -46,7 +48,7 @@ class TopicsTest {
         try (var files = Files.list(Path.of("src/main/avro"))) {
             List<String> events = files.filter(p -> p.toString().endsWith(".avsc"))
                     .map(p -> p.getFileName().toString().replace(".avsc", "")).toList();
-            assertThat(events).hasSize(18);
+            assertThat(events).hasSize(19);
             assertThat(carried).containsExactlyInAnyOrderElementsOf(events);
         }
     }

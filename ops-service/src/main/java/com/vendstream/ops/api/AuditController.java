@@ -1,0 +1,45 @@
+package com.vendstream.ops.api;
+
+import com.vendstream.ops.audit.AuditEntry;
+import com.vendstream.ops.audit.AuditTrail;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The audit trail, newest first; every role may read it. */
+@RestController
+class AuditController {
+
+    static final int MAX_LIMIT = 500;
+
+    record Entry(String eventId, String occurredAt, String action, String actor, List<String> actorRoles,
+                 String subject, String reason, String clientAddress, Map<String, String> details) {
+        static Entry of(AuditEntry e) {
+            return new Entry(e.eventId(), e.occurredAt().toString(), e.action().name(), e.actor(), e.actorRoles(),
+                    e.subject(), e.reason(), e.clientAddress(), e.details());
+        }
+    }
+
+    private final AuditTrail audit;
+
+    AuditController(AuditTrail audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping("/ops/v1/audit")
+    Mono<List<Entry>> recent(@RequestParam(name = "limit", defaultValue = "100") String limit) {
+        int n;
+        try {
+            n = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_LIMIT) {
+            return Mono.error(Problems.invalid("limit must be a whole number from 1 to " + MAX_LIMIT));
+        }
+        return audit.recent(n).map(Entry::of).collectList();
+    }
+}

@@ -1,0 +1,150 @@
+package com.vendstream.ops.api;
+
+import com.vendstream.ops.login.Logins;
+import com.vendstream.ops.user.OpsRole;
+import com.vendstream.ops.user.OpsUser;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.WebFilterExchange;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.logout.DelegatingServerLogoutHandler;
+import org.springframework.security.web.server.authentication.logout.SecurityContextServerLogoutHandler;
+import org.springframework.security.web.server.authentication.logout.ServerLogoutSuccessHandler;
+import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
+import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
+import org.springframework.security.web.server.csrf.CsrfServerLogoutHandler;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who may call what. A session login ({@code POST /ops/v1/session}, JSON) keeps the user in the web session
+ * (cookie {@code SESSION}); every change, the login and the logout included, needs the CSRF token of the cookie
+ * {@code XSRF-TOKEN} echoed in the header {@code X-XSRF-TOKEN} (the console's script reads the cookie; another
+ * site cannot). Every role reads; changes name their roles; everything else is refused (fail closed). Refusals
+ * are problem details: 401 without a login, 403 without the role or the CSRF token, 423 for a locked user.
+ */
+@Configuration
+@EnableWebFluxSecurity
+public class OpsSecurityConfiguration {
+
+    static final String SESSION = "/ops/v1/session";
+
+    @Bean
+    SecurityWebFilterChain opsSecurity(ServerHttpSecurity http, Logins logins, ObjectProvider<JsonMapper> json,
+                                       Clock clock) {
+        ServerCsrfTokenRepository csrfTokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
+        SessionRotatingContextRepository contexts = new SessionRotatingContextRepository();
+        AuthenticationWebFilter login = new AuthenticationWebFilter(new LoginAuthenticationManager(logins));
+        login.setRequiresAuthenticationMatcher(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, SESSION));
+        login.setServerAuthenticationConverter(new LoginRequestConverter(
+                json.getIfAvailable(() -> JsonMapper.builder().build())));
+        login.setSecurityContextRepository(contexts);
+        login.setAuthenticationSuccessHandler((exchange, user) -> loggedIn(exchange, user, csrfTokens));
+        login.setAuthenticationFailureHandler((exchange, failure) -> loginFailed(exchange, failure, clock));
+        String[] everyRole = Arrays.stream(OpsRole.values()).map(OpsRole::name).toArray(String[]::new);
+        return http
+                .securityContextRepository(contexts)
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
+                        // The token as the cookie holds it: the console's script copies it into the header.
+                        .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+                        .accessDeniedHandler((exchange, denied) -> Problems.write(exchange.getResponse(),
+                                HttpStatus.FORBIDDEN, "csrf-token-missing", "Forbidden",
+                                "A change needs the CSRF token of the XSRF-TOKEN cookie in the X-XSRF-TOKEN header"
+                                        + " (GET /ops/v1/session/csrf issues one)")))
+                // No saved requests: an API answers 401 instead of redirecting, so an anonymous call needs no session.
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, e) -> Problems.write(exchange.getResponse(),
+                                HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthorized",
+                                "Log in first (POST /ops/v1/session); merchant API keys are not accepted here"))
+                        .accessDeniedHandler((exchange, denied) -> Problems.write(exchange.getResponse(),
+                                HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                                "Your role may not do this; READ_ONLY users may only read")))
+                .logout(logout -> logout
+                        .requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.DELETE, SESSION))
+                        .logoutHandler(new DelegatingServerLogoutHandler(new SecurityContextServerLogoutHandler(),
+                                new WebSessionServerLogoutHandler(), new CsrfServerLogoutHandler(csrfTokens)))
+                        .logoutSuccessHandler(loggedOut(logins)))
+                .addFilterAt(login, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(rules -> rules
+                        .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/*", "/actuator/info",
+                                "/actuator/prometheus").permitAll()
+                        .pathMatchers(HttpMethod.GET, SESSION + "/csrf").permitAll()
+                        .pathMatchers(HttpMethod.POST, SESSION).permitAll()
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)
+                        .anyExchange().denyAll())
+                .build();
+    }
+
+    /**
+     * 200 with the user and its roles (names and role names are plain by configuration: no escaping needed), and a
+     * new CSRF token: one planted before the login is worth nothing after it, like the session id.
+     */
+    private static Mono<Void> loggedIn(WebFilterExchange exchange, Authentication authentication,
+                                       ServerCsrfTokenRepository csrfTokens) {
+        OpsUser user = (OpsUser) authentication.getPrincipal();
+        return csrfTokens.generateToken(exchange.getExchange())
+                .flatMap(token -> csrfTokens.saveToken(exchange.getExchange(), token))
+                .then(json(exchange.getExchange().getResponse(), HttpStatus.OK, "{\"username\":\""
+                        + user.username() + "\",\"roles\":[" + user.roleNames().stream().map(r -> "\"" + r + "\"")
+                        .collect(Collectors.joining(",")) + "]}"));
+    }
+
+    private static Mono<Void> loginFailed(WebFilterExchange exchange, AuthenticationException failure, Clock clock) {
+        ServerHttpResponse response = exchange.getExchange().getResponse();
+        if (failure instanceof LoginRequestConverter.MalformedLogin malformed) {
+            return Problems.write(response, HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    malformed.getMessage());
+        }
+        if (failure instanceof LoginAuthenticationManager.UserLocked locked) {
+            response.getHeaders().set("Retry-After", String.valueOf(Math.max(1,
+                    Duration.between(clock.instant(), locked.until).toSeconds())));
+            return Problems.write(response, HttpStatus.LOCKED, "user-locked", "Locked",
+                    "Too many failed logins: this user is locked until " + locked.until
+                            + " or until an operator unlocks it");
+        }
+        return Problems.write(response, HttpStatus.UNAUTHORIZED, "bad-credentials", "Unauthorized",
+                "Wrong username or password");
+    }
+
+    private static ServerLogoutSuccessHandler loggedOut(Logins logins) {
+        return (exchange, authentication) -> {
+            ServerHttpResponse response = exchange.getExchange().getResponse();
+            response.setStatusCode(HttpStatus.NO_CONTENT);
+            if (authentication != null && authentication.getPrincipal() instanceof OpsUser user) {
+                return logins.loggedOut(user, LoginRequestConverter.clientAddress(exchange.getExchange()))
+                        .then(response.setComplete());
+            }
+            return response.setComplete();
+        };
+    }
+
+    private static Mono<Void> json(ServerHttpResponse response, HttpStatus status, String body) {
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+    }
+}

@@ -1,0 +1,20 @@
+package com.vendstream.ops.audit;
+
+import com.vendstream.events.OpsAction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry of the audit trail, as stored and listed; its event is {@link AuditEvents#event}. Holds no password,
+ * session id or CSRF token: nothing that comes in with a request is copied here except the user's name (only
+ * when it is a configured user) and the client's address.
+ */
+public record AuditEntry(String eventId, Instant occurredAt, OpsAction action, String actor, List<String> actorRoles,
+                         String subject, String reason, String clientAddress, Map<String, String> details) {
+
+    public AuditEntry {
+        actorRoles = actorRoles == null ? List.of() : List.copyOf(actorRoles);
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
+}

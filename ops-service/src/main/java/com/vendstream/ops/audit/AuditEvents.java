@@ -1,0 +1,39 @@
+package com.vendstream.ops.audit;
+
+import com.vendstream.events.Envelope;
+import com.vendstream.events.OpsAudit;
+import com.vendstream.schemas.envelope.Envelopes;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.TreeMap;
+
+/** OpsAudit events on vendstream.ops.audit (ops-service is its one writer). */
+public final class AuditEvents {
+
+    public static final String SOURCE = "ops-service";
+    /** Output binding of the audit topic (see ops-service.yml). */
+    public static final String BINDING = "audit-out";
+    /** Envelope merchant of entries that concern no single merchant (logins, lockouts). */
+    public static final String ALL_MERCHANTS = "*";
+    /** Kafka key of an entry whose actor is not a configured user. */
+    public static final String UNKNOWN_ACTOR = "-";
+
+    private AuditEvents() {
+    }
+
+    /** The Kafka key: the actor, so one user's entries keep their order on one partition. */
+    public static String key(AuditEntry entry) {
+        return entry.actor() == null ? UNKNOWN_ACTOR : entry.actor();
+    }
+
+    public static OpsAudit event(AuditEntry entry) {
+        // The entry is its own correlation: a login is one fact. Later actions (a maker-checker decision) will
+        // correlate by the decision they belong to.
+        Envelope envelope = Envelopes.create(entry.eventId(), OpsAudit.class, null, entry.occurredAt(),
+                entry.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(), ALL_MERCHANTS, SOURCE, entry.eventId(), null);
+        return OpsAudit.newBuilder().setEnvelope(envelope).setAction(entry.action()).setActor(entry.actor())
+                .setActorRoles(new ArrayList<>(entry.actorRoles())).setSubject(entry.subject())
+                .setReason(entry.reason()).setClientAddress(entry.clientAddress())
+                .setDetails(new TreeMap<>(entry.details())).build();
+    }
+}

@@ -1,0 +1,76 @@
+package com.vendstream.ops;
+
+import com.jayway.jsonpath.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A client that keeps cookies as a browser does (the session and the CSRF token), and echoes the CSRF cookie in
+ * the X-XSRF-TOKEN header when asked to, as the console's script will.
+ */
+final class Browser {
+
+    static final String CSRF_COOKIE = "XSRF-TOKEN";
+
+    record Response(int status, HttpHeaders headers, String body) {
+        String json(String path) {
+            Object value = JsonPath.read(body, path);
+            return value == null ? null : value.toString();
+        }
+    }
+
+    private final WebTestClient client;
+    final Map<String, String> cookies = new LinkedHashMap<>();
+
+    Browser(int port) {
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    Response get(String path) {
+        return send(HttpMethod.GET, path, null, null);
+    }
+
+    /** A change with the CSRF header, as the console sends it. */
+    Response change(HttpMethod method, String path, String json) {
+        return send(method, path, json, cookies.get(CSRF_COOKIE));
+    }
+
+    /** Fetches a CSRF token (cookie) and logs in with it. */
+    Response login(String username, String password) {
+        if (!cookies.containsKey(CSRF_COOKIE)) {
+            get("/ops/v1/session/csrf");
+        }
+        return change(HttpMethod.POST, "/ops/v1/session",
+                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    }
+
+    /** @param csrfHeader the X-XSRF-TOKEN header to send, or null for none */
+    Response send(HttpMethod method, String path, String json, String csrfHeader) {
+        WebTestClient.RequestBodySpec request = client.method(method).uri(path)
+                .cookies(c -> cookies.forEach(c::add));
+        if (csrfHeader != null) {
+            request.header("X-XSRF-TOKEN", csrfHeader);
+        }
+        WebTestClient.ResponseSpec response = json == null ? request.exchange()
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+        EntityExchangeResult<byte[]> result = response.expectBody().returnResult();
+        result.getResponseCookies().forEach((name, set) -> set.forEach(cookie -> {
+            if (cookie.getMaxAge().isZero() || cookie.getValue().isEmpty()) {
+                cookies.remove(name);
+            } else {
+                cookies.put(name, cookie.getValue());
+            }
+        }));
+        byte[] body = result.getResponseBody();
+        return new Response(result.getStatus().value(), result.getResponseHeaders(),
+                body == null ? "" : new String(body, StandardCharsets.UTF_8));
+    }
+}

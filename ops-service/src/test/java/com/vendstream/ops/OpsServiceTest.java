@@ -1,0 +1,351 @@
+package com.vendstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jayway.jsonpath.JsonPath;
+import com.vendstream.events.OpsAction;
+import com.vendstream.events.OpsAudit;
+import com.vendstream.ops.login.LoginGuardStore;
+import com.vendstream.ops.user.OpsUsers;
+import com.vendstream.schemas.topic.Topics;
+import com.vendstream.testkit.EmbeddedBroker;
+import com.vendstream.testkit.EmbeddedParts;
+import com.vendstream.testkit.EmbeddedStore;
+import com.vendstream.testkit.StopPartsAfterSpring;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.HttpMethod;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.threeten.extra.MutableClock;
+
+/**
+ * ops-service on a real broker, the in-process schema registry and a restartable MongoDB wire store: session
+ * logins with CSRF protection, lockout that outlives a store restart, role checks, and the audit trail on its
+ * topic in Confluent wire format.
+ */
+@ExtendWith(StopPartsAfterSpring.class)
+@DirtiesContext
+@SpringBootTest(classes = {OpsApplication.class, OpsServiceTest.Clocks.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=ops-service", "vendstream.ops.lockout.max-failures=3",
+                "vendstream.ops.lockout.window=PT10M", "vendstream.ops.lockout.duration=PT15M",
+                "vendstream.outbox.sweep-interval=PT0.5S"})
+class OpsServiceTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final MutableClock CLOCK = MutableClock.of(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
+
+    static EmbeddedParts parts;
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(1), EmbeddedStore.restartable());
+    }
+
+    @DynamicPropertySource
+    static void endpoints(DynamicPropertyRegistry props) {
+        parts.endpoints(props, "ops" + EmbeddedStore.FAIL_FAST);
+        String hash = OpsUsers.hash(PASSWORD);
+        String[][] users = {{"olu", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"},
+            {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}};
+        for (int i = 0; i < users.length; i++) {
+            int n = i;
+            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
+            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
+            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ReactiveMongoTemplate mongo;
+
+    Browser browser() {
+        return new Browser(port);
+    }
+
+    @Test
+    void aUserLogsInAndTheSessionKnowsItsRoles() {
+        Browser browser = browser();
+        assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
+        browser.get("/ops/v1/session/csrf");
+        String csrfBefore = browser.cookies.get(Browser.CSRF_COOKIE);
+        Browser.Response login = browser.login("olu", PASSWORD);
+        assertThat(login.status()).isEqualTo(200);
+        // The login issues a new CSRF token; the one from before it no longer passes.
+        assertThat(browser.cookies.get(Browser.CSRF_COOKIE)).isNotBlank().isNotEqualTo(csrfBefore);
+        assertThat(browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, csrfBefore).status())
+                .isEqualTo(403);
+        assertThat(login.json("$.username")).isEqualTo("olu");
+        assertThat(login.json("$.roles")).isEqualTo("[\"OPERATOR\"]");
+        assertThat(browser.cookies).containsKey("SESSION");
+
+        Browser.Response session = browser.get("/ops/v1/session");
+        assertThat(session.status()).isEqualTo(200);
+        assertThat(session.json("$.username")).isEqualTo("olu");
+        assertThat(actionsOf(browser, "olu")).contains("LOGIN_SUCCEEDED");
+
+        // Logout needs the CSRF token too; afterwards the session is gone.
+        assertThat(browser.send(HttpMethod.DELETE, "/ops/v1/session", null, null).status()).isEqualTo(403);
+        String session0 = browser.cookies.get("SESSION");
+        assertThat(browser.change(HttpMethod.DELETE, "/ops/v1/session", null).status()).isEqualTo(204);
+        Browser stale = browser();
+        stale.cookies.put("SESSION", session0);
+        assertThat(stale.get("/ops/v1/session").status()).isEqualTo(401);
+        Browser other = browser();
+        other.login("reader", PASSWORD);
+        assertThat(actionsOf(other, "olu")).contains("LOGOUT");
+    }
+
+    @Test
+    void eachLoginGivesTheSessionANewId() {
+        Browser browser = browser();
+        assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
+        String first = browser.cookies.get("SESSION");
+        // A session id known before a login (fixation) is not the logged-in session after it.
+        assertThat(browser.login("fatima", PASSWORD).status()).isEqualTo(200);
+        assertThat(browser.cookies.get("SESSION")).isNotEqualTo(first);
+        Browser stale = browser();
+        stale.cookies.put("SESSION", first);
+        assertThat(stale.get("/ops/v1/session").status()).isEqualTo(401);
+        assertThat(browser.get("/ops/v1/session").json("$.username")).isEqualTo("fatima");
+    }
+
+    @Test
+    void aWrongPasswordOrUnknownUserIsA401ProblemAndAudited() {
+        Browser browser = browser();
+        Browser.Response wrong = browser.login("kofi", "not the password");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.headers().getContentType()).hasToString("application/problem+json");
+        assertThat(wrong.json("$.type")).isEqualTo("https://vendstream.dev/problems/bad-credentials");
+        assertThat(wrong.json("$.status")).isEqualTo("401");
+        Browser.Response unknown = browser.login("nobody", "whatever");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.body()).isEqualTo(wrong.body());
+        assertThat(browser.get("/ops/v1/audit").status()).isEqualTo(401);
+        assertThat(browser.get("/ops/v1/audit").json("$.type"))
+                .isEqualTo("https://vendstream.dev/problems/unauthenticated");
+
+        Browser reader = browser();
+        reader.login("reader", PASSWORD);
+        List<Map<String, Object>> entries = JsonPath.read(reader.get("/ops/v1/audit?limit=500").body(), "$");
+        assertThat(entries).anySatisfy(e -> {
+            assertThat(e).containsEntry("action", "LOGIN_FAILED").containsEntry("actor", "kofi")
+                    .containsEntry("reason", "BAD_CREDENTIALS");
+        });
+        // What was typed under an unknown name may be a password: the entry keeps no name.
+        assertThat(reader.get("/ops/v1/audit?limit=500").body()).doesNotContain("nobody", "whatever",
+                "not the password");
+        assertThat(reader.get("/ops/v1/audit?limit=0").status()).isEqualTo(400);
+        assertThat(reader.get("/ops/v1/audit?limit=x").json("$.type"))
+                .isEqualTo("https://vendstream.dev/problems/invalid-request");
+    }
+
+    @Test
+    void aChangeWithoutTheCsrfTokenIsRefused() {
+        Browser browser = browser();
+        browser.get("/ops/v1/session/csrf");
+        Browser.Response login = browser.send(HttpMethod.POST, "/ops/v1/session",
+                "{\"username\":\"olu\",\"password\":\"" + PASSWORD + "\"}", null);
+        assertThat(login.status()).isEqualTo(403);
+        assertThat(login.json("$.type")).isEqualTo("https://vendstream.dev/problems/csrf-token-missing");
+        assertThat(browser.cookies).doesNotContainKey("SESSION");
+
+        assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
+        Browser.Response unlock = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, null);
+        assertThat(unlock.status()).isEqualTo(403);
+        assertThat(unlock.json("$.type")).isEqualTo("https://vendstream.dev/problems/csrf-token-missing");
+        // A token of another value is no better than none.
+        Browser.Response forged = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, "forged-token");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(browser.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aMalformedLoginIsA400Problem() {
+        Browser browser = browser();
+        browser.get("/ops/v1/session/csrf");
+        Browser.Response notJson = browser.change(HttpMethod.POST, "/ops/v1/session", "{\"username\":");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json("$.type")).isEqualTo("https://vendstream.dev/problems/invalid-request");
+        assertThat(browser.change(HttpMethod.POST, "/ops/v1/session", "{\"username\":\"olu\"}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void failedLoginsLockTheUserAndTheLockOutlivesAStoreRestart() {
+        Browser browser = browser();
+        assertThat(browser.login("lena", "guess 1").status()).isEqualTo(401);
+        assertThat(browser.login("lena", "guess 2").status()).isEqualTo(401);
+        Browser.Response third = browser.login("lena", "guess 3");
+        assertThat(third.status()).isEqualTo(423);
+        assertThat(third.json("$.type")).isEqualTo("https://vendstream.dev/problems/user-locked");
+        // Until the lock ends: 15 minutes from the third failure, on the service's clock.
+        assertThat(third.headers().getFirst("Retry-After")).isEqualTo("900");
+        // Locked: even the right password is not checked.
+        assertThat(browser.login("lena", PASSWORD).status()).isEqualTo(423);
+
+        parts.store.stop();
+        parts.store.start();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(browser().login("lena", PASSWORD).status()).isEqualTo(423));
+        Document guard = mongo.getCollection(LoginGuardStore.COLLECTION)
+                .flatMap(c -> reactor.core.publisher.Mono.from(c.find(new Document("_id", "lena")).first()))
+                .block(Duration.ofSeconds(10));
+        assertThat(guard).isNotNull();
+        assertThat(guard.getDate("lockedUntil").toInstant()).isAfter(CLOCK.instant());
+
+        Browser reader = browser();
+        reader.login("reader", PASSWORD);
+        assertThat(actionsOf(reader, "lena")).contains("LOCKED_OUT", "LOGIN_FAILED");
+        String users = reader.get("/ops/v1/users").body();
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'lena')].locked")).containsExactly(true);
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'olu')].locked")).containsExactly(false);
+        assertThat((List<Object>) JsonPath.read(users, "$[?(@.username == 'reader')].roles[0]"))
+                .containsExactly("READ_ONLY");
+
+        // The lock ends by itself after its duration...
+        CLOCK.add(Duration.ofMinutes(16));
+        assertThat(browser().login("lena", PASSWORD).status()).isEqualTo(200);
+        // ...or when an operator lifts it.
+        for (int i = 0; i < 3; i++) {
+            browser().login("lena", "guess again " + i);
+        }
+        assertThat(browser().login("lena", PASSWORD).status()).isEqualTo(423);
+        Browser operator = browser();
+        operator.login("olu", PASSWORD);
+        assertThat(operator.change(HttpMethod.POST, "/ops/v1/users/lena/unlock", null).status()).isEqualTo(204);
+        assertThat(browser().login("lena", PASSWORD).status()).isEqualTo(200);
+        assertThat(operator.change(HttpMethod.POST, "/ops/v1/users/nobody/unlock", null).status()).isEqualTo(404);
+        List<Map<String, Object>> entries = JsonPath.read(operator.get("/ops/v1/audit?limit=500").body(), "$");
+        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("action", "USER_UNLOCKED")
+                .containsEntry("actor", "olu").containsEntry("subject", "lena"));
+    }
+
+    @Test
+    void readOnlyAndFinanceUsersAreRefusedAnOperatorsChange() {
+        for (String user : List.of("reader", "fatima")) {
+            Browser browser = browser();
+            assertThat(browser.login(user, PASSWORD).status()).isEqualTo(200);
+            assertThat(browser.get("/ops/v1/audit").status()).isEqualTo(200);
+            Browser.Response refused = browser.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null);
+            assertThat(refused.status()).as(user).isEqualTo(403);
+            assertThat(refused.headers().getContentType()).hasToString("application/problem+json");
+            assertThat(refused.json("$.type")).isEqualTo("https://vendstream.dev/problems/forbidden");
+            // Anything not listed is refused, whatever the role (fail closed).
+            assertThat(browser.change(HttpMethod.DELETE, "/ops/v1/audit", null).status()).isEqualTo(403);
+        }
+        Browser anonymous = browser();
+        anonymous.get("/ops/v1/session/csrf");
+        assertThat(anonymous.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(401);
+        assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(anonymous.get("/actuator/env").status()).isEqualTo(401);
+    }
+
+    @Test
+    void auditEventsArriveOnTheirTopicInConfluentWireFormat() throws Exception {
+        Browser browser = browser();
+        assertThat(browser.login("fatima", PASSWORD).status()).isEqualTo(200);
+        browser().login("fatima", "wrong password for the topic test");
+
+        List<OpsAudit> events = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
+        try (KafkaConsumer<String, OpsAudit> consumer = new KafkaConsumer<>(parts.avroConsumerSettings());
+             KafkaConsumer<String, byte[]> bytes = new KafkaConsumer<>(parts.bytesConsumerSettings("raw"))) {
+            consumer.subscribe(List.of(Topics.OPS_AUDIT.topic()));
+            bytes.subscribe(List.of(Topics.OPS_AUDIT.topic()));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    assertThat(r.key()).isEqualTo(r.value().getActor() == null ? "-" : r.value().getActor());
+                    events.add(r.value());
+                });
+                bytes.poll(Duration.ofMillis(200)).forEach(r -> raw.add(r.value()));
+                assertThat(events).anySatisfy(e -> {
+                    assertThat(e.getAction()).isEqualTo(OpsAction.LOGIN_SUCCEEDED);
+                    assertThat(e.getActor()).isEqualTo("fatima");
+                    assertThat(e.getActorRoles()).containsExactly("FINANCE");
+                });
+                assertThat(events).anySatisfy(e -> {
+                    assertThat(e.getAction()).isEqualTo(OpsAction.LOGIN_FAILED);
+                    assertThat(e.getActor()).isEqualTo("fatima");
+                    assertThat(e.getReason()).isEqualTo("BAD_CREDENTIALS");
+                });
+            });
+        }
+        OpsAudit login = events.stream().filter(e -> e.getAction() == OpsAction.LOGIN_SUCCEEDED
+                && "fatima".equals(e.getActor())).findFirst().orElseThrow();
+        assertThat(login.getEnvelope().getSourceService()).isEqualTo("ops-service");
+        assertThat(login.getEnvelope().getEventType()).isEqualTo("OpsAudit");
+        assertThat(login.getEnvelope().getMerchantId()).isEqualTo("*");
+        assertThat(login.getClientAddress()).isNotBlank();
+
+        // Confluent wire format: magic byte 0, the registry's schema id, then Avro; never a password.
+        assertThat(raw).isNotEmpty().allSatisfy(value -> {
+            assertThat(value[0]).isEqualTo((byte) 0);
+            String text = new String(value, StandardCharsets.ISO_8859_1);
+            assertThat(text).doesNotContain(PASSWORD, "wrong password for the topic test");
+        });
+        int schemaId = ByteBuffer.wrap(raw.get(0), 1, 4).getInt();
+        HttpClient http = HttpClient.newHttpClient();
+        String schema = http.send(HttpRequest.newBuilder(URI.create(parts.registryUrl() + "/schemas/ids/" + schemaId))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(schema).contains("OpsAudit");
+        String subjects = http.send(HttpRequest.newBuilder(URI.create(parts.registryUrl() + "/subjects")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(subjects).contains("vendstream.ops.audit-com.vendstream.events.OpsAudit");
+
+        // The stored entries keep no event once it is published (the outbox drained), and no password anywhere.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Document> stored = mongo.getCollection("ops_audit")
+                    .flatMapMany(c -> reactor.core.publisher.Flux.from(c.find(new Document("actor", "fatima"))))
+                    .collectList().block(Duration.ofSeconds(10));
+            assertThat(stored).isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.getList("outbox", Object.class, List.of())).isEmpty());
+            assertThat(stored.toString()).doesNotContain(PASSWORD);
+        });
+    }
+
+    /** The audit actions recorded for {@code actor}, as the given logged-in browser lists them. */
+    static List<String> actionsOf(Browser browser, String actor) {
+        Browser.Response response = browser.get("/ops/v1/audit?limit=500");
+        assertThat(response.status()).isEqualTo(200);
+        return JsonPath.read(response.body(), "$[?(@.actor == '" + actor + "')].action");
+    }
+}
