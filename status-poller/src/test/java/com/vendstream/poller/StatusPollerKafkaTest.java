@@ -124,6 +124,7 @@ class StatusPollerKafkaTest {
         assertThat(u.getRequeryCount()).isEqualTo(1);
         assertThat(u.getEnvelope().getOccurredAt()).isBefore(r.deadlineAt());
         assertThat(u.getReason()).startsWith("needs a person").contains("044");
+        assertThat(u.getLastProviderCode()).as("the code that escalated it, not the one before").isEqualTo("044");
         assertThat(r.escalationReason()).isEqualTo(u.getReason());
     }
 

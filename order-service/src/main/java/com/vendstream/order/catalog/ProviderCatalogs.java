@@ -201,9 +201,27 @@ public class ProviderCatalogs {
         if (guards == null) {
             return source.offers(key.scope());
         }
-        return guards.call(key.provider(), () -> source.offers(key.scope()), keptBack -> {
+        // The breaker is the provider's, shared by every scope: a scope the provider refuses (IllegalArgumentException:
+        // an unknown sub-merchant, a malformed id) says nothing about the provider being down, so it is carried out
+        // past the breaker instead of counting; otherwise one bad outlet, retried every check, would keep the
+        // circuit open and the provider's healthy scopes from refreshing.
+        Listing listing = guards.call(key.provider(), () -> {
+            try {
+                return new Listing(source.offers(key.scope()), null);
+            } catch (IllegalArgumentException refused) {
+                return new Listing(null, refused);
+            }
+        }, keptBack -> {
             throw new IllegalStateException("listing not asked: " + keptBack.message());
         });
+        if (listing.refused() != null) {
+            throw listing.refused();
+        }
+        return listing.offers();
+    }
+
+    /** A fetched listing, or the provider's refusal of the scope. */
+    private record Listing(List<CatalogOffer> offers, IllegalArgumentException refused) {
     }
 
     /** The guards fetches go through, if any (one breaker and bulkhead per provider). */

@@ -279,7 +279,7 @@ public class OrderOutcomes {
             return awaiting || contradicts(event, state) ? null : new OrderStore.Note(order.orderId(), state, eventId);
         }
         if (event instanceof VendUnresolved) {
-            // Rare (after hours of requeries), and counted when it escalates: one by one.
+            // Escalations are few (a deadline passed, or a provider answer that needs a person): one by one.
             return null;
         }
         return new OrderStore.Note(order.orderId(), state, eventId);

@@ -167,9 +167,9 @@ public class GuardedConnectors {
      * An account lookup at {@code provider} behind its guards: {@code answered} is given the provider's answer,
      * {@code keptBack} the guards' {@link VendOutcome.NotSent} when they kept the lookup from leaving.
      *
-     * <p>Every UNAVAILABLE answer counts against the breaker (as a lookup that throws does): the connectors say
-     * UNAVAILABLE when the provider could not be reached, failed (5xx) or could not say, and a run of those is
-     * what the breaker is for. Unlike a vend kept back, a lookup kept back costs nothing but an answer the
+     * <p>An UNAVAILABLE answer counts against the breaker only when it says the provider is down
+     * ({@link AccountVerification#providerDown()}: no connection, no reply, a reset, a 5xx), as a lookup that throws
+     * does; a throttle, a refusal or a code the connector cannot read is a provider that answered. Unlike a vend kept back, a lookup kept back costs nothing but an answer the
      * merchant would not have had anyway; VALID and INVALID are a provider that is up.
      */
     public <T> T verify(String provider, VerifyCommand command, Function<AccountVerification, T> answered,
@@ -179,7 +179,7 @@ public class GuardedConnectors {
         try {
             lookup = call(provider, () -> {
                 AccountVerification answer = connector.verify(command);
-                if (answer.status() == AccountVerification.Status.UNAVAILABLE) {
+                if (answer.status() == AccountVerification.Status.UNAVAILABLE && answer.providerDown()) {
                     throw new Unanswered(answer);
                 }
                 return new Lookup(answer, null);

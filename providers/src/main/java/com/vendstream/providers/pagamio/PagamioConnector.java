@@ -355,7 +355,7 @@ public class PagamioConnector implements VendConnector, CatalogSource, DayReport
             reply = call("POST", electricity ? "/lookup/electricity" : "/lookup/bill-payment",
                     Map.of("productCode", product, electricity ? "meterNumber" : "accountNumber", command.account()));
         } catch (RuntimeException e) {
-            return AccountVerification.unavailable("Pagamio could not be reached");
+            return AccountVerification.unavailable("Pagamio could not be reached", ProviderHttp.isProviderDown(e));
         }
         JsonNode root = Lenient.parse(reply.body());
         String code = root == null ? null : Lenient.text(root, "responseCode");
@@ -374,6 +374,7 @@ public class PagamioConnector implements VendConnector, CatalogSource, DayReport
         if (code != null && PagamioCodes.TABLE.rule(code).map(r -> r.failureClass() == FailureClass.ACCOUNT).orElse(false)) {
             return AccountVerification.invalid(Lenient.text(root, "responseMessage"));
         }
-        return AccountVerification.unavailable("Pagamio lookup answered " + (code == null ? "HTTP " + reply.status() : code));
+        return AccountVerification.unavailable("Pagamio lookup answered " + (code == null ? "HTTP " + reply.status() : code),
+                reply.status() >= 500);
     }
 }

@@ -164,6 +164,11 @@ public final class PagamioTransformer {
                                        java.util.function.Function<String, List<Map.Entry<ServiceType, String>>> billersOf) {
         JsonNode root = Lenient.parse(body);
         JsonNode data = root == null ? null : root.path("data").isArray() ? root.path("data") : root.path("content");
+        if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
+            // Pagamio refused this request (an outlet's sub-merchant id it does not know, say): about the scope
+            // asked for, not Pagamio being down, so it must not count against the provider's listing circuit.
+            throw new IllegalArgumentException("Pagamio refused the products listing with HTTP " + status);
+        }
         if (status != 200 || data == null || !data.isArray()) {
             throw new IllegalStateException("Pagamio products listing failed with HTTP " + status);
         }

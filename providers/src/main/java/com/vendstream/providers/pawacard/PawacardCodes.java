@@ -35,7 +35,7 @@ public final class PawacardCodes {
             pending("status:1", Decision.REQUERY, "failed request, pending"),
             failed("status:102", FailureClass.INSUFFICIENT_FLOAT, true, "insufficient balance"),
             failed("status:103", FailureClass.VALIDATION, true, "bad reference number"),
-            pending("status:104", Decision.MANUAL, "transaction not found"),
+            pending("status:104", Decision.REQUERY, "transaction not found (yet): asked again until the deadline"),
             failed("status:105", FailureClass.THROTTLED, true, "meter has reached maximum vends allowed per day"),
             notSent("throttle", VendOutcome.NotSentReason.ACCOUNT_WINDOW, Duration.ofMinutes(5),
                     "meter vended less than 5 minutes ago (\"done too soon\"): nothing vended; wait out the window here"),

@@ -243,7 +243,7 @@ public class PawacardConnector implements VendConnector {
             reply = post(postpaid ? "/postpaidverify" : "/verify",
                     Map.of(postpaid ? "accountNo" : "meter", command.account()));
         } catch (RuntimeException e) {
-            return AccountVerification.unavailable("Pawacard could not be reached");
+            return AccountVerification.unavailable("Pawacard could not be reached", ProviderHttp.isProviderDown(e));
         }
         JsonNode root = Lenient.parse(reply);
         if (root == null) {

@@ -277,7 +277,7 @@ public class Pay4PowerConnector implements VendConnector, CatalogSource {
             Reply reply = authed(HttpMethod.POST, path, body);
             return Pay4PowerTransformer.verification(reply.status(), reply.body());
         } catch (RuntimeException e) {
-            return AccountVerification.unavailable("Pay4Power could not be reached");
+            return AccountVerification.unavailable("Pay4Power could not be reached", ProviderHttp.isProviderDown(e));
         }
     }
 

@@ -202,7 +202,8 @@ public final class Pay4PowerTransformer {
     public static AccountVerification verification(int httpStatus, String body) {
         Optional<Envelope> parsed = envelope(httpStatus, body);
         if (parsed.isEmpty()) {
-            return AccountVerification.unavailable("Pay4Power verify reply is not JSON (HTTP " + httpStatus + ")");
+            return AccountVerification.unavailable("Pay4Power verify reply is not JSON (HTTP " + httpStatus + ")",
+                    httpStatus >= 500);
         }
         Envelope e = parsed.get();
         int code = decidingCode(httpStatus, e);
@@ -210,7 +211,7 @@ public final class Pay4PowerTransformer {
             return AccountVerification.invalid(e.message());
         }
         if (code != 200 || !e.success()) {
-            return AccountVerification.unavailable("Pay4Power verify answered " + code);
+            return AccountVerification.unavailable("Pay4Power verify answered " + code, httpStatus >= 500);
         }
         Map<String, String> details = new LinkedHashMap<>();
         for (String field : new String[] {"address", "meterType", "minimumAmount", "minimumPurchase", "arrears",

@@ -82,6 +82,20 @@ public final class ProviderHttp {
     }
 
     /**
+     * Whether a call that threw says the provider itself is down: no connection, no reply, a reset, a 5xx. A 429,
+     * another 4xx or a refused session is a provider that answered.
+     */
+    public static boolean isProviderDown(RuntimeException e) {
+        VendOutcome o = classify(e);
+        if (o instanceof VendOutcome.Pending p) {
+            return p.cause() == PendingCause.TIMEOUT || p.cause() == PendingCause.CONNECTION_RESET
+                    || p.cause() == PendingCause.SERVER_ERROR;
+        }
+        return o instanceof VendOutcome.Failed f && f.providerCode() == null && f.beforeProcessing()
+                && f.failureClass() == FailureClass.DECLINED_BY_PROVIDER && !(e instanceof ProviderAuthException);
+    }
+
+    /**
      * What a failed requery call means. A requery that could not be sent says nothing about the vend,
      * so it is never FAILED: no session is NotSent (ask again after the wait), a connection that was
      * never made is PENDING, and the rest is as {@link #classify}.

@@ -29,7 +29,7 @@ public final class VtpassCodes {
             pending("001", Decision.REQUERY, "TRANSACTION QUERY: look at the inner status"),
             pending("044", Decision.MANUAL, "TRANSACTION RESOLVED: contact VTpass"),
             pending("014", Decision.REQUERY, "REQUEST ID ALREADY EXIST: the original may have gone through"),
-            pending("015", Decision.MANUAL, "INVALID REQUEST ID: VTpass has no such request"),
+            pending("015", Decision.REQUERY, "INVALID REQUEST ID: no such request (yet): asked again until the deadline"),
             pending("083", Decision.REQUERY, "SYSTEM ERROR"),
             pending("089", Decision.REQUERY, "REQUEST IS PROCESSING, PLEASE WAIT"),
             failed("091", FailureClass.DECLINED_BY_PROVIDER, true, "TRANSACTION NOT PROCESSED: not charged"),

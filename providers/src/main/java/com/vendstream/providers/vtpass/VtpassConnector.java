@@ -212,7 +212,7 @@ public class VtpassConnector implements VendConnector, CatalogSource {
                     .header("api-key", properties.apiKey()).header("secret-key", properties.secretKey())
                     .body(body).retrieve().body(String.class);
         } catch (RuntimeException e) {
-            return AccountVerification.unavailable("VTpass could not be reached");
+            return AccountVerification.unavailable("VTpass could not be reached", ProviderHttp.isProviderDown(e));
         }
         return smileEmail ? VtpassTransformer.smileEmail(reply) : VtpassTransformer.merchantVerify(reply);
     }

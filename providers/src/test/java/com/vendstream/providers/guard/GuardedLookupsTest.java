@@ -23,21 +23,23 @@ class GuardedLookupsTest {
     void validAndInvalidAnswersAreAProviderThatIsUp() {
         Scripted provider = new Scripted(null);
         GuardedConnectors guards = new GuardedConnectors(List.of(provider), SETTINGS);
+        // A throttle or a code the connector cannot read is UNAVAILABLE too, but from a provider that answered.
         for (AccountVerification answer : List.of(AccountVerification.invalid("not correct"),
+                AccountVerification.unavailable("VTpass answered 030"),
                 new AccountVerification(AccountVerification.Status.VALID, "TESTMETER1", Map.of(), null, null))) {
             provider.lookupAnswer = answer;
             for (int i = 0; i < 4; i++) {
                 assertThat(guards.<AccountVerification>verify("vtpass", METER, a -> a, n -> null)).isEqualTo(answer);
             }
         }
-        assertThat(provider.lookups).hasValue(8);
+        assertThat(provider.lookups).hasValue(12);
         assertThat(guards.breaker("vtpass").getState().name()).isEqualTo("CLOSED");
     }
 
     @Test
     void unavailableAnswersOpenTheCircuitAndTheNextLookupIsKeptBackWithoutAsking() {
         Scripted provider = new Scripted(null);
-        provider.lookupAnswer = AccountVerification.unavailable("VTpass could not be reached");
+        provider.lookupAnswer = AccountVerification.unavailable("VTpass could not be reached", true);
         GuardedConnectors guards = new GuardedConnectors(List.of(provider), SETTINGS);
         for (int i = 0; i < 4; i++) {
             // The provider's own answer still reaches the caller as it was.

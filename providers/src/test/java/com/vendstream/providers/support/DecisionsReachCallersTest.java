@@ -48,16 +48,26 @@ class DecisionsReachCallersTest {
         assertThat(VtpassTransformer.outcome("""
                 {"code":"044","response_description":"TRANSACTION RESOLVED","requestId":"r-1"}""", ServiceType.AIRTIME,
                 "r-1")).isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.needsPerson()).isTrue());
+        // 015, no such request: a requery may reach VTpass before it recorded the vend; asked again, no person yet.
+        assertThat(VtpassTransformer.outcome("""
+                {"code":"015","response_description":"INVALID REQUEST ID","requestId":"r-1"}""", ServiceType.AIRTIME,
+                "r-1")).isInstanceOfSatisfying(VendOutcome.Pending.class, p -> assertThat(p.needsPerson()).isFalse());
     }
 
     @Test
     void pawacardCodes() {
         assertEveryRowReachesTheCaller(PawacardCodes.TABLE, code -> {
-            // Only the general "status:N" vocabulary has such rows today; each prefix is read from its own field.
+            // Only the general "status:N" vocabulary could have such rows; each prefix is read from its own field.
             assertThat(code).startsWith("status:");
-            return PawacardTransformer.outcome("{\"status\":%s,\"msg\":\"transaction not found\"}"
+            return PawacardTransformer.outcome("{\"status\":%s,\"msg\":\"x\"}"
                     .formatted(code.substring("status:".length())), null);
         });
+        // "transaction not found" may come before Pawacard recorded the vend: asked again, no person yet.
+        assertThat(PawacardTransformer.outcome("{\"status\":104,\"msg\":\"transaction not found\"}", null))
+                .isInstanceOfSatisfying(VendOutcome.Pending.class, p -> {
+                    assertThat(p.decision()).isEqualTo(Decision.REQUERY);
+                    assertThat(p.needsPerson()).isFalse();
+                });
     }
 
     @Test

@@ -74,13 +74,13 @@ public class PaymentResolutions implements Resolutions {
     }
 
     @Override
-    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String reason) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String lastCode, String reason) {
         PaymentPending pending = (PaymentPending) r.cause();
         Envelope e = envelope(pending, PaymentUnresolved.class, r, at);
         PaymentUnresolved event = PaymentUnresolved.newBuilder().setEnvelope(e).setProvider(r.provider())
                 .setKind(r.kind() == Kind.PAYOUT ? PaymentKind.PAYOUT : PaymentKind.COLLECTION)
                 .setReferenceId(r.reference()).setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
-                .setRequeryCount(r.attempts() + 1).setLastProviderStatus(r.lastCode())
+                .setRequeryCount(r.attempts() + 1).setLastProviderStatus(lastCode)
                 .setRequeryUntil(schedules.forProvider(r.provider()).requeryUntil(r.firstPendingAt())).build();
         return Optional.of(new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event));
     }

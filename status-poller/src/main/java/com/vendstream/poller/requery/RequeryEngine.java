@@ -240,7 +240,7 @@ public class RequeryEngine {
             escalationReason = none.needsPerson() ? NEEDS_PERSON + ": the provider answered " + none.code()
                     + " on requery " + attempts + ", which its code table marks MANUAL"
                     : DEADLINE + ": no final answer after " + attempts + " requeries";
-            escalation = resolutions.get(r.kind()).unresolved(r, at, escalationReason);
+            escalation = resolutions.get(r.kind()).unresolved(r, at, answer.code() != null ? answer.code() : r.lastCode(), escalationReason);
         }
         next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);

@@ -16,7 +16,8 @@ public interface Resolutions {
     /**
      * The escalation event, when this kind of operation has one.
      *
+     * @param lastCode the provider's code in the answer that escalates it (this requery's, not the one before)
      * @param reason why: the deadline passed, or the provider's answer says a person must look
      */
-    Optional<OutboxEntry> unresolved(Requery requery, Instant at, String reason);
+    Optional<OutboxEntry> unresolved(Requery requery, Instant at, String lastCode, String reason);
 }

@@ -54,12 +54,12 @@ public class VendResolutions implements Resolutions {
     }
 
     @Override
-    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String reason) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String lastCode, String reason) {
         VendPending pending = (VendPending) r.cause();
         Envelope e = Envelopes.following(pending.getEnvelope(), VendUnresolved.class, r.reference(), at, SOURCE);
         VendUnresolved event = VendUnresolved.newBuilder().setEnvelope(e).setVend(ref(r, null))
                 .setAmount(pending.getAmount()).setFirstPendingAt(r.firstPendingAt())
-                .setRequeryCount(r.attempts() + 1).setLastProviderCode(r.lastCode()).setReason(reason).build();
+                .setRequeryCount(r.attempts() + 1).setLastProviderCode(lastCode).setReason(reason).build();
         return Optional.of(new OutboxEntry(BINDING, e.getOrderId(), e.getEventId(), event));
     }
 

@@ -94,6 +94,7 @@ class RequeryDecisionTest {
         assertThat(r.escalationReason()).startsWith(RequeryEngine.NEEDS_PERSON).contains("400");
         assertThat(outbox("VEND:o-1")).singleElement().isInstanceOfSatisfying(VendUnresolved.class, u -> {
             assertThat(u.getReason()).isEqualTo(r.escalationReason());
+            assertThat(u.getLastProviderCode()).as("the code that escalated it, not the one before").isEqualTo("400");
             assertThat(u.getRequeryCount()).isEqualTo(1);
         });
         assertThat(meters.find("vendstream.poller.escalations").tag("reason", "needs_person").counter()).isNotNull()

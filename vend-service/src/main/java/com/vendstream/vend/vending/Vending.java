@@ -385,21 +385,21 @@ public class Vending {
             VendOutcome.Pending p = (VendOutcome.Pending) result;
             state = State.PENDING;
             code = p.providerCode();
-            if (p.needsPerson()) {
-                // The provider's code table says a person must look (MANUAL: e.g. Pagamio 409, VTpass 044). Still
-                // pending: status-poller asks about this same reference at once and escalates if the answer stays
-                // MANUAL. Never a refund (the value may have been delivered), never another vend.
-                meters.counter("vendstream.vend.needs_person", "provider", provider, "code", String.valueOf(code))
-                        .increment();
-                log.warn("Vend for order {} at {} answered {}, which needs a person; left pending for requery and "
-                        + "escalation", orderId, provider, code);
-            }
             providerTransactionId = p.providerTransactionId();
             event = VendEvents.pending(request, provider, reference, p.providerTransactionId(),
                     ProviderEnums.pendingReason(p.cause()), p.providerCode(), at);
         }
         if (store.settle(orderId, reference, state, code, providerTransactionId, event)) {
             meters.counter("vendstream.vend.outcome", "provider", provider, "state", state.name()).increment();
+            if (result instanceof VendOutcome.Pending p && p.needsPerson()) {
+                // The provider's code table says a person must look (MANUAL: e.g. Pagamio 409, VTpass 044). Still
+                // pending: status-poller asks about this same reference at its first requery and escalates if that
+                // answer is MANUAL too. Never a refund (the value may have been delivered), never another vend.
+                meters.counter("vendstream.vend.needs_person", "provider", provider, "code", String.valueOf(code))
+                        .increment();
+                log.warn("Vend for order {} at {} answered {}, which needs a person; left pending for requery and "
+                        + "escalation", orderId, provider, code);
+            }
         } else {
             // The stale-lease sweep declared it pending first; status-poller will requery it.
             log.warn("Attempt for order {} was settled by someone else; outcome {} left to requery", orderId, state);
