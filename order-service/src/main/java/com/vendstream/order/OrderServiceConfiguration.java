@@ -125,7 +125,7 @@ public class OrderServiceConfiguration {
     @Bean
     MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoneyGateway> gateways,
                                             ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
-                                            Environment environment, MobileMoneyPayments.Retry retry,
+                                            DollrMobileMoney.Settings dollr, MobileMoneyPayments.Retry retry,
                                             OutboxTrigger relay, MeterRegistry meters, Clock clock,
                                             OrderTransitions transitions, GuardSettings paymentsGuard) {
         MobileMoneyGateway gateway = gateways.getIfAvailable();
@@ -135,7 +135,7 @@ public class OrderServiceConfiguration {
                 return null;
             }
             gateway = new DollrMobileMoney(new GuardedMobileMoney(connector, paymentsGuard),
-                    new MobileMoneyCustomerStore(mongo), dollrSettings(environment), clock);
+                    new MobileMoneyCustomerStore(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
         transitions.usePayouts(payments);
@@ -145,8 +145,10 @@ public class OrderServiceConfiguration {
     /**
      * Dollr's invoice-flow settings from {@code vendstream.payments.dollr.*} ({@code fee-bearer},
      * {@code fee-preview}), bound as {@code @ConfigurationProperties} would (relaxed names); none set gives
-     * {@link DollrMobileMoney.Settings#defaults()}. A fee bearer other than PAYEE or PAYER stops the start.
+     * {@link DollrMobileMoney.Settings#defaults()}. A bean, as the {@code @ConfigurationProperties} record was,
+     * so a fee bearer other than PAYEE or PAYER stops the start even where Dollr is not configured.
      */
+    @Bean
     static DollrMobileMoney.Settings dollrSettings(Environment environment) {
         return Binder.get(environment).bind("vendstream.payments.dollr", Bindable.of(DollrMobileMoney.Settings.class))
                 .orElseGet(DollrMobileMoney.Settings::defaults);
