@@ -186,6 +186,21 @@ class ArchitectureTest {
             .check(classes);
     }
 
+    /**
+     * The neutral port itself names no provider: Dollr's flow and session-level API ({@code providers.dollr})
+     * depend on {@code providers.mobilemoney}, never the other way, so the port stays the one a second gateway
+     * implements.
+     */
+    @Test
+    void theMobileMoneyPortNamesNoProvider() {
+        noClasses().that().resideInAPackage("com.vendstream.providers.mobilemoney..")
+            .should().dependOnClassesThat().resideInAnyPackage(Stream.of("dollr", "pagamio", "pawacard", "pay4power",
+                "vtpass").map(provider -> "com.vendstream.providers." + provider + "..").toArray(String[]::new))
+            .because("a provider's types belong to its own package, behind the neutral port")
+            .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("com.vendstream.providers.mobilemoney"));
+    }
+
     private static ArchRule onlyItsOwnService(String service) {
         String[] others = Stream.concat(
                 SERVICES.stream().filter(other -> !other.equals(service)),

@@ -32,16 +32,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import com.vendstream.order.payment.DollrMobileMoney;
-import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.providers.dollr.DollrMobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.order.payment.MobileMoneyCustomerStore;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedMobileMoney;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
@@ -55,8 +57,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, DollrMobileMoney.Settings.class,
-        MobileMoneyPayments.Retry.class})
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, MobileMoneyPayments.Retry.class})
 public class OrderServiceConfiguration {
 
     @Bean
@@ -114,19 +115,20 @@ public class OrderServiceConfiguration {
     }
 
     /**
-     * Null (no mobile-money payment) unless a mobile-money gateway is configured: a {@link MobileMoney}
-     * bean, or else Dollr when service-kit built its connector ({@code vendstream.providers.dollr.base-url}).
+     * Null (no mobile-money payment) unless a mobile-money gateway is configured: a {@link MobileMoneyGateway}
+     * bean, or else Dollr's invoice flow ({@link DollrMobileMoney}) when service-kit built its connector
+     * ({@code vendstream.providers.dollr.base-url}), keeping its customers in {@link MobileMoneyCustomerStore}.
      * Looked up through ObjectProvider rather than {@code @ConditionalOnBean} because the connector comes
      * from an auto-configuration, which is registered after this class is evaluated. The connector is called
      * behind the providers' guard ({@link #paymentsGuard}).
      */
     @Bean
-    MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoney> gateways,
+    MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoneyGateway> gateways,
                                             ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
                                             DollrMobileMoney.Settings dollr, MobileMoneyPayments.Retry retry,
                                             OutboxTrigger relay, MeterRegistry meters, Clock clock,
                                             OrderTransitions transitions, GuardSettings paymentsGuard) {
-        MobileMoney gateway = gateways.getIfAvailable();
+        MobileMoneyGateway gateway = gateways.getIfAvailable();
         if (gateway == null) {
             MobileMoneyConnector connector = connectors.getIfAvailable();
             if (connector == null) {
@@ -138,6 +140,18 @@ public class OrderServiceConfiguration {
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
         transitions.usePayouts(payments);
         return payments;
+    }
+
+    /**
+     * Dollr's invoice-flow settings from {@code vendstream.payments.dollr.*} ({@code fee-bearer},
+     * {@code fee-preview}), bound as {@code @ConfigurationProperties} would (relaxed names); none set gives
+     * {@link DollrMobileMoney.Settings#defaults()}. A bean, as the {@code @ConfigurationProperties} record was,
+     * so a fee bearer other than PAYEE or PAYER stops the start even where Dollr is not configured.
+     */
+    @Bean
+    static DollrMobileMoney.Settings dollrSettings(Environment environment) {
+        return Binder.get(environment).bind("vendstream.payments.dollr", Bindable.of(DollrMobileMoney.Settings.class))
+                .orElseGet(DollrMobileMoney.Settings::defaults);
     }
 
     /**

@@ -1,6 +1,6 @@
 package com.vendstream.order;
 
-import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A payment-provider double that answers per payer phone and counts executions per reference. */
-public final class FakeGateway implements MobileMoney {
+public final class FakeGateway implements MobileMoneyGateway {
     public final Map<String, AtomicInteger> collections = new ConcurrentHashMap<>();
     public final Map<String, AtomicInteger> payouts = new ConcurrentHashMap<>();
     public Status collectionAnswer = Status.COMPLETED;

@@ -12,7 +12,7 @@ import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.wallet.MongoWalletLedger;
 import com.vendstream.wallet.WalletLedger;
@@ -93,7 +93,7 @@ public final class OrderFixture implements AutoCloseable {
     }
 
     /** Mobile-money payments through {@code gateway}, which also pay failed orders back from now on. */
-    public MobileMoneyPayments mobileMoney(MobileMoney gateway) {
+    public MobileMoneyPayments mobileMoney(MobileMoneyGateway gateway) {
         MobileMoneyPayments payments = new MobileMoneyPayments(orders, gateway, relay, meters, clock);
         transitions.usePayouts(payments);
         return payments;

@@ -11,6 +11,8 @@ public final class Masking {
      * {@code +231-77-000-0002}): how wallet operators and gateways quote a customer's number in free text.
      */
     private static final Pattern LONG_NUMBER = Pattern.compile("(?<!\\d)\\d(?:[ .\\-]?\\d){6,}");
+    /** A value is searched for an account only this long: a short one would match unrelated digits. */
+    private static final int MIN_SEARCHED = 6;
 
     private Masking() {
     }
@@ -34,6 +36,35 @@ public final class Masking {
             return null;
         }
         return LONG_NUMBER.matcher(text).replaceAll(m -> Matcher.quoteReplacement(starDigits(m.group())));
+    }
+
+    /**
+     * A payment provider's free text (a gateway's or wallet operator's message, which may quote the payer's
+     * number in any format) fit to show a merchant: each of {@code accounts} masked, and every other run of
+     * seven or more digits too ({@link #numbers}).
+     */
+    public static String providerText(String value, String... accounts) {
+        return numbers(text(value, accounts));
+    }
+
+    /** Free text fit to show a merchant (a provider's message): each of {@code accounts} masked where it appears. */
+    public static String text(String value, String... accounts) {
+        if (value == null) {
+            return null;
+        }
+        String shown = value;
+        for (String account : accounts) {
+            if (account == null || account.isBlank()) {
+                continue;
+            }
+            if (shown.trim().equals(account.trim())) {
+                return account(shown);
+            }
+            if (account.length() >= MIN_SEARCHED && shown.contains(account)) {
+                shown = shown.replace(account, account(account));
+            }
+        }
+        return shown;
     }
 
     private static String starDigits(String run) {

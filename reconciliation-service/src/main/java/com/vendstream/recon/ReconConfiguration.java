@@ -5,7 +5,7 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.guard.GuardedMobileMoney;

@@ -17,7 +17,7 @@ import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.guard.GuardedMobileMoney;

@@ -24,8 +24,6 @@ public final class AccountMasking {
             "smartcard", "smartcardno", "smartcardnumber", "iuc", "iucnumber", "decoder", "decodernumber",
             "billerscode", "billercode", "phone", "phoneno", "phonenumber", "customerphone", "msisdn", "mobile",
             "mobileno", "mobilenumber", "receiver", "recipient", "beneficiary", "email", "customeremail", "profileid");
-    /** A value is searched for an account only this long: a short one would match unrelated digits. */
-    private static final int MIN_SEARCHED = 6;
 
     private AccountMasking() {
     }
@@ -56,13 +54,9 @@ public final class AccountMasking {
         return text(value, accounts);
     }
 
-    /**
-     * A payment provider's free text (a gateway's or wallet operator's message, which may quote the payer's
-     * number in any format) fit to show a merchant: each of {@code accounts} masked, and every other run of
-     * seven or more digits too ({@link Masking#numbers}).
-     */
+    /** A payment provider's free text fit to show a merchant ({@link Masking#providerText}). */
     public static String providerText(String value, String... accounts) {
-        return Masking.numbers(text(value, accounts));
+        return Masking.providerText(value, accounts);
     }
 
     /**
@@ -74,23 +68,8 @@ public final class AccountMasking {
         return "PAYMENT_FAILED".equals(reasonCode) ? providerText(message, accounts) : text(message, accounts);
     }
 
-    /** Free text fit to show a merchant (a provider's message): each of {@code accounts} masked where it appears. */
+    /** Free text fit to show a merchant: each of {@code accounts} masked where it appears ({@link Masking#text}). */
     public static String text(String value, String... accounts) {
-        if (value == null) {
-            return null;
-        }
-        String shown = value;
-        for (String account : accounts) {
-            if (account == null || account.isBlank()) {
-                continue;
-            }
-            if (shown.trim().equals(account.trim())) {
-                return Masking.account(shown);
-            }
-            if (account.length() >= MIN_SEARCHED && shown.contains(account)) {
-                shown = shown.replace(account, Masking.account(account));
-            }
-        }
-        return shown;
+        return Masking.text(value, accounts);
     }
 }

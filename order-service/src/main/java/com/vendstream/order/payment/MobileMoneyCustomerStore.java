@@ -2,8 +2,9 @@ package com.vendstream.order.payment;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.kit.mongo.Documents;
-import com.vendstream.order.payment.MobileMoneyCustomers.AccountUse;
-import com.vendstream.order.payment.MobileMoneyCustomers.Customer;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers.AccountUse;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers.Customer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -13,11 +14,12 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Mono;
 
 /**
- * Mobile-money customers ({@link MobileMoneyCustomers}) in MongoDB, one document each under its key:
+ * The providers' mobile-money customer port ({@link MobileMoneyCustomers}) in MongoDB, one document each
+ * under its key ({@code provider:phone}, e.g. {@code dollr:231770000002}):
  * {@code partyId}, {@code counterpartyId}, {@code method}, {@code gatewayProvider}, {@code countryCode},
  * {@code collectionAccountId} and {@code payoutAccountId} once made, {@code createdAt}.
  */
-public class MobileMoneyCustomerStore {
+public class MobileMoneyCustomerStore implements MobileMoneyCustomers {
 
     public static final String COLLECTION = "mobileMoneyCustomers";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -37,12 +39,13 @@ public class MobileMoneyCustomerStore {
         return use == AccountUse.COLLECTION ? "collectionAccountId" : "payoutAccountId";
     }
 
+    @Override
     public Optional<Customer> find(String key) {
         return Optional.ofNullable(Mono.from(collection().find(new Document("_id", key)).first()).block(TIMEOUT))
                 .map(MobileMoneyCustomerStore::toCustomer);
     }
 
-    /** Stores the customer unless one is stored under its key already; returns whichever is stored. */
+    @Override
     public Customer insertIfAbsent(Customer customer, Instant now) {
         Document doc = new Document("_id", customer.key()).append("partyId", customer.partyId())
                 .append("counterpartyId", customer.counterpartyId()).append("method", customer.method())
@@ -56,17 +59,14 @@ public class MobileMoneyCustomerStore {
         return find(customer.key()).orElseThrow();
     }
 
-    /** Records a payment account unless one is recorded already; returns the recorded one. */
+    @Override
     public String accountIfAbsent(String key, AccountUse use, String accountId) {
         Mono.from(collection().updateOne(new Document("_id", key).append(field(use), null),
                 new Document("$set", new Document(field(use), accountId)))).block(TIMEOUT);
         return find(key).orElseThrow().account(use);
     }
 
-    /**
-     * Forgets a stored customer whose ids the provider no longer accepts, unless another order already
-     * replaced it (the party id must still match), so the next payment sets the customer up again.
-     */
+    @Override
     public void forget(String key, long partyId) {
         Mono.from(collection().deleteOne(new Document("_id", key).append("partyId", partyId))).block(TIMEOUT);
     }

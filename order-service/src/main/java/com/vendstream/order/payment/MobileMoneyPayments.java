@@ -20,6 +20,7 @@ import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.RecoverySweep;
 import com.vendstream.order.order.Rejection;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,18 +102,18 @@ public class MobileMoneyPayments {
     }
 
     private final OrderStore store;
-    private final MobileMoney gateway;
+    private final MobileMoneyGateway gateway;
     private final OutboxTrigger relay;
     private final MeterRegistry meters;
     private final Clock clock;
     private final Retry retry;
 
-    public MobileMoneyPayments(OrderStore store, MobileMoney gateway, OutboxTrigger relay, MeterRegistry meters,
+    public MobileMoneyPayments(OrderStore store, MobileMoneyGateway gateway, OutboxTrigger relay, MeterRegistry meters,
                                Clock clock) {
         this(store, gateway, relay, meters, clock, Retry.defaults());
     }
 
-    public MobileMoneyPayments(OrderStore store, MobileMoney gateway, OutboxTrigger relay, MeterRegistry meters,
+    public MobileMoneyPayments(OrderStore store, MobileMoneyGateway gateway, OutboxTrigger relay, MeterRegistry meters,
                                Clock clock, Retry retry) {
         this.store = store;
         this.gateway = gateway;
@@ -142,13 +143,13 @@ public class MobileMoneyPayments {
 
     /** One call to the gateway; the caller has marked it under way by the update that claimed it. */
     private void attemptCollection(Order order) {
-        MobileMoney.Result result;
+        MobileMoneyGateway.Result result;
         try {
             result = gateway.collect(order.paymentReference(), order.orderId(), order.payerPhone(), order.amountMinor(),
                     order.currency(), order.service() + " " + order.billerId());
         } catch (RuntimeException e) {
             log.warn("Collection call for order {} ended uncertainly: {}", order.orderId(), e.toString());
-            result = MobileMoney.Result.pending(e.getClass().getSimpleName());
+            result = MobileMoneyGateway.Result.pending(e.getClass().getSimpleName());
         }
         if (!applyCollection(order, result, null, false)) {
             unapplied(order, result, null);
@@ -157,7 +158,7 @@ public class MobileMoneyPayments {
     }
 
     /** @param decision a person's decision about an unresolved collection ({@link #settle}), not the provider's answer */
-    private boolean applyCollection(Order order, MobileMoney.Result result, String eventId, boolean decision) {
+    private boolean applyCollection(Order order, MobileMoneyGateway.Result result, String eventId, boolean decision) {
         Instant at = clock.instant();
         return switch (result.status()) {
             case COMPLETED -> {
@@ -205,7 +206,7 @@ public class MobileMoneyPayments {
      * Marks when to send the payment again: {@code field} holds {since, attempts, retryAt, reason}; the
      * first failure's time stays. Written as {@code event} (in {@code in} when given), with {@code also} set.
      */
-    private boolean notSent(Order order, MobileMoney.Result result, String field, OrderLifecycle event, OrderState in,
+    private boolean notSent(Order order, MobileMoneyGateway.Result result, String field, OrderLifecycle event, OrderState in,
                             String kind, Fields also) {
         Instant now = clock.instant();
         OrderStore.NotSent previous = store.notSent(order.orderId(), field).orElse(null);
@@ -226,15 +227,15 @@ public class MobileMoneyPayments {
      * noted; one that contradicts it is kept on the order as a contradiction and counted. Money taken from
      * a customer whose order was rejected is paid back.
      */
-    private void unapplied(Order seen, MobileMoney.Result result, String eventId) {
-        if (result.status() != MobileMoney.Status.COMPLETED && result.status() != MobileMoney.Status.FAILED) {
+    private void unapplied(Order seen, MobileMoneyGateway.Result result, String eventId) {
+        if (result.status() != MobileMoneyGateway.Status.COMPLETED && result.status() != MobileMoneyGateway.Status.FAILED) {
             return;
         }
         Order order = store.find(seen.orderId()).orElse(seen);
         if (eventId != null && store.hasApplied(order.orderId(), eventId)) {
             return;
         }
-        if (result.status() == MobileMoney.Status.COMPLETED) {
+        if (result.status() == MobileMoneyGateway.Status.COMPLETED) {
             if (order.state() == OrderState.REJECTED) {
                 collectedAfterRejection(order, result, eventId);
             } else {
@@ -256,7 +257,7 @@ public class MobileMoneyPayments {
      * recorded with its PaymentCollected and paid back by a payout of its own reference, which the sweep
      * drives until the provider confirms it ({@link #recoverReturns}).
      */
-    private void collectedAfterRejection(Order order, MobileMoney.Result result, String eventId) {
+    private void collectedAfterRejection(Order order, MobileMoneyGateway.Result result, String eventId) {
         Instant at = clock.instant();
         Fields late = Fields.of("at", at).and("referenceId", order.paymentReference())
                 .and("providerTransactionId", result.providerTransactionId())
@@ -349,12 +350,12 @@ public class MobileMoneyPayments {
     }
 
     private Optional<BlockedReason> attemptPayout(Order order, String reference) {
-        MobileMoney.Result result;
+        MobileMoneyGateway.Result result;
         try {
             result = gateway.payout(reference, order.orderId(), order.payerPhone(), order.amountMinor(), order.currency());
         } catch (RuntimeException e) {
             log.warn("Payout call for order {} ended uncertainly: {}", order.orderId(), e.toString());
-            result = MobileMoney.Result.pending(e.getClass().getSimpleName());
+            result = MobileMoneyGateway.Result.pending(e.getClass().getSimpleName());
         }
         applyPayout(store.find(order.orderId()).orElseThrow(), result, null);
         relay.relay(OrderStore.COLLECTION, order.orderId());
@@ -366,7 +367,7 @@ public class MobileMoneyPayments {
         };
     }
 
-    private void applyPayout(Order order, MobileMoney.Result result, String eventId) {
+    private void applyPayout(Order order, MobileMoneyGateway.Result result, String eventId) {
         Instant at = clock.instant();
         String reference = order.payoutReference();
         OrderState state = payoutState(order);
@@ -438,13 +439,13 @@ public class MobileMoneyPayments {
             return;
         }
         if (event instanceof PaymentCollected c) {
-            MobileMoney.Result collected = new MobileMoney.Result(MobileMoney.Status.COMPLETED, null,
+            MobileMoneyGateway.Result collected = new MobileMoneyGateway.Result(MobileMoneyGateway.Status.COMPLETED, null,
                     c.getProviderTransactionId(), null, c.getFee() == null ? null : c.getFee().getAmountMinor());
             if (!applyCollection(order, collected, eventId, false)) {
                 unapplied(order, collected, eventId);
             }
         } else if (event instanceof PaymentFailed f) {
-            MobileMoney.Result failed = new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null);
+            MobileMoneyGateway.Result failed = new MobileMoneyGateway.Result(MobileMoneyGateway.Status.FAILED, null, null, f.getReason(), null);
             if (!applyCollection(order, failed, eventId, false)) {
                 unapplied(order, failed, eventId);
             }
@@ -452,11 +453,11 @@ public class MobileMoneyPayments {
             unresolved(order, u, eventId);
         } else if (event instanceof PayoutSucceeded p) {
             if (isCurrentPayout(order, p.getReferenceId(), event, eventId)) {
-                applyPayout(order, new MobileMoney.Result(MobileMoney.Status.COMPLETED, null, null, null, null), eventId);
+                applyPayout(order, new MobileMoneyGateway.Result(MobileMoneyGateway.Status.COMPLETED, null, null, null, null), eventId);
             }
         } else if (event instanceof PayoutFailed f) {
             if (isCurrentPayout(order, f.getReferenceId(), event, eventId)) {
-                applyPayout(order, new MobileMoney.Result(MobileMoney.Status.FAILED, null, null, f.getReason(), null),
+                applyPayout(order, new MobileMoneyGateway.Result(MobileMoneyGateway.Status.FAILED, null, null, f.getReason(), null),
                         eventId);
             }
         }
@@ -511,8 +512,8 @@ public class MobileMoneyPayments {
         if (order == null || order.state() != OrderState.PAYMENT_UNRESOLVED) {
             return false;
         }
-        MobileMoney.Result result = new MobileMoney.Result(collected ? MobileMoney.Status.COMPLETED
-                : MobileMoney.Status.FAILED, null, null, reason, null);
+        MobileMoneyGateway.Result result = new MobileMoneyGateway.Result(collected ? MobileMoneyGateway.Status.COMPLETED
+                : MobileMoneyGateway.Status.FAILED, null, null, reason, null);
         boolean changed = applyCollection(order, result, decisionId, true);
         relay.relay(OrderStore.COLLECTION, orderId);
         return changed;

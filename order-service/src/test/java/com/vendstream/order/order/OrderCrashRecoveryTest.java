@@ -23,7 +23,7 @@ import com.vendstream.order.FakeGateway;
 import com.vendstream.order.OrderFixture;
 import com.vendstream.order.StuckWork;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.wallet.WalletLedger;
 import com.vendstream.wallet.WalletLedger.DebitResult;
@@ -266,7 +266,7 @@ class OrderCrashRecoveryTest {
 
     @Test
     void aCollectionFollowedButNeverScheduledIsAskedAboutAgainWithTheSamePaymentPending() {
-        gateway.collectionAnswer = MobileMoney.Status.PENDING;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.PENDING;
         Order order = momoPlacement.place(OrderFixture.momo("c-1"), false).order();
         assertThat(state(order)).isEqualTo(OrderState.AWAITING_PAYMENT);
         PaymentPending first = (PaymentPending) outbox(order.orderId()).get(0);
@@ -294,7 +294,7 @@ class OrderCrashRecoveryTest {
     void aPayoutFollowedButNeverAnsweredIsAskedAboutAgain() {
         Order order = momoPlacement.place(OrderFixture.momo("c-2"), false).order();
         assertThat(state(order)).isEqualTo(OrderState.VENDING);
-        gateway.payoutAnswer = MobileMoney.Status.PENDING;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.PENDING;
         f.outcomes.apply(failed(order));
         Order refunding = f.orders.find(order.orderId()).orElseThrow();
         assertThat(refunding.state()).isEqualTo(OrderState.REFUNDING);

@@ -12,7 +12,7 @@ import com.vendstream.order.FakeGateway;
 import com.vendstream.order.OrderFixture;
 import com.vendstream.order.StuckWork;
 import com.vendstream.order.outcome.OrderOutcomes;
-import com.vendstream.order.payment.MobileMoney;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.order.payment.MobileMoneyPayments;
 import com.vendstream.wallet.WalletTransfers;
 import com.vendstream.schemas.envelope.Envelopes;
@@ -50,7 +50,7 @@ class RecoverySweepTest {
 
     @Test
     void oneRefundThatCanMoveIsReachedBehind150WhosePayoutIsRefused() {
-        gateway.payoutAnswer = MobileMoney.Status.FAILED;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.FAILED;
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < CANNOT_MOVE; i++) {
             Order order = momoPlacement.place(OrderFixture.momo("m-" + i), false).order();
@@ -93,7 +93,7 @@ class RecoverySweepTest {
 
     @Test
     void aCollectionLeftWithoutACallIsFoundBehind150ThatStatusPollerFollows() {
-        gateway.collectionAnswer = MobileMoney.Status.PENDING;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.PENDING;
         List<String> followed = new ArrayList<>();
         for (int i = 0; i < CANNOT_MOVE; i++) {
             Order order = momoPlacement.place(OrderFixture.momo("p-" + i), false).order();

@@ -30,6 +30,7 @@ import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.order.order.OrderTransitions;
 import com.vendstream.order.outcome.OrderOutcomes;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,7 +84,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aFailedCollectionRejectsTheOrder() {
-        gateway.collectionAnswer = MobileMoney.Status.FAILED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.FAILED;
         Order order = placement.place(momo("r1", "231770000002"), true).order();
         assertThat(order.state()).isEqualTo(OrderState.REJECTED);
         assertThat(order.rejectionCode()).isEqualTo("PAYMENT_FAILED");
@@ -91,7 +92,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aPendingCollectionWaitsForStatusPollersAnswer() {
-        gateway.collectionAnswer = MobileMoney.Status.PENDING;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.PENDING;
         Order order = placement.place(momo("r1", "231770000003"), false).order();
         assertThat(order.state()).isEqualTo(OrderState.AWAITING_PAYMENT);
         PaymentCollected collected = PaymentCollected.newBuilder()
@@ -125,7 +126,7 @@ class MobileMoneyOrderTest {
         MobileMoneyPayments waiting = new MobileMoneyPayments(f.orders, gateway, f.relay, f.meters, clock,
                 new MobileMoneyPayments.Retry(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5),
                         java.time.Duration.ofMinutes(15), null));
-        gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.NOT_SENT;
         gateway.retryAfter = java.time.Duration.ofSeconds(90);
         Order order = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, f.clock, waiting)
                 .place(momo("r1", "231770000001"), false).order();
@@ -148,7 +149,7 @@ class MobileMoneyOrderTest {
         assertThat(f.orders.payment(order.orderId()).orElseThrow().get("notSent", org.bson.Document.class)
                 .getInteger("attempts")).isEqualTo(2);
 
-        gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.COMPLETED;
         clock.add(java.time.Duration.ofSeconds(91));
         waiting.recover(f.orders.find(order.orderId()).orElseThrow());
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
@@ -163,7 +164,7 @@ class MobileMoneyOrderTest {
         f.transitions.usePayouts(waiting);
         Order order = new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, f.clock, waiting)
                 .place(momo("r1", "231770000001"), false).order();
-        gateway.payoutAnswer = MobileMoney.Status.NOT_SENT;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.NOT_SENT;
         f.outcomes.apply(VendFailed.newBuilder().setEnvelope(envelope(order, VendFailed.class))
                 .setVend(new VendRef("vtpass", "ref", null)).setAmount(new Money(50_000L, "NGN"))
                 .setReasonClass(FailureClass.DECLINED_BY_PROVIDER).setResolvedBy(Resolution.VEND_CALL).build());
@@ -176,7 +177,7 @@ class MobileMoneyOrderTest {
         assertThat(after.state()).isEqualTo(OrderState.REFUNDING);
         assertThat(gateway.payouts.get(after.payoutReference()).get()).isEqualTo(2);
 
-        gateway.payoutAnswer = MobileMoney.Status.COMPLETED;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.COMPLETED;
         clock.add(java.time.Duration.ofHours(2));
         sweeps.recover(java.time.Duration.ZERO);
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
@@ -209,7 +210,7 @@ class MobileMoneyOrderTest {
 
     /** A mobile-money order whose vend failed and whose first payout the gateway refused. */
     private Order refundingWithARefusedPayout() {
-        gateway.payoutAnswer = MobileMoney.Status.FAILED;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.FAILED;
         Order order = placement.place(momo("r1", "231770000001"), false).order();
         f.outcomes.apply(failed(order));
         return f.orders.find(order.orderId()).orElseThrow();
@@ -227,7 +228,7 @@ class MobileMoneyOrderTest {
         f.outcomes.recover(Duration.ZERO);
         assertThat(gateway.payouts).containsOnlyKeys(refused.payoutReference());
 
-        gateway.payoutAnswer = MobileMoney.Status.COMPLETED;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.COMPLETED;
         new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, later(Duration.ofHours(1))).recover(Duration.ZERO);
         Order refunded = f.orders.find(refused.orderId()).orElseThrow();
         assertThat(refunded.state()).isEqualTo(OrderState.REFUNDED);
@@ -271,7 +272,7 @@ class MobileMoneyOrderTest {
     void aCollectionCallOutlastingRecoveryAfterIsNotFollowedAndIsSentAgainWhenItComesBackNotSent() throws Exception {
         MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOn(clock);
-        gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.NOT_SENT;
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Order> placed = placeHeld(pool, p, "held-1");
@@ -298,7 +299,7 @@ class MobileMoneyOrderTest {
 
         // Past its pause the sweep sends it again, same reference, and it completes.
         gateway.release = null;
-        gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.COMPLETED;
         clock.add(Duration.ofSeconds(31));
         sweeperOn(clock, p).recover(Duration.ofSeconds(30));
         Order vending = f.orders.find(order.orderId()).orElseThrow();
@@ -313,7 +314,7 @@ class MobileMoneyOrderTest {
             throws Exception {
         MutableClock clock = MutableClock.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.time.ZoneOffset.UTC);
         MobileMoneyPayments p = paymentsOn(clock);
-        gateway.collectionAnswer = MobileMoney.Status.NOT_SENT;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.NOT_SENT;
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Order order;
         try {
@@ -336,7 +337,7 @@ class MobileMoneyOrderTest {
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.AWAITING_PAYMENT);
 
         gateway.release = null;
-        gateway.collectionAnswer = MobileMoney.Status.COMPLETED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.COMPLETED;
         clock.add(Duration.ofSeconds(31));
         sweeperOn(clock, p).recover(Duration.ofSeconds(30));
         assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.VENDING);
@@ -353,7 +354,7 @@ class MobileMoneyOrderTest {
 
     @Test
     void aCollectionCompletedAfterTheOrderWasRejectedIsPaidBackByOnePayoutAndTheOrderStaysRejected() {
-        gateway.collectionAnswer = MobileMoney.Status.FAILED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.FAILED;
         Order order = placement.place(momo("late-1", "231770000002"), false).order();
         assertThat(order.state()).isEqualTo(OrderState.REJECTED);
 
@@ -390,8 +391,8 @@ class MobileMoneyOrderTest {
 
     @Test
     void aRefusedPayBackOfALateCollectionIsRetriedByTheSweepUntilConfirmed() {
-        gateway.collectionAnswer = MobileMoney.Status.FAILED;
-        gateway.payoutAnswer = MobileMoney.Status.FAILED;
+        gateway.collectionAnswer = MobileMoneyGateway.Status.FAILED;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.FAILED;
         Order order = placement.place(momo("late-2", "231770000002"), false).order();
         payments.apply(collected(order));
 
@@ -403,7 +404,7 @@ class MobileMoneyOrderTest {
                 new OrderStore.Blocked(OrderState.REJECTED, BlockedReason.PAYOUT_FAILED, 1));
 
         // The sweep tries again under a new reference once the backoff passed; the payout is pending...
-        gateway.payoutAnswer = MobileMoney.Status.PENDING;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.PENDING;
         new OrderPlacement(f.orders, f.catalog, f.wallets, f.merchants, f.relay, later(Duration.ofHours(1)), payments)
                 .recover(Duration.ofSeconds(30));
         Order pending = f.orders.find(order.orderId()).orElseThrow();
@@ -446,7 +447,7 @@ class MobileMoneyOrderTest {
     @Test
     void anUnresolvedAnswerAboutAnEarlierRefusedPayoutDoesNotMarkTheCurrentOne() {
         Order refused = refundingWithARefusedPayout();
-        gateway.payoutAnswer = MobileMoney.Status.PENDING;
+        gateway.payoutAnswer = MobileMoneyGateway.Status.PENDING;
         new OrderOutcomes(f.orders, f.transitions, f.relay, f.meters, later(Duration.ofHours(1))).recover(Duration.ZERO);
         Order current = f.orders.find(refused.orderId()).orElseThrow();
         assertThat(current.payoutReference()).isNotEqualTo(refused.payoutReference());

@@ -30,26 +30,29 @@ import com.vendstream.order.api.OrderJson;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
 import com.vendstream.order.order.Order;
-import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderRequest;
 import com.vendstream.order.order.OrderState;
+import com.vendstream.order.outcome.OrderOutcomes;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.VendCommand;
 import com.vendstream.providers.VendOutcome;
 import com.vendstream.providers.dollr.DollrConnector;
+import com.vendstream.providers.dollr.DollrMobileMoney;
 import com.vendstream.providers.dollr.DollrProperties;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedMobileMoney;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.pay4power.Pay4PowerConnector;
 import com.vendstream.providers.pay4power.Pay4PowerProperties;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.core.Faults;
-import com.vendstream.sandbox.core.Scenario;
 import com.vendstream.sandbox.core.SandboxTransaction;
+import com.vendstream.sandbox.core.Scenario;
 import com.vendstream.sandbox.core.Transactions;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.io.IOException;
@@ -319,15 +322,15 @@ class MobileMoneySandboxTest {
                 f.clock);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<Future<MobileMoney.Result>> results = new ArrayList<>();
+            List<Future<MobileMoneyGateway.Result>> results = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 String orderId = "order-" + i;
-                Callable<MobileMoney.Result> pay = () -> racingGateway.collect(MobileMoneyPayments.newReference(), orderId,
+                Callable<MobileMoneyGateway.Result> pay = () -> racingGateway.collect(MobileMoneyPayments.newReference(), orderId,
                         COMPLETES, 10_000, "LRD", "AIRTIME LONESTAR");
                 results.add(pool.submit(pay));
             }
-            for (Future<MobileMoney.Result> r : results) {
-                assertThat(r.get(30, TimeUnit.SECONDS).status()).isEqualTo(MobileMoney.Status.COMPLETED);
+            for (Future<MobileMoneyGateway.Result> r : results) {
+                assertThat(r.get(30, TimeUnit.SECONDS).status()).isEqualTo(MobileMoneyGateway.Status.COMPLETED);
             }
         } finally {
             pool.shutdownNow();
@@ -353,36 +356,6 @@ class MobileMoneySandboxTest {
         assertThat(record.calls("dollr", "collection", null)).isEmpty();
         assertThat(customers.count()).isZero();
         assertNoPhoneLogged(NO_OPERATOR);
-    }
-
-    @Test
-    void anInvalidPhoneOrACurrencyDollrDoesNotTakeFailsBeforeAnyCall() {
-        MobileMoney.Result badPhone = gateway.collect(MobileMoneyPayments.newReference(), "o1", "12-ab", 10_000, "LRD",
-                "AIRTIME LONESTAR");
-        MobileMoney.Result naira = gateway.collect(MobileMoneyPayments.newReference(), "o2", COMPLETES, 10_000, "NGN",
-                "AIRTIME MTN");
-        MobileMoney.Result nairaPayout = gateway.payout(MobileMoneyPayments.newReference(), "o3", COMPLETES, 10_000, "NGN");
-
-        assertThat(List.of(badPhone, naira, nairaPayout)).extracting(MobileMoney.Result::status)
-                .containsOnly(MobileMoney.Status.FAILED);
-        assertThat(badPhone.message()).contains("not executed", "E.164");
-        assertThat(naira.message()).contains("not executed", "NGN");
-        assertThat(record.calls("dollr", null, null)).isEmpty();
-    }
-
-    @Test
-    void theFeeBearerAndTheFeePreviewAreSettings() {
-        DollrMobileMoney customerPays = new DollrMobileMoney(dollr, customers,
-                new DollrMobileMoney.Settings("PAYER", true), f.clock);
-        String reference = MobileMoneyPayments.newReference();
-
-        MobileMoney.Result result = customerPays.collect(reference, "o1", COMPLETES, 10_000, "LRD", "AIRTIME LONESTAR");
-
-        assertThat(result.status()).isEqualTo(MobileMoney.Status.COMPLETED);
-        assertThat(result.sessionId()).isNotBlank();
-        assertThat(result.feeMinor()).isEqualTo(100);
-        assertThat(books.find("dollr", reference).amountMinor()).isEqualTo(10_100);
-        assertThat(record.calls("dollr", "predict-fees", null)).hasSize(1);
     }
 
     // ---- item 11: a local authentication failure never becomes a rejection or a refund while the order can wait

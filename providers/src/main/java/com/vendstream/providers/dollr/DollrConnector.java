@@ -1,6 +1,5 @@
 package com.vendstream.providers.dollr;
 
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import com.vendstream.providers.CodeRule;

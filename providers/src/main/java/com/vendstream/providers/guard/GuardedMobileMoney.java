@@ -1,7 +1,7 @@
 package com.vendstream.providers.guard;
 
 import com.vendstream.providers.Decision;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import io.github.resilience4j.bulkhead.Bulkhead;

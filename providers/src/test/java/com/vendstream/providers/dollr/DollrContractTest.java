@@ -1,6 +1,6 @@
 package com.vendstream.providers.dollr;
 
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import org.threeten.extra.MutableClock;
@@ -10,14 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.vendstream.providers.Decision;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeQuery;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
+import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
 import com.vendstream.sandbox.ProviderSandboxApplication;
 import com.vendstream.sandbox.core.CallRecord;
 import com.vendstream.sandbox.core.Faults;

@@ -1,19 +1,19 @@
 package com.vendstream.providers.dollr;
 
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeQuery;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
+import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;

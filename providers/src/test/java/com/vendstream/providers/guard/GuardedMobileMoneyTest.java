@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.vendstream.providers.Decision;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
 import com.vendstream.providers.mobilemoney.MobileMoneyException;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.providers.support.CaptureServer;

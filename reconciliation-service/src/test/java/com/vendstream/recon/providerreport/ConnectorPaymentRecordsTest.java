@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedMobileMoney;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import com.vendstream.recon.providerreport.PaymentRecords.Direction;
 import java.lang.reflect.Proxy;

@@ -3,7 +3,7 @@ package com.vendstream.kit.providers;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.dollr.DollrConnector;
 import com.vendstream.providers.dollr.DollrProperties;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import com.vendstream.providers.pagamio.PagamioConnector;
 import com.vendstream.providers.pagamio.PagamioProperties;
 import com.vendstream.providers.pawacard.PawacardConnector;

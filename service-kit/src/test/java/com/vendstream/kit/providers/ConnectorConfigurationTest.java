@@ -3,7 +3,7 @@ package com.vendstream.kit.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vendstream.providers.VendConnector;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
+import com.vendstream.providers.dollr.MobileMoneyConnector;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

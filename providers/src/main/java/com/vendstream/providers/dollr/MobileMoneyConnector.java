@@ -1,14 +1,20 @@
-package com.vendstream.providers.mobilemoney;
+package com.vendstream.providers.dollr;
 
+import com.vendstream.providers.mobilemoney.MobileMoneyException;
+import com.vendstream.providers.mobilemoney.PaymentOutcome;
+import com.vendstream.providers.mobilemoney.PaymentStatusLookup;
 import java.util.List;
 
 /**
- * A mobile-money gateway's invoice, checkout, collection and payout API, in neutral types (implemented by
- * {@code dollr.DollrConnector}; callers bind to this port, never to a provider's package). Setup calls
- * (parties, invoices, sessions, accounts, predictions) throw {@link MobileMoneyException} when refused;
- * executions and status queries never throw for a provider or network problem and return a
- * {@link PaymentOutcome}: PENDING whenever the money's fate is not certain, NOT_SENT when nothing
- * reached the gateway's processing (the same reference may be executed again later).
+ * Dollr's session-level API: parties, invoices, checkout and payout sessions, payment accounts, fee
+ * predictions, executions, receipts (implemented by {@link DollrConnector}, guarded by
+ * {@code guard.GuardedMobileMoney}). Dollr's own: services never call it for a payment; they collect and pay
+ * out through the neutral {@code mobilemoney.MobileMoneyGateway} ({@link DollrMobileMoney} runs the invoice
+ * flow over this interface) and ask statuses through the neutral {@link PaymentStatusLookup} it extends.
+ * Setup calls throw {@link MobileMoneyException} when refused; executions and status queries never throw
+ * for a provider or network problem and return a {@link PaymentOutcome}: PENDING whenever the money's fate
+ * is not certain, NOT_SENT when nothing reached the gateway's processing (the same reference may be
+ * executed again later).
  *
  * <p>Amounts are minor units of the ISO 4217 currency; phones are E.164 digits without '+'. Field
  * names on the wire follow Dollr's API reference (providers/PAY4POWER_DOLLR.md lists each one).

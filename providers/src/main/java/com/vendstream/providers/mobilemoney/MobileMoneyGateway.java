@@ -1,13 +1,15 @@
-package com.vendstream.order.payment;
+package com.vendstream.providers.mobilemoney;
 
 import java.time.Duration;
 
 /**
- * The port through which order-service collects money from, and pays it back to, a customer's
- * mobile-money wallet. The reference is ours, generated and stored before the call, so a lost reply
- * is resolved by asking for the status with it, never by a second execution.
+ * The provider-neutral port through which a service collects money from, and pays it back to, a customer's
+ * mobile-money wallet: one collection or payout per call, however many calls the provider needs for it
+ * (Dollr's invoice flow: {@code dollr.DollrMobileMoney}). The reference is ours, generated and stored before
+ * the call, so a lost reply is resolved by asking for the status with it ({@link PaymentStatusLookup}),
+ * never by a second execution.
  */
-public interface MobileMoney {
+public interface MobileMoneyGateway {
 
     /**
      * COMPLETED, FAILED (definite: nothing was or will be moved by this attempt), PENDING (follow by
@@ -41,12 +43,13 @@ public interface MobileMoney {
         }
     }
 
+    /** The provider id, as stored with each payment (e.g. {@code dollr}). */
     String provider();
 
-    /** Invoice, publish, checkout session, payment account and collection, for one order. */
+    /** One collection of an order's amount from the payer's wallet. */
     Result collect(String referenceId, String orderId, String payerPhone, long amountMinor, String currency,
                    String description);
 
-    /** Payout session and execution, paying an order's money back. */
+    /** One payout to the payee's wallet, paying an order's money back. */
     Result payout(String referenceId, String orderId, String payeePhone, long amountMinor, String currency);
 }

@@ -1,22 +1,22 @@
-package com.vendstream.order.payment;
+package com.vendstream.providers.dollr;
 
-import com.vendstream.order.order.AccountMasking;
-import com.vendstream.order.payment.MobileMoneyCustomers.AccountUse;
-import com.vendstream.order.payment.MobileMoneyCustomers.Customer;
 import com.vendstream.providers.Masking;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers.AccountUse;
+import com.vendstream.providers.mobilemoney.MobileMoneyCustomers.Customer;
 import com.vendstream.providers.mobilemoney.MobileMoneyException;
+import com.vendstream.providers.mobilemoney.MobileMoneyGateway;
 import com.vendstream.providers.mobilemoney.Msisdn;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeBearer;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeePreview;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.FeeQuery;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.InvoiceItem;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.MmoInfo;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewInvoice;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewParty;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPaymentAccount;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.NewPayoutSession;
-import com.vendstream.providers.mobilemoney.MobileMoneyConnector.OperationType;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeBearer;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeePreview;
+import com.vendstream.providers.dollr.MobileMoneyConnector.FeeQuery;
+import com.vendstream.providers.dollr.MobileMoneyConnector.InvoiceItem;
+import com.vendstream.providers.dollr.MobileMoneyConnector.MmoInfo;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewInvoice;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewParty;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPaymentAccount;
+import com.vendstream.providers.dollr.MobileMoneyConnector.NewPayoutSession;
+import com.vendstream.providers.dollr.MobileMoneyConnector.OperationType;
 import com.vendstream.providers.mobilemoney.PaymentOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,17 +26,20 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@link MobileMoney} over Dollr's invoice-based collection and payouts. Only the execution calls
+ * {@link MobileMoneyGateway} over Dollr's invoice-based collection and payouts: a collection is an invoice,
+ * its item, publishing it, a checkout session, the payer's payment account and the execution; a payout is
+ * the payee's payment account, a payout session and the execution. Every call to Dollr goes through the
+ * session-level {@link MobileMoneyConnector} it is given (guarded by {@code guard.GuardedMobileMoney}).
+ * The customer's party and account ids are kept in {@link MobileMoneyCustomers}. Only the execution calls
  * move money; every call before them only prepares. So a refused preparation is a FAILED payment
  * (nothing to follow up); a preparation or execution that did not reach Dollr for a passing reason
  * (no token for now, throttled, Dollr unreachable or failing) is NOT_SENT and may be tried again
  * with the same reference; anything that goes wrong once the execution left is PENDING and is
  * followed by our reference, never executed twice.
  */
-public class DollrMobileMoney implements MobileMoney {
+public class DollrMobileMoney implements MobileMoneyGateway {
 
     private static final Logger log = LoggerFactory.getLogger(DollrMobileMoney.class);
 
@@ -47,12 +50,14 @@ public class DollrMobileMoney implements MobileMoney {
     private static final String ACCOUNT_NAME = "Mobile-money wallet";
 
     /**
+     * Bound by the service from {@code vendstream.payments.dollr.*} (order-service: {@code fee-bearer},
+     * {@code fee-preview}); this module has no configuration binding of its own.
+     *
      * @param feeBearer PAYEE (the merchant bears Dollr's fees: the customer pays exactly the order
      *                  amount, so a payout of that amount pays back all of it) or PAYER (Dollr adds its
      *                  fees to what the customer pays); MERCHANT and CUSTOMER are read as PAYEE and PAYER
      * @param feePreview ask Dollr's fee prediction before each collection and log its figures
      */
-    @ConfigurationProperties(prefix = "vendstream.payments.dollr")
     public record Settings(String feeBearer, boolean feePreview) {
         public Settings {
             String b = feeBearer == null ? "PAYEE" : feeBearer.trim().toUpperCase(Locale.ROOT);
@@ -74,11 +79,11 @@ public class DollrMobileMoney implements MobileMoney {
     }
 
     private final MobileMoneyConnector connector;
-    private final MobileMoneyCustomerStore customers;
+    private final MobileMoneyCustomers customers;
     private final Settings settings;
     private final Clock clock;
 
-    public DollrMobileMoney(MobileMoneyConnector connector, MobileMoneyCustomerStore customers, Settings settings,
+    public DollrMobileMoney(MobileMoneyConnector connector, MobileMoneyCustomers customers, Settings settings,
                             Clock clock) {
         this.connector = connector;
         this.customers = customers;
@@ -285,7 +290,7 @@ public class DollrMobileMoney implements MobileMoney {
      * operator's words, and with them the customer's number: it and every long number are masked.
      */
     private static String scrub(String text, String phone) {
-        return AccountMasking.providerText(text, phone);
+        return Masking.providerText(text, phone);
     }
 
     private static final class UnsupportedCurrency extends RuntimeException {
