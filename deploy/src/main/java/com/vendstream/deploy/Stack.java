@@ -147,12 +147,14 @@ public final class Stack implements RunningStack {
 
     /**
      * The operations back office: no provider calls, so no provider settings; its users come from
-     * {@code settings} (the local stack's demo users, {@link OpsDemo}).
+     * {@code settings} (the local stack's demo users, {@link OpsDemo}, whose passwords are printed). It listens
+     * on the loopback interface only, so those printed passwords open nothing to the machine's network.
      */
     static App ops(int port, String bootstrapServers, String registryUrl, String mongoUri,
                    Map<String, Object> settings) {
         Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
-                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
+                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri,
+                "server.address", "127.0.0.1");
         return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring,
                 new LinkedHashMap<>(settings));
     }

@@ -78,6 +78,9 @@ class EndToEndOrderTest {
                 URI.create(system.url("ops-service") + "/ops/v1/session")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(opsSession.statusCode()).isEqualTo(401);
+        // The back office (whose demo passwords the local stack prints) listens on the loopback interface only.
+        assertThat(system.stack.context("ops-service").getEnvironment().getProperty("server.address"))
+                .isEqualTo("127.0.0.1");
         assertThat(system.actuator("order-service", "/prometheus").statusCode()).isEqualTo(200);
     }
 

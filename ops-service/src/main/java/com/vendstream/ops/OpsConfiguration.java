@@ -6,10 +6,15 @@ import com.vendstream.ops.audit.AuditTrail;
 import com.vendstream.ops.login.LockoutPolicy;
 import com.vendstream.ops.login.LoginGuardStore;
 import com.vendstream.ops.login.Logins;
+import com.vendstream.ops.login.PasswordChecks;
 import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.ops.user.OpsUsersProperties;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,6 +25,10 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 @Configuration
 @EnableConfigurationProperties(OpsUsersProperties.class)
 class OpsConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(OpsConfiguration.class);
+    /** The guard key's least length: an HMAC key shorter than this is guessable offline. */
+    static final int MIN_GUARD_KEY = 32;
 
     @Bean
     @ConditionalOnMissingBean
@@ -39,9 +48,33 @@ class OpsConfiguration {
         return new LockoutPolicy(maxFailures, window, duration);
     }
 
+    /**
+     * Guards are stored under an HMAC of the typed name with this key. Without one, a random key per start: fine
+     * for the local stack, but a restart then forgets every lockout and instances do not share them, so a
+     * deployment sets vendstream.ops.login.guard-key (from its secret).
+     */
     @Bean
-    LoginGuardStore loginGuardStore(ReactiveMongoTemplate mongo) {
-        return new LoginGuardStore(mongo);
+    LoginGuardStore loginGuardStore(ReactiveMongoTemplate mongo,
+                                    @Value("${vendstream.ops.login.guard-key:}") String guardKey) {
+        byte[] key;
+        if (guardKey.isBlank()) {
+            key = new byte[MIN_GUARD_KEY];
+            new SecureRandom().nextBytes(key);
+            log.warn("vendstream.ops.login.guard-key is not set: login guards use a random key until this service "
+                    + "stops (lockouts do not survive a restart nor reach other instances); acceptable for the "
+                    + "local stack only");
+        } else if (guardKey.length() < MIN_GUARD_KEY) {
+            throw new IllegalArgumentException("vendstream.ops.login.guard-key needs at least " + MIN_GUARD_KEY
+                    + " characters");
+        } else {
+            key = guardKey.getBytes(StandardCharsets.UTF_8);
+        }
+        return new LoginGuardStore(mongo, key);
+    }
+
+    @Bean(destroyMethod = "close")
+    PasswordChecks passwordChecks(@Value("${vendstream.ops.login.max-concurrent:3}") int maxConcurrent) {
+        return new PasswordChecks(maxConcurrent);
     }
 
     @Bean
@@ -57,7 +90,8 @@ class OpsConfiguration {
     }
 
     @Bean
-    Logins logins(OpsUsers users, LoginGuardStore guards, AuditTrail audit, LockoutPolicy policy, Clock clock) {
-        return new Logins(users, guards, audit, policy, clock);
+    Logins logins(OpsUsers users, LoginGuardStore guards, AuditTrail audit, LockoutPolicy policy,
+                  PasswordChecks checks, Clock clock) {
+        return new Logins(users, guards, audit, policy, checks, clock);
     }
 }

@@ -12,11 +12,13 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * A client that keeps cookies as a browser does (the session and the CSRF token), and echoes the CSRF cookie in
- * the X-XSRF-TOKEN header when asked to, as the console's script will.
+ * A client that keeps cookies as a browser does (the session), keeps the CSRF token the service answered
+ * ({@code GET /ops/v1/session/csrf} and the login) and sends it in the X-XSRF-TOKEN header when asked to, as the
+ * console's script will.
  */
 final class Browser {
 
+    /** The cookie the service used to hold the token in; now only a client would set it (and it counts for nothing). */
     static final String CSRF_COOKIE = "XSRF-TOKEN";
 
     record Response(int status, HttpHeaders headers, String body) {
@@ -28,6 +30,8 @@ final class Browser {
 
     private final WebTestClient client;
     final Map<String, String> cookies = new LinkedHashMap<>();
+    /** The session's CSRF token as the service last answered it. */
+    String csrf;
 
     Browser(int port) {
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
@@ -40,12 +44,12 @@ final class Browser {
 
     /** A change with the CSRF header, as the console sends it. */
     Response change(HttpMethod method, String path, String json) {
-        return send(method, path, json, cookies.get(CSRF_COOKIE));
+        return send(method, path, json, csrf);
     }
 
     /** Fetches a CSRF token (cookie) and logs in with it. */
     Response login(String username, String password) {
-        if (!cookies.containsKey(CSRF_COOKIE)) {
+        if (csrf == null) {
             get("/ops/v1/session/csrf");
         }
         return change(HttpMethod.POST, "/ops/v1/session",
@@ -70,7 +74,15 @@ final class Browser {
             }
         }));
         byte[] body = result.getResponseBody();
-        return new Response(result.getStatus().value(), result.getResponseHeaders(),
+        Response answer = new Response(result.getStatus().value(), result.getResponseHeaders(),
                 body == null ? "" : new String(body, StandardCharsets.UTF_8));
+        if (answer.status() == 200 && path.equals("/ops/v1/session/csrf")) {
+            csrf = answer.json("$.token");
+        } else if (answer.status() == 200 && path.equals("/ops/v1/session") && method == HttpMethod.POST) {
+            csrf = answer.json("$.csrf.token");
+        } else if (answer.status() == 204 && path.equals("/ops/v1/session") && method == HttpMethod.DELETE) {
+            csrf = null;
+        }
+        return answer;
     }
 }

@@ -25,6 +25,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.bson.Document;
@@ -55,7 +60,10 @@ import org.threeten.extra.MutableClock;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=ops-service", "vendstream.ops.lockout.max-failures=3",
                 "vendstream.ops.lockout.window=PT10M", "vendstream.ops.lockout.duration=PT15M",
-                "vendstream.outbox.sweep-interval=PT0.5S"})
+                "vendstream.outbox.sweep-interval=PT0.5S",
+                "vendstream.ops.login.guard-key=a test key of thirty-two characters or more",
+                // Above the parallel test's logins: the limit itself is PasswordChecksTest's.
+                "vendstream.ops.login.max-concurrent=16"})
 class OpsServiceTest {
 
     static final String PASSWORD = "correct horse battery staple";
@@ -82,7 +90,7 @@ class OpsServiceTest {
         parts.endpoints(props, "ops" + EmbeddedStore.FAIL_FAST);
         String hash = OpsUsers.hash(PASSWORD);
         String[][] users = {{"olu", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"},
-            {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}};
+            {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}, {"mira", "OPERATOR"}};
         for (int i = 0; i < users.length; i++) {
             int n = i;
             props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
@@ -97,6 +105,9 @@ class OpsServiceTest {
     @Autowired
     ReactiveMongoTemplate mongo;
 
+    @Autowired
+    LoginGuardStore guards;
+
     Browser browser() {
         return new Browser(port);
     }
@@ -106,11 +117,14 @@ class OpsServiceTest {
         Browser browser = browser();
         assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
         browser.get("/ops/v1/session/csrf");
-        String csrfBefore = browser.cookies.get(Browser.CSRF_COOKIE);
+        String csrfBefore = browser.csrf;
+        assertThat(csrfBefore).isNotBlank();
         Browser.Response login = browser.login("olu", PASSWORD);
         assertThat(login.status()).isEqualTo(200);
-        // The login issues a new CSRF token; the one from before it no longer passes.
-        assertThat(browser.cookies.get(Browser.CSRF_COOKIE)).isNotBlank().isNotEqualTo(csrfBefore);
+        // The login answers a new CSRF token; the one from before it no longer passes.
+        assertThat(login.json("$.csrf.headerName")).isEqualTo("X-XSRF-TOKEN");
+        assertThat(browser.csrf).isNotBlank().isNotEqualTo(csrfBefore);
+        assertThat(browser.get("/ops/v1/session/csrf").json("$.token")).isEqualTo(browser.csrf);
         assertThat(browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, csrfBefore).status())
                 .isEqualTo(403);
         assertThat(login.json("$.username")).isEqualTo("olu");
@@ -186,7 +200,7 @@ class OpsServiceTest {
                 "{\"username\":\"olu\",\"password\":\"" + PASSWORD + "\"}", null);
         assertThat(login.status()).isEqualTo(403);
         assertThat(login.json("$.type")).isEqualTo("https://vendstream.dev/problems/csrf-token-missing");
-        assertThat(browser.cookies).doesNotContainKey("SESSION");
+        assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
 
         assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
         Browser.Response unlock = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, null);
@@ -196,6 +210,74 @@ class OpsServiceTest {
         Browser.Response forged = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, "forged-token");
         assertThat(forged.status()).isEqualTo(403);
         assertThat(browser.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aSelfMadeCsrfCookieAndHeaderPairIsRefused() {
+        Browser browser = browser();
+        assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
+        // Whatever pair a client (or a page that can set a cookie for the host) makes up, the session's token decides.
+        browser.cookies.put(Browser.CSRF_COOKIE, "self-made-token");
+        Browser.Response forged = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, "self-made-token");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.json("$.type")).isEqualTo("https://vendstream.dev/problems/csrf-token-missing");
+        // Another session's token is no better.
+        Browser other = browser();
+        other.login("lena", PASSWORD);
+        assertThat(browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, other.csrf).status())
+                .isEqualTo(403);
+        assertThat(browser.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void parallelWrongLoginsCannotOutrunTheLockout() throws Exception {
+        int parallel = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                int n = i;
+                Browser browser = browser();
+                browser.get("/ops/v1/session/csrf");
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return browser.login("mira", "parallel guess " + n).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            // max-failures is 3: two guesses are checked and refused, the third's count locks, the rest meet the lock.
+            assertThat(statuses).containsOnly(401, 423);
+            assertThat(statuses).filteredOn(s -> s == 401).hasSize(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(browser().login("mira", PASSWORD).status()).isEqualTo(423);
+        Browser operator = browser();
+        operator.login("olu", PASSWORD);
+        assertThat(operator.change(HttpMethod.POST, "/ops/v1/users/mira/unlock", null).status()).isEqualTo(204);
+        assertThat(browser().login("mira", PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aNameThatIsNoUserIsLockedLikeOneThatIsAndNotStoredInClear() {
+        for (int i = 0; i < 2; i++) {
+            assertThat(browser().login("kofi-typo", "guess " + i).status()).isEqualTo(401);
+        }
+        Browser.Response third = browser().login("kofi-typo", "guess 2");
+        assertThat(third.status()).isEqualTo(423);
+        assertThat(third.headers().getFirst("Retry-After")).isNotBlank();
+        assertThat(browser().login("kofi-typo", "guess 3").status()).isEqualTo(423);
+        List<Document> stored = mongo.getCollection(LoginGuardStore.COLLECTION)
+                .flatMapMany(c -> reactor.core.publisher.Flux.from(c.find()))
+                .collectList().block(Duration.ofSeconds(10));
+        assertThat(stored).anySatisfy(d -> assertThat(d.getString("_id")).isEqualTo(guards.idOf("kofi-typo")));
+        assertThat(stored).extracting(d -> d.getString("_id")).doesNotContain("kofi-typo", "kofi", "lena", "mira");
+        assertThat(stored.toString()).doesNotContain("kofi-typo");
     }
 
     @Test
@@ -227,7 +309,7 @@ class OpsServiceTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(browser().login("lena", PASSWORD).status()).isEqualTo(423));
         Document guard = mongo.getCollection(LoginGuardStore.COLLECTION)
-                .flatMap(c -> reactor.core.publisher.Mono.from(c.find(new Document("_id", "lena")).first()))
+                .flatMap(c -> reactor.core.publisher.Mono.from(c.find(new Document("_id", guards.idOf("lena"))).first()))
                 .block(Duration.ofSeconds(10));
         assertThat(guard).isNotNull();
         assertThat(guard.getDate("lockedUntil").toInstant()).isAfter(CLOCK.instant());

@@ -5,6 +5,7 @@ import com.vendstream.ops.login.Logins;
 import com.vendstream.ops.user.OpsRole;
 import com.vendstream.ops.user.OpsUser;
 import java.time.Instant;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -23,6 +24,13 @@ final class LoginAuthenticationManager implements ReactiveAuthenticationManager 
         UserLocked(Instant until) {
             super("locked");
             this.until = until;
+        }
+    }
+
+    /** Too many logins are being checked: nothing was checked or counted (503, try again shortly). */
+    static final class LoginsBusy extends AuthenticationServiceException {
+        LoginsBusy() {
+            super("busy");
         }
     }
 
@@ -45,6 +53,9 @@ final class LoginAuthenticationManager implements ReactiveAuthenticationManager 
         }
         if (outcome instanceof LoginOutcome.Locked locked) {
             return Mono.error(new UserLocked(locked.until()));
+        }
+        if (outcome instanceof LoginOutcome.Busy) {
+            return Mono.error(new LoginsBusy());
         }
         return Mono.error(new BadCredentialsException("bad credentials"));
     }

@@ -27,10 +27,10 @@ import org.springframework.security.web.server.authentication.logout.DelegatingS
 import org.springframework.security.web.server.authentication.logout.SecurityContextServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
-import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfServerLogoutHandler;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.csrf.WebSessionServerCsrfTokenRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
@@ -38,21 +38,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call what. A session login ({@code POST /ops/v1/session}, JSON) keeps the user in the web session
- * (cookie {@code SESSION}); every change, the login and the logout included, needs the CSRF token of the cookie
- * {@code XSRF-TOKEN} echoed in the header {@code X-XSRF-TOKEN} (the console's script reads the cookie; another
- * site cannot). Every role reads; changes name their roles; everything else is refused (fail closed). Refusals
- * are problem details: 401 without a login, 403 without the role or the CSRF token, 423 for a locked user.
+ * (cookie {@code SESSION}); every change, the login and the logout included, needs the session's CSRF token in
+ * the header {@code X-XSRF-TOKEN} (the console's script reads it from {@code GET /ops/v1/session/csrf} and from the
+ * login's answer; another site cannot read either). Every role reads; changes name their roles; everything else is
+ * refused (fail closed). Refusals are problem details: 401 without a login, 403 without the role or the CSRF
+ * token, 423 for a locked user, 503 when too many logins are being checked.
  */
 @Configuration
 @EnableWebFluxSecurity
 public class OpsSecurityConfiguration {
 
     static final String SESSION = "/ops/v1/session";
+    static final String CSRF_HEADER = "X-XSRF-TOKEN";
 
     @Bean
     SecurityWebFilterChain opsSecurity(ServerHttpSecurity http, Logins logins, ObjectProvider<JsonMapper> json,
                                        Clock clock) {
-        ServerCsrfTokenRepository csrfTokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
+        // The token lives in the session (not in a cookie a client may set itself): a request passes only with
+        // the token this session was given (GET /ops/v1/session/csrf, and anew in the login's answer).
+        WebSessionServerCsrfTokenRepository csrfTokens = new WebSessionServerCsrfTokenRepository();
+        csrfTokens.setHeaderName(CSRF_HEADER);
         SessionRotatingContextRepository contexts = new SessionRotatingContextRepository();
         AuthenticationWebFilter login = new AuthenticationWebFilter(new LoginAuthenticationManager(logins));
         login.setRequiresAuthenticationMatcher(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, SESSION));
@@ -65,12 +70,12 @@ public class OpsSecurityConfiguration {
         return http
                 .securityContextRepository(contexts)
                 .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
-                        // The token as the cookie holds it: the console's script copies it into the header.
+                        // The token as it was issued: the console's script copies it into the header.
                         .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
                         .accessDeniedHandler((exchange, denied) -> Problems.write(exchange.getResponse(),
                                 HttpStatus.FORBIDDEN, "csrf-token-missing", "Forbidden",
-                                "A change needs the CSRF token of the XSRF-TOKEN cookie in the X-XSRF-TOKEN header"
-                                        + " (GET /ops/v1/session/csrf issues one)")))
+                                "A change needs this session's CSRF token in the X-XSRF-TOKEN header"
+                                        + " (GET /ops/v1/session/csrf issues it; the login answers a new one)")))
                 // No saved requests: an API answers 401 instead of redirecting, so an anonymous call needs no session.
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -85,7 +90,7 @@ public class OpsSecurityConfiguration {
                 .logout(logout -> logout
                         .requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.DELETE, SESSION))
                         .logoutHandler(new DelegatingServerLogoutHandler(new SecurityContextServerLogoutHandler(),
-                                new WebSessionServerLogoutHandler(), new CsrfServerLogoutHandler(csrfTokens)))
+                                new CsrfServerLogoutHandler(csrfTokens), new WebSessionServerLogoutHandler()))
                         .logoutSuccessHandler(loggedOut(logins)))
                 .addFilterAt(login, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(rules -> rules
@@ -100,17 +105,18 @@ public class OpsSecurityConfiguration {
     }
 
     /**
-     * 200 with the user and its roles (names and role names are plain by configuration: no escaping needed), and a
-     * new CSRF token: one planted before the login is worth nothing after it, like the session id.
+     * 200 with the user, its roles and the session's new CSRF token (names, role names and tokens are plain: no
+     * escaping needed): a token known before the login is worth nothing after it, like the session id.
      */
     private static Mono<Void> loggedIn(WebFilterExchange exchange, Authentication authentication,
                                        ServerCsrfTokenRepository csrfTokens) {
         OpsUser user = (OpsUser) authentication.getPrincipal();
         return csrfTokens.generateToken(exchange.getExchange())
-                .flatMap(token -> csrfTokens.saveToken(exchange.getExchange(), token))
-                .then(json(exchange.getExchange().getResponse(), HttpStatus.OK, "{\"username\":\""
+                .flatMap(token -> csrfTokens.saveToken(exchange.getExchange(), token).thenReturn(token))
+                .flatMap(token -> json(exchange.getExchange().getResponse(), HttpStatus.OK, "{\"username\":\""
                         + user.username() + "\",\"roles\":[" + user.roleNames().stream().map(r -> "\"" + r + "\"")
-                        .collect(Collectors.joining(",")) + "]}"));
+                        .collect(Collectors.joining(",")) + "],\"csrf\":{\"headerName\":\"" + token.getHeaderName()
+                        + "\",\"token\":\"" + token.getToken() + "\"}}"));
     }
 
     private static Mono<Void> loginFailed(WebFilterExchange exchange, AuthenticationException failure, Clock clock) {
@@ -125,6 +131,11 @@ public class OpsSecurityConfiguration {
             return Problems.write(response, HttpStatus.LOCKED, "user-locked", "Locked",
                     "Too many failed logins: this user is locked until " + locked.until
                             + " or until an operator unlocks it");
+        }
+        if (failure instanceof LoginAuthenticationManager.LoginsBusy) {
+            response.getHeaders().set("Retry-After", "1");
+            return Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "logins-busy", "Service Unavailable",
+                    "Too many logins are being checked right now; nothing was checked or counted, try again shortly");
         }
         return Problems.write(response, HttpStatus.UNAUTHORIZED, "bad-credentials", "Unauthorized",
                 "Wrong username or password");

@@ -25,7 +25,7 @@ class SessionController {
     record Session(String username, List<String> roles) {
     }
 
-    /** Issues the CSRF token (also set as the XSRF-TOKEN cookie): the first call of a console, before the login. */
+    /** The session's CSRF token (kept in the session, which this starts if needed): a console's first call. */
     @GetMapping("/csrf")
     Mono<Csrf> csrf(ServerWebExchange exchange) {
         Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());

@@ -13,7 +13,11 @@ public sealed interface LoginOutcome {
     record Failed() implements LoginOutcome {
     }
 
-    /** The user is locked until {@code until}; the password was not checked. */
+    /** The name is locked until {@code until}; the password was not checked (or not honoured). */
     record Locked(Instant until) implements LoginOutcome {
+    }
+
+    /** Too many logins are being checked right now; nothing was checked or counted. */
+    record Busy() implements LoginOutcome {
     }
 }
