@@ -40,7 +40,7 @@ final class OpsDemo {
     /** What the launcher prints when the stack is ready: where the back office is and how to log in. */
     static String banner(String opsUrl) {
         StringBuilder out = new StringBuilder("Back office (ops-service): ").append(opsUrl)
-                .append("/ops/v1 (GET /ops/v1/session/csrf, then POST /ops/v1/session with the X-XSRF-TOKEN header)")
+                .append("/ops/v1 (POST /ops/v1/session with JSON {username, password}; the answer carries the CSRF token)")
                 .append("\n  demo logins (local stack only):");
         USERS.forEach(u -> out.append(String.format("%n    %-14s %-20s %s", u.username(), u.password(), u.roles())));
         return out.toString();

@@ -154,7 +154,7 @@ public final class Stack implements RunningStack {
                    Map<String, Object> settings) {
         Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
                 "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri,
-                "server.address", "127.0.0.1");
+                "server.address", "127.0.0.1", "vendstream.ops.login.ephemeral-guard-key", "true");
         return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring,
                 new LinkedHashMap<>(settings));
     }

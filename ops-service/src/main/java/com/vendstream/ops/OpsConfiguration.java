@@ -49,15 +49,26 @@ class OpsConfiguration {
     }
 
     /**
-     * Guards are stored under an HMAC of the typed name with this key. Without one, a random key per start: fine
-     * for the local stack, but a restart then forgets every lockout and instances do not share them, so a
-     * deployment sets vendstream.ops.login.guard-key (from its secret).
+     * Guards are stored under an HMAC of the typed name with this key (vendstream.ops.login.guard-key, from the
+     * deployment's secret). Without one the service does not start: a random key per start would forget every
+     * lockout at each restart and keep instances from sharing them, so it is only taken when asked for
+     * (vendstream.ops.login.ephemeral-guard-key=true: the local stack).
      */
     @Bean
     LoginGuardStore loginGuardStore(ReactiveMongoTemplate mongo,
-                                    @Value("${vendstream.ops.login.guard-key:}") String guardKey) {
+                                    @Value("${vendstream.ops.login.guard-key:}") String guardKey,
+                                    @Value("${vendstream.ops.login.ephemeral-guard-key:false}") boolean ephemeral) {
+        return new LoginGuardStore(mongo, guardKey(guardKey, ephemeral));
+    }
+
+    static byte[] guardKey(String guardKey, boolean ephemeral) {
         byte[] key;
-        if (guardKey.isBlank()) {
+        if (guardKey == null || guardKey.isBlank()) {
+            if (!ephemeral) {
+                throw new IllegalStateException("vendstream.ops.login.guard-key is not set: set it (32+ characters)"
+                        + " from the deployment's secret, so lockouts survive restarts and are shared by instances;"
+                        + " only a local run may set vendstream.ops.login.ephemeral-guard-key=true instead");
+            }
             key = new byte[MIN_GUARD_KEY];
             new SecureRandom().nextBytes(key);
             log.warn("vendstream.ops.login.guard-key is not set: login guards use a random key until this service "
@@ -69,7 +80,7 @@ class OpsConfiguration {
         } else {
             key = guardKey.getBytes(StandardCharsets.UTF_8);
         }
-        return new LoginGuardStore(mongo, key);
+        return key;
     }
 
     @Bean(destroyMethod = "close")

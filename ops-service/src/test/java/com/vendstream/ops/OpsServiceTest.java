@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.JsonPath;
 import com.vendstream.events.OpsAction;
 import com.vendstream.events.OpsAudit;
+import com.vendstream.ops.login.LoginGuard;
 import com.vendstream.ops.login.LoginGuardStore;
+import com.vendstream.ops.login.Logins;
 import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedBroker;
@@ -108,6 +110,9 @@ class OpsServiceTest {
     @Autowired
     LoginGuardStore guards;
 
+    @Autowired
+    Logins logins;
+
     Browser browser() {
         return new Browser(port);
     }
@@ -116,12 +121,15 @@ class OpsServiceTest {
     void aUserLogsInAndTheSessionKnowsItsRoles() {
         Browser browser = browser();
         assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
-        browser.get("/ops/v1/session/csrf");
+        // Nothing anonymous gets a session (so no one can fill the session store): no token before a login.
+        assertThat(browser.get("/ops/v1/session/csrf").status()).isEqualTo(401);
+        assertThat(browser.cookies).doesNotContainKey("SESSION");
+        assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
         String csrfBefore = browser.csrf;
         assertThat(csrfBefore).isNotBlank();
         Browser.Response login = browser.login("olu", PASSWORD);
         assertThat(login.status()).isEqualTo(200);
-        // The login answers a new CSRF token; the one from before it no longer passes.
+        // Each login answers a new CSRF token; the one from before it no longer passes.
         assertThat(login.json("$.csrf.headerName")).isEqualTo("X-XSRF-TOKEN");
         assertThat(browser.csrf).isNotBlank().isNotEqualTo(csrfBefore);
         assertThat(browser.get("/ops/v1/session/csrf").json("$.token")).isEqualTo(browser.csrf);
@@ -195,13 +203,6 @@ class OpsServiceTest {
     @Test
     void aChangeWithoutTheCsrfTokenIsRefused() {
         Browser browser = browser();
-        browser.get("/ops/v1/session/csrf");
-        Browser.Response login = browser.send(HttpMethod.POST, "/ops/v1/session",
-                "{\"username\":\"olu\",\"password\":\"" + PASSWORD + "\"}", null);
-        assertThat(login.status()).isEqualTo(403);
-        assertThat(login.json("$.type")).isEqualTo("https://vendstream.dev/problems/csrf-token-missing");
-        assertThat(browser.get("/ops/v1/session").status()).isEqualTo(401);
-
         assertThat(browser.login("olu", PASSWORD).status()).isEqualTo(200);
         Browser.Response unlock = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, null);
         assertThat(unlock.status()).isEqualTo(403);
@@ -210,6 +211,26 @@ class OpsServiceTest {
         Browser.Response forged = browser.send(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null, "forged-token");
         assertThat(forged.status()).isEqualTo(403);
         assertThat(browser.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aLoginFromAnotherSiteOrAsAFormIsRefusedWithoutASession() {
+        // What stands in for a login's CSRF token: JSON only (a page of another site cannot send it without a CORS
+        // preflight) and never when the browser says the request comes from another site.
+        org.springframework.test.web.reactive.server.WebTestClient client =
+                org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                        .baseUrl("http://localhost:" + port).build();
+        client.post().uri("/ops/v1/session").header("Sec-Fetch-Site", "cross-site")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue("{\"username\":\"olu\",\"password\":\"" + PASSWORD + "\"}")
+                .exchange().expectStatus().isBadRequest().expectCookie().doesNotExist("SESSION");
+        client.post().uri("/ops/v1/session").contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("username=olu&password=" + PASSWORD)
+                .exchange().expectStatus().isBadRequest().expectCookie().doesNotExist("SESSION");
+        client.post().uri("/ops/v1/session").header("Sec-Fetch-Site", "same-origin")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue("{\"username\":\"olu\",\"password\":\"" + PASSWORD + "\"}")
+                .exchange().expectStatus().isOk().expectCookie().exists("SESSION");
     }
 
     @Test
@@ -239,7 +260,6 @@ class OpsServiceTest {
             for (int i = 0; i < parallel; i++) {
                 int n = i;
                 Browser browser = browser();
-                browser.get("/ops/v1/session/csrf");
                 answers.add(pool.submit(() -> {
                     start.await();
                     return browser.login("mira", "parallel guess " + n).status();
@@ -283,7 +303,6 @@ class OpsServiceTest {
     @Test
     void aMalformedLoginIsA400Problem() {
         Browser browser = browser();
-        browser.get("/ops/v1/session/csrf");
         Browser.Response notJson = browser.change(HttpMethod.POST, "/ops/v1/session", "{\"username\":");
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json("$.type")).isEqualTo("https://vendstream.dev/problems/invalid-request");
@@ -355,8 +374,8 @@ class OpsServiceTest {
             assertThat(browser.change(HttpMethod.DELETE, "/ops/v1/audit", null).status()).isEqualTo(403);
         }
         Browser anonymous = browser();
-        anonymous.get("/ops/v1/session/csrf");
-        assertThat(anonymous.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isEqualTo(401);
+        assertThat(anonymous.get("/ops/v1/session/csrf").status()).isEqualTo(401);
+        assertThat(anonymous.change(HttpMethod.POST, "/ops/v1/users/kofi/unlock", null).status()).isIn(401, 403);
         assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(anonymous.get("/actuator/env").status()).isEqualTo(401);
     }
@@ -425,6 +444,29 @@ class OpsServiceTest {
     }
 
     /** The audit actions recorded for {@code actor}, as the given logged-in browser lists them. */
+    @Test
+    void aLoginCountedBeforeItsClientWentAwayIsStillCheckedAndAudited() {
+        // The attempt is counted before its password is checked; a client that hangs up then must not leave a
+        // counted failure (or a lock) with no audit entry.
+        String address = "203.0.113.77";
+        String id = guards.idOf("fatima");
+        int before = guards.find(id).blockOptional().map(LoginGuard::failures).orElse(0);
+        reactor.core.Disposable gone = logins.attempt("fatima", "a guess, then gone", address).subscribe();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> guards.find(id).blockOptional().map(LoginGuard::failures).orElse(0) > before);
+        gone.dispose();
+
+        Browser reader = browser();
+        reader.login("reader", PASSWORD);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Map<String, Object>> entries = JsonPath.read(reader.get("/ops/v1/audit?limit=500").body(),
+                    "$[?(@.clientAddress == '" + address + "')]");
+            assertThat(entries).singleElement().satisfies(e -> assertThat(e).containsEntry("actor", "fatima")
+                    .containsEntry("reason", "BAD_CREDENTIALS"));
+        });
+        assertThat(browser().login("fatima", PASSWORD).status()).as("a right password clears the count").isEqualTo(200);
+    }
+
     static List<String> actionsOf(Browser browser, String actor) {
         Browser.Response response = browser.get("/ops/v1/audit?limit=500");
         assertThat(response.status()).isEqualTo(200);

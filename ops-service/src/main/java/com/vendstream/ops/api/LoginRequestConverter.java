@@ -48,6 +48,12 @@ final class LoginRequestConverter implements ServerAuthenticationConverter {
         if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
             return Mono.error(new MalformedLogin("A login is a JSON object with username and password"));
         }
+        // A login needs no CSRF token (an anonymous caller has no session to keep one in); what stands in for it:
+        // JSON only, and never from a page of another site as the browser reports it.
+        String site = exchange.getRequest().getHeaders().getFirst("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return Mono.error(new MalformedLogin("A login is accepted only from this service's own pages"));
+        }
         return DataBufferUtils.join(exchange.getRequest().getBody(), MAX_BODY)
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];

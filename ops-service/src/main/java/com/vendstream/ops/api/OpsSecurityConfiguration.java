@@ -21,6 +21,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.logout.DelegatingServerLogoutHandler;
@@ -33,14 +34,19 @@ import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttrib
 import org.springframework.security.web.server.csrf.WebSessionServerCsrfTokenRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call what. A session login ({@code POST /ops/v1/session}, JSON) keeps the user in the web session
- * (cookie {@code SESSION}); every change, the login and the logout included, needs the session's CSRF token in
- * the header {@code X-XSRF-TOKEN} (the console's script reads it from {@code GET /ops/v1/session/csrf} and from the
- * login's answer; another site cannot read either). Every role reads; changes name their roles; everything else is
+ * (cookie {@code SESSION}); every change after it, the logout included, needs the session's CSRF token in the
+ * header {@code X-XSRF-TOKEN} (the login's answer carries it, {@code GET /ops/v1/session/csrf} gives it again to a
+ * logged-in session; another site can read neither). The login itself needs no token: it is JSON only (a page of
+ * another site cannot send that without a CORS preflight, which is not allowed) and refused when the browser
+ * says it comes from another site ({@code Sec-Fetch-Site}); so an anonymous caller never gets a session, and
+ * cannot fill the session store. Every role reads; changes name their roles; everything else is
  * refused (fail closed). Refusals are problem details: 401 without a login, 403 without the role or the CSRF
  * token, 423 for a locked user, 503 when too many logins are being checked.
  */
@@ -70,12 +76,15 @@ public class OpsSecurityConfiguration {
         return http
                 .securityContextRepository(contexts)
                 .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
+                        .requireCsrfProtectionMatcher(new AndServerWebExchangeMatcher(CsrfWebFilter.DEFAULT_CSRF_MATCHER,
+                                new NegatedServerWebExchangeMatcher(
+                                        ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, SESSION))))
                         // The token as it was issued: the console's script copies it into the header.
                         .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
                         .accessDeniedHandler((exchange, denied) -> Problems.write(exchange.getResponse(),
                                 HttpStatus.FORBIDDEN, "csrf-token-missing", "Forbidden",
                                 "A change needs this session's CSRF token in the X-XSRF-TOKEN header"
-                                        + " (GET /ops/v1/session/csrf issues it; the login answers a new one)")))
+                                        + " (the login answers it; GET /ops/v1/session/csrf gives it again)")))
                 // No saved requests: an API answers 401 instead of redirecting, so an anonymous call needs no session.
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -96,7 +105,6 @@ public class OpsSecurityConfiguration {
                 .authorizeExchange(rules -> rules
                         .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/*", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
-                        .pathMatchers(HttpMethod.GET, SESSION + "/csrf").permitAll()
                         .pathMatchers(HttpMethod.POST, SESSION).permitAll()
                         .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)

@@ -73,10 +73,13 @@ public class Logins {
                         .thenReturn((LoginOutcome) new LoginOutcome.Locked(refused.lockedUntil()));
             }
             if (admission instanceof Ticket ticket) {
-                return checks.compare(() -> users.verify(username, password))
+                // Counted: what the count started (the check, the guard's update, the audit entry) runs to its end
+                // even if the client hangs up, so no counted failure or lock is left without its entry.
+                return Mono.fromFuture(checks.compare(() -> users.verify(username, password))
                         .flatMap(verified -> verified.isPresent()
                                 ? succeeded(verified.get(), ticket.guard(), clientAddress, 0)
-                                : failed(named, ticket.guard(), clientAddress));
+                                : failed(named, ticket.guard(), clientAddress))
+                        .toFuture(), true);
             }
             return Mono.just((LoginOutcome) new LoginOutcome.Busy());
         });
