@@ -61,7 +61,7 @@ public class OpsSecurityConfiguration {
     SecurityWebFilterChain opsSecurity(ServerHttpSecurity http, Logins logins, ObjectProvider<JsonMapper> json,
                                        Clock clock) {
         // The token lives in the session (not in a cookie a client may set itself): a request passes only with
-        // the token this session was given (GET /ops/v1/session/csrf, and anew in the login's answer).
+        // the token this session was given (in the login's answer, and again by GET /ops/v1/session/csrf).
         WebSessionServerCsrfTokenRepository csrfTokens = new WebSessionServerCsrfTokenRepository();
         csrfTokens.setHeaderName(CSRF_HEADER);
         SessionRotatingContextRepository contexts = new SessionRotatingContextRepository();
@@ -96,6 +96,8 @@ public class OpsSecurityConfiguration {
                         .accessDeniedHandler((exchange, denied) -> Problems.write(exchange.getResponse(),
                                 HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                                 "Your role may not do this; READ_ONLY users may only read")))
+                // The logout needs the CSRF token too (the default matcher covers DELETE): that check is also what
+                // keeps an anonymous DELETE from reaching the logout handlers, which would store an empty session.
                 .logout(logout -> logout
                         .requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.DELETE, SESSION))
                         .logoutHandler(new DelegatingServerLogoutHandler(new SecurityContextServerLogoutHandler(),

@@ -25,7 +25,7 @@ class SessionController {
     record Session(String username, List<String> roles) {
     }
 
-    /** The session's CSRF token (kept in the session, which this starts if needed): a console's first call. */
+    /** The logged-in session's CSRF token again (the login's answer carries it first). */
     @GetMapping("/csrf")
     Mono<Csrf> csrf(ServerWebExchange exchange) {
         Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());

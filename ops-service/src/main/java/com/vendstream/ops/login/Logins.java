@@ -60,7 +60,11 @@ public class Logins {
     }
 
     public Mono<LoginOutcome> attempt(String username, String password, String clientAddress) {
-        return checks.limited(() -> admitted(username, password, clientAddress), LoginOutcome.Busy::new);
+        // An attempt runs to its end even if the client hangs up: its count, check and audit entry go together (no
+        // counted failure or lock without its entry), and its permit is held until then, so clients that hang up
+        // cannot pile checks up behind the limit.
+        return Mono.defer(() -> Mono.fromFuture(checks.limited(() -> admitted(username, password, clientAddress),
+                LoginOutcome.Busy::new).toFuture(), true));
     }
 
     private Mono<LoginOutcome> admitted(String username, String password, String clientAddress) {
@@ -73,13 +77,10 @@ public class Logins {
                         .thenReturn((LoginOutcome) new LoginOutcome.Locked(refused.lockedUntil()));
             }
             if (admission instanceof Ticket ticket) {
-                // Counted: what the count started (the check, the guard's update, the audit entry) runs to its end
-                // even if the client hangs up, so no counted failure or lock is left without its entry.
-                return Mono.fromFuture(checks.compare(() -> users.verify(username, password))
+                return checks.compare(() -> users.verify(username, password))
                         .flatMap(verified -> verified.isPresent()
                                 ? succeeded(verified.get(), ticket.guard(), clientAddress, 0)
-                                : failed(named, ticket.guard(), clientAddress))
-                        .toFuture(), true);
+                                : failed(named, ticket.guard(), clientAddress));
             }
             return Mono.just((LoginOutcome) new LoginOutcome.Busy());
         });
