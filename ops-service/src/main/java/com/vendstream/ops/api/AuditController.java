@@ -1,5 +1,6 @@
 package com.vendstream.ops.api;
 
+import com.vendstream.kit.web.Problems;
 import com.vendstream.ops.audit.AuditEntry;
 import com.vendstream.ops.audit.AuditTrail;
 import java.util.List;

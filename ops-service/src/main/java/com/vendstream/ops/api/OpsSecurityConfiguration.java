@@ -1,5 +1,6 @@
 package com.vendstream.ops.api;
 
+import com.vendstream.kit.web.Problems;
 import com.vendstream.ops.login.Logins;
 import com.vendstream.ops.user.OpsRole;
 import com.vendstream.ops.user.OpsUser;

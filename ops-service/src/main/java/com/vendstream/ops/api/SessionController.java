@@ -1,5 +1,6 @@
 package com.vendstream.ops.api;
 
+import com.vendstream.kit.web.Problems;
 import com.vendstream.ops.user.OpsUser;
 import java.util.List;
 import org.springframework.http.HttpStatus;

@@ -1,5 +1,6 @@
 package com.vendstream.ops.api;
 
+import com.vendstream.kit.web.Problems;
 import com.vendstream.ops.login.Logins;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,5 +1,6 @@
 package com.vendstream.recon.api;
 
+import com.vendstream.kit.web.Problems;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

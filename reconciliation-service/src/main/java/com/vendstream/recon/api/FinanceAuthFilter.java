@@ -1,16 +1,14 @@
 package com.vendstream.recon.api;
 
+import com.vendstream.kit.web.Problems;
 import com.vendstream.recon.access.FinanceUser;
 import com.vendstream.recon.access.FinanceUsers;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -54,11 +52,11 @@ public class FinanceAuthFilter implements WebFilter, Ordered {
                 .getFirst(HttpHeaders.AUTHORIZATION))).orElse(null);
         if (user == null) {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vendstream-recon\"");
-            return problem(exchange.getResponse(), HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthorized",
+            return Problems.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthorized",
                     "A finance user's token is required as a Bearer token (merchant API keys are not accepted here)");
         }
         if (read ? !user.mayRead() : !user.mayAct()) {
-            return problem(exchange.getResponse(), HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+            return Problems.write(exchange.getResponse(), HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                     "This user may read only; closing and rematching a day need the FINANCE role");
         }
         exchange.getAttributes().put(USER, user);
@@ -69,13 +67,4 @@ public class FinanceAuthFilter implements WebFilter, Ordered {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
-    /** Fixed texts only (no request data), so the JSON is written as it stands. */
-    private static Mono<Void> problem(ServerHttpResponse response, HttpStatus status, String type, String title,
-                                      String detail) {
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = ("{\"type\":\"" + Problems.BASE + type + "\",\"title\":\"" + title + "\",\"status\":"
-                + status.value() + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-    }
 }

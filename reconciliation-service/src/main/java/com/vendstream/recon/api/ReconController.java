@@ -1,6 +1,7 @@
 package com.vendstream.recon.api;
 
 import com.vendstream.events.DiscrepancyStatus;
+import com.vendstream.kit.web.Problems;
 import com.vendstream.recon.api.ReconJson.CloseView;
 import com.vendstream.recon.api.ReconJson.DiscrepancyView;
 import com.vendstream.recon.api.ReconJson.LedgerView;
