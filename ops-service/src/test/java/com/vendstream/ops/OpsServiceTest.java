@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -56,7 +58,7 @@ import org.threeten.extra.MutableClock;
  * logins with CSRF protection, lockout that outlives a store restart, role checks, and the audit trail on its
  * topic in Confluent wire format.
  */
-@ExtendWith(StopPartsAfterSpring.class)
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = {OpsApplication.class, OpsServiceTest.Clocks.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -474,6 +476,17 @@ class OpsServiceTest {
                     .containsEntry("reason", "BAD_CREDENTIALS"));
         });
         assertThat(browser().login("fatima", PASSWORD).status()).as("a right password clears the count").isEqualTo(200);
+    }
+
+    @Test
+    void noPasswordOrTypedNameReachesTheLogs(CapturedOutput output) {
+        // What is typed at a login may be a password (or a password typed in the name field): never logged.
+        String secret = "hunter2-never-in-a-log";
+        String typedName = "correct-horse-typed-as-a-name";
+        assertThat(browser().login("olu", secret).status()).isEqualTo(401);
+        assertThat(browser().login(typedName, secret).status()).isEqualTo(401);
+        assertThat(browser().login("olu", PASSWORD).status()).isEqualTo(200);
+        assertThat(output.getAll()).isNotBlank().doesNotContain(secret, typedName, PASSWORD);
     }
 
     /** The audit actions recorded for {@code actor}, as the given logged-in browser lists them. */
