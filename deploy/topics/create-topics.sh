@@ -22,6 +22,7 @@ create vendstream.payment.resolutions 6
 create vendstream.recon.ledgers 3 cleanup.policy=compact
 create vendstream.recon.discrepancies 3 cleanup.policy=compact
 create vendstream.ops.audit 3
+create vendstream.ops.decisions 6
 # Dead-letter topics, <topic>.<group>.dlq for each consumer group of the catalogue (Topics.deadLetterTopics), with
 # their topic's partitions, kept until each record is re-driven or discarded (Topics.deadLetterConfigs: no time or
 # size retention). Services also create them at start when the binder creates topics (service-kit).
@@ -33,7 +34,9 @@ create vendstream.vend.outcomes.status-poller.dlq 6 retention.ms=-1 retention.by
 create vendstream.vend.outcomes.reconciliation-service.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.vend.resolutions.order-service.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.vend.resolutions.reconciliation-service.dlq 6 retention.ms=-1 retention.bytes=-1
+create vendstream.vend.resolutions.ops-service.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.payments.status-poller.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.payments.reconciliation-service.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.payment.resolutions.order-service.dlq 6 retention.ms=-1 retention.bytes=-1
 create vendstream.payment.resolutions.reconciliation-service.dlq 6 retention.ms=-1 retention.bytes=-1
+create vendstream.ops.decisions.status-poller.dlq 6 retention.ms=-1 retention.bytes=-1

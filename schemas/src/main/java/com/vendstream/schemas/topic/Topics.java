@@ -1,6 +1,7 @@
 package com.vendstream.schemas.topic;
 
 import com.vendstream.events.DailyLedger;
+import com.vendstream.events.ManualVendDecision;
 import com.vendstream.events.OpsAudit;
 import com.vendstream.events.OrderAccepted;
 import com.vendstream.events.OrderCompleted;
@@ -64,7 +65,7 @@ public enum Topics {
     /** What status-poller's requeries of a pending vend found: the same event types, its own topic and writer. */
     VEND_RESOLUTIONS("vendstream.vend.resolutions", "orderId",
             List.of(VendSucceeded.class, VendFailed.class, VendUnresolved.class), 6, CleanupPolicy.DELETE,
-            "status-poller", List.of("order-service", "reconciliation-service")),
+            "status-poller", List.of("order-service", "reconciliation-service", "ops-service")),
     PAYMENTS("vendstream.payments", "orderId",
             List.of(PaymentPending.class, PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class,
                     PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service",
@@ -85,6 +86,13 @@ public enum Topics {
      */
     OPS_AUDIT("vendstream.ops.audit", "actor (username, or - for an unknown one)", List.of(OpsAudit.class), 3,
             CleanupPolicy.DELETE, "ops-service", List.of()),
+    /**
+     * Unresolved vends settled by two operators (maker-checker) from the provider's portal. status-poller, the
+     * writer of {@link #VEND_RESOLUTIONS}, turns each into the VendSucceeded or VendFailed an automatic outcome
+     * would be, so the order settles through the same events and a later contradicting answer is flagged.
+     */
+    OPS_DECISIONS("vendstream.ops.decisions", "orderId", List.of(ManualVendDecision.class), 6, CleanupPolicy.DELETE,
+            "ops-service", List.of("status-poller")),
     /**
      * The schema registry's own log; one partition because the registry relies on a total order of writes. The
      * registry reads it by assignment, without a consumer group, so it has no dead-letter topic.

@@ -25,7 +25,7 @@ class TopicsTest {
                 "vendstream.checkout.orders", "vendstream.orders", "vendstream.vend.requests",
                 "vendstream.vend.outcomes", "vendstream.vend.resolutions", "vendstream.payments",
                 "vendstream.payment.resolutions", "vendstream.recon.ledgers", "vendstream.recon.discrepancies",
-                "vendstream.ops.audit", "_schemas");
+                "vendstream.ops.audit", "vendstream.ops.decisions", "_schemas");
         assertThat(Topics.ORDERS.valueTypes()).extracting(Class::getSimpleName)
                 .containsExactly("OrderAccepted", "OrderRejected", "OrderCompleted", "OrderRefunded");
         assertThat(Topics.VEND_RESOLUTIONS.valueTypes()).extracting(Class::getSimpleName)
@@ -37,7 +37,8 @@ class TopicsTest {
         assertThat(Topics.RECON_LEDGERS.partitions()).isEqualTo(3);
         assertThat(Topics.SCHEMAS.partitions()).isEqualTo(1);
         assertThat(Topics.CHECKOUT_ORDERS.writer()).isEqualTo("checkout");
-        assertThat(Topics.writtenBy("ops-service")).containsExactly(Topics.OPS_AUDIT);
+        assertThat(Topics.writtenBy("ops-service")).containsExactly(Topics.OPS_AUDIT, Topics.OPS_DECISIONS);
+        assertThat(Topics.OPS_DECISIONS.consumerGroups()).containsExactly("status-poller");
         assertThat(Topics.OPS_AUDIT.consumerGroups()).isEmpty();
     }
 
@@ -48,7 +49,7 @@ class TopicsTest {
         try (var files = Files.list(Path.of("src/main/avro"))) {
             List<String> events = files.filter(p -> p.toString().endsWith(".avsc"))
                     .map(p -> p.getFileName().toString().replace(".avsc", "")).toList();
-            assertThat(events).hasSize(19);
+            assertThat(events).hasSize(20);
             assertThat(carried).containsExactlyInAnyOrderElementsOf(events);
         }
     }
@@ -87,8 +88,8 @@ class TopicsTest {
         assertThat(Topics.VEND_REQUESTS.deadLetters()).containsExactly("vendstream.vend.requests.vend-service.dlq");
         assertThat(Topics.RECON_LEDGERS.deadLetters()).isEmpty();
         assertThat(Topics.SCHEMAS.deadLetters()).isEmpty();
-        // One per consumed topic and group: the twelve the services create (service-kit ConsumerFailures).
-        assertThat(Topics.deadLetterTopics()).hasSize(12).doesNotHaveDuplicates()
+        // One per consumed topic and group: the fourteen the services create (service-kit ConsumerFailures).
+        assertThat(Topics.deadLetterTopics()).hasSize(14).doesNotHaveDuplicates()
                 .contains("vendstream.checkout.orders.order-service.dlq",
                         "vendstream.payment.resolutions.reconciliation-service.dlq");
         assertThat(Topics.values()).allSatisfy(t -> assertThat(t.writer()).isNotBlank());
