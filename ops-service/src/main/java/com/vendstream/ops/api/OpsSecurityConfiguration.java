@@ -61,7 +61,7 @@ public class OpsSecurityConfiguration {
 
     static final String SESSION = "/ops/v1/session";
     static final String CSRF_HEADER = "X-XSRF-TOKEN";
-    /** The web console's files (src/main/resources/static): the only thing anyone may fetch without a login. */
+    /** The web console's files (src/main/resources/ops-console): the only thing anyone may fetch without a login. */
     static final String[] CONSOLE = {"/", "/index.html", "/console/**"};
     /**
      * Scripts, styles, images and calls from this service only, no inline script or style element, no plugin, no
