@@ -1,5 +1,5 @@
 // The live view: polls GET /ops/v1/live every 5 seconds by itself while the page is open.
-import { h, fill, table, facts, when } from './dom.js';
+import { h, fill, table, facts, value, when } from './dom.js';
 import { get } from './api.js';
 import { showProblem, clearProblem, heading } from './ui.js';
 
@@ -9,9 +9,13 @@ function percent(rate) {
   return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)} %`;
 }
 
+function millis(ms) {
+  return ms === null || ms === undefined ? '—' : `${Math.round(ms)} ms`;
+}
+
 function counts(test, object) {
   const rows = Object.entries(object || {});
-  return table(test, [{ title: 'state', cell: ([k]) => k }, { title: 'count', cell: ([, v]) => v }], rows,
+  return table(test, [{ title: 'state', cell: ([k]) => k }, { title: 'count', cell: ([, v]) => value(v) }], rows,
     ([k]) => ({ 'data-key': k }));
 }
 
@@ -30,16 +34,18 @@ function render(view, live) {
       { title: 'provider', cell: (p) => p.provider },
       { title: 'breaker', cell: (p) => h('span', { class: `breaker breaker-${String(p.breaker).toLowerCase()}`,
         'data-test': 'breaker' }, p.breaker) },
-      { title: 'latency p50', cell: (p) => (p.latencyMs ? `${p.latencyMs.p50} ms` : '—') },
-      { title: 'latency p95', cell: (p) => (p.latencyMs ? `${p.latencyMs.p95} ms` : '—') },
+      { title: 'latency p50', cell: (p) => millis(p.latencyMs && p.latencyMs.p50) },
+      { title: 'latency p95', cell: (p) => millis(p.latencyMs && p.latencyMs.p95) },
       { title: 'error rate', cell: (p) => percent(p.errorRate) },
       { title: 'calls', cell: (p) => p.calls ?? '—' },
+      { title: 'breakers', cell: (p) => (p.breakers && p.breakers.length
+        ? h('details', {}, h('summary', {}, `${p.breakers.length}`), value(p.breakers)) : '—') },
     ], live.providers || [], (p) => ({ 'data-provider': p.provider })),
     h('h3', {}, 'Consumer lag'),
     table('live-lag', [
       { title: 'group', cell: (l) => l.group },
       { title: 'topic', cell: (l) => l.topic },
-      { title: 'lag', cell: (l) => l.lag },
+      { title: 'lag', cell: (l) => value(l.lag) },
     ], live.lag || []),
     h('h3', {}, 'Sources'),
     table('live-sources', [

@@ -31,6 +31,38 @@ function amounts(d) {
     : '—';
 }
 
+/** What finance did about a discrepancy: only what happened. */
+function handled(d) {
+  const done = {};
+  for (const k of ['acknowledgedBy', 'acknowledgedAt', 'acknowledgeNote', 'resolution', 'resolvedBy', 'resolvedAt',
+    'resolutionNote']) {
+    if (d[k] !== null && d[k] !== undefined) done[k] = k.endsWith('At') ? when(d[k]) : d[k];
+  }
+  return Object.keys(done).length ? value(done) : '—';
+}
+
+/** A ledger's figures in minor units of its currency, shown as money. */
+function ledgerMoney(l, field) {
+  return money({ minor: l[field], currency: l.currency });
+}
+
+function ledgerTable(list) {
+  return table('ledger-table', [
+    { title: 'merchant', cell: (l) => l.merchantId },
+    { title: 'provider', cell: (l) => l.provider },
+    { title: 'service', cell: (l) => l.service },
+    { title: 'version', cell: (l) => (l.provisional ? 'provisional' : `v${l.version}, closed ${when(l.closedAt)}`) },
+    { title: 'orders accepted / vended / failed / refunded / unresolved', cell: (l) => [l.ordersAccepted,
+      l.ordersVended, l.ordersFailed, l.ordersRefunded, l.ordersUnresolved].join(' / ') },
+    { title: 'gross', cell: (l) => ledgerMoney(l, 'grossValueMinor') },
+    { title: 'debits', cell: (l) => ledgerMoney(l, 'debitsMinor') },
+    { title: 'kept', cell: (l) => ledgerMoney(l, 'keptMinor') },
+    { title: 'refunds', cell: (l) => ledgerMoney(l, 'refundsMinor') },
+    { title: 'held', cell: (l) => ledgerMoney(l, 'heldMinor') },
+    { title: 'balanced', cell: (l) => h('span', { class: l.balanced ? 'ok' : 'bad' }, l.balanced ? 'yes' : 'NO') },
+  ], list, (l) => ({ 'data-test': 'ledger', 'data-id': l.ledgerId }));
+}
+
 /**
  * Bars of the day's amount per provider and currency, as inline SVG (no library, no script of another site); each
  * bar is scaled within its currency, since amounts in different currencies do not compare.
@@ -90,13 +122,11 @@ export function reconPage(page, context) {
         { title: 'amounts', cell: amounts },
         { title: 'evidence', cell: (d) => h('details', {}, h('summary', {}, 'evidence'), value(d.evidence)) },
         { title: 'suggested', cell: (d) => d.suggestedAction },
-        { title: 'handled', cell: (d) => value({ acknowledgedBy: d.acknowledgedBy, acknowledgedAt: d.acknowledgedAt,
-          resolution: d.resolution, resolvedBy: d.resolvedBy, resolvedAt: d.resolvedAt && when(d.resolvedAt), note: d.note }) },
+        { title: 'handled', cell: handled },
         { title: '', cell: (d) => discrepancyActions(d, load) },
       ], list, (d) => ({ 'data-test': 'discrepancy-row', 'data-id': d.discrepancyId, 'data-status': d.status }))) });
-    await act(() => get(`${base}/ledgers${q({ day: day.value })}`), { then: (list) => context.alive()
-      && fill(ledgers, list.length ? list.map((l) => h('div', { class: 'ledger', 'data-test': 'ledger' }, value(l)))
-        : h('p', { class: 'none' }, 'No ledger for this day.')) });
+    await act(() => get(`${base}/ledgers${q({ day: day.value })}`),
+      { then: (list) => context.alive() && fill(ledgers, ledgerTable(list)) });
     await act(() => get(`${base}/days/${encodeURIComponent(day.value)}/volumes`),
       { then: (volumes) => context.alive() && fill(chart, volumeChart(volumes)) });
   }

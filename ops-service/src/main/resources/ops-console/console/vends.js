@@ -104,6 +104,13 @@ export function vendPage(page, context, orderId) {
         ['Outcome', vend.settlement.outcome], ['By', vend.settlement.by],
         ['Approved by', vend.settlement.approvedBy], ['At', when(vend.settlement.at)],
       ])] : null,
+      vend.rejections && vend.rejections.length ? [h('h3', {}, 'Rejected proposals'), table('rejections', [
+        { title: 'outcome', cell: (r) => r.outcome },
+        { title: 'proposed by', cell: (r) => [r.proposedBy, h('br', {}), when(r.proposedAt)] },
+        { title: 'note', cell: (r) => r.note },
+        { title: 'rejected by', cell: (r) => [r.rejectedBy, h('br', {}), when(r.rejectedAt)] },
+        { title: 'reason', cell: (r) => r.reason },
+      ], vend.rejections)] : null,
       actions(vend, load)) });
   }
   fill(page, h('p', {}, 'Loading…'));
