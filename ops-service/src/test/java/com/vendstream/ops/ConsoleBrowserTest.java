@@ -50,7 +50,7 @@ class ConsoleBrowserTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "opsconsole");
-        OpsTestUsers.configure(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"lena", "OPERATOR"},
+        Browser.users(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"lena", "OPERATOR"},
             {"fatima", "FINANCE"}, {"reader", "READ_ONLY"}, {"kofi", "OPERATOR"}, {"mira", "OPERATOR"}});
     }
 

@@ -91,7 +91,7 @@ class OpsServiceTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "ops" + EmbeddedStore.FAIL_FAST);
-        OpsTestUsers.configure(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"fatima", "FINANCE"},
+        Browser.users(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"fatima", "FINANCE"},
             {"reader", "READ_ONLY"}, {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}, {"mira", "OPERATOR"}});
     }
 
