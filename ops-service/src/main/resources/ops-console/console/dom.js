@@ -68,7 +68,7 @@ export function value(v) {
   }
   if (typeof v === 'object') {
     const keys = Object.keys(v);
-    if (keys.length === 0) return h('span', { class: 'none' }, '(empty)');
+    if (keys.length === 0) return h('span', { class: 'none' }, '(none)');
     return h('dl', { class: 'value' }, keys.map((k) => [h('dt', {}, k), h('dd', {}, value(v[k]))]));
   }
   return h('span', {}, String(v));

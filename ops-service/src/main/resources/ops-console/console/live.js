@@ -13,9 +13,9 @@ function millis(ms) {
   return ms === null || ms === undefined ? '—' : `${Math.round(ms)} ms`;
 }
 
-function counts(test, object) {
+function counts(test, what, object) {
   const rows = Object.entries(object || {});
-  return table(test, [{ title: 'state', cell: ([k]) => k }, { title: 'count', cell: ([, v]) => value(v) }], rows,
+  return table(test, [{ title: what, cell: ([k]) => k }, { title: 'count', cell: ([, v]) => value(v) }], rows,
     ([k]) => ({ 'data-key': k }));
 }
 
@@ -27,8 +27,8 @@ function render(view, live) {
       ['Dead letters', h('a', { href: '#/dead-letters', 'data-test': 'live-dead-letters' }, String(live.deadLetters ?? '—'))],
     ]),
     h('div', { class: 'columns' },
-      h('section', {}, h('h3', {}, 'Orders by state'), counts('live-orders', live.orders)),
-      h('section', {}, h('h3', {}, 'Stuck work'), counts('live-stuck', live.stuck))),
+      h('section', {}, h('h3', {}, 'Orders by state'), counts('live-orders', 'state', live.orders)),
+      h('section', {}, h('h3', {}, 'Stuck work'), counts('live-stuck', 'kind', live.stuck))),
     h('h3', {}, 'Providers'),
     table('live-providers', [
       { title: 'provider', cell: (p) => p.provider },

@@ -62,6 +62,11 @@ function actions(vend, reload) {
       ], 'Propose', (values) => act(() => post(`${path(vend.orderId)}/proposal`, proposalOf(values)),
         { done: 'Proposal recorded; another operator approves or rejects it.', then: reload })));
   }
+  if (vend.state === 'PROPOSED' && vend.proposal && vend.proposal.approvedBy) {
+    // Approved: the decision is on its way to the order; the vend settles when its outcome comes back.
+    return h('p', { 'data-test': 'approved' }, `Approved by ${vend.proposal.approvedBy}; the vend settles when`
+      + ' the decision has reached the order.');
+  }
   if (vend.state === 'PROPOSED' && vend.proposal) {
     const own = vend.proposal.proposedBy === session.username;
     return h('section', { 'data-test': 'decide' }, h('h3', {}, 'Decide'),
@@ -99,6 +104,8 @@ export function vendPage(page, context, orderId) {
         ['PINs', value(vend.proposal.pins)], ['Receipt', value(vend.proposal.receipt)],
         ['Note', vend.proposal.note], ['Proposed by', vend.proposal.proposedBy],
         ['Proposed at', when(vend.proposal.proposedAt)],
+        ['Approved by', vend.proposal.approvedBy], ['Approved at', when(vend.proposal.approvedAt)],
+        ['Decision', vend.proposal.decisionId],
       ])] : null,
       vend.settlement ? [h('h3', {}, 'Settlement'), facts('settlement', [
         ['Outcome', vend.settlement.outcome], ['By', vend.settlement.by],
