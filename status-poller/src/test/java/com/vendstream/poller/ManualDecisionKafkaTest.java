@@ -22,6 +22,7 @@ import com.vendstream.poller.requery.State;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +107,27 @@ class ManualDecisionKafkaTest {
         assertThat(f.getResolvedBy()).isEqualTo(Resolution.MANUAL);
         assertThat(f.getProviderCode()).isEqualTo(VendResolutions.MANUAL_NOT_DELIVERED);
         assertThat(f.getAmount().getAmountMinor()).isEqualTo(50_000L);
+
+        // A success vend-service reports afterwards contradicts the decision: flagged and kept, never applied.
+        infra.send(Topics.VEND_OUTCOMES, "o-md-2", lateSuccess("o-md-2", "manual-md-2"));
+        RequeryStore store = poller.getBean(RequeryStore.class);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !store.find(Kind.VEND.id("o-md-2")).orElseThrow().contradictions().isEmpty());
+        assertThat(store.find(Kind.VEND.id("o-md-2")).orElseThrow().state()).isEqualTo(State.FAILED);
+        assertThat(poller.getBean(MeterRegistry.class).find("vendstream.poller.manual.contradicted")
+                .tags("contradicts", "manual_decision", "by", "vend_outcome").counter())
+                .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+        assertThat(types(infra.eventsFor("o-md-2"))).containsExactly("VendUnresolved", "VendFailed");
+    }
+
+    private static VendSucceeded lateSuccess(String orderId, String reference) {
+        Envelope e = Envelopes.create(Envelopes.eventId(orderId, "VendSucceeded", "vend-call"), VendSucceeded.class,
+                orderId, Instant.now(), LocalDate.now(), "m1", "vend-service", orderId, null);
+        return VendSucceeded.newBuilder().setEnvelope(e)
+                .setVend(VendRef.newBuilder().setProvider(ScriptedProviders.PROVIDER).setProviderReference(reference)
+                        .build())
+                .setAmount(new Money(50_000L, "NGN")).setToken("0000-1111").setResolvedBy(Resolution.VEND_CALL)
+                .build();
     }
 
     @Test
