@@ -62,7 +62,7 @@ public sealed interface Answer {
             return new NoAnswer(code, message, throttled, null, true);
         }
 
-        /** The provider answered that the operation is still pending, with its code table's decision (REQUERY, RETRY). */
+        /** The provider answered that it is still pending, with its code table's decision (REQUERY, RETRY). */
         public static NoAnswer stillPending(String code, String message, boolean throttled, Duration keptBackFor,
                                             String decision) {
             return new NoAnswer(code, message, throttled, keptBackFor, false, decision);
