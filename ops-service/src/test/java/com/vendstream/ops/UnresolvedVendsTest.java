@@ -17,7 +17,6 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
-import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.ops.vend.UnresolvedVendStore;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
@@ -97,15 +96,8 @@ class UnresolvedVendsTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "opsvends");
-        String hash = OpsUsers.hash(PASSWORD);
-        String[][] users = {{"olu", "OPERATOR"}, {"ada", "OPERATOR"}, {"kofi", "OPERATOR"}, {"fatima", "FINANCE"},
-            {"reader", "READ_ONLY"}};
-        for (int i = 0; i < users.length; i++) {
-            int n = i;
-            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
-            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
-            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
-        }
+        Browser.users(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"ada", "OPERATOR"},
+            {"kofi", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"}});
     }
 
     @LocalServerPort
@@ -163,10 +155,8 @@ class UnresolvedVendsTest {
 
     @Test
     void oneOperatorProposesAnotherApprovesAndOneDecisionIsPublished(CapturedOutput output) {
-        String orderId = newOrder();
-        publish(unresolved(orderId, 2));
+        String orderId = escalatedOrder();
         Browser olu = as("olu");
-        awaitVend(olu, orderId);
 
         Browser.Response proposed = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
                 "{\"outcome\":\"DELIVERED\",\"token\":\"" + TOKEN + "\",\"units\":\"32.5 kWh\","
@@ -272,10 +262,8 @@ class UnresolvedVendsTest {
 
     @Test
     void twoApproversRacingSettleItOnce() throws Exception {
-        String orderId = newOrder();
-        publish(unresolved(orderId, 1));
+        String orderId = escalatedOrder();
         Browser olu = as("olu");
-        awaitVend(olu, orderId);
         assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
                 "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: transaction failed, no token\"}").status())
                 .isEqualTo(201);
@@ -306,11 +294,29 @@ class UnresolvedVendsTest {
     }
 
     @Test
-    void aRejectedProposalGoesBackToOpen() {
-        String orderId = newOrder();
-        publish(unresolved(orderId, 1));
+    void aLateAutomaticAnswerSettlesAProposedVendAndNoDecisionFollows() {
+        String orderId = escalatedOrder();
         Browser olu = as("olu");
-        awaitVend(olu, orderId);
+        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").status()).isEqualTo(201);
+        // status-poller's slow requeries go on after the escalation; a final answer settles the vend by itself.
+        publish(succeeded(orderId, Resolution.REQUERY));
+        Browser ada = as("ada");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(ada.get(VENDS + "/" + orderId).json("$.state")).isEqualTo("SETTLED"));
+        Browser.Response vend = ada.get(VENDS + "/" + orderId);
+        assertThat(vend.json("$.settlement.by")).isEqualTo("automatic");
+        assertThat(vend.json("$.settlement.outcome")).isEqualTo("DELIVERED");
+        Browser.Response approve = ada.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        assertThat(approve.status()).isEqualTo(409);
+        assertThat(approve.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-settled");
+        assertThat(decisionsFor(orderId, 0)).isEmpty();
+    }
+
+    @Test
+    void aRejectedProposalGoesBackToOpen() {
+        String orderId = escalatedOrder();
+        Browser olu = as("olu");
         String path = VENDS + "/" + orderId + "/proposal";
         assertThat(olu.change(HttpMethod.POST, path, "{\"outcome\":\"DELIVERED\",\"pins\":[\"4455-6677\",\"8899-0011\"],"
                 + "\"note\":\"WAEC portal lists two PINs\"}").status()).isEqualTo(201);
@@ -351,10 +357,8 @@ class UnresolvedVendsTest {
 
     @Test
     void badProposalsAreProblemsAndChangeNothing() {
-        String orderId = newOrder();
-        publish(unresolved(orderId, 1));
+        String orderId = escalatedOrder();
         Browser olu = as("olu");
-        awaitVend(olu, orderId);
         String path = VENDS + "/" + orderId + "/proposal";
         String longNote = "x".repeat(1001);
         StringBuilder pins = new StringBuilder("[");
@@ -399,10 +403,8 @@ class UnresolvedVendsTest {
 
     @Test
     void readOnlyAndFinanceUsersListButCannotDecide() {
-        String orderId = newOrder();
-        publish(unresolved(orderId, 1));
+        String orderId = escalatedOrder();
         Browser olu = as("olu");
-        awaitVend(olu, orderId);
         assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
                 "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").status()).isEqualTo(201);
         for (String user : List.of("reader", "fatima")) {
@@ -461,9 +463,7 @@ class UnresolvedVendsTest {
                     "not avro".getBytes(StandardCharsets.UTF_8)));
         }
         // The queue goes on behind it.
-        String next = newOrder();
-        publish(unresolved(next, 1));
-        awaitVend(as("reader"), next);
+        escalatedOrder();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(parts.bytesConsumerSettings("dlq"))) {
             consumer.subscribe(List.of(dlq));
             List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
@@ -528,6 +528,14 @@ class UnresolvedVendsTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A new order status-poller escalated, once the queue shows it. */
+    String escalatedOrder() {
+        String orderId = newOrder();
+        publish(unresolved(orderId, 1));
+        awaitVend(as("reader"), orderId);
+        return orderId;
     }
 
     static Browser.Response awaitVend(Browser browser, String orderId) {
