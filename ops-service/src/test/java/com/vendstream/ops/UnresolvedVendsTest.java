@@ -319,7 +319,7 @@ class UnresolvedVendsTest {
         Browser olu = as("olu");
         String path = VENDS + "/" + orderId + "/proposal";
         assertThat(olu.change(HttpMethod.POST, path, "{\"outcome\":\"DELIVERED\",\"pins\":[\"4455-6677\",\"8899-0011\"],"
-                + "\"note\":\"WAEC portal lists two PINs\"}").status()).isEqualTo(201);
+                + "\"note\":\"WAEC portal lists two PINs: 4455-6677, 8899-0011\"}").status()).isEqualTo(201);
         Browser ada = as("ada");
         Browser.Response approveEmpty = ada.change(HttpMethod.POST, path + "/reject", "{\"reason\":\"  \"}");
         assertThat(approveEmpty.status()).isEqualTo(400);
@@ -333,6 +333,7 @@ class UnresolvedVendsTest {
         assertThat(rejected.json("$.rejections[0].rejectedBy")).isEqualTo("ada");
         assertThat(rejected.json("$.rejections[0].proposedBy")).isEqualTo("olu");
         assertThat(rejected.json("$.rejections[0].reason")).isEqualTo("The portal shows one PIN, not two");
+        assertThat(rejected.json("$.rejections[0].note")).isEqualTo("WAEC portal lists two PINs: ****, ****");
         // A rejected proposal's PINs were never delivered: not kept.
         assertThat(rejected.body()).doesNotContain("4455-6677");
         assertThat(stored(orderId).toJson()).doesNotContain("4455-6677");

@@ -163,12 +163,14 @@ public class UnresolvedVends {
         String checkedReason = ProposalRequest.reason(reason);
         return waitingProposal(orderId).flatMap(vend -> {
             Proposal p = vend.proposal();
-            Rejection rejection = new Rejection(p.id(), p.outcome(), p.note(), p.proposedBy(), p.proposedAt(),
-                    checker.username(), clock.instant(), checkedReason);
+            // The rejected deliverable was never delivered: its token and PINs are not kept, not even in the note.
+            String maskedReason = Masking.text(checkedReason, p.token(), p.pins());
+            Rejection rejection = new Rejection(p.id(), p.outcome(), Masking.text(p.note(), p.token(), p.pins()),
+                    p.proposedBy(), p.proposedAt(), checker.username(), clock.instant(), maskedReason);
             Map<String, String> details = details(p);
             details.put("proposedBy", p.proposedBy());
-            return audit.record(OpsAction.VEND_DECISION_REJECTED, checker, orderId,
-                            Masking.text(checkedReason, p.token(), p.pins()), clientAddress, details,
+            return audit.record(OpsAction.VEND_DECISION_REJECTED, checker, orderId, maskedReason, clientAddress,
+                            details,
                             concerning(vend, p.id()))
                     .then(store.reject(orderId, rejection))
                     .flatMap(done -> done ? existing(orderId) : conflict(orderId, p.id()));
