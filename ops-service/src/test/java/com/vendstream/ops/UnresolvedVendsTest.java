@@ -17,7 +17,10 @@ import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
+import com.vendstream.ops.user.OpsRole;
+import com.vendstream.ops.user.OpsUser;
 import com.vendstream.ops.vend.UnresolvedVendStore;
+import com.vendstream.ops.vend.UnresolvedVends;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
@@ -30,6 +33,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -105,6 +109,9 @@ class UnresolvedVendsTest {
 
     @Autowired
     ReactiveMongoTemplate mongo;
+
+    @Autowired
+    UnresolvedVends vends;
 
     Browser as(String user) {
         Browser browser = new Browser(port);
@@ -291,6 +298,22 @@ class UnresolvedVendsTest {
         assertThat(decision.getOutcome()).isEqualTo(ManualVendOutcome.NOT_DELIVERED);
         assertThat(decision.getToken()).isNull();
         assertThat(decision.getPins()).isEmpty();
+    }
+
+    @Test
+    void anApprovalWhoseClientHangsUpStillPublishesItsDecision() {
+        String orderId = escalatedOrder();
+        Browser olu = as("olu");
+        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"DELIVERED\",\"units\":\"10 kWh\",\"note\":\"Portal: delivered\"}").status())
+                .isEqualTo(201);
+        // The client is gone at once: the entry, the approval and its decision still happen together.
+        vends.approve(new OpsUser("ada", Set.of(OpsRole.OPERATOR)), orderId, "203.0.113.9").subscribe().dispose();
+        assertThat(decisionsFor(orderId, 1).get(0).getApprovedBy()).isEqualTo("ada");
+        assertThat(olu.get(VENDS + "/" + orderId).json("$.proposal.approvedBy")).isEqualTo("ada");
+        assertThat((List<Object>) JsonPath.read(olu.get("/ops/v1/audit?limit=500").body(),
+                "$[?(@.subject == '" + orderId + "' && @.clientAddress == '203.0.113.9')].action"))
+                .containsExactly("VEND_DECISION_APPROVED");
     }
 
     @Test

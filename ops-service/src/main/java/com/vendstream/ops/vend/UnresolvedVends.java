@@ -98,7 +98,7 @@ public class UnresolvedVends {
     /** {@code proposer} proposes a decision for an OPEN entry. */
     public Mono<UnresolvedVend> propose(OpsUser proposer, String orderId, ProposalRequest request, String clientAddress) {
         ProposalRequest.Checked checked = request.check();
-        return existing(orderId).flatMap(vend -> {
+        return toItsEnd(existing(orderId).flatMap(vend -> {
             if (vend.state() != State.OPEN) {
                 return Mono.error(notOpen(vend));
             }
@@ -121,7 +121,7 @@ public class UnresolvedVends {
                     .then(store.propose(orderId, proposal))
                     .flatMap(done -> done ? existing(orderId)
                             : existing(orderId).flatMap(now -> Mono.<UnresolvedVend>error(notOpen(now))));
-        });
+        }));
     }
 
     private static VendRefusal notOpen(UnresolvedVend vend) {
@@ -134,7 +134,7 @@ public class UnresolvedVends {
      * with the approval, and is published from there. The entry settles when status-poller's outcome comes back.
      */
     public Mono<UnresolvedVend> approve(OpsUser checker, String orderId, String clientAddress) {
-        return waitingProposal(orderId).flatMap(vend -> {
+        return toItsEnd(waitingProposal(orderId).flatMap(vend -> {
             Proposal p = vend.proposal();
             if (p.proposedBy().equals(checker.username())) {
                 return Mono.error(new VendRefusal(Reason.SELF_APPROVAL,
@@ -155,13 +155,13 @@ public class UnresolvedVends {
                         relay.relay(UnresolvedVendStore.COLLECTION, orderId);
                         return existing(orderId);
                     });
-        });
+        }));
     }
 
     /** {@code checker} turns the waiting proposal down; the entry is OPEN again. */
     public Mono<UnresolvedVend> reject(OpsUser checker, String orderId, String reason, String clientAddress) {
         String checkedReason = ProposalRequest.reason(reason);
-        return waitingProposal(orderId).flatMap(vend -> {
+        return toItsEnd(waitingProposal(orderId).flatMap(vend -> {
             Proposal p = vend.proposal();
             // The rejected deliverable was never delivered: its token and PINs are not kept, not even in the note.
             String maskedReason = Masking.text(checkedReason, p.token(), p.pins());
@@ -170,11 +170,19 @@ public class UnresolvedVends {
             Map<String, String> details = details(p);
             details.put("proposedBy", p.proposedBy());
             return audit.record(OpsAction.VEND_DECISION_REJECTED, checker, orderId, maskedReason, clientAddress,
-                            details,
-                            concerning(vend, p.id()))
+                            details, concerning(vend, p.id()))
                     .then(store.reject(orderId, rejection))
                     .flatMap(done -> done ? existing(orderId) : conflict(orderId, p.id()));
-        });
+        }));
+    }
+
+    /**
+     * A step, once taken up, runs to its end even if its client hangs up: an entry stored without its change, or
+     * an approval whose decision waits for the relay's next full sweep instead of going at once, is what a
+     * cancelled chain would leave.
+     */
+    private static <T> Mono<T> toItsEnd(Mono<T> step) {
+        return Mono.defer(() -> Mono.fromFuture(step.toFuture(), true));
     }
 
     private Mono<UnresolvedVend> existing(String orderId) {
