@@ -29,8 +29,9 @@ public final class AuditEvents {
     public static OpsAudit event(AuditEntry entry) {
         // The entry is its own correlation: a login is one fact. Later actions (a maker-checker decision) will
         // correlate by the decision they belong to.
-        Envelope envelope = Envelopes.create(entry.eventId(), OpsAudit.class, null, entry.occurredAt(),
-                entry.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(), ALL_MERCHANTS, SOURCE, entry.eventId(), null);
+        Envelope envelope = Envelopes.create(entry.eventId(), OpsAudit.class, entry.orderId(), entry.occurredAt(),
+                entry.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(),
+                entry.merchantId() == null ? ALL_MERCHANTS : entry.merchantId(), SOURCE, entry.eventId(), null);
         return OpsAudit.newBuilder().setEnvelope(envelope).setAction(entry.action()).setActor(entry.actor())
                 .setActorRoles(new ArrayList<>(entry.actorRoles())).setSubject(entry.subject())
                 .setReason(entry.reason()).setClientAddress(entry.clientAddress())

@@ -45,6 +45,7 @@ public class AuditStore {
                 .append("action", entry.action().name()).append("actor", entry.actor())
                 .append("actorRoles", entry.actorRoles()).append("subject", entry.subject())
                 .append("reason", entry.reason()).append("clientAddress", entry.clientAddress())
+                .append("orderId", entry.orderId()).append("merchantId", entry.merchantId())
                 // Pairs, not a sub-document: detail keys are ours today, but a dot in one would be refused.
                 .append("details", entry.details().entrySet().stream()
                         .map(d -> new Document("k", d.getKey()).append("v", d.getValue())).toList())
@@ -67,6 +68,6 @@ public class AuditStore {
         return new AuditEntry(d.getString("_id"), d.getDate("occurredAt").toInstant(),
                 OpsAction.valueOf(d.getString("action")), d.getString("actor"),
                 d.getList("actorRoles", String.class, List.of()), d.getString("subject"), d.getString("reason"),
-                d.getString("clientAddress"), details);
+                d.getString("clientAddress"), details, d.getString("orderId"), d.getString("merchantId"));
     }
 }

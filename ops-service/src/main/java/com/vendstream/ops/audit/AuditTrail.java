@@ -33,9 +33,21 @@ public class AuditTrail {
      */
     public Mono<AuditEntry> record(OpsAction action, OpsUser actor, String subject, String reason,
                                    String clientAddress, Map<String, String> details) {
+        return record(action, actor, subject, reason, clientAddress, details, null, null);
+    }
+
+    /**
+     * Records one entry about an order; completes when it is stored.
+     *
+     * @param orderId    the order the action concerns, or null
+     * @param merchantId that order's merchant, or null when no single merchant is concerned
+     */
+    public Mono<AuditEntry> record(OpsAction action, OpsUser actor, String subject, String reason,
+                                   String clientAddress, Map<String, String> details, String orderId,
+                                   String merchantId) {
         AuditEntry entry = new AuditEntry(UUID.randomUUID().toString(), clock.instant(), action,
                 actor == null ? null : actor.username(), actor == null ? List.of() : actor.roleNames(), subject,
-                reason, clientAddress, details);
+                reason, clientAddress, details, orderId, merchantId);
         return store.append(entry).then(Mono.fromRunnable(() -> relay.relay(AuditStore.COLLECTION, entry.eventId())))
                 .thenReturn(entry);
     }
