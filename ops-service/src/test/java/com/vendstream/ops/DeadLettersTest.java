@@ -12,7 +12,6 @@ import com.vendstream.events.OrderLine;
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
-import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
@@ -89,14 +88,8 @@ class DeadLettersTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "deadletters" + EmbeddedStore.FAIL_FAST);
-        String hash = OpsUsers.hash(PASSWORD);
-        String[][] users = {{"olu", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"}};
-        for (int i = 0; i < users.length; i++) {
-            int n = i;
-            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
-            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
-            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
-        }
+        TestUsers.configure(props, PASSWORD, new String[] {"olu", "OPERATOR"}, new String[] {"fatima", "FINANCE"},
+                new String[] {"reader", "READ_ONLY"});
     }
 
     @LocalServerPort
@@ -151,7 +144,8 @@ class DeadLettersTest {
         // The poison itself: shown as bytes that do not decode, not a 500.
         assertThat(JsonPath.<Boolean>read(listing.body(), "$[1].event.undecodable")).isTrue();
         assertThat(JsonPath.<Integer>read(listing.body(), "$[1].event.size")).isEqualTo(undecodable.length);
-        assertThat(JsonPath.<String>read(listing.body(), "$[1].event.firstBytes")).isEqualTo("7b226f72646572223a226e6f74206176");
+        assertThat(JsonPath.<String>read(listing.body(), "$[1].event.firstBytes"))
+                .isEqualTo("7b226f72646572223a226e6f74206176");
         assertThat(JsonPath.<String>read(listing.body(), "$[1].event.error")).contains("magic byte");
         assertThat(JsonPath.<String>read(listing.body(), "$[1].eventType")).isNull();
 
@@ -167,7 +161,8 @@ class DeadLettersTest {
         assertThat(back.value()).isEqualTo(placed);
         assertThat(new String(back.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
                 .isEqualTo("00-trace-of-the-original");
-        assertThat(back.headers()).noneMatch(h -> h.key().startsWith("kafka_dlt-") || h.key().startsWith("vendstream-dlt-"));
+        assertThat(back.headers())
+                .noneMatch(h -> h.key().startsWith("kafka_dlt-") || h.key().startsWith("vendstream-dlt-"));
 
         // Twice is refused; the record was sent once.
         Browser.Response again = olu.change(HttpMethod.POST, redrivePath, null);
@@ -321,7 +316,8 @@ class DeadLettersTest {
         headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(2).array());
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(sourceOffset).array());
         headers.add(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP, "order-service".getBytes(StandardCharsets.UTF_8));
-        headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN,
+                "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, "a defect in the handler".getBytes(StandardCharsets.UTF_8));
         headers.add(KafkaHeaders.DLT_EXCEPTION_STACKTRACE,
                 "java.lang.IllegalStateException\n\tat com.vendstream.order.X".getBytes(StandardCharsets.UTF_8));

@@ -101,9 +101,11 @@ class DeadLetterController {
                         HttpStatus.BAD_REQUEST, "not-a-dead-letter-topic", "Not a dead-letter topic",
                         "Only the catalogue's dead-letter topics (<topic>.<group>.dlq) are read here"))
                 .onErrorMap(DeadLetterDesk.NoSuchRecord.class, e -> Problems.of(HttpStatus.NOT_FOUND,
-                        "no-such-record", "Not found", "The dead-letter topic holds no record at this partition and offset"))
+                        "no-such-record", "Not found",
+                        "The dead-letter topic holds no record at this partition and offset"))
                 .onErrorMap(Dispositions.AlreadyHandled.class, e -> Problems.of(HttpStatus.CONFLICT,
-                        "already-handled", "Already handled", "This dead letter has already been re-driven or discarded"))
+                        "already-handled", "Already handled",
+                        "This dead letter has already been re-driven or discarded"))
                 .onErrorMap(KafkaException.class, e -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
                         "dead-letters-unavailable", "Service unavailable", "The broker did not answer; try again"));
     }

@@ -64,7 +64,10 @@ class DeadLetterLog implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Each topic's partitions and their offsets; a topic the broker does not have (nothing dead-lettered yet) has none. */
+    /**
+     * Each topic's partitions and their offsets; a topic the broker does not have (nothing dead-lettered to it yet)
+     * has none.
+     */
     Map<String, List<Range>> ranges(Collection<String> topics) {
         Map<String, List<Range>> ranges = new LinkedHashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();

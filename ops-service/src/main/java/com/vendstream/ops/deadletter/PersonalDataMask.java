@@ -21,9 +21,10 @@ import java.util.Set;
  *   {@code surname};</li>
  *   <li>a customer's number or address, last 4 characters only ({@code ****4567}, and only {@code ****} when
  *   the value has fewer than 8 characters, which its last 4 would all but give away): a word {@code msisdn},
- *   {@code phone}, {@code mobile}, {@code meter}, {@code smartcard} (or {@code smart card}), {@code iuc}, {@code account},
- *   {@code email}, {@code mail}, {@code address}, or {@code customer} with {@code number}, {@code no} or {@code id}
- *   ({@code payerPhone}, {@code account}, {@code meterNumber}, {@code customerNumber}, {@code email}).</li>
+ *   {@code phone}, {@code mobile}, {@code meter}, {@code smartcard} (or {@code smart card}), {@code iuc},
+ *   {@code account}, {@code email}, {@code mail}, {@code address}, or {@code customer} with {@code number},
+ *   {@code no} or {@code id} ({@code payerPhone}, {@code account}, {@code meterNumber}, {@code customerNumber},
+ *   {@code email}).</li>
  * </ul>
  * Under a masked field every value is masked, whatever its type (a list of PINs, a number). Everything else is
  * shown as it is: merchants, orders, amounts, providers and their references are not a customer's data.
@@ -112,8 +113,7 @@ public final class PersonalDataMask {
         StringBuilder out = new StringBuilder();
         for (String part : name.trim().split("\\s+")) {
             if (!part.isEmpty()) {
-                out.append(out.isEmpty() ? "" : " ").append(part.codePoints().limit(1)
-                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)).append("***");
+                out.append(out.isEmpty() ? "" : " ").appendCodePoint(part.codePointAt(0)).append("***");
             }
         }
         return out.isEmpty() ? HIDDEN : out.toString();
