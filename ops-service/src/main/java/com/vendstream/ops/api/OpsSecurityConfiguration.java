@@ -130,6 +130,13 @@ public class OpsSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, SESSION).permitAll()
                         .pathMatchers(HttpMethod.GET, CONSOLE).permitAll()
                         .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/recon/discrepancies/*/acknowledge",
+                                "/ops/v1/recon/discrepancies/*/resolve").hasRole(OpsRole.FINANCE.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/unresolved-vends/*/proposal",
+                                "/ops/v1/unresolved-vends/*/proposal/approve",
+                                "/ops/v1/unresolved-vends/*/proposal/reject").hasRole(OpsRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/dead-letters/*/*/*/redrive",
+                                "/ops/v1/dead-letters/*/*/*/discard").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)
                         .anyExchange().denyAll())
                 .build();

@@ -31,6 +31,12 @@ public class RequeryStore {
      * it from the outbox so that a repeated pending event can be answered with it ({@link #requeueLastEmitted}).
      */
     public static final String LAST_EMITTED = "lastEmitted";
+    /** The newest requeries and the provider's replies ({@link Reply}). */
+    static final String REPLIES = "replies";
+    /** The operators' decision that settled the schedule, when one did ({@link Requery.ManualSettlement}). */
+    static final String MANUAL = "manual";
+    /** What vend-service reported for the vend while it was unresolved (evidence for a decision). */
+    static final String REPORTED = "reportedOutcomes";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -112,8 +118,88 @@ public class RequeryStore {
      */
     public Optional<Requery> apply(String id, String token, State expected, Change change) {
         Document filter = new Document("_id", id).append("leaseToken", token).append("state", expected.name());
-        Document set = new Document("nextDueAt", date(change.nextDueAt)).append("leaseUntil", null)
-                .append("leaseToken", null);
+        return change(filter, update(change, true));
+    }
+
+    /**
+     * Settles an unresolved schedule by two operators' decision, whoever holds its lease: a compare-and-set on
+     * the state it was seen in, so that of a decision and a final requery answer only one settles it, and on no
+     * outcome reported by vend-service that says {@code against} (one stored since the read). A requery in flight
+     * keeps its lease and finds the state moved when it writes (see {@link RequeryEngine}). Empty when the state
+     * moved or such an outcome came.
+     */
+    public Optional<Requery> settle(String id, State expected, State against, Change change) {
+        Document filter = new Document("_id", id).append("state", expected.name()).append(MANUAL, null)
+                .append(REPORTED + ".outcome", new Document("$ne", against.name()));
+        return change(filter, update(change, false));
+    }
+
+    /**
+     * Keeps a final outcome vend-service reported for a schedule still unresolved, once per event; false when it
+     * is there already or the schedule is settled (then it is a contradiction, {@link #contradicted}).
+     */
+    public boolean reported(String id, Requery.Evidence evidence, String eventId) {
+        Document entry = evidence(evidence).append("source", "vend_outcome").append("eventId", eventId);
+        return Mono.from(collection().updateOne(new Document("_id", id)
+                                .append("state", new Document("$in", List.of(State.PENDING.name(),
+                                        State.ESCALATED.name())))
+                                .append(REPORTED + ".eventId", new Document("$ne", eventId)),
+                        new Document("$push", new Document(REPORTED, entry))))
+                .block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /** Where a schedule stands, read without its cause, outbox, replies and evidence. */
+    public Optional<Standing> standing(String id) {
+        Document projection = new Document("orderId", 1).append("provider", 1).append("reference", 1)
+                .append("amountMinor", 1).append("currency", 1).append("state", 1).append("attempts", 1)
+                .append(MANUAL + ".decisionEventId", 1);
+        return Optional.ofNullable(Mono.from(collection().find(new Document("_id", id)).projection(projection)
+                        .first()).block(TIMEOUT))
+                .map(d -> new Standing(d.getString("_id"), d.getString("orderId"), d.getString("provider"),
+                        d.getString("reference"), d.get("amountMinor", Number.class).longValue(),
+                        d.getString("currency"), State.valueOf(d.getString("state")), intValue(d, "attempts"),
+                        d.get(MANUAL, Document.class) != null));
+    }
+
+    /**
+     * A schedule's state and the vend it follows.
+     *
+     * @param manual whether two operators' decision settled it
+     */
+    public record Standing(String id, String orderId, String provider, String reference, long amountMinor,
+                           String currency, State state, int attempts, boolean manual) {
+    }
+
+    /**
+     * Keeps as evidence an answer or decision that contradicts the schedule's settlement, once per event
+     * (a redelivered one is not added again); false when it is there already.
+     *
+     * @param source   what contradicts it: {@code requery}, {@code decision} or {@code vend_outcome}
+     * @param eventId  the contradicting event's id
+     */
+    public boolean contradicted(String id, Requery.Evidence evidence, String source, String eventId) {
+        Document entry = evidence(evidence).append("source", source).append("eventId", eventId);
+        return Mono.from(collection().updateOne(
+                        new Document("_id", id).append("contradictions.eventId", new Document("$ne", eventId)),
+                        new Document("$push", new Document("contradictions", entry))))
+                .block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    private Optional<Requery> change(Document filter, Document update) {
+        return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
+                .map(RequeryStore::requery);
+    }
+
+    /** The update a change makes; {@code releaseLease}: the lease holder gives its lease back with it. */
+    private static Document update(Change change, boolean releaseLease) {
+        Document set = new Document();
+        if (!change.keepsNextDue) {
+            set.append("nextDueAt", date(change.nextDueAt));
+        }
+        if (releaseLease) {
+            set.append("leaseUntil", null).append("leaseToken", null);
+        }
         if (change.requeried) {
             set.append("attempts", change.attempts).append("lastCode", change.lastCode)
                     .append("lastRequeryAt", date(change.lastRequeryAt));
@@ -131,6 +217,9 @@ public class RequeryStore {
             set.append("resolution", evidence(change.resolution)
                     .append("afterEscalation", change.resolution.afterEscalation()));
         }
+        if (change.manual != null) {
+            set.append(MANUAL, manual(change.manual));
+        }
         if (change.confirmationsLeft != null) {
             set.append("confirmationsLeft", change.confirmationsLeft);
         }
@@ -140,13 +229,20 @@ public class RequeryStore {
         if (change.requeriesStoppedAt != null) {
             set.append("requeriesStoppedAt", date(change.requeriesStoppedAt));
         }
-        Document update = new Document("$set", set);
+        Document update = new Document();
+        if (!set.isEmpty()) {
+            update.append("$set", set);
+        }
         Document push = new Document();
         if (!change.publish.isEmpty()) {
             push.append(Outbox.FIELD, new Document("$each", change.publish.stream().map(Outbox::entry).toList()));
         }
         if (change.contradiction != null) {
-            push.append("contradictions", evidence(change.contradiction));
+            push.append("contradictions", evidence(change.contradiction).append("source", "requery"));
+        }
+        if (change.reply != null) {
+            // Bounded: a vend requeried for days after escalation keeps only its newest replies.
+            push.append(REPLIES, new Document("$each", List.of(reply(change.reply))).append("$slice", -Reply.KEPT));
         }
         if (!push.isEmpty()) {
             update.append("$push", push);
@@ -154,9 +250,7 @@ public class RequeryStore {
         if (change.countAttempt) {
             update.append("$inc", new Document("attempts", 1));
         }
-        return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
-                .map(RequeryStore::requery);
+        return update;
     }
 
     /** Schedules still to be driven by whoever owns this source partition. */
@@ -211,7 +305,32 @@ public class RequeryStore {
                 d.get("cause", Binary.class).getData(), resolution == null ? null : evidence(resolution),
                 d.getList("contradictions", Document.class, List.of()).stream().map(RequeryStore::evidence).toList(),
                 instant(d, "escalatedAt"), d.getString("escalationReason"), instant(d, "requeriesStoppedAt"),
-                d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList());
+                d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList(),
+                d.getList(REPLIES, Document.class, List.of()).stream().map(RequeryStore::reply).toList(),
+                manual(d.get(MANUAL, Document.class)),
+                d.getList(REPORTED, Document.class, List.of()).stream().map(RequeryStore::evidence).toList());
+    }
+
+    private static Document reply(Reply r) {
+        return new Document("at", date(r.at())).append("providerCode", r.providerCode())
+                .append("decision", r.decision()).append("detail", r.detail());
+    }
+
+    private static Reply reply(Document d) {
+        return new Reply(instant(d, "at"), d.getString("providerCode"), d.getString("decision"),
+                d.getString("detail"));
+    }
+
+    private static Document manual(Requery.ManualSettlement m) {
+        return new Document("decisionEventId", m.decisionEventId()).append("outcome", m.outcome().name())
+                .append("proposedBy", m.proposedBy()).append("approvedBy", m.approvedBy())
+                .append("approvedAt", date(m.approvedAt())).append("at", date(m.at()));
+    }
+
+    private static Requery.ManualSettlement manual(Document d) {
+        return d == null ? null : new Requery.ManualSettlement(d.getString("decisionEventId"),
+                State.valueOf(d.getString("outcome")), d.getString("proposedBy"), d.getString("approvedBy"),
+                instant(d, "approvedAt"), instant(d, "at"));
     }
 
     private static Document evidence(Requery.Evidence e) {
