@@ -1,0 +1,49 @@
+package com.vendstream.ops.live;
+
+import com.vendstream.kit.deadletter.BinderClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The live view's sources: each service's management root under {@code vendstream.ops.sources.<name>} (asked for
+ * {@code /actuator/prometheus}), and the broker through an AdminClient over the binder's own client settings
+ * (brokers, TLS, SASL), as the dead-letter producer uses them.
+ */
+@Configuration
+class LiveConfiguration {
+
+    @Bean(destroyMethod = "close")
+    Admin liveAdmin(Environment environment, ObjectProvider<KafkaConnectionDetails> details,
+                    @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration timeout) {
+        Map<String, Object> config = new HashMap<>(BinderClients.from(environment, details).admin());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ops-service-live");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return Admin.create(config);
+    }
+
+    @Bean
+    LiveService liveService(Environment environment, Admin liveAdmin, Clock clock,
+                            @Value("${vendstream.ops.live.source-timeout:PT1S}") Duration sourceTimeout,
+                            @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration kafkaTimeout,
+                            @Value("${vendstream.ops.live.cache-for:PT2S}") Duration cacheFor) {
+        Map<String, String> sources = Binder.get(environment)
+                .bind("vendstream.ops.sources", Bindable.mapOf(String.class, String.class))
+                .map(LinkedHashMap::new).orElseGet(LinkedHashMap::new);
+        return new LiveService(new MetricSources(sources, sourceTimeout), new ConsumerLag(liveAdmin, kafkaTimeout),
+                clock, cacheFor, kafkaTimeout);
+    }
+}

@@ -1,0 +1,68 @@
+package com.vendstream.ops.live;
+
+import com.vendstream.ops.live.PrometheusText.Sample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The services' {@code /actuator/prometheus}, each asked over HTTP with a short timeout. A source that does not
+ * answer in time, refuses the connection or answers other than 2xx is unreachable for this round; it never holds up
+ * or fails the others.
+ */
+final class MetricSources {
+
+    static final String PATH = "/actuator/prometheus";
+    /** A service's scrape is some hundreds of kilobytes at most; far more is not a metrics page. */
+    private static final int MAX_BYTES = 8 * 1024 * 1024;
+
+    private final Map<String, String> baseUrls;
+    private final Duration timeout;
+    private final WebClient client;
+
+    /** @param baseUrls each source's name and base URL (the management endpoints' root), in the order shown */
+    MetricSources(Map<String, String> baseUrls, Duration timeout) {
+        this.baseUrls = new LinkedHashMap<>(baseUrls);
+        this.timeout = timeout;
+        this.client = WebClient.builder()
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BYTES))
+                .build();
+    }
+
+    Map<String, String> baseUrls() {
+        return baseUrls;
+    }
+
+    /** Every source's samples, in configuration order; a null value for one that did not answer. */
+    Mono<Map<String, List<Sample>>> scrapeAll() {
+        List<Mono<Map.Entry<String, Optional<List<Sample>>>>> scrapes = new ArrayList<>();
+        baseUrls.forEach((name, url) -> scrapes.add(scrape(url).map(samples -> Map.entry(name, samples))));
+        return Flux.mergeSequential(scrapes).collectList().map(entries -> {
+            Map<String, List<Sample>> out = new LinkedHashMap<>();
+            entries.forEach(e -> out.put(e.getKey(), e.getValue().orElse(null)));
+            return out;
+        });
+    }
+
+    private Mono<Optional<List<Sample>>> scrape(String baseUrl) {
+        return client.get().uri(strip(baseUrl) + PATH)
+                .accept(MediaType.TEXT_PLAIN)
+                .retrieve()
+                .bodyToMono(String.class)
+                .timeout(timeout)
+                .map(text -> Optional.of(PrometheusText.parse(text)))
+                .onErrorResume(e -> Mono.just(Optional.empty()))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
