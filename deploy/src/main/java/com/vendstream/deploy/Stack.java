@@ -76,7 +76,7 @@ public final class Stack implements RunningStack {
             for (App service : services(ports, bootstrapServers, registryUrl, mongoUri, stack.sandboxUrl, settings)) {
                 stack.service(service.name(), () -> service.run(flags));
             }
-            App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri, settings);
+            App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri, withSources(settings, stack));
             stack.service(ops.name(), () -> ops.run(flags));
             return stack;
         } catch (RuntimeException e) {
@@ -157,6 +157,18 @@ public final class Stack implements RunningStack {
                 "server.address", "127.0.0.1", "vendstream.ops.login.ephemeral-guard-key", "true");
         return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring,
                 new LinkedHashMap<>(settings));
+    }
+
+    /**
+     * The back office's live view reads each service's /actuator/prometheus (vendstream.ops.sources.<name>): the
+     * services as this stack started them, on whatever ports they got.
+     */
+    private static Map<String, Object> withSources(Map<String, Object> settings, Stack stack) {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        for (String name : List.of("order-service", "vend-service", "status-poller", "reconciliation-service")) {
+            all.put("vendstream.ops.sources." + name, "http://localhost:" + stack.port(name));
+        }
+        return all;
     }
 
     private static App service(String name, Class<?> application, String configName, int port,

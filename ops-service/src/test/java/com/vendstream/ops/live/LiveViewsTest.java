@@ -20,7 +20,7 @@ class LiveViewsTest {
             vendstream_order_state{state="VENDING"} 3.0
             vendstream_order_state{state="UNRESOLVED"} 2.0
             vendstream_order_stuck{state="VENDING"} 1.0
-            vendstream_order_blocked{reason="PAYOUT_REFUSED",state="REFUNDING"} 1.0
+            vendstream_order_blocked{reason="PAYOUT_FAILED",state="REFUNDING"} 1.0
             vendstream_wallet_topup_stuck{state="DEBITED"} 0.0
             vendstream_outbox_stuck{collection="orders"} 4.0
             resilience4j_circuitbreaker_state{guard="verify",name="vtpass",provider="vtpass",state="closed"} 1.0
@@ -80,7 +80,7 @@ class LiveViewsTest {
         assertThat(view.orders()).containsEntry("VENDING", 3L).containsEntry("UNRESOLVED", 2L);
         assertThat(view.unresolvedVends()).isEqualTo(2);
         assertThat(view.stuck().orders()).containsEntry("VENDING", 1L);
-        assertThat(view.stuck().blockedOrders()).containsEntry("REFUNDING/PAYOUT_REFUSED", 1L);
+        assertThat(view.stuck().blockedOrders()).containsEntry("REFUNDING/PAYOUT_FAILED", 1L);
         assertThat(view.stuck().vends()).containsEntry("SENDING", 2L);
         assertThat(view.stuck().outbox()).containsEntry("order-service/orders", 4L)
                 .containsEntry("vend-service/vends", 0L);
