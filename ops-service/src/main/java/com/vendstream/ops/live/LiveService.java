@@ -2,6 +2,9 @@ package com.vendstream.ops.live;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,15 +20,17 @@ public class LiveService {
 
     private static final Logger log = LoggerFactory.getLogger(LiveService.class);
 
-    private final MetricSources sources;
-    private final ConsumerLag lag;
+    private final MetricPages pages;
+    private final KafkaFigures.Source kafka;
     private final Clock clock;
     private final Duration kafkaTimeout;
     private final Mono<LiveView> cached;
 
-    LiveService(MetricSources sources, ConsumerLag lag, Clock clock, Duration cacheFor, Duration kafkaTimeout) {
-        this.sources = sources;
-        this.lag = lag;
+    /** @param kafkaTimeout each broker call's bound; the whole Kafka round is given four of them */
+    public LiveService(MetricPages pages, KafkaFigures.Source kafka, Clock clock, Duration cacheFor,
+                       Duration kafkaTimeout) {
+        this.pages = pages;
+        this.kafka = kafka;
         this.clock = clock;
         this.kafkaTimeout = kafkaTimeout;
         this.cached = Mono.defer(this::assemble).cache(view -> cacheFor, error -> Duration.ZERO, () -> Duration.ZERO);
@@ -36,14 +41,20 @@ public class LiveService {
     }
 
     private Mono<LiveView> assemble() {
-        Mono<Optional<LiveViews.KafkaFigures>> kafka = Mono.fromCallable(lag::measure)
+        Mono<Optional<KafkaFigures>> offsets = Mono.fromCallable(kafka::read)
                 .subscribeOn(Schedulers.boundedElastic())
                 // Each admin call is bounded by the timeout; the whole round by a few of them.
                 .timeout(kafkaTimeout.multipliedBy(4))
                 .doOnError(e -> log.warn("Consumer lag not read: {}", e.toString()))
                 .map(Optional::of)
-                .onErrorResume(e -> Mono.just(Optional.<LiveViews.KafkaFigures>empty()));
-        return Mono.zip(sources.scrapeAll(), kafka)
-                .map(t -> LiveViews.assemble(clock.instant(), t.getT1(), t.getT2().orElse(null)));
+                .onErrorResume(e -> Mono.just(Optional.<KafkaFigures>empty()));
+        return Mono.zip(pages.read(), offsets)
+                .map(t -> LiveViews.assemble(clock.instant(), parsed(t.getT1()), t.getT2().orElse(null)));
+    }
+
+    private static Map<String, List<PrometheusText.Sample>> parsed(Map<String, String> pages) {
+        Map<String, List<PrometheusText.Sample>> samples = new LinkedHashMap<>();
+        pages.forEach((source, text) -> samples.put(source, text == null ? null : PrometheusText.parse(text)));
+        return samples;
     }
 }

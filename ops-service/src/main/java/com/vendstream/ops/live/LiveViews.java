@@ -17,9 +17,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Puts the live view together from what the sources answered: the services' Prometheus samples (a source that
- * did not answer is absent from {@code scrapes}' values: null) and Kafka's offsets (null when the broker did not
- * answer). Pure, so every rule here is tested without a network.
+ * Puts the live view together from what the sources answered: the services' Prometheus samples (null for a source
+ * that did not answer) and Kafka's offsets (null when the broker did not answer). Pure, so every rule here is
+ * tested without a network.
  */
 final class LiveViews {
 
@@ -31,10 +31,6 @@ final class LiveViews {
     private static final List<String> SEVERITY = List.of("OPEN", "HALF_OPEN", "CLOSED");
 
     private LiveViews() {
-    }
-
-    /** Consumer lag and dead letters as Kafka's offsets give them. */
-    record KafkaFigures(List<GroupLag> lag, long deadLetters) {
     }
 
     /**

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.Test;
 
 /** How the view is put together from what each source answered. */
@@ -60,7 +59,7 @@ class LiveViewsTest {
     @Test
     void aProviderShowsItsWorstBreakerHighestRateSlowestOperationAndAllItsCalls() {
         LiveView view = LiveViews.assemble(AT, scrapes(ORDER_SERVICE, VEND_SERVICE, null),
-                new LiveViews.KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5)), 3));
+                new KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5)), 3));
 
         ProviderHealth vtpass = provider(view, "vtpass");
         assertThat(vtpass.breaker()).isEqualTo("HALF_OPEN");
@@ -113,15 +112,5 @@ class LiveViewsTest {
                 """, null, null), null);
         assertThat(provider(view, "dollr").breaker()).isEqualTo("UNKNOWN");
         assertThat(provider(view, "x").breaker()).isEqualTo("OPEN");
-    }
-
-    @Test
-    void lagCountsFromTheCommittedOffsetOrTheStartNeverBelowZero() {
-        assertThat(ConsumerLag.behind(10L, 0L, new OffsetAndMetadata(6))).isEqualTo(4);
-        assertThat(ConsumerLag.behind(10L, 3L, null)).as("never committed: all that is retained").isEqualTo(7);
-        assertThat(ConsumerLag.behind(10L, 8L, new OffsetAndMetadata(2))).as("committed before retention")
-                .isEqualTo(2);
-        assertThat(ConsumerLag.behind(10L, 0L, new OffsetAndMetadata(12))).isZero();
-        assertThat(ConsumerLag.behind(null, 0L, null)).isZero();
     }
 }

@@ -1,6 +1,7 @@
-package com.vendstream.ops.live;
+package com.vendstream.ops.intake;
 
 import com.vendstream.kit.deadletter.BinderClients;
+import com.vendstream.ops.live.LiveService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,12 +19,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * The live view's sources: each service's management root under {@code vendstream.ops.sources.<name>} (asked for
- * {@code /actuator/prometheus}), and the broker through an AdminClient over the binder's own client settings
- * (brokers, TLS, SASL), as the dead-letter producer uses them.
+ * The live view ({@code com.vendstream.ops.live}) wired to what it reads: each service's management root under
+ * {@code vendstream.ops.sources.<name>} (asked for {@code /actuator/prometheus}), and the broker through an
+ * AdminClient over the binder's own client settings (brokers, TLS, SASL), as the dead-letter producer uses them.
+ * These adapters live here, apart from the view's logic, which stays free of web and Kafka types.
  */
 @Configuration
-class LiveConfiguration {
+class LiveIntakeConfiguration {
 
     @Bean(destroyMethod = "close")
     Admin liveAdmin(Environment environment, ObjectProvider<KafkaConnectionDetails> details,
@@ -43,7 +45,7 @@ class LiveConfiguration {
         Map<String, String> sources = Binder.get(environment)
                 .bind("vendstream.ops.sources", Bindable.mapOf(String.class, String.class))
                 .map(LinkedHashMap::new).orElseGet(LinkedHashMap::new);
-        return new LiveService(new MetricSources(sources, sourceTimeout), new ConsumerLag(liveAdmin, kafkaTimeout),
+        return new LiveService(new ServiceMetricPages(sources, sourceTimeout), new ConsumerLag(liveAdmin, kafkaTimeout),
                 clock, cacheFor, kafkaTimeout);
     }
 }

@@ -1,6 +1,7 @@
-package com.vendstream.ops.live;
+package com.vendstream.ops.intake;
 
 import com.vendstream.kit.deadletter.Redrive;
+import com.vendstream.ops.live.KafkaFigures;
 import com.vendstream.ops.live.LiveView.GroupLag;
 import com.vendstream.schemas.topic.Topics;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Consumer lag and waiting dead letters, from the broker's own offsets (Kafka's AdminClient), for every topic of
+ * The live view's consumer lag and waiting dead letters, from the broker's own offsets (Kafka's AdminClient), for every topic of
  * the catalogue ({@link Topics}) and each consumer group it lists:
  * <ul>
  *   <li>a group's lag on a topic: the records between its committed offset and the end of each partition, summed;
@@ -31,10 +32,10 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>dead letters: the records of every dead-letter topic past what the re-drive tool's group
  *       ({@link Redrive#DEFAULT_GROUP}) has committed, that is, not re-driven yet.</li>
  * </ul>
- * A topic that does not exist yet is left out. Blocking (each call bounded by {@code timeout}): the caller runs it
- * off the event loop.
+ * A topic that does not exist yet is left out. Blocking (each call bounded by {@code timeout}): the live view runs
+ * it off the event loop.
  */
-final class ConsumerLag {
+final class ConsumerLag implements KafkaFigures.Source {
 
     private final Admin admin;
     private final Duration timeout;
@@ -44,7 +45,8 @@ final class ConsumerLag {
         this.timeout = timeout;
     }
 
-    LiveViews.KafkaFigures measure() throws InterruptedException, ExecutionException, TimeoutException {
+    @Override
+    public KafkaFigures read() throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = get(admin.listTopics().names());
         Map<String, List<String>> groupsByTopic = new LinkedHashMap<>();
         for (Topics t : Topics.values()) {
@@ -56,7 +58,7 @@ final class ConsumerLag {
         Set<String> topics = new LinkedHashSet<>(groupsByTopic.keySet());
         topics.addAll(deadLetterTopics);
         if (topics.isEmpty()) {
-            return new LiveViews.KafkaFigures(List.of(), 0);
+            return new KafkaFigures(List.of(), 0);
         }
         Map<String, List<TopicPartition>> partitions = new LinkedHashMap<>();
         get(admin.describeTopics(topics).allTopicNames()).forEach((name, description) ->
@@ -84,7 +86,7 @@ final class ConsumerLag {
                 deadLetters += behind(end.get(tp), start.get(tp), redriven.get(tp));
             }
         }
-        return new LiveViews.KafkaFigures(lag, deadLetters);
+        return new KafkaFigures(lag, deadLetters);
     }
 
     /** Records from the committed offset (or the partition's start) to its end; never below zero. */

@@ -1,6 +1,6 @@
-package com.vendstream.ops.live;
+package com.vendstream.ops.intake;
 
-import com.vendstream.ops.live.PrometheusText.Sample;
+import com.vendstream.ops.live.MetricPages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,14 +13,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The services' {@code /actuator/prometheus}, each asked over HTTP with a short timeout. A source that does not
- * answer in time, refuses the connection or answers other than 2xx is unreachable for this round; it never holds up
- * or fails the others.
+ * The live view's metrics pages: each service's {@code /actuator/prometheus}, asked over HTTP with a short timeout.
+ * A source that does not answer in time, refuses the connection or answers other than 2xx is unreachable for this
+ * round (a null page); it never holds up or fails the others.
  */
-final class MetricSources {
+final class ServiceMetricPages implements MetricPages {
 
     static final String PATH = "/actuator/prometheus";
-    /** A service's scrape is some hundreds of kilobytes at most; far more is not a metrics page. */
+    /** A service's page is some hundreds of kilobytes at most; far more is not a metrics page. */
     private static final int MAX_BYTES = 8 * 1024 * 1024;
 
     private final Map<String, String> baseUrls;
@@ -28,7 +28,7 @@ final class MetricSources {
     private final WebClient client;
 
     /** @param baseUrls each source's name and base URL (the management endpoints' root), in the order shown */
-    MetricSources(Map<String, String> baseUrls, Duration timeout) {
+    ServiceMetricPages(Map<String, String> baseUrls, Duration timeout) {
         this.baseUrls = new LinkedHashMap<>(baseUrls);
         this.timeout = timeout;
         this.client = WebClient.builder()
@@ -36,28 +36,24 @@ final class MetricSources {
                 .build();
     }
 
-    Map<String, String> baseUrls() {
-        return baseUrls;
-    }
-
-    /** Every source's samples, in configuration order; a null value for one that did not answer. */
-    Mono<Map<String, List<Sample>>> scrapeAll() {
-        List<Mono<Map.Entry<String, Optional<List<Sample>>>>> scrapes = new ArrayList<>();
-        baseUrls.forEach((name, url) -> scrapes.add(scrape(url).map(samples -> Map.entry(name, samples))));
-        return Flux.mergeSequential(scrapes).collectList().map(entries -> {
-            Map<String, List<Sample>> out = new LinkedHashMap<>();
+    @Override
+    public Mono<Map<String, String>> read() {
+        List<Mono<Map.Entry<String, Optional<String>>>> reads = new ArrayList<>();
+        baseUrls.forEach((name, url) -> reads.add(page(url).map(text -> Map.entry(name, text))));
+        return Flux.mergeSequential(reads).collectList().map(entries -> {
+            Map<String, String> out = new LinkedHashMap<>();
             entries.forEach(e -> out.put(e.getKey(), e.getValue().orElse(null)));
             return out;
         });
     }
 
-    private Mono<Optional<List<Sample>>> scrape(String baseUrl) {
+    private Mono<Optional<String>> page(String baseUrl) {
         return client.get().uri(strip(baseUrl) + PATH)
                 .accept(MediaType.TEXT_PLAIN)
                 .retrieve()
                 .bodyToMono(String.class)
                 .timeout(timeout)
-                .map(text -> Optional.of(PrometheusText.parse(text)))
+                .map(Optional::of)
                 .onErrorResume(e -> Mono.just(Optional.empty()))
                 .defaultIfEmpty(Optional.empty());
     }
