@@ -35,18 +35,38 @@ import org.apache.kafka.common.TopicPartition;
  * A topic that does not exist yet is left out. Blocking (each call bounded by {@code timeout}): the live view runs
  * it off the event loop.
  */
-final class ConsumerLag implements KafkaFigures.Source {
+final class ConsumerLag implements KafkaFigures.Source, AutoCloseable {
 
-    private final Admin admin;
+    private final Map<String, Object> config;
     private final Duration timeout;
+    private Admin admin;
 
-    ConsumerLag(Admin admin, Duration timeout) {
-        this.admin = admin;
+    /**
+     * @param config the AdminClient's settings; the client is made at the first round, not at start: a broker name
+     *               that does not resolve yet (a container starting) costs a round, not the service's start
+     */
+    ConsumerLag(Map<String, Object> config, Duration timeout) {
+        this.config = new java.util.HashMap<>(config);
         this.timeout = timeout;
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(config);
+        }
+        return admin;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close(timeout);
+        }
     }
 
     @Override
     public KafkaFigures read() throws InterruptedException, ExecutionException, TimeoutException {
+        Admin admin = admin();
         Set<String> existing = get(admin.listTopics().names());
         Map<String, List<String>> groupsByTopic = new LinkedHashMap<>();
         for (Topics t : Topics.values()) {
@@ -111,7 +131,7 @@ final class ConsumerLag implements KafkaFigures.Source {
         Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
         partitions.forEach(tp -> request.put(tp, spec));
         Map<TopicPartition, Long> out = new LinkedHashMap<>();
-        Map<TopicPartition, ListOffsetsResultInfo> answered = get(admin.listOffsets(request).all());
+        Map<TopicPartition, ListOffsetsResultInfo> answered = get(admin().listOffsets(request).all());
         answered.forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
     }
@@ -119,7 +139,7 @@ final class ConsumerLag implements KafkaFigures.Source {
     private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets =
-                    get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+                    get(admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
             Map<TopicPartition, OffsetAndMetadata> present = new LinkedHashMap<>();
             // A partition the group has no offset for comes back with a null value.
             offsets.forEach((tp, offset) -> {

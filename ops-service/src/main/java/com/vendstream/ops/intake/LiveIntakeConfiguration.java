@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,24 +27,24 @@ import org.springframework.core.env.Environment;
 class LiveIntakeConfiguration {
 
     @Bean(destroyMethod = "close")
-    Admin liveAdmin(Environment environment, ObjectProvider<KafkaConnectionDetails> details,
-                    @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration timeout) {
+    ConsumerLag consumerLag(Environment environment, ObjectProvider<KafkaConnectionDetails> details,
+                            @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration timeout) {
         Map<String, Object> config = new HashMap<>(BinderClients.from(environment, details).admin());
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ops-service-live");
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        return Admin.create(config);
+        return new ConsumerLag(config, timeout);
     }
 
     @Bean
-    LiveService liveService(Environment environment, Admin liveAdmin, Clock clock,
+    LiveService liveService(Environment environment, ConsumerLag consumerLag, Clock clock,
                             @Value("${vendstream.ops.live.source-timeout:PT1S}") Duration sourceTimeout,
                             @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration kafkaTimeout,
                             @Value("${vendstream.ops.live.cache-for:PT2S}") Duration cacheFor) {
         Map<String, String> sources = Binder.get(environment)
                 .bind("vendstream.ops.sources", Bindable.mapOf(String.class, String.class))
                 .map(LinkedHashMap::new).orElseGet(LinkedHashMap::new);
-        return new LiveService(new ServiceMetricPages(sources, sourceTimeout), new ConsumerLag(liveAdmin, kafkaTimeout),
+        return new LiveService(new ServiceMetricPages(sources, sourceTimeout), consumerLag,
                 clock, cacheFor, kafkaTimeout);
     }
 }
