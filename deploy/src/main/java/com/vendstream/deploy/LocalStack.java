@@ -174,12 +174,14 @@ public final class LocalStack {
     }
 
     /**
-     * The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN); the back office
-     * gets its demo users (OpsDemo), which exist only in the local stack.
+     * The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN), which the back
+     * office also calls it with (vendstream.ops.recon.token; Stack gives it the URL); the back office gets its demo
+     * users (OpsDemo), which exist only in the local stack.
      */
     private static Map<String, Object> withFinanceUser(Map<String, Object> settings) {
         Map<String, Object> all = new java.util.HashMap<>(settings);
         all.putAll(ReconDemo.financeUser());
+        all.put("vendstream.ops.recon.token", ReconDemo.FINANCE_TOKEN);
         all.putAll(OpsDemo.users());
         return all;
     }

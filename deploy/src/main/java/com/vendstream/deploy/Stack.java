@@ -76,7 +76,8 @@ public final class Stack implements RunningStack {
             for (App service : services(ports, bootstrapServers, registryUrl, mongoUri, stack.sandboxUrl, settings)) {
                 stack.service(service.name(), () -> service.run(flags));
             }
-            App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri, withSources(settings, stack));
+            App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri,
+                    "http://localhost:" + stack.port("reconciliation-service"), withSources(settings, stack));
             stack.service(ops.name(), () -> ops.run(flags));
             return stack;
         } catch (RuntimeException e) {
@@ -148,15 +149,18 @@ public final class Stack implements RunningStack {
     /**
      * The operations back office: no provider calls, so no provider settings; its users come from
      * {@code settings} (the local stack's demo users, {@link OpsDemo}, whose passwords are printed). It listens
-     * on the loopback interface only, so those printed passwords open nothing to the machine's network.
+     * on the loopback interface only, so those printed passwords open nothing to the machine's network. Its
+     * reconciliation pages call this stack's reconciliation-service at {@code reconUrl} (a default: settings and
+     * flags may point elsewhere) with the finance token in {@code settings} (vendstream.ops.recon.token).
      */
-    static App ops(int port, String bootstrapServers, String registryUrl, String mongoUri,
+    static App ops(int port, String bootstrapServers, String registryUrl, String mongoUri, String reconUrl,
                    Map<String, Object> settings) {
         Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
                 "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri,
                 "server.address", "127.0.0.1", "vendstream.ops.login.ephemeral-guard-key", "true");
-        return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring,
-                new LinkedHashMap<>(settings));
+        Map<String, Object> defaults = new LinkedHashMap<>(settings);
+        defaults.putIfAbsent("vendstream.ops.recon.url", reconUrl);
+        return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring, defaults);
     }
 
     /**

@@ -83,6 +83,9 @@ class EndToEndOrderTest {
         // The back office (whose demo passwords the local stack prints) listens on the loopback interface only.
         assertThat(system.stack.context("ops-service").getEnvironment().getProperty("server.address"))
                 .isEqualTo("127.0.0.1");
+        // Its reconciliation pages call this stack's reconciliation-service.
+        assertThat(system.stack.context("ops-service").getEnvironment().getProperty("vendstream.ops.recon.url"))
+                .isEqualTo(system.url("reconciliation-service"));
         assertThat(system.actuator("order-service", "/prometheus").statusCode()).isEqualTo(200);
     }
 

@@ -16,6 +16,7 @@ import com.vendstream.recon.day.BusinessCalendar;
 import com.vendstream.recon.day.DayClosing;
 import com.vendstream.recon.day.DayStore;
 import com.vendstream.recon.day.EventIntake;
+import com.vendstream.recon.discrepancy.DiscrepancyHandling;
 import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.FactStore;
@@ -76,6 +77,11 @@ public class ReconConfiguration {
     @Bean
     DiscrepancyStore discrepancyStore(ReactiveMongoTemplate mongo) {
         return new DiscrepancyStore(mongo);
+    }
+
+    @Bean
+    DiscrepancyHandling discrepancyHandling(DiscrepancyStore store, OutboxTrigger relay, Clock clock) {
+        return new DiscrepancyHandling(store, relay, clock);
     }
 
     @Bean

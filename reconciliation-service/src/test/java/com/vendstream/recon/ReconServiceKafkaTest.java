@@ -8,7 +8,12 @@ import com.vendstream.events.ReconDiscrepancy;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendUnresolved;
 import com.vendstream.recon.access.FinanceUsers;
+import com.vendstream.events.DiscrepancyKind;
+import com.vendstream.events.DiscrepancyResolution;
+import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.recon.day.DayStore;
+import com.vendstream.recon.discrepancy.Discrepancy;
+import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.providerreport.ProviderRecords;
 import com.vendstream.recon.providerreport.ProviderStatus;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
@@ -103,6 +108,9 @@ class ReconServiceKafkaTest {
 
     @Autowired
     DayStore dayStore;
+
+    @Autowired
+    DiscrepancyStore discrepancyStore;
 
     /** As the finance user. */
     WebTestClient client() {
@@ -242,7 +250,7 @@ class ReconServiceKafkaTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(received::add);
                 return received.stream().anyMatch(r -> r.value() instanceof DailyLedger)
-                        && received.stream().anyMatch(r -> r.value() instanceof ReconDiscrepancy);
+                        && received.stream().anyMatch(r -> isOfDay(r.value()));
             });
             ConsumerRecord<String, Object> ledger = received.stream().filter(r -> r.value() instanceof DailyLedger)
                     .findFirst().orElseThrow();
@@ -251,8 +259,9 @@ class ReconServiceKafkaTest {
             assertThat(l.getVersion()).isEqualTo(1);
             assertThat(l.getHeldMinor()).isEqualTo(30_000);
             assertThat(l.getBalanced()).isTrue();
+            // The day's own: financeAcknowledgesAndResolvesDiscrepanciesOverHttp publishes another day's.
             ReconDiscrepancy d = (ReconDiscrepancy) received.stream()
-                    .filter(r -> r.value() instanceof ReconDiscrepancy).findFirst().orElseThrow().value();
+                    .filter(r -> isOfDay(r.value())).findFirst().orElseThrow().value();
             assertThat(d.getEnvelope().getOrderId()).isEqualTo("k2");
         }
 
@@ -270,6 +279,10 @@ class ReconServiceKafkaTest {
             assertThat(dead).allSatisfy(r -> assertThat(r.headers().lastHeader("kafka_dlt-exception-message"))
                     .isNotNull());
         }
+    }
+
+    private static boolean isOfDay(Object event) {
+        return event instanceof ReconDiscrepancy d && d.getBusinessDay().equals(DAY);
     }
 
     @Test
@@ -372,4 +385,114 @@ class ReconServiceKafkaTest {
         }
     }
 
+    /**
+     * Finance acknowledges and resolves discrepancies over HTTP on behalf of a back-office user (the header ops-service
+     * sends): the list filters by day, provider and status, a repeat is answered with the first change, another
+     * resolution is 409, READ_ONLY may not change anything, the CSV carries the currency's exponent, and each
+     * change reaches the topic as the updated ReconDiscrepancy.
+     */
+    @Test
+    void financeAcknowledgesAndResolvesDiscrepanciesOverHttp() {
+        LocalDate day = DAY.minusDays(3);
+        Discrepancy vtpass = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, day,
+                "vtpass", "ref-h1"), day, DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "vtpass", "ref-h1", "h1",
+                MERCHANT, 30_000L, null, "NGN", Map.of("provider.status", "SUCCEEDED", "wallet.refundMinor", "30000"),
+                "=Recover or write off", "provider:vtpass", DiscrepancyStatus.OPEN);
+        Discrepancy pagamio = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.AMOUNT_MISMATCH, day, "pagamio",
+                "ref-h2"), day, DiscrepancyKind.AMOUNT_MISMATCH, "pagamio", "ref-h2", "h2", MERCHANT, 10_000L, 12_000L,
+                "ZAR", Map.of(), "Claim the difference", "provider:pagamio", DiscrepancyStatus.OPEN);
+        discrepancyStore.sync(day, "provider:vtpass", List.of(vtpass), java.util.Set.of(), java.time.Instant.now());
+        discrepancyStore.sync(day, "provider:pagamio", List.of(pagamio), java.util.Set.of(), java.time.Instant.now());
+        String list = "/v1/recon/discrepancies?day=" + day;
+
+        client().get().uri(list + "&provider=vtpass").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].discrepancyId").isEqualTo(vtpass.discrepancyId())
+                .jsonPath("$[0].ourAmount.minor").isEqualTo(30_000)
+                .jsonPath("$[0].ourAmount.currency").isEqualTo("NGN")
+                .jsonPath("$[0].evidence['provider.status']").isEqualTo("SUCCEEDED");
+        client().get().uri(list + "&status=OPEN").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(2);
+
+        String acknowledge = "/v1/recon/discrepancies/" + vtpass.discrepancyId() + "/acknowledge";
+        WebTestClient auditor = client("Bearer " + AUDITOR_TOKEN);
+        auditor.post().uri(acknowledge).contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().isForbidden();
+        client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima one")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-request");
+        String first = new String(client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"note\":\"asking VTpass\"}").exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("ACKNOWLEDGED")
+                .jsonPath("$.acknowledgedBy").isEqualTo("fatima")
+                .jsonPath("$.note").isEqualTo("asking VTpass")
+                .jsonPath("$.acknowledgedAt").isNotEmpty()
+                .returnResult().getResponseBody(), StandardCharsets.UTF_8);
+        // Acknowledging twice is once: the first acknowledgement is the answer.
+        client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "kofi")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"note\":\"me too\"}").exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo(first);
+        client().get().uri(list + "&status=ACKNOWLEDGED").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(1).jsonPath("$[0].acknowledgedBy").isEqualTo("fatima");
+
+        String resolve = "/v1/recon/discrepancies/" + vtpass.discrepancyId() + "/resolve";
+        for (String bad : List.of("{\"resolution\":\"WRITTEN_OFF\"}", "{\"resolution\":\"LOST\",\"note\":\"x\"}",
+                "{\"resolution\":\"OTHER\",\"note\":\"x\"}", "not json", "[]")) {
+            client().post().uri(resolve).contentType(MediaType.APPLICATION_JSON).bodyValue(bad).exchange()
+                    .expectStatus().isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        String written = "{\"resolution\":\"WRITTEN_OFF\",\"note\":\"below the claim limit\"}";
+        client().post().uri(resolve).header("X-Vendstream-Acting-User", "amaka").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(written).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("RESOLVED")
+                .jsonPath("$.resolution").isEqualTo("WRITTEN_OFF")
+                .jsonPath("$.resolvedBy").isEqualTo("amaka")
+                .jsonPath("$.acknowledgedBy").isEqualTo("fatima")
+                .jsonPath("$.note").isEqualTo("below the claim limit");
+        client().post().uri(resolve).header("X-Vendstream-Acting-User", "amaka").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(written).exchange().expectStatus().isOk();
+        client().post().uri(resolve).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"resolution\":\"REFUNDED\",\"note\":\"refund instead\"}").exchange()
+                .expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/already-resolved");
+        client().post().uri("/v1/recon/discrepancies/no-such-id/acknowledge").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/no-such-discrepancy");
+        // Without a back-office user, the finance API user is recorded.
+        client().post().uri("/v1/recon/discrepancies/" + pagamio.discrepancyId() + "/acknowledge").exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.acknowledgedBy").isEqualTo("api:test-finance");
+
+        String csv = client().get().uri("/v1/recon/discrepancies.csv?day=" + day + "&status=RESOLVED").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
+                .expectHeader().valueEquals("Content-Disposition", "attachment; filename=\"discrepancies-" + day + ".csv\"")
+                .expectBody(String.class).returnResult().getResponseBody();
+        String[] rows = csv.split("\r\n");
+        assertThat(rows).hasSize(2);
+        assertThat(rows[0]).isEqualTo("discrepancyId,businessDay,merchantId,provider,kind,status,orderId,"
+                + "providerReference,currency,currencyExponent,ourAmountMinor,providerAmountMinor,suggestedAction,"
+                + "evidence,acknowledgedBy,acknowledgedAt,acknowledgeNote,resolution,resolvedBy,resolvedAt,resolutionNote");
+        assertThat(rows[1]).startsWith(vtpass.discrepancyId() + "," + day + ",demo-merchant,vtpass,"
+                + "VENDED_AT_PROVIDER_NOT_HERE,RESOLVED,h1,ref-h1,NGN,2,30000,,'=Recover or write off,"
+                + "provider.status=SUCCEEDED; wallet.refundMinor=30000,fatima,")
+                .contains(",asking VTpass,WRITTEN_OFF,amaka,").endsWith(",below the claim limit");
+
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
+            consumer.subscribe(List.of(Topics.RECON_DISCREPANCIES.topic()));
+            List<ReconDiscrepancy> changes = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key().equals(vtpass.discrepancyId())) {
+                        changes.add((ReconDiscrepancy) r.value());
+                    }
+                });
+                return changes.size() >= 3;
+            });
+            assertThat(changes).extracting(ReconDiscrepancy::getStatus).containsExactly(DiscrepancyStatus.OPEN,
+                    DiscrepancyStatus.ACKNOWLEDGED, DiscrepancyStatus.RESOLVED);
+            assertThat(changes.get(2).getResolution()).isEqualTo(DiscrepancyResolution.WRITTEN_OFF);
+            assertThat(changes.get(2).getResolvedBy()).isEqualTo("amaka");
+            assertThat(changes.get(2).getAcknowledgedBy()).isEqualTo("fatima");
+        }
+    }
 }

@@ -4,12 +4,14 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.poller.intake.PartitionOwnership;
 import com.vendstream.poller.intake.PendingIntake;
+import com.vendstream.poller.manual.ManualDecisionIntake;
 import com.vendstream.poller.payment.PaymentProber;
 import com.vendstream.poller.payment.PaymentResolutions;
 import com.vendstream.poller.payment.PaymentStatusPort;
 import com.vendstream.poller.payment.gateway.MobileMoneyStatus;
 import com.vendstream.poller.requery.DueTimers;
 import com.vendstream.poller.requery.Kind;
+import com.vendstream.poller.requery.ManualSettlements;
 import com.vendstream.poller.requery.RequeryEngine;
 import com.vendstream.poller.requery.RequeryStore;
 import com.vendstream.poller.schedule.PollerProperties;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -109,14 +112,27 @@ public class StatusPollerConfiguration {
                 relay, meters, clock, new SecureRandom(), properties.lease(), instance);
     }
 
+    /** Decisions on escalated vends by two operators, settled through the vends' own outbox and events. */
     @Bean
-    PendingIntake pendingIntake(RequeryEngine engine) {
-        return new PendingIntake(engine);
+    ManualSettlements manualSettlements(RequeryStore store, Schedules schedules, DueTimers timers,
+                                        OutboxTrigger relay, MeterRegistry meters, Clock clock) {
+        return new ManualSettlements(store, schedules, new VendResolutions(), timers, relay, meters, clock);
     }
 
     @Bean
+    PendingIntake pendingIntake(RequeryEngine engine, ManualSettlements settlements) {
+        return new PendingIntake(engine, settlements);
+    }
+
+    @Bean
+    ManualDecisionIntake manualDecisionIntake(ManualSettlements settlements) {
+        return new ManualDecisionIntake(settlements);
+    }
+
+    /** The schedules belong to the partitions of the pending events' topics, not to the decisions' topic. */
+    @Bean
     PartitionOwnership partitionOwnership(DueTimers timers, RequeryEngine engine) {
-        return new PartitionOwnership(timers, engine);
+        return new PartitionOwnership(timers, engine, Set.of("vendOutcomes-in-0", "payments-in-0"));
     }
 
     /** VendPending from vend-service (binding vendOutcomes-in-0); other outcome types are skipped. */
@@ -129,5 +145,11 @@ public class StatusPollerConfiguration {
     @Bean
     Consumer<Message<SpecificRecord>> payments(PendingIntake intake) {
         return intake::payment;
+    }
+
+    /** ManualVendDecision from ops-service (binding manualDecisions-in-0). */
+    @Bean
+    Consumer<Message<SpecificRecord>> manualDecisions(ManualDecisionIntake intake) {
+        return intake::decision;
     }
 }

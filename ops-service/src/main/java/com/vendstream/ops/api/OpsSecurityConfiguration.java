@@ -110,6 +110,8 @@ public class OpsSecurityConfiguration {
                                 "/actuator/prometheus").permitAll()
                         .pathMatchers(HttpMethod.POST, SESSION).permitAll()
                         .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/recon/discrepancies/*/acknowledge",
+                                "/ops/v1/recon/discrepancies/*/resolve").hasRole(OpsRole.FINANCE.name())
                         .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)
                         .anyExchange().denyAll())
                 .build();

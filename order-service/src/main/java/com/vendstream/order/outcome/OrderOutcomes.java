@@ -2,6 +2,7 @@ package com.vendstream.order.outcome;
 
 import com.vendstream.events.Envelope;
 import com.vendstream.events.RefundMethod;
+import com.vendstream.events.Resolution;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendPending;
 import com.vendstream.events.VendSucceeded;
@@ -92,7 +93,7 @@ public class OrderOutcomes {
             // Which provider refused, under which reference: support and reconciliation ask for it.
             Fields failedVend = f.getVend() == null ? Fields.none()
                     : vendFields(f.getVend().getProvider(), f.getVend().getProviderReference());
-            changed = transitions.startRefund(order, eventId, "vend failed: " + f.getReasonClass(),
+            changed = transitions.startRefund(order, eventId, failureReason(f),
                     order.paymentMethod() == com.vendstream.events.PaymentMethod.MOBILE_MONEY
                             ? RefundMethod.MOBILE_MONEY_PAYOUT : RefundMethod.WALLET_CREDIT, failedVend);
         } else if (event instanceof VendPending p) {
@@ -106,6 +107,16 @@ public class OrderOutcomes {
             noteUnapplied(order, event, eventId);
         }
         return true;
+    }
+
+    /**
+     * Why the order is refunded: the failure's class, or, for two operators' decision on an unresolved vend
+     * (status-poller's VendFailed with resolvedBy MANUAL), that the provider's portal shows it not delivered.
+     */
+    static String failureReason(VendFailed f) {
+        return f.getResolvedBy() == Resolution.MANUAL
+                ? "vend not delivered: decided manually from the provider's portal"
+                : "vend failed: " + f.getReasonClass();
     }
 
     private void orphan(SpecificRecord event) {

@@ -179,6 +179,57 @@ class OrderLifecycleTest {
         assertThat(balance()).isEqualTo(950_000);
     }
 
+    @Test
+    void anUnresolvedOrderDecidedDeliveredByTwoOperatorsCompletesOnceKeepingTheMoneyAndALaterFailureIsFlagged() {
+        Order order = f.placement.place(OrderFixture.airtime("m1", "ref-1", 50_000, "w"), false).order();
+        f.outcomes.apply(unresolved(order));
+        VendSucceeded manual = manual(succeeded(order, "ref"));
+        f.outcomes.apply(manual);
+        f.outcomes.apply(manual);
+
+        Order done = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(done.state()).isEqualTo(OrderState.COMPLETED);
+        assertThat(done.token()).isEqualTo("1234-5678");
+        assertThat(balance()).isEqualTo(950_000);
+        assertThat(outboxTypes(order.orderId())).containsOnlyOnce("OrderCompleted").doesNotContain("OrderRefunded");
+
+        // The provider (or vend-service) saying later that it failed is flagged, never refunded.
+        f.outcomes.apply(failed(order));
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.COMPLETED);
+        assertThat(raw(order.orderId()).getList("contradictions", Document.class)).hasSize(1);
+        assertThat(f.meters.counter("vendstream.order.contradictions", "type", "VendFailed").count()).isEqualTo(1);
+        assertThat(balance()).isEqualTo(950_000);
+    }
+
+    @Test
+    void anUnresolvedOrderDecidedNotDeliveredByTwoOperatorsIsRefundedOnceAndALaterSuccessIsFlagged() {
+        Order order = f.placement.place(OrderFixture.airtime("m1", "ref-1", 50_000, "w"), false).order();
+        f.outcomes.apply(unresolved(order));
+        VendFailed manual = VendFailed.newBuilder(failed(order)).setReasonClass(FailureClass.OTHER)
+                .setProviderCode("MANUAL_NOT_DELIVERED").setProviderMessage("not delivered")
+                .setResolvedBy(Resolution.MANUAL).build();
+        f.outcomes.apply(manual);
+        f.outcomes.apply(manual);
+
+        Order refunded = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(refunded.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(refunded.failureReason()).startsWith("vend not delivered: decided manually");
+        assertThat(balance()).isEqualTo(1_000_000);
+        assertThat(outboxTypes(order.orderId())).containsOnlyOnce("OrderRefunded").doesNotContain("OrderCompleted");
+        assertThat(f.walletStore.statement("w", null, null, 0, 10)).filteredOn(p -> p.kind().equals("REFUND"))
+                .hasSize(1);
+
+        f.outcomes.apply(succeeded(order, "late"));
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(raw(order.orderId()).getList("contradictions", Document.class)).hasSize(1);
+        assertThat(balance()).isEqualTo(1_000_000);
+    }
+
+    /** The same event as status-poller publishes for two operators' decision (resolvedBy MANUAL). */
+    private static VendSucceeded manual(VendSucceeded s) {
+        return VendSucceeded.newBuilder(s).setResolvedBy(Resolution.MANUAL).build();
+    }
+
     private Envelope envelope(Order order, Class<?> type, String discriminator) {
         return Envelopes.create(Envelopes.eventId(order.orderId(), type.getSimpleName(), discriminator), type,
                 order.orderId(), Instant.now(), LocalDate.now(), "m1", "vend-service", order.orderId(), null);

@@ -18,6 +18,7 @@ import com.vendstream.events.Resolution;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendRef;
+import com.vendstream.events.VendUnresolved;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.order.FakeGateway;
 import com.vendstream.order.OrderFixture;
@@ -118,6 +119,26 @@ class MobileMoneyOrderTest {
         assertThat(gateway.payouts).hasSize(1);
         assertThat(gateway.payouts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(UUID.fromString(after.payoutReference()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void anUnresolvedVendDecidedNotDeliveredByTwoOperatorsIsPaidBackByOnePayout() {
+        Order order = placement.place(momo("r1", "231770000001"), false).order();
+        f.outcomes.apply(VendUnresolved.newBuilder().setEnvelope(envelope(order, VendUnresolved.class))
+                .setVend(new VendRef("vtpass", "ref", null)).setAmount(new Money(50_000L, "NGN"))
+                .setFirstPendingAt(Instant.now()).setRequeryCount(3).build());
+        assertThat(f.orders.find(order.orderId()).orElseThrow().state()).isEqualTo(OrderState.UNRESOLVED);
+        VendFailed manual = VendFailed.newBuilder(failed(order)).setReasonClass(FailureClass.OTHER)
+                .setProviderCode("MANUAL_NOT_DELIVERED").setResolvedBy(Resolution.MANUAL).build();
+        f.outcomes.apply(manual);
+        f.outcomes.apply(manual);
+        f.outcomes.recover(Duration.ZERO);
+
+        Order after = f.orders.find(order.orderId()).orElseThrow();
+        assertThat(after.state()).isEqualTo(OrderState.REFUNDED);
+        assertThat(gateway.payouts).hasSize(1);
+        assertThat(gateway.payouts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(outboxTypes(after)).containsOnlyOnce("OrderRefunded").doesNotContain("OrderCompleted");
     }
 
     @Test

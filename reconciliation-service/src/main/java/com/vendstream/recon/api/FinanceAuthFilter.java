@@ -57,7 +57,7 @@ public class FinanceAuthFilter implements WebFilter, Ordered {
         }
         if (read ? !user.mayRead() : !user.mayAct()) {
             return Problems.write(exchange.getResponse(), HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                    "This user may read only; closing and rematching a day need the FINANCE role");
+                    "This user may read only; closing and rematching a day and acknowledging or resolving a discrepancy need the FINANCE role");
         }
         exchange.getAttributes().put(USER, user);
         return chain.filter(exchange);

@@ -1,14 +1,11 @@
 package com.vendstream.recon.api;
 
-import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.kit.web.Problems;
 import com.vendstream.recon.api.ReconJson.CloseView;
-import com.vendstream.recon.api.ReconJson.DiscrepancyView;
 import com.vendstream.recon.api.ReconJson.LedgerView;
 import com.vendstream.recon.api.ReconJson.RematchView;
 import com.vendstream.recon.day.DayClosing;
 import com.vendstream.recon.day.DayNotOverException;
-import com.vendstream.recon.discrepancy.DiscrepancyStore;
 import com.vendstream.recon.discrepancy.Matching;
 import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.ReconProperties;
@@ -16,7 +13,6 @@ import com.vendstream.recon.access.FinanceUser;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -34,24 +30,22 @@ import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Finance's view of ledgers and discrepancies, and the explicit day close. */
+/** Finance's view of ledgers and the explicit day close (discrepancies: {@link DiscrepancyController}). */
 @RestController
 @RequestMapping("/v1/recon")
 public class ReconController {
 
-    private static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
+    static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
 
     private static final Logger log = LoggerFactory.getLogger(ReconController.class);
 
     private final DayClosing closing;
-    private final DiscrepancyStore discrepancies;
     private final boolean earlyCloseAllowed;
     private final DayLimits days;
 
-    public ReconController(DayClosing closing, DiscrepancyStore discrepancies, ReconProperties properties,
+    public ReconController(DayClosing closing, ReconProperties properties,
                            Clock clock) {
         this.closing = closing;
-        this.discrepancies = discrepancies;
         this.earlyCloseAllowed = properties.earlyCloseAllowed();
         this.days = new DayLimits(properties.earliestDay(), clock);
     }
@@ -61,14 +55,6 @@ public class ReconController {
                                           @RequestParam(required = false) String merchant) {
         LocalDate d = days.parse(day);
         return blocking(() -> closing.ledgers(d, blankToNull(merchant)).stream().map(LedgerView::of).toList());
-    }
-
-    @GetMapping("/discrepancies")
-    public Mono<List<DiscrepancyView>> discrepancies(@RequestParam(required = false) String day,
-                                                     @RequestParam(required = false) String status) {
-        LocalDate d = days.parse(day);
-        DiscrepancyStatus s = status(status);
-        return blocking(() -> discrepancies.list(d, s, null).stream().map(DiscrepancyView::of).toList());
     }
 
     @GetMapping("/days/{day}/ledger.csv")
@@ -127,27 +113,12 @@ public class ReconController {
         });
     }
 
-    private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
+    static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
         // The stores use the reactive driver in blocking style; keep that off the event loop.
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
     }
 
-    static DiscrepancyStatus status(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            DiscrepancyStatus s = DiscrepancyStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            if (s == DiscrepancyStatus.OTHER) {
-                throw new IllegalArgumentException();
-            }
-            return s;
-        } catch (IllegalArgumentException e) {
-            throw Problems.invalid("status must be OPEN or RESOLVED");
-        }
-    }
-
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 }

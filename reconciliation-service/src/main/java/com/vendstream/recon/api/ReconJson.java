@@ -31,15 +31,38 @@ final class ReconJson {
         }
     }
 
+    /** Minor units of an ISO 4217 currency. */
+    record Money(long minor, String currency) {
+        static Money of(Long minor, String currency) {
+            return minor == null || currency == null ? null : new Money(minor, currency);
+        }
+    }
+
+    /**
+     * A discrepancy with what finance did about it. The amounts twice: as minor units beside the currency (as
+     * before) and as money ({@code {minor, currency}}). {@code note} is the latest note (the resolution's, else
+     * the acknowledgement's); both are kept.
+     */
     record DiscrepancyView(String discrepancyId, String businessDay, String kind, String status, String provider,
                            String providerReference, String orderId, String merchantId, Long ourAmountMinor,
-                           Long providerAmountMinor, String currency, Map<String, String> evidence,
-                           String suggestedAction) {
+                           Long providerAmountMinor, String currency, Money ourAmount, Money providerAmount,
+                           Map<String, String> evidence, String suggestedAction, String acknowledgedBy,
+                           String acknowledgedAt, String acknowledgeNote, String resolution, String resolvedBy,
+                           String resolvedAt, String resolutionNote, String note) {
 
         static DiscrepancyView of(Discrepancy d) {
+            Discrepancy.Handling h = d.handling();
             return new DiscrepancyView(d.discrepancyId(), d.businessDay().toString(), d.kind().name(),
                     d.status().name(), d.provider(), d.providerReference(), d.orderId(), d.merchantId(),
-                    d.ourAmountMinor(), d.providerAmountMinor(), d.currency(), d.evidence(), d.suggestedAction());
+                    d.ourAmountMinor(), d.providerAmountMinor(), d.currency(), Money.of(d.ourAmountMinor(), d.currency()),
+                    Money.of(d.providerAmountMinor(), d.currency()), d.evidence(), d.suggestedAction(),
+                    h.acknowledgedBy(), text(h.acknowledgedAt()), h.acknowledgeNote(),
+                    h.resolution() == null ? null : h.resolution().name(), h.resolvedBy(), text(h.resolvedAt()),
+                    h.resolutionNote(), h.resolutionNote() != null ? h.resolutionNote() : h.acknowledgeNote());
+        }
+
+        private static String text(java.time.Instant at) {
+            return at == null ? null : at.toString();
         }
     }
 

@@ -28,6 +28,10 @@ public final class DiscrepancyEvents {
                 .setProviderReference(d.providerReference())
                 .setOurAmount(d.ourAmountMinor() == null ? null : new Money(d.ourAmountMinor(), currency))
                 .setProviderAmount(d.providerAmountMinor() == null ? null : new Money(d.providerAmountMinor(), currency))
-                .setEvidence(d.evidence()).setSuggestedAction(d.suggestedAction()).setStatus(d.status()).build();
+                .setEvidence(d.evidence()).setSuggestedAction(d.suggestedAction()).setStatus(d.status())
+                .setAcknowledgedBy(d.handling().acknowledgedBy()).setAcknowledgedAt(d.handling().acknowledgedAt())
+                .setAcknowledgeNote(d.handling().acknowledgeNote()).setResolution(d.handling().resolution())
+                .setResolvedBy(d.handling().resolvedBy()).setResolvedAt(d.handling().resolvedAt())
+                .setResolutionNote(d.handling().resolutionNote()).build();
     }
 }

@@ -3,6 +3,7 @@ package com.vendstream.recon.discrepancy;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.DiscrepancyKind;
+import com.vendstream.events.DiscrepancyResolution;
 import com.vendstream.events.DiscrepancyStatus;
 import com.vendstream.events.ReconDiscrepancy;
 import com.vendstream.kit.mongo.Documents;
@@ -16,7 +17,9 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -62,7 +65,8 @@ public class DiscrepancyStore {
                 changed.add(d.discrepancyId());
             }
         }
-        for (Discrepancy open : list(day, DiscrepancyStatus.OPEN, source)) {
+        // Acknowledged ones too: finance taking one up does not keep it from resolving itself.
+        for (Discrepancy open : unresolved(day, source)) {
             boolean noAnswer = open.providerReference() != null && unanswered.contains(open.providerReference());
             if (!foundIds.contains(open.discrepancyId()) && !noAnswer
                     && save(open.withStatus(DiscrepancyStatus.RESOLVED), now)) {
@@ -72,33 +76,69 @@ public class DiscrepancyStore {
         return changed;
     }
 
-    /** Stores this state of the discrepancy; false when it already was exactly that. */
-    boolean save(Discrepancy d, Instant now) {
+    /**
+     * Stores this state of the discrepancy as its source found it, keeping what finance did about the stored one
+     * ({@link Discrepancy#foundAgain}); false when it already was exactly that.
+     */
+    boolean save(Discrepancy found, Instant now) {
         while (true) {
-            Document current = Mono.from(collection().find(new Document("_id", d.discrepancyId())).first())
+            Document current = Mono.from(collection().find(new Document("_id", found.discrepancyId())).first())
                     .block(TIMEOUT);
             if (current == null) {
-                Document doc = toDocument(d).append("revision", 1).append("firstSeenAt", Date.from(now))
-                        .append("updatedAt", Date.from(now)).append(Outbox.FIELD, List.of(entry(d, 1, now)));
+                Document doc = toDocument(found).append("revision", 1).append("firstSeenAt", Date.from(now))
+                        .append("updatedAt", Date.from(now)).append(Outbox.FIELD, List.of(entry(found, 1, now)));
                 if (Documents.insertIfAbsent(collection(), doc, TIMEOUT)) {
                     return true;
                 }
                 continue;
             }
-            if (toDiscrepancy(current).equals(d)) {
+            Discrepancy stored = toDiscrepancy(current);
+            Discrepancy d = found.foundAgain(stored);
+            if (stored.equals(d)) {
                 return false;
             }
-            int revision = current.getInteger("revision");
-            Document set = toDocument(d).append("revision", revision + 1).append("updatedAt", Date.from(now));
-            set.remove("_id");
-            long matched = Mono.from(collection().updateOne(
-                    new Document("_id", d.discrepancyId()).append("revision", revision),
-                    new Document("$set", set).append("$push", Outbox.push(List.of(entry(d, revision + 1, now))))))
-                    .block(TIMEOUT).getMatchedCount();
-            if (matched == 1) {
+            if (compareAndSet(current.getInteger("revision"), d, now)) {
                 return true;
             }
         }
+    }
+
+    /** The discrepancy after a change, and whether the change stored anything (false: it was already so). */
+    public record Changed(Discrepancy discrepancy, boolean stored) {
+    }
+
+    /**
+     * Applies a change to the stored discrepancy by compare-and-set on its revision (retried on a concurrent
+     * change, which the change sees), with its event in the outbox in the same write. A change that gives the
+     * same discrepancy stores and publishes nothing. Empty when there is no such discrepancy; the change's
+     * exceptions (a state it refuses) pass through.
+     */
+    public Optional<Changed> change(String discrepancyId, UnaryOperator<Discrepancy> change, Instant now) {
+        while (true) {
+            Document current = Mono.from(collection().find(new Document("_id", discrepancyId)).first())
+                    .block(TIMEOUT);
+            if (current == null) {
+                return Optional.empty();
+            }
+            Discrepancy stored = toDiscrepancy(current);
+            Discrepancy next = change.apply(stored);
+            if (next.equals(stored)) {
+                return Optional.of(new Changed(stored, false));
+            }
+            if (compareAndSet(current.getInteger("revision"), next, now)) {
+                return Optional.of(new Changed(next, true));
+            }
+        }
+    }
+
+    private boolean compareAndSet(int revision, Discrepancy d, Instant now) {
+        Document set = toDocument(d).append("revision", revision + 1).append("updatedAt", Date.from(now));
+        set.remove("_id");
+        long matched = Mono.from(collection().updateOne(
+                new Document("_id", d.discrepancyId()).append("revision", revision),
+                new Document("$set", set).append("$push", Outbox.push(List.of(entry(d, revision + 1, now))))))
+                .block(TIMEOUT).getMatchedCount();
+        return matched == 1;
     }
 
     private static Document entry(Discrepancy d, int revision, Instant now) {
@@ -108,10 +148,28 @@ public class DiscrepancyStore {
 
     /** Discrepancies of a day, optionally of one status and one source (nulls mean any). */
     public List<Discrepancy> list(LocalDate day, DiscrepancyStatus status, String source) {
+        return list(day, status, source, null);
+    }
+
+    /** Discrepancies of a day, optionally of one status, one source and one provider (nulls mean any). */
+    public List<Discrepancy> list(LocalDate day, DiscrepancyStatus status, String source, String provider) {
         Document filter = new Document("businessDay", day.toString());
         if (status != null) {
             filter.append("status", status.name());
         }
+        if (provider != null) {
+            filter.append("provider", provider);
+        }
+        return find(filter, source);
+    }
+
+    /** Those of a day and source that are not resolved: open or acknowledged. */
+    private List<Discrepancy> unresolved(LocalDate day, String source) {
+        return find(new Document("businessDay", day.toString()).append("status", new Document("$in",
+                List.of(DiscrepancyStatus.OPEN.name(), DiscrepancyStatus.ACKNOWLEDGED.name()))), source);
+    }
+
+    private List<Discrepancy> find(Document filter, String source) {
         if (source != null) {
             filter.append("source", source);
         }
@@ -130,6 +188,12 @@ public class DiscrepancyStore {
                 .append("providerAmountMinor", d.providerAmountMinor()).append("currency", d.currency())
                 .append("suggestedAction", d.suggestedAction()).append("source", d.source())
                 .append("status", d.status().name());
+        Discrepancy.Handling h = d.handling();
+        doc.append("acknowledgedBy", h.acknowledgedBy()).append("acknowledgedAt", date(h.acknowledgedAt()))
+                .append("acknowledgeNote", h.acknowledgeNote())
+                .append("resolution", h.resolution() == null ? null : h.resolution().name())
+                .append("resolvedBy", h.resolvedBy()).append("resolvedAt", date(h.resolvedAt()))
+                .append("resolutionNote", h.resolutionNote());
         // Evidence as a list of pairs: its keys contain dots, which MongoDB field names may not.
         List<Document> evidence = new ArrayList<>();
         d.evidence().forEach((k, v) -> evidence.add(new Document("k", k).append("v", v)));
@@ -145,7 +209,19 @@ public class DiscrepancyStore {
                 DiscrepancyKind.valueOf(d.getString("kind")), d.getString("provider"), d.getString("providerReference"),
                 d.getString("orderId"), d.getString("merchantId"), longOrNull(d.get("ourAmountMinor")),
                 longOrNull(d.get("providerAmountMinor")), d.getString("currency"), evidence,
-                d.getString("suggestedAction"), d.getString("source"), DiscrepancyStatus.valueOf(d.getString("status")));
+                d.getString("suggestedAction"), d.getString("source"), DiscrepancyStatus.valueOf(d.getString("status")),
+                new Discrepancy.Handling(d.getString("acknowledgedBy"), instant(d.getDate("acknowledgedAt")),
+                        d.getString("acknowledgeNote"), d.getString("resolution") == null ? null
+                        : DiscrepancyResolution.valueOf(d.getString("resolution")), d.getString("resolvedBy"),
+                        instant(d.getDate("resolvedAt")), d.getString("resolutionNote")));
+    }
+
+    private static Date date(Instant at) {
+        return at == null ? null : Date.from(at);
+    }
+
+    private static Instant instant(Date at) {
+        return at == null ? null : at.toInstant();
     }
 
     private static Long longOrNull(Object v) {

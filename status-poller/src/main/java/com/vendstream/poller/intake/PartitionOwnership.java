@@ -5,6 +5,7 @@ import com.vendstream.poller.requery.Owner;
 import com.vendstream.poller.requery.RequeryEngine;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -23,15 +24,21 @@ public class PartitionOwnership implements KafkaBindingRebalanceListener {
 
     private final DueTimers timers;
     private final RequeryEngine engine;
+    private final Set<String> bindings;
 
-    public PartitionOwnership(DueTimers timers, RequeryEngine engine) {
+    /** @param bindings the bindings whose pending events start schedules (others own none) */
+    public PartitionOwnership(DueTimers timers, RequeryEngine engine, Set<String> bindings) {
         this.timers = timers;
         this.engine = engine;
+        this.bindings = Set.copyOf(bindings);
     }
 
     @Override
     public void onPartitionsAssigned(String bindingName, Consumer<?, ?> consumer,
                                      Collection<TopicPartition> partitions, boolean initial) {
+        if (!bindings.contains(bindingName)) {
+            return;
+        }
         List<Owner> owners = owners(partitions);
         timers.assigned(owners, engine::scheduledFor);
         log.info("{}: now driving the schedules of {} ({} timers set)", bindingName, owners, timers.scheduled());
@@ -40,6 +47,9 @@ public class PartitionOwnership implements KafkaBindingRebalanceListener {
     @Override
     public void onPartitionsRevokedBeforeCommit(String bindingName, Consumer<?, ?> consumer,
                                                 Collection<TopicPartition> partitions) {
+        if (!bindings.contains(bindingName)) {
+            return;
+        }
         List<Owner> owners = owners(partitions);
         timers.revoked(owners);
         log.info("{}: handed over the schedules of {}", bindingName, owners);

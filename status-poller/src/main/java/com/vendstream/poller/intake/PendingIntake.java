@@ -1,10 +1,13 @@
 package com.vendstream.poller.intake;
 
 import com.vendstream.events.PaymentPending;
+import com.vendstream.events.VendFailed;
 import com.vendstream.events.VendPending;
+import com.vendstream.events.VendSucceeded;
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.events.Events;
 import com.vendstream.poller.payment.PaymentPendings;
+import com.vendstream.poller.requery.ManualSettlements;
 import com.vendstream.poller.requery.Owner;
 import com.vendstream.poller.requery.RequeryEngine;
 import com.vendstream.poller.vend.VendPendings;
@@ -25,16 +28,26 @@ public class PendingIntake {
     private static final Logger log = LoggerFactory.getLogger(PendingIntake.class);
 
     private final RequeryEngine engine;
+    private final ManualSettlements settlements;
 
-    public PendingIntake(RequeryEngine engine) {
+    public PendingIntake(RequeryEngine engine, ManualSettlements settlements) {
         this.engine = engine;
+        this.settlements = settlements;
     }
 
-    /** vendstream.vend.outcomes: VendPending starts a schedule; VendSucceeded and VendFailed are final already. */
+    /**
+     * vendstream.vend.outcomes: VendPending starts a schedule; VendSucceeded and VendFailed are final already, and
+     * only compared with a vend this poller has settled (one that disagrees is flagged, never applied).
+     */
     public void vendOutcome(Message<SpecificRecord> message) {
         SpecificRecord event = Payloads.event(message);
         if (event instanceof VendPending pending) {
             engine.accept(VendPendings.toRequery(pending, owner(message)));
+        } else if (event instanceof VendSucceeded s) {
+            settlements.laterOutcome(s.getEnvelope().getOrderId(), true, null, s.getEnvelope().getEventId());
+        } else if (event instanceof VendFailed f) {
+            settlements.laterOutcome(f.getEnvelope().getOrderId(), false, f.getProviderCode(),
+                    f.getEnvelope().getEventId());
         } else {
             log.debug("Ignoring {}", Events.describe(event));
         }

@@ -35,7 +35,10 @@ public class PaymentProber implements Prober {
             case FAILED:
                 return new Answer.Final(false, "FAILED", status.message(), status);
             default:
-                return new Answer.NoAnswer("PENDING", status.message(), status.throttled(), status.keptBackFor());
+                // Still processing at the gateway (asked again), unless the lookup itself was refused or kept back.
+                return Answer.NoAnswer.stillPending("PENDING", status.message(), status.throttled(),
+                        status.keptBackFor(), status.throttled() || status.keptBackFor() != null ? Answer.NO_ANSWER
+                                : "REQUERY");
         }
     }
 }

@@ -13,10 +13,12 @@ import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.poller.requery.Answer;
 import com.vendstream.poller.requery.Kind;
 import com.vendstream.poller.requery.Requery;
+import com.vendstream.poller.requery.Reply;
 import com.vendstream.poller.requery.Resolutions;
 import com.vendstream.poller.schedule.Schedules;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -74,7 +76,8 @@ public class PaymentResolutions implements Resolutions {
     }
 
     @Override
-    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String lastCode, String reason) {
+    public Optional<OutboxEntry> unresolved(Requery r, Instant at, String lastCode, String reason,
+                                            List<Reply> replies) {
         PaymentPending pending = (PaymentPending) r.cause();
         Envelope e = envelope(pending, PaymentUnresolved.class, r, at);
         PaymentUnresolved event = PaymentUnresolved.newBuilder().setEnvelope(e).setProvider(r.provider())

@@ -26,6 +26,8 @@ public final class Change {
     Requery.Evidence resolution;
     Requery.Evidence contradiction;
     Instant requeriesStoppedAt;
+    Reply reply;
+    Requery.ManualSettlement manual;
     OutboxEntry lastEmitted;
     final List<OutboxEntry> publish = new ArrayList<>();
 
@@ -44,6 +46,18 @@ public final class Change {
         this.lastCode = code;
         this.lastRequeryAt = at;
         return this;
+    }
+
+    /** What the provider replied to this requery, kept with the newest {@link Reply#KEPT} before it. */
+    Change reply(Reply reply) {
+        this.reply = reply;
+        return this;
+    }
+
+    /** Settled by two operators' decision rather than by the provider's answer. */
+    Change settledManually(Requery.ManualSettlement manual, Requery.Evidence resolution, int confirmationsLeft) {
+        this.manual = manual;
+        return resolved(resolution, confirmationsLeft);
     }
 
     /** A confirmation requery counts as an attempt without resetting the count. */

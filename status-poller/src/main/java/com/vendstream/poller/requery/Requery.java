@@ -15,6 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
  * @param causeType        the pending event's class, with {@code causePayload} its Avro encoding
  * @param escalationReason why it was escalated (the deadline, or an answer that needs a person); null if never
  * @param outbox           events written with the last change and not yet published
+ * @param replies          the newest requeries and what the provider replied to each, oldest first
+ *                         ({@link Reply#KEPT} at most)
+ * @param manual           the operators' decision that settled it; null unless it was settled by hand
  */
 public record Requery(String id, Kind kind, String orderId, String provider, String reference,
                       String providerTransactionId, String service, String billerId, String itemId,
@@ -23,12 +26,13 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                       int confirmationsLeft, String lastCode, Owner owner, List<String> causeEventIds,
                       String causeType, byte[] causePayload, Evidence resolution, List<Evidence> contradictions,
                       Instant escalatedAt, String escalationReason, Instant requeriesStoppedAt,
-                      List<OutboxEntry> outbox) {
+                      List<OutboxEntry> outbox, List<Reply> replies, ManualSettlement manual) {
 
     public Requery {
         causeEventIds = List.copyOf(causeEventIds);
         contradictions = List.copyOf(contradictions);
         outbox = List.copyOf(outbox);
+        replies = List.copyOf(replies);
     }
 
     /** A schedule as it starts, from the pending event, before its first requery. */
@@ -37,7 +41,7 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                 n.service(), n.billerId(), n.itemId(), n.sessionId(), n.amountMinor(), n.currency(), State.PENDING,
                 n.firstPendingAt(), deadlineAt, firstDueAt, null, 0, 0, 0, n.lastCode(), n.owner(),
                 List.of(n.causeEventId()), n.cause().getClass().getName(), EventCodec.encode(n.cause()), null,
-                List.of(), null, null, null, List.of());
+                List.of(), null, null, null, List.of(), List.of(), null);
     }
 
     /** The pending event this schedule was created from. */
@@ -52,5 +56,15 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
      */
     public record Evidence(State outcome, String code, String message, Instant at, int attempt,
                            boolean afterEscalation) {
+    }
+
+    /**
+     * Two operators' decision that settled the schedule (maker-checker, from the provider's portal).
+     *
+     * @param decisionEventId the ManualVendDecision's event id: a redelivery of it is recognised by it
+     * @param outcome         SUCCEEDED (delivered) or FAILED (not delivered)
+     */
+    public record ManualSettlement(String decisionEventId, State outcome, String proposedBy, String approvedBy,
+                                   Instant approvedAt, Instant at) {
     }
 }

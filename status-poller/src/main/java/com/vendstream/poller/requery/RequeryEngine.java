@@ -149,6 +149,7 @@ public class RequeryEngine {
         Instant gate = throttledUntil.get(r.provider());
         Instant limit = limit(r, schedule);
         Answer answer;
+        Reply reply;
         if (gate != null && gate.isAfter(now)) {
             if (limit == null || now.isBefore(limit)) {
                 // The provider asked us to slow down (or our guards hold it back): no requery to it from here until
@@ -161,6 +162,7 @@ public class RequeryEngine {
             // Its deadline (or the end of its requery period) came while the provider is paused: it is escalated
             // (or its requeries stopped) now, without a call, rather than whenever the pause ends.
             answer = new Answer.NoAnswer(r.lastCode(), "no requery while the provider is paused", false);
+            reply = Reply.notAsked(clock.instant(), answer.message());
             meters.counter("vendstream.poller.requeries.skipped", "provider", r.provider(), "kind", r.kind().name())
                     .increment();
         } else {
@@ -171,11 +173,20 @@ public class RequeryEngine {
             }
             meters.counter("vendstream.poller.requeries", "provider", r.provider(), "kind", r.kind().name(),
                     "answer", answerTag(answer)).increment();
+            reply = Reply.of(answer, clock.instant());
         }
-        Instant at = clock.instant();
+        Instant at = reply.at();
         Optional<Requery> after = r.state().unresolved()
-                ? resolveOrReschedule(r, token, answer, schedule, at)
-                : confirm(r, token, answer, schedule, at);
+                ? resolveOrReschedule(r, token, answer, reply, schedule, at)
+                : confirm(r, token, answer, reply, schedule, at);
+        if (after.isEmpty() && r.state().unresolved()) {
+            // Two operators may have settled it while the provider was being asked (a decision does not wait for
+            // the lease): the answer is then a confirmation of their decision, and kept as evidence if it
+            // contradicts it, never dropped silently. A lease really lost fails here too.
+            Answer heard = answer;
+            after = store.find(id).filter(settled -> !settled.state().unresolved() && settled.manual() != null)
+                    .flatMap(settled -> confirm(settled, token, heard, reply, schedule, at));
+        }
         if (after.isEmpty()) {
             log.warn("Lost the lease on {} during a requery; its result is dropped and the holder will requery",
                     id);
@@ -208,14 +219,14 @@ public class RequeryEngine {
         return none.throttled() ? "throttled" : "pending";
     }
 
-    private Optional<Requery> resolveOrReschedule(Requery r, String token, Answer answer, RequerySchedule schedule,
-                                                  Instant at) {
+    private Optional<Requery> resolveOrReschedule(Requery r, String token, Answer answer, Reply reply,
+                                                  RequerySchedule schedule, Instant at) {
         int attempts = r.attempts() + 1;
         if (answer instanceof Answer.Final f) {
             State to = f.success() ? State.SUCCEEDED : State.FAILED;
             OutboxEntry event = resolutions.get(r.kind()).resolved(r, f, at);
             Change change = Change.nextDue(schedule.confirmations() > 0 ? at.plus(schedule.confirmAfter()) : null)
-                    .requeried(attempts, answer.code(), at)
+                    .requeried(attempts, answer.code(), at).reply(reply)
                     .resolved(evidence(f, at, attempts, r.state() == State.ESCALATED), schedule.confirmations())
                     .publish(event);
             Optional<Requery> done = store.apply(r.id(), token, r.state(), change);
@@ -240,7 +251,8 @@ public class RequeryEngine {
             escalationReason = none.needsPerson() ? NEEDS_PERSON + ": the provider answered " + none.code()
                     + " on requery " + attempts + ", which its code table marks MANUAL"
                     : DEADLINE + ": no final answer after " + attempts + " requeries";
-            escalation = resolutions.get(r.kind()).unresolved(r, at, answer.code() != null ? answer.code() : r.lastCode(), escalationReason);
+            escalation = resolutions.get(r.kind()).unresolved(r, at,
+                    answer.code() != null ? answer.code() : r.lastCode(), escalationReason, newest(r.replies(), reply));
         }
         next = state == State.ESCALATED ? schedule.nextWhileEscalated(at, random)
                 : schedule.nextWhilePending(r.firstPendingAt(), attempts, at, random);
@@ -273,7 +285,8 @@ public class RequeryEngine {
             // and the end of requeries are never later than the schedule says.
             next = limit;
         }
-        Change change = Change.nextDue(stop ? null : next).requeried(attempts, answer.code(), at).throttles(throttles);
+        Change change = Change.nextDue(stop ? null : next).requeried(attempts, answer.code(), at).reply(reply)
+                .throttles(throttles);
         if (state != r.state()) {
             change.escalated(at, escalationReason);
         }
@@ -302,20 +315,39 @@ public class RequeryEngine {
         return done;
     }
 
-    /** A requery after the final answer: agreement is quiet, a contradiction is evidence. */
-    private Optional<Requery> confirm(Requery r, String token, Answer answer, RequerySchedule schedule, Instant at) {
+    /**
+     * A requery after the final answer: agreement is quiet, a contradiction is evidence (and, against two
+     * operators' decision, counted as {@code vendstream.poller.manual.contradicted}).
+     */
+    private Optional<Requery> confirm(Requery r, String token, Answer answer, Reply reply, RequerySchedule schedule,
+                                      Instant at) {
         int left = Math.max(0, r.confirmationsLeft() - 1);
         Change change = Change.nextDue(left > 0 ? at.plus(schedule.confirmAfter()) : null).confirmationsLeft(left)
-                .countAttempt();
-        if (answer instanceof Answer.Final f && f.success() != (r.state() == State.SUCCEEDED)) {
-            change.contradiction(evidence(f, at, r.attempts() + 1, false));
+                .countAttempt().reply(reply);
+        boolean contradicts = answer instanceof Answer.Final f && f.success() != (r.state() == State.SUCCEEDED);
+        if (contradicts) {
+            change.contradiction(evidence((Answer.Final) answer, at, r.attempts() + 1, false));
+        }
+        Optional<Requery> done = store.apply(r.id(), token, r.state(), change);
+        if (done.isPresent() && contradicts) {
             meters.counter("vendstream.poller.contradictions", "provider", r.provider(), "kind", r.kind().name())
                     .increment();
-            log.error("{} of order {} at {} was recorded {} but the provider now answers {} (code {}); kept as "
+            if (r.manual() != null) {
+                ManualSettlements.contradicted(meters, r, ManualSettlements.BY_REQUERY);
+            }
+            log.error("{} of order {} at {} was recorded {}{} but the provider now answers {} (code {}); kept as "
                             + "evidence for review", r.kind(), r.orderId(), r.provider(), r.state(),
-                    f.success() ? "success" : "failure", f.code());
+                    r.manual() != null ? " by two operators' decision" : "",
+                    ((Answer.Final) answer).success() ? "success" : "failure", answer.code());
         }
-        return store.apply(r.id(), token, r.state(), change);
+        return done;
+    }
+
+    /** The replies kept with this one added: the newest {@link Reply#KEPT}, oldest first. */
+    static List<Reply> newest(List<Reply> kept, Reply reply) {
+        List<Reply> all = new java.util.ArrayList<>(kept);
+        all.add(reply);
+        return List.copyOf(all.subList(Math.max(0, all.size() - Reply.KEPT), all.size()));
     }
 
     /** What the provider said, without customer data, tokens or PINs. */

@@ -31,6 +31,10 @@ public class RequeryStore {
      * it from the outbox so that a repeated pending event can be answered with it ({@link #requeueLastEmitted}).
      */
     public static final String LAST_EMITTED = "lastEmitted";
+    /** The newest requeries and the provider's replies ({@link Reply}). */
+    static final String REPLIES = "replies";
+    /** The operators' decision that settled the schedule, when one did ({@link Requery.ManualSettlement}). */
+    static final String MANUAL = "manual";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -112,8 +116,47 @@ public class RequeryStore {
      */
     public Optional<Requery> apply(String id, String token, State expected, Change change) {
         Document filter = new Document("_id", id).append("leaseToken", token).append("state", expected.name());
-        Document set = new Document("nextDueAt", date(change.nextDueAt)).append("leaseUntil", null)
-                .append("leaseToken", null);
+        return change(filter, update(change, true));
+    }
+
+    /**
+     * Settles an unresolved schedule by two operators' decision, whoever holds its lease: a compare-and-set on
+     * the state it was seen in, so that of a decision and a final requery answer only one settles it. A requery
+     * in flight keeps its lease and finds the state moved when it writes (see {@link RequeryEngine}). Empty when
+     * the state moved.
+     */
+    public Optional<Requery> settle(String id, State expected, Change change) {
+        Document filter = new Document("_id", id).append("state", expected.name()).append(MANUAL, null);
+        return change(filter, update(change, false));
+    }
+
+    /**
+     * Keeps as evidence an answer or decision that contradicts the schedule's settlement, once per event
+     * (a redelivered one is not added again); false when it is there already.
+     *
+     * @param source   what contradicts it: {@code requery}, {@code decision} or {@code vend_outcome}
+     * @param eventId  the contradicting event's id
+     */
+    public boolean contradicted(String id, Requery.Evidence evidence, String source, String eventId) {
+        Document entry = evidence(evidence).append("source", source).append("eventId", eventId);
+        return Mono.from(collection().updateOne(
+                        new Document("_id", id).append("contradictions.eventId", new Document("$ne", eventId)),
+                        new Document("$push", new Document("contradictions", entry))))
+                .block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    private Optional<Requery> change(Document filter, Document update) {
+        return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
+                .map(RequeryStore::requery);
+    }
+
+    /** The update a change makes; {@code releaseLease}: the lease holder gives its lease back with it. */
+    private static Document update(Change change, boolean releaseLease) {
+        Document set = new Document("nextDueAt", date(change.nextDueAt));
+        if (releaseLease) {
+            set.append("leaseUntil", null).append("leaseToken", null);
+        }
         if (change.requeried) {
             set.append("attempts", change.attempts).append("lastCode", change.lastCode)
                     .append("lastRequeryAt", date(change.lastRequeryAt));
@@ -131,6 +174,9 @@ public class RequeryStore {
             set.append("resolution", evidence(change.resolution)
                     .append("afterEscalation", change.resolution.afterEscalation()));
         }
+        if (change.manual != null) {
+            set.append(MANUAL, manual(change.manual));
+        }
         if (change.confirmationsLeft != null) {
             set.append("confirmationsLeft", change.confirmationsLeft);
         }
@@ -146,7 +192,11 @@ public class RequeryStore {
             push.append(Outbox.FIELD, new Document("$each", change.publish.stream().map(Outbox::entry).toList()));
         }
         if (change.contradiction != null) {
-            push.append("contradictions", evidence(change.contradiction));
+            push.append("contradictions", evidence(change.contradiction).append("source", "requery"));
+        }
+        if (change.reply != null) {
+            // Bounded: a vend requeried for days after escalation keeps only its newest replies.
+            push.append(REPLIES, new Document("$each", List.of(reply(change.reply))).append("$slice", -Reply.KEPT));
         }
         if (!push.isEmpty()) {
             update.append("$push", push);
@@ -154,9 +204,7 @@ public class RequeryStore {
         if (change.countAttempt) {
             update.append("$inc", new Document("attempts", 1));
         }
-        return Optional.ofNullable(Mono.from(collection().findOneAndUpdate(filter, update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).block(TIMEOUT))
-                .map(RequeryStore::requery);
+        return update;
     }
 
     /** Schedules still to be driven by whoever owns this source partition. */
@@ -211,7 +259,31 @@ public class RequeryStore {
                 d.get("cause", Binary.class).getData(), resolution == null ? null : evidence(resolution),
                 d.getList("contradictions", Document.class, List.of()).stream().map(RequeryStore::evidence).toList(),
                 instant(d, "escalatedAt"), d.getString("escalationReason"), instant(d, "requeriesStoppedAt"),
-                d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList());
+                d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList(),
+                d.getList(REPLIES, Document.class, List.of()).stream().map(RequeryStore::reply).toList(),
+                manual(d.get(MANUAL, Document.class)));
+    }
+
+    private static Document reply(Reply r) {
+        return new Document("at", date(r.at())).append("providerCode", r.providerCode())
+                .append("decision", r.decision()).append("detail", r.detail());
+    }
+
+    private static Reply reply(Document d) {
+        return new Reply(instant(d, "at"), d.getString("providerCode"), d.getString("decision"),
+                d.getString("detail"));
+    }
+
+    private static Document manual(Requery.ManualSettlement m) {
+        return new Document("decisionEventId", m.decisionEventId()).append("outcome", m.outcome().name())
+                .append("proposedBy", m.proposedBy()).append("approvedBy", m.approvedBy())
+                .append("approvedAt", date(m.approvedAt())).append("at", date(m.at()));
+    }
+
+    private static Requery.ManualSettlement manual(Document d) {
+        return d == null ? null : new Requery.ManualSettlement(d.getString("decisionEventId"),
+                State.valueOf(d.getString("outcome")), d.getString("proposedBy"), d.getString("approvedBy"),
+                instant(d, "approvedAt"), instant(d, "at"));
     }
 
     private static Document evidence(Requery.Evidence e) {

@@ -1,6 +1,7 @@
 package com.vendstream.poller.requery;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import com.vendstream.kit.outbox.OutboxEntry;
 
@@ -18,6 +19,16 @@ public interface Resolutions {
      *
      * @param lastCode the provider's code in the answer that escalates it (this requery's, not the one before)
      * @param reason why: the deadline passed, or the provider's answer says a person must look
+     * @param replies  every requery kept and the provider's reply, oldest first, this one included
      */
-    Optional<OutboxEntry> unresolved(Requery requery, Instant at, String lastCode, String reason);
+    Optional<OutboxEntry> unresolved(Requery requery, Instant at, String lastCode, String reason,
+                                     List<Reply> replies);
+
+    /**
+     * The one terminal event for two operators' decision, the same event type and id an automatic answer would
+     * have; empty for kinds of operation that are not settled by hand this way.
+     */
+    default Optional<OutboxEntry> decided(Requery requery, ManualDecision decision, Instant at) {
+        return Optional.empty();
+    }
 }

@@ -73,7 +73,8 @@ public class VendProber implements Prober {
             case MANUAL -> Answer.NoAnswer.needsPerson(p.providerCode(), p.message(), p.throttled());
             // RETRY (nothing processed, e.g. Pay4Power's 401 after the connector's own token renewal and second
             // try): the same requery with the same reference, asked again on the schedule, not at once.
-            case RETRY, REQUERY -> new Answer.NoAnswer(p.providerCode(), p.message(), p.throttled());
+            case RETRY, REQUERY -> Answer.NoAnswer.stillPending(p.providerCode(), p.message(), p.throttled(), null,
+                    p.decision().name());
             default -> throw new IllegalStateException("a pending outcome with decision " + p.decision());
         };
     }

@@ -66,6 +66,6 @@ class VendProberThrottleTest {
     private static Requery requery(String id, String provider, String reference, String service, String billerId) {
         return new Requery(id, Kind.VEND, "o-" + id, provider, reference, null, service, billerId, null, null, 0,
                 "NGN", State.PENDING, null, null, null, null, 0, 0, 0, null, new Owner("t", 0), List.of(), null, null,
-                null, List.of(), null, null, null, List.of());
+                null, List.of(), null, null, null, List.of(), List.of(), null);
     }
 }
