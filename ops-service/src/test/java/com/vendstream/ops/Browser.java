@@ -1,6 +1,7 @@
 package com.vendstream.ops;
 
 import com.jayway.jsonpath.JsonPath;
+import com.vendstream.ops.user.OpsUsers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -25,6 +27,18 @@ final class Browser {
         String json(String path) {
             Object value = JsonPath.read(body, path);
             return value == null ? null : value.toString();
+        }
+    }
+
+    /** Configures back-office users ({name, role}), all with one password. */
+    static void users(DynamicPropertyRegistry props, String password,
+                      String[][] users) {
+        String hash = OpsUsers.hash(password);
+        for (int i = 0; i < users.length; i++) {
+            int n = i;
+            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
+            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
+            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
         }
     }
 

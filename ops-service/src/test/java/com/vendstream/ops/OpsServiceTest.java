@@ -9,7 +9,6 @@ import com.vendstream.events.OpsAudit;
 import com.vendstream.ops.login.LoginGuard;
 import com.vendstream.ops.login.LoginGuardStore;
 import com.vendstream.ops.login.Logins;
-import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedBroker;
 import com.vendstream.testkit.EmbeddedParts;
@@ -92,15 +91,8 @@ class OpsServiceTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "ops" + EmbeddedStore.FAIL_FAST);
-        String hash = OpsUsers.hash(PASSWORD);
-        String[][] users = {{"olu", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"},
-            {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}, {"mira", "OPERATOR"}};
-        for (int i = 0; i < users.length; i++) {
-            int n = i;
-            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
-            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
-            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
-        }
+        Browser.users(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"fatima", "FINANCE"},
+            {"reader", "READ_ONLY"}, {"lena", "OPERATOR"}, {"kofi", "OPERATOR"}, {"mira", "OPERATOR"}});
     }
 
     @LocalServerPort

@@ -32,15 +32,20 @@ class AuditController {
 
     @GetMapping("/ops/v1/audit")
     Mono<List<Entry>> recent(@RequestParam(name = "limit", defaultValue = "100") String limit) {
+        return audit.recent(parseLimit(limit, MAX_LIMIT)).map(Entry::of).collectList();
+    }
+
+    /** A listing's limit, 1 to {@code max}; a 400 problem otherwise. */
+    static int parseLimit(String limit, int max) {
         int n;
         try {
             n = Integer.parseInt(limit);
         } catch (NumberFormatException e) {
             n = -1;
         }
-        if (n < 1 || n > MAX_LIMIT) {
-            return Mono.error(Problems.invalid("limit must be a whole number from 1 to " + MAX_LIMIT));
+        if (n < 1 || n > max) {
+            throw Problems.invalid("limit must be a whole number from 1 to " + max);
         }
-        return audit.recent(n).map(Entry::of).collectList();
+        return n;
     }
 }

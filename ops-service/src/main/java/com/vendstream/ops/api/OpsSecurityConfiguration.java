@@ -112,6 +112,9 @@ public class OpsSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.POST, "/ops/v1/recon/discrepancies/*/acknowledge",
                                 "/ops/v1/recon/discrepancies/*/resolve").hasRole(OpsRole.FINANCE.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/unresolved-vends/*/proposal",
+                                "/ops/v1/unresolved-vends/*/proposal/approve",
+                                "/ops/v1/unresolved-vends/*/proposal/reject").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)
                         .anyExchange().denyAll())
                 .build();

@@ -27,10 +27,13 @@ public final class AuditEvents {
     }
 
     public static OpsAudit event(AuditEntry entry) {
-        // The entry is its own correlation: a login is one fact. Later actions (a maker-checker decision) will
-        // correlate by the decision they belong to.
-        Envelope envelope = Envelopes.create(entry.eventId(), OpsAudit.class, null, entry.occurredAt(),
-                entry.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(), ALL_MERCHANTS, SOURCE, entry.eventId(), null);
+        // An entry that concerns no order is its own correlation (a login is one fact); one that concerns an order
+        // names it and its merchant, and correlates by the decision it belongs to.
+        AuditEntry.Concerning about = entry.concerning();
+        Envelope envelope = Envelopes.create(entry.eventId(), OpsAudit.class, about == null ? null : about.orderId(),
+                entry.occurredAt(), entry.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(),
+                about == null || about.merchantId() == null ? ALL_MERCHANTS : about.merchantId(), SOURCE,
+                about == null || about.correlationId() == null ? entry.eventId() : about.correlationId(), null);
         return OpsAudit.newBuilder().setEnvelope(envelope).setAction(entry.action()).setActor(entry.actor())
                 .setActorRoles(new ArrayList<>(entry.actorRoles())).setSubject(entry.subject())
                 .setReason(entry.reason()).setClientAddress(entry.clientAddress())

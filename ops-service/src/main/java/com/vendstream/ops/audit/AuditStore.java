@@ -48,6 +48,10 @@ public class AuditStore {
                 // Pairs, not a sub-document: detail keys are ours today, but a dot in one would be refused.
                 .append("details", entry.details().entrySet().stream()
                         .map(d -> new Document("k", d.getKey()).append("v", d.getValue())).toList())
+                .append("concerning", entry.concerning() == null ? null
+                        : new Document("orderId", entry.concerning().orderId())
+                                .append("merchantId", entry.concerning().merchantId())
+                                .append("correlationId", entry.concerning().correlationId()))
                 .append(Outbox.FIELD, List.of(Outbox.entry(AuditEvents.BINDING, AuditEvents.key(entry),
                         entry.eventId(), AuditEvents.event(entry))));
         return collection().flatMap(c -> Mono.from(c.insertOne(doc))).then();
@@ -67,6 +71,11 @@ public class AuditStore {
         return new AuditEntry(d.getString("_id"), d.getDate("occurredAt").toInstant(),
                 OpsAction.valueOf(d.getString("action")), d.getString("actor"),
                 d.getList("actorRoles", String.class, List.of()), d.getString("subject"), d.getString("reason"),
-                d.getString("clientAddress"), details);
+                d.getString("clientAddress"), details, concerning(d.get("concerning", Document.class)));
+    }
+
+    private static AuditEntry.Concerning concerning(Document d) {
+        return d == null ? null : new AuditEntry.Concerning(d.getString("orderId"), d.getString("merchantId"),
+                d.getString("correlationId"));
     }
 }

@@ -33,9 +33,19 @@ public class AuditTrail {
      */
     public Mono<AuditEntry> record(OpsAction action, OpsUser actor, String subject, String reason,
                                    String clientAddress, Map<String, String> details) {
+        return record(action, actor, subject, reason, clientAddress, details, null);
+    }
+
+    /**
+     * Records one entry about an order (its id and merchant in the event's envelope, correlated by
+     * {@code concerning.correlationId()}); completes when it is stored.
+     */
+    public Mono<AuditEntry> record(OpsAction action, OpsUser actor, String subject, String reason,
+                                   String clientAddress, Map<String, String> details,
+                                   AuditEntry.Concerning concerning) {
         AuditEntry entry = new AuditEntry(UUID.randomUUID().toString(), clock.instant(), action,
                 actor == null ? null : actor.username(), actor == null ? List.of() : actor.roleNames(), subject,
-                reason, clientAddress, details);
+                reason, clientAddress, details, concerning);
         return store.append(entry).then(Mono.fromRunnable(() -> relay.relay(AuditStore.COLLECTION, entry.eventId())))
                 .thenReturn(entry);
     }

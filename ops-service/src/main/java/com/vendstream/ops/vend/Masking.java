@@ -1,0 +1,37 @@
+package com.vendstream.ops.vend;
+
+import java.util.List;
+
+/**
+ * What the audit trail may say about a customer's deliverable: a token by its last four characters, PINs by their
+ * number. The audit event travels to a topic other systems read; the entry's own listing shows the full values.
+ */
+final class Masking {
+
+    static final String MASK = "****";
+
+    private Masking() {
+    }
+
+    static String token(String token) {
+        if (token == null) {
+            return null;
+        }
+        return token.length() <= 8 ? MASK : MASK + token.substring(token.length() - 4);
+    }
+
+    /** Free text (a note, a reason) with any of the given secrets in it masked: an operator may paste one there. */
+    static String text(String text, String token, List<String> pins) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        if (token != null) {
+            masked = masked.replace(token, MASK);
+        }
+        for (String pin : pins) {
+            masked = masked.replace(pin, MASK);
+        }
+        return masked;
+    }
+}

@@ -1,0 +1,42 @@
+package com.vendstream.ops.vend;
+
+import com.vendstream.kit.deadletter.Payloads;
+import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.ops.audit.AuditTrail;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.messaging.Message;
+
+@Configuration
+class VendConfiguration {
+
+    /** A store that does not answer in this time is a transient failure: the record is tried again, never lost. */
+    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+
+    @Bean
+    UnresolvedVendStore unresolvedVendStore(ReactiveMongoTemplate mongo) {
+        UnresolvedVendStore store = new UnresolvedVendStore(mongo);
+        store.ensureIndexes();
+        return store;
+    }
+
+    @Bean
+    UnresolvedVends unresolvedVends(UnresolvedVendStore store, AuditTrail audit, OutboxTrigger relay, Clock clock) {
+        return new UnresolvedVends(store, audit, relay, clock);
+    }
+
+    /**
+     * status-poller's VendUnresolved, VendSucceeded and VendFailed (binding vendResolutions-in-0): the record's
+     * offset is committed once its effect is stored; failures follow service-kit's rules (transient: again, without
+     * limit; a defect: a few times, then vendstream.vend.resolutions.ops-service.dlq).
+     */
+    @Bean
+    Consumer<Message<SpecificRecord>> vendResolutions(UnresolvedVends vends) {
+        return message -> vends.apply(Payloads.event(message)).block(APPLY_TIMEOUT);
+    }
+}
