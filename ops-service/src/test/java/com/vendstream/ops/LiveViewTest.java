@@ -7,6 +7,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
 import com.vendstream.kit.deadletter.Redrive;
 import com.vendstream.ops.user.OpsUsers;
+import com.vendstream.ops.vend.UnresolvedVendStore;
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
 import com.vendstream.providers.guard.GuardMetrics;
@@ -44,15 +45,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
 
 /**
  * The live view on real parts: consumer lag and dead letters from the embedded KRaft broker's offsets (a real
@@ -141,6 +146,9 @@ class LiveViewTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    ReactiveMongoTemplate mongo;
+
     @Test
     void theLiveViewShowsOrdersProvidersLagAndDeadLettersFromTheirSources() {
         // status-poller's group read the outcomes topic's first partition up to offset 6 of 10, all 3 of the second.
@@ -151,6 +159,14 @@ class LiveViewTest {
         produce(DEAD_LETTERS, 0, 3);
         commitAsAGroupMember(Redrive.DEFAULT_GROUP, DEAD_LETTERS, Map.of(0, 1L));
 
+        // The back office's queue: one vend waiting, one proposed, one settled, one resolution never escalated.
+        mongo.getCollection(UnresolvedVendStore.COLLECTION).flatMap(c -> Mono.from(c.insertMany(List.of(
+                new Document("_id", "o-open").append("escalated", true).append("state", "OPEN"),
+                new Document("_id", "o-proposed").append("escalated", true).append("state", "PROPOSED"),
+                new Document("_id", "o-settled").append("escalated", true).append("state", "SETTLED"),
+                new Document("_id", "o-marker").append("escalated", false).append("state", "SETTLED")))))
+                .block(Duration.ofSeconds(10));
+
         Browser reader = new Browser(port);
         assertThat(reader.get("/ops/v1/live").status()).as("anonymous").isEqualTo(401);
         assertThat(reader.login("reader", PASSWORD).status()).isEqualTo(200);
@@ -160,6 +176,7 @@ class LiveViewTest {
             assertThat(JsonPath.<List<Integer>>read(view, "$.lag[?(@.group=='status-poller' && @.topic=='"
                     + OUTCOMES + "')].lag")).containsExactly(4);
             assertThat(JsonPath.<Integer>read(view, "$.deadLetters")).isEqualTo(2);
+            assertThat(JsonPath.<Integer>read(view, "$.unresolvedVends")).isEqualTo(2);
         });
         Browser.Response live = reader.get("/ops/v1/live");
         assertThat(live.status()).isEqualTo(200);
@@ -169,7 +186,7 @@ class LiveViewTest {
                 "order-service", "ok", "vend-service", "unreachable", "kafka", "ok"));
         assertThat(JsonPath.<Integer>read(view, "$.orders.VENDING")).isEqualTo(3);
         assertThat(JsonPath.<Integer>read(view, "$.orders.COMPLETED")).isEqualTo(40);
-        assertThat(JsonPath.<Integer>read(view, "$.unresolvedVends")).isEqualTo(1);
+        assertThat(JsonPath.<Integer>read(view, "$.orders.UNRESOLVED")).isEqualTo(1);
         assertThat(JsonPath.<Integer>read(view, "$.stuck.orders.VENDING")).isEqualTo(2);
         assertThat(JsonPath.<String>read(view, "$.at")).isNotBlank();
 

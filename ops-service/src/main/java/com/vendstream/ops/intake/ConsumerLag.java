@@ -23,8 +23,8 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The live view's consumer lag and waiting dead letters, from the broker's own offsets (Kafka's AdminClient), for every topic of
- * the catalogue ({@link Topics}) and each consumer group it lists:
+ * The live view's consumer lag and waiting dead letters, from the broker's own offsets (Kafka's AdminClient), for
+ * every topic of the catalogue ({@link Topics}) and each consumer group it lists:
  * <ul>
  *   <li>a group's lag on a topic: the records between its committed offset and the end of each partition, summed;
  *       a partition the group never committed counts from the partition's start (the services' groups start from

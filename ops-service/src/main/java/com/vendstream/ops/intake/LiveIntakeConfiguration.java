@@ -2,8 +2,11 @@ package com.vendstream.ops.intake;
 
 import com.vendstream.kit.deadletter.BinderClients;
 import com.vendstream.ops.live.LiveService;
+import com.vendstream.ops.vend.UnresolvedVend;
+import com.vendstream.ops.vend.UnresolvedVendStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +40,7 @@ class LiveIntakeConfiguration {
     }
 
     @Bean
-    LiveService liveService(Environment environment, ConsumerLag consumerLag, Clock clock,
+    LiveService liveService(Environment environment, ConsumerLag consumerLag, UnresolvedVendStore queue, Clock clock,
                             @Value("${vendstream.ops.live.source-timeout:PT1S}") Duration sourceTimeout,
                             @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration kafkaTimeout,
                             @Value("${vendstream.ops.live.cache-for:PT2S}") Duration cacheFor) {
@@ -45,6 +48,7 @@ class LiveIntakeConfiguration {
                 .bind("vendstream.ops.sources", Bindable.mapOf(String.class, String.class))
                 .map(LinkedHashMap::new).orElseGet(LinkedHashMap::new);
         return new LiveService(new ServiceMetricPages(sources, sourceTimeout), consumerLag,
-                clock, cacheFor, kafkaTimeout);
+                () -> queue.count(EnumSet.of(UnresolvedVend.State.OPEN, UnresolvedVend.State.PROPOSED)), clock,
+                cacheFor, kafkaTimeout);
     }
 }

@@ -22,15 +22,17 @@ public class LiveService {
 
     private final MetricPages pages;
     private final KafkaFigures.Source kafka;
+    private final WaitingVends waiting;
     private final Clock clock;
     private final Duration kafkaTimeout;
     private final Mono<LiveView> cached;
 
     /** @param kafkaTimeout each broker call's bound; the whole Kafka round is given four of them */
-    public LiveService(MetricPages pages, KafkaFigures.Source kafka, Clock clock, Duration cacheFor,
-                       Duration kafkaTimeout) {
+    public LiveService(MetricPages pages, KafkaFigures.Source kafka, WaitingVends waiting, Clock clock,
+                       Duration cacheFor, Duration kafkaTimeout) {
         this.pages = pages;
         this.kafka = kafka;
+        this.waiting = waiting;
         this.clock = clock;
         this.kafkaTimeout = kafkaTimeout;
         this.cached = Mono.defer(this::assemble).cache(view -> cacheFor, error -> Duration.ZERO, () -> Duration.ZERO);
@@ -48,8 +50,14 @@ public class LiveService {
                 .doOnError(e -> log.warn("Consumer lag not read: {}", e.toString()))
                 .map(Optional::of)
                 .onErrorResume(e -> Mono.just(Optional.<KafkaFigures>empty()));
-        return Mono.zip(pages.read(), offsets)
-                .map(t -> LiveViews.assemble(clock.instant(), parsed(t.getT1()), t.getT2().orElse(null)));
+        Mono<Optional<Long>> queue = waiting.count().timeout(kafkaTimeout)
+                .doOnError(e -> log.warn("Unresolved vends not counted: {}", e.toString()))
+                .map(Optional::of)
+                .onErrorResume(e -> Mono.just(Optional.<Long>empty()))
+                .defaultIfEmpty(Optional.empty());
+        return Mono.zip(pages.read(), offsets, queue)
+                .map(t -> LiveViews.assemble(clock.instant(), parsed(t.getT1()), t.getT2().orElse(null),
+                        t.getT3().orElse(null)));
     }
 
     private static Map<String, List<PrometheusText.Sample>> parsed(Map<String, String> pages) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param orders          orders by state (order-service's {@code vendstream.order.state}; final states within its
  *                        window, 24 h by default)
  * @param stuck           work that stopped moving, by kind
- * @param unresolvedVends orders escalated for a person (state UNRESOLVED)
+ * @param unresolvedVends unresolved vends waiting for a person in the back office's queue (OPEN and PROPOSED)
  * @param providers       each provider's health, from every service that calls it
  * @param lag             each catalogue consumer group's lag on each topic it reads
  * @param deadLetters     dead letters not re-driven yet, across every dead-letter topic

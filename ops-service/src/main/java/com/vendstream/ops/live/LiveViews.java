@@ -36,8 +36,9 @@ final class LiveViews {
     /**
      * @param scrapes each configured source's samples, in configuration order; null for one that did not answer
      * @param kafka   null when the broker did not answer
+     * @param waiting the back office's queue of unresolved vends (OPEN and PROPOSED); null when not counted
      */
-    static LiveView assemble(Instant at, Map<String, List<Sample>> scrapes, KafkaFigures kafka) {
+    static LiveView assemble(Instant at, Map<String, List<Sample>> scrapes, KafkaFigures kafka, Long waiting) {
         Map<String, String> sources = new LinkedHashMap<>();
         scrapes.forEach((name, samples) -> sources.put(name, samples == null ? UNREACHABLE : OK));
         sources.put(KAFKA, kafka == null ? UNREACHABLE : OK);
@@ -59,10 +60,9 @@ final class LiveViews {
                 byLabels(answered, "vendstream_vend_overdue", s -> s.label("state")),
                 byLabels(answered, "vendstream_poller_unresolved", s -> s.label("provider")),
                 outbox(answered));
-        Long unresolved = orders == null ? null : orders.getOrDefault("UNRESOLVED", 0L);
         List<GroupLag> lag = kafka == null ? null : kafka.lag().stream()
                 .sorted(Comparator.comparing(GroupLag::topic).thenComparing(GroupLag::group)).toList();
-        return new LiveView(at, orders, stuck, unresolved, providers(answered), lag,
+        return new LiveView(at, orders, stuck, waiting, providers(answered), lag,
                 kafka == null ? null : kafka.deadLetters(), sources);
     }
 

@@ -59,7 +59,7 @@ class LiveViewsTest {
     @Test
     void aProviderShowsItsWorstBreakerHighestRateSlowestOperationAndAllItsCalls() {
         LiveView view = LiveViews.assemble(AT, scrapes(ORDER_SERVICE, VEND_SERVICE, null),
-                new KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5)), 3));
+                new KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5)), 3), 4L);
 
         ProviderHealth vtpass = provider(view, "vtpass");
         assertThat(vtpass.breaker()).isEqualTo("HALF_OPEN");
@@ -77,7 +77,7 @@ class LiveViewsTest {
         assertThat(pawacard.latencyMs()).isNull();
 
         assertThat(view.orders()).containsEntry("VENDING", 3L).containsEntry("UNRESOLVED", 2L);
-        assertThat(view.unresolvedVends()).isEqualTo(2);
+        assertThat(view.unresolvedVends()).as("the back office's queue").isEqualTo(4);
         assertThat(view.stuck().orders()).containsEntry("VENDING", 1L);
         assertThat(view.stuck().blockedOrders()).containsEntry("REFUNDING/PAYOUT_FAILED", 1L);
         assertThat(view.stuck().vends()).containsEntry("SENDING", 2L);
@@ -91,7 +91,7 @@ class LiveViewsTest {
 
     @Test
     void whatAnUnreachableSourceWouldTellIsUnknownNotZero() {
-        LiveView view = LiveViews.assemble(AT, scrapes(null, VEND_SERVICE, null), null);
+        LiveView view = LiveViews.assemble(AT, scrapes(null, VEND_SERVICE, null), null, null);
 
         assertThat(view.orders()).isNull();
         assertThat(view.unresolvedVends()).isNull();
@@ -109,7 +109,7 @@ class LiveViewsTest {
                 vendstream_provider_calls_seconds_count{operation="collection",outcome="ok",provider="dollr"} 1
                 resilience4j_circuitbreaker_state{guard="payments",name="x",provider="x",state="forced_open"} 1.0
                 resilience4j_circuitbreaker_state{guard="catalogue",name="x",provider="x",state="half_open"} 1.0
-                """, null, null), null);
+                """, null, null), null, 0L);
         assertThat(provider(view, "dollr").breaker()).isEqualTo("UNKNOWN");
         assertThat(provider(view, "x").breaker()).isEqualTo("OPEN");
     }
