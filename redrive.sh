@@ -7,6 +7,9 @@
 #   ./redrive.sh <dlq-topic> --bootstrap-servers host:9093 --command-config client.properties   (TLS/SASL)
 # The brokers default to VENDSTREAM_KAFKA_BOOTSTRAP_SERVERS, else localhost:9092 (the local stack).
 # Uses the local stack's build (deploy/target); builds it first if it is not there.
+# What a re-driven record is comes from service-kit's DeadLetterRecords, which ops-service's back office shares
+# for its one-record re-drive and discard; this tool does not know the back office's dispositions (it re-drives
+# records discarded there too), so use one or the other for a topic.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -d deploy/target/lib ]; then

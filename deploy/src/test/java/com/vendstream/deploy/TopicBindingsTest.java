@@ -88,7 +88,8 @@ class TopicBindingsTest {
     /**
      * A producer outside the bindings would be a writer this test cannot see, so every class of the runtime
      * modules that can produce is known here: the services have none (they send through their outbox and
-     * bindings); deploy's tools (which stand in for checkout) are not a runtime module.
+     * bindings) but ops-service's dead-letter re-drive (no event of its own: a dead letter's bytes back to the
+     * topic the catalogue names for it); deploy's tools (which stand in for checkout) are not a runtime module.
      */
     @Test
     void nothingElseProducesToKafka() throws IOException {
@@ -99,7 +100,10 @@ class TopicBindingsTest {
                 "service-kit/.../DeadLetters.java", "dead letters, to <topic>.<group>.dlq",
                 "service-kit/.../ConsumerFailures.java", "DeadLetters' producer",
                 "service-kit/.../Redrive.java", "sends a dead letter's original bytes back to its topic",
-                "service-kit/.../LogSafe.java", "formats ProducerRecords for logs; sends nothing");
+                "service-kit/.../LogSafe.java", "formats ProducerRecords for logs; sends nothing",
+                "service-kit/.../DeadLetterRecords.java", "makes the record that re-drives a dead letter; sends nothing",
+                "ops-service/.../DeadLetterLog.java",
+                "an operator's re-drive: one catalogue dead letter's original bytes back to its source topic");
         Set<String> producing = new TreeSet<>();
         for (String module : Stream.concat(Stream.of("schemas", "schema-registry", "service-kit", "providers",
                 "provider-sandbox"), SERVICES.stream()).toList()) {

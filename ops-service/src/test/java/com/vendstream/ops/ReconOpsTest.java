@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import com.vendstream.events.DiscrepancyKind;
 import com.vendstream.events.DiscrepancyStatus;
-import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.recon.ReconciliationApplication;
 import com.vendstream.recon.access.FinanceUsers;
 import com.vendstream.recon.discrepancy.Discrepancy;
@@ -96,14 +95,8 @@ class ReconOpsTest {
         parts.endpoints(props, "ops");
         props.add("vendstream.ops.recon.url", () -> "http://localhost:" + reconPort);
         props.add("vendstream.ops.recon.token", () -> RECON_TOKEN);
-        String hash = OpsUsers.hash(PASSWORD);
-        String[][] users = {{"olu", "OPERATOR"}, {"fatima", "FINANCE"}, {"reader", "READ_ONLY"}};
-        for (int i = 0; i < users.length; i++) {
-            int n = i;
-            props.add("vendstream.ops.users[" + n + "].username", () -> users[n][0]);
-            props.add("vendstream.ops.users[" + n + "].password-hash", () -> hash);
-            props.add("vendstream.ops.users[" + n + "].roles", () -> users[n][1]);
-        }
+        Browser.users(props, PASSWORD, new String[][] {{"olu", "OPERATOR"}, {"fatima", "FINANCE"},
+            {"reader", "READ_ONLY"}});
     }
 
     @LocalServerPort

@@ -115,6 +115,8 @@ public class OpsSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/ops/v1/unresolved-vends/*/proposal",
                                 "/ops/v1/unresolved-vends/*/proposal/approve",
                                 "/ops/v1/unresolved-vends/*/proposal/reject").hasRole(OpsRole.OPERATOR.name())
+                        .pathMatchers(HttpMethod.POST, "/ops/v1/dead-letters/*/*/*/redrive",
+                                "/ops/v1/dead-letters/*/*/*/discard").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.GET, "/ops/v1/**").hasAnyRole(everyRole)
                         .anyExchange().denyAll())
                 .build();

@@ -43,7 +43,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * {@link #VEND_RESOLUTIONS} (status-poller, a requery's answer); order-service and reconciliation-service read
  * both. The only other producers
  * are not writers of events: service-kit's dead letters go to each group's own {@code <topic>.<group>.dlq},
- * and its re-drive tool sends a dead letter's original bytes back to the topic it came from. {@code checkout}
+ * and its re-drive tool (and ops-service's re-drive of one dead letter, by an operator) sends a dead letter's
+ * original bytes back to the topic it came from. {@code checkout}
  * is the merchants' checkout, outside this repository (deploy's fault campaign stands in for it). The consumer
  * groups listed per topic are those of the services' input bindings; with the writer they let deploy's
  * {@code TopicBindingsTest} check every binding of every service against this catalogue, and they name the

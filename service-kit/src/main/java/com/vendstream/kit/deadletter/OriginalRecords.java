@@ -14,17 +14,17 @@ import org.apache.kafka.common.TopicPartition;
  * producer wrote (another schema version, fields our schema does not have). The dead letter must be the
  * original, so it is fetched again by its offset: it is still there, the consumer has not moved past it.
  */
-final class OriginalRecords {
+public final class OriginalRecords {
 
     private final Map<String, Object> consumerConfig;
     private final Duration timeout;
 
-    OriginalRecords(Map<String, Object> consumerConfig, Duration timeout) {
+    public OriginalRecords(Map<String, Object> consumerConfig, Duration timeout) {
         this.consumerConfig = consumerConfig;
         this.timeout = timeout;
     }
 
-    ConsumerRecord<byte[], byte[]> fetch(String topic, int partition, long offset) {
+    public ConsumerRecord<byte[], byte[]> fetch(String topic, int partition, long offset) {
         TopicPartition tp = new TopicPartition(topic, partition);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
             consumer.assign(List.of(tp));

@@ -20,18 +20,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * Re-drives a dead-letter topic: republishes each of its records, as the key, value and headers it was
  * produced with, to the topic it came from ({@code kafka_dlt-original-topic}, or {@code x-original-topic} for
- * the binder's older dead letters), or to {@code --to}. Dead-letter headers are left behind. It reads up to
+ * the binder's older dead letters), or to {@code --to}. Dead-letter headers are left behind
+ * ({@link DeadLetterRecords}, which ops-service's dead-letter desk shares for its one-record re-drive). It reads up to
  * the end the topic had when it started, so records that fail again (and are dead-lettered again) wait for
  * the next run, and commits its consumer group's offset after each record it republished, so a run that
  * stops half way can be run again. Consumers skip events they have already applied, so a record republished
@@ -50,9 +48,6 @@ public final class Redrive {
 
     /** The consumer group whose offsets say how far each dead-letter topic has been re-driven. */
     public static final String DEFAULT_GROUP = "vendstream-redrive";
-
-    private static final List<String> DEAD_LETTER_HEADER_PREFIXES = List.of("kafka_dlt-", "x-exception-",
-            "x-original-", "vendstream-dlt-", "springDeserializerException");
 
     private final PrintStream out;
     private String deadLetterTopic;
@@ -152,7 +147,7 @@ public final class Redrive {
                     if (record.offset() >= end.get(tp)) {
                         continue;
                     }
-                    String target = to != null ? to : originalTopic(record);
+                    String target = to != null ? to : DeadLetterRecords.originalTopic(record.headers()).orElse(null);
                     if (target == null) {
                         out.println(record.topic() + "-" + record.partition() + "@" + record.offset()
                                 + " names no original topic; nothing past it was re-driven. Run again with --to <topic>.");
@@ -160,8 +155,7 @@ public final class Redrive {
                     }
                     out.println((dryRun ? "would re-drive " : "re-drove ") + describe(record) + " to " + target);
                     if (!dryRun) {
-                        producer.send(new ProducerRecord<>(target, null, record.key(), record.value(),
-                                withoutDeadLetterHeaders(record))).get();
+                        producer.send(DeadLetterRecords.redrive(record, target)).get();
                         consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
                     }
                     done++;
@@ -194,26 +188,6 @@ public final class Redrive {
     private static boolean caughtUp(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions,
                                     Map<TopicPartition, Long> end) {
         return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-    }
-
-    private static String originalTopic(ConsumerRecord<?, ?> record) {
-        for (String name : List.of(KafkaHeaders.DLT_ORIGINAL_TOPIC, "x-original-topic")) {
-            Header header = record.headers().lastHeader(name);
-            if (header != null) {
-                return new String(header.value(), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private static RecordHeaders withoutDeadLetterHeaders(ConsumerRecord<?, ?> record) {
-        RecordHeaders headers = new RecordHeaders();
-        for (Header header : record.headers()) {
-            if (DEAD_LETTER_HEADER_PREFIXES.stream().noneMatch(header.key()::startsWith)) {
-                headers.add(header);
-            }
-        }
-        return headers;
     }
 
     private static String describe(ConsumerRecord<byte[], byte[]> record) {
