@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
-import com.vendstream.kit.deadletter.Redrive;
 import com.vendstream.ops.user.OpsUsers;
 import com.vendstream.ops.vend.UnresolvedVendStore;
 import com.vendstream.providers.RequeryCommand;
@@ -61,7 +60,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The live view on real parts: consumer lag and dead letters from the embedded KRaft broker's offsets (a real
- * consumer group that committed part of a topic), provider health from a real HTTP server answering the Prometheus
+ * consumer group that committed part of a topic), dead letters as the dead-letter desk counts them, provider health from a real HTTP server answering the Prometheus
  * text of a real meter registry whose guard's breaker opened (what a service's /actuator/prometheus shows), and a
  * service that does not answer shown as unreachable without failing the view.
  */
@@ -155,9 +154,8 @@ class LiveViewTest {
         produce(OUTCOMES, 0, 10);
         produce(OUTCOMES, 1, 3);
         commitAsAGroupMember("status-poller", OUTCOMES, Map.of(0, 6L, 1, 3L));
-        // Three dead letters, the first of them re-driven by the re-drive tool.
+        // Three dead letters waiting at the desk (none re-driven or discarded there).
         produce(DEAD_LETTERS, 0, 3);
-        commitAsAGroupMember(Redrive.DEFAULT_GROUP, DEAD_LETTERS, Map.of(0, 1L));
 
         // The back office's queue: one vend waiting, one proposed, one settled, one resolution never escalated.
         mongo.getCollection(UnresolvedVendStore.COLLECTION).flatMap(c -> Mono.from(c.insertMany(List.of(
@@ -175,7 +173,7 @@ class LiveViewTest {
             String view = reader.get("/ops/v1/live").body();
             assertThat(JsonPath.<List<Integer>>read(view, "$.lag[?(@.group=='status-poller' && @.topic=='"
                     + OUTCOMES + "')].lag")).containsExactly(4);
-            assertThat(JsonPath.<Integer>read(view, "$.deadLetters")).isEqualTo(2);
+            assertThat(JsonPath.<Integer>read(view, "$.deadLetters")).isEqualTo(3);
             assertThat(JsonPath.<Integer>read(view, "$.unresolvedVends")).isEqualTo(2);
         });
         Browser.Response live = reader.get("/ops/v1/live");

@@ -1,6 +1,5 @@
 package com.vendstream.ops.intake;
 
-import com.vendstream.kit.deadletter.Redrive;
 import com.vendstream.ops.live.KafkaFigures;
 import com.vendstream.ops.live.LiveView.GroupLag;
 import com.vendstream.schemas.topic.Topics;
@@ -23,16 +22,10 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The live view's consumer lag and waiting dead letters, from the broker's own offsets (Kafka's AdminClient), for
- * every topic of the catalogue ({@link Topics}) and each consumer group it lists:
- * <ul>
- *   <li>a group's lag on a topic: the records between its committed offset and the end of each partition, summed;
- *       a partition the group never committed counts from the partition's start (the services' groups start from
- *       the earliest record);</li>
- *   <li>dead letters: the records of every dead-letter topic past what the re-drive tool's group
- *       ({@link Redrive#DEFAULT_GROUP}) has committed, that is, not re-driven yet.</li>
- * </ul>
- * A topic that does not exist yet is left out. Blocking (each call bounded by {@code timeout}): the live view runs
+ * The live view's consumer lag, from the broker's own offsets (Kafka's AdminClient), for every topic of the
+ * catalogue ({@link Topics}) and each consumer group it lists: the records between the group's committed offset
+ * and the end of each partition, summed; a partition the group never committed counts from the partition's start
+ * (the services' groups start from the earliest record). A topic that does not exist yet is left out. Blocking (each call bounded by {@code timeout}): the live view runs
  * it off the event loop.
  */
 final class ConsumerLag implements KafkaFigures.Source, AutoCloseable {
@@ -74,11 +67,9 @@ final class ConsumerLag implements KafkaFigures.Source, AutoCloseable {
                 groupsByTopic.put(t.topic(), t.consumerGroups());
             }
         }
-        List<String> deadLetterTopics = Topics.deadLetterTopics().stream().filter(existing::contains).toList();
         Set<String> topics = new LinkedHashSet<>(groupsByTopic.keySet());
-        topics.addAll(deadLetterTopics);
         if (topics.isEmpty()) {
-            return new KafkaFigures(List.of(), 0);
+            return new KafkaFigures(List.of());
         }
         Map<String, List<TopicPartition>> partitions = new LinkedHashMap<>();
         get(admin.describeTopics(topics).allTopicNames()).forEach((name, description) ->
@@ -99,14 +90,7 @@ final class ConsumerLag implements KafkaFigures.Source, AutoCloseable {
                 lag.add(new GroupLag(group, topic.getKey(), behind));
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> redriven = committed(Redrive.DEFAULT_GROUP);
-        long deadLetters = 0;
-        for (String topic : deadLetterTopics) {
-            for (TopicPartition tp : partitions.getOrDefault(topic, List.of())) {
-                deadLetters += behind(end.get(tp), start.get(tp), redriven.get(tp));
-            }
-        }
-        return new KafkaFigures(lag, deadLetters);
+        return new KafkaFigures(lag);
     }
 
     /** Records from the committed offset (or the partition's start) to its end; never below zero. */

@@ -1,6 +1,7 @@
 package com.vendstream.ops.intake;
 
 import com.vendstream.kit.deadletter.BinderClients;
+import com.vendstream.ops.deadletter.DeadLetterDesk;
 import com.vendstream.ops.live.LiveService;
 import com.vendstream.ops.vend.UnresolvedVend;
 import com.vendstream.ops.vend.UnresolvedVendStore;
@@ -40,7 +41,8 @@ class LiveIntakeConfiguration {
     }
 
     @Bean
-    LiveService liveService(Environment environment, ConsumerLag consumerLag, UnresolvedVendStore queue, Clock clock,
+    LiveService liveService(Environment environment, ConsumerLag consumerLag, UnresolvedVendStore queue,
+                            DeadLetterDesk deadLetters, Clock clock,
                             @Value("${vendstream.ops.live.source-timeout:PT1S}") Duration sourceTimeout,
                             @Value("${vendstream.ops.live.kafka-timeout:PT2S}") Duration kafkaTimeout,
                             @Value("${vendstream.ops.live.cache-for:PT2S}") Duration cacheFor) {
@@ -48,7 +50,8 @@ class LiveIntakeConfiguration {
                 .bind("vendstream.ops.sources", Bindable.mapOf(String.class, String.class))
                 .map(LinkedHashMap::new).orElseGet(LinkedHashMap::new);
         return new LiveService(new ServiceMetricPages(sources, sourceTimeout), consumerLag,
-                () -> queue.count(EnumSet.of(UnresolvedVend.State.OPEN, UnresolvedVend.State.PROPOSED)), clock,
-                cacheFor, kafkaTimeout);
+                () -> queue.count(EnumSet.of(UnresolvedVend.State.OPEN, UnresolvedVend.State.PROPOSED)),
+                () -> deadLetters.summaries().map(topics -> topics.stream().mapToLong(DeadLetterDesk.Summary::waiting)
+                        .sum()), clock, cacheFor, kafkaTimeout);
     }
 }

@@ -3,12 +3,8 @@ package com.vendstream.ops.live;
 import com.vendstream.ops.live.LiveView.GroupLag;
 import java.util.List;
 
-/**
- * Consumer lag and waiting dead letters as the broker's offsets give them.
- *
- * @param deadLetters records of the dead-letter topics not re-driven yet
- */
-public record KafkaFigures(List<GroupLag> lag, long deadLetters) {
+/** Consumer lag as the broker's offsets give it. */
+public record KafkaFigures(List<GroupLag> lag) {
 
     /** Where they come from: the broker (ops' {@code intake} package reads it with Kafka's AdminClient). */
     @FunctionalInterface

@@ -22,17 +22,19 @@ public class LiveService {
 
     private final MetricPages pages;
     private final KafkaFigures.Source kafka;
-    private final WaitingVends waiting;
+    private final Count waitingVends;
+    private final Count waitingDeadLetters;
     private final Clock clock;
     private final Duration kafkaTimeout;
     private final Mono<LiveView> cached;
 
     /** @param kafkaTimeout each broker call's bound; the whole Kafka round is given four of them */
-    public LiveService(MetricPages pages, KafkaFigures.Source kafka, WaitingVends waiting, Clock clock,
-                       Duration cacheFor, Duration kafkaTimeout) {
+    public LiveService(MetricPages pages, KafkaFigures.Source kafka, Count waitingVends, Count waitingDeadLetters,
+                       Clock clock, Duration cacheFor, Duration kafkaTimeout) {
         this.pages = pages;
         this.kafka = kafka;
-        this.waiting = waiting;
+        this.waitingVends = waitingVends;
+        this.waitingDeadLetters = waitingDeadLetters;
         this.clock = clock;
         this.kafkaTimeout = kafkaTimeout;
         this.cached = Mono.defer(this::assemble).cache(view -> cacheFor, error -> Duration.ZERO, () -> Duration.ZERO);
@@ -50,14 +52,19 @@ public class LiveService {
                 .doOnError(e -> log.warn("Consumer lag not read: {}", e.toString()))
                 .map(Optional::of)
                 .onErrorResume(e -> Mono.just(Optional.<KafkaFigures>empty()));
-        Mono<Optional<Long>> queue = waiting.count().timeout(kafkaTimeout)
-                .doOnError(e -> log.warn("Unresolved vends not counted: {}", e.toString()))
+        return Mono.zip(pages.read(), offsets, counted(waitingVends, "unresolved vends"),
+                        counted(waitingDeadLetters, "dead letters"))
+                .map(t -> LiveViews.assemble(clock.instant(), parsed(t.getT1()), t.getT2().orElse(null),
+                        t.getT3().orElse(null), t.getT4().orElse(null)));
+    }
+
+    /** The count, or nothing when it fails or takes longer than the Kafka round may (the dead letters read Kafka). */
+    private Mono<Optional<Long>> counted(Count count, String what) {
+        return Mono.defer(count::count).timeout(kafkaTimeout.multipliedBy(4))
+                .doOnError(e -> log.warn("{} not counted: {}", what, e.toString()))
                 .map(Optional::of)
                 .onErrorResume(e -> Mono.just(Optional.<Long>empty()))
                 .defaultIfEmpty(Optional.empty());
-        return Mono.zip(pages.read(), offsets, queue)
-                .map(t -> LiveViews.assemble(clock.instant(), parsed(t.getT1()), t.getT2().orElse(null),
-                        t.getT3().orElse(null)));
     }
 
     private static Map<String, List<PrometheusText.Sample>> parsed(Map<String, String> pages) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param unresolvedVends unresolved vends waiting for a person in the back office's queue (OPEN and PROPOSED)
  * @param providers       each provider's health, from every service that calls it
  * @param lag             each catalogue consumer group's lag on each topic it reads
- * @param deadLetters     dead letters not re-driven yet, across every dead-letter topic
+ * @param deadLetters     dead letters waiting at the dead-letter desk (neither re-driven nor discarded), across every
+ *                        dead-letter topic of the catalogue
  * @param sources         each source ({@code vendstream.ops.sources.*} and {@code kafka}): ok or unreachable
  */
 public record LiveView(Instant at, Map<String, Long> orders, Stuck stuck, Long unresolvedVends,

@@ -36,9 +36,11 @@ final class LiveViews {
     /**
      * @param scrapes each configured source's samples, in configuration order; null for one that did not answer
      * @param kafka   null when the broker did not answer
-     * @param waiting the back office's queue of unresolved vends (OPEN and PROPOSED); null when not counted
+     * @param waiting     the back office's queue of unresolved vends (OPEN and PROPOSED); null when not counted
+     * @param deadLetters dead letters waiting at the back office's desk; null when not counted
      */
-    static LiveView assemble(Instant at, Map<String, List<Sample>> scrapes, KafkaFigures kafka, Long waiting) {
+    static LiveView assemble(Instant at, Map<String, List<Sample>> scrapes, KafkaFigures kafka, Long waiting,
+                             Long deadLetters) {
         Map<String, String> sources = new LinkedHashMap<>();
         scrapes.forEach((name, samples) -> sources.put(name, samples == null ? UNREACHABLE : OK));
         sources.put(KAFKA, kafka == null ? UNREACHABLE : OK);
@@ -62,8 +64,7 @@ final class LiveViews {
                 outbox(answered));
         List<GroupLag> lag = kafka == null ? null : kafka.lag().stream()
                 .sorted(Comparator.comparing(GroupLag::topic).thenComparing(GroupLag::group)).toList();
-        return new LiveView(at, orders, stuck, waiting, providers(answered), lag,
-                kafka == null ? null : kafka.deadLetters(), sources);
+        return new LiveView(at, orders, stuck, waiting, providers(answered), lag, deadLetters, sources);
     }
 
     /** The sum of a gauge's samples over the sources that answered, keyed by {@code key} (sorted). */

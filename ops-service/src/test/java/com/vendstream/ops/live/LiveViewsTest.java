@@ -59,7 +59,7 @@ class LiveViewsTest {
     @Test
     void aProviderShowsItsWorstBreakerHighestRateSlowestOperationAndAllItsCalls() {
         LiveView view = LiveViews.assemble(AT, scrapes(ORDER_SERVICE, VEND_SERVICE, null),
-                new KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5)), 3), 4L);
+                new KafkaFigures(List.of(new GroupLag("vend-service", "vendstream.vend.requests", 5))), 4L, 3L);
 
         ProviderHealth vtpass = provider(view, "vtpass");
         assertThat(vtpass.breaker()).isEqualTo("HALF_OPEN");
@@ -91,7 +91,7 @@ class LiveViewsTest {
 
     @Test
     void whatAnUnreachableSourceWouldTellIsUnknownNotZero() {
-        LiveView view = LiveViews.assemble(AT, scrapes(null, VEND_SERVICE, null), null, null);
+        LiveView view = LiveViews.assemble(AT, scrapes(null, VEND_SERVICE, null), null, null, null);
 
         assertThat(view.orders()).isNull();
         assertThat(view.unresolvedVends()).isNull();
@@ -109,7 +109,7 @@ class LiveViewsTest {
                 vendstream_provider_calls_seconds_count{operation="collection",outcome="ok",provider="dollr"} 1
                 resilience4j_circuitbreaker_state{guard="payments",name="x",provider="x",state="forced_open"} 1.0
                 resilience4j_circuitbreaker_state{guard="catalogue",name="x",provider="x",state="half_open"} 1.0
-                """, null, null), null, 0L);
+                """, null, null), null, 0L, 0L);
         assertThat(provider(view, "dollr").breaker()).isEqualTo("UNKNOWN");
         assertThat(provider(view, "x").breaker()).isEqualTo("OPEN");
     }
