@@ -137,12 +137,34 @@ class ManualDecisionKafkaTest {
         infra.send(Topics.OPS_DECISIONS, "o-md-none",
                 decision("o-md-none", "manual-md-none", "decision-3", ManualVendOutcome.NOT_DELIVERED));
 
+        assertThat(deadLetterCause("o-md-none")).contains("UNKNOWN_VEND");
+        assertThat(infra.eventsFor("o-md-none")).isEmpty();
+    }
+
+    @Test
+    void aDecisionItsProposerApprovedIsDeadLetteredAndTheVendStaysEscalated() {
+        escalate("o-md-3", "manual-md-3");
+        ManualVendDecision self = ManualVendDecision.newBuilder(
+                decision("o-md-3", "manual-md-3", "decision-4", ManualVendOutcome.NOT_DELIVERED))
+                .setApprovedBy("ada").build();
+        infra.send(Topics.OPS_DECISIONS, "o-md-3", self);
+
+        assertThat(deadLetterCause("o-md-3")).contains("SELF_APPROVED").contains("second operator");
+        assertThat(poller.getBean(RequeryStore.class).find(Kind.VEND.id("o-md-3")).orElseThrow().state())
+                .isEqualTo(State.ESCALATED);
+        assertThat(types(infra.eventsFor("o-md-3"))).containsExactly("VendUnresolved");
+    }
+
+    /** The cause the dead-lettered decision for the order carries in its headers. */
+    private static String deadLetterCause(String orderId) {
+        String dlq = Topics.deadLetter(Topics.OPS_DECISIONS.topic(), "status-poller");
         AtomicReference<ConsumerRecord<String, byte[]>> dead = new AtomicReference<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(infra.parts.bytesConsumerSettings("dlq"))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                infra.parts.bytesConsumerSettings("dlq-" + orderId))) {
             consumer.subscribe(List.of(dlq));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if ("o-md-none".equals(r.key())) {
+                    if (orderId.equals(r.key())) {
                         dead.set(r);
                     }
                 });
@@ -150,8 +172,7 @@ class ManualDecisionKafkaTest {
             });
         }
         Header message = dead.get().headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_MESSAGE);
-        assertThat(new String(message.value(), StandardCharsets.UTF_8)).contains("UNKNOWN_VEND");
-        assertThat(infra.eventsFor("o-md-none")).isEmpty();
+        return new String(message.value(), StandardCharsets.UTF_8);
     }
 
     /** A vend that goes pending and is escalated at its first requery; its VendUnresolved. */

@@ -37,17 +37,21 @@ public class PendingIntake {
 
     /**
      * vendstream.vend.outcomes: VendPending starts a schedule; VendSucceeded and VendFailed are final already, and
-     * only compared with a vend this poller has settled (one that disagrees is flagged, never applied).
+     * only compared with a vend this poller follows (against a settlement, one that disagrees is flagged; for a vend
+     * still unresolved, it is kept as evidence a decision is checked against; never applied).
      */
     public void vendOutcome(Message<SpecificRecord> message) {
         SpecificRecord event = Payloads.event(message);
         if (event instanceof VendPending pending) {
             engine.accept(VendPendings.toRequery(pending, owner(message)));
         } else if (event instanceof VendSucceeded s) {
-            settlements.laterOutcome(s.getEnvelope().getOrderId(), true, null, s.getEnvelope().getEventId());
+            settlements.laterOutcome(new ManualSettlements.VendReport(s.getEnvelope().getEventId(),
+                    s.getEnvelope().getOrderId(), s.getVend().getProvider(), s.getVend().getProviderReference(),
+                    s.getAmount().getAmountMinor(), s.getAmount().getCurrency(), true, null));
         } else if (event instanceof VendFailed f) {
-            settlements.laterOutcome(f.getEnvelope().getOrderId(), false, f.getProviderCode(),
-                    f.getEnvelope().getEventId());
+            settlements.laterOutcome(new ManualSettlements.VendReport(f.getEnvelope().getEventId(),
+                    f.getEnvelope().getOrderId(), f.getVend().getProvider(), f.getVend().getProviderReference(),
+                    f.getAmount().getAmountMinor(), f.getAmount().getCurrency(), false, f.getProviderCode()));
         } else {
             log.debug("Ignoring {}", Events.describe(event));
         }

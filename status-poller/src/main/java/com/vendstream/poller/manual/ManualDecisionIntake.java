@@ -13,8 +13,9 @@ import org.springframework.messaging.Message;
  * The Kafka edge of manual decisions ({@code vendstream.ops.decisions}, written by ops-service): each approved
  * decision is handed to {@link ManualSettlements} on the listener thread, so the settlement is stored before the
  * offset commits. A decision that can never apply as it is (no vend followed for the order, another vend, a vend
- * never escalated) is not guessed at: it is dead-lettered at once with its cause, where an operator sees it and
- * can re-drive it once the cause is put right.
+ * never escalated, a decision its proposer approved, a delivery with nothing delivered) is not guessed at: it is
+ * dead-lettered at once with its cause, where an operator sees it and can re-drive it once the cause is put right
+ * (or discard it).
  */
 public class ManualDecisionIntake {
 
@@ -39,6 +40,10 @@ public class ManualDecisionIntake {
             case UNKNOWN_VEND -> "status-poller follows no vend for this order (UNKNOWN_VEND)";
             case OTHER_VEND -> "the schedule follows another vend: provider, reference or amount differ (OTHER_VEND)";
             case NOT_ESCALATED -> "the vend was never escalated and is still requeried on its schedule (NOT_ESCALATED)";
+            case SELF_APPROVED -> "not checked by a second operator: approved by its proposer, or by nobody "
+                    + "(SELF_APPROVED)";
+            case NOTHING_DELIVERED -> "DELIVERED but nothing delivered: no token, PINs, receipt or units "
+                    + "(NOTHING_DELIVERED)";
             default -> result.name();
         };
     }

@@ -8,11 +8,14 @@ import java.util.List;
 /**
  * What the lease holder changes in its schedule after one requery (or a throttled skip), written by
  * {@link RequeryStore#apply} in one conditional update together with the lease's release. Every change
- * says when the schedule is next due (null: nothing more is scheduled); the rest is only what it sets.
+ * says when the schedule is next due (null: nothing more is scheduled), unless it keeps the stored one; the rest
+ * is only what it sets.
  */
 public final class Change {
 
     final Instant nextDueAt;
+    /** The next due time is left as stored (someone else set it: an answer landing after a decision). */
+    final boolean keepsNextDue;
     boolean requeried;
     int attempts;
     String lastCode;
@@ -31,12 +34,18 @@ public final class Change {
     OutboxEntry lastEmitted;
     final List<OutboxEntry> publish = new ArrayList<>();
 
-    private Change(Instant nextDueAt) {
+    private Change(Instant nextDueAt, boolean keepsNextDue) {
         this.nextDueAt = nextDueAt;
+        this.keepsNextDue = keepsNextDue;
     }
 
     static Change nextDue(Instant at) {
-        return new Change(at);
+        return new Change(at, false);
+    }
+
+    /** A change that leaves the schedule's next due time (and its confirmations left) as they are stored. */
+    static Change keepingSchedule() {
+        return new Change(null, true);
     }
 
     /** The requery's number and the provider's code (null when it gave none). */

@@ -21,6 +21,25 @@ public record ManualDecision(String eventId, String orderId, String provider, St
         receipt = receipt == null ? Map.of() : Map.copyOf(receipt);
     }
 
+    /**
+     * Whether a second operator checked it (maker-checker): an approver is named and is not the proposer. Names
+     * are compared ignoring case and surrounding blanks, as an operator's login is.
+     */
+    public boolean checked() {
+        return approvedBy != null && !approvedBy.isBlank() && proposedBy != null && !proposedBy.isBlank()
+                && !approvedBy.strip().equalsIgnoreCase(proposedBy.strip());
+    }
+
+    /** Whether it names anything delivered: a token, a PIN, a receipt field or units. */
+    public boolean deliversSomething() {
+        return present(token) || present(units) || pins.stream().anyMatch(ManualDecision::present)
+                || receipt.values().stream().anyMatch(ManualDecision::present);
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
     /** The final state the decision settles a schedule in. */
     public State outcome() {
         return delivered ? State.SUCCEEDED : State.FAILED;

@@ -33,6 +33,8 @@ public class ManualSettlements {
     static final String BY_DECISION = "decision";
     static final String BY_REQUERY = "requery";
     static final String BY_VEND_OUTCOME = "vend_outcome";
+    /** {@code contradicts}: what vend-service reported for a vend still escalated. */
+    static final String VEND_OUTCOME = "vend_outcome";
     /** A schedule that keeps moving under a decision is read again this often before the decision is retried. */
     private static final int ATTEMPTS = 3;
 
@@ -51,11 +53,16 @@ public class ManualSettlements {
         /** The schedule follows another vend (provider, reference or amount differ). */
         OTHER_VEND,
         /** The vend is still being requeried on its schedule and was never escalated. */
-        NOT_ESCALATED;
+        NOT_ESCALATED,
+        /** Not checked by a second operator: approved by its proposer, or by nobody (maker-checker). */
+        SELF_APPROVED,
+        /** DELIVERED with nothing delivered: no token, PINs, receipt or units to hand the customer. */
+        NOTHING_DELIVERED;
 
         /** Whether the decision can never be applied as it is (to be dead-lettered with its cause). */
         public boolean refused() {
-            return this == UNKNOWN_VEND || this == OTHER_VEND || this == NOT_ESCALATED;
+            return this == UNKNOWN_VEND || this == OTHER_VEND || this == NOT_ESCALATED || this == SELF_APPROVED
+                    || this == NOTHING_DELIVERED;
         }
     }
 
@@ -86,6 +93,13 @@ public class ManualSettlements {
     }
 
     private Result settle(ManualDecision d) {
+        // Checked before anything is read: an unchecked decision is refused whatever the vend's state.
+        if (!d.checked()) {
+            return Result.SELF_APPROVED;
+        }
+        if (d.delivered() && !d.deliversSomething()) {
+            return Result.NOTHING_DELIVERED;
+        }
         String id = Kind.VEND.id(d.orderId());
         for (int i = 0; i < ATTEMPTS; i++) {
             Optional<Requery> found = store.find(id);
@@ -104,12 +118,20 @@ public class ManualSettlements {
                 case PENDING:
                     return Result.NOT_ESCALATED;
                 case ESCALATED:
-                    Optional<Requery> settled = store.settle(id, State.ESCALATED, change(r, d));
+                    Optional<Requery.Evidence> reported = r.reported().stream()
+                            .filter(e -> e.outcome() != d.outcome()).findFirst();
+                    if (reported.isPresent()) {
+                        return againstReportedOutcome(r, d, reported.get());
+                    }
+                    // Conditional on no contradicting vend-service outcome too: one stored since the read is seen.
+                    Optional<Requery> settled = store.settle(id, State.ESCALATED, opposite(d.outcome()),
+                            change(r, d));
                     if (settled.isPresent()) {
                         settled(r, d, settled.get());
                         return Result.SETTLED;
                     }
-                    // A final requery answer (or another decision) got there first: read it again.
+                    // A final requery answer, another decision or a contradicting vend-service outcome got there
+                    // first: read it again.
                     continue;
                 default:
                     return d.outcome() == r.state() ? Result.AGREED : contradicted(r, d);
@@ -155,30 +177,94 @@ public class ManualSettlements {
     }
 
     /**
-     * A final answer vend-service published on {@code vendstream.vend.outcomes} for a vend this poller has settled
-     * already (it publishes only VendPending once a vend is pending, so this is late or wrong): one that disagrees is
-     * kept as evidence and flagged, never applied; order-service, which folds it too, keeps its own evidence. Vends
-     * still unresolved here, or never followed, are order-service's business alone.
+     * Refuses to settle an escalated vend against what vend-service reported for it (late, see
+     * {@link #laterOutcome}): the operators may have read the portal wrong, or vend-service may be; a person must
+     * look again, so the decision is kept as evidence and counted, not applied, and the vend stays escalated.
      */
-    public void laterOutcome(String orderId, boolean success, String code, String eventId) {
-        Optional<Requery> found = store.find(Kind.VEND.id(orderId));
-        if (found.isEmpty() || found.get().state().unresolved()
-                || (found.get().state() == State.SUCCEEDED) == success) {
+    private Result againstReportedOutcome(Requery r, ManualDecision d, Requery.Evidence reported) {
+        Requery.Evidence evidence = new Requery.Evidence(d.outcome(), "MANUAL",
+                "two operators decided " + (d.delivered() ? "delivered" : "not delivered")
+                        + " but vend-service reported " + reported.outcome() + " for the vend", clock.instant(),
+                r.attempts(), false);
+        if (store.contradicted(r.id(), evidence, BY_DECISION, d.eventId())) {
+            meters.counter("vendstream.poller.manual.contradicted", "provider", r.provider(), "contradicts",
+                    VEND_OUTCOME, "by", BY_DECISION).increment();
+            log.warn("{} of order {} at {} is escalated and vend-service reported {} for it; decision {} says {} and "
+                            + "is not applied; kept as evidence for review", r.kind(), r.orderId(), r.provider(),
+                    reported.outcome(), d.eventId(), d.outcome());
+        }
+        return Result.CONTRADICTED;
+    }
+
+    private static State opposite(State outcome) {
+        return outcome == State.SUCCEEDED ? State.FAILED : State.SUCCEEDED;
+    }
+
+    /**
+     * A final answer vend-service published on {@code vendstream.vend.outcomes} for a vend this poller follows (it
+     * publishes only VendPending once a vend is pending, so this is late or wrong), if it names the schedule's vend
+     * (provider, reference, amount). For a settled vend, one that disagrees is kept as a contradiction and flagged,
+     * never applied. For a vend still unresolved it is kept as evidence ({@code reportedOutcomes}, once per event),
+     * so that a decision against it is refused as CONTRADICTED; it settles nothing here (order-service, which folds
+     * it too, does its own). Vends never followed are order-service's business alone.
+     */
+    public void laterOutcome(VendReport report) {
+        String id = Kind.VEND.id(report.orderId());
+        State outcome = report.success() ? State.SUCCEEDED : State.FAILED;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Optional<RequeryStore.Standing> found = store.standing(id);
+            if (found.isEmpty()) {
+                return;
+            }
+            RequeryStore.Standing r = found.get();
+            if (!r.provider().equals(report.provider()) || !r.reference().equals(report.reference())
+                    || r.amountMinor() != report.amountMinor() || !r.currency().equals(report.currency())) {
+                log.warn("vend-service reported {} for order {} at {} (reference {}), but the schedule follows "
+                                + "another vend at {} (reference {}); ignored", outcome, r.orderId(),
+                        report.provider(), report.reference(), r.provider(), r.reference());
+                return;
+            }
+            Requery.Evidence evidence = new Requery.Evidence(outcome, report.code(), "vend-service reported it after "
+                    + (r.state().unresolved() ? "the vend went pending" : "the vend was settled"), clock.instant(),
+                    r.attempts(), false);
+            if (r.state().unresolved()) {
+                if (store.reported(id, evidence, report.eventId())) {
+                    log.warn("{} of order {} at {} is {} and vend-service now reports {} (code {}); kept as evidence "
+                                    + "for the operators, not applied", Kind.VEND, r.orderId(), r.provider(),
+                            r.state(), outcome, report.code());
+                    return;
+                }
+                // Already kept (a redelivery), or settled since the read: read it again.
+                if (store.standing(id).map(now -> now.state().unresolved()).orElse(true)) {
+                    return;
+                }
+                continue;
+            }
+            if (r.state() == outcome) {
+                return;
+            }
+            contradictedLater(r, evidence, report.eventId());
             return;
         }
-        Requery r = found.get();
-        Requery.Evidence evidence = new Requery.Evidence(success ? State.SUCCEEDED : State.FAILED, code,
-                "vend-service reported it after the vend was settled", clock.instant(), r.attempts(), false);
+    }
+
+    private void contradictedLater(RequeryStore.Standing r, Requery.Evidence evidence, String eventId) {
         if (store.contradicted(r.id(), evidence, BY_VEND_OUTCOME, eventId)) {
-            meters.counter("vendstream.poller.contradictions", "provider", r.provider(), "kind", r.kind().name())
+            meters.counter("vendstream.poller.contradictions", "provider", r.provider(), "kind", Kind.VEND.name())
                     .increment();
-            if (r.manual() != null) {
-                contradicted(meters, r, BY_VEND_OUTCOME);
+            if (r.manual()) {
+                meters.counter("vendstream.poller.manual.contradicted", "provider", r.provider(), "contradicts",
+                        MANUAL_DECISION, "by", BY_VEND_OUTCOME).increment();
             }
             log.warn("{} of order {} at {} is settled {}{} but vend-service now reports {} (code {}); kept as "
-                            + "evidence for review, not applied", r.kind(), r.orderId(), r.provider(), r.state(),
-                    r.manual() != null ? " by two operators' decision" : "", success ? "success" : "failure", code);
+                            + "evidence for review, not applied", Kind.VEND, r.orderId(), r.provider(), r.state(),
+                    r.manual() ? " by two operators' decision" : "", evidence.outcome(), evidence.code());
         }
+    }
+
+    /** A VendSucceeded/VendFailed from vend-service, as much of it as is compared with the schedule. */
+    public record VendReport(String eventId, String orderId, String provider, String reference, long amountMinor,
+                             String currency, boolean success, String code) {
     }
 
     /** Counts something contradicting a settled vend in which a manual decision takes part. */

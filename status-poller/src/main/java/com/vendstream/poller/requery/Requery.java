@@ -18,6 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
  * @param replies          the newest requeries and what the provider replied to each, oldest first
  *                         ({@link Reply#KEPT} at most)
  * @param manual           the operators' decision that settled it; null unless it was settled by hand
+ * @param reported         final outcomes vend-service reported (late) while the vend was unresolved, kept as
+ *                         evidence a decision is checked against; never applied
  */
 public record Requery(String id, Kind kind, String orderId, String provider, String reference,
                       String providerTransactionId, String service, String billerId, String itemId,
@@ -26,13 +28,15 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                       int confirmationsLeft, String lastCode, Owner owner, List<String> causeEventIds,
                       String causeType, byte[] causePayload, Evidence resolution, List<Evidence> contradictions,
                       Instant escalatedAt, String escalationReason, Instant requeriesStoppedAt,
-                      List<OutboxEntry> outbox, List<Reply> replies, ManualSettlement manual) {
+                      List<OutboxEntry> outbox, List<Reply> replies, ManualSettlement manual,
+                      List<Evidence> reported) {
 
     public Requery {
         causeEventIds = List.copyOf(causeEventIds);
         contradictions = List.copyOf(contradictions);
         outbox = List.copyOf(outbox);
         replies = List.copyOf(replies);
+        reported = reported == null ? List.of() : List.copyOf(reported);
     }
 
     /** A schedule as it starts, from the pending event, before its first requery. */
@@ -41,7 +45,7 @@ public record Requery(String id, Kind kind, String orderId, String provider, Str
                 n.service(), n.billerId(), n.itemId(), n.sessionId(), n.amountMinor(), n.currency(), State.PENDING,
                 n.firstPendingAt(), deadlineAt, firstDueAt, null, 0, 0, 0, n.lastCode(), n.owner(),
                 List.of(n.causeEventId()), n.cause().getClass().getName(), EventCodec.encode(n.cause()), null,
-                List.of(), null, null, null, List.of(), List.of(), null);
+                List.of(), null, null, null, List.of(), List.of(), null, List.of());
     }
 
     /** The pending event this schedule was created from. */

@@ -4,6 +4,7 @@ import com.vendstream.kit.outbox.OutboxEntry;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.poller.schedule.RequerySchedule;
 import com.vendstream.poller.schedule.Schedules;
+import com.vendstream.providers.Masking;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -181,11 +182,12 @@ public class RequeryEngine {
                 : confirm(r, token, answer, reply, schedule, at);
         if (after.isEmpty() && r.state().unresolved()) {
             // Two operators may have settled it while the provider was being asked (a decision does not wait for
-            // the lease): the answer is then a confirmation of their decision, and kept as evidence if it
-            // contradicts it, never dropped silently. A lease really lost fails here too.
+            // the lease): the answer is kept, and as evidence if it contradicts them, never dropped silently. It
+            // was asked before the decision, so it is not one of the confirmations after it: those stay as the
+            // settlement set them. A lease really lost fails here too.
             Answer heard = answer;
             after = store.find(id).filter(settled -> !settled.state().unresolved() && settled.manual() != null)
-                    .flatMap(settled -> confirm(settled, token, heard, reply, schedule, at));
+                    .flatMap(settled -> answeredBeforeDecision(settled, token, heard, reply, at));
         }
         if (after.isEmpty()) {
             log.warn("Lost the lease on {} during a requery; its result is dropped and the holder will requery",
@@ -322,8 +324,23 @@ public class RequeryEngine {
     private Optional<Requery> confirm(Requery r, String token, Answer answer, Reply reply, RequerySchedule schedule,
                                       Instant at) {
         int left = Math.max(0, r.confirmationsLeft() - 1);
-        Change change = Change.nextDue(left > 0 ? at.plus(schedule.confirmAfter()) : null).confirmationsLeft(left)
-                .countAttempt().reply(reply);
+        return checkAgainstSettlement(r, token, answer, reply, at,
+                Change.nextDue(left > 0 ? at.plus(schedule.confirmAfter()) : null).confirmationsLeft(left));
+    }
+
+    /**
+     * A requery's answer that lands after two operators settled the vend while it was in flight: kept (the reply,
+     * and the contradiction if it is one) and the lease given back, but the settlement's confirmations and next
+     * due time are left alone, so the provider is still asked {@code confirmations} times after the decision.
+     */
+    private Optional<Requery> answeredBeforeDecision(Requery settled, String token, Answer answer, Reply reply,
+                                                     Instant at) {
+        return checkAgainstSettlement(settled, token, answer, reply, at, Change.keepingSchedule());
+    }
+
+    private Optional<Requery> checkAgainstSettlement(Requery r, String token, Answer answer, Reply reply, Instant at,
+                                                     Change change) {
+        change.countAttempt().reply(reply);
         boolean contradicts = answer instanceof Answer.Final f && f.success() != (r.state() == State.SUCCEEDED);
         if (contradicts) {
             change.contradiction(evidence((Answer.Final) answer, at, r.attempts() + 1, false));
@@ -350,9 +367,12 @@ public class RequeryEngine {
         return List.copyOf(all.subList(Math.max(0, all.size() - Reply.KEPT), all.size()));
     }
 
-    /** What the provider said, without customer data, tokens or PINs. */
+    /**
+     * What the provider said, without customer data, tokens or PINs: its message masked as a reply's detail is
+     * (a failure's text may quote the meter or phone number).
+     */
     private static Requery.Evidence evidence(Answer.Final f, Instant at, int attempt, boolean afterEscalation) {
-        return new Requery.Evidence(f.success() ? State.SUCCEEDED : State.FAILED, f.code(), f.message(), at, attempt,
-                afterEscalation);
+        return new Requery.Evidence(f.success() ? State.SUCCEEDED : State.FAILED, f.code(),
+                Masking.numbers(f.message()), at, attempt, afterEscalation);
     }
 }

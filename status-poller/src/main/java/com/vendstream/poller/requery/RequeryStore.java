@@ -35,6 +35,8 @@ public class RequeryStore {
     static final String REPLIES = "replies";
     /** The operators' decision that settled the schedule, when one did ({@link Requery.ManualSettlement}). */
     static final String MANUAL = "manual";
+    /** What vend-service reported for the vend while it was unresolved (evidence for a decision). */
+    static final String REPORTED = "reportedOutcomes";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -121,13 +123,51 @@ public class RequeryStore {
 
     /**
      * Settles an unresolved schedule by two operators' decision, whoever holds its lease: a compare-and-set on
-     * the state it was seen in, so that of a decision and a final requery answer only one settles it. A requery
-     * in flight keeps its lease and finds the state moved when it writes (see {@link RequeryEngine}). Empty when
-     * the state moved.
+     * the state it was seen in, so that of a decision and a final requery answer only one settles it, and on no
+     * outcome reported by vend-service that says {@code against} (one stored since the read). A requery in flight
+     * keeps its lease and finds the state moved when it writes (see {@link RequeryEngine}). Empty when the state
+     * moved or such an outcome came.
      */
-    public Optional<Requery> settle(String id, State expected, Change change) {
-        Document filter = new Document("_id", id).append("state", expected.name()).append(MANUAL, null);
+    public Optional<Requery> settle(String id, State expected, State against, Change change) {
+        Document filter = new Document("_id", id).append("state", expected.name()).append(MANUAL, null)
+                .append(REPORTED + ".outcome", new Document("$ne", against.name()));
         return change(filter, update(change, false));
+    }
+
+    /**
+     * Keeps a final outcome vend-service reported for a schedule still unresolved, once per event; false when it
+     * is there already or the schedule is settled (then it is a contradiction, {@link #contradicted}).
+     */
+    public boolean reported(String id, Requery.Evidence evidence, String eventId) {
+        Document entry = evidence(evidence).append("source", "vend_outcome").append("eventId", eventId);
+        return Mono.from(collection().updateOne(new Document("_id", id)
+                                .append("state", new Document("$in", List.of(State.PENDING.name(),
+                                        State.ESCALATED.name())))
+                                .append(REPORTED + ".eventId", new Document("$ne", eventId)),
+                        new Document("$push", new Document(REPORTED, entry))))
+                .block(TIMEOUT).getModifiedCount() == 1;
+    }
+
+    /** Where a schedule stands, read without its cause, outbox, replies and evidence. */
+    public Optional<Standing> standing(String id) {
+        Document projection = new Document("orderId", 1).append("provider", 1).append("reference", 1)
+                .append("amountMinor", 1).append("currency", 1).append("state", 1).append("attempts", 1)
+                .append(MANUAL + ".decisionEventId", 1);
+        return Optional.ofNullable(Mono.from(collection().find(new Document("_id", id)).projection(projection)
+                        .first()).block(TIMEOUT))
+                .map(d -> new Standing(d.getString("_id"), d.getString("orderId"), d.getString("provider"),
+                        d.getString("reference"), d.get("amountMinor", Number.class).longValue(),
+                        d.getString("currency"), State.valueOf(d.getString("state")), intValue(d, "attempts"),
+                        d.get(MANUAL, Document.class) != null));
+    }
+
+    /**
+     * A schedule's state and the vend it follows.
+     *
+     * @param manual whether two operators' decision settled it
+     */
+    public record Standing(String id, String orderId, String provider, String reference, long amountMinor,
+                           String currency, State state, int attempts, boolean manual) {
     }
 
     /**
@@ -153,7 +193,10 @@ public class RequeryStore {
 
     /** The update a change makes; {@code releaseLease}: the lease holder gives its lease back with it. */
     private static Document update(Change change, boolean releaseLease) {
-        Document set = new Document("nextDueAt", date(change.nextDueAt));
+        Document set = new Document();
+        if (!change.keepsNextDue) {
+            set.append("nextDueAt", date(change.nextDueAt));
+        }
         if (releaseLease) {
             set.append("leaseUntil", null).append("leaseToken", null);
         }
@@ -186,7 +229,10 @@ public class RequeryStore {
         if (change.requeriesStoppedAt != null) {
             set.append("requeriesStoppedAt", date(change.requeriesStoppedAt));
         }
-        Document update = new Document("$set", set);
+        Document update = new Document();
+        if (!set.isEmpty()) {
+            update.append("$set", set);
+        }
         Document push = new Document();
         if (!change.publish.isEmpty()) {
             push.append(Outbox.FIELD, new Document("$each", change.publish.stream().map(Outbox::entry).toList()));
@@ -261,7 +307,8 @@ public class RequeryStore {
                 instant(d, "escalatedAt"), d.getString("escalationReason"), instant(d, "requeriesStoppedAt"),
                 d.getList(Outbox.FIELD, Document.class, List.of()).stream().map(Outbox::read).toList(),
                 d.getList(REPLIES, Document.class, List.of()).stream().map(RequeryStore::reply).toList(),
-                manual(d.get(MANUAL, Document.class)));
+                manual(d.get(MANUAL, Document.class)),
+                d.getList(REPORTED, Document.class, List.of()).stream().map(RequeryStore::evidence).toList());
     }
 
     private static Document reply(Reply r) {

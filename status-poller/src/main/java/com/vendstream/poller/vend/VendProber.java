@@ -67,13 +67,17 @@ public class VendProber implements Prober {
             return new Answer.NoAnswer(n.providerCode(), n.message(), true);
         }
         VendOutcome.Pending p = (VendOutcome.Pending) outcome;
-        // Throttled: the provider's 429 (marked where its reply is read) or THROTTLED_AFTER_SEND.
+        if (p.throttled()) {
+            // The provider's 429 (marked where its reply is read) or THROTTLED_AFTER_SEND: it refused to look, so
+            // whatever its code-table row says, this says nothing about the vend (NO_ANSWER, as PaymentProber does).
+            return new Answer.NoAnswer(p.providerCode(), p.message(), true);
+        }
         return switch (p.decision()) {
             // Final as far as the provider's API goes: a person must look, so the schedule escalates now.
-            case MANUAL -> Answer.NoAnswer.needsPerson(p.providerCode(), p.message(), p.throttled());
+            case MANUAL -> Answer.NoAnswer.needsPerson(p.providerCode(), p.message(), false);
             // RETRY (nothing processed, e.g. Pay4Power's 401 after the connector's own token renewal and second
             // try): the same requery with the same reference, asked again on the schedule, not at once.
-            case RETRY, REQUERY -> Answer.NoAnswer.stillPending(p.providerCode(), p.message(), p.throttled(), null,
+            case RETRY, REQUERY -> Answer.NoAnswer.stillPending(p.providerCode(), p.message(), false, null,
                     p.decision().name());
             default -> throw new IllegalStateException("a pending outcome with decision " + p.decision());
         };

@@ -32,9 +32,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +59,9 @@ class ManualSettlementTest {
     private static final RequerySchedule EVERY_5_MS = new RequerySchedule(
             List.of(new RequerySchedule.Step(Duration.ofMillis(5), null)), Duration.ofMinutes(30),
             Duration.ofMillis(5), 0, null, null, null, 0, null);
+
+    private static final com.vendstream.providers.FailureClass DECLINED =
+            com.vendstream.providers.FailureClass.DECLINED_BY_PROVIDER;
 
     private final MongoFixture mongo = new MongoFixture("poller-manual");
     private final RequeryStore store = new RequeryStore(mongo.template);
@@ -100,16 +105,20 @@ class ManualSettlementTest {
 
     @Test
     void repliesKeepNoCustomerNumberAndOnlyTheNewestFifty() {
-        provider = r -> Answer.NoAnswer.stillPending("099", "meter 45700012345 still processing " + "x".repeat(600),
-                false, null, "REQUERY");
+        // Each reply names its requery, so which were kept can be told.
+        provider = r -> Answer.NoAnswer.stillPending("099", "meter 45700012345 still processing, requery "
+                + (r.attempts() + 1) + " " + "x".repeat(600), false, null, "REQUERY");
         engine.accept(VendPendings.toRequery(vendPending("o-2", CHATTY, "ref-o-2"), VEND_OUTCOMES));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> schedule("VEND:o-2").attempts() > Reply.KEPT + 5);
+        // One read: the attempts and the replies of the same update.
         Requery r = schedule("VEND:o-2");
         assertThat(r.replies()).hasSize(Reply.KEPT);
         assertThat(r.replies()).extracting(Reply::at).isSorted();
-        // The newest are kept: the last reply is the last requery.
-        assertThat(r.replies().get(Reply.KEPT - 1).at()).isAfterOrEqualTo(r.replies().get(0).at());
+        // The newest are kept: the last is the latest requery, the first is the one 49 before it, not the first.
+        assertThat(r.replies().get(Reply.KEPT - 1).detail()).contains("requery " + r.attempts() + " ");
+        assertThat(r.replies().get(0).detail()).contains("requery " + (r.attempts() - Reply.KEPT + 1) + " ")
+                .doesNotContain("requery 1 ");
         Reply reply = r.replies().get(0);
         assertThat(reply.detail()).startsWith("meter *******2345 still processing").hasSize(500)
                 .doesNotContain("45700012345");
@@ -195,9 +204,11 @@ class ManualSettlementTest {
     @Test
     void aProviderAnswerThatContradictsAManualSettlementIsFlaggedNeverApplied() {
         escalate("o-6");
-        settlements.decide(decision("o-6", "d-6", false));
-        // The confirming requery: the provider now says it delivered.
-        provider = r -> delivered();
+        // The provider says it delivered once asked about the settled vend. A requery already in flight when the
+        // decision lands was asked about the escalated vend: it still answers "a person must look", and must not
+        // use up the confirmation after the decision.
+        provider = r -> r.state().unresolved() ? needsPerson() : delivered();
+        assertThat(settlements.decide(decision("o-6", "d-6", false))).isEqualTo(ManualSettlements.Result.SETTLED);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !schedule("VEND:o-6").contradictions().isEmpty());
         Requery r = schedule("VEND:o-6");
@@ -209,10 +220,10 @@ class ManualSettlementTest {
                 .isEqualTo(1);
 
         // vend-service reporting a success for it later is flagged too, once however often it comes.
-        settlements.laterOutcome("o-6", true, null, "late-success");
-        settlements.laterOutcome("o-6", true, null, "late-success");
+        settlements.laterOutcome(report("o-6", "late-success", true));
+        settlements.laterOutcome(report("o-6", "late-success", true));
         // And one that agrees is not.
-        settlements.laterOutcome("o-6", false, "016", "late-failure");
+        settlements.laterOutcome(report("o-6", "late-failure", false));
         assertThat(schedule("VEND:o-6").contradictions()).hasSize(2);
         assertThat(count("vendstream.poller.manual.contradicted", "contradicts", "manual_decision", "by",
                 "vend_outcome")).isEqualTo(1);
@@ -224,15 +235,10 @@ class ManualSettlementTest {
         escalate("o-7");
         CountDownLatch asking = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        provider = r -> {
-            asking.countDown();
-            try {
-                answer.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return delivered();
-        };
+        AtomicBoolean first = new AtomicBoolean(true);
+        // The requery in flight answers "delivered"; the confirmation after the decision agrees with it (a final
+        // failure), so exactly one contradiction is expected.
+        provider = r -> first.getAndSet(false) ? held(asking, answer, delivered()) : notDelivered();
         assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
 
         // The requery holds the lease; the decision does not wait for it, and settles the vend first.
@@ -247,6 +253,152 @@ class ManualSettlementTest {
         assertThat(types(outbox("VEND:o-7"))).containsExactly("VendUnresolved", "VendFailed");
         assertThat(count("vendstream.poller.manual.contradicted", "contradicts", "manual_decision", "by", "requery"))
                 .isEqualTo(1);
+        // It was asked before the decision: the confirmation after the decision is still to come.
+        Requery settled = r;
+        await().atMost(Duration.ofSeconds(10)).until(() -> schedule("VEND:o-7").replies().size()
+                == settled.replies().size() + 1);
+        Requery confirmed = schedule("VEND:o-7");
+        assertThat(confirmed.replies()).last().extracting(Reply::decision).isEqualTo("FAILED");
+        assertThat(confirmed.confirmationsLeft()).isZero();
+        assertThat(confirmed.nextDueAt()).isNull();
+        assertThat(confirmed.contradictions()).hasSize(1);
+    }
+
+    @Test
+    void anAnswerInFlightWhenTheOperatorsDecideLeavesTheConfirmationAfterTheDecision() throws Exception {
+        escalate("o-11");
+        CountDownLatch asking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        // Asked while escalated, it says a person must look (and waits to say it until the decision is in); asked
+        // after the decision, it says it delivered.
+        provider = r -> r.state().unresolved() ? held(asking, answer, needsPerson()) : delivered();
+        assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(settlements.decide(decision("o-11", "d-14", false))).isEqualTo(ManualSettlements.Result.SETTLED);
+        Requery settled = schedule("VEND:o-11");
+        answer.countDown();
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> schedule("VEND:o-11").leaseUntil() == null);
+        Requery kept = schedule("VEND:o-11");
+        assertThat(kept.replies()).hasSize(settled.replies().size() + 1).last().extracting(Reply::decision)
+                .isEqualTo("MANUAL");
+        assertThat(kept.confirmationsLeft()).as("as the settlement set it").isEqualTo(1);
+        assertThat(kept.nextDueAt()).as("as the settlement set it").isEqualTo(settled.nextDueAt());
+        // The confirmation the decision set up is asked, and catches the provider saying otherwise.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !schedule("VEND:o-11").contradictions().isEmpty());
+        assertThat(schedule("VEND:o-11").contradictions()).singleElement()
+                .satisfies(c -> assertThat(c.outcome()).isEqualTo(State.SUCCEEDED));
+        assertThat(types(outbox("VEND:o-11"))).containsExactly("VendUnresolved", "VendFailed");
+    }
+
+    @Test
+    void aDecisionItsProposerApprovedOrADeliveryOfNothingIsRefused() {
+        escalate("o-12");
+        ManualDecision self = new ManualDecision("d-15", "o-12", "vtpass", "ref-o-12", null, 50_000L, "NGN", false,
+                null, null, List.of(), Map.of(), "maker", " Maker ", Instant.now());
+        ManualDecision nobody = new ManualDecision("d-16", "o-12", "vtpass", "ref-o-12", null, 50_000L, "NGN", false,
+                null, null, List.of(), Map.of(), "maker", " ", Instant.now());
+        ManualDecision nothing = new ManualDecision("d-17", "o-12", "vtpass", "ref-o-12", "portal-tx", 50_000L, "NGN",
+                true, " ", null, List.of(""), Map.of("receiptNo", ""), "maker", "checker", Instant.now());
+
+        assertThat(settlements.decide(self)).isEqualTo(ManualSettlements.Result.SELF_APPROVED);
+        assertThat(settlements.decide(nobody)).isEqualTo(ManualSettlements.Result.SELF_APPROVED);
+        assertThat(settlements.decide(nothing)).isEqualTo(ManualSettlements.Result.NOTHING_DELIVERED);
+        assertThat(ManualSettlements.Result.SELF_APPROVED.refused()).isTrue();
+        assertThat(ManualSettlements.Result.NOTHING_DELIVERED.refused()).isTrue();
+        assertThat(schedule("VEND:o-12").state()).isEqualTo(State.ESCALATED);
+        assertThat(schedule("VEND:o-12").manual()).isNull();
+        assertThat(types(outbox("VEND:o-12"))).containsExactly("VendUnresolved");
+        assertThat(count("vendstream.poller.manual.decisions", "result", "self_approved")).isEqualTo(2);
+        assertThat(count("vendstream.poller.manual.decisions", "result", "nothing_delivered")).isEqualTo(1);
+
+        // Units alone are something delivered (a top-up without a token).
+        ManualDecision units = new ManualDecision("d-18", "o-12", "vtpass", "ref-o-12", "portal-tx", 50_000L, "NGN",
+                true, null, "500 MB", List.of(), Map.of(), "maker", "checker", Instant.now());
+        assertThat(settlements.decide(units)).isEqualTo(ManualSettlements.Result.SETTLED);
+    }
+
+    @Test
+    void aFinalAnswerBetweenTheDecisionsReadAndItsSettlementSettlesTheVendOnce() {
+        escalate("o-13");
+        escalate("o-14");
+        // The provider's final answer (delivered) is written between the decision's read and its compare-and-set.
+        RequeryStore racing = new RequeryStore(mongo.template) {
+            private final java.util.Set<String> raced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+            @Override
+            public Optional<Requery> find(String id) {
+                Optional<Requery> seen = super.find(id);
+                if (seen.isPresent() && seen.get().state() == State.ESCALATED && raced.add(id)) {
+                    Requery r = seen.get();
+                    Instant at = Instant.now();
+                    Answer.Final answer = (Answer.Final) delivered();
+                    assertThat(super.settle(id, State.ESCALATED, State.FAILED, Change.nextDue(null)
+                            .resolved(new Requery.Evidence(State.SUCCEEDED, "000", null, at, r.attempts(), true), 0)
+                            .publish(new VendResolutions().resolved(r, answer, at)))).isPresent();
+                }
+                return seen;
+            }
+        };
+        ManualSettlements deciding = new ManualSettlements(racing, schedules, new VendResolutions(), timers,
+                (collection, id) -> { }, meters, Clock.systemUTC());
+
+        assertThat(deciding.decide(decision("o-13", "d-19", true))).isEqualTo(ManualSettlements.Result.AGREED);
+        assertThat(deciding.decide(decision("o-14", "d-20", false)))
+                .isEqualTo(ManualSettlements.Result.CONTRADICTED);
+
+        for (String id : List.of("VEND:o-13", "VEND:o-14")) {
+            Requery r = schedule(id);
+            assertThat(r.state()).isEqualTo(State.SUCCEEDED);
+            assertThat(r.manual()).as("the decision settled nothing").isNull();
+            assertThat(types(outbox(id))).as("exactly one terminal event").containsExactly("VendUnresolved",
+                    "VendSucceeded");
+            assertThat(((VendSucceeded) outbox(id).get(1)).getResolvedBy()).isEqualTo(Resolution.REQUERY);
+        }
+        assertThat(schedule("VEND:o-14").contradictions()).singleElement()
+                .satisfies(c -> assertThat(c.outcome()).isEqualTo(State.FAILED));
+    }
+
+    @Test
+    void aLateVendServiceOutcomeOnAnEscalatedVendIsKeptAndADecisionAgainstItIsNotApplied() {
+        escalate("o-15");
+        settlements.laterOutcome(report("o-15", "late-1", true));
+        settlements.laterOutcome(report("o-15", "late-1", true));
+        // Another vend's outcome (another reference) is not this vend's evidence.
+        settlements.laterOutcome(new ManualSettlements.VendReport("late-2", "o-15", "vtpass", "ref-other", 50_000L,
+                "NGN", false, "016"));
+
+        Requery r = schedule("VEND:o-15");
+        assertThat(r.state()).isEqualTo(State.ESCALATED);
+        assertThat(r.reported()).as("once per event").singleElement()
+                .satisfies(e -> assertThat(e.outcome()).isEqualTo(State.SUCCEEDED));
+        assertThat(types(outbox("VEND:o-15"))).containsExactly("VendUnresolved");
+
+        // Two operators deciding "not delivered" against it: flagged, not applied, the vend stays escalated.
+        ManualDecision against = decision("o-15", "d-21", false);
+        assertThat(settlements.decide(against)).isEqualTo(ManualSettlements.Result.CONTRADICTED);
+        assertThat(settlements.decide(against)).isEqualTo(ManualSettlements.Result.CONTRADICTED);
+        assertThat(schedule("VEND:o-15").state()).isEqualTo(State.ESCALATED);
+        assertThat(schedule("VEND:o-15").manual()).isNull();
+        assertThat(schedule("VEND:o-15").contradictions()).singleElement()
+                .satisfies(c -> assertThat(c.outcome()).isEqualTo(State.FAILED));
+        assertThat(types(outbox("VEND:o-15"))).containsExactly("VendUnresolved");
+        assertThat(count("vendstream.poller.manual.contradicted", "contradicts", "vend_outcome", "by", "decision"))
+                .as("once, redelivered or not").isEqualTo(1);
+
+        // One that agrees with it settles the vend.
+        assertThat(settlements.decide(decision("o-15", "d-22", true))).isEqualTo(ManualSettlements.Result.SETTLED);
+        assertThat(types(outbox("VEND:o-15"))).containsExactly("VendUnresolved", "VendSucceeded");
+    }
+
+    @Test
+    void aProvidersFailureMessageIsKeptWithCustomerNumbersMasked() {
+        escalate("o-16");
+        String message = "meter 45700012345 is not on the network";
+        provider = r -> new Answer.Final(false, "016", message,
+                new VendOutcome.Failed("016", DECLINED, message, false));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> schedule("VEND:o-16").state() == State.FAILED);
+        assertThat(schedule("VEND:o-16").resolution().message()).isEqualTo("meter *******2345 is not on the network");
     }
 
     @Test
@@ -276,6 +428,27 @@ class ManualSettlementTest {
 
     private static Answer needsPerson() {
         return Answer.NoAnswer.needsPerson("044", "TRANSACTION RESOLVED", false);
+    }
+
+    /** A requery held in flight: says it is being asked, and answers only when let. */
+    private static Answer held(CountDownLatch asking, CountDownLatch answer, Answer then) {
+        asking.countDown();
+        try {
+            answer.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return then;
+    }
+
+    private static Answer notDelivered() {
+        return new Answer.Final(false, "016", "TRANSACTION FAILED",
+                new VendOutcome.Failed("016", DECLINED, "TRANSACTION FAILED", false));
+    }
+
+    private static ManualSettlements.VendReport report(String orderId, String eventId, boolean success) {
+        return new ManualSettlements.VendReport(eventId, orderId, "vtpass", "ref-" + orderId, 50_000L, "NGN",
+                success, success ? null : "016");
     }
 
     private static Answer delivered() {

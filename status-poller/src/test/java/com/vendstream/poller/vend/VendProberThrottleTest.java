@@ -23,10 +23,16 @@ class VendProberThrottleTest {
     @Test
     void aProvidersRateLimitMakesTheProberBackOff() {
         VendOutcome limited = Pay4PowerTransformer.requery(429, "<html>Too Many Requests</html>", false);
-        assertThat(VendProber.read(limited)).isInstanceOfSatisfying(Answer.NoAnswer.class,
-                a -> assertThat(a.throttled()).isTrue());
+        // Recorded as NO_ANSWER (the provider refused to look), not as the code-table row's REQUERY.
+        assertThat(VendProber.read(limited)).isInstanceOfSatisfying(Answer.NoAnswer.class, a -> {
+            assertThat(a.throttled()).isTrue();
+            assertThat(a.decision()).isEqualTo(Answer.NO_ANSWER);
+        });
         assertThat(VendProber.read(VendOutcome.pending(PendingCause.THROTTLED_AFTER_SEND, null, "slow")))
-                .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isTrue());
+                .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> {
+                    assertThat(a.throttled()).isTrue();
+                    assertThat(a.decision()).isEqualTo(Answer.NO_ANSWER);
+                });
         assertThat(VendProber.read(new VendOutcome.NotSent("HTTP 429", VendOutcome.NotSentReason.PROVIDER_THROTTLED,
                 "rate limited", Duration.ofSeconds(3)))).isInstanceOfSatisfying(Answer.NoAnswer.class,
                 a -> assertThat(a.throttled()).isTrue());
@@ -35,7 +41,10 @@ class VendProberThrottleTest {
     @Test
     void aPendingAnswerWithoutTheMarkIsNotThrottled() {
         assertThat(VendProber.read(VendOutcome.pending(PendingCause.PROVIDER_PENDING, "099", "processing")))
-                .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isFalse());
+                .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> {
+                    assertThat(a.throttled()).isFalse();
+                    assertThat(a.decision()).isEqualTo("REQUERY");
+                });
         assertThat(VendProber.read(VendOutcome.pending(PendingCause.SERVER_ERROR, "HTTP 503", "server error")))
                 .isInstanceOfSatisfying(Answer.NoAnswer.class, a -> assertThat(a.throttled()).isFalse());
     }
@@ -66,6 +75,6 @@ class VendProberThrottleTest {
     private static Requery requery(String id, String provider, String reference, String service, String billerId) {
         return new Requery(id, Kind.VEND, "o-" + id, provider, reference, null, service, billerId, null, null, 0,
                 "NGN", State.PENDING, null, null, null, null, 0, 0, 0, null, new Owner("t", 0), List.of(), null, null,
-                null, List.of(), null, null, null, List.of(), List.of(), null);
+                null, List.of(), null, null, null, List.of(), List.of(), null, List.of());
     }
 }
