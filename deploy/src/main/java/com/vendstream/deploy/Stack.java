@@ -77,7 +77,7 @@ public final class Stack implements RunningStack {
                 stack.service(service.name(), () -> service.run(flags));
             }
             App ops = ops(ports.ops(), bootstrapServers, registryUrl, mongoUri,
-                    "http://localhost:" + stack.port("reconciliation-service"), settings);
+                    "http://localhost:" + stack.port("reconciliation-service"), withSources(settings, stack));
             stack.service(ops.name(), () -> ops.run(flags));
             return stack;
         } catch (RuntimeException e) {
@@ -161,6 +161,18 @@ public final class Stack implements RunningStack {
         Map<String, Object> defaults = new LinkedHashMap<>(settings);
         defaults.putIfAbsent("vendstream.ops.recon.url", reconUrl);
         return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring, defaults);
+    }
+
+    /**
+     * The back office's live view reads each service's /actuator/prometheus (vendstream.ops.sources.<name>): the
+     * services as this stack started them, on whatever ports they got.
+     */
+    private static Map<String, Object> withSources(Map<String, Object> settings, Stack stack) {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        for (String name : List.of("order-service", "vend-service", "status-poller", "reconciliation-service")) {
+            all.put("vendstream.ops.sources." + name, "http://localhost:" + stack.port(name));
+        }
+        return all;
     }
 
     private static App service(String name, Class<?> application, String configName, int port,

@@ -9,6 +9,8 @@ import com.vendstream.events.OrderLine;
 import com.vendstream.events.OrderPlaced;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
+import com.vendstream.ops.live.LiveService;
+import com.vendstream.ops.live.LiveView;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import java.net.URI;
@@ -92,6 +94,28 @@ class EndToEndOrderTest {
         assertThat(system.stack.context("ops-service").getEnvironment().getProperty("vendstream.ops.recon.url"))
                 .isEqualTo(system.url("reconciliation-service"));
         assertThat(system.actuator("order-service", "/prometheus").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theBackOfficesLiveViewReadsEveryServiceAndTheBroker() {
+        // The stack points ops-service's live view at the services it started (vendstream.ops.sources.*).
+        LiveService live = system.stack.context("ops-service").getBean(LiveService.class);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            LiveView view = live.view().block(Duration.ofSeconds(15));
+            assertThat(view.sources()).containsOnly(Map.entry("order-service", "ok"), Map.entry("vend-service", "ok"),
+                    Map.entry("status-poller", "ok"), Map.entry("reconciliation-service", "ok"),
+                    Map.entry("kafka", "ok"));
+            assertThat(view.orders()).containsKeys("RECEIVED", "VENDING", "COMPLETED");
+            // vend-service's guard shows its breaker for each provider from the start.
+            assertThat(view.providers()).filteredOn(p -> p.provider().equals("vtpass")).singleElement()
+                    .satisfies(p -> assertThat(p.breakers()).anySatisfy(b -> {
+                        assertThat(b.source()).isEqualTo("vend-service");
+                        assertThat(b.guard()).isEqualTo("vend");
+                        assertThat(b.state()).isEqualTo("CLOSED");
+                    }));
+            assertThat(view.lag()).extracting(LiveView.GroupLag::group).contains("order-service", "vend-service",
+                    "status-poller", "reconciliation-service");
+        });
     }
 
     @Test

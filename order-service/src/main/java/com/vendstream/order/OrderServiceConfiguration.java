@@ -9,6 +9,7 @@ import com.vendstream.order.api.MerchantAuthFilter;
 import com.vendstream.order.api.OrderWaits;
 import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import java.util.List;
@@ -134,7 +135,8 @@ public class OrderServiceConfiguration {
             if (connector == null) {
                 return null;
             }
-            gateway = new DollrMobileMoney(new GuardedMobileMoney(connector, paymentsGuard),
+            gateway = new DollrMobileMoney(new GuardedMobileMoney(connector, paymentsGuard,
+                    GuardMetrics.of(meters, "payments")),
                     new MobileMoneyCustomerStore(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
@@ -195,8 +197,10 @@ public class OrderServiceConfiguration {
 
     /** Account lookups behind guards of their own (vendstream.order.guard.*), apart from the listings'. */
     @Bean
-    AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard) {
-        return new AccountVerifier(catalog, new GuardedConnectors(connectors.orderedStream().toList(), orderGuard));
+    AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard,
+                                    MeterRegistry meters) {
+        return new AccountVerifier(catalog, new GuardedConnectors(connectors.orderedStream().toList(), orderGuard,
+                GuardMetrics.of(meters, "verify")));
     }
 
     /**
@@ -254,6 +258,13 @@ public class OrderServiceConfiguration {
     Recovery recovery(OrderPlacement placement, OrderOutcomes outcomes, WalletLedger wallets,
                       @Value("${vendstream.order.recovery-after:PT30S}") Duration after) {
         return new Recovery(placement, outcomes, wallets, after);
+    }
+
+    /** Orders by state for the back office's live view (gauge vendstream.order.state). */
+    @Bean
+    OrderCensus orderCensus(OrderStore orders, MeterRegistry meters, Clock clock,
+                            @Value("${vendstream.order.state-count-final-window:PT24H}") Duration finalWindow) {
+        return new OrderCensus(orders, meters, clock, finalWindow);
     }
 
     @Bean

@@ -61,4 +61,29 @@ class StuckWorkTest {
         assertThat(gauge(later, "vendstream.wallet.topup.stuck", "DEBITED")).isEqualTo(1);
         assertThat(gauge(later, "vendstream.wallet.topup.stuck", "PENDING")).isZero();
     }
+
+    @Test
+    void ordersAreCountedByStateAndFinalOnesOnlyWithinTheWindow() {
+        f.walletStore.createIfAbsent("float", "m1", "MERCHANT", "NGN", 100_000, null);
+        assertThat(f.placement.place(OrderFixture.airtime("m1", "r-1", 5_000, "float"), true).order().state())
+                .isEqualTo(OrderState.VENDING);
+        assertThat(f.placement.place(OrderFixture.airtime("m1", "r-2", 500_000, "float"), true).order().state())
+                .isEqualTo(OrderState.REJECTED);
+        assertThat(f.placement.place(OrderFixture.airtime("m1", "r-3", 500_000, "float"), true).order().state())
+                .isEqualTo(OrderState.REJECTED);
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        OrderCensus census = new OrderCensus(f.orders, meters, f.clock, Duration.ofHours(24));
+        assertThat(gauge(meters, "vendstream.order.state", "VENDING")).as("nothing counted yet").isZero();
+        census.count();
+        assertThat(gauge(meters, "vendstream.order.state", "VENDING")).isEqualTo(1);
+        assertThat(gauge(meters, "vendstream.order.state", "REJECTED")).isEqualTo(2);
+        assertThat(gauge(meters, "vendstream.order.state", "COMPLETED")).isZero();
+
+        // Two days later the rejections have left the final states' window; the order still vending has not.
+        SimpleMeterRegistry later = new SimpleMeterRegistry();
+        new OrderCensus(f.orders, later, Clock.offset(f.clock, Duration.ofDays(2)), Duration.ofHours(24)).count();
+        assertThat(gauge(later, "vendstream.order.state", "VENDING")).isEqualTo(1);
+        assertThat(gauge(later, "vendstream.order.state", "REJECTED")).isZero();
+    }
 }

@@ -6,6 +6,7 @@ import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.DayReports;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.guard.GuardedMobileMoney;
@@ -103,10 +104,10 @@ public class ReconConfiguration {
     @Bean
     @ConditionalOnMissingBean(ProviderRecords.class)
     ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
-                                    ReconProperties properties, GuardSettings guard) {
+                                    ReconProperties properties, GuardSettings guard, MeterRegistry meters) {
         List<VendConnector> all = connectors.orderedStream().toList();
         List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
-        GuardedConnectors guarded = new GuardedConnectors(all, guard);
+        GuardedConnectors guarded = new GuardedConnectors(all, guard, GuardMetrics.of(meters, "day-report"));
         for (VendConnector c : all) {
             // A provider that lists a whole day (Pagamio) is matched on it; the others are requeried one by one.
             if (c instanceof DayReports d && dayReports.stream().noneMatch(r -> r.provider().equals(d.id()))) {
@@ -131,8 +132,10 @@ public class ReconConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(PaymentRecords.class)
-    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, GuardSettings guard) {
-        List<GuardedMobileMoney> all = connectors.orderedStream().map(c -> new GuardedMobileMoney(c, guard)).toList();
+    PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, GuardSettings guard,
+                                  MeterRegistry meters) {
+        List<GuardedMobileMoney> all = connectors.orderedStream()
+                .map(c -> new GuardedMobileMoney(c, guard, GuardMetrics.of(meters, "payment-status"))).toList();
         return all.isEmpty() ? PaymentRecords.NONE : new ConnectorPaymentRecords(all);
     }
 

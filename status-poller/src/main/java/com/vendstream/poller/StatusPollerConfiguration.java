@@ -20,6 +20,7 @@ import com.vendstream.poller.vend.VendProber;
 import com.vendstream.poller.vend.VendResolutions;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.dollr.MobileMoneyConnector;
+import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.guard.GuardedMobileMoney;
@@ -77,8 +78,9 @@ public class StatusPollerConfiguration {
      * for a slot (a requery that finds none is kept back and asked again).
      */
     @Bean
-    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings requeryGuard) {
-        return new GuardedConnectors(connectors, requeryGuard);
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings requeryGuard,
+                                        MeterRegistry meters) {
+        return new GuardedConnectors(connectors, requeryGuard, GuardMetrics.of(meters, "requery"));
     }
 
     /** vendstream.poller.guard.*: 8 calls per provider, none waiting for a slot; the breaker as vend-service's. */
@@ -97,7 +99,8 @@ public class StatusPollerConfiguration {
         // is set) also answers status lookups, unless a port for the same provider already does: behind a breaker
         // and bulkhead of its own per provider, with the requeries' settings; a lookup kept back is no answer yet.
         List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
-        mobileMoney.orderedStream().map(c -> new MobileMoneyStatus(new GuardedMobileMoney(c, requeryGuard)))
+        mobileMoney.orderedStream().map(c -> new MobileMoneyStatus(new GuardedMobileMoney(c, requeryGuard,
+                        GuardMetrics.of(meters, "payment-status"))))
                 .forEach(ports::add);
         PaymentProber payments = new PaymentProber(ports);
         PaymentResolutions paymentEvents = new PaymentResolutions(schedules);

@@ -3,6 +3,7 @@ package com.vendstream.vend;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.vend.attempt.VendAttemptStore;
@@ -61,8 +62,9 @@ public class VendServiceConfiguration {
     }
 
     @Bean
-    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings vendGuard) {
-        return new GuardedConnectors(connectors, vendGuard);
+    GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings vendGuard,
+                                        MeterRegistry meters) {
+        return new GuardedConnectors(connectors, vendGuard, GuardMetrics.of(meters, "vend"));
     }
 
     @Bean

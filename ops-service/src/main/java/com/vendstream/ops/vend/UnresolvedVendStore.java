@@ -124,6 +124,13 @@ public class UnresolvedVendStore {
                 .sort(new Document("escalatedAt", 1).append("_id", 1)).limit(limit))).map(UnresolvedVendStore::toVend);
     }
 
+    /** How many escalated entries are in these states (the live view's queue size), from the listing's index. */
+    public Mono<Long> count(Collection<State> states) {
+        Document filter = new Document("escalated", true).append("state",
+                new Document("$in", states.stream().map(State::name).toList()));
+        return collection().flatMap(c -> Mono.from(c.countDocuments(filter)));
+    }
+
     /** Stores the proposal if the entry is still OPEN; false otherwise. */
     public Mono<Boolean> propose(String orderId, Proposal proposal) {
         return changed(new Document("_id", orderId).append("escalated", true).append("state", State.OPEN.name()),

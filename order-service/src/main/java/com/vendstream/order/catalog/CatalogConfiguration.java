@@ -5,6 +5,7 @@ import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.providers.CatalogSource;
 import com.vendstream.providers.VendConnector;
+import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,8 @@ public class CatalogConfiguration {
                 .filter(CatalogSource.class::isInstance).toList();
         List<CatalogSource> sources = listing.stream().map(CatalogSource.class::cast).toList();
         // Listings are fetched off the request threads, at most two at a time: they are slow and rare.
-        return new ProviderCatalogs(sources, new GuardedConnectors(listing, orderGuard), properties.live().refreshEvery(),
+        return new ProviderCatalogs(sources, new GuardedConnectors(listing, orderGuard,
+                GuardMetrics.of(meters, "catalogue")), properties.live().refreshEvery(),
                 clock, Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "catalogue-fetch");
                     t.setDaemon(true);

@@ -205,7 +205,7 @@ public class ProviderCatalogs {
         // an unknown sub-merchant, a malformed id) says nothing about the provider being down, so it is carried out
         // past the breaker instead of counting; otherwise one bad outlet, retried every check, would keep the
         // circuit open and the provider's healthy scopes from refreshing.
-        Listing listing = guards.call(key.provider(), () -> {
+        Listing listing = guards.call(key.provider(), "catalogue", () -> {
             try {
                 return new Listing(source.offers(key.scope()), null);
             } catch (IllegalArgumentException refused) {

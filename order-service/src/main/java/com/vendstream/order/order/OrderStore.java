@@ -604,6 +604,22 @@ public class OrderStore {
                 .append(COLLECTED_AFTER_REJECTION + ".returnedAt", null);
     }
 
+    /**
+     * How many orders are in each state; of the final states only those that reached it since {@code finalSince}
+     * (final orders only ever accumulate). One count per state, each served by the {state, updatedAt} index.
+     */
+    public java.util.Map<OrderState, Long> countByState(Instant finalSince) {
+        java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);
+        for (OrderState state : OrderState.values()) {
+            Document filter = new Document("state", state.name());
+            if (state.isFinal()) {
+                filter.append("updatedAt", new Document("$gte", Date.from(finalSince)));
+            }
+            counts.put(state, count(filter));
+        }
+        return counts;
+    }
+
     /** How many orders sit in each not-yet-settled state, untouched since {@code updatedBefore}. */
     public java.util.Map<OrderState, Long> countStuck(Instant updatedBefore) {
         java.util.Map<OrderState, Long> counts = new java.util.EnumMap<>(OrderState.class);

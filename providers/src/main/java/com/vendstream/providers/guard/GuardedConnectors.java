@@ -50,10 +50,16 @@ public class GuardedConnectors {
     private final Duration openFor;
     private final Duration bulkheadRetry;
     private final Duration bulkheadWait;
+    private final GuardMetrics metrics;
 
     public GuardedConnectors(Collection<VendConnector> connectors, GuardSettings settings) {
+        this(connectors, settings, GuardMetrics.none());
+    }
+
+    /** Guards whose breakers and provider calls show on {@code metrics}' registry ({@link GuardMetrics}). */
+    public GuardedConnectors(Collection<VendConnector> connectors, GuardSettings settings, GuardMetrics metrics) {
         this(connectors, settings.maxConcurrentCalls(), settings.maxWait(), settings.openFor(),
-                settings.failureRatePercent(), settings.minimumCalls());
+                settings.failureRatePercent(), settings.minimumCalls(), metrics);
     }
 
     public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
@@ -67,6 +73,14 @@ public class GuardedConnectors {
      */
     public GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
                              Duration bulkheadWait, Duration openFor, float failureRatePercent, int minimumCalls) {
+        this(connectors, maxConcurrentCallsPerProvider, bulkheadWait, openFor, failureRatePercent, minimumCalls,
+                GuardMetrics.none());
+    }
+
+    private GuardedConnectors(Collection<VendConnector> connectors, int maxConcurrentCallsPerProvider,
+                              Duration bulkheadWait, Duration openFor, float failureRatePercent, int minimumCalls,
+                              GuardMetrics metrics) {
+        this.metrics = metrics;
         this.connectors = connectors.stream().collect(Collectors.toMap(VendConnector::id, Function.identity()));
         this.openFor = openFor;
         this.bulkheadRetry = Duration.ofSeconds(1);
@@ -86,8 +100,7 @@ public class GuardedConnectors {
                 .maxConcurrentCalls(maxConcurrentCallsPerProvider)
                 .maxWaitDuration(bulkheadWait)
                 .build();
-        this.breakers = this.connectors.keySet().stream()
-                .collect(Collectors.toMap(Function.identity(), id -> CircuitBreaker.of(id, breakerConfig)));
+        this.breakers = metrics.breakers(this.connectors.keySet(), breakerConfig);
         this.bulkheads = this.connectors.keySet().stream()
                 .collect(Collectors.toMap(Function.identity(), id -> Bulkhead.of(id, bulkheadConfig)));
     }
@@ -148,7 +161,8 @@ public class GuardedConnectors {
     /** The provider's outcome, or {@link VendOutcome.NotSent} when a guard kept the call from leaving. */
     public VendOutcome vend(String provider, VendCommand command) {
         VendConnector connector = connectors.get(provider);
-        return call(provider, () -> connector.vend(command), keptBack -> keptBack);
+        return guard(provider, metrics.timed(provider, "vend", () -> connector.vend(command),
+                GuardedConnectors::isInfrastructureFailure, thrown -> true), keptBack -> keptBack);
     }
 
     /**
@@ -157,10 +171,10 @@ public class GuardedConnectors {
      */
     public VendOutcome requery(String provider, RequeryCommand command) {
         VendConnector connector = connectors.get(provider);
-        return call(provider, () -> {
+        return guard(provider, metrics.timed(provider, "requery", () -> {
             VendOutcome outcome = connector.requery(command);
             return new Judged(outcome, isProviderDown(outcome));
-        }, keptBack -> new Judged(keptBack, false)).outcome();
+        }, Judged::providerDown, thrown -> true), keptBack -> new Judged(keptBack, false)).outcome();
     }
 
     /**
@@ -177,13 +191,13 @@ public class GuardedConnectors {
         VendConnector connector = connectors.get(provider);
         Lookup lookup;
         try {
-            lookup = call(provider, () -> {
+            lookup = guard(provider, metrics.timed(provider, "verify", () -> {
                 AccountVerification answer = connector.verify(command);
                 if (answer.status() == AccountVerification.Status.UNAVAILABLE && answer.providerDown()) {
                     throw new Unanswered(answer);
                 }
                 return new Lookup(answer, null);
-            }, notSent -> new Lookup(null, notSent));
+            }, lookedUp -> false, thrown -> true), notSent -> new Lookup(null, notSent));
         } catch (Unanswered unanswered) {
             lookup = new Lookup(unanswered.answer, null);
         }
@@ -212,6 +226,19 @@ public class GuardedConnectors {
      * same guards; {@code keptBack} answers for a call they did not let leave.
      */
     public <T> T call(String provider, Supplier<T> call, Function<VendOutcome.NotSent, T> keptBack) {
+        return call(provider, "call", call, keptBack);
+    }
+
+    /**
+     * {@link #call(String, Supplier, Function)} timed as {@code operation} ({@code catalogue}, {@code day-report}:
+     * a name, never data) under {@link GuardMetrics#CALLS}; whatever it throws counts against the provider, as
+     * its breaker counts it.
+     */
+    public <T> T call(String provider, String operation, Supplier<T> call, Function<VendOutcome.NotSent, T> keptBack) {
+        return guard(provider, metrics.timed(provider, operation, call, answered -> false, thrown -> true), keptBack);
+    }
+
+    private <T> T guard(String provider, Supplier<T> call, Function<VendOutcome.NotSent, T> keptBack) {
         Supplier<T> guarded = Bulkhead.decorateSupplier(bulkheads.get(provider),
                 CircuitBreaker.decorateSupplier(breakers.get(provider), call));
         try {

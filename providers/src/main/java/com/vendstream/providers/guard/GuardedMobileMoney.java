@@ -11,6 +11,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -44,11 +45,18 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
     private final Duration openFor;
+    private final GuardMetrics metrics;
 
     public GuardedMobileMoney(MobileMoneyConnector connector, GuardSettings settings) {
+        this(connector, settings, GuardMetrics.none());
+    }
+
+    /** A guard whose breaker and provider calls show on {@code metrics}' registry ({@link GuardMetrics}). */
+    public GuardedMobileMoney(MobileMoneyConnector connector, GuardSettings settings, GuardMetrics metrics) {
         this.connector = connector;
         this.openFor = settings.openFor();
-        this.breaker = CircuitBreaker.of(connector.id(), CircuitBreakerConfig.custom()
+        this.metrics = metrics;
+        this.breaker = metrics.breakers(List.of(connector.id()), CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.failureRatePercent())
                 .minimumNumberOfCalls(settings.minimumCalls())
                 .slidingWindowSize(Math.max(settings.minimumCalls(), 20))
@@ -56,7 +64,7 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordResult(result -> result instanceof PaymentOutcome o && o.providerDown())
                 .recordException(GuardedMobileMoney::providerDown)
-                .build());
+                .build()).get(connector.id());
         this.bulkhead = Bulkhead.of(connector.id(), BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrentCalls())
                 .maxWaitDuration(settings.maxWait())
@@ -83,9 +91,11 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
     }
 
     /** The call's result, or what {@code keptBack} makes of the reason it was not let through and the wait. */
-    private <T> T guarded(Supplier<T> call, KeptBack<T> keptBack) {
+    private <T> T guarded(String operation, Supplier<T> call, KeptBack<T> keptBack) {
+        Supplier<T> timed = metrics.timed(connector.id(), operation, call,
+                result -> result instanceof PaymentOutcome o && o.providerDown(), GuardedMobileMoney::providerDown);
         try {
-            return Bulkhead.decorateSupplier(bulkhead, CircuitBreaker.decorateSupplier(breaker, call)).get();
+            return Bulkhead.decorateSupplier(bulkhead, CircuitBreaker.decorateSupplier(breaker, timed)).get();
         } catch (CallNotPermittedException e) {
             return keptBack.answer(connector.id() + " circuit open", openFor);
         } catch (BulkheadFullException e) {
@@ -99,19 +109,20 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
     }
 
     private <T> T setup(Supplier<T> call) {
-        return guarded(call, (reason, wait) -> {
+        return guarded("setup", call, (reason, wait) -> {
             throw new MobileMoneyException(MobileMoneyException.Kind.UNAVAILABLE, 0, "kept back: " + reason,
                     Duration.ZERO, false);
         });
     }
 
-    private PaymentOutcome execution(String referenceId, Supplier<PaymentOutcome> call) {
-        return guarded(call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.NOT_SENT, referenceId,
-                "not sent: " + reason, null, null, Decision.RETRY, PaymentOutcome.KEPT_BACK, null, Duration.ZERO));
+    private PaymentOutcome execution(String operation, String referenceId, Supplier<PaymentOutcome> call) {
+        return guarded(operation, call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.NOT_SENT,
+                referenceId, "not sent: " + reason, null, null, Decision.RETRY, PaymentOutcome.KEPT_BACK, null,
+                Duration.ZERO));
     }
 
     private PaymentOutcome lookup(String referenceId, Supplier<PaymentOutcome> call) {
-        return guarded(call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId,
+        return guarded("status", call, (reason, wait) -> new PaymentOutcome(PaymentOutcome.Status.PENDING, referenceId,
                 "status not asked: " + reason, null, null, Decision.RETRY, PaymentOutcome.KEPT_BACK, null, wait));
     }
 
@@ -179,8 +190,8 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
     @Override
     public PaymentOutcome executeCollection(String sessionId, String paymentAccountId, String currency,
                                             String referenceId) {
-        return execution(referenceId, () -> connector.executeCollection(sessionId, paymentAccountId, currency,
-                referenceId));
+        return execution("collection", referenceId, () -> connector.executeCollection(sessionId, paymentAccountId,
+                currency, referenceId));
     }
 
     @Override
@@ -190,7 +201,7 @@ public class GuardedMobileMoney implements MobileMoneyConnector {
 
     @Override
     public PaymentOutcome executePayout(String sessionId, String payoutAccountId, String referenceId) {
-        return execution(referenceId, () -> connector.executePayout(sessionId, payoutAccountId, referenceId));
+        return execution("payout", referenceId, () -> connector.executePayout(sessionId, payoutAccountId, referenceId));
     }
 
     @Override

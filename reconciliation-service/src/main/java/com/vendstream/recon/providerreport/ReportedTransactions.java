@@ -32,7 +32,7 @@ public final class ReportedTransactions implements ProviderDayReport {
      * throws, so the provider is unavailable for the day and its earlier discrepancies stay as they were.
      */
     public static ReportedTransactions guarded(DayReports connector, GuardedConnectors guards) {
-        return new ReportedTransactions(connector.id(), day -> guards.call(connector.id(),
+        return new ReportedTransactions(connector.id(), day -> guards.call(connector.id(), "day-report",
                 () -> connector.transactions(day), keptBack -> {
                     throw new IllegalStateException("report not asked: " + keptBack.message());
                 }));

@@ -1,0 +1,113 @@
+package com.vendstream.providers.guard;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * What a guard shows on its service's meter registry, so {@code /actuator/prometheus} (and ops-service's live
+ * view, which reads it) tells each provider's health:
+ * <ul>
+ *   <li>Resilience4j's own Micrometer binding of the guard's breakers ({@code resilience4j.circuitbreaker.state},
+ *       {@code .failure.rate}, {@code .calls}, {@code .not.permitted.calls}, {@code .buffered.calls}...), tagged
+ *       {@code name} and {@code provider} (the provider's id) and {@code guard} (which of the service's guards:
+ *       one service may guard the same provider twice, e.g. order-service's lookups and catalogue listings, and
+ *       each breaker needs meters of its own);</li>
+ *   <li>{@value #CALLS}: a timer of the calls that reached the provider, tagged {@code provider},
+ *       {@code operation} ({@code vend}, {@code requery}, {@code verify}, {@code catalogue}, {@code day-report},
+ *       {@code collection}, {@code payout}, {@code setup}, {@code status}...) and {@code outcome} ({@code ok}: the
+ *       provider answered, whatever it said; {@code failure}: what the guard's breaker counts against the provider;
+ *       {@code error}: the call threw something the breaker does not count). Its p50 and p95 are published over
+ *       Micrometer's decaying window (about the last two minutes), so they say how the provider is now. A call a
+ *       guard kept back never reached the provider and is not timed (the breaker's not-permitted counter and the
+ *       bulkhead count those).</li>
+ * </ul>
+ * Tags carry ids and names only, never an account, a reference or an amount.
+ */
+public final class GuardMetrics {
+
+    /** The provider call timer's name. */
+    public static final String CALLS = "vendstream.provider.calls";
+
+    private static final GuardMetrics NONE = new GuardMetrics(null, "-");
+
+    private final MeterRegistry meters;
+    private final String guard;
+
+    private GuardMetrics(MeterRegistry meters, String guard) {
+        this.meters = meters;
+        this.guard = guard;
+    }
+
+    /** Nothing measured (tests, tools). */
+    public static GuardMetrics none() {
+        return NONE;
+    }
+
+    /**
+     * @param guard which of the service's guards this is ({@code vend}, {@code requery}, {@code verify},
+     *              {@code catalogue}, {@code day-report}, {@code payments}, {@code payment-status}...)
+     */
+    public static GuardMetrics of(MeterRegistry meters, String guard) {
+        if (meters == null || guard == null || guard.isBlank()) {
+            throw new IllegalArgumentException("a meter registry and the guard's name are required");
+        }
+        return new GuardMetrics(meters, guard);
+    }
+
+    /** One breaker per provider, tagged with the provider and this guard, bound to the meters when there are any. */
+    Map<String, CircuitBreaker> breakers(Collection<String> providers, CircuitBreakerConfig config) {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
+        Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
+        for (String provider : providers) {
+            breakers.put(provider, registry.circuitBreaker(provider, config,
+                    Map.of("provider", provider, "guard", guard)));
+        }
+        if (meters != null) {
+            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        }
+        return breakers;
+    }
+
+    /**
+     * {@code call} timed under {@value #CALLS}: {@code failed} says whether an answer counts against the provider,
+     * {@code thrownFails} whether something thrown does (as the breaker judges them).
+     */
+    <T> Supplier<T> timed(String provider, String operation, Supplier<T> call, Predicate<? super T> failed,
+                          Predicate<Throwable> thrownFails) {
+        if (meters == null) {
+            return call;
+        }
+        return () -> {
+            long start = System.nanoTime();
+            String outcome = "error";
+            try {
+                T result = call.get();
+                outcome = failed.test(result) ? "failure" : "ok";
+                return result;
+            } catch (RuntimeException e) {
+                outcome = thrownFails.test(e) ? "failure" : "error";
+                throw e;
+            } finally {
+                timer(provider, operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private Timer timer(String provider, String operation, String outcome) {
+        return Timer.builder(CALLS)
+                .description("Calls that reached the provider, by operation and outcome (p50/p95 of the last minutes)")
+                .tags("provider", provider, "operation", operation, "outcome", outcome)
+                .publishPercentiles(0.5, 0.95)
+                .register(meters);
+    }
+}
