@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -142,11 +143,19 @@ public final class ConsoleBrowser implements AutoCloseable {
     }
 
     public WebElement visible(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /** Waits until the condition gives a value (not null, not false). */
     public <T> T waitUntil(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition::apply);
+        return waiting().until(condition::apply);
+    }
+
+    /** Pages render again when their data comes: an element found just before that is looked for again. */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Elements by data-test name (none when there are none yet). */
