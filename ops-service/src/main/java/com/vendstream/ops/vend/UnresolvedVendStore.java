@@ -65,9 +65,10 @@ public class UnresolvedVendStore {
 
     /**
      * Opens the entry, or updates its facts, from a VendUnresolved (event {@code eventId}); the state is set only
-     * when the entry is new, so a proposal, approval or settlement stands.
+     * when the entry is new, so a proposal, approval or settlement stands. Waits until it is stored: the consumer's
+     * thread, whose offset is committed after it.
      */
-    public Mono<Void> escalate(UnresolvedVend facts, String eventId) {
+    public void escalate(UnresolvedVend facts, String eventId) {
         Document set = facts(facts).append("escalated", true).append("escalatedAt", date(facts.escalatedAt()))
                 .append("unresolvedEventId", facts.unresolvedEventId()).append("reason", facts.reason())
                 .append("lastProviderCode", facts.lastProviderCode()).append("requeryCount", facts.requeryCount())
@@ -77,15 +78,15 @@ public class UnresolvedVendStore {
         Document opened = new Document("_id", facts.orderId()).append("state", State.OPEN.name())
                 .append("appliedEvents", List.of(eventId));
         opened.putAll(set);
-        return applyOnce(new Document("_id", facts.orderId()).append("appliedEvents", new Document("$ne", eventId)),
-                update, opened);
+        applyOnce(new Document("_id", facts.orderId()).append("appliedEvents", new Document("$ne", eventId)),
+                update, opened).block(TIMEOUT);
     }
 
     /**
      * Settles the entry from a resolution; the first settlement stands. Without an entry, leaves a settled marker
-     * (not escalated, expiring) with the resolution's facts.
+     * (not escalated, expiring) with the resolution's facts. Waits until it is stored, as {@link #escalate} does.
      */
-    public Mono<Void> settle(UnresolvedVend facts, Settlement settlement, Instant now) {
+    public void settle(UnresolvedVend facts, Settlement settlement, Instant now) {
         Document update = new Document("$set", new Document("state", State.SETTLED.name())
                 .append("settlement", settlement(settlement)))
                 .append("$addToSet", new Document("appliedEvents", settlement.eventId()));
@@ -93,8 +94,8 @@ public class UnresolvedVendStore {
                 .append("state", State.SETTLED.name()).append("settlement", settlement(settlement))
                 .append("appliedEvents", List.of(settlement.eventId()))
                 .append("expireAt", date(now.plus(SETTLED_MARKER_KEPT)));
-        return applyOnce(new Document("_id", facts.orderId()).append("state", new Document("$ne", State.SETTLED.name())),
-                update, marker);
+        applyOnce(new Document("_id", facts.orderId()).append("state", new Document("$ne", State.SETTLED.name())),
+                update, marker).block(TIMEOUT);
     }
 
     /**
