@@ -174,14 +174,15 @@ public final class LocalStack {
     }
 
     /**
-     * The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN), which the back
-     * office also calls it with (vendstream.ops.recon.token; Stack gives it the URL); the back office gets its demo
-     * users (OpsDemo), which exist only in the local stack.
+     * The reconciliation API needs a finance user's token: the demo's (ReconDemo.FINANCE_TOKEN), acting only as
+     * itself. The back office calls it with a token of its own (ReconDemo.OPS_SERVICE_TOKEN as
+     * vendstream.ops.recon.token; Stack gives it the URL), the one allowed to name the back-office user it acts for;
+     * the back office gets its demo users (OpsDemo), which exist only in the local stack.
      */
     private static Map<String, Object> withFinanceUser(Map<String, Object> settings) {
         Map<String, Object> all = new java.util.HashMap<>(settings);
-        all.putAll(ReconDemo.financeUser());
-        all.put("vendstream.ops.recon.token", ReconDemo.FINANCE_TOKEN);
+        all.putAll(ReconDemo.financeUsers());
+        all.put("vendstream.ops.recon.token", ReconDemo.OPS_SERVICE_TOKEN);
         all.putAll(OpsDemo.users());
         return all;
     }

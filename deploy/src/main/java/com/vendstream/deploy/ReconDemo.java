@@ -38,12 +38,24 @@ public final class ReconDemo {
      * A demo constant like the demo merchant's API key: any real deployment configures its own users.
      */
     public static final String FINANCE_TOKEN = "demo-finance-token";
+    /**
+     * The local stack's back office's own token at reconciliation-service (user {@code ops-service}, FINANCE, acting
+     * for others: it names the logged-in back-office user). Not the demo finance user's: that one acts only as itself.
+     */
+    public static final String OPS_SERVICE_TOKEN = "demo-ops-service-token";
 
-    /** The reconciliation-service settings that make {@link #FINANCE_TOKEN} a FINANCE user's token. */
-    static Map<String, Object> financeUser() {
+    /**
+     * The reconciliation-service settings that make {@link #FINANCE_TOKEN} a FINANCE user's token and
+     * {@link #OPS_SERVICE_TOKEN} the back office's, the one credential allowed to act for others.
+     */
+    static Map<String, Object> financeUsers() {
         return Map.of("vendstream.recon.users[0].name", "demo-finance",
                 "vendstream.recon.users[0].token-sha256", FinanceUsers.sha256(FINANCE_TOKEN),
-                "vendstream.recon.users[0].roles", "FINANCE");
+                "vendstream.recon.users[0].roles", "FINANCE",
+                "vendstream.recon.users[1].name", "ops-service",
+                "vendstream.recon.users[1].token-sha256", FinanceUsers.sha256(OPS_SERVICE_TOKEN),
+                "vendstream.recon.users[1].roles", "FINANCE",
+                "vendstream.recon.users[1].acts-for-others", "true");
     }
 
     /** One disagreement made at the provider, and the discrepancy it should produce. */

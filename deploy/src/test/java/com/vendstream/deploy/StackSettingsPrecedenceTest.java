@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.vendstream.order.OrderServiceApplication;
+import com.vendstream.recon.access.FinanceUsers;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,32 @@ class StackSettingsPrecedenceTest {
             assertThat(context.getEnvironment().getProperty("spring.mongodb.uri"))
                     .isEqualTo("mongodb://localhost:27017/vendstream-stack");
         }
+    }
+
+    /**
+     * The back office calls reconciliation-service with a credential of its own, the one allowed to name the user
+     * it acts for; the demo finance token (the demo's and the campaign's) acts only as itself.
+     */
+    @Test
+    void theBackOfficeHasItsOwnReconciliationCredentialThatActsForOthers() {
+        Map<String, Object> settings = LocalStack.settings(Path.of("/tmp/stack"));
+        assertThat(settings.get("vendstream.ops.recon.token")).isEqualTo(ReconDemo.OPS_SERVICE_TOKEN)
+                .isNotEqualTo(ReconDemo.FINANCE_TOKEN);
+        Map<String, Object> users = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith("vendstream.recon.users[")) {
+                users.put(key, value);
+            }
+        });
+        assertThat(users).containsEntry("vendstream.recon.users[0].name", "demo-finance")
+                .containsEntry("vendstream.recon.users[0].token-sha256", FinanceUsers.sha256(ReconDemo.FINANCE_TOKEN))
+                .doesNotContainKey("vendstream.recon.users[0].acts-for-others")
+                .containsEntry("vendstream.recon.users[1].name", "ops-service")
+                .containsEntry("vendstream.recon.users[1].token-sha256",
+                        FinanceUsers.sha256(ReconDemo.OPS_SERVICE_TOKEN))
+                .containsEntry("vendstream.recon.users[1].roles", "FINANCE")
+                .containsEntry("vendstream.recon.users[1].acts-for-others", "true")
+                .hasSize(7);
     }
 
     @Test

@@ -102,7 +102,7 @@ class TopicBindingsTest {
                 "service-kit/.../Redrive.java", "sends a dead letter's original bytes back to its topic",
                 "service-kit/.../LogSafe.java", "formats ProducerRecords for logs; sends nothing",
                 "service-kit/.../DeadLetterRecords.java", "makes the record that re-drives a dead letter; sends nothing",
-                "ops-service/.../DeadLetterLog.java",
+                "ops-service/.../KafkaDeadLetterLog.java",
                 "an operator's re-drive: one catalogue dead letter's original bytes back to its source topic");
         Set<String> producing = new TreeSet<>();
         for (String module : Stream.concat(Stream.of("schemas", "schema-registry", "service-kit", "providers",

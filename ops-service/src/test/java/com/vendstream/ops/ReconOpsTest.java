@@ -1,6 +1,7 @@
 package com.vendstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.jayway.jsonpath.JsonPath;
 import com.vendstream.events.DiscrepancyKind;
@@ -41,8 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The back office's reconciliation endpoints against a real reconciliation-service, started beside ops-service in
  * this JVM (as the local stack runs them) on the same embedded broker, registry and store, with a FINANCE token
- * of its own. Its data is stored through its own stores (the facts its consumers would store, the discrepancies
- * its matching would find), and everything else goes over HTTP as in production.
+ * of its own, configured there as acting for others (so the logged-in user's name it passes on is recorded). Its
+ * data is stored through its own stores (the facts its consumers would store, the discrepancies its matching
+ * would find), and everything else goes over HTTP as in production.
  */
 @ExtendWith(StopPartsAfterSpring.class)
 @DirtiesContext
@@ -79,7 +81,7 @@ class ReconOpsTest {
                 "--vendstream.recon.rematch.enabled=false", "--vendstream.outbox.sweep-interval=PT0.5S",
                 "--vendstream.recon.users[0].name=ops-service",
                 "--vendstream.recon.users[0].token-sha256=" + FinanceUsers.sha256(RECON_TOKEN),
-                "--vendstream.recon.users[0].roles=FINANCE"));
+                "--vendstream.recon.users[0].roles=FINANCE", "--vendstream.recon.users[0].acts-for-others=true"));
         return new SpringApplicationBuilder(ReconciliationApplication.class).run(args.toArray(String[]::new));
     }
 
@@ -220,7 +222,7 @@ class ReconOpsTest {
     }
 
     @Test
-    void financeAcknowledgesAndResolvesEachAuditedBeforeTheChange() {
+    void financeAcknowledgesAndResolvesEachAuditedAndARefusalWithItsOutcome() {
         LocalDate day = DAY.plusDays(1);
         Discrepancy d = discrepanciesOn(day).get(0);
         String id = d.discrepancyId();
@@ -230,11 +232,13 @@ class ReconOpsTest {
         assertThat(fatima.send(HttpMethod.POST, "/ops/v1/recon/discrepancies/" + id + "/acknowledge", "{}", null)
                 .status()).isEqualTo(403);
         Browser.Response acknowledged = fatima.change(HttpMethod.POST,
-                "/ops/v1/recon/discrepancies/" + id + "/acknowledge", "{\"note\":\"asking VTpass for +2348030000000\"}");
+                "/ops/v1/recon/discrepancies/" + id + "/acknowledge",
+                "{\"note\":\"asked VTpass for their delivery receipt\"}");
         assertThat(acknowledged.status()).isEqualTo(200);
         assertThat(acknowledged.json("$.status")).isEqualTo("ACKNOWLEDGED");
-        assertThat(acknowledged.json("$.acknowledgedBy")).isEqualTo("fatima");
-        assertThat(acknowledged.json("$.note")).isEqualTo("asking VTpass for +2348030000000");
+        // reconciliation-service records the user with the credential that vouched for the name.
+        assertThat(acknowledged.json("$.acknowledgedBy")).isEqualTo("fatima via ops-service");
+        assertThat(acknowledged.json("$.note")).isEqualTo("asked VTpass for their delivery receipt");
         // Twice is once: the same acknowledgement is the answer.
         Browser.Response again = fatima.change(HttpMethod.POST, "/ops/v1/recon/discrepancies/" + id + "/acknowledge",
                 "{}");
@@ -248,31 +252,42 @@ class ReconOpsTest {
         assertThat(resolved.status()).isEqualTo(200);
         assertThat(resolved.json("$.status")).isEqualTo("RESOLVED");
         assertThat(resolved.json("$.resolution")).isEqualTo("WRITTEN_OFF");
-        assertThat(resolved.json("$.resolvedBy")).isEqualTo("fatima");
+        assertThat(resolved.json("$.resolvedBy")).isEqualTo("fatima via ops-service");
         // Another resolution: reconciliation-service's 409 problem, passed on.
         Browser.Response conflict = fatima.change(HttpMethod.POST, "/ops/v1/recon/discrepancies/" + id + "/resolve",
                 "{\"resolution\":\"REFUNDED\",\"note\":\"refunded instead\"}");
         problem(conflict, 409, "already-resolved");
+        String unknownId = UUID.randomUUID().toString();
         Browser.Response unknown = fatima.change(HttpMethod.POST, "/ops/v1/recon/discrepancies/"
-                + UUID.randomUUID() + "/acknowledge", "{}");
+                + unknownId + "/acknowledge", "{}");
         problem(unknown, 404, "no-such-discrepancy");
 
         Browser.Response listed = fatima.get("/ops/v1/recon/discrepancies?day=" + day + "&status=RESOLVED");
         assertThat(JsonPath.<List<String>>read(listed.body(), "$[*].discrepancyId")).containsExactly(id);
 
-        // Each attempt has its entry, stored before the change: never later than reconciliation-service's time.
+        // Each attempt has its entry (that it is written before the change: the 503 test), and a refused one is
+        // followed by its outcome: the refused REFUNDED is not read as a resolution. (In any order: two entries
+        // may share a millisecond.)
         List<Map<String, Object>> entries = auditOf(fatima, id);
-        assertThat(entries).extracting(e -> e.get("action")).containsExactlyInAnyOrder("DISCREPANCY_ACKNOWLEDGED",
-                "DISCREPANCY_ACKNOWLEDGED", "DISCREPANCY_RESOLVED", "DISCREPANCY_RESOLVED");
+        assertThat(entries).extracting(e -> e.get("action"), e -> e.get("reason"), e -> outcomeOf(e))
+                .containsExactlyInAnyOrder(
+                tuple("DISCREPANCY_RESOLVED", "REFUNDED", "already-resolved"),
+                tuple("DISCREPANCY_RESOLVED", "REFUNDED", null),
+                tuple("DISCREPANCY_RESOLVED", "WRITTEN_OFF", null),
+                tuple("DISCREPANCY_ACKNOWLEDGED", null, null),
+                tuple("DISCREPANCY_ACKNOWLEDGED", null, null));
         assertThat(entries).allSatisfy(e -> assertThat(e.get("actor")).isEqualTo("fatima"));
-        Instant firstAcknowledgement = entries.stream().filter(e -> e.get("action").equals("DISCREPANCY_ACKNOWLEDGED"))
-                .map(e -> Instant.parse((String) e.get("occurredAt"))).min(Instant::compareTo).orElseThrow();
-        assertThat(firstAcknowledgement.toEpochMilli())
-                .isLessThanOrEqualTo(Instant.parse(acknowledged.json("$.acknowledgedAt")).toEpochMilli());
-        assertThat(entries).filteredOn(e -> e.get("action").equals("DISCREPANCY_RESOLVED"))
-                .extracting(e -> e.get("reason")).containsExactlyInAnyOrder("WRITTEN_OFF", "REFUNDED");
-        // The note is free text (here a phone number): it stays out of the trail.
-        assertThat(fatima.get("/ops/v1/audit?limit=500").body()).doesNotContain("2348030000000", "claim limit");
+        assertThat(auditOf(fatima, unknownId)).extracting(e -> e.get("action"), e -> outcomeOf(e))
+                .containsExactlyInAnyOrder(
+                tuple("DISCREPANCY_ACKNOWLEDGED", "no-such-discrepancy"), tuple("DISCREPANCY_ACKNOWLEDGED", null));
+        // The note is free text a person typed: it stays out of the trail.
+        assertThat(fatima.get("/ops/v1/audit?limit=500").body()).doesNotContain("delivery receipt", "claim limit");
+    }
+
+    /** The outcome an entry records: null for the request, the problem's reason code for a refused one. */
+    @SuppressWarnings("unchecked")
+    static Object outcomeOf(Map<String, Object> entry) {
+        return ((Map<String, Object>) entry.get("details")).get("outcome");
     }
 
     @Test
@@ -294,7 +309,7 @@ class ReconOpsTest {
     }
 
     @Test
-    void reconciliationDownIs503AndTheAttemptIsStillAudited() {
+    void reconciliationDownIs503AuditedFirstThenItsOutcomeAndNoChange() {
         LocalDate day = DAY.plusDays(3);
         Discrepancy d = discrepanciesOn(day).get(0);
         Browser fatima = as("fatima");
@@ -309,12 +324,17 @@ class ReconOpsTest {
             Browser.Response acknowledge = fatima.change(HttpMethod.POST, "/ops/v1/recon/discrepancies/"
                     + d.discrepancyId() + "/acknowledge", "{}");
             problem(acknowledge, 503, "recon-unavailable");
-            // Audited first: the attempt is in the trail although reconciliation-service never saw it.
-            assertThat(auditOf(fatima, d.discrepancyId())).extracting(e -> e.get("action"))
-                    .containsExactly("DISCREPANCY_ACKNOWLEDGED");
+            // Audited first: the request is in the trail although reconciliation-service never saw it, followed
+            // by its outcome.
+            assertThat(auditOf(fatima, d.discrepancyId())).extracting(e -> e.get("action"), e -> outcomeOf(e))
+                    .containsExactlyInAnyOrder(tuple("DISCREPANCY_ACKNOWLEDGED", "recon-unavailable"),
+                            tuple("DISCREPANCY_ACKNOWLEDGED", null));
         } finally {
             recon = startRecon();
         }
+        // ... and the change is absent: the entry came before any change.
+        assertThat(fatima.get("/ops/v1/recon/discrepancies?day=" + day + "&provider=vtpass").json("$[0].status"))
+                .isEqualTo("OPEN");
         // Repeating it once reconciliation-service is back makes the change.
         Browser.Response repeated = fatima.change(HttpMethod.POST, "/ops/v1/recon/discrepancies/"
                 + d.discrepancyId() + "/acknowledge", "{}");

@@ -187,7 +187,7 @@ public class ReconConfiguration {
     @Bean
     FinanceUsers financeUsers(ReconProperties properties) {
         FinanceUsers users = new FinanceUsers(properties.users().stream()
-                .map(u -> new FinanceUsers.Entry(u.name(), u.tokenSha256(), u.roles())).toList());
+                .map(u -> new FinanceUsers.Entry(u.name(), u.tokenSha256(), u.roles(), u.actsForOthers())).toList());
         if (users.isEmpty()) {
             log.warn("No reconciliation users configured (vendstream.recon.users): the HTTP API refuses every request");
         }

@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rematch                 re-running provider matching of recently closed days
  * @param maxRequeriesPerProvider a day with more vends at a requery-only provider is not matched
  *                                (reported as unavailable) rather than flooding the provider
- * @param users                   who may use the HTTP API: name, SHA-256 of the bearer token, roles
+ * @param users                   who may use the HTTP API: name, SHA-256 of the bearer token, roles, and
+ *                                whether it may act for others (the back office's credential)
  * @param earliestDay             the first business day the API accepts (nothing was traded before it)
  * @param finishInterruptedAfter  a day marked closed this long ago whose close never finished (a crash between
  *                                the mark and the matching) is finished on the auto-close schedule
@@ -37,7 +38,8 @@ public record ReconProperties(@DefaultValue("UTC") ZoneId defaultTimeZone,
                               @DefaultValue("PT10M") Duration finishInterruptedAfter) {
 
     /** A user of the reconciliation API; see {@link FinanceUsers}. */
-    public record User(String name, String tokenSha256, Set<FinanceRole> roles) {
+    public record User(String name, String tokenSha256, Set<FinanceRole> roles,
+                       @DefaultValue("false") boolean actsForOthers) {
     }
 
     public record Merchant(ZoneId timeZone) {

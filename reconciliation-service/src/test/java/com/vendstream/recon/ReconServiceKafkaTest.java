@@ -71,6 +71,8 @@ class ReconServiceKafkaTest {
     static final String MERCHANT = "demo-merchant";
     static final String FINANCE_TOKEN = "finance-token-for-tests-" + UUID.randomUUID();
     static final String AUDITOR_TOKEN = "auditor-token-for-tests-" + UUID.randomUUID();
+    /** The back office's credential: the one allowed to name the user it acts for. */
+    static final String BACK_OFFICE_TOKEN = "back-office-token-for-tests-" + UUID.randomUUID();
     static final LocalDate DAY = LocalDate.of(2026, 1, 15);
 
     static EmbeddedParts parts;
@@ -101,6 +103,10 @@ class ReconServiceKafkaTest {
         props.add("vendstream.recon.users[1].name", () -> "test-auditor");
         props.add("vendstream.recon.users[1].token-sha256", () -> FinanceUsers.sha256(AUDITOR_TOKEN));
         props.add("vendstream.recon.users[1].roles", () -> "READ_ONLY");
+        props.add("vendstream.recon.users[2].name", () -> "test-back-office");
+        props.add("vendstream.recon.users[2].token-sha256", () -> FinanceUsers.sha256(BACK_OFFICE_TOKEN));
+        props.add("vendstream.recon.users[2].roles", () -> "FINANCE");
+        props.add("vendstream.recon.users[2].acts-for-others", () -> "true");
     }
 
     @LocalServerPort
@@ -418,23 +424,33 @@ class ReconServiceKafkaTest {
         WebTestClient auditor = client("Bearer " + AUDITOR_TOKEN);
         auditor.post().uri(acknowledge).contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
                 .expectStatus().isForbidden();
-        client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima one")
+        // Any other finance credential naming someone else is refused: it could record a change as anyone.
+        client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange().expectStatus().isForbidden()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type")
+                .isEqualTo("https://vendstream.dev/problems/acting-for-others-not-allowed");
+        client().get().uri(list + "&status=OPEN").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(2);
+        WebTestClient backOffice = client("Bearer " + BACK_OFFICE_TOKEN);
+        backOffice.post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima one")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/invalid-request");
-        String first = new String(client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima")
+        String first = new String(backOffice.post().uri(acknowledge).header("X-Vendstream-Acting-User", "fatima")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"note\":\"asking VTpass\"}").exchange()
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.status").isEqualTo("ACKNOWLEDGED")
-                .jsonPath("$.acknowledgedBy").isEqualTo("fatima")
+                .jsonPath("$.acknowledgedBy").isEqualTo("fatima via test-back-office")
                 .jsonPath("$.note").isEqualTo("asking VTpass")
                 .jsonPath("$.acknowledgedAt").isNotEmpty()
                 .returnResult().getResponseBody(), StandardCharsets.UTF_8);
         // Acknowledging twice is once: the first acknowledgement is the answer.
-        client().post().uri(acknowledge).header("X-Vendstream-Acting-User", "kofi")
+        backOffice.post().uri(acknowledge).header("X-Vendstream-Acting-User", "kofi")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"note\":\"me too\"}").exchange()
                 .expectStatus().isOk().expectBody(String.class).isEqualTo(first);
         client().get().uri(list + "&status=ACKNOWLEDGED").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.length()").isEqualTo(1).jsonPath("$[0].acknowledgedBy").isEqualTo("fatima");
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].acknowledgedBy").isEqualTo("fatima via test-back-office");
 
         String resolve = "/v1/recon/discrepancies/" + vtpass.discrepancyId() + "/resolve";
         for (String bad : List.of("{\"resolution\":\"WRITTEN_OFF\"}", "{\"resolution\":\"LOST\",\"note\":\"x\"}",
@@ -443,14 +459,16 @@ class ReconServiceKafkaTest {
                     .expectStatus().isBadRequest().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         }
         String written = "{\"resolution\":\"WRITTEN_OFF\",\"note\":\"below the claim limit\"}";
-        client().post().uri(resolve).header("X-Vendstream-Acting-User", "amaka").contentType(MediaType.APPLICATION_JSON)
+        backOffice.post().uri(resolve).header("X-Vendstream-Acting-User", "amaka")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(written).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.status").isEqualTo("RESOLVED")
                 .jsonPath("$.resolution").isEqualTo("WRITTEN_OFF")
-                .jsonPath("$.resolvedBy").isEqualTo("amaka")
-                .jsonPath("$.acknowledgedBy").isEqualTo("fatima")
+                .jsonPath("$.resolvedBy").isEqualTo("amaka via test-back-office")
+                .jsonPath("$.acknowledgedBy").isEqualTo("fatima via test-back-office")
                 .jsonPath("$.note").isEqualTo("below the claim limit");
-        client().post().uri(resolve).header("X-Vendstream-Acting-User", "amaka").contentType(MediaType.APPLICATION_JSON)
+        backOffice.post().uri(resolve).header("X-Vendstream-Acting-User", "amaka")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(written).exchange().expectStatus().isOk();
         client().post().uri(resolve).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"resolution\":\"REFUNDED\",\"note\":\"refund instead\"}").exchange()
@@ -474,8 +492,8 @@ class ReconServiceKafkaTest {
                 + "evidence,acknowledgedBy,acknowledgedAt,acknowledgeNote,resolution,resolvedBy,resolvedAt,resolutionNote");
         assertThat(rows[1]).startsWith(vtpass.discrepancyId() + "," + day + ",demo-merchant,vtpass,"
                 + "VENDED_AT_PROVIDER_NOT_HERE,RESOLVED,h1,ref-h1,NGN,2,30000,,'=Recover or write off,"
-                + "provider.status=SUCCEEDED; wallet.refundMinor=30000,fatima,")
-                .contains(",asking VTpass,WRITTEN_OFF,amaka,").endsWith(",below the claim limit");
+                + "provider.status=SUCCEEDED; wallet.refundMinor=30000,fatima via test-back-office,")
+                .contains(",asking VTpass,WRITTEN_OFF,amaka via test-back-office,").endsWith(",below the claim limit");
 
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(Topics.RECON_DISCREPANCIES.topic()));
@@ -491,8 +509,13 @@ class ReconServiceKafkaTest {
             assertThat(changes).extracting(ReconDiscrepancy::getStatus).containsExactly(DiscrepancyStatus.OPEN,
                     DiscrepancyStatus.ACKNOWLEDGED, DiscrepancyStatus.RESOLVED);
             assertThat(changes.get(2).getResolution()).isEqualTo(DiscrepancyResolution.WRITTEN_OFF);
-            assertThat(changes.get(2).getResolvedBy()).isEqualTo("amaka");
-            assertThat(changes.get(2).getAcknowledgedBy()).isEqualTo("fatima");
+            assertThat(changes.get(2).getResolvedBy()).isEqualTo("amaka via test-back-office");
+            assertThat(changes.get(2).getAcknowledgedBy()).isEqualTo("fatima via test-back-office");
+            // Three changes, three events: none is a redelivery of another.
+            assertThat(changes).extracting(c -> c.getEnvelope().getEventId()).doesNotHaveDuplicates();
+            // The notes stay in this service: none reaches the compacted topic.
+            assertThat(changes).allSatisfy(c -> assertThat(c.toString()).doesNotContain("asking VTpass",
+                    "below the claim limit"));
         }
     }
 }

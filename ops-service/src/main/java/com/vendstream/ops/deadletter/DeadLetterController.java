@@ -103,7 +103,7 @@ class DeadLetterController {
                 .onErrorMap(DeadLetterDesk.NoSuchRecord.class, e -> Problems.of(HttpStatus.NOT_FOUND,
                         "no-such-record", "Not found",
                         "The dead-letter topic holds no record at this partition and offset"))
-                .onErrorMap(Dispositions.AlreadyHandled.class, e -> Problems.of(HttpStatus.CONFLICT,
+                .onErrorMap(DispositionStore.AlreadyHandled.class, e -> Problems.of(HttpStatus.CONFLICT,
                         "already-handled", "Already handled",
                         "This dead letter has already been re-driven or discarded"))
                 .onErrorMap(KafkaException.class, e -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE,

@@ -1,7 +1,6 @@
 package com.vendstream.ops.deadletter;
 
 import com.vendstream.events.OpsAction;
-import com.vendstream.kit.deadletter.DeadLetterRecords;
 import com.vendstream.ops.audit.AuditEntry;
 import com.vendstream.ops.audit.AuditTrail;
 import com.vendstream.ops.user.OpsUser;
@@ -11,8 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -22,7 +19,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Each action is audited first ({@code DEAD_LETTER_REDRIVEN}, {@code DEAD_LETTER_DISCARDED}, subject
  * {@code <dlq>/<partition>/<offset>}), then done, then its disposition stored. A re-drive sends the record's original
- * key and value bytes and its own headers ({@link DeadLetterRecords}, as {@code redrive.sh} does) and waits for the
+ * key and value bytes and its own headers (service-kit's {@code DeadLetterRecords}, as {@code redrive.sh} does) and waits for the
  * broker's ack before the disposition is stored: a crash in between leaves the record waiting, to be re-driven
  * again, which the consumers, idempotent by event id, take as one delivery.
  */
@@ -67,17 +64,17 @@ public class DeadLetterDesk {
         }
     }
 
-    private record Found(ConsumerRecord<byte[], byte[]> record, EventDecoder.Decoded decoded) {
+    private record Found(DeadLetter record, EventDecoder.Decoded decoded) {
     }
 
     private final DeadLetterLog log;
-    private final Dispositions dispositions;
+    private final DispositionStore dispositions;
     private final EventDecoder decoder;
     private final AuditTrail audit;
     private final Clock clock;
     private final int maxScan;
 
-    DeadLetterDesk(DeadLetterLog log, Dispositions dispositions, EventDecoder decoder, AuditTrail audit, Clock clock,
+    DeadLetterDesk(DeadLetterLog log, DispositionStore dispositions, EventDecoder decoder, AuditTrail audit, Clock clock,
                    int maxScan) {
         this.log = log;
         this.dispositions = dispositions;
@@ -112,8 +109,8 @@ public class DeadLetterDesk {
         DeadLetterTopic dlq = known(topic);
         return dispositions.of(List.of(topic)).collectMap(Disposition::id).flatMap(handled -> blocking(() -> {
             List<DeadLetterLog.Range> ranges = log.ranges(List.of(topic)).get(topic);
-            return log.read(topic, ranges, r -> status.accepts(handled.get(id(r))), limit, maxScan).stream()
-                    .map(r -> entry(dlq, r, decoder.decode(dlq.sourceTopic(), r.value()), handled.get(id(r))))
+            return log.read(topic, ranges, r -> status.accepts(handled.get(r.id())), limit, maxScan).stream()
+                    .map(r -> entry(dlq, r, decoder.decode(dlq.sourceTopic(), r.value()), handled.get(r.id())))
                     .toList();
         }));
     }
@@ -131,7 +128,7 @@ public class DeadLetterDesk {
             return audit.record(OpsAction.DEAD_LETTER_REDRIVEN, operator, id, null, clientAddress, details,
                             concerning(found.decoded()))
                     .then(blocking(() -> {
-                        log.send(DeadLetterRecords.redrive(found.record(), dlq.sourceTopic()));
+                        log.redrive(found.record(), dlq.sourceTopic());
                         return true;
                     }))
                     .then(dispositions.record(new Disposition(topic, partition, offset, Disposition.Action.REDRIVEN,
@@ -157,7 +154,7 @@ public class DeadLetterDesk {
     private Mono<Found> waiting(DeadLetterTopic dlq, int partition, long offset) {
         String id = Disposition.id(dlq.topic(), partition, offset);
         return dispositions.find(dlq.topic(), partition, offset)
-                .flatMap(d -> Mono.<Found>error(new Dispositions.AlreadyHandled(id)))
+                .flatMap(d -> Mono.<Found>error(new DispositionStore.AlreadyHandled(id)))
                 .switchIfEmpty(blocking(() -> log.fetch(dlq.topic(), partition, offset)
                         .map(r -> new Found(r, decoder.decode(dlq.sourceTopic(), r.value())))
                         .orElseThrow(() -> new NoSuchRecord(id))));
@@ -177,23 +174,14 @@ public class DeadLetterDesk {
         return DeadLetterTopic.named(topic).orElseThrow(() -> new UnknownTopic(topic));
     }
 
-    private static String id(ConsumerRecord<?, ?> record) {
-        return Disposition.id(record.topic(), record.partition(), record.offset());
-    }
-
-    private static Entry entry(DeadLetterTopic dlq, ConsumerRecord<byte[], byte[]> r, EventDecoder.Decoded decoded,
-                               Disposition d) {
-        var headers = r.headers();
-        Optional<String> exception = DeadLetterRecords.exceptionClass(headers);
-        Optional<String> message = DeadLetterRecords.exceptionMessage(headers);
-        Cause cause = exception.isEmpty() && message.isEmpty() ? null
-                : new Cause(exception.orElse(null), message.orElse(null));
+    private static Entry entry(DeadLetterTopic dlq, DeadLetter r, EventDecoder.Decoded decoded, Disposition d) {
+        DeadLetter.Failure failure = r.failure();
+        Cause cause = failure.exceptionClass() == null && failure.exceptionMessage() == null ? null
+                : new Cause(failure.exceptionClass(), failure.exceptionMessage());
         return new Entry(r.partition() + "-" + r.offset(), r.partition(), r.offset(),
-                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                Instant.ofEpochMilli(r.timestamp()),
-                DeadLetterRecords.originalTopic(headers).orElse(dlq.sourceTopic()),
-                DeadLetterRecords.originalPartition(headers).orElse(null),
-                DeadLetterRecords.originalOffset(headers).orElse(null), cause, decoded.eventType(), decoded.event(),
+                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.timestamp(),
+                failure.originalTopic() == null ? dlq.sourceTopic() : failure.originalTopic(),
+                failure.originalPartition(), failure.originalOffset(), cause, decoded.eventType(), decoded.event(),
                 d == null ? Status.WAITING.name() : d.action().name(),
                 d == null ? null : new Handled(d.action().name(), d.by(), d.at(), d.reason()));
     }

@@ -2,10 +2,12 @@ package com.vendstream.ops.recon;
 
 import com.vendstream.events.OpsAction;
 import com.vendstream.kit.web.Problems;
+import com.vendstream.ops.audit.AuditEntry;
 import com.vendstream.ops.audit.AuditTrail;
 import com.vendstream.ops.recon.ReconOpsConfiguration.ReconLink;
 import com.vendstream.ops.user.OpsUser;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,11 @@ import tools.jackson.databind.node.ObjectNode;
  * lists, CSV downloads and the day's volumes for every role; acknowledging and resolving a discrepancy for
  * FINANCE (OpsSecurityConfiguration). A change is audited here first (subject the discrepancy id, reason the
  * resolution; the note stays out of the trail), then forwarded with this user's name in
- * {@value #ACTING_USER}; reconciliation-service makes it idempotently, so repeating one after a 503 is safe.
+ * {@value #ACTING_USER} (reconciliation-service honours it only from this service's credential, configured there
+ * as acting for others, and records {@code <user> via <credential>}); reconciliation-service makes it
+ * idempotently, so repeating one after a 503 is safe. The first entry records the request; when the change is
+ * not made (a problem from reconciliation-service, or it is unreachable) a second entry of the same action records
+ * the outcome (details {@code outcome}: the problem's reason code) before the answer.
  *
  * <p>Answers are passed on as reconciliation-service gives them, its 4xx problem details included (400, 404
  * {@code no-such-discrepancy}, 409 {@code already-resolved}). Unreachable, slow, failing (5xx) or refusing this
@@ -55,6 +62,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ReconOpsController {
 
     static final String ACTING_USER = "X-Vendstream-Acting-User";
+    /** The audit detail of a change that was not made: the reason code of the problem answered instead. */
+    static final String OUTCOME = "outcome";
     /** reconciliation-service's discrepancy ids are UUIDs; anything else names none (and is not audited). */
     private static final Pattern DISCREPANCY_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
     private static final Set<String> RESOLUTIONS = Set.of("RECOVERED", "WRITTEN_OFF", "REFUNDED");
@@ -138,8 +147,9 @@ class ReconOpsController {
     }
 
     /**
-     * Audited first, then forwarded: an answered change has its entry, and a change that failed after its entry
-     * was recorded shows as an entry the user repeats (reconciliation-service makes it once).
+     * Audited first, then forwarded: an answered change has its entry. A change that was not made is followed by
+     * its outcome, so the trail does not read a refused or failed attempt as a change (on a 503 the change may or
+     * may not have been made there; the user repeats it and reconciliation-service makes it once).
      */
     private Mono<ResponseEntity<byte[]>> change(OpsAction action, String id, String reason, String note,
                                                 ObjectNode forwarded, String verb, OpsUser user,
@@ -152,12 +162,34 @@ class ReconOpsController {
         byte[] payload = JSON.writeValueAsBytes(forwarded);
         // The note is free text a person typed: it goes to reconciliation-service, not into the audit trail.
         Map<String, String> details = Map.of("noteGiven", Boolean.toString(note != null));
-        return audit.record(action, user, id, reason, clientAddress(exchange), details)
-                .then(exchange(client.post().uri(uri -> uri.path("/v1/recon/discrepancies/{id}/" + verb)
-                                .build(Map.of("id", id)))
-                        .header(ACTING_USER, user.username()).contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(payload)))
+        String address = clientAddress(exchange);
+        Mono<Reply> forward = exchange(client.post().uri(uri -> uri.path("/v1/recon/discrepancies/{id}/" + verb)
+                        .build(Map.of("id", id)))
+                .header(ACTING_USER, user.username()).contentType(MediaType.APPLICATION_JSON).bodyValue(payload));
+        Function<String, Mono<AuditEntry>> notMade = outcome -> audit.record(action, user, id, reason, address,
+                Map.of(OUTCOME, outcome));
+        return audit.record(action, user, id, reason, address, details)
+                .then(forward.onErrorResume(ErrorResponseException.class, e -> notMade
+                                .apply(reasonCode(e.getBody().getType(), e.getStatusCode())).then(Mono.<Reply>error(e)))
+                        .flatMap(reply -> reply.status().is2xxSuccessful() ? Mono.just(reply) : notMade
+                                .apply(reasonCode(problemType(reply.body()), reply.status())).thenReturn(reply)))
                 .map(ReconOpsController::passOn);
+    }
+
+    /** The reason code a problem's type names ({@code .../problems/already-resolved}), or {@code http-<status>}. */
+    private static String reasonCode(URI type, HttpStatusCode status) {
+        String t = type == null ? "" : type.toString();
+        return t.startsWith(Problems.BASE) && t.length() > Problems.BASE.length()
+                ? t.substring(Problems.BASE.length()) : "http-" + status.value();
+    }
+
+    private static URI problemType(byte[] body) {
+        try {
+            JsonNode type = JSON.readTree(body).path("type");
+            return type.isString() ? URI.create(type.asString()) : null;
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Mono<Reply> get(String path, Map<String, String> query) {

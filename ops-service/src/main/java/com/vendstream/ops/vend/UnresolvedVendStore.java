@@ -61,9 +61,10 @@ public class UnresolvedVendStore {
 
     /**
      * Opens the entry, or updates its facts, from a VendUnresolved (event {@code eventId}); the state is set only
-     * when the entry is new, so a proposal, approval or settlement stands.
+     * when the entry is new, so a proposal, approval or settlement stands. Waits until it is stored: the consumer's
+     * thread, whose offset is committed after it.
      */
-    public Mono<Void> escalate(UnresolvedVend facts, String eventId) {
+    public void escalate(UnresolvedVend facts, String eventId) {
         Document set = facts(facts).append("escalated", true).append("escalatedAt", date(facts.escalatedAt()))
                 .append("unresolvedEventId", facts.unresolvedEventId()).append("reason", facts.reason())
                 .append("lastProviderCode", facts.lastProviderCode()).append("requeryCount", facts.requeryCount())
@@ -72,23 +73,23 @@ public class UnresolvedVendStore {
         Document opened = new Document("_id", facts.orderId()).append("state", State.OPEN.name())
                 .append("appliedEvents", List.of(eventId));
         opened.putAll(set);
-        return applyOnce(new Document("_id", facts.orderId()).append("appliedEvents", new Document("$ne", eventId)),
-                update, opened);
+        applyOnce(new Document("_id", facts.orderId()).append("appliedEvents", new Document("$ne", eventId)),
+                update, opened).block(TIMEOUT);
     }
 
     /**
      * Settles the entry from a resolution; the first settlement stands. Without an entry, leaves a settled marker
-     * (not escalated, kept) with the resolution's facts.
+     * (not escalated, kept) with the resolution's facts. Waits until it is stored, as {@link #escalate} does.
      */
-    public Mono<Void> settle(UnresolvedVend facts, Settlement settlement) {
+    public void settle(UnresolvedVend facts, Settlement settlement) {
         Document update = new Document("$set", new Document("state", State.SETTLED.name())
                 .append("settlement", settlement(settlement)))
                 .append("$addToSet", new Document("appliedEvents", settlement.eventId()));
         Document marker = facts(facts).append("_id", facts.orderId()).append("escalated", false)
                 .append("state", State.SETTLED.name()).append("settlement", settlement(settlement))
                 .append("appliedEvents", List.of(settlement.eventId()));
-        return applyOnce(new Document("_id", facts.orderId()).append("state", new Document("$ne", State.SETTLED.name())),
-                update, marker);
+        applyOnce(new Document("_id", facts.orderId()).append("state", new Document("$ne", State.SETTLED.name())),
+                update, marker).block(TIMEOUT);
     }
 
     /**

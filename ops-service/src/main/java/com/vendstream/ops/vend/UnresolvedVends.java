@@ -60,23 +60,23 @@ public class UnresolvedVends {
         this.approvalGrace = approvalGrace;
     }
 
-    /** An event of vendstream.vend.resolutions; completes when its effect is stored (at most once per event id). */
-    public Mono<Void> apply(SpecificRecord event) {
+    /**
+     * An event of vendstream.vend.resolutions; returns when its effect is stored (at most once per event id), on the
+     * consumer's thread, which commits the offset after it.
+     */
+    public void apply(SpecificRecord event) {
         if (event instanceof VendUnresolved u) {
-            return store.escalate(escalation(u), u.getEnvelope().getEventId());
+            store.escalate(escalation(u), u.getEnvelope().getEventId());
+        } else if (event instanceof VendSucceeded s) {
+            settle(s.getEnvelope(), s.getVend(), s.getAmount(), ManualVendOutcome.DELIVERED, s.getResolvedBy());
+        } else if (event instanceof VendFailed f) {
+            settle(f.getEnvelope(), f.getVend(), f.getAmount(), ManualVendOutcome.NOT_DELIVERED, f.getResolvedBy());
         }
-        if (event instanceof VendSucceeded s) {
-            return settle(s.getEnvelope(), s.getVend(), s.getAmount(), ManualVendOutcome.DELIVERED, s.getResolvedBy());
-        }
-        if (event instanceof VendFailed f) {
-            return settle(f.getEnvelope(), f.getVend(), f.getAmount(), ManualVendOutcome.NOT_DELIVERED, f.getResolvedBy());
-        }
-        return Mono.empty();
     }
 
-    private Mono<Void> settle(Envelope e, VendRef vend, Money amount, ManualVendOutcome outcome, Resolution by) {
+    private void settle(Envelope e, VendRef vend, Money amount, ManualVendOutcome outcome, Resolution by) {
         UnresolvedVend facts = facts(e, vend, amount, null, 0, null, null, List.of());
-        return store.settle(facts, new Settlement(outcome, by == Resolution.MANUAL ? Settlement.MANUAL
+        store.settle(facts, new Settlement(outcome, by == Resolution.MANUAL ? Settlement.MANUAL
                 : Settlement.AUTOMATIC, e.getOccurredAt(), e.getEventId()));
     }
 

@@ -16,9 +16,6 @@ import org.springframework.messaging.Message;
 @Configuration
 class VendConfiguration {
 
-    /** A store that does not answer in this time is a transient failure: the record is tried again, never lost. */
-    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
-
     @Bean
     UnresolvedVendStore unresolvedVendStore(ReactiveMongoTemplate mongo) {
         UnresolvedVendStore store = new UnresolvedVendStore(mongo);
@@ -38,10 +35,11 @@ class VendConfiguration {
     /**
      * status-poller's VendUnresolved, VendSucceeded and VendFailed (binding vendResolutions-in-0): the record's
      * offset is committed once its effect is stored; failures follow service-kit's rules (transient: again, without
-     * limit; a defect: a few times, then vendstream.vend.resolutions.ops-service.dlq).
+     * limit; a defect: a few times, then vendstream.vend.resolutions.ops-service.dlq). The store waits for its write
+     * (30 s at most; no answer is a transient failure, so the record is tried again, never lost).
      */
     @Bean
     Consumer<Message<SpecificRecord>> vendResolutions(UnresolvedVends vends) {
-        return message -> vends.apply(Payloads.event(message)).block(APPLY_TIMEOUT);
+        return message -> vends.apply(Payloads.event(message));
     }
 }

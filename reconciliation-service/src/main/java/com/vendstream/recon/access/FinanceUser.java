@@ -2,8 +2,13 @@ package com.vendstream.recon.access;
 
 import java.util.Set;
 
-/** An authenticated user of the reconciliation API. */
-public record FinanceUser(String name, Set<FinanceRole> roles) {
+/**
+ * An authenticated user of the reconciliation API.
+ *
+ * @param actsForOthers whether this credential may name another user as the one who acted (the back office's:
+ *                      ops-service names its logged-in user); any other credential acts only as itself
+ */
+public record FinanceUser(String name, Set<FinanceRole> roles, boolean actsForOthers) {
 
     public FinanceUser {
         roles = Set.copyOf(roles);

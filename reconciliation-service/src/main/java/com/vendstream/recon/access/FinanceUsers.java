@@ -19,8 +19,16 @@ import java.util.Set;
  */
 public final class FinanceUsers {
 
-    /** One configured user: a name for the audit trail, the token's SHA-256 in hex, and roles. */
-    public record Entry(String name, String tokenSha256, Set<FinanceRole> roles) {
+    /**
+     * One configured user: a name for the audit trail, the token's SHA-256 in hex, roles, and whether it may act
+     * for others (name the user on whose behalf it calls; only a FINANCE user may).
+     */
+    public record Entry(String name, String tokenSha256, Set<FinanceRole> roles, boolean actsForOthers) {
+
+        /** A user who acts only as itself. */
+        public Entry(String name, String tokenSha256, Set<FinanceRole> roles) {
+            this(name, tokenSha256, roles, false);
+        }
     }
 
     private record Known(FinanceUser user, byte[] tokenHash) {
@@ -28,7 +36,10 @@ public final class FinanceUsers {
 
     private final List<Known> users = new ArrayList<>();
 
-    /** @throws IllegalArgumentException for a user without a name or roles, or with a malformed or shared hash */
+    /**
+     * @throws IllegalArgumentException for a user without a name or roles, with a malformed or shared hash, or
+     *                                  allowed to act for others without the FINANCE role
+     */
     public FinanceUsers(List<Entry> entries) {
         Set<String> names = new HashSet<>();
         Set<String> hashes = new HashSet<>();
@@ -46,7 +57,12 @@ public final class FinanceUsers {
             if (e.roles() == null || e.roles().isEmpty()) {
                 throw new IllegalArgumentException("User " + e.name() + " has no role (FINANCE or READ_ONLY)");
             }
-            users.add(new Known(new FinanceUser(e.name(), e.roles()), HexFormat.of().parseHex(hash)));
+            if (e.actsForOthers() && !e.roles().contains(FinanceRole.FINANCE)) {
+                throw new IllegalArgumentException("User " + e.name()
+                        + " may act for others only with the FINANCE role");
+            }
+            users.add(new Known(new FinanceUser(e.name(), e.roles(), e.actsForOthers()),
+                    HexFormat.of().parseHex(hash)));
         }
     }
 

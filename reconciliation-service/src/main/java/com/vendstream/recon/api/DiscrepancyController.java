@@ -39,10 +39,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Discrepancies for finance: the list (by day, provider and status) with evidence, its CSV, and the two changes a
  * person makes, acknowledge and resolve (FINANCE only: FinanceAuthFilter lets READ_ONLY users read only).
  *
- * <p>Who acted: the back office (ops-service) calls with its finance credential and names its logged-in user in
- * {@value #ACTING_USER}; that name is recorded. Without the header the finance API user's own name is recorded,
- * as {@code api:<name>} (as a close records it). The header is trusted only because the credential is a
- * FINANCE one: whoever holds it may act anyway.
+ * <p>Who acted: the back office (ops-service) calls with a credential of its own, configured as acting for others
+ * ({@code vendstream.recon.users[i].acts-for-others}), and names its logged-in user in {@value #ACTING_USER};
+ * both are recorded, {@code <user> via <credential>} (e.g. {@code fatima via ops-service}), so the name is never
+ * separated from whoever vouched for it. Any other credential sending the header is refused (403
+ * {@code acting-for-others-not-allowed}): a finance API user could otherwise record a change as any back-office
+ * user, with no entry in the back office's audit trail. Without the header the finance API user's own name is
+ * recorded, as {@code api:<name>} (as a close records it).
  */
 @RestController
 @RequestMapping("/v1/recon")
@@ -134,14 +137,21 @@ public class DiscrepancyController {
         }
     }
 
-    private static String actor(String actingUser, FinanceUser user) {
+    /** Who is recorded as having acted; see the class comment. */
+    static String actor(String actingUser, FinanceUser user) {
         if (actingUser == null) {
             return "api:" + user.name();
+        }
+        if (!user.actsForOthers()) {
+            log.warn("Refused: finance user {} named another user in {} but may not act for others", user.name(),
+                    ACTING_USER);
+            throw Problems.of(HttpStatus.FORBIDDEN, "acting-for-others-not-allowed", "Forbidden", "This credential"
+                    + " may not act for another user: leave out " + ACTING_USER + " to act as yourself");
         }
         if (!USER_NAME.matcher(actingUser).matches()) {
             throw Problems.invalid(ACTING_USER + " must be a back-office user name (1-64 of A-Z a-z 0-9 . _ @ -)");
         }
-        return actingUser;
+        return actingUser + " via " + user.name();
     }
 
     private static JsonNode body(String body) {

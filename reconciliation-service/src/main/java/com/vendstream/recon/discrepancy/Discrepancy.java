@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -98,18 +99,32 @@ public record Discrepancy(String discrepancyId, LocalDate businessDay, Discrepan
 
     /**
      * This discrepancy as its source found it again, keeping what finance did about the stored one: a resolution
-     * by hand stands (writing a loss off does not change the provider's books), and an acknowledged one that
-     * is found again is still acknowledged.
+     * by hand stands while the difference is the one finance resolved (writing a loss off does not change the
+     * provider's books), and an acknowledged one that is found again is still acknowledged. Found with other money
+     * or evidence (the ₦5 written off is now ₦500), it is another difference than the one resolved: reopened, OPEN
+     * or ACKNOWLEDGED as it was before, without the resolution.
      */
     Discrepancy foundAgain(Discrepancy stored) {
         Handling kept = stored.handling();
-        DiscrepancyStatus s = status;
+        if (kept.resolvedByHand() && sameDifferenceAs(stored)) {
+            return with(DiscrepancyStatus.RESOLVED, kept);
+        }
         if (kept.resolvedByHand()) {
-            s = DiscrepancyStatus.RESOLVED;
-        } else if (s == DiscrepancyStatus.OPEN && kept.acknowledged()) {
+            kept = new Handling(kept.acknowledgedBy(), kept.acknowledgedAt(), kept.acknowledgeNote(), null, null,
+                    null, null);
+        }
+        DiscrepancyStatus s = status;
+        if (s == DiscrepancyStatus.OPEN && kept.acknowledged()) {
             s = DiscrepancyStatus.ACKNOWLEDGED;
         }
         return with(s, kept);
+    }
+
+    /** The same money and evidence: what a resolution by hand was about. */
+    private boolean sameDifferenceAs(Discrepancy other) {
+        return Objects.equals(ourAmountMinor, other.ourAmountMinor)
+                && Objects.equals(providerAmountMinor, other.providerAmountMinor)
+                && Objects.equals(currency, other.currency) && evidence.equals(other.evidence);
     }
 
     private Discrepancy with(DiscrepancyStatus newStatus, Handling newHandling) {

@@ -6,7 +6,10 @@ import com.vendstream.events.ReconDiscrepancy;
 import com.vendstream.schemas.envelope.Envelopes;
 import java.time.Instant;
 
-/** ReconDiscrepancy events; ids derive from the discrepancy id and its revision. */
+/**
+ * ReconDiscrepancy events; ids derive from the discrepancy id and its revision. Finance's notes are left out: the
+ * topic is compacted and kept forever, and free text a person typed stays in this service's store, API and CSV.
+ */
 public final class DiscrepancyEvents {
 
     public static final String SOURCE = "reconciliation-service";
@@ -30,8 +33,7 @@ public final class DiscrepancyEvents {
                 .setProviderAmount(d.providerAmountMinor() == null ? null : new Money(d.providerAmountMinor(), currency))
                 .setEvidence(d.evidence()).setSuggestedAction(d.suggestedAction()).setStatus(d.status())
                 .setAcknowledgedBy(d.handling().acknowledgedBy()).setAcknowledgedAt(d.handling().acknowledgedAt())
-                .setAcknowledgeNote(d.handling().acknowledgeNote()).setResolution(d.handling().resolution())
-                .setResolvedBy(d.handling().resolvedBy()).setResolvedAt(d.handling().resolvedAt())
-                .setResolutionNote(d.handling().resolutionNote()).build();
+                .setResolution(d.handling().resolution()).setResolvedBy(d.handling().resolvedBy())
+                .setResolvedAt(d.handling().resolvedAt()).build();
     }
 }

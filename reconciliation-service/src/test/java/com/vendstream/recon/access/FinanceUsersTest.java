@@ -12,7 +12,9 @@ class FinanceUsersTest {
     static final FinanceUsers USERS = new FinanceUsers(List.of(
             new FinanceUsers.Entry("ada", FinanceUsers.sha256("ada-token"), Set.of(FinanceRole.FINANCE)),
             new FinanceUsers.Entry("audit", FinanceUsers.sha256("audit-token").toUpperCase(),
-                    Set.of(FinanceRole.READ_ONLY))));
+                    Set.of(FinanceRole.READ_ONLY)),
+            new FinanceUsers.Entry("ops-service", FinanceUsers.sha256("ops-token"), Set.of(FinanceRole.FINANCE),
+                    true)));
 
     @Test
     void aTokenFindsItsUserAndRoles() {
@@ -23,6 +25,10 @@ class FinanceUsersTest {
         FinanceUser audit = USERS.authenticate("audit-token").orElseThrow();
         assertThat(audit.mayRead()).isTrue();
         assertThat(audit.mayAct()).isFalse();
+        // Only the credential configured for it may name the user it acts for.
+        assertThat(ada.actsForOthers()).isFalse();
+        assertThat(audit.actsForOthers()).isFalse();
+        assertThat(USERS.authenticate("ops-token").orElseThrow().actsForOthers()).isTrue();
     }
 
     @Test
@@ -48,5 +54,7 @@ class FinanceUsersTest {
         assertThatThrownBy(() -> new FinanceUsers(List.of(
                 new FinanceUsers.Entry("x", hash, Set.of(FinanceRole.FINANCE)),
                 new FinanceUsers.Entry("y", hash, Set.of(FinanceRole.READ_ONLY))))).hasMessageContaining("shares");
+        assertThatThrownBy(() -> new FinanceUsers(List.of(new FinanceUsers.Entry("x", hash,
+                Set.of(FinanceRole.READ_ONLY), true)))).hasMessageContaining("FINANCE");
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Finance's acknowledgement and resolution on the mixed day's discrepancies (domain on the in-memory store): each
  * is one compare-and-set with its event in the outbox, repeating it stores and publishes nothing, a conflicting
- * resolution is refused, and the matching neither reopens what finance resolved nor forgets who acknowledged.
+ * resolution is refused, and the matching neither reopens what finance resolved (unless it finds another difference:
+ * other money or evidence) nor forgets who acknowledged.
  */
 class DiscrepancyHandlingTest {
 
@@ -73,8 +74,11 @@ class DiscrepancyHandlingTest {
         ReconDiscrepancy event = eventsOf(id).get(1);
         assertThat(event.getAcknowledgedBy()).isEqualTo("fatima");
         assertThat(event.getAcknowledgedAt()).isEqualTo(acknowledged.handling().acknowledgedAt());
-        assertThat(event.getAcknowledgeNote()).isEqualTo("asking VTpass for the receipt");
         assertThat(event.getResolution()).isNull();
+        // The note is free text on a compacted topic kept forever: it stays in the store, out of the event.
+        assertThat(event.getSchema().getFields()).extracting(f -> f.name().toLowerCase())
+                .noneMatch(name -> name.contains("note"));
+        assertThat(event.toString()).doesNotContain("asking VTpass");
         assertThat(relayed).containsExactly(id);
 
         // The provider still says it delivered: found again, it stays acknowledged and nothing is published.
@@ -111,6 +115,54 @@ class DiscrepancyHandlingTest {
         assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.RESOLVED, null)).containsExactly(resolved);
         assertThat(eventsOf(id)).hasSize(3);
         assertThat(handling.acknowledge("no-such-id", "fatima", null)).isEmpty();
+    }
+
+    @Test
+    void aResolutionIsKeptOnlyForTheDifferenceItResolved() {
+        FakeProvider providers = Scenarios.mixedDayProviders();
+        Discrepancy found = closedDayWith(DiscrepancyKind.AMOUNT_MISMATCH, providers);
+        String id = found.discrepancyId();
+        assertThat(found.providerAmountMinor()).isEqualTo(12_000L);
+        handling.acknowledge(id, "fatima", "claiming the difference");
+        handling.resolve(id, DiscrepancyResolution.WRITTEN_OFF, "amaka", "below the claim limit").orElseThrow();
+
+        // Pagamio's report now says 500.00 where it said 120.00: not the 20.00 difference that was written off.
+        providers.settle("pagamio", "ref-o4", ProviderStatus.SUCCEEDED, 50_000L, "ZAR");
+        h.closing.rematch(Scenarios.DAY);
+        Discrepancy reopened = h.discrepancies.list(Scenarios.DAY, null, null).stream()
+                .filter(d -> d.discrepancyId().equals(id)).findFirst().orElseThrow();
+        assertThat(reopened.status()).isEqualTo(DiscrepancyStatus.ACKNOWLEDGED);
+        assertThat(reopened.providerAmountMinor()).isEqualTo(50_000L);
+        assertThat(reopened.handling()).satisfies(hd -> {
+            assertThat(hd.acknowledgedBy()).isEqualTo("fatima");
+            assertThat(hd.resolution()).isNull();
+            assertThat(hd.resolvedBy()).isNull();
+            assertThat(hd.resolvedAt()).isNull();
+            assertThat(hd.resolutionNote()).isNull();
+        });
+        List<ReconDiscrepancy> events = eventsOf(id);
+        ReconDiscrepancy last = events.get(events.size() - 1);
+        assertThat(last.getStatus()).isEqualTo(DiscrepancyStatus.ACKNOWLEDGED);
+        assertThat(last.getResolution()).isNull();
+        assertThat(last.getProviderAmount().getAmountMinor()).isEqualTo(50_000L);
+
+        // The new difference can be resolved by hand again.
+        assertThat(handling.resolve(id, DiscrepancyResolution.RECOVERED, "amaka", "credit note from Pagamio")
+                .orElseThrow().status()).isEqualTo(DiscrepancyStatus.RESOLVED);
+    }
+
+    @Test
+    void aResolvedOneNeverAcknowledgedReopensAsOpen() {
+        FakeProvider providers = Scenarios.mixedDayProviders();
+        Discrepancy found = closedDayWith(DiscrepancyKind.AMOUNT_MISMATCH, providers);
+        String id = found.discrepancyId();
+        handling.resolve(id, DiscrepancyResolution.WRITTEN_OFF, "amaka", "below the claim limit").orElseThrow();
+
+        providers.settle("pagamio", "ref-o4", ProviderStatus.SUCCEEDED, 12_500L, "ZAR");
+        h.closing.rematch(Scenarios.DAY);
+        assertThat(h.discrepancies.list(Scenarios.DAY, DiscrepancyStatus.OPEN, null))
+                .filteredOn(d -> d.discrepancyId().equals(id)).singleElement()
+                .satisfies(d -> assertThat(d.handling()).isEqualTo(Discrepancy.Handling.NONE));
     }
 
     @Test

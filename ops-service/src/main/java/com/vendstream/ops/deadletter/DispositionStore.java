@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * the store, not this service's memory, knows what was handled, so it survives restarts and holds for every
  * instance, and a second disposition of the same record is refused by the id's uniqueness.
  */
-class Dispositions {
+class DispositionStore {
 
     static final String COLLECTION = "ops_dead_letters";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -32,7 +32,7 @@ class Dispositions {
 
     private final ReactiveMongoTemplate mongo;
 
-    Dispositions(ReactiveMongoTemplate mongo) {
+    DispositionStore(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
     }
 
@@ -40,7 +40,7 @@ class Dispositions {
         return mongo.getCollection(COLLECTION);
     }
 
-    /** A topic's dispositions are read together (listing, counts). Waits; called once at start. */
+    /** A topic's dispositions are read together (listing, counts). Waits (stores own their I/O); called once at start. */
     void ensureIndexes() {
         collection().flatMap(c -> Mono.from(c.createIndex(Indexes.ascending("topic", "partition", "offset"))))
                 .block(TIMEOUT);
@@ -58,13 +58,13 @@ class Dispositions {
 
     Mono<Disposition> find(String topic, int partition, long offset) {
         return collection().flatMap(c -> Mono.from(c.find(Filters.eq("_id", Disposition.id(topic, partition, offset)))
-                .first())).map(Dispositions::toDisposition);
+                .first())).map(DispositionStore::toDisposition);
     }
 
     /** Every disposition of these topics. */
     Flux<Disposition> of(Collection<String> topics) {
         return collection().flatMapMany(c -> Flux.from(c.find(Filters.in("topic", topics))))
-                .map(Dispositions::toDisposition);
+                .map(DispositionStore::toDisposition);
     }
 
     private static Disposition toDisposition(Document d) {
