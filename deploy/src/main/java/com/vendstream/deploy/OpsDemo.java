@@ -39,7 +39,8 @@ final class OpsDemo {
 
     /** What the launcher prints when the stack is ready: where the back office is and how to log in. */
     static String banner(String opsUrl) {
-        StringBuilder out = new StringBuilder("Back office (ops-service): ").append(opsUrl)
+        StringBuilder out = new StringBuilder("Back office (ops-service): the console at ").append(opsUrl)
+                .append("/ in a browser; the API at ").append(opsUrl)
                 .append("/ops/v1 (POST /ops/v1/session with JSON {username, password}; the answer carries the CSRF token)")
                 .append("\n  demo logins (local stack only):");
         USERS.forEach(u -> out.append(String.format("%n    %-14s %-20s %s", u.username(), u.password(), u.roles())));

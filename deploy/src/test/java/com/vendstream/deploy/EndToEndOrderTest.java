@@ -80,6 +80,13 @@ class EndToEndOrderTest {
                 URI.create(system.url("ops-service") + "/ops/v1/session")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(opsSession.statusCode()).isEqualTo(401);
+        // The web console is ops-service's alone, although every service here shares one classpath.
+        for (String service : List.of("ops-service", "vend-service", "status-poller")) {
+            HttpResponse<String> console = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(system.url(service) + "/console/app.js")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(console.statusCode()).as(service).isEqualTo(service.equals("ops-service") ? 200 : 404);
+        }
         // The back office (whose demo passwords the local stack prints) listens on the loopback interface only.
         assertThat(system.stack.context("ops-service").getEnvironment().getProperty("server.address"))
                 .isEqualTo("127.0.0.1");

@@ -52,6 +52,12 @@ final class Browser {
                 .responseTimeout(Duration.ofSeconds(30)).build();
     }
 
+    /** Takes a cookie over (e.g. a real browser's session, to call the API as that session). */
+    Browser cookie(String name, String value) {
+        cookies.put(name, value);
+        return this;
+    }
+
     Response get(String path) {
         return send(HttpMethod.GET, path, null, null);
     }

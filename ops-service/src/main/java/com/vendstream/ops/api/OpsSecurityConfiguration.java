@@ -33,6 +33,8 @@ import org.springframework.security.web.server.csrf.CsrfServerLogoutHandler;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.csrf.WebSessionServerCsrfTokenRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
@@ -47,8 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * logged-in session; another site can read neither). The login itself needs no token: it is JSON only (a page of
  * another site cannot send that without a CORS preflight, which is not allowed) and refused when the browser
  * says it comes from another site ({@code Sec-Fetch-Site}); so an anonymous caller never gets a session, and
- * cannot fill the session store. Every role reads; changes name their roles; everything else is
- * refused (fail closed). Refusals are problem details: 401 without a login, 403 without the role or the CSRF
+ * cannot fill the session store. Every role reads; changes name their roles; the web console's files are the one
+ * thing served without a login (the console itself logs in through the API); everything else is refused (fail
+ * closed). Every answer carries the security headers (a Content-Security-Policy without inline script, no framing,
+ * no sniffing, no referrer). Refusals are problem details: 401 without a login, 403 without the role or the CSRF
  * token, 423 for a locked user, 503 when too many logins are being checked.
  */
 @Configuration
@@ -57,6 +61,15 @@ public class OpsSecurityConfiguration {
 
     static final String SESSION = "/ops/v1/session";
     static final String CSRF_HEADER = "X-XSRF-TOKEN";
+    /** The web console's files (src/main/resources/ops-console): the only thing anyone may fetch without a login. */
+    static final String[] CONSOLE = {"/", "/index.html", "/console/**"};
+    /**
+     * Scripts, styles, images and calls from this service only, no inline script or style element, no plugin, no
+     * framing: data a page shows (event payloads, notes) cannot run even if it ever reached the page as markup.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+            + " img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
 
     @Bean
     SecurityWebFilterChain opsSecurity(ServerHttpSecurity http, Logins logins, ObjectProvider<JsonMapper> json,
@@ -105,10 +118,17 @@ public class OpsSecurityConfiguration {
                                 new CsrfServerLogoutHandler(csrfTokens), new WebSessionServerLogoutHandler()))
                         .logoutSuccessHandler(loggedOut(logins)))
                 .addFilterAt(login, SecurityWebFiltersOrder.AUTHENTICATION)
+                // On every answer (Spring's defaults add nosniff, no-store caching and X-Frame-Options already).
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frames -> frames.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
+                        .referrerPolicy(referrer -> referrer.policy(
+                                ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER)))
                 .authorizeExchange(rules -> rules
                         .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/*", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
                         .pathMatchers(HttpMethod.POST, SESSION).permitAll()
+                        .pathMatchers(HttpMethod.GET, CONSOLE).permitAll()
                         .pathMatchers(HttpMethod.POST, "/ops/v1/users/*/unlock").hasRole(OpsRole.OPERATOR.name())
                         .pathMatchers(HttpMethod.POST, "/ops/v1/recon/discrepancies/*/acknowledge",
                                 "/ops/v1/recon/discrepancies/*/resolve").hasRole(OpsRole.FINANCE.name())

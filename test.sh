@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The project's test command (README, and CI through .ci/run): makes sure the browser that ops-service's console
+# tests drive is installed, then runs every module's tests. Arguments go to Maven (e.g. ./test.sh -o).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# ConsoleBrowserTest drives headless Chromium through chromedriver: Debian's chromium and chromium-driver packages
+# (VENDSTREAM_CHROMIUM / VENDSTREAM_CHROMEDRIVER point the tests at another install).
+chromium="${VENDSTREAM_CHROMIUM:-/usr/bin/chromium}"
+chromedriver="${VENDSTREAM_CHROMEDRIVER:-/usr/bin/chromedriver}"
+if [[ ! -x "$chromium" || ! -x "$chromedriver" ]]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: the console's browser tests need Chromium and chromedriver ($chromium, $chromedriver)," \
+      "and this machine has no apt-get to install them: install both and set VENDSTREAM_CHROMIUM and" \
+      "VENDSTREAM_CHROMEDRIVER to their paths" >&2
+    exit 1
+  fi
+  if [[ "$(id -u)" -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "test.sh: the console's browser tests need the chromium and chromium-driver packages; installing them" \
+      "needs root and there is no sudo: run 'apt-get install -y chromium chromium-driver' as root" >&2
+    exit 1
+  fi
+  echo "test.sh: installing chromium and chromium-driver (for ops-service's browser tests)" >&2
+  if ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; then
+    # A fresh machine has no package lists yet.
+    "${as_root[@]}" apt-get update -q
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  fi
+fi
+
+./mvnw -B verify "$@"
