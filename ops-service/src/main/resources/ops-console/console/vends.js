@@ -62,20 +62,28 @@ function actions(vend, reload) {
       ], 'Propose', (values) => act(() => post(`${path(vend.orderId)}/proposal`, proposalOf(values)),
         { done: 'Proposal recorded; another operator approves or rejects it.', then: reload })));
   }
+  // Approve and reject name the proposal shown: if it was replaced meanwhile, the service answers 409
+  // proposal-changed instead of deciding something this page never showed.
+  const proposalId = vend.proposal && vend.proposal.id;
+  const reject = (label) => form('reject', [{ name: 'reason', label, required: true }], 'Reject',
+    (values) => act(() => post(`${path(vend.orderId)}/proposal/reject`, { proposalId, reason: values.reason }),
+      { done: 'Proposal rejected; the vend is open again.', then: reload }));
   if (vend.state === 'PROPOSED' && vend.proposal && vend.proposal.approvedBy) {
-    // Approved: the decision is on its way to the order; the vend settles when its outcome comes back.
-    return h('p', { 'data-test': 'approved' }, `Approved by ${vend.proposal.approvedBy}; the vend settles when`
-      + ' the decision has reached the order.');
+    // Approved: the decision is on its way to the order; the vend settles when its outcome comes back. Should it
+    // never come (status-poller dead-lettered the decision), the service accepts a rejection once it is overdue.
+    return h('section', { 'data-test': 'approved' },
+      h('p', {}, `Approved by ${vend.proposal.approvedBy}; the vend settles when the decision has reached the`
+        + ' order. If no outcome comes, it can be rejected once overdue (the decision may still have been applied).'),
+      reject('Reason to reject the overdue approval'));
   }
   if (vend.state === 'PROPOSED' && vend.proposal) {
-    const own = vend.proposal.proposedBy === session.username;
+    // Compared as the service compares names (ignoring case and surrounding spaces).
+    const own = vend.proposal.proposedBy.trim().toLowerCase() === session.username.trim().toLowerCase();
     return h('section', { 'data-test': 'decide' }, h('h3', {}, 'Decide'),
       own ? h('p', { 'data-test': 'own-proposal' }, 'You proposed this outcome: another operator approves it.')
-        : changeButton('approve', 'Approve', () => act(() => post(`${path(vend.orderId)}/proposal/approve`),
-          { done: 'Approved: the decision is published.', then: reload })),
-      form('reject', [{ name: 'reason', label: 'Reason to reject', required: true }], 'Reject',
-        (values) => act(() => post(`${path(vend.orderId)}/proposal/reject`, { reason: values.reason }),
-          { done: 'Proposal rejected; the vend is open again.', then: reload })));
+        : changeButton('approve', 'Approve', () => act(() => post(`${path(vend.orderId)}/proposal/approve`,
+          { proposalId }), { done: 'Approved: the decision is published.', then: reload })),
+      reject('Reason to reject'));
   }
   return null;
 }

@@ -25,9 +25,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,6 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,7 +73,8 @@ import reactor.core.publisher.Flux;
 @DirtiesContext
 @SpringBootTest(classes = OpsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=ops-service", "vendstream.outbox.sweep-interval=PT0.5S",
-                "vendstream.ops.login.guard-key=a test key of thirty-two characters or more"})
+                "vendstream.ops.login.guard-key=a test key of thirty-two characters or more",
+                "vendstream.ops.dead-letters.max-scan=" + DeadLettersTest.MAX_SCAN})
 class DeadLettersTest {
 
     static final String PASSWORD = "correct horse battery staple";
@@ -73,6 +82,12 @@ class DeadLettersTest {
     static final String DLQ = Topics.CHECKOUT_ORDERS.deadLetter("order-service");
     static final String PHONE = "2348031234567";
     static final String METER = "45061234567";
+    /** Small, so a handled run longer than it is cheap to make. */
+    static final int MAX_SCAN = 4;
+    /** Re-driven to by the race tests: nothing in ops-service consumes it, so their bytes need not decode. */
+    static final String RACED_SOURCE = Topics.ORDERS.topic();
+    static final String RACED_DLQ = Topics.ORDERS.deadLetter("reconciliation-service");
+    static final String LONG_DLQ = Topics.PAYMENTS.deadLetter("status-poller");
 
     static EmbeddedParts parts;
 
@@ -85,8 +100,8 @@ class DeadLettersTest {
     /** The dead-letter topic as service-kit creates it on the first dead letter. */
     static void createDeadLetterTopic(EmbeddedParts parts) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(DLQ, 1, (short) 1).configs(Topics.deadLetterConfigs())))
-                    .all().get();
+            admin.createTopics(Stream.of(DLQ, RACED_DLQ, LONG_DLQ)
+                    .map(t -> new NewTopic(t, 1, (short) 1).configs(Topics.deadLetterConfigs())).toList()).all().get();
         }
     }
 
@@ -173,6 +188,7 @@ class DeadLettersTest {
         Browser.Response again = olu.change(HttpMethod.POST, redrivePath, null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-handled");
+        assertThat(copiesOnSource(SOURCE, orderId)).isEqualTo(1);
 
         // Discard needs a reason.
         String discardPath = "/ops/v1/dead-letters/" + DLQ + "/0/" + offsets.get(1) + "/discard";
@@ -221,10 +237,100 @@ class DeadLettersTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(summary(olu))
                 .containsEntry("waiting", 1).containsEntry("redriven", 1).containsEntry("discarded", 1));
         assertThat(olu.change(HttpMethod.POST, redrivePath, null).status()).isEqualTo(409);
+        assertThat(copiesOnSource(SOURCE, orderId)).isEqualTo(1);
         List<Document> stored = Flux.from(mongo.getCollection("ops_dead_letters").block()
                 .find(new Document("topic", DLQ))).collectList().block(Duration.ofSeconds(10));
         assertThat(stored).extracting(d -> d.getString("_id")).containsExactlyInAnyOrder(
                 DLQ + "/0/" + offsets.get(0), DLQ + "/0/" + offsets.get(1));
+    }
+
+    @Test
+    void racingRedrivesAndADiscardPutExactlyOneCopyOnTheSourceTopic() throws Exception {
+        String key = "raced-" + UUID.randomUUID();
+        long offset = deadLetter(new ProducerRecord<>(RACED_DLQ, null, key.getBytes(StandardCharsets.UTF_8),
+                "poison".getBytes(StandardCharsets.UTF_8), dltHeaders(7))).get(0);
+        String record = "/ops/v1/dead-letters/" + RACED_DLQ + "/0/" + offset;
+        List<Browser> operators = Stream.generate(() -> login("olu")).limit(4).toList();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(operators.size());
+        try {
+            List<Future<Browser.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < operators.size(); i++) {
+                Browser operator = operators.get(i);
+                boolean discard = i == operators.size() - 1;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return discard ? operator.change(HttpMethod.POST, record + "/discard", "{\"reason\":\"racing\"}")
+                            : operator.change(HttpMethod.POST, record + "/redrive", null);
+                }));
+            }
+            start.countDown();
+            List<Browser.Response> done = new ArrayList<>();
+            for (Future<Browser.Response> answer : answers) {
+                done.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            // One wins, re-drive or discard; the others are refused before anything is sent.
+            List<Browser.Response> won = done.stream().filter(r -> r.status() == 200).toList();
+            assertThat(won).hasSize(1);
+            assertThat(done).filteredOn(r -> r.status() != 200).extracting(Browser.Response::status)
+                    .containsOnly(409);
+            String status = won.get(0).json("$.status");
+            assertThat(copiesOnSource(RACED_SOURCE, key)).isEqualTo(status.equals("REDRIVEN") ? 1 : 0);
+            assertThat(JsonPath.<List<String>>read(operators.get(0).get("/ops/v1/dead-letters/" + RACED_DLQ
+                    + "?status=ALL&limit=500").body(), "$[?(@.key == '" + key + "')].status")).containsExactly(status);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRedriveThatCrashedBeforeItsAckIsListedAsRedrivingAndMayBeRedrivenOnceItsClaimIsStale() throws Exception {
+        String fresh = "claimed-" + UUID.randomUUID();
+        String stale = "crashed-" + UUID.randomUUID();
+        List<Long> offsets = deadLetter(
+                new ProducerRecord<>(RACED_DLQ, null, fresh.getBytes(StandardCharsets.UTF_8),
+                        "poison".getBytes(StandardCharsets.UTF_8), dltHeaders(8)),
+                new ProducerRecord<>(RACED_DLQ, null, stale.getBytes(StandardCharsets.UTF_8),
+                        "poison".getBytes(StandardCharsets.UTF_8), dltHeaders(9)));
+        // What a re-drive that crashed between its claim and the broker's ack leaves: a REDRIVING claim.
+        claimed(offsets.get(0), Instant.now());
+        claimed(offsets.get(1), Instant.now().minus(Duration.ofMinutes(2)));
+        Browser olu = login("olu");
+
+        List<String> redriving = JsonPath.read(olu.get("/ops/v1/dead-letters/" + RACED_DLQ
+                + "?status=REDRIVING&limit=500").body(), "$[*].key");
+        assertThat(redriving).contains(fresh, stale);
+        String path = "/ops/v1/dead-letters/" + RACED_DLQ + "/0/";
+        // A claim of a minute or less may be a re-drive still under way: refused.
+        assertThat(olu.change(HttpMethod.POST, path + offsets.get(0) + "/redrive", null).status()).isEqualTo(409);
+        assertThat(olu.change(HttpMethod.POST, path + offsets.get(0) + "/discard", "{\"reason\":\"x\"}").status())
+                .isEqualTo(409);
+        Browser.Response retried = olu.change(HttpMethod.POST, path + offsets.get(1) + "/redrive", null);
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.json("$.status")).isEqualTo("REDRIVEN");
+        assertThat(olu.change(HttpMethod.POST, path + offsets.get(1) + "/redrive", null).status()).isEqualTo(409);
+        assertThat(copiesOnSource(RACED_SOURCE, stale)).isEqualTo(1);
+        assertThat(copiesOnSource(RACED_SOURCE, fresh)).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void waitingDeadLettersBehindMoreHandledOnesThanMaxScanAreListedAndCounted() throws Exception {
+        List<String> keys = Stream.generate(() -> "long-" + UUID.randomUUID()).limit(MAX_SCAN + 2).toList();
+        List<Long> offsets = deadLetter(keys.stream().map(k -> new ProducerRecord<>(LONG_DLQ, null,
+                k.getBytes(StandardCharsets.UTF_8), "poison".getBytes(StandardCharsets.UTF_8), dltHeaders(1)))
+                .toArray(ProducerRecord[]::new));
+        Browser olu = login("olu");
+        for (long offset : offsets.subList(0, MAX_SCAN + 1)) {
+            assertThat(olu.change(HttpMethod.POST, "/ops/v1/dead-letters/" + LONG_DLQ + "/0/" + offset + "/discard",
+                    "{\"reason\":\"handled oldest first\"}").status()).isEqualTo(200);
+        }
+        List<String> waiting = JsonPath.read(olu.get("/ops/v1/dead-letters/" + LONG_DLQ).body(), "$[*].key");
+        assertThat(waiting).containsExactly(keys.get(MAX_SCAN + 1));
+        // The summary counts what the listing shows.
+        Map<String, Object> summary = summary(olu, LONG_DLQ);
+        assertThat(summary).containsEntry("total", MAX_SCAN + 2).containsEntry("waiting", 1)
+                .containsEntry("discarded", MAX_SCAN + 1).containsEntry("redriving", 0);
     }
 
     @Test
@@ -289,9 +395,13 @@ class DeadLettersTest {
     }
 
     private static Map<String, Object> summary(Browser session) {
+        return summary(session, DLQ);
+    }
+
+    private static Map<String, Object> summary(Browser session, String dlq) {
         Browser.Response all = session.get("/ops/v1/dead-letters");
         assertThat(all.status()).isEqualTo(200);
-        List<Map<String, Object>> topics = JsonPath.read(all.body(), "$[?(@.topic == '" + DLQ + "')]");
+        List<Map<String, Object>> topics = JsonPath.read(all.body(), "$[?(@.topic == '" + dlq + "')]");
         assertThat(topics).hasSize(1);
         return topics.get(0);
     }
@@ -384,6 +494,40 @@ class DeadLettersTest {
         }
         assertThat(found).hasSize(1);
         return found.get(0);
+    }
+
+    /** A re-drive's claim stored as the desk stores it, as if its re-drive crashed before the broker's ack. */
+    void claimed(long offset, Instant at) {
+        String id = RACED_DLQ + "/0/" + offset;
+        mongo.getCollection("ops_dead_letters").flatMap(c -> reactor.core.publisher.Mono.from(c.insertOne(
+                new Document("_id", id).append("topic", RACED_DLQ).append("partition", 0).append("offset", offset)
+                        .append("action", "REDRIVING").append("by", "olu").append("at", Date.from(at))
+                        .append("reason", null)))).block(Duration.ofSeconds(10));
+    }
+
+    /** How many records with this key the source topic holds, read from its start to its end now. */
+    static long copiesOnSource(String topic, String key) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long[] copies = {0};
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition())) && r.key() != null
+                            && new String(r.key(), StandardCharsets.UTF_8).equals(key)) {
+                        copies[0]++;
+                    }
+                });
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
+            return copies[0];
+        }
     }
 
     static OpsAudit auditEvent(OpsAction action, String subject) {

@@ -1,6 +1,7 @@
 package com.vendstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
@@ -21,6 +22,7 @@ import com.vendstream.ops.user.OpsRole;
 import com.vendstream.ops.user.OpsUser;
 import com.vendstream.ops.vend.UnresolvedVendStore;
 import com.vendstream.ops.vend.UnresolvedVends;
+import com.vendstream.ops.vend.VendRefusal;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
@@ -75,7 +77,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = OpsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=ops-service", "vendstream.outbox.sweep-interval=PT0.5S",
                 "vendstream.ops.login.guard-key=a test key of thirty-two characters or more",
-                "vendstream.ops.login.max-concurrent=16", "vendstream.kafka.consumer.defect-attempts=1"})
+                "vendstream.ops.login.max-concurrent=16", "vendstream.kafka.consumer.defect-attempts=1",
+                "vendstream.ops.unresolved.approval-grace=PT3S"})
 class UnresolvedVendsTest {
 
     static final String PASSWORD = "correct horse battery staple";
@@ -185,13 +188,14 @@ class UnresolvedVendsTest {
         assertThat(twice.status()).isEqualTo(409);
         assertThat(twice.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-proposed");
 
-        Browser.Response self = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        Browser.Response self = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", seen(proposalId));
         assertThat(self.status()).isEqualTo(403);
         assertThat(self.headers().getContentType()).hasToString("application/problem+json");
         assertThat(self.json("$.type")).isEqualTo("https://vendstream.dev/problems/self-approval");
         assertThat(self.json("$.reasonCode")).isEqualTo("self-approval");
 
-        Browser.Response approved = ada.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        Browser.Response approved = ada.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve",
+                seen(proposalId));
         assertThat(approved.status()).isEqualTo(200);
         // Settled only when status-poller's outcome comes back; until then the proposal shows its approval.
         assertThat(approved.json("$.state")).isEqualTo("PROPOSED");
@@ -199,11 +203,15 @@ class UnresolvedVendsTest {
         String decisionId = approved.json("$.proposal.decisionId");
         assertThat(decisionId).isNotBlank();
         Browser kofi = as("kofi");
-        Browser.Response late = kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        Browser.Response late = kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve",
+                seen(proposalId));
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-approved");
-        assertThat(kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/reject",
-                "{\"reason\":\"too late\"}").status()).isEqualTo(409);
+        // Rejecting an approved proposal waits until its outcome is overdue (the approval grace).
+        Browser.Response tooEarly = kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/reject",
+                rejecting(proposalId, "too late"));
+        assertThat(tooEarly.status()).isEqualTo(409);
+        assertThat(tooEarly.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-approved");
 
         List<ManualVendDecision> decisions = decisionsFor(orderId, 1);
         ManualVendDecision decision = decisions.get(0);
@@ -260,7 +268,12 @@ class UnresolvedVendsTest {
         assertThat((List<Object>) JsonPath.read(kofi.get(VENDS).body(), "$[*].orderId")).doesNotContain(orderId);
         assertThat((List<Object>) JsonPath.read(kofi.get(VENDS + "?state=SETTLED").body(), "$[*].orderId"))
                 .contains(orderId);
-        Browser.Response afterwards = kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        // Settled: the token is masked for everyone, operators too.
+        assertThat(settled.json("$.proposal.token")).isEqualTo("****7890");
+        assertThat(settled.body()).doesNotContain(TOKEN);
+        assertThat(kofi.get(VENDS + "?state=SETTLED").body()).doesNotContain(TOKEN);
+        Browser.Response afterwards = kofi.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve",
+                seen(proposalId));
         assertThat(afterwards.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-settled");
 
         // The customer's token reaches the decision, never a log line.
@@ -271,9 +284,10 @@ class UnresolvedVendsTest {
     void twoApproversRacingSettleItOnce() throws Exception {
         String orderId = escalatedOrder();
         Browser olu = as("olu");
-        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
-                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: transaction failed, no token\"}").status())
-                .isEqualTo(201);
+        Browser.Response proposed = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: transaction failed, no token\"}");
+        assertThat(proposed.status()).isEqualTo(201);
+        String proposalId = proposed.json("$.proposal.id");
         List<Browser> checkers = List.of(as("ada"), as("kofi"));
         ExecutorService pool = Executors.newFixedThreadPool(checkers.size());
         List<Integer> statuses = new ArrayList<>();
@@ -283,7 +297,8 @@ class UnresolvedVendsTest {
             for (Browser checker : checkers) {
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return checker.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null).status();
+                    return checker.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve",
+                            seen(proposalId)).status();
                 }));
             }
             start.countDown();
@@ -304,11 +319,12 @@ class UnresolvedVendsTest {
     void anApprovalWhoseClientHangsUpStillPublishesItsDecision() {
         String orderId = escalatedOrder();
         Browser olu = as("olu");
-        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
-                "{\"outcome\":\"DELIVERED\",\"units\":\"10 kWh\",\"note\":\"Portal: delivered\"}").status())
-                .isEqualTo(201);
+        Browser.Response proposed = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"DELIVERED\",\"units\":\"10 kWh\",\"note\":\"Portal: delivered\"}");
+        assertThat(proposed.status()).isEqualTo(201);
         // The client is gone at once: the entry, the approval and its decision still happen together.
-        vends.approve(new OpsUser("ada", Set.of(OpsRole.OPERATOR)), orderId, "203.0.113.9").subscribe().dispose();
+        vends.approve(new OpsUser("ada", Set.of(OpsRole.OPERATOR)), orderId, proposed.json("$.proposal.id"),
+                "203.0.113.9").subscribe().dispose();
         assertThat(decisionsFor(orderId, 1).get(0).getApprovedBy()).isEqualTo("ada");
         assertThat(olu.get(VENDS + "/" + orderId).json("$.proposal.approvedBy")).isEqualTo("ada");
         assertThat((List<Object>) JsonPath.read(olu.get("/ops/v1/audit?limit=500").body(),
@@ -320,8 +336,9 @@ class UnresolvedVendsTest {
     void aLateAutomaticAnswerSettlesAProposedVendAndNoDecisionFollows() {
         String orderId = escalatedOrder();
         Browser olu = as("olu");
-        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
-                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").status()).isEqualTo(201);
+        Browser.Response proposed = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}");
+        assertThat(proposed.status()).isEqualTo(201);
         // status-poller's slow requeries go on after the escalation; a final answer settles the vend by itself.
         publish(succeeded(orderId, Resolution.REQUERY));
         Browser ada = as("ada");
@@ -330,7 +347,8 @@ class UnresolvedVendsTest {
         Browser.Response vend = ada.get(VENDS + "/" + orderId);
         assertThat(vend.json("$.settlement.by")).isEqualTo("automatic");
         assertThat(vend.json("$.settlement.outcome")).isEqualTo("DELIVERED");
-        Browser.Response approve = ada.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve", null);
+        Browser.Response approve = ada.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal/approve",
+                seen(proposed.json("$.proposal.id")));
         assertThat(approve.status()).isEqualTo(409);
         assertThat(approve.json("$.type")).isEqualTo("https://vendstream.dev/problems/already-settled");
         assertThat(decisionsFor(orderId, 0)).isEmpty();
@@ -341,15 +359,17 @@ class UnresolvedVendsTest {
         String orderId = escalatedOrder();
         Browser olu = as("olu");
         String path = VENDS + "/" + orderId + "/proposal";
-        assertThat(olu.change(HttpMethod.POST, path, "{\"outcome\":\"DELIVERED\",\"pins\":[\"4455-6677\",\"8899-0011\"],"
-                + "\"note\":\"WAEC portal lists two PINs: 4455-6677, 8899-0011\"}").status()).isEqualTo(201);
+        Browser.Response proposed = olu.change(HttpMethod.POST, path, "{\"outcome\":\"DELIVERED\","
+                + "\"pins\":[\"4455-6677\",\"8899-0011\"],\"note\":\"WAEC portal lists two PINs: 4455-6677, 8899-0011\"}");
+        assertThat(proposed.status()).isEqualTo(201);
+        String proposalId = proposed.json("$.proposal.id");
         Browser ada = as("ada");
-        Browser.Response approveEmpty = ada.change(HttpMethod.POST, path + "/reject", "{\"reason\":\"  \"}");
+        Browser.Response approveEmpty = ada.change(HttpMethod.POST, path + "/reject", rejecting(proposalId, "  "));
         assertThat(approveEmpty.status()).isEqualTo(400);
         assertThat(approveEmpty.json("$.type")).isEqualTo("https://vendstream.dev/problems/invalid-request");
 
         Browser.Response rejected = ada.change(HttpMethod.POST, path + "/reject",
-                "{\"reason\":\"The portal shows one PIN, not two\"}");
+                rejecting(proposalId, "The portal shows one PIN, not two"));
         assertThat(rejected.status()).isEqualTo(200);
         assertThat(rejected.json("$.state")).isEqualTo("OPEN");
         assertThat(rejected.json("$.proposal")).isNull();
@@ -361,10 +381,10 @@ class UnresolvedVendsTest {
         assertThat(rejected.body()).doesNotContain("4455-6677");
         assertThat(stored(orderId).toJson()).doesNotContain("4455-6677");
 
-        Browser.Response nothing = ada.change(HttpMethod.POST, path + "/approve", null);
+        Browser.Response nothing = ada.change(HttpMethod.POST, path + "/approve", seen(proposalId));
         assertThat(nothing.status()).isEqualTo(409);
         assertThat(nothing.json("$.type")).isEqualTo("https://vendstream.dev/problems/no-proposal");
-        assertThat(ada.change(HttpMethod.POST, path + "/reject", "{\"reason\":\"again\"}").json("$.type"))
+        assertThat(ada.change(HttpMethod.POST, path + "/reject", rejecting(proposalId, "again")).json("$.type"))
                 .isEqualTo("https://vendstream.dev/problems/no-proposal");
         assertThat(olu.change(HttpMethod.POST, path, "{\"outcome\":\"DELIVERED\",\"pins\":[\"4455-6677\"],"
                 + "\"note\":\"WAEC portal lists one PIN\"}").status()).isEqualTo(201);
@@ -429,14 +449,17 @@ class UnresolvedVendsTest {
     void readOnlyAndFinanceUsersListButCannotDecide() {
         String orderId = escalatedOrder();
         Browser olu = as("olu");
-        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
-                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").status()).isEqualTo(201);
+        Browser.Response proposed = olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}");
+        assertThat(proposed.status()).isEqualTo(201);
+        String proposalId = proposed.json("$.proposal.id");
         for (String user : List.of("reader", "fatima")) {
             Browser browser = as(user);
             assertThat(browser.get(VENDS).status()).isEqualTo(200);
             assertThat(browser.get(VENDS + "/" + orderId).status()).isEqualTo(200);
             for (String[] change : List.of(new String[] {"/proposal", "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"n\"}"},
-                    new String[] {"/proposal/approve", null}, new String[] {"/proposal/reject", "{\"reason\":\"r\"}"})) {
+                    new String[] {"/proposal/approve", seen(proposalId)},
+                    new String[] {"/proposal/reject", rejecting(proposalId, "r")})) {
                 Browser.Response refused = browser.change(HttpMethod.POST, VENDS + "/" + orderId + change[0], change[1]);
                 assertThat(refused.status()).as(user + change[0]).isEqualTo(403);
                 assertThat(refused.json("$.type")).isEqualTo("https://vendstream.dev/problems/forbidden");
@@ -464,11 +487,16 @@ class UnresolvedVendsTest {
         assertThat((List<Object>) JsonPath.read(reader.get(VENDS).body(), "$[*].orderId")).doesNotContain(orderId);
         assertThat(stored(orderId).get("expireAt")).isNull();
 
-        // A resolution of a vend that was never escalated is remembered (expiring), not listed.
+        // A resolution of a vend that was never escalated is remembered, not listed; without expiry, as dead
+        // letters have none: a VendUnresolved re-driven months later still finds the order settled.
         String plain = newOrder();
         publish(failed(plain));
         await().atMost(Duration.ofSeconds(30)).until(() -> stored(plain) != null);
-        assertThat(stored(plain).getDate("expireAt")).isNotNull();
+        assertThat(stored(plain).get("expireAt")).isNull();
+        List<Document> indexes = mongo.getCollection(UnresolvedVendStore.COLLECTION)
+                .flatMapMany(c -> reactor.core.publisher.Flux.from(c.listIndexes())).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(indexes).noneSatisfy(i -> assertThat(i.containsKey("expireAfterSeconds")).isTrue());
         assertThat(reader.get(VENDS + "/" + plain).status()).isEqualTo(404);
         assertThat((List<Object>) JsonPath.read(reader.get(VENDS + "?state=ALL").body(), "$[*].orderId"))
                 .doesNotContain(plain);
@@ -496,6 +524,131 @@ class UnresolvedVendsTest {
                 assertThat(letters).anySatisfy(r -> assertThat(r.key()).isEqualTo(orderId));
             });
         }
+    }
+
+    @Test
+    void approveAndRejectNameTheProposalTheCheckerSaw() {
+        String orderId = escalatedOrder();
+        String path = VENDS + "/" + orderId + "/proposal";
+        Browser olu = as("olu");
+        Browser ada = as("ada");
+        Browser kofi = as("kofi");
+        String first = olu.change(HttpMethod.POST, path, "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}")
+                .json("$.proposal.id");
+        // kofi looks at the first proposal; meanwhile ada rejects it and olu proposes the opposite.
+        assertThat(ada.change(HttpMethod.POST, path + "/reject", rejecting(first, "look again")).status()).isEqualTo(200);
+        Browser.Response second = olu.change(HttpMethod.POST, path,
+                "{\"outcome\":\"DELIVERED\",\"token\":\"" + TOKEN + "\",\"note\":\"Portal: delivered\"}");
+        assertThat(second.status()).isEqualTo(201);
+        for (Browser.Response stale : List.of(kofi.change(HttpMethod.POST, path + "/approve", seen(first)),
+                kofi.change(HttpMethod.POST, path + "/reject", rejecting(first, "not what I saw")))) {
+            assertThat(stale.status()).isEqualTo(409);
+            assertThat(stale.json("$.type")).isEqualTo("https://vendstream.dev/problems/proposal-changed");
+        }
+        for (String body : new String[] {null, "{}", "{\"proposalId\":\"\"}", "{\"proposalId\":12}",
+            "{\"proposalId\":\"" + first + "\",\"also\":1}", "{\"proposalId\":\"a b\"}"}) {
+            Browser.Response refused = kofi.change(HttpMethod.POST, path + "/approve", body);
+            assertThat(refused.status()).as(String.valueOf(body)).isEqualTo(400);
+            assertThat(refused.json("$.type")).isEqualTo("https://vendstream.dev/problems/invalid-request");
+        }
+        assertThat(kofi.change(HttpMethod.POST, path + "/reject", "{\"reason\":\"no id\"}").status()).isEqualTo(400);
+        assertThat(kofi.get(VENDS + "/" + orderId).json("$.proposal.approvedBy")).isNull();
+        List<Map<String, Object>> entries = JsonPath.read(kofi.get("/ops/v1/audit?limit=500").body(),
+                "$[?(@.subject == '" + orderId + "')]");
+        assertThat(entries).extracting(e -> e.get("actor")).doesNotContain("kofi");
+
+        Browser.Response approved = kofi.change(HttpMethod.POST, path + "/approve", seen(second.json("$.proposal.id")));
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(decisionsFor(orderId, 1).get(0).getOutcome()).isEqualTo(ManualVendOutcome.DELIVERED);
+    }
+
+    /** status-poller refuses an approver equal to the proposer ignoring case and spaces; so does the queue. */
+    @Test
+    void theProposerCannotApproveUnderAnotherSpellingOfTheirName() {
+        String orderId = escalatedOrder();
+        String proposalId = as("olu").change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").json("$.proposal.id");
+        for (String name : List.of("OLU", " Olu ")) {
+            assertThatThrownBy(() -> vends.approve(new OpsUser(name, Set.of(OpsRole.OPERATOR)), orderId, proposalId,
+                    "203.0.113.9").block(Duration.ofSeconds(30)))
+                    .isInstanceOfSatisfying(VendRefusal.class,
+                            r -> assertThat(r.reason()).isEqualTo(VendRefusal.Reason.SELF_APPROVAL));
+        }
+        assertThat(stored(orderId).get("proposal", Document.class).get("approvedBy")).isNull();
+        assertThat(stored(orderId).getList("outbox", Object.class, List.of())).isEmpty();
+    }
+
+    /**
+     * When status-poller dead-letters an approved decision, no outcome ever comes: once it is overdue, an operator
+     * may reject the approved proposal (audited with its decision) and the vend is OPEN again; should the decision
+     * have been applied after all, its outcome still settles the entry.
+     */
+    @Test
+    void anApprovedProposalWhoseOutcomeIsOverdueCanBeRejected() {
+        String orderId = escalatedOrder();
+        String path = VENDS + "/" + orderId + "/proposal";
+        String proposalId = as("olu").change(HttpMethod.POST, path,
+                "{\"outcome\":\"NOT_DELIVERED\",\"note\":\"Portal: failed\"}").json("$.proposal.id");
+        Browser.Response approved = as("ada").change(HttpMethod.POST, path + "/approve", seen(proposalId));
+        assertThat(approved.status()).isEqualTo(200);
+        String decisionId = approved.json("$.proposal.decisionId");
+        Browser kofi = as("kofi");
+        assertThat(kofi.change(HttpMethod.POST, path + "/reject", rejecting(proposalId, "no outcome")).json("$.type"))
+                .isEqualTo("https://vendstream.dev/problems/already-approved");
+        Browser.Response[] rejected = new Browser.Response[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            rejected[0] = kofi.change(HttpMethod.POST, path + "/reject",
+                    rejecting(proposalId, "status-poller dead-lettered the decision"));
+            assertThat(rejected[0].status()).isEqualTo(200);
+        });
+        assertThat(rejected[0].json("$.state")).isEqualTo("OPEN");
+        assertThat(rejected[0].json("$.rejections[0].approvedBy")).isEqualTo("ada");
+        assertThat(rejected[0].json("$.rejections[0].decisionId")).isEqualTo(decisionId);
+        assertThat(rejected[0].json("$.rejections[0].rejectedBy")).isEqualTo("kofi");
+        List<Map<String, Object>> entries = JsonPath.read(kofi.get("/ops/v1/audit?limit=500").body(),
+                "$[?(@.subject == '" + orderId + "')]");
+        assertThat(entries.get(0)).containsEntry("action", "VEND_DECISION_REJECTED").containsEntry("actor", "kofi")
+                .satisfies(e -> assertThat((Map<String, Object>) e.get("details"))
+                        .containsEntry("decisionId", decisionId).containsEntry("approvedBy", "ada"));
+
+        // The decision was applied after all: its outcome settles the entry.
+        publish(failed(orderId));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kofi.get(VENDS + "/" + orderId).json("$.state")).isEqualTo("SETTLED"));
+    }
+
+    @Test
+    void tokensAndPinsAreShownInFullOnlyToOperatorsUntilSettled() {
+        String orderId = escalatedOrder();
+        Browser olu = as("olu");
+        assertThat(olu.change(HttpMethod.POST, VENDS + "/" + orderId + "/proposal",
+                "{\"outcome\":\"DELIVERED\",\"token\":\"" + TOKEN + "\",\"pins\":[\"4455-6677\"],"
+                        + "\"receipt\":{\"token\":\"" + TOKEN + "\"},\"note\":\"token " + TOKEN + "\"}").status())
+                .isEqualTo(201);
+        assertThat(olu.get(VENDS + "/" + orderId).json("$.proposal.token")).isEqualTo(TOKEN);
+        assertThat(olu.get(VENDS + "/" + orderId).json("$.proposal.pins[0]")).isEqualTo("4455-6677");
+        for (String user : List.of("reader", "fatima")) {
+            Browser browser = as(user);
+            Browser.Response one = browser.get(VENDS + "/" + orderId);
+            assertThat(one.json("$.proposal.token")).as(user).isEqualTo("****7890");
+            assertThat(one.json("$.proposal.pins[0]")).as(user).isEqualTo("****6677");
+            assertThat(one.json("$.proposal.note")).as(user).isEqualTo("token ****");
+            assertThat(one.body()).as(user).doesNotContain(TOKEN).doesNotContain("4455-6677");
+            assertThat(browser.get(VENDS).body()).as(user).doesNotContain(TOKEN).doesNotContain("4455-6677");
+        }
+        publish(succeeded(orderId, Resolution.REQUERY));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(olu.get(VENDS + "/" + orderId).json("$.state")).isEqualTo("SETTLED"));
+        assertThat(olu.get(VENDS + "/" + orderId).json("$.proposal.pins[0]")).isEqualTo("****6677");
+        assertThat(olu.get(VENDS + "?state=ALL&limit=1000").body()).doesNotContain(TOKEN).doesNotContain("4455-6677");
+    }
+
+    static String seen(String proposalId) {
+        return "{\"proposalId\":\"" + proposalId + "\"}";
+    }
+
+    static String rejecting(String proposalId, String reason) {
+        return "{\"proposalId\":\"" + proposalId + "\",\"reason\":\"" + reason + "\"}";
     }
 
     // --- events as status-poller writes them ---
@@ -599,6 +752,13 @@ class UnresolvedVendsTest {
         List<T> found = new ArrayList<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(topic));
+            // Assigned before anything is counted, and read from the beginning: otherwise "exactly n" (above all
+            // n = 0) could pass while the consumer still waits for its partitions and has read nothing at all.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
+            consumer.seekToBeginning(consumer.assignment());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 poll(consumer, orderId, type, order, found);
                 assertThat(found).hasSizeGreaterThanOrEqualTo(n);

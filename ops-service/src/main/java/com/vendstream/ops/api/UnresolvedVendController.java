@@ -1,6 +1,8 @@
 package com.vendstream.ops.api;
 
 import com.vendstream.kit.web.Problems;
+import com.vendstream.ops.user.OpsRole;
+import com.vendstream.ops.user.OpsUser;
 import com.vendstream.ops.vend.ProposalRequest;
 import com.vendstream.ops.vend.UnresolvedVend;
 import com.vendstream.ops.vend.UnresolvedVend.State;
@@ -33,8 +35,9 @@ import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The unresolved-vend queue: every role lists it (proposals with their tokens and PINs: the checker must see what
- * is approved); an OPERATOR proposes, a second OPERATOR approves or rejects (OpsSecurityConfiguration).
+ * The unresolved-vend queue: every role lists it; an OPERATOR proposes, a second OPERATOR approves or rejects
+ * (OpsSecurityConfiguration). Proposals show the customer's token and PINs in full only to OPERATORs (the checker
+ * must see what is approved), masked to FINANCE and READ_ONLY, and masked to everyone once the entry is SETTLED.
  */
 @RestController
 @RequestMapping("/ops/v1/unresolved-vends")
@@ -68,7 +71,7 @@ class UnresolvedVendController {
     }
 
     record Rejection(String proposalId, String outcome, String note, String proposedBy, String proposedAt,
-                     String rejectedBy, String rejectedAt, String reason) {
+                     String rejectedBy, String rejectedAt, String reason, String approvedBy, String decisionId) {
     }
 
     record Vend(String orderId, String merchantId, String provider, String providerReference,
@@ -76,7 +79,10 @@ class UnresolvedVendController {
                 String lastProviderCode, int requeryCount, List<Requery> requeries, String state, Proposal proposal,
                 Settlement settlement, List<Rejection> rejections) {
 
-        static Vend of(UnresolvedVend v) {
+        /** The entry as {@code viewer} may see it. */
+        static Vend of(UnresolvedVend vend, OpsUser viewer) {
+            UnresolvedVend v = vend.state() == State.SETTLED || !viewer.roles().contains(OpsRole.OPERATOR)
+                    ? vend.masked() : vend;
             UnresolvedVend.Proposal p = v.proposal();
             UnresolvedVend.Settlement s = v.settlement();
             return new Vend(v.orderId(), v.merchantId(), v.provider(), v.providerReference(),
@@ -92,12 +98,17 @@ class UnresolvedVendController {
                             UnresolvedVend.Settlement.MANUAL.equals(s.by()) && p != null ? p.approvedBy() : null,
                             text(s.at())),
                     v.rejections().stream().map(r -> new Rejection(r.proposalId(), r.outcome().name(), r.note(),
-                            r.proposedBy(), text(r.proposedAt()), r.rejectedBy(), text(r.rejectedAt()), r.reason()))
+                            r.proposedBy(), text(r.proposedAt()), r.rejectedBy(), text(r.rejectedAt()), r.reason(),
+                            r.approvedBy(), r.decisionId()))
                             .toList());
         }
     }
 
-    record RejectRequest(String reason) {
+    /** An approval names the proposal the checker saw. */
+    record ApproveRequest(String proposalId) {
+    }
+
+    record RejectRequest(String proposalId, String reason) {
     }
 
     private final UnresolvedVends vends;
@@ -123,12 +134,14 @@ class UnresolvedVendController {
             }
         }
         int n = AuditController.parseLimit(limit, MAX_LIMIT);
-        return vends.list(states, n).map(Vend::of).collectList();
+        return SessionController.Current.user()
+                .flatMap(user -> vends.list(states, n).map(v -> Vend.of(v, user)).collectList());
     }
 
     @GetMapping("/{orderId}")
     Mono<Vend> one(@PathVariable("orderId") String orderId) {
-        return vends.find(checked(orderId)).map(Vend::of)
+        String id = checked(orderId);
+        return SessionController.Current.user().flatMap(user -> vends.find(id).map(v -> Vend.of(v, user)))
                 .switchIfEmpty(Mono.error(() -> Problems.refused(HttpStatus.NOT_FOUND, "no-such-vend", "Not found",
                         "No unresolved vend has this order id")));
     }
@@ -141,25 +154,37 @@ class UnresolvedVendController {
         return SessionController.Current.user()
                 .flatMap(user -> vends.propose(user, checked(orderId), request,
                         LoginRequestConverter.clientAddress(exchange)))
-                .map(v -> ResponseEntity.status(HttpStatus.CREATED).body(Vend.of(v)))
+                .flatMap(v -> shown(v).map(vend -> ResponseEntity.status(HttpStatus.CREATED).body(vend)))
                 .onErrorMap(VendRefusal.class, UnresolvedVendController::problem);
     }
 
     @PostMapping("/{orderId}/proposal/approve")
-    Mono<Vend> approve(@PathVariable("orderId") String orderId, ServerWebExchange exchange) {
+    Mono<Vend> approve(@PathVariable("orderId") String orderId, @RequestBody(required = false) byte[] body,
+                       ServerWebExchange exchange) {
+        ApproveRequest request = read(body, ApproveRequest.class,
+                "an approval is a JSON object with the proposalId of the proposal shown");
         return SessionController.Current.user()
-                .flatMap(user -> vends.approve(user, checked(orderId), LoginRequestConverter.clientAddress(exchange)))
-                .map(Vend::of).onErrorMap(VendRefusal.class, UnresolvedVendController::problem);
+                .flatMap(user -> vends.approve(user, checked(orderId), request.proposalId(),
+                        LoginRequestConverter.clientAddress(exchange)))
+                .flatMap(UnresolvedVendController::shown)
+                .onErrorMap(VendRefusal.class, UnresolvedVendController::problem);
     }
 
     @PostMapping("/{orderId}/proposal/reject")
     Mono<Vend> reject(@PathVariable("orderId") String orderId, @RequestBody(required = false) byte[] body,
                       ServerWebExchange exchange) {
-        RejectRequest request = read(body, RejectRequest.class, "a rejection is a JSON object with a reason");
+        RejectRequest request = read(body, RejectRequest.class,
+                "a rejection is a JSON object with the proposalId of the proposal shown and a reason");
         return SessionController.Current.user()
-                .flatMap(user -> vends.reject(user, checked(orderId), request.reason(),
+                .flatMap(user -> vends.reject(user, checked(orderId), request.proposalId(), request.reason(),
                         LoginRequestConverter.clientAddress(exchange)))
-                .map(Vend::of).onErrorMap(VendRefusal.class, UnresolvedVendController::problem);
+                .flatMap(UnresolvedVendController::shown)
+                .onErrorMap(VendRefusal.class, UnresolvedVendController::problem);
+    }
+
+    /** A step's answer, as the user who took it may see it. */
+    private static Mono<Vend> shown(UnresolvedVend vend) {
+        return SessionController.Current.user().map(user -> Vend.of(vend, user));
     }
 
     private static String checked(String orderId) {

@@ -22,8 +22,9 @@ import reactor.core.publisher.Mono;
  * Dead letters over HTTP (ops-api contract): every role lists them; an OPERATOR re-drives or discards one
  * (OpsSecurityConfiguration). Refusals are problem details: 400 {@code not-a-dead-letter-topic} for a topic that
  * is not one of the catalogue's dead-letter topics, 400 {@code invalid-request} for a bad partition, offset,
- * status, limit or a missing reason, 404 {@code no-such-record}, 409 {@code already-handled}, 503
- * {@code dead-letters-unavailable} when the broker does not answer.
+ * status, limit or a missing reason, 404 {@code no-such-record}, 409 {@code already-handled} (also for the
+ * losers of a race: the first re-drive or discard to store its disposition wins), 503
+ * {@code dead-letters-unavailable} when the broker does not answer (a re-drive's claim is then dropped).
  */
 @RestController
 @RequestMapping("/ops/v1/dead-letters")
@@ -54,7 +55,7 @@ class DeadLetterController {
         try {
             wanted = DeadLetterDesk.Status.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            return Mono.error(Problems.invalid("status must be WAITING, REDRIVEN, DISCARDED or ALL"));
+            return Mono.error(Problems.invalid("status must be WAITING, REDRIVING, REDRIVEN, DISCARDED or ALL"));
         }
         long n = number(limit);
         if (n < 1 || n > MAX_LIMIT) {

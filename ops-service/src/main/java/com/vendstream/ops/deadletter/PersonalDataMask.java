@@ -22,7 +22,9 @@ import java.util.Set;
  *   <li>a customer's number or address, last 4 characters only ({@code ****4567}, and only {@code ****} when
  *   the value has fewer than 8 characters, which its last 4 would all but give away): a word {@code msisdn},
  *   {@code phone}, {@code mobile}, {@code meter}, {@code smartcard} (or {@code smart card}), {@code iuc},
- *   {@code account}, {@code email}, {@code mail}, {@code address}, or {@code customer} with {@code number},
+ *   {@code account}, {@code email}, {@code mail}, {@code address}, {@code receiver}, {@code recipient},
+ *   {@code beneficiary} (Pay4Power's receipt names the customer's phone, meter or smartcard {@code receiver}), or
+ *   {@code customer} with {@code number},
  *   {@code no} or {@code id} ({@code payerPhone}, {@code account}, {@code meterNumber}, {@code customerNumber},
  *   {@code email}).</li>
  * </ul>
@@ -43,7 +45,7 @@ public final class PersonalDataMask {
     private static final Set<String> NAME_QUALIFIERS = Set.of("customer", "account", "holder", "payer", "first",
             "last", "full", "given", "family", "middle", "sur");
     private static final Set<String> NUMBERS = Set.of("msisdn", "phone", "mobile", "meter", "smartcard", "iuc",
-            "account", "email", "mail", "address");
+            "account", "email", "mail", "address", "receiver", "recipient", "beneficiary");
     private static final Set<String> CUSTOMER_NUMBERS = Set.of("number", "no", "id");
 
     private PersonalDataMask() {

@@ -38,8 +38,11 @@ public final class OpsUsers {
             if (u.username() == null || !USERNAME.matcher(u.username()).matches()) {
                 throw new IllegalArgumentException("Every back-office user needs a name of 1 to 64 letters, digits or ._@-");
             }
-            if (users.containsKey(u.username())) {
-                throw new IllegalArgumentException("Back-office user " + u.username() + " is configured twice");
+            // Names differing only in case are one person to status-poller's self-approval check (and to people
+            // reading the audit trail): two such users could approve each other's proposals.
+            if (users.keySet().stream().anyMatch(known -> known.equalsIgnoreCase(u.username()))) {
+                throw new IllegalArgumentException("Back-office user " + u.username()
+                        + " is configured twice (names are compared ignoring case)");
             }
             Matcher hash = BCRYPT.matcher(u.passwordHash() == null ? "" : u.passwordHash().trim());
             if (!hash.matches()) {

@@ -3,8 +3,9 @@ package com.vendstream.ops.vend;
 import java.util.List;
 
 /**
- * What the audit trail may say about a customer's deliverable: a token by its last four characters, PINs by their
- * number. The audit event travels to a topic other systems read; the entry's own listing shows the full values.
+ * What may be shown of a customer's deliverable: a token or PIN by its last four characters (the audit trail gives
+ * PINs by their number). The audit event travels to a topic other systems read; the queue's listing shows the full
+ * values only to operators, and to no one once the entry is settled.
  */
 final class Masking {
 
@@ -13,6 +14,7 @@ final class Masking {
     private Masking() {
     }
 
+    /** {@value #MASK} and the last four characters; only the mask when that would show half of it or more. */
     static String token(String token) {
         if (token == null) {
             return null;

@@ -21,6 +21,7 @@ public record ProposalRequest(String outcome, String token, String units, List<S
     static final int MAX_RECEIPT_FIELDS = 20;
     static final int MAX_RECEIPT_VALUE = 256;
     static final int MAX_REASON = 500;
+    private static final java.util.regex.Pattern PROPOSAL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     /** Never prints the token or the PINs (the customer's deliverable). */
     @Override
@@ -95,6 +96,17 @@ public record ProposalRequest(String outcome, String token, String units, List<S
             throw invalid("a reason is required");
         }
         return checked;
+    }
+
+    /**
+     * The proposal an approval or rejection is about, as the checker saw it: required, so a proposal replaced
+     * between the checker's view and click is never the one decided (ids are UUIDs).
+     */
+    static String proposalId(String proposalId) {
+        if (proposalId == null || !PROPOSAL_ID.matcher(proposalId).matches()) {
+            throw invalid("proposalId, the id of the proposal shown, is required");
+        }
+        return proposalId;
     }
 
     /** Trimmed, null when blank; refused when too long or holding control characters. */

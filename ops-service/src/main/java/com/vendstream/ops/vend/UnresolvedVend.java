@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * A vend status-poller could not settle (its VendUnresolved), as the back office sees it: the provider's evidence
  * (every requery and its reply), the proposal waiting for a second operator, and how it was settled in the end.
- * Proposals carry what the customer is owed (token, PINs): shown to logged-in back-office users, never logged.
+ * Proposals carry what the customer is owed (token, PINs): shown in full only to operators, never logged.
  */
 public record UnresolvedVend(String orderId, String merchantId, String provider, String providerReference,
                              String providerTransactionId, long amountMinor, String currency, Instant firstPendingAt,
@@ -49,9 +49,33 @@ public record UnresolvedVend(String orderId, String merchantId, String provider,
         }
     }
 
-    /** A proposal a second operator turned down (kept without its token and PINs: they were never delivered). */
+    /**
+     * A proposal a second operator turned down (kept without its token and PINs). approvedBy and decisionId are set
+     * when it had been approved and its outcome was overdue: that decision may still have been applied.
+     */
     public record Rejection(String proposalId, ManualVendOutcome outcome, String note, String proposedBy,
-                            Instant proposedAt, String rejectedBy, Instant rejectedAt, String reason) {
+                            Instant proposedAt, String rejectedBy, Instant rejectedAt, String reason,
+                            String approvedBy, String decisionId) {
+    }
+
+    /**
+     * This entry as a user may see it who is not shown customers' deliverables (or once it is settled, when no one
+     * needs them here any more): the token and PINs by their last four characters, and masked in the note and
+     * receipt too (an operator may paste one there).
+     */
+    public UnresolvedVend masked() {
+        if (proposal == null) {
+            return this;
+        }
+        Proposal p = proposal;
+        Map<String, String> receipt = new java.util.LinkedHashMap<>();
+        p.receipt().forEach((k, v) -> receipt.put(k, Masking.text(v, p.token(), p.pins())));
+        Proposal masked = new Proposal(p.id(), p.outcome(), Masking.token(p.token()), p.units(),
+                p.pins().stream().map(Masking::token).toList(), receipt, Masking.text(p.note(), p.token(), p.pins()),
+                p.proposedBy(), p.proposedAt(), p.approvedBy(), p.approvedAt(), p.decisionId());
+        return new UnresolvedVend(orderId, merchantId, provider, providerReference, providerTransactionId,
+                amountMinor, currency, firstPendingAt, escalatedAt, businessDate, unresolvedEventId, reason,
+                lastProviderCode, requeryCount, requeries, state, masked, settlement, rejections);
     }
 
     /** The vend's outcome: by "automatic" (a requery's answer) or "manual" (an approved decision). */

@@ -2,7 +2,6 @@ package com.vendstream.ops.vend;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.vendstream.events.ManualVendOutcome;
@@ -22,7 +21,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Flux;
@@ -37,13 +35,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>A resolution (VendSucceeded, VendFailed) that meets no entry leaves a settled one that is not escalated, so a
  * VendUnresolved arriving after it (a re-drive) finds the order settled instead of opening it; such entries are
- * not listed and expire after {@link #SETTLED_MARKER_KEPT} (a TTL index on {@code expireAt}).
+ * not listed and kept without expiry: a dead-lettered VendUnresolved can be re-driven at any time (dead letters do
+ * not expire), and a marker is a few hundred bytes per resolved order.
  */
 public class UnresolvedVendStore {
 
     public static final String COLLECTION = "ops_unresolved_vends";
-    /** How long a resolution of a vend that was never escalated is remembered (against a late VendUnresolved). */
-    static final Duration SETTLED_MARKER_KEPT = Duration.ofDays(30);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
@@ -56,11 +53,10 @@ public class UnresolvedVendStore {
         return mongo.getCollection(COLLECTION);
     }
 
-    /** The listing's order, and the expiry of settled markers. Waits (stores own their I/O); called once at start. */
+    /** The listing's order. Waits (stores own their I/O); called once at start. */
     public void ensureIndexes() {
-        collection().flatMap(c -> Mono.from(c.createIndex(Indexes.ascending("escalated", "state", "escalatedAt")))
-                .then(Mono.from(c.createIndex(Indexes.ascending("expireAt"),
-                        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS))))).block(TIMEOUT);
+        collection().flatMap(c -> Mono.from(c.createIndex(Indexes.ascending("escalated", "state", "escalatedAt"))))
+                .block(TIMEOUT);
     }
 
     /**
@@ -73,8 +69,7 @@ public class UnresolvedVendStore {
                 .append("unresolvedEventId", facts.unresolvedEventId()).append("reason", facts.reason())
                 .append("lastProviderCode", facts.lastProviderCode()).append("requeryCount", facts.requeryCount())
                 .append("requeries", facts.requeries().stream().map(UnresolvedVendStore::requery).toList());
-        Document update = new Document("$set", set).append("$addToSet", new Document("appliedEvents", eventId))
-                .append("$unset", new Document("expireAt", ""));
+        Document update = new Document("$set", set).append("$addToSet", new Document("appliedEvents", eventId));
         Document opened = new Document("_id", facts.orderId()).append("state", State.OPEN.name())
                 .append("appliedEvents", List.of(eventId));
         opened.putAll(set);
@@ -84,16 +79,15 @@ public class UnresolvedVendStore {
 
     /**
      * Settles the entry from a resolution; the first settlement stands. Without an entry, leaves a settled marker
-     * (not escalated, expiring) with the resolution's facts. Waits until it is stored, as {@link #escalate} does.
+     * (not escalated, kept) with the resolution's facts. Waits until it is stored, as {@link #escalate} does.
      */
-    public void settle(UnresolvedVend facts, Settlement settlement, Instant now) {
+    public void settle(UnresolvedVend facts, Settlement settlement) {
         Document update = new Document("$set", new Document("state", State.SETTLED.name())
                 .append("settlement", settlement(settlement)))
                 .append("$addToSet", new Document("appliedEvents", settlement.eventId()));
         Document marker = facts(facts).append("_id", facts.orderId()).append("escalated", false)
                 .append("state", State.SETTLED.name()).append("settlement", settlement(settlement))
-                .append("appliedEvents", List.of(settlement.eventId()))
-                .append("expireAt", date(now.plus(SETTLED_MARKER_KEPT)));
+                .append("appliedEvents", List.of(settlement.eventId()));
         applyOnce(new Document("_id", facts.orderId()).append("state", new Document("$ne", State.SETTLED.name())),
                 update, marker).block(TIMEOUT);
     }
@@ -149,9 +143,16 @@ public class UnresolvedVendStore {
                 .append("$push", Outbox.push(List.of(Outbox.entry(decision)))));
     }
 
-    /** Sends the entry back to OPEN if the proposal is still the one waiting; false otherwise. */
-    public Mono<Boolean> reject(String orderId, Rejection rejection) {
-        return changed(waiting(orderId, rejection.proposalId()), new Document("$set",
+    /**
+     * Sends the entry back to OPEN if the proposal is still the one waiting, or (a rejection of an approved one) is
+     * still approved by that decision at or before {@code approvedBefore}; false otherwise.
+     */
+    public Mono<Boolean> reject(String orderId, Rejection rejection, Instant approvedBefore) {
+        Document filter = rejection.decisionId() == null ? waiting(orderId, rejection.proposalId())
+                : new Document("_id", orderId).append("state", State.PROPOSED.name())
+                .append("proposal.id", rejection.proposalId()).append("proposal.decisionId", rejection.decisionId())
+                .append("proposal.approvedAt", new Document("$lte", date(approvedBefore)));
+        return changed(filter, new Document("$set",
                 new Document("state", State.OPEN.name())).append("$unset", new Document("proposal", ""))
                 .append("$push", new Document("rejections", rejection(rejection))));
     }
@@ -190,7 +191,7 @@ public class UnresolvedVendStore {
         return new Document("proposalId", r.proposalId()).append("outcome", r.outcome().name()).append("note", r.note())
                 .append("proposedBy", r.proposedBy()).append("proposedAt", date(r.proposedAt()))
                 .append("rejectedBy", r.rejectedBy()).append("rejectedAt", date(r.rejectedAt()))
-                .append("reason", r.reason());
+                .append("reason", r.reason()).append("approvedBy", r.approvedBy()).append("decisionId", r.decisionId());
     }
 
     private static Document settlement(Settlement s) {
@@ -215,7 +216,8 @@ public class UnresolvedVendStore {
         for (Document r : d.getList("rejections", Document.class, List.of())) {
             rejections.add(new Rejection(r.getString("proposalId"), ManualVendOutcome.valueOf(r.getString("outcome")),
                     r.getString("note"), r.getString("proposedBy"), instant(r, "proposedAt"), r.getString("rejectedBy"),
-                    instant(r, "rejectedAt"), r.getString("reason")));
+                    instant(r, "rejectedAt"), r.getString("reason"), r.getString("approvedBy"),
+                    r.getString("decisionId")));
         }
         String businessDate = d.getString("businessDate");
         Number amount = d.get("amountMinor", Number.class);

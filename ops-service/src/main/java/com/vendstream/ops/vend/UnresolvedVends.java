@@ -21,6 +21,7 @@ import com.vendstream.ops.vend.UnresolvedVend.Settlement;
 import com.vendstream.ops.vend.UnresolvedVend.State;
 import com.vendstream.ops.vend.VendRefusal.Reason;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -44,12 +45,19 @@ public class UnresolvedVends {
     private final AuditTrail audit;
     private final OutboxTrigger relay;
     private final Clock clock;
+    private final Duration approvalGrace;
 
-    public UnresolvedVends(UnresolvedVendStore store, AuditTrail audit, OutboxTrigger relay, Clock clock) {
+    /**
+     * @param approvalGrace how long an approved proposal must wait for its outcome before it may be rejected (the
+     *                      way out when status-poller dead-letters the decision)
+     */
+    public UnresolvedVends(UnresolvedVendStore store, AuditTrail audit, OutboxTrigger relay, Clock clock,
+                           Duration approvalGrace) {
         this.store = store;
         this.audit = audit;
         this.relay = relay;
         this.clock = clock;
+        this.approvalGrace = approvalGrace;
     }
 
     /**
@@ -69,7 +77,7 @@ public class UnresolvedVends {
     private void settle(Envelope e, VendRef vend, Money amount, ManualVendOutcome outcome, Resolution by) {
         UnresolvedVend facts = facts(e, vend, amount, null, 0, null, null, List.of());
         store.settle(facts, new Settlement(outcome, by == Resolution.MANUAL ? Settlement.MANUAL
-                : Settlement.AUTOMATIC, e.getOccurredAt(), e.getEventId()), clock.instant());
+                : Settlement.AUTOMATIC, e.getOccurredAt(), e.getEventId()));
     }
 
     private static UnresolvedVend escalation(VendUnresolved u) {
@@ -130,13 +138,19 @@ public class UnresolvedVends {
     }
 
     /**
-     * {@code checker}, a second operator, approves the waiting proposal: the decision goes into the entry's outbox
-     * with the approval, and is published from there. The entry settles when status-poller's outcome comes back.
+     * {@code checker}, a second operator, approves proposal {@code proposalId}, the one they saw (another one in
+     * its place is 409 proposal-changed): the decision goes into the entry's outbox with the approval, and is
+     * published from there. The entry settles when status-poller's outcome comes back.
      */
-    public Mono<UnresolvedVend> approve(OpsUser checker, String orderId, String clientAddress) {
-        return toItsEnd(waitingProposal(orderId).flatMap(vend -> {
+    public Mono<UnresolvedVend> approve(OpsUser checker, String orderId, String proposalId, String clientAddress) {
+        String seen = ProposalRequest.proposalId(proposalId);
+        return toItsEnd(existing(orderId).flatMap(vend -> {
+            VendRefusal refusal = refusal(vend, seen);
+            if (refusal != null) {
+                return Mono.error(refusal);
+            }
             Proposal p = vend.proposal();
-            if (p.proposedBy().equals(checker.username())) {
+            if (sameOperator(p.proposedBy(), checker.username())) {
                 return Mono.error(new VendRefusal(Reason.SELF_APPROVAL,
                         "A proposal is approved by another operator than the one who proposed it"));
             }
@@ -158,20 +172,50 @@ public class UnresolvedVends {
         }));
     }
 
-    /** {@code checker} turns the waiting proposal down; the entry is OPEN again. */
-    public Mono<UnresolvedVend> reject(OpsUser checker, String orderId, String reason, String clientAddress) {
+    /**
+     * Whether two names are one operator, as status-poller decides it (it refuses a decision whose approver is its
+     * proposer ignoring case and surrounding spaces): the back office must never let through what it refuses.
+     */
+    static boolean sameOperator(String proposedBy, String checker) {
+        return proposedBy.strip().equalsIgnoreCase(checker.strip());
+    }
+
+    /**
+     * {@code checker} turns proposal {@code proposalId} down; the entry is OPEN again. A proposal waiting for
+     * approval can be rejected at once. An approved one only once its outcome is overdue ({@code approvalGrace}
+     * after the approval): the way out when status-poller dead-letters the decision. Its decision may still have
+     * been applied; status-poller is the authority, its outcome settles the entry whenever it comes, and a
+     * contradicting re-proposal is flagged there, never applied twice.
+     */
+    public Mono<UnresolvedVend> reject(OpsUser checker, String orderId, String proposalId, String reason,
+                                       String clientAddress) {
         String checkedReason = ProposalRequest.reason(reason);
-        return toItsEnd(waitingProposal(orderId).flatMap(vend -> {
+        String seen = ProposalRequest.proposalId(proposalId);
+        return toItsEnd(existing(orderId).flatMap(vend -> {
+            Instant now = clock.instant();
+            VendRefusal refusal = refusal(vend, seen);
+            boolean overdue = refusal != null && refusal.reason() == Reason.ALREADY_APPROVED
+                    && !vend.proposal().approvedAt().plus(approvalGrace).isAfter(now);
+            if (refusal != null && !overdue) {
+                return Mono.error(refusal.reason() == Reason.ALREADY_APPROVED ? new VendRefusal(Reason.ALREADY_APPROVED,
+                        refusal.getMessage() + "; it can be rejected once its outcome is " + approvalGrace
+                                + " overdue") : refusal);
+            }
             Proposal p = vend.proposal();
-            // The rejected deliverable was never delivered: its token and PINs are not kept, not even in the note.
+            // The rejected deliverable is not kept here, not even in the note (an approved one is in its decision).
             String maskedReason = Masking.text(checkedReason, p.token(), p.pins());
             Rejection rejection = new Rejection(p.id(), p.outcome(), Masking.text(p.note(), p.token(), p.pins()),
-                    p.proposedBy(), p.proposedAt(), checker.username(), clock.instant(), maskedReason);
+                    p.proposedBy(), p.proposedAt(), checker.username(), now, maskedReason, p.approvedBy(),
+                    p.decisionId());
             Map<String, String> details = details(p);
             details.put("proposedBy", p.proposedBy());
+            if (p.approved()) {
+                details.put("approvedBy", p.approvedBy());
+                details.put("decisionId", p.decisionId());
+            }
             return audit.record(OpsAction.VEND_DECISION_REJECTED, checker, orderId, maskedReason, clientAddress,
                             details, concerning(vend, p.id()))
-                    .then(store.reject(orderId, rejection))
+                    .then(store.reject(orderId, rejection, now.minus(approvalGrace)))
                     .flatMap(done -> done ? existing(orderId) : conflict(orderId, p.id()));
         }));
     }
@@ -190,14 +234,6 @@ public class UnresolvedVends {
                 "No unresolved vend has this order id")));
     }
 
-    /** The entry, if a proposal waits on it (not yet approved). */
-    private Mono<UnresolvedVend> waitingProposal(String orderId) {
-        return existing(orderId).flatMap(vend -> {
-            VendRefusal refusal = refusal(vend, null);
-            return refusal == null ? Mono.just(vend) : Mono.error(refusal);
-        });
-    }
-
     /** A compare-and-set that matched nothing: someone else's step came first; says whose. */
     private Mono<UnresolvedVend> conflict(String orderId, String proposalId) {
         return existing(orderId).flatMap(vend -> {
@@ -207,16 +243,15 @@ public class UnresolvedVends {
         });
     }
 
-    /** Why no step can be taken on this entry's proposal {@code proposalId} (null: the waiting one), or null. */
+    /** Why no step can be taken on this entry's proposal {@code proposalId}, or null. */
     private static VendRefusal refusal(UnresolvedVend vend, String proposalId) {
         if (vend.state() == State.SETTLED) {
             return settled(vend);
         }
         if (vend.state() == State.OPEN) {
-            return proposalId == null ? new VendRefusal(Reason.NO_PROPOSAL, "No proposal waits for approval")
-                    : new VendRefusal(Reason.NO_PROPOSAL, "The proposal was rejected meanwhile");
+            return new VendRefusal(Reason.NO_PROPOSAL, "No proposal waits for approval (it was rejected)");
         }
-        if (proposalId != null && !proposalId.equals(vend.proposal().id())) {
+        if (!proposalId.equals(vend.proposal().id())) {
             return new VendRefusal(Reason.PROPOSAL_CHANGED, "The proposal was replaced by another one meanwhile");
         }
         if (vend.proposal().approved()) {

@@ -4,8 +4,10 @@ import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.ops.audit.AuditTrail;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -22,8 +24,12 @@ class VendConfiguration {
     }
 
     @Bean
-    UnresolvedVends unresolvedVends(UnresolvedVendStore store, AuditTrail audit, OutboxTrigger relay, Clock clock) {
-        return new UnresolvedVends(store, audit, relay, clock);
+    UnresolvedVends unresolvedVends(UnresolvedVendStore store, AuditTrail audit, OutboxTrigger relay, Clock clock,
+                                    @Value("${vendstream.ops.unresolved.approval-grace:PT15M}") Duration approvalGrace) {
+        if (approvalGrace.isNegative()) {
+            throw new IllegalArgumentException("vendstream.ops.unresolved.approval-grace may not be negative");
+        }
+        return new UnresolvedVends(store, audit, relay, clock, approvalGrace);
     }
 
     /**

@@ -43,6 +43,38 @@ class PersonalDataMaskTest {
         }
     }
 
+    /**
+     * The keys the providers' transformers put in a vend's receipt (Pay4Power, VTpass, Pagamio, Pawacard: their
+     * RECEIPT_FIELDS), each masked as the customer's data it carries, or shown when it is the provider's.
+     */
+    @Test
+    void theProvidersReceiptKeysThatCarryACustomersDataAreMasked() {
+        Map<String, Kind> customers = new LinkedHashMap<>();
+        for (String number : List.of("receiver", "address", "meterNumber", "customerAddress", "accountNumber",
+                "accountNo", "recipient", "beneficiary", "receiverPhone", "beneficiaryAccount")) {
+            customers.put(number, Kind.NUMBER);
+        }
+        for (String name : List.of("customerName", "CustomerName", "name")) {
+            customers.put(name, Kind.NAME);
+        }
+        for (String secret : List.of("resetToken", "configureToken", "bonusToken")) {
+            customers.put(secret, Kind.SECRET);
+        }
+        customers.forEach((key, kind) -> assertThat(PersonalDataMask.kindOf(key)).as(key).contains(kind));
+        for (String providers : List.of("provider", "receiptNumber", "tariff", "package", "amount", "correlationId",
+                "message", "exchangeReference", "taxAmount", "debtAmount", "utilityName", "utility", "aggregator",
+                "unitType", "rctNum", "totalAmount", "ref", "date", "serials", "product", "quantity")) {
+            assertThat(PersonalDataMask.kindOf(providers)).as(providers).isEmpty();
+        }
+        Map<String, Object> receipt = new LinkedHashMap<>();
+        receipt.put("receiver", "2348031234567");
+        receipt.put("receiptNumber", "R-889");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> masked = (Map<String, Object>) PersonalDataMask.mask(Map.of("receipt", receipt));
+        assertThat((Map<String, Object>) masked.get("receipt")).containsEntry("receiver", "****4567")
+                .containsEntry("receiptNumber", "R-889");
+    }
+
     @Test
     void anEventIsMaskedAtEveryDepthAndWholeUnderAMaskedField() {
         Map<String, Object> line = new LinkedHashMap<>();

@@ -57,4 +57,14 @@ class OpsUsersTest {
         assertThatThrownBy(() -> new OpsUsers(List.of(user("o\"lu", HASH, OpsRole.OPERATOR))))
                 .hasMessageContaining("name");
     }
+
+    /** status-poller takes "olu" and "Olu" for one operator: two such users could approve each other's proposals. */
+    @Test
+    void refusesTwoUsersWhoseNamesDifferOnlyInCase() {
+        assertThatThrownBy(() -> new OpsUsers(List.of(user("olu", HASH, OpsRole.OPERATOR),
+                user("Olu", HASH, OpsRole.OPERATOR)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Olu").hasMessageContaining("ignoring case");
+        assertThat(new OpsUsers(List.of(user("olu", HASH, OpsRole.OPERATOR), user("olu2", HASH, OpsRole.OPERATOR)))
+                .all()).hasSize(2);
+    }
 }
