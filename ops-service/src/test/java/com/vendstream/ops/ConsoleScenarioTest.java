@@ -154,6 +154,9 @@ class ConsoleScenarioTest {
             assertThat(ada.visible(By.cssSelector("[data-test='settlement']")).getText())
                     .contains("DELIVERED", "manual", "ada");
             assertThat(ada.tests("approve")).isEmpty();
+            // Settled, the customer's token is shown masked even to an operator.
+            assertThat(ada.visible(By.cssSelector("[data-test='proposal-facts']")).getText())
+                    .doesNotContain(UnresolvedVendsTest.TOKEN);
             ada.screenshot("scenario-04-settled");
 
             // Operator 1 re-drives the dead letter from its topic's page.
