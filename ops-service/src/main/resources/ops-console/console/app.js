@@ -86,7 +86,14 @@ function route() {
   for (const [pattern, render] of routes) {
     const match = location.hash.match(pattern);
     if (match) {
-      const args = match.slice(1).map(decodeURIComponent);
+      let args;
+      try {
+        args = match.slice(1).map(decodeURIComponent);
+      } catch (e) {
+        // A malformed escape in the address (e.g. #/vends/100%): go to the live view rather than leave a dead page.
+        location.replace('#/live');
+        return;
+      }
       render(page, { alive: () => context.alive, onLeave: (stop) => context.leave.push(stop) }, ...args);
       return;
     }

@@ -15,6 +15,7 @@ export function deadLettersPage(page, context) {
     { title: 'from topic', cell: (t) => t.sourceTopic },
     { title: 'consumer group', cell: (t) => t.consumerGroup },
     { title: 'waiting', cell: (t) => h('span', { 'data-test': 'waiting' }, t.waiting) },
+    { title: 're-driving', cell: (t) => t.redriving },
     { title: 're-driven', cell: (t) => t.redriven },
     { title: 'discarded', cell: (t) => t.discarded },
     { title: 'total', cell: (t) => t.total },
@@ -22,18 +23,22 @@ export function deadLettersPage(page, context) {
 }
 
 function recordActions(topic, r, reload) {
-  if (!can('OPERATOR') || r.status !== 'WAITING') return null;
+  // A REDRIVING record is a claim a crash left behind: the service lets it be re-driven once the claim is stale
+  // (and answers 409 before that, which is shown); only a waiting record may be discarded.
+  if (!can('OPERATOR') || (r.status !== 'WAITING' && r.status !== 'REDRIVING')) return null;
   const at = `${base}/${encodeURIComponent(topic)}/${encodeURIComponent(r.partition)}/${encodeURIComponent(r.offset)}`;
+  const redrive = changeButton('redrive', 'Re-drive', () => act(() => post(`${at}/redrive`),
+    { done: `Record ${r.id} re-driven to ${r.sourceTopic}.`, then: reload }));
+  if (r.status === 'REDRIVING') return h('div', { class: 'actions' }, redrive);
   return h('div', { class: 'actions' },
-    changeButton('redrive', 'Re-drive', () => act(() => post(`${at}/redrive`),
-      { done: `Record ${r.id} re-driven to ${r.sourceTopic}.`, then: reload })),
+    redrive,
     form('discard', [{ name: 'reason', label: 'Reason', required: true }], 'Discard',
       (v) => act(() => post(`${at}/discard`, { reason: v.reason }), { done: `Record ${r.id} discarded.`, then: reload })));
 }
 
 export function deadLetterTopicPage(page, context, topic) {
   const status = h('select', { id: 'dead-letter-status', 'data-test': 'dead-letter-status' },
-    ['WAITING', 'REDRIVEN', 'DISCARDED', 'ALL'].map((v) => h('option', { value: v }, v)));
+    ['WAITING', 'REDRIVING', 'REDRIVEN', 'DISCARDED', 'ALL'].map((v) => h('option', { value: v }, v)));
   const list = h('div', { 'data-test': 'dead-letter-records' });
   async function load() {
     await act(() => get(`${base}/${encodeURIComponent(topic)}${q({ status: status.value, limit: 100 })}`),

@@ -78,7 +78,7 @@ function actions(vend, reload) {
   }
   if (vend.state === 'PROPOSED' && vend.proposal) {
     // Compared as the service compares names (ignoring case and surrounding spaces).
-    const own = vend.proposal.proposedBy.trim().toLowerCase() === session.username.trim().toLowerCase();
+    const own = (vend.proposal.proposedBy || '').trim().toLowerCase() === session.username.trim().toLowerCase();
     return h('section', { 'data-test': 'decide' }, h('h3', {}, 'Decide'),
       own ? h('p', { 'data-test': 'own-proposal' }, 'You proposed this outcome: another operator approves it.')
         : changeButton('approve', 'Approve', () => act(() => post(`${path(vend.orderId)}/proposal/approve`,

@@ -20,7 +20,8 @@ import org.springframework.scheduling.annotation.Scheduled;
  * reached it within {@code finalWindow} (24 hours by default), since final orders only ever accumulate.
  *
  * <p>Counted on a schedule ({@code vendstream.order.state-count-interval}, 15 s), never per scrape or per
- * request: one count per state, each answered from the {state, updatedAt} index, however many consoles look.
+ * request: one count per state, however many consoles look (on MongoDB each is answered from the {state, updatedAt}
+ * index; the embedded stand-in counts by reading the orders, which is why it runs on a timer, not per view).
  */
 public class OrderCensus {
 
