@@ -99,6 +99,19 @@ public final class ConsoleBrowser implements AutoCloseable {
     /** Opens the console at a route, e.g. {@code "#/audit"} ("" for the start), and waits for its calls to end. */
     public void open(String hash) {
         driver.get(base + "/" + hash);
+        ready();
+    }
+
+    /**
+     * Loads the page shown again, as a user's reload does. Opening the route already shown would not: a URL that
+     * differs from the current one in nothing, or only in its hash, is no new page.
+     */
+    public void reload() {
+        driver.navigate().refresh();
+        ready();
+    }
+
+    private void ready() {
         waitUntil(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
         settled();
     }

@@ -94,6 +94,11 @@ class DeadLettersTest {
     @BeforeAll
     static void infrastructure() throws Exception {
         parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(1), EmbeddedStore.restartable());
+        createDeadLetterTopic(parts);
+    }
+
+    /** The dead-letter topic as service-kit creates it on the first dead letter. */
+    static void createDeadLetterTopic(EmbeddedParts parts) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap()))) {
             admin.createTopics(Stream.of(DLQ, RACED_DLQ, LONG_DLQ)
                     .map(t -> new NewTopic(t, 1, (short) 1).configs(Topics.deadLetterConfigs())).toList()).all().get();
@@ -412,6 +417,10 @@ class DeadLettersTest {
 
     /** The event as its producer wrote it: Confluent wire format, schema registered. */
     static byte[] wireFormat(OrderPlaced event) {
+        return wireFormat(parts, event);
+    }
+
+    static byte[] wireFormat(EmbeddedParts parts, OrderPlaced event) {
         try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
             serializer.configure(Map.of("schema.registry.url", parts.registryUrl()), false);
             return serializer.serialize(SOURCE, event);
@@ -437,6 +446,11 @@ class DeadLettersTest {
 
     @SafeVarargs
     static List<Long> deadLetter(ProducerRecord<byte[], byte[]>... records) throws Exception {
+        return deadLetter(parts, records);
+    }
+
+    @SafeVarargs
+    static List<Long> deadLetter(EmbeddedParts parts, ProducerRecord<byte[], byte[]>... records) throws Exception {
         List<Long> offsets = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
@@ -450,6 +464,11 @@ class DeadLettersTest {
     }
 
     static ConsumerRecord<byte[], byte[]> consumeFromSource(String key) {
+        return consumeFromSource(parts, key);
+    }
+
+    /** The one record of this key on the source topic (asserted to be one). */
+    static ConsumerRecord<byte[], byte[]> consumeFromSource(EmbeddedParts parts, String key) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),

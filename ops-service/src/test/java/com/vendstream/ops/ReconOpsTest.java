@@ -66,14 +66,23 @@ class ReconOpsTest {
     @BeforeAll
     static void infrastructure() throws IOException {
         parts = EmbeddedParts.start(EmbeddedBroker.withServiceTopics(1), EmbeddedStore.inMemory());
-        try (ServerSocket socket = new ServerSocket(0)) {
-            reconPort = socket.getLocalPort();
-        }
+        reconPort = freePort();
         recon = startRecon();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** reconciliation-service as the local stack starts it: its own configuration file, settings as arguments. */
     static ConfigurableApplicationContext startRecon() {
+        return startRecon(parts, reconPort);
+    }
+
+    /** reconciliation-service on these parts and port, trusting {@link #RECON_TOKEN} (ConsoleScenarioTest too). */
+    static ConfigurableApplicationContext startRecon(EmbeddedParts parts, int reconPort) {
         List<String> args = new ArrayList<>();
         parts.endpoints("recon").forEach((key, value) -> args.add("--" + key + "=" + value));
         args.addAll(List.of("--spring.config.name=" + ReconciliationApplication.CONFIG_NAME,
@@ -112,6 +121,10 @@ class ReconOpsTest {
 
     /** Two discrepancies of the day, one per provider, as the matching stores them (OPEN, event in the outbox). */
     static List<Discrepancy> discrepanciesOn(LocalDate day) {
+        return discrepanciesOn(recon, day);
+    }
+
+    static List<Discrepancy> discrepanciesOn(ConfigurableApplicationContext recon, LocalDate day) {
         Discrepancy vtpass = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, day,
                 "vtpass", "ref-v-" + day), day, DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "vtpass", "ref-v-" + day,
                 "ov-" + day, MERCHANT, 30_000L, null, "NGN", Map.of("provider.status", "SUCCEEDED",

@@ -699,6 +699,11 @@ class UnresolvedVendsTest {
     }
 
     static void publish(SpecificRecord event) {
+        publish(producer, event);
+    }
+
+    /** Publishes to vendstream.vend.resolutions as status-poller does, keyed by the order. */
+    static void publish(KafkaProducer<String, SpecificRecord> producer, SpecificRecord event) {
         String orderId = com.vendstream.kit.events.Events.envelope(event).getOrderId();
         try {
             producer.send(new ProducerRecord<>(Topics.VEND_RESOLUTIONS.topic(), orderId, event)).get(30, TimeUnit.SECONDS);
@@ -729,16 +734,20 @@ class UnresolvedVendsTest {
 
     /** The decisions on vendstream.ops.decisions for this order, read with the registry's deserializer: exactly n. */
     static List<ManualVendDecision> decisionsFor(String orderId, int n) {
-        return recordsFor(Topics.OPS_DECISIONS.topic(), orderId, n, ManualVendDecision.class, r -> r.key());
+        return decisionsFor(parts, orderId, n);
+    }
+
+    static List<ManualVendDecision> decisionsFor(EmbeddedParts parts, String orderId, int n) {
+        return recordsFor(parts, Topics.OPS_DECISIONS.topic(), orderId, n, ManualVendDecision.class, r -> r.key());
     }
 
     /** The audit events of this order, in topic order: exactly n. */
     static List<OpsAudit> auditEventsFor(String orderId, int n) {
-        return recordsFor(Topics.OPS_AUDIT.topic(), orderId, n, OpsAudit.class,
+        return recordsFor(parts, Topics.OPS_AUDIT.topic(), orderId, n, OpsAudit.class,
                 r -> ((OpsAudit) r.value()).getEnvelope().getOrderId());
     }
 
-    private static <T> List<T> recordsFor(String topic, String orderId, int n, Class<T> type,
+    private static <T> List<T> recordsFor(EmbeddedParts parts, String topic, String orderId, int n, Class<T> type,
                                           java.util.function.Function<ConsumerRecord<String, Object>, String> order) {
         List<T> found = new ArrayList<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
