@@ -12,17 +12,17 @@ create() {
   "$KT" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" --partitions "$partitions" \
     --replication-factor "${RF:-1}" ${configs[@]+"${configs[@]}"}
 }
-create vendstream.checkout.orders 6
-create vendstream.orders 6
-create vendstream.vend.requests 6
-create vendstream.vend.outcomes 6
-create vendstream.vend.resolutions 6
-create vendstream.payments 6
-create vendstream.payment.resolutions 6
+create vendstream.checkout.orders 6 retention.ms=604800000
+create vendstream.orders 6 retention.ms=2592000000
+create vendstream.vend.requests 6 retention.ms=2592000000
+create vendstream.vend.outcomes 6 retention.ms=2592000000
+create vendstream.vend.resolutions 6 retention.ms=2592000000
+create vendstream.payments 6 retention.ms=2592000000
+create vendstream.payment.resolutions 6 retention.ms=2592000000
 create vendstream.recon.ledgers 3 cleanup.policy=compact
 create vendstream.recon.discrepancies 3 cleanup.policy=compact
-create vendstream.ops.audit 3
-create vendstream.ops.decisions 6
+create vendstream.ops.audit 3 retention.ms=34560000000
+create vendstream.ops.decisions 6 retention.ms=2592000000
 # Dead-letter topics, <topic>.<group>.dlq for each consumer group of the catalogue (Topics.deadLetterTopics), with
 # their topic's partitions, kept until each record is re-driven or discarded (Topics.deadLetterConfigs: no time or
 # size retention). Services also create them at start when the binder creates topics (service-kit).

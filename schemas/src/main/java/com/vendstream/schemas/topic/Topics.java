@@ -20,6 +20,7 @@ import com.vendstream.events.VendPending;
 import com.vendstream.events.VendRequested;
 import com.vendstream.events.VendSucceeded;
 import com.vendstream.events.VendUnresolved;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,52 +54,76 @@ import org.apache.kafka.common.config.TopicConfig;
 public enum Topics {
 
     CHECKOUT_ORDERS("vendstream.checkout.orders", "orderId", List.of(OrderPlaced.class), 6, CleanupPolicy.DELETE,
-            "checkout", List.of("order-service")),
+            "checkout", List.of("order-service"),
+            Duration.parse("P7D"),
+            "Orders placed by merchants' checkout systems; order-service validates each and answers on vendstream.orders."),
     ORDERS("vendstream.orders", "orderId",
             List.of(OrderAccepted.class, OrderRejected.class, OrderCompleted.class, OrderRefunded.class), 6,
-            CleanupPolicy.DELETE, "order-service", List.of("reconciliation-service")),
+            CleanupPolicy.DELETE, "order-service", List.of("reconciliation-service"),
+            Duration.parse("P30D"),
+            "The order lifecycle as merchants and finance see it: accepted or rejected (with a reason code), then completed or refunded."),
     VEND_REQUESTS("vendstream.vend.requests", "orderId", List.of(VendRequested.class), 6, CleanupPolicy.DELETE,
-            "order-service", List.of("vend-service")),
+            "order-service", List.of("vend-service"),
+            Duration.parse("P30D"),
+            "One vend per accepted, paid order: what vend-service must buy from which provider."),
     /** The answer of the provider call vend-service made; VendSucceeded and VendFailed travel here first. */
     VEND_OUTCOMES("vendstream.vend.outcomes", "orderId",
             List.of(VendPending.class, VendSucceeded.class, VendFailed.class), 6, CleanupPolicy.DELETE,
-            "vend-service", List.of("order-service", "status-poller", "reconciliation-service")),
+            "vend-service", List.of("order-service", "status-poller", "reconciliation-service"),
+            Duration.parse("P30D"),
+            "The answer to the vend call: succeeded (token, units, PINs), failed, or pending (requery needed)."),
     /** What status-poller's requeries of a pending vend found: the same event types, its own topic and writer. */
     VEND_RESOLUTIONS("vendstream.vend.resolutions", "orderId",
             List.of(VendSucceeded.class, VendFailed.class, VendUnresolved.class), 6, CleanupPolicy.DELETE,
-            "status-poller", List.of("order-service", "reconciliation-service", "ops-service")),
+            "status-poller", List.of("order-service", "reconciliation-service", "ops-service"),
+            Duration.parse("P30D"),
+            "What requeries of a pending vend found, or operators settled: succeeded, failed, or unresolved (escalated to the back office)."),
     PAYMENTS("vendstream.payments", "orderId",
             List.of(PaymentPending.class, PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class,
                     PayoutFailed.class), 6, CleanupPolicy.DELETE, "order-service",
-            List.of("status-poller", "reconciliation-service")),
+            List.of("status-poller", "reconciliation-service"),
+            Duration.parse("P30D"),
+            "Mobile-money collections and payouts as order-service requested them: pending, collected, failed, paid out."),
     PAYMENT_RESOLUTIONS("vendstream.payment.resolutions", "orderId",
             List.of(PaymentCollected.class, PaymentFailed.class, PayoutSucceeded.class, PayoutFailed.class,
                     PaymentUnresolved.class), 6, CleanupPolicy.DELETE, "status-poller",
-            List.of("order-service", "reconciliation-service")),
+            List.of("order-service", "reconciliation-service"),
+            Duration.parse("P30D"),
+            "What requeries of a pending collection or payout found: collected, failed, paid out, or unresolved."),
     /** Compacted: the latest version of each day's ledger is the one finance needs. */
     RECON_LEDGERS("vendstream.recon.ledgers", "merchantId|businessDay|provider|service|currency",
-            List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service", List.of()),
+            List.of(DailyLedger.class), 3, CleanupPolicy.COMPACT, "reconciliation-service", List.of(),
+            null,
+            "End-of-day ledger per merchant, business day, provider, service and currency; a day's latest version replaces the earlier ones."),
     /** Compacted: a discrepancy's latest status replaces the earlier ones. */
     RECON_DISCREPANCIES("vendstream.recon.discrepancies", "discrepancyId", List.of(ReconDiscrepancy.class), 3,
-            CleanupPolicy.COMPACT, "reconciliation-service", List.of()),
+            CleanupPolicy.COMPACT, "reconciliation-service", List.of(),
+            null,
+            "Differences between our records and a provider's report, with their latest status (open, acknowledged, resolved)."),
     /**
      * The operations back office's audit trail (logins, lockouts, operators' actions), keyed by the acting user
      * so one user's entries stay in order. No vendstream service reads it yet; ops-service lists its own copy.
      */
     OPS_AUDIT("vendstream.ops.audit", "actor (username, or - for an unknown one)", List.of(OpsAudit.class), 3,
-            CleanupPolicy.DELETE, "ops-service", List.of()),
+            CleanupPolicy.DELETE, "ops-service", List.of(),
+            Duration.parse("P400D"),
+            "Every back-office login and action, written before the change it records."),
     /**
      * Unresolved vends settled by two operators (maker-checker) from the provider's portal. status-poller, the
      * writer of {@link #VEND_RESOLUTIONS}, turns each into the VendSucceeded or VendFailed an automatic outcome
      * would be, so the order settles through the same events and a later contradicting answer is flagged.
      */
     OPS_DECISIONS("vendstream.ops.decisions", "orderId", List.of(ManualVendDecision.class), 6, CleanupPolicy.DELETE,
-            "ops-service", List.of("status-poller")),
+            "ops-service", List.of("status-poller"),
+            Duration.parse("P30D"),
+            "Unresolved vends settled by two operators (maker-checker); status-poller turns each into a resolution."),
     /**
      * The schema registry's own log; one partition because the registry relies on a total order of writes. The
      * registry reads it by assignment, without a consumer group, so it has no dead-letter topic.
      */
-    SCHEMAS("_schemas", "registry key (JSON)", List.of(), 1, CleanupPolicy.COMPACT, "schema-registry", List.of());
+    SCHEMAS("_schemas", "registry key (JSON)", List.of(), 1, CleanupPolicy.COMPACT, "schema-registry", List.of(),
+            null,
+            "The schema registry's own log of subjects and schemas.");
 
     public enum CleanupPolicy {
         DELETE(TopicConfig.CLEANUP_POLICY_DELETE), COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -125,9 +150,18 @@ public enum Topics {
     private final CleanupPolicy cleanupPolicy;
     private final String writer;
     private final List<String> consumerGroups;
+    private final Duration retention;
+    private final String meaning;
 
     Topics(String topic, String key, List<Class<? extends SpecificRecord>> valueTypes, int partitions,
-           CleanupPolicy cleanupPolicy, String writer, List<String> consumerGroups) {
+           CleanupPolicy cleanupPolicy, String writer, List<String> consumerGroups, Duration retention,
+           String meaning) {
+        if ((retention == null) != (cleanupPolicy == CleanupPolicy.COMPACT)) {
+            // A compacted topic keeps each key's latest value for ever; a deleting one must say how long it keeps.
+            throw new IllegalArgumentException(topic + ": retention is required exactly for delete topics");
+        }
+        this.retention = retention;
+        this.meaning = meaning;
         this.topic = topic;
         this.key = key;
         this.valueTypes = valueTypes;
@@ -186,9 +220,26 @@ public enum Topics {
         return valueTypes.contains(valueType);
     }
 
-    /** Topic configs to create the topic with. */
+    /**
+     * How long the broker keeps a record of a delete topic; empty for a compacted topic, which keeps each key's
+     * latest value for ever. Lifecycle topics keep 30 days: longer than any requery window and a month-end close,
+     * so a consumer can be rewound over a whole month. The system of record is each service's store, not Kafka.
+     */
+    public Optional<Duration> retention() {
+        return Optional.ofNullable(retention);
+    }
+
+    /** What the topic's events mean to a reader (the AsyncAPI document and the docs show it). */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Topic configs to create the topic with: its cleanup policy and, for a delete topic, its retention. */
     public Map<String, String> configs() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.value());
+        return retention == null
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.value())
+                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.value(),
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
     }
 
     public NewTopic newTopic(short replicationFactor) {

@@ -113,4 +113,20 @@ class TopicsTest {
         // The README's table is the generated one; regenerate with Topics --markdown when the enum changes.
         assertThat(Files.readString(Path.of("README.md"))).contains(Topics.toMarkdown());
     }
+
+    @Test
+    void everyDeleteTopicSaysHowLongItKeepsAndEveryTopicWhatItMeans() {
+        for (Topics t : Topics.values()) {
+            assertThat(t.meaning()).as(t.topic()).isNotBlank();
+            if (t.cleanupPolicy() == Topics.CleanupPolicy.COMPACT) {
+                assertThat(t.retention()).as(t.topic()).isEmpty();
+                assertThat(t.configs()).doesNotContainKey("retention.ms");
+            } else {
+                assertThat(t.retention()).as(t.topic()).isPresent();
+                assertThat(t.configs()).containsEntry("retention.ms",
+                        Long.toString(t.retention().orElseThrow().toMillis()));
+            }
+        }
+        assertThat(Topics.ORDERS.configs()).containsEntry("retention.ms", "2592000000");
+    }
 }
