@@ -273,16 +273,8 @@ class SchemaRegistryKafkaTest {
             producer.send(new ProducerRecord<>(topic, "order-1", null));
             producer.flush();
         }
-        Map<String, Object> consumerProps = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "roundtrip",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", url,
-                "specific.avro.reader", "true");
         List<Object> received = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps)) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(specificReader("roundtrip"))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (received.size() < sent.size() + 1 && System.currentTimeMillis() < deadline) {
@@ -328,14 +320,7 @@ class SchemaRegistryKafkaTest {
         assertThat(client.getAllVersions(ledgers + "-value")).as("the stray type added no version").containsExactly(1);
 
         List<ConsumerRecord<String, Object>> read = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "ledger-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", url,
-                "specific.avro.reader", "true"))) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(specificReader("ledger-reader"))) {
             consumer.subscribe(List.of(ledgers));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
@@ -343,6 +328,18 @@ class SchemaRegistryKafkaTest {
             });
         }
         assertThat(read).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(ledger));
+    }
+
+    /** A consumer of our serde with the generated classes as readers, as services read. */
+    private static Map<String, Object> specificReader(String group) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", url,
+                "specific.avro.reader", "true");
     }
 
     private static List<ConsumerRecord<String, String>> readAll(String topic) {
