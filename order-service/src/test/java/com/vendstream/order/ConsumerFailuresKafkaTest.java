@@ -18,6 +18,7 @@ import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.wallet.WalletStore;
+import com.vendstream.schemas.contract.EventContracts;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
@@ -313,6 +314,10 @@ class ConsumerFailuresKafkaTest {
             assertThat(header(r, "kafka_dlt-exception-stacktrace")).as(kase).isNotBlank()
                     .doesNotContain(account, phone, name, poisonAccount, poisonPhone, token);
         });
+        // The published contract (docs/asyncapi.yaml, generated) documents every header a dead letter adds.
+        dead.forEach(r -> assertThat(EventContracts.DEAD_LETTER_HEADERS.keySet()).as(header(r, "case"))
+                .containsAll(Arrays.stream(r.headers().toArray()).map(Header::key).filter(k -> !k.equals("case"))
+                        .toList()));
         assertThat(header(byCase.get("junk"), "kafka_dlt-exception-stacktrace")).contains("Unknown schema id");
         assertThat(header(byCase.get("wrong-type"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
         assertThat(header(byCase.get("token"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");

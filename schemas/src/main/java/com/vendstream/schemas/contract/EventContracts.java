@@ -42,9 +42,10 @@ public final class EventContracts {
     /**
      * The headers service-kit's {@code DeadLetters} (Spring Kafka's {@code DeadLetterPublishingRecoverer}) adds to a
      * dead letter, next to the original record's own headers. service-kit depends on this module, not the other way
-     * round, hence the names here; service-kit's README lists the same.
+     * round, hence the names here; order-service's ConsumerFailuresKafkaTest checks that a real dead letter carries
+     * no header missing from this list.
      */
-    static final Map<String, String> DEAD_LETTER_HEADERS = orderedMap(
+    public static final Map<String, String> DEAD_LETTER_HEADERS = orderedMap(
             "kafka_dlt-original-topic", "The topic the record was read from (UTF-8).",
             "kafka_dlt-original-partition", "Its partition (4-byte big-endian int).",
             "kafka_dlt-original-offset", "Its offset (8-byte big-endian long).",
