@@ -1,6 +1,5 @@
 package com.vendstream.order;
 
-import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
@@ -15,7 +14,6 @@ import com.vendstream.providers.guard.GuardedConnectors;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
-import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.merchant.MerchantProperties;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.order.order.Backoff;
@@ -190,11 +188,6 @@ public class OrderServiceConfiguration {
         return new OrderOutcomes(store, transitions, relay, meters, clock);
     }
 
-    @Bean
-    CheckoutIntake checkoutIntake(OrderPlacement placement) {
-        return new CheckoutIntake(placement);
-    }
-
     /** Account lookups behind guards of their own (vendstream.order.guard.*), apart from the listings'. */
     @Bean
     AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard,
@@ -235,12 +228,6 @@ public class OrderServiceConfiguration {
     @Bean
     MerchantAuthFilter merchantAuthFilter(Merchants merchants) {
         return new MerchantAuthFilter(merchants);
-    }
-
-    /** OrderPlaced from upstream checkout systems (binding checkout-in-0). */
-    @Bean
-    Consumer<Message<OrderPlaced>> checkout(CheckoutIntake intake) {
-        return message -> intake.accept(Payloads.of(message, OrderPlaced.class));
     }
 
     /**

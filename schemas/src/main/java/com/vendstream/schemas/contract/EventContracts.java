@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vendstream.events.Envelope;
+import com.vendstream.schemas.checkout.CheckoutSignatures;
 import com.vendstream.schemas.serde.CatalogueSubjectNameStrategy;
 import com.vendstream.schemas.topic.Topics;
 import java.io.IOException;
@@ -57,7 +58,20 @@ public final class EventContracts {
             "kafka_dlt-exception-message", "The exception's message (UTF-8); never event text.",
             "kafka_dlt-exception-stacktrace", "The stack trace of a printable copy of the exception (UTF-8); never event text.",
             "vendstream-dlt-reason", "UNPROCESSABLE (can never be processed: undecodable, null, a type the topic does"
-                    + " not carry; dead-lettered at once) or DEFECT (failed the configured number of attempts).");
+                    + " not carry; dead-lettered at once) or DEFECT (failed the configured number of attempts).",
+            "vendstream-dlt-cause", "The reason code of a record refused on purpose (e.g. checkout-signature-invalid);"
+                    + " absent otherwise (UTF-8).");
+
+    /** Headers a producer must put on every record of a topic, with what they hold. */
+    static Map<String, String> requiredHeaders(Topics topic) {
+        return topic != Topics.CHECKOUT_ORDERS ? Map.of() : orderedMap(
+                CheckoutSignatures.SIGNATURE_HEADER, CheckoutSignatures.SCHEME + "<hex>: HMAC-SHA256 of the record's"
+                        + " value bytes exactly as produced (Confluent framing, schema id, Avro binary) under the"
+                        + " signing secret of the merchant the envelope names (UTF-8). An unsigned record, or one that"
+                        + " does not verify, is dead-lettered with vendstream-dlt-cause checkout-signature-invalid.",
+                CheckoutSignatures.KEY_ID_HEADER, "The id of the merchant's signing secret used (UTF-8); a merchant"
+                        + " holds two (current and next) while it rotates.");
+    }
 
     /** A request on one topic, read by one group, whose outcome comes back on another topic. */
     record Answer(Topics asked, String readBy, Topics answeredOn, String what) {
@@ -170,6 +184,15 @@ public final class EventContracts {
         message.put("title", schema.getName());
         message.put("summary", schema.getDoc());
         message.put("contentType", AVRO_CONTENT_TYPE);
+        Map<String, String> required = requiredHeaders(topic);
+        if (!required.isEmpty()) {
+            ObjectNode headers = message.putObject("headers");
+            headers.put("type", "object");
+            ArrayNode names = headers.putArray("required");
+            required.keySet().forEach(names::add);
+            ObjectNode properties = headers.putObject("properties");
+            required.forEach((name, doc) -> properties.putObject(name).put("type", "string").put("description", doc));
+        }
         message.putObject("payload").put("$ref", "#/components/schemas/" + schema.getName());
         ObjectNode kafka = message.putObject("bindings").putObject("kafka");
         kafka.set("key", keySchema(topic.key()));
@@ -295,6 +318,10 @@ public final class EventContracts {
     static List<String[]> facts(Topics topic) {
         List<String[]> rows = new java.util.ArrayList<>();
         rows.add(new String[] {"Key", topic.key() + " (plain string)"});
+        if (!requiredHeaders(topic).isEmpty()) {
+            rows.add(new String[] {"Required headers", requiredHeaders(topic).keySet().stream()
+                    .map(h -> "`" + h + "`").collect(Collectors.joining(", ")) + " (see the message's headers)"});
+        }
         rows.add(new String[] {"Writer", topic.writer() + " (the only producer)"});
         rows.add(new String[] {"Consumer groups", topic.consumerGroups().isEmpty()
                 ? "none in vendstream (read outside it)" : String.join(", ", topic.consumerGroups())});
@@ -345,6 +372,12 @@ public final class EventContracts {
                 + " (Confluent's default, what Kafka UI, Connect and ksqlDB look for); a topic that carries several"
                 + " registers each under `<topic>-<record full name>` (each message's `x-value-subject` and its"
                 + " Kafka binding's `schemaLookupStrategy`).\n");
+        out.append("- **Signed checkout events**: every record on `").append(Topics.CHECKOUT_ORDERS.topic())
+                .append("` carries `").append(CheckoutSignatures.SIGNATURE_HEADER).append("` (`")
+                .append(CheckoutSignatures.SCHEME).append("<hex>`, HMAC-SHA256 of the value bytes as produced, under"
+                        + " the signing secret of the merchant the envelope names) and `")
+                .append(CheckoutSignatures.KEY_ID_HEADER).append("` (which of the merchant's secrets); order-service"
+                        + " dead-letters a record that does not verify.\n");
         out.append("- **Money** is `Money {amountMinor: long, currency: ISO 4217}` in the currency's minor units,"
                 + " never floating point.\n");
         out.append("- **Evolution**: every schema stays BACKWARD compatible with every released version; new fields"

@@ -114,6 +114,9 @@ class EventContractsTest {
                         .isEqualTo(EventContracts.schemaOf(type));
             }
         }
+        assertThat(channels.at("/vendstream.checkout.orders/messages/OrderPlaced/headers/required"))
+                .extracting(JsonNode::asString).containsExactly("vendstream-signature", "vendstream-signature-key");
+        assertThat(channels.at("/vendstream.orders/messages/OrderAccepted/headers").isMissingNode()).isTrue();
         assertThat(channels.path("vendstream.recon.ledgers").path("messages").path("DailyLedger")
                 .path("x-value-subject").asString()).isEqualTo("vendstream.recon.ledgers-value");
     }
@@ -124,7 +127,8 @@ class EventContractsTest {
         assertThat(deadLetterChannels).containsExactlyElementsOf(Topics.deadLetterTopics());
         JsonNode dlq = doc.path("channels").path("vendstream.checkout.orders.order-service.dlq");
         assertThat(names(dlq.at("/messages/DeadLetter/headers/properties")))
-                .contains("kafka_dlt-original-topic", "kafka_dlt-exception-fqcn", "vendstream-dlt-reason");
+                .contains("kafka_dlt-original-topic", "kafka_dlt-exception-fqcn", "vendstream-dlt-reason",
+                        "vendstream-dlt-cause");
         assertThat(dlq.at("/bindings/kafka/topicConfiguration/retention.ms").asLong()).isEqualTo(-1);
 
         JsonNode operations = doc.path("operations");
