@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -99,6 +100,9 @@ class MerchantEdgeApiTest extends ApiTestSupport {
         post("limited-key", airtime(ref(), 5_000, "demo-float-ngn")).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
 
         assertThat(rejected.count() - before).isEqualTo(2.0);
+        Map<String, Object> document = OpenApiDocumentTest.served(client);
+        OpenApiDocumentTest.documented(document, "get", "/v1/catalog/services", 429);
+        OpenApiDocumentTest.documented(document, "post", "/v1/orders", 429);
         // Per merchant: the others are not held back by it.
         get(SECOND, "/v1/catalog/services").expectStatus().isOk();
         get("rolling-key-2", "/v1/catalog/services").expectStatus().isOk();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -85,15 +86,20 @@ class OpenApiDocumentTest extends ApiTestSupport {
     }
 
     @SuppressWarnings("unchecked")
-    private static void documented(Map<String, Object> doc, String method, String path, int status) {
+    static void documented(Map<String, Object> doc, String method, String path, int status) {
         Map<String, Object> operation = ((Map<String, Map<String, Map<String, Object>>>) doc.get("paths")).get(path)
                 .get(method);
         assertThat(((Map<String, Object>) operation.get("responses")).keySet())
                 .as("%s %s answered %d", method.toUpperCase(), path, status).contains(Integer.toString(status));
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> served() {
+        return served(client);
+    }
+
+    /** The document the running service serves, members in key order. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> served(WebTestClient client) {
         String body = client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody(String.class)
                 .returnResult().getResponseBody();
         return (Map<String, Object>) sorted(JSON.readValue(body, Map.class));
