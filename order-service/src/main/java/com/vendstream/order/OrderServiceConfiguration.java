@@ -5,6 +5,8 @@ import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.MerchantRateLimit;
+import com.vendstream.order.api.RequestSizeLimit;
 import com.vendstream.order.api.OrderWaits;
 import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.providers.VendConnector;
@@ -50,13 +52,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
+import org.springframework.util.unit.DataSize;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, MobileMoneyPayments.Retry.class})
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, MobileMoneyPayments.Retry.class,
+        MerchantRateLimit.Settings.class})
 public class OrderServiceConfiguration {
 
     @Bean
@@ -228,6 +232,17 @@ public class OrderServiceConfiguration {
     @Bean
     MerchantAuthFilter merchantAuthFilter(Merchants merchants) {
         return new MerchantAuthFilter(merchants);
+    }
+
+    @Bean
+    MerchantRateLimit merchantRateLimit(MerchantRateLimit.Settings settings, MeterRegistry meters) {
+        return new MerchantRateLimit(settings, meters);
+    }
+
+    /** Every request body at most this size (all are small JSON documents): 413 beyond, before it is read whole. */
+    @Bean
+    RequestSizeLimit requestSizeLimit(@Value("${vendstream.order.max-request-body:16KB}") DataSize maxBody) {
+        return new RequestSizeLimit(maxBody.toBytes());
     }
 
     /**
