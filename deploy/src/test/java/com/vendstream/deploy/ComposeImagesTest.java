@@ -101,15 +101,16 @@ class ComposeImagesTest {
     @Test
     void everyImageIsPinnedAndEveryVendstreamImageIsAModulesJibImage() throws IOException {
         Map<String, Map<String, Object>> services = services();
+        String version = projectVersion();
 
-        assertThat(problems(services, jibModules(), projectVersion())).isEmpty();
+        assertThat(problems(services, jibModules(), version)).isEmpty();
         List<String> ours = new ArrayList<>();
         services.values().forEach(s -> {
             if (String.valueOf(s.get("image")).startsWith("vendstream/")) {
                 ours.add(String.valueOf(s.get("image")));
             }
         });
-        assertThat(ours).hasSize(6).allMatch(i -> i.endsWith(":" + projectVersion()));
+        assertThat(ours).hasSize(6).allMatch(i -> i.endsWith(":" + version));
     }
 
     @Test
