@@ -100,6 +100,7 @@ class KafkaOverScramTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         settings("scram", PASSWORD).forEach((name, value) -> props.add(name, () -> value));
+        TestCheckoutKeys.register(props);
     }
 
     @Autowired
@@ -122,7 +123,7 @@ class KafkaOverScramTest {
         String reference = "scram-" + UUID.randomUUID();
         String poisonKey = "poison-" + UUID.randomUUID();
         OrderPlaced order = placed(reference);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(parts.avroProducerSettings())) {
+        try (KafkaProducer<String, Object> producer = TestCheckoutKeys.signingProducer(parts.avroProducerSettings())) {
             producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), order.getEnvelope().getOrderId(),
                     order)).get();
         }
@@ -130,8 +131,9 @@ class KafkaOverScramTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(Topics.CHECKOUT_ORDERS.topic(), poisonKey,
-                    "not an event".getBytes(StandardCharsets.UTF_8))).get();
+            // Signed like a merchant's record, so it is dead-lettered for what it is (not an event), not its signature.
+            producer.send(TestCheckoutKeys.signed(Topics.CHECKOUT_ORDERS.topic(), poisonKey,
+                    "not an event".getBytes(StandardCharsets.UTF_8), TestCheckoutKeys.DEMO)).get();
         }
 
         // Consumed (binder consumer) and answered through the outbox (binder producer), over SCRAM.

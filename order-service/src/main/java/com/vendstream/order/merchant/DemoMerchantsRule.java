@@ -19,9 +19,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 public class DemoMerchantsRule implements ProductionRule {
 
     static final String MERCHANTS = "vendstream.merchants";
+    static final String SIGNATURES_REQUIRED = "vendstream.order.checkout.signatures-required";
 
     /** The settings read, by their own names: the merchant settings may gain fields this check need not know. */
-    record Merchant(String id, String apiKeySha256, List<Wallet> wallets) {
+    record Merchant(String id, String apiKeySha256, String nextApiKeySha256, List<Wallet> wallets) {
         Merchant {
             wallets = wallets == null ? List.of() : wallets;
         }
@@ -44,9 +45,16 @@ public class DemoMerchantsRule implements ProductionRule {
                 .forEach(demo -> {
                     demoIds.add(demo.id());
                     demoKeys.add(demo.apiKeySha256());
+                    if (demo.nextApiKeySha256() != null) {
+                        demoKeys.add(demo.nextApiKeySha256());
+                    }
                     demo.wallets().forEach(w -> demoWallets.add(w.id()));
                 });
         List<String> refusals = new ArrayList<>();
+        // Unsigned checkout events would let any producer on the topic order for any merchant.
+        if (!Binder.get(environment).bind(SIGNATURES_REQUIRED, Boolean.class).orElse(true)) {
+            refusals.add(SIGNATURES_REQUIRED + " must be true");
+        }
         for (int i = 0; i < configured.size(); i++) {
             Merchant merchant = configured.get(i);
             String setting = MERCHANTS + "[" + i + "]";
@@ -57,6 +65,9 @@ public class DemoMerchantsRule implements ProductionRule {
                 refusals.add(setting + ".api-key-sha256 is required");
             } else if (demoKeys.contains(merchant.apiKeySha256())) {
                 refusals.add(setting + ".api-key-sha256 is a demo merchant's key");
+            }
+            if (merchant.nextApiKeySha256() != null && demoKeys.contains(merchant.nextApiKeySha256())) {
+                refusals.add(setting + ".next-api-key-sha256 is a demo merchant's key");
             }
             for (int j = 0; j < merchant.wallets().size(); j++) {
                 Wallet wallet = merchant.wallets().get(j);

@@ -88,4 +88,23 @@ class DemoMerchantsRuleTest {
         assertThatThrownBy(() -> start(settings).close())
                 .hasMessageContaining("vendstream.merchants[0].wallets[0].opening-balance-minor funds a demo float");
     }
+
+    @Test
+    void aDemoKeyAsTheNextKeyIsRefusedToo() {
+        Map<String, String> settings = production();
+        settings.put("vendstream.merchants[0].next-api-key-sha256", DEMO_KEY);
+
+        assertThatThrownBy(() -> start(settings).close())
+                .hasMessageContaining("vendstream.merchants[0].next-api-key-sha256 is a demo merchant's key")
+                .hasMessageNotContaining(DEMO_KEY);
+    }
+
+    @Test
+    void unsignedCheckoutEventsAreRefused() {
+        Map<String, String> settings = production();
+        settings.put("vendstream.order.checkout.signatures-required", "false");
+
+        assertThatThrownBy(() -> start(settings).close())
+                .hasMessageContaining("vendstream.order.checkout.signatures-required must be true");
+    }
 }
