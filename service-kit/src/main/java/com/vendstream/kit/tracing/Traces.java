@@ -1,5 +1,6 @@
 package com.vendstream.kit.tracing;
 
+import io.micrometer.context.ContextSnapshotFactory;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -7,6 +8,8 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import reactor.util.context.ContextView;
 
 /**
  * The W3C trace context (headers {@code traceparent}, {@code tracestate}) of work that goes on later or elsewhere:
@@ -17,6 +20,7 @@ import java.util.Map;
  */
 public final class Traces {
 
+    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
     private static final TextMapGetter<Map<String, ?>> GETTER = new TextMapGetter<>() {
@@ -54,6 +58,14 @@ public final class Traces {
     /** {@code task} run later, on any thread, in the trace current now. */
     public static Runnable inCurrentTrace(Runnable task) {
         return Context.current().wrap(task);
+    }
+
+    /**
+     * {@code task} run later, on any thread, in the trace of the reactive request whose Reactor context is
+     * {@code request} (WebFlux keeps the request's observation there, not on a thread).
+     */
+    public static <T> Callable<T> inTraceOf(ContextView request, Callable<T> task) {
+        return SNAPSHOTS.captureFrom(request).wrap(task);
     }
 
     /** A header's value as text: Kafka headers arrive as bytes, message headers as strings. */
