@@ -32,6 +32,18 @@ if [[ ! -x "$chromium" || ! -x "$chromedriver" ]]; then
   fi
 fi
 
+# KubernetesManifestsTest renders deploy/k8s's overlays with `kubectl kustomize` (no cluster): Debian's
+# kubernetes-client package when there is no kubectl (VENDSTREAM_KUBECTL points the test at another one).
+if [[ -z "${VENDSTREAM_KUBECTL:-}" ]] && ! command -v kubectl >/dev/null 2>&1; then
+  if [[ "$(id -u)" -eq 0 ]]; then sudo_k=(); elif command -v sudo >/dev/null 2>&1; then sudo_k=(sudo); else
+    echo "test.sh: the Kubernetes manifests test needs kubectl: run 'apt-get install -y kubernetes-client' as root" >&2
+    exit 1
+  fi
+  echo "test.sh: installing kubernetes-client (kubectl, for deploy's KubernetesManifestsTest)" >&2
+  "${sudo_k[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q kubernetes-client \
+    || { "${sudo_k[@]}" apt-get update -q && "${sudo_k[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q kubernetes-client; }
+fi
+
 # PrometheusRulesTest checks deploy/observability's alert rules with promtool: Debian's prometheus package
 # (VENDSTREAM_PROMTOOL points the test at another promtool). Only the package's files are unpacked, so no
 # Prometheus server is installed or started.

@@ -184,7 +184,7 @@ public final class ReconDemo {
         String previous = null;
         while (Instant.now().isBefore(deadline)) {
             JsonNode ledgers = json.readTree(reconGet(reconApi + "/v1/recon/ledgers?day=" + day
-                    + "&merchant=demo-merchant"));
+                    + "&merchantId=demo-merchant"));
             long held = 0;
             for (JsonNode l : ledgers) {
                 held += l.path("heldMinor").asLong();

@@ -137,13 +137,20 @@ public final class Stack implements RunningStack {
         defaults.putAll(settings);
         return List.of(
                 service("order-service", OrderServiceApplication.class, OrderServiceApplication.CONFIG_NAME,
-                        ports.order(), wiring, defaults),
+                        ports.order(), wiring, withCheckoutKeys(defaults)),
                 service("vend-service", VendServiceApplication.class, VendServiceApplication.CONFIG_NAME,
                         ports.vend(), wiring, defaults),
                 service("status-poller", StatusPollerApplication.class, StatusPollerApplication.CONFIG_NAME,
                         ports.poller(), wiring, defaults),
                 service("reconciliation-service", ReconciliationApplication.class,
                         ReconciliationApplication.CONFIG_NAME, ports.recon(), wiring, defaults));
+    }
+
+    /** order-service takes checkout events signed with the demo merchants' keys ({@link CheckoutDemo}). */
+    private static Map<String, Object> withCheckoutKeys(Map<String, Object> defaults) {
+        Map<String, Object> all = new LinkedHashMap<>(CheckoutDemo.signingKeys());
+        all.putAll(defaults);
+        return all;
     }
 
     /**

@@ -12,7 +12,6 @@ import com.vendstream.events.ServiceCategory;
 import com.vendstream.ops.live.LiveService;
 import com.vendstream.ops.live.LiveView;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,10 +156,9 @@ class EndToEndOrderTest {
                         .setAccount("08011111111").setCustomerPhone("08011111111")
                         .setAmount(new Money(50000L, "NGN")).build())
                 .setPaymentMethod(PaymentMethod.WALLET).setWalletId("demo-float-ngn").build();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+        // Signed as the demo merchant's checkout system signs (the stack configures its key).
+        try (KafkaProducer<String, Object> producer = CheckoutDemo.producer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
                 "schema.registry.url", registryUrl))) {
             producer.send(new ProducerRecord<>("vendstream.checkout.orders", checkoutOrderId, placed)).get();
         }

@@ -225,8 +225,22 @@ class ReconOpsTest {
                     Map.of("provider", "vtpass", "currency", "NGN", "orders", 2,
                             "amount", Map.of("minor", 70_000, "currency", "NGN")));
         }
-        // reconciliation-service's refusals are passed on as it gives them.
+        // Both CSVs are reconciliation-service's, the merchant filter passed on (issue 16 item 6).
         Browser reader = as("reader");
+        String[] ledgerRows = reader.get("/ops/v1/recon/days/" + DAY + "/ledger.csv?merchantId=" + MERCHANT).body()
+                .split("\r\n");
+        assertThat(ledgerRows).hasSize(3);
+        assertThat(ledgerRows[0]).startsWith("businessDay,merchantId,provider,service,currency,currencyExponent,");
+        assertThat(ledgerRows).anySatisfy(row -> assertThat(row).contains(",pagamio,AIRTIME,ZAR,2,"));
+        assertThat(reader.get("/ops/v1/recon/days/" + DAY + "/ledger.csv?merchantId=second-merchant").body()
+                .split("\r\n")).hasSize(1);
+        assertThat(JsonPath.<List<Object>>read(reader.get("/ops/v1/recon/ledgers?day=" + DAY
+                + "&merchantId=second-merchant").body(), "$")).isEmpty();
+        assertThat(JsonPath.<List<Object>>read(reader.get("/ops/v1/recon/discrepancies?day=" + DAY
+                + "&merchantId=second-merchant").body(), "$")).isEmpty();
+        assertThat(reader.get("/ops/v1/recon/discrepancies.csv?day=" + DAY + "&merchantId=" + MERCHANT).body()
+                .split("\r\n")).hasSize(3);
+        // reconciliation-service's refusals are passed on as it gives them.
         Browser.Response bad = reader.get("/ops/v1/recon/discrepancies?day=yesterday");
         problem(bad, 400, "invalid-request");
         assertThat(reader.get("/ops/v1/recon/days/2999-01-01/volumes").json("$.type"))

@@ -1,11 +1,12 @@
 package com.vendstream.order;
 
-import com.vendstream.events.OrderPlaced;
 import com.vendstream.kit.deadletter.Payloads;
 import com.vendstream.kit.outbox.OutboxTrigger;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.order.account.AccountVerifier;
 import com.vendstream.order.api.MerchantAuthFilter;
+import com.vendstream.order.api.MerchantRateLimit;
+import com.vendstream.order.api.RequestSizeLimit;
 import com.vendstream.order.api.OrderWaits;
 import com.vendstream.order.api.PlacementAdmission;
 import com.vendstream.providers.VendConnector;
@@ -15,7 +16,6 @@ import com.vendstream.providers.guard.GuardedConnectors;
 import java.util.List;
 import com.vendstream.order.catalog.Catalog;
 import com.vendstream.order.catalog.CatalogProperties;
-import com.vendstream.order.checkout.CheckoutIntake;
 import com.vendstream.order.merchant.MerchantProperties;
 import com.vendstream.order.merchant.Merchants;
 import com.vendstream.order.order.Backoff;
@@ -53,13 +53,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.messaging.Message;
+import org.springframework.util.unit.DataSize;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, MobileMoneyPayments.Retry.class})
+@EnableConfigurationProperties({CatalogProperties.class, MerchantProperties.class, MobileMoneyPayments.Retry.class,
+        MerchantRateLimit.Settings.class})
 public class OrderServiceConfiguration {
 
     @Bean
@@ -191,11 +193,6 @@ public class OrderServiceConfiguration {
         return new OrderOutcomes(store, transitions, relay, meters, clock);
     }
 
-    @Bean
-    CheckoutIntake checkoutIntake(OrderPlacement placement) {
-        return new CheckoutIntake(placement);
-    }
-
     /** Account lookups behind guards of their own (vendstream.order.guard.*), apart from the listings'. */
     @Bean
     AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard,
@@ -238,10 +235,15 @@ public class OrderServiceConfiguration {
         return new MerchantAuthFilter(merchants);
     }
 
-    /** OrderPlaced from upstream checkout systems (binding checkout-in-0). */
     @Bean
-    Consumer<Message<OrderPlaced>> checkout(CheckoutIntake intake) {
-        return message -> intake.accept(Payloads.of(message, OrderPlaced.class));
+    MerchantRateLimit merchantRateLimit(MerchantRateLimit.Settings settings, MeterRegistry meters) {
+        return new MerchantRateLimit(settings, meters);
+    }
+
+    /** Every request body at most this size (all are small JSON documents): 413 beyond, before it is read whole. */
+    @Bean
+    RequestSizeLimit requestSizeLimit(@Value("${vendstream.order.max-request-body:16KB}") DataSize maxBody) {
+        return new RequestSizeLimit(maxBody.toBytes());
     }
 
     /**

@@ -114,6 +114,7 @@ class ConsumerFailuresKafkaTest {
     static void endpoints(DynamicPropertyRegistry props) {
         // A short server selection: each attempt against a stopped store fails in a second, not thirty.
         parts.endpoints(props, "failures" + EmbeddedStore.FAIL_FAST);
+        TestCheckoutKeys.register(props);
     }
 
     @Autowired
@@ -161,7 +162,10 @@ class ConsumerFailuresKafkaTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+            // Checkout events are signed by the merchant's checkout system; other topics carry no signature.
+            return producer.send(topic.equals(Topics.CHECKOUT_ORDERS.topic()) && value != null
+                    ? TestCheckoutKeys.signed(topic, key, value, TestCheckoutKeys.DEMO)
+                    : new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
@@ -271,11 +275,15 @@ class ConsumerFailuresKafkaTest {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (Map.Entry<String, byte[]> r : checkoutRecords.entrySet()) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(checkout, partitionKey, r.getValue());
+                // Signed as the merchant's checkout system signs: each is refused for what it is, not its signature.
+                ProducerRecord<String, byte[]> record = r.getValue() == null
+                        ? new ProducerRecord<>(checkout, partitionKey, null)
+                        : TestCheckoutKeys.signed(checkout, partitionKey, r.getValue(), TestCheckoutKeys.DEMO);
                 record.headers().add("case", r.getKey().getBytes(StandardCharsets.UTF_8));
                 producer.send(record).get();
             }
-            producer.send(new ProducerRecord<>(checkout, partitionKey, wire(checkout, good))).get();
+            producer.send(TestCheckoutKeys.signed(checkout, partitionKey, wire(checkout, good), TestCheckoutKeys.DEMO))
+                    .get();
             producer.send(new ProducerRecord<>(resolutions, "elsewhere-null-" + partitionKey, null)).get();
             producer.send(new ProducerRecord<>(resolutions, "elsewhere-wrong-" + partitionKey, elsewhereBytes)).get();
         }

@@ -247,8 +247,23 @@ class ReconServiceKafkaTest {
                 .expectHeader().valueMatches("Content-Disposition", "attachment; filename=\"ledger-2026-01-15.csv\"")
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(csv.split("\r\n")).hasSize(2);
-        assertThat(csv.split("\r\n")[1]).startsWith("2026-01-15,demo-merchant,vtpass,AIRTIME,NGN,1,3,1,1,1,1,0,"
+        assertThat(csv.split("\r\n")[0]).startsWith("businessDay,merchantId,provider,service,currency,currencyExponent,");
+        // NGN's exponent (2) beside the currency: 50000 is 500.00.
+        assertThat(csv.split("\r\n")[1]).startsWith("2026-01-15,demo-merchant,vtpass,AIRTIME,NGN,2,1,3,1,1,1,1,0,"
                 + "50000,48000,2000,100000,50000,20000,30000,true,");
+
+        // The merchant filter (issue 16 item 6): this merchant's ledger, none of another's.
+        client().get().uri(ledgers.replace("&merchant=", "&merchantId=")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.length()").isEqualTo(1);
+        client().get().uri("/v1/recon/ledgers?day=" + DAY + "&merchantId=second-merchant").exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
+        assertThat(client().get().uri("/v1/recon/days/" + DAY + "/ledger.csv?merchantId=second-merchant").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Disposition", "attachment; filename=\"ledger-2026-01-15-second-merchant.csv\"")
+                .expectBody(String.class).returnResult().getResponseBody().split("\r\n")).hasSize(1);
+        assertThat(client().get().uri("/v1/recon/days/" + DAY + "/ledger.csv?merchantId=" + MERCHANT).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody().split("\r\n"))
+                .hasSize(2);
 
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(parts.avroConsumerSettings())) {
             consumer.subscribe(List.of(Topics.RECON_LEDGERS.topic(), Topics.RECON_DISCREPANCIES.topic()));
@@ -389,6 +404,126 @@ class ReconServiceKafkaTest {
             probe.get().uri(path).exchange().expectStatus().value(status -> assertThat(status).as(path)
                     .isNotIn(401, 403, 404));
         }
+    }
+
+    /**
+     * Issue 16 item 6: the discrepancy listing and CSV filter by merchant; a merchant id that is no id is a 400.
+     */
+    @Test
+    void discrepanciesFilterByMerchant() {
+        LocalDate day = DAY.minusDays(5);
+        Discrepancy ours = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.AMOUNT_MISMATCH, day, "vtpass", "ref-f1"),
+                day, DiscrepancyKind.AMOUNT_MISMATCH, "vtpass", "ref-f1", "f1", MERCHANT, 10_000L, 12_000L, "NGN",
+                Map.of(), "Claim the difference", "provider:vtpass", DiscrepancyStatus.OPEN);
+        Discrepancy theirs = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.AMOUNT_MISMATCH, day, "vtpass",
+                "ref-f2"), day, DiscrepancyKind.AMOUNT_MISMATCH, "vtpass", "ref-f2", "f2", "second-merchant", 5_000L,
+                6_000L, "KES", Map.of(), "Claim the difference", "provider:vtpass", DiscrepancyStatus.OPEN);
+        discrepancyStore.sync(day, "provider:vtpass", List.of(ours, theirs), java.util.Set.of(), java.time.Instant.now());
+
+        client().get().uri("/v1/recon/discrepancies?day=" + day).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(2);
+        client().get().uri("/v1/recon/discrepancies?day=" + day + "&merchantId=second-merchant").exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.length()").isEqualTo(1)
+                .jsonPath("$[0].discrepancyId").isEqualTo(theirs.discrepancyId());
+        String[] rows = client().get().uri("/v1/recon/discrepancies.csv?day=" + day + "&merchantId=" + MERCHANT)
+                .exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Disposition", "attachment; filename=\"discrepancies-" + day
+                        + "-demo-merchant.csv\"")
+                .expectBody(String.class).returnResult().getResponseBody().split("\r\n");
+        assertThat(rows).hasSize(2);
+        assertThat(rows[1]).startsWith(ours.discrepancyId() + "," + day + ",demo-merchant,vtpass,AMOUNT_MISMATCH,OPEN,"
+                + "f1,ref-f1,NGN,2,10000,12000,");
+        for (String bad : List.of("%3Dcmd", "a%20b", "x".repeat(65))) {
+            for (String path : List.of("/v1/recon/discrepancies?day=" + day + "&merchantId=" + bad,
+                    "/v1/recon/discrepancies.csv?day=" + day + "&merchantId=" + bad,
+                    "/v1/recon/ledgers?day=" + day + "&merchantId=" + bad,
+                    "/v1/recon/days/" + day + "/ledger.csv?merchantId=" + bad)) {
+                client().get().uri(raw(path)).exchange().expectStatus().isBadRequest()
+                        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+            }
+        }
+        client().get().uri("/v1/recon/ledgers?day=" + day + "&merchantId=" + MERCHANT + "&merchant=second-merchant")
+                .exchange().expectStatus().isBadRequest();
+    }
+
+    /**
+     * Issue 16 item 5: every endpoint of the API, found from the application's own mappings (an endpoint added
+     * later without a row here fails this test), answers 401 without a credential, 403 to a READ_ONLY user for a
+     * change, and works for the role it needs; all refusals are problem details.
+     */
+    @Test
+    void everyEndpointNeedsAFinanceCredentialWithTheRightRole() {
+        LocalDate day = DAY.minusDays(10);
+        Discrepancy d = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.AMOUNT_MISMATCH, day, "vtpass", "ref-a1"), day,
+                DiscrepancyKind.AMOUNT_MISMATCH, "vtpass", "ref-a1", "a1", MERCHANT, 10_000L, 11_000L, "NGN", Map.of(),
+                "Claim the difference", "provider:vtpass", DiscrepancyStatus.OPEN);
+        discrepancyStore.sync(day, "provider:vtpass", List.of(d), java.util.Set.of(), java.time.Instant.now());
+        record Call(String method, String template, String path, boolean change, String body) {
+        }
+        String resolution = "{\"resolution\":\"RECOVERED\",\"note\":\"credit note 12\"}";
+        // In order: the day is closed before it is rematched, acknowledged before it is resolved.
+        List<Call> calls = List.of(
+                new Call("GET", "/v1/recon/ledgers", "/v1/recon/ledgers?day=" + day + "&merchantId=" + MERCHANT,
+                        false, null),
+                new Call("GET", "/v1/recon/days/{day}/ledger.csv", "/v1/recon/days/" + day + "/ledger.csv", false, null),
+                new Call("GET", "/v1/recon/discrepancies", "/v1/recon/discrepancies?day=" + day, false, null),
+                new Call("GET", "/v1/recon/discrepancies.csv", "/v1/recon/discrepancies.csv?day=" + day, false, null),
+                new Call("POST", "/v1/recon/days/{day}/close", "/v1/recon/days/" + day + "/close", true, null),
+                new Call("POST", "/v1/recon/days/{day}/rematch", "/v1/recon/days/" + day + "/rematch", true, null),
+                new Call("POST", "/v1/recon/discrepancies/{id}/acknowledge", "/v1/recon/discrepancies/"
+                        + d.discrepancyId() + "/acknowledge", true, "{}"),
+                new Call("POST", "/v1/recon/discrepancies/{id}/resolve", "/v1/recon/discrepancies/"
+                        + d.discrepancyId() + "/resolve", true, resolution));
+        assertThat(calls).extracting(c -> c.method() + " " + c.template())
+                .containsExactlyInAnyOrderElementsOf(apiEndpoints());
+
+        WebTestClient anonymous = client(null);
+        WebTestClient auditor = client("Bearer " + AUDITOR_TOKEN);
+        for (Call c : calls) {
+            expectProblem(request(anonymous, c.method(), c.path(), c.body()), 401, "unauthenticated");
+            if (c.change()) {
+                expectProblem(request(auditor, c.method(), c.path(), c.body()), 403, "forbidden");
+            } else {
+                request(auditor, c.method(), c.path(), c.body()).exchange().expectStatus().isOk();
+            }
+            request(client(), c.method(), c.path(), c.body()).exchange().expectStatus().isOk();
+        }
+        assertThat(dayStore.find(day).orElseThrow().closedBy()).isEqualTo("api:test-finance");
+        client().get().uri("/v1/recon/discrepancies?day=" + day).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$[0].status").isEqualTo("RESOLVED")
+                .jsonPath("$[0].resolvedBy").isEqualTo("api:test-finance");
+    }
+
+    /** The application's own controllers (not actuator's controller endpoints). */
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping mappings;
+
+    /** "METHOD pattern" of every endpoint of the API (/v1/...) the application maps. */
+    private List<String> apiEndpoints() {
+        List<String> out = new ArrayList<>();
+        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternsCondition().getPatterns().stream()
+                .filter(pattern -> pattern.getPatternString().startsWith("/v1/"))
+                .forEach(pattern -> info.getMethodsCondition().getMethods()
+                        .forEach(m -> out.add(m.name() + " " + pattern.getPatternString()))));
+        return out;
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> request(WebTestClient client, String method, String path,
+                                                        String body) {
+        URI uri = raw(path);
+        if (method.equals("GET")) {
+            return client.get().uri(uri);
+        }
+        WebTestClient.RequestBodySpec post = client.post().uri(uri);
+        return body == null ? post : post.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+
+    private static void expectProblem(WebTestClient.RequestHeadersSpec<?> request, int status, String type) {
+        request.exchange().expectStatus().isEqualTo(status)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
+                .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/" + type);
     }
 
     /**

@@ -9,7 +9,7 @@ import com.vendstream.events.OrderPlaced;
 import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.schemas.envelope.Envelopes;
-import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import com.vendstream.deploy.CheckoutDemo;
 import com.vendstream.schemas.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -150,11 +150,11 @@ public final class Customers {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put("schema.registry.url", registryUrl);
-        this.producer = new KafkaProducer<>(config);
+        // As the merchant's checkout system: each event signed with the merchant's key, or order-service refuses it.
+        this.producer = CheckoutDemo.producer(config);
     }
 
     /**

@@ -89,29 +89,38 @@ class ReconOpsController {
     @GetMapping("/discrepancies")
     Mono<ResponseEntity<byte[]>> discrepancies(@RequestParam(required = false) String day,
                                                @RequestParam(required = false) String provider,
-                                               @RequestParam(required = false) String status) {
-        return get("/v1/recon/discrepancies", selection(day, provider, status)).map(ReconOpsController::passOn);
+                                               @RequestParam(required = false) String status,
+                                               @RequestParam(required = false) String merchantId) {
+        return get("/v1/recon/discrepancies", selection(day, provider, status, merchantId))
+                .map(ReconOpsController::passOn);
     }
 
     @GetMapping("/discrepancies.csv")
     Mono<ResponseEntity<byte[]>> discrepanciesCsv(@RequestParam(required = false) String day,
                                                   @RequestParam(required = false) String provider,
-                                                  @RequestParam(required = false) String status) {
-        return get("/v1/recon/discrepancies.csv", selection(day, provider, status)).map(ReconOpsController::passOn);
+                                                  @RequestParam(required = false) String status,
+                                                  @RequestParam(required = false) String merchantId) {
+        return get("/v1/recon/discrepancies.csv", selection(day, provider, status, merchantId))
+                .map(ReconOpsController::passOn);
     }
 
     @GetMapping("/ledgers")
     Mono<ResponseEntity<byte[]>> ledgers(@RequestParam(required = false) String day,
+                                         @RequestParam(required = false) String merchantId,
                                          @RequestParam(required = false) String merchant) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("day", day);
+        query.put("merchantId", merchantId);
         query.put("merchant", merchant);
         return get("/v1/recon/ledgers", query).map(ReconOpsController::passOn);
     }
 
     @GetMapping("/days/{day}/ledger.csv")
-    Mono<ResponseEntity<byte[]>> ledgerCsv(@PathVariable String day) {
-        return get("/v1/recon/days/{day}/ledger.csv", Map.of(), Map.of("day", day)).map(ReconOpsController::passOn);
+    Mono<ResponseEntity<byte[]>> ledgerCsv(@PathVariable String day,
+                                           @RequestParam(required = false) String merchantId) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("merchantId", merchantId);
+        return get("/v1/recon/days/{day}/ledger.csv", query, Map.of("day", day)).map(ReconOpsController::passOn);
     }
 
     /** The day's ledgers summed per provider and currency (the chart's data); refusals passed on as they are. */
@@ -262,11 +271,12 @@ class ReconOpsController {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "recon-unavailable", "Service Unavailable", detail);
     }
 
-    private static Map<String, String> selection(String day, String provider, String status) {
+    private static Map<String, String> selection(String day, String provider, String status, String merchantId) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("day", day);
         query.put("provider", provider);
         query.put("status", status);
+        query.put("merchantId", merchantId);
         return query;
     }
 

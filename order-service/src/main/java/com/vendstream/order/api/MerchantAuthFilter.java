@@ -2,11 +2,11 @@ package com.vendstream.order.api;
 
 import com.vendstream.order.merchant.MerchantProperties.Merchant;
 import com.vendstream.order.merchant.Merchants;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -20,9 +20,12 @@ import reactor.core.publisher.Mono;
  * matching the raw path for {@code /v1/} would let those through. A public path must be written plainly
  * (no percent-encoding, matrix parameters or dot segments), else it needs a key too.
  */
-public class MerchantAuthFilter implements WebFilter {
+public class MerchantAuthFilter implements WebFilter, Ordered {
 
     public static final String MERCHANT = "vendstream.merchant";
+
+    /** After the size limit, before the rate limit (which counts per authenticated merchant). */
+    public static final int ORDER = RequestSizeLimit.ORDER + 10;
 
     /** Health and metrics for the platform; the API description for integrators. */
     private static final List<String> PUBLIC = List.of("/actuator", "/v3/api-docs");
@@ -42,16 +45,19 @@ public class MerchantAuthFilter implements WebFilter {
         String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         Merchant merchant = merchants.authenticate(key).orElse(null);
         if (merchant == null) {
-            exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
-            exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vendstream\"");
-            byte[] body = ("{\"type\":\"https://vendstream.dev/problems/unauthenticated\",\"title\":\"Unauthorized\","
-                    + "\"status\":401,\"detail\":\"A valid merchant API key is required as a Bearer token\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+            // The same answer for no key, a malformed header and a key that is not (or no longer) live.
+            ErrorResponseException problem = Problems.refused(HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED",
+                    "Unauthorized", "A valid merchant API key is required as a Bearer token");
+            problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vendstream\"");
+            return ProblemResponses.write(exchange, problem);
         }
         exchange.getAttributes().put(MERCHANT, merchant);
         return chain.filter(exchange);
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
     }
 
     /** The raw (undecoded) path is public only as one of the allowed prefixes, written plainly. */

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Merchants and their API credentials. Only a SHA-256 of each API key is configured: keys are long
- * random secrets, so a fast hash is enough, and the key itself never sits in configuration.
+ * random secrets, so a fast hash is enough, and the key itself never sits in configuration. A merchant
+ * rolls its key without downtime through a second live one ({@code nextApiKeySha256}): see the README's
+ * key rotation.
  */
 @ConfigurationProperties(prefix = "vendstream")
 public record MerchantProperties(List<Merchant> merchants) {
@@ -22,9 +24,11 @@ public record MerchantProperties(List<Merchant> merchants) {
      *                       Pagamio sub-merchant id): its catalogue is what that sub-account may sell
      * @param subMerchants the merchant's outlets, when it sells through several with different
      *                     availability; once any is configured, an order must name a known one or none
+     * @param nextApiKeySha256 a second key accepted as well as the current one while the merchant rolls its key
      */
     public record Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets,
-                           Map<String, String> providerScopes, List<SubMerchant> subMerchants) {
+                           Map<String, String> providerScopes, List<SubMerchant> subMerchants,
+                           String nextApiKeySha256) {
         @ConstructorBinding
         public Merchant {
             wallets = wallets == null ? List.of() : List.copyOf(wallets);
@@ -34,7 +38,13 @@ public record MerchantProperties(List<Merchant> merchants) {
         }
 
         public Merchant(String id, String name, String apiKeySha256, String timeZone, List<Wallet> wallets) {
-            this(id, name, apiKeySha256, timeZone, wallets, null, null);
+            this(id, name, apiKeySha256, timeZone, wallets, null, null, null);
+        }
+
+        /** The hashes of the keys accepted now: the current one, and the next one while the merchant rolls. */
+        public List<String> liveKeyHashes() {
+            return nextApiKeySha256 == null || nextApiKeySha256.isBlank() ? List.of(apiKeySha256)
+                    : List.of(apiKeySha256, nextApiKeySha256);
         }
     }
 

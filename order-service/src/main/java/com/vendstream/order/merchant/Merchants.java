@@ -7,8 +7,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,11 +23,27 @@ public class Merchants {
     private final Map<String, Merchant> byId;
 
     public Merchants(List<Merchant> merchants) {
-        this.byKeyHash = merchants.stream().collect(Collectors.toMap(m -> m.apiKeySha256().toLowerCase(), Function.identity()));
+        this.byKeyHash = new HashMap<>();
+        for (Merchant m : merchants) {
+            if (m.apiKeySha256() == null || m.apiKeySha256().isBlank()) {
+                throw new IllegalArgumentException("Merchant " + m.id() + " has no api-key-sha256");
+            }
+            for (String hash : m.liveKeyHashes()) {
+                Merchant other = byKeyHash.putIfAbsent(hash.toLowerCase(Locale.ROOT), m);
+                // Named by merchant, never by the hash: one key for two merchants would hand one the other's orders.
+                if (other != null && other != m) {
+                    throw new IllegalArgumentException("Merchants " + other.id() + " and " + m.id()
+                            + " are configured with the same API key hash");
+                }
+            }
+        }
         this.byId = merchants.stream().collect(Collectors.toMap(Merchant::id, Function.identity()));
     }
 
-    /** The merchant an API key belongs to; compares hashes, never the key. */
+    /**
+     * The merchant an API key belongs to: its current or, while it rolls its key, its next one. Compares
+     * hashes, never the key, so the look-up's timing tells nothing about a configured key.
+     */
     public Optional<Merchant> authenticate(String apiKey) {
         if (apiKey == null || apiKey.isBlank()) {
             return Optional.empty();

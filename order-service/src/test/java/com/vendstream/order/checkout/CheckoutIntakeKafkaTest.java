@@ -13,6 +13,13 @@ import com.vendstream.events.PaymentMethod;
 import com.vendstream.events.ServiceCategory;
 import com.vendstream.events.VendRequested;
 import com.vendstream.order.OrderServiceApplication;
+import com.vendstream.order.TestCheckoutKeys;
+import com.vendstream.schemas.checkout.CheckoutSignatures;
+import com.vendstream.schemas.checkout.CheckoutSignatures.SigningKey;
+import com.vendstream.schemas.serde.ConfluentAvroSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.wallet.WalletStore;
@@ -50,7 +57,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * VendRequested, an invalid one OrderRejected with a reason code, a repeated one nothing new, and an
  * undecodable record goes to the dead-letter topic with its cause without blocking the partition.
  */
-@ExtendWith(StopPartsAfterSpring.class)
+@ExtendWith({StopPartsAfterSpring.class, OutputCaptureExtension.class})
 @DirtiesContext
 @SpringBootTest(classes = OrderServiceApplication.class,
         properties = {"spring.config.name=order-service", "vendstream.order.recovery-interval=PT1H",
@@ -67,6 +74,7 @@ class CheckoutIntakeKafkaTest {
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry props) {
         parts.endpoints(props, "checkout");
+        TestCheckoutKeys.register(props);
     }
 
     static OrderPlaced placed(String clientReference, String billerId, long amountMinor) {
@@ -87,8 +95,9 @@ class CheckoutIntakeKafkaTest {
                 .setAmount(new Money(10_000L, "NGN"));
     }
 
+    /** As the merchants' checkout systems publish: each event signed with its merchant's key. */
     private static KafkaProducer<String, Object> producer() {
-        return new KafkaProducer<>(parts.avroProducerSettings());
+        return TestCheckoutKeys.signingProducer(parts.avroProducerSettings());
     }
 
     private static KafkaConsumer<String, Object> orderEvents() {
@@ -101,6 +110,133 @@ class CheckoutIntakeKafkaTest {
     WalletStore wallets;
     @Autowired
     OrderStore orders;
+    @Autowired
+    MeterRegistry meters;
+
+    /** The Confluent wire bytes of an event, as a checkout system's serializer writes them. */
+    static byte[] wire(SpecificRecord event) {
+        try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
+            serializer.configure(parts.avroProducerSettings(), false);
+            return serializer.serialize(Topics.CHECKOUT_ORDERS.topic(), event);
+        }
+    }
+
+    static OrderPlaced forMerchant(OrderPlaced event, String merchantId) {
+        return OrderPlaced.newBuilder(event)
+                .setEnvelope(Envelope.newBuilder(event.getEnvelope()).setMerchantId(merchantId).build()).build();
+    }
+
+    double refused(String cause) {
+        return meters.get("vendstream.order.checkout.signature.refused").tag("cause", cause).counter().count();
+    }
+
+    /**
+     * Issue 16 item 5: a merchant's checkout events are taken only when signed with that merchant's key (the current
+     * or the next one). Unsigned, signed with another merchant's secret (under its key id or under this merchant's),
+     * changed after signing (the merchant, the amount): each is dead-lettered as it was produced with the cause
+     * {@code checkout-signature-invalid}, counted by cause, logged without its content, and never becomes an order,
+     * while the signed ones on the same partition behind them are accepted.
+     */
+    @Test
+    void onlyEventsSignedByTheirMerchantBecomeOrders(CapturedOutput output) throws Exception {
+        String p = "signed-" + UUID.randomUUID() + "-";
+        String topic = Topics.CHECKOUT_ORDERS.topic();
+        String partitionKey = "signatures-" + UUID.randomUUID();
+        double missingBefore = refused("missing");
+        double unknownBefore = refused("unknown-key");
+        double mismatchBefore = refused("mismatch");
+
+        OrderPlaced unsigned = placed(p + "unsigned", "MTN", 10_000);
+        OrderPlaced otherSecret = placed(p + "other-merchants-secret", "MTN", 10_000);
+        OrderPlaced otherSecretOurId = placed(p + "other-secret-our-key-id", "MTN", 10_000);
+        OrderPlaced movedMerchant = forMerchant(placed(p + "merchant-changed", "MTN", 10_000), "second-merchant");
+        OrderPlaced raisedAmount = placed(p + "amount-changed", "MTN", 10_000);
+        OrderPlaced current = placed(p + "current-key", "MTN", 10_000);
+        OrderPlaced next = placed(p + "next-key", "MTN", 10_000);
+
+        byte[] raisedAmountSigned = wire(raisedAmount);
+        OrderPlaced raisedAfterSigning = OrderPlaced.newBuilder(raisedAmount)
+                .setLine(OrderLine.newBuilder(raisedAmount.getLine()).setAmount(new Money(5_000_000L, "NGN")).build())
+                .build();
+        byte[] movedMerchantSigned = wire(movedMerchant);
+        Map<String, ProducerRecord<String, byte[]>> refusedRecords =
+                new java.util.LinkedHashMap<>();
+        refusedRecords.put("missing", new ProducerRecord<>(topic, partitionKey,
+                wire(unsigned)));
+        refusedRecords.put("unknown-key", TestCheckoutKeys.signed(topic, partitionKey, wire(otherSecret),
+                TestCheckoutKeys.SECOND));
+        refusedRecords.put("mismatch", TestCheckoutKeys.signed(topic, partitionKey, wire(otherSecretOurId),
+                new SigningKey(TestCheckoutKeys.DEMO.keyId(), TestCheckoutKeys.SECOND.secret())));
+        // Signed by second-merchant for its own order, then relabelled as the demo merchant's (to spend its float).
+        byte[] relabelled = wire(forMerchant(movedMerchant, "demo-merchant"));
+        ProducerRecord<String, byte[]> moved =
+                new ProducerRecord<>(topic, partitionKey, relabelled);
+        CheckoutSignatures.addTo(moved.headers(), TestCheckoutKeys.SECOND, movedMerchantSigned);
+        refusedRecords.put("merchant-changed", moved);
+        // Signed for 100.00, then raised to 50,000.00 keeping the signature.
+        ProducerRecord<String, byte[]> raised =
+                new ProducerRecord<>(topic, partitionKey, wire(raisedAfterSigning));
+        CheckoutSignatures.addTo(raised.headers(), TestCheckoutKeys.DEMO, raisedAmountSigned);
+        refusedRecords.put("amount-changed", raised);
+
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (var r : refusedRecords.values()) {
+                raw.send(r).get();
+            }
+            raw.send(TestCheckoutKeys.signed(topic, partitionKey, wire(current), TestCheckoutKeys.DEMO)).get();
+            raw.send(TestCheckoutKeys.signed(topic, partitionKey, wire(next), TestCheckoutKeys.DEMO_NEXT)).get();
+        }
+
+        // The signed ones, behind every refused record on the same partition, are accepted.
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                orders.findByClientReference("demo-merchant", current.getClientReference()).isPresent()
+                        && orders.findByClientReference("demo-merchant", next.getClientReference()).isPresent());
+        assertThat(orders.findByClientReference("demo-merchant", next.getClientReference()).orElseThrow().state())
+                .isNotEqualTo(OrderState.REJECTED);
+
+        List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("signatures"))) {
+            dlq.subscribe(List.of(Topics.deadLetter(topic, "order-service")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (partitionKey.equals(r.key())) {
+                        dead.add(r);
+                    }
+                });
+                return dead.size() >= refusedRecords.size();
+            });
+        }
+        assertThat(dead).hasSize(refusedRecords.size());
+        List<byte[]> produced = refusedRecords.values().stream().map(r -> r.value()).toList();
+        for (int i = 0; i < dead.size(); i++) {
+            ConsumerRecord<String, byte[]> r = dead.get(i);
+            assertThat(r.value()).as("dead letter %d is the record as produced", i).isEqualTo(produced.get(i));
+            assertThat(new String(r.headers().lastHeader("vendstream-dlt-cause").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("checkout-signature-invalid");
+            assertThat(new String(r.headers().lastHeader("vendstream-dlt-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("UNPROCESSABLE");
+            assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
+                    StandardCharsets.UTF_8)).contains("checkout-signature-invalid");
+        }
+        // Nothing refused became an order, under either merchant.
+        for (OrderPlaced refused : List.of(unsigned, otherSecret, otherSecretOurId, movedMerchant, raisedAmount)) {
+            for (String merchant : List.of("demo-merchant", "second-merchant")) {
+                assertThat(orders.findByClientReference(merchant, refused.getClientReference()))
+                        .as(refused.getClientReference()).isEmpty();
+            }
+        }
+        assertThat(refused("missing") - missingBefore).isEqualTo(1);
+        // Another merchant's key, and the merchant changed (the signer's key id is not the envelope merchant's).
+        assertThat(refused("unknown-key") - unknownBefore).isEqualTo(2);
+        // Another merchant's secret under our key id, and the amount changed after signing.
+        assertThat(refused("mismatch") - mismatchBefore).isEqualTo(2);
+        // Logged as the event's type and ids with the cause, never with the account it was for.
+        assertThat(output.getAll()).contains("checkout-signature-invalid", unsigned.getEnvelope().getEventId())
+                .doesNotContain("08011111111");
+    }
 
     /**
      * Issue 11 items 3, 25 and 26: a checkout event gets every check the HTTP API applies (one validation
@@ -212,11 +348,16 @@ class CheckoutIntakeKafkaTest {
         try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("dlq"))) {
             dlq.subscribe(List.of(Topics.deadLetter(Topics.CHECKOUT_ORDERS.topic(), "order-service")));
             List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            // Other tests of this class dead-letter records too: only this one's counts here.
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if ("junk".equals(r.key())) {
+                        dead.add(r);
+                    }
+                });
                 return !dead.isEmpty();
             });
-            assertThat(dead.get(0).key()).isEqualTo("junk");
+            assertThat(dead).hasSize(1);
             assertThat(new String(dead.get(0).headers().lastHeader("kafka_dlt-exception-stacktrace").value(),
                     StandardCharsets.UTF_8)).contains("Unknown schema id");
             assertThat(dead.get(0).value()).containsExactly(0, 0, 0, 9, 9, 1, 2, 3);

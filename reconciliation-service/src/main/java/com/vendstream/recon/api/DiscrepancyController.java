@@ -73,10 +73,12 @@ public class DiscrepancyController {
     @GetMapping("/discrepancies")
     public Mono<List<DiscrepancyView>> discrepancies(@RequestParam(required = false) String day,
                                                      @RequestParam(required = false) String provider,
-                                                     @RequestParam(required = false) String status) {
+                                                     @RequestParam(required = false) String status,
+                                                     @RequestParam(required = false) String merchantId) {
         LocalDate d = days.parse(day);
         DiscrepancyStatus s = status(status);
-        return ReconController.blocking(() -> discrepancies.list(d, s, null, ReconController.blankToNull(provider))
+        String m = MerchantFilter.of(merchantId, null);
+        return ReconController.blocking(() -> discrepancies.list(d, s, null, ReconController.blankToNull(provider), m)
                 .stream().map(DiscrepancyView::of).toList());
     }
 
@@ -84,13 +86,16 @@ public class DiscrepancyController {
     @GetMapping("/discrepancies.csv")
     public Mono<ResponseEntity<String>> csv(@RequestParam(required = false) String day,
                                             @RequestParam(required = false) String provider,
-                                            @RequestParam(required = false) String status) {
+                                            @RequestParam(required = false) String status,
+                                            @RequestParam(required = false) String merchantId) {
         LocalDate d = days.parse(day);
         DiscrepancyStatus s = status(status);
         String p = ReconController.blankToNull(provider);
+        String m = MerchantFilter.of(merchantId, null);
         return ReconController.blocking(() -> ResponseEntity.ok().contentType(ReconController.CSV)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"discrepancies-" + d + ".csv\"")
-                .body(DiscrepancyCsv.render(discrepancies.list(d, s, null, p))));
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"discrepancies-" + d
+                        + (m == null ? "" : "-" + m) + ".csv\"")
+                .body(DiscrepancyCsv.render(discrepancies.list(d, s, null, p, m))));
     }
 
     /** Body {@code {"note": "..."}} (optional). Acknowledging again answers the first acknowledgement. */

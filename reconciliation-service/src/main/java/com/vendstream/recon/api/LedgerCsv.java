@@ -4,11 +4,15 @@ import com.vendstream.recon.ledger.Ledger;
 import com.vendstream.recon.ledger.LedgerFigures;
 import java.util.List;
 
-/** A day's ledgers as CSV (RFC 4180), one row per ledger, amounts in minor units. */
+/**
+ * A day's ledgers as CSV (RFC 4180), one row per ledger. Money is whole minor units of the row's ISO 4217 currency,
+ * whose exponent is a column of its own (NGN 2: 150000 is 1,500.00), counts are orders; every column and its unit is
+ * in the README ("Ledger CSV").
+ */
 final class LedgerCsv {
 
-    static final String HEADER = "businessDay,merchantId,provider,service,currency,version,ordersAccepted,"
-            + "ordersVended,ordersFailed,ordersRefunded,ordersUnresolved,ordersPendingAtCutoff,grossValueMinor,"
+    static final String HEADER = "businessDay,merchantId,provider,service,currency,currencyExponent,version,"
+            + "ordersAccepted,ordersVended,ordersFailed,ordersRefunded,ordersUnresolved,ordersPendingAtCutoff,grossValueMinor,"
             + "providerCostMinor,commissionMinor,debitsMinor,keptMinor,refundsMinor,heldMinor,balanced,closedAt";
 
     private LedgerCsv() {
@@ -21,7 +25,9 @@ final class LedgerCsv {
             out.append(cell(l.key().businessDay().toString())).append(',')
                     .append(cell(l.key().merchantId())).append(',')
                     .append(cell(l.key().provider())).append(',').append(cell(l.key().service())).append(',')
-                    .append(cell(l.key().currency())).append(',').append(l.version()).append(',')
+                    .append(cell(l.key().currency())).append(',')
+                    .append(cell(DiscrepancyCsv.exponent(l.key().currency()))).append(',')
+                    .append(l.version()).append(',')
                     .append(f.ordersAccepted()).append(',').append(f.ordersVended()).append(',')
                     .append(f.ordersFailed()).append(',').append(f.ordersRefunded()).append(',')
                     .append(f.ordersUnresolved()).append(',').append(f.ordersPendingAtCutoff()).append(',')

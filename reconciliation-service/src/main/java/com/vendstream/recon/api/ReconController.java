@@ -50,22 +50,28 @@ public class ReconController {
         this.days = new DayLimits(properties.earliestDay(), clock);
     }
 
+    /** {@code merchant} is the older name of {@code merchantId}, still accepted. */
     @GetMapping("/ledgers")
     public Mono<List<LedgerView>> ledgers(@RequestParam(required = false) String day,
+                                          @RequestParam(required = false) String merchantId,
                                           @RequestParam(required = false) String merchant) {
         LocalDate d = days.parse(day);
-        return blocking(() -> closing.ledgers(d, blankToNull(merchant)).stream().map(LedgerView::of).toList());
+        String m = MerchantFilter.of(merchantId, merchant);
+        return blocking(() -> closing.ledgers(d, m).stream().map(LedgerView::of).toList());
     }
 
+    /** Columns in {@link LedgerCsv#HEADER}, documented with their units in the README. */
     @GetMapping("/days/{day}/ledger.csv")
-    public Mono<ResponseEntity<String>> csv(@PathVariable String day) {
+    public Mono<ResponseEntity<String>> csv(@PathVariable String day,
+                                            @RequestParam(required = false) String merchantId) {
         LocalDate d = days.parse(day);
+        String m = MerchantFilter.of(merchantId, null);
         return blocking(() -> {
-            List<Ledger> ledgers = closing.ledgers(d, null);
+            List<Ledger> ledgers = closing.ledgers(d, m);
             boolean provisional = closing.closedDay(d).isEmpty();
             return ResponseEntity.ok().contentType(CSV)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"ledger-" + d
-                            + (provisional ? "-provisional" : "") + ".csv\"")
+                            + (m == null ? "" : "-" + m) + (provisional ? "-provisional" : "") + ".csv\"")
                     .header("X-Recon-Provisional", Boolean.toString(provisional))
                     .body(LedgerCsv.render(ledgers));
         });

@@ -153,12 +153,21 @@ public class DiscrepancyStore {
 
     /** Discrepancies of a day, optionally of one status, one source and one provider (nulls mean any). */
     public List<Discrepancy> list(LocalDate day, DiscrepancyStatus status, String source, String provider) {
+        return list(day, status, source, provider, null);
+    }
+
+    /** As {@link #list(LocalDate, DiscrepancyStatus, String, String)}, optionally of one merchant too. */
+    public List<Discrepancy> list(LocalDate day, DiscrepancyStatus status, String source, String provider,
+                                  String merchantId) {
         Document filter = new Document("businessDay", day.toString());
         if (status != null) {
             filter.append("status", status.name());
         }
         if (provider != null) {
             filter.append("provider", provider);
+        }
+        if (merchantId != null) {
+            filter.append("merchantId", merchantId);
         }
         return find(filter, source);
     }

@@ -42,6 +42,30 @@ class LedgerCsvTest {
         assertThat(LedgerCsv.cell("\r=1,2")).isEqualTo("\"'\r=1,2\"");
     }
 
+    /** Issue 16 item 6: every column named, and the currency's ISO 4217 exponent beside the currency. */
+    @Test
+    void theHeaderNamesEveryColumnAndEachRowCarriesItsCurrencysExponent() {
+        assertThat(LedgerCsv.HEADER).isEqualTo("businessDay,merchantId,provider,service,currency,currencyExponent,"
+                + "version,ordersAccepted,ordersVended,ordersFailed,ordersRefunded,ordersUnresolved,ordersPendingAtCutoff,"
+                + "grossValueMinor,providerCostMinor,commissionMinor,debitsMinor,keptMinor,refundsMinor,heldMinor,"
+                + "balanced,closedAt");
+        LocalDate day = LocalDate.of(2026, 3, 10);
+        LedgerFigures figures = new LedgerFigures(4, 3, 1, 1, 0, 0, 150_000, 144_000, 6_000, 200_000, 150_000, 50_000,
+                0);
+        String[] rows = LedgerCsv.render(List.of(
+                new Ledger(new LedgerKey("m-1", day, "pagamio", "ELECTRICITY", "KES"), 2, figures,
+                        Instant.parse("2026-03-11T02:00:00Z")),
+                new Ledger(new LedgerKey("m-1", day, "vtpass", "AIRTIME", "JPY"), 0, LedgerFigures.ZERO,
+                        Instant.parse("2026-03-10T12:00:00Z")))).split("\r\n");
+        assertThat(rows).hasSize(3);
+        assertThat(rows[0].split(",")).hasSize(22);
+        assertThat(rows[1]).isEqualTo("2026-03-10,m-1,pagamio,ELECTRICITY,KES,2,2,4,3,1,1,0,0,150000,144000,6000,"
+                + "200000,150000,50000,0,true,2026-03-11T02:00:00Z");
+        // A provisional ledger (version 0) has no close time; JPY has no minor unit.
+        assertThat(rows[2]).startsWith("2026-03-10,m-1,vtpass,AIRTIME,JPY,0,0,").endsWith(",");
+        assertThat(rows[2].split(",", -1)).hasSize(22);
+    }
+
     @Test
     void aHostileMerchantIdStaysInItsOwnCellOfItsOwnRow() {
         LedgerKey key = new LedgerKey("=cmd|' /C calc'!A0,\r\n\"x", LocalDate.of(2026, 3, 10), "\tvtpass", "AIRTIME",
@@ -50,7 +74,7 @@ class LedgerCsvTest {
                 "2026-03-11T02:00:00Z"))));
 
         String row = csv.substring(csv.indexOf("\r\n") + 2);
-        assertThat(row).startsWith("2026-03-10,\"'=cmd|' /C calc'!A0,\r\n\"\"x\",'\tvtpass,AIRTIME,NGN,1,");
+        assertThat(row).startsWith("2026-03-10,\"'=cmd|' /C calc'!A0,\r\n\"\"x\",'\tvtpass,AIRTIME,NGN,2,1,");
         assertThat(row).endsWith(",2026-03-11T02:00:00Z\r\n");
     }
 }

@@ -11,10 +11,17 @@ import com.vendstream.kit.logging.LogSafe;
 public abstract sealed class ConsumerFailure extends RuntimeException {
 
     private final transient Throwable reason;
+    private final String causeCode;
 
     private ConsumerFailure(Failure.Classified classified, Throwable failure) {
         super(classified.kind() + ": " + describe(classified.reason()), LogSafe.copy(failure));
         this.reason = LogSafe.copy(classified.reason());
+        this.causeCode = classified.reason() instanceof UnprocessableRecord u ? u.causeCode() : null;
+    }
+
+    /** The reason code of a record refused on purpose ({@link UnprocessableRecord#causeCode()}), or null. */
+    public String causeCode() {
+        return causeCode;
     }
 
     public abstract Failure kind();

@@ -31,6 +31,8 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
 
     /** Why the record was dead-lettered: {@link Failure#UNPROCESSABLE} or {@link Failure#DEFECT}. */
     public static final String REASON_HEADER = "vendstream-dlt-reason";
+    /** The reason code of a record refused on purpose (e.g. {@code checkout-signature-invalid}); absent otherwise. */
+    public static final String CAUSE_HEADER = "vendstream-dlt-cause";
     /** Counter of dead letters, tagged topic, dlq and reason. */
     public static final String METRIC = "vendstream.kafka.dead_letters";
 
@@ -50,8 +52,13 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
             Headers headers = new RecordHeaders();
             headers.add(new SingleRecordHeader(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP,
                     group.getBytes(StandardCharsets.UTF_8)));
+            ConsumerFailure classified = ConsumerFailure.of(failure);
             headers.add(new SingleRecordHeader(REASON_HEADER,
-                    ConsumerFailure.of(failure).kind().name().getBytes(StandardCharsets.UTF_8)));
+                    classified.kind().name().getBytes(StandardCharsets.UTF_8)));
+            if (classified.causeCode() != null) {
+                headers.add(new SingleRecordHeader(CAUSE_HEADER,
+                        classified.causeCode().getBytes(StandardCharsets.UTF_8)));
+            }
             return headers;
         });
     }

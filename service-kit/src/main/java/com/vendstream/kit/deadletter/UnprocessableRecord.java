@@ -6,7 +6,23 @@ package com.vendstream.kit.deadletter;
  */
 public class UnprocessableRecord extends RuntimeException {
 
+    private final String causeCode;
+
     public UnprocessableRecord(String message) {
-        super(message);
+        this(null, message);
+    }
+
+    /**
+     * @param causeCode a reason code the dead letter carries in {@link DeadLetters#CAUSE_HEADER} (e.g.
+     *                  {@code checkout-signature-invalid}), for a record refused on purpose rather than unreadable
+     */
+    public UnprocessableRecord(String causeCode, String message) {
+        super(causeCode == null ? message : causeCode + ": " + message);
+        this.causeCode = causeCode;
+    }
+
+    /** The reason code, or null. */
+    public String causeCode() {
+        return causeCode;
     }
 }

@@ -52,6 +52,9 @@ public final class LogSafe {
         if (value instanceof SpecificRecord event) {
             return Events.describe(event);
         }
+        if (value instanceof com.vendstream.kit.events.CarriesEvent carrier && carrier.event() != null) {
+            return Events.describe(carrier.event());
+        }
         if (value instanceof byte[] bytes) {
             return bytes.length + " bytes";
         }
