@@ -118,7 +118,8 @@ public final class Stack implements RunningStack {
     static App registry(int port, String bootstrapServers) {
         return new App("schema-registry", SchemaRegistryApplication.class,
                 Map.of("spring.config.name", SchemaRegistryApplication.CONFIG_NAME, "server.port", port,
-                        "vendstream.registry.kafka.bootstrap-servers", bootstrapServers), Map.of());
+                        "vendstream.registry.kafka.bootstrap-servers", bootstrapServers,
+                        "vendstream.registry.kafka.replication-factor", 1), Map.of());
     }
 
     static App sandbox(int port, Map<String, Object> settings) {
@@ -131,8 +132,8 @@ public final class Stack implements RunningStack {
     /** The four services, wired to the broker, the registry and the store, with every provider at the sandbox. */
     static List<App> services(Ports ports, String bootstrapServers, String registryUrl, String mongoUri,
                               String sandboxUrl, Map<String, Object> settings) {
-        Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
-                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri);
+        Map<String, Object> wiring = new LinkedHashMap<>(kafka(bootstrapServers));
+        wiring.putAll(Map.of("vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri));
         Map<String, Object> defaults = new LinkedHashMap<>(providerUrls(sandboxUrl));
         defaults.putAll(settings);
         return List.of(
@@ -162,12 +163,21 @@ public final class Stack implements RunningStack {
      */
     static App ops(int port, String bootstrapServers, String registryUrl, String mongoUri, String reconUrl,
                    Map<String, Object> settings) {
-        Map<String, Object> wiring = Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
-                "vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri,
-                "server.address", "127.0.0.1", "vendstream.ops.login.ephemeral-guard-key", "true");
+        Map<String, Object> wiring = new LinkedHashMap<>(kafka(bootstrapServers));
+        wiring.putAll(Map.of("vendstream.registry.url", registryUrl, "spring.mongodb.uri", mongoUri,
+                "server.address", "127.0.0.1", "vendstream.ops.login.ephemeral-guard-key", "true"));
         Map<String, Object> defaults = new LinkedHashMap<>(settings);
         defaults.putIfAbsent("vendstream.ops.recon.url", reconUrl);
         return service("ops-service", OpsApplication.class, OpsApplication.CONFIG_NAME, port, wiring, defaults);
+    }
+
+    /**
+     * The broker, on which the stack (one broker) lets the services make topics with one replica. The shared
+     * settings create none: the catalogue's topics are made by {@link TopicSetup} here, by Strimzi in production.
+     */
+    private static Map<String, Object> kafka(String bootstrapServers) {
+        return Map.of("vendstream.kafka.bootstrap-servers", bootstrapServers,
+                "vendstream.kafka.auto-create-topics", "true", "vendstream.kafka.replication-factor", "1");
     }
 
     /**

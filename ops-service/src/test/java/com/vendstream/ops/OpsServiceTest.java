@@ -433,7 +433,9 @@ class OpsServiceTest {
         assertThat(schema).contains("OpsAudit");
         String subjects = http.send(HttpRequest.newBuilder(URI.create(parts.registryUrl() + "/subjects")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(subjects).contains("vendstream.ops.audit-com.vendstream.events.OpsAudit");
+        // A single-type topic: the subject Kafka UI, Connect and ksqlDB look for.
+        assertThat(subjects).contains("vendstream.ops.audit-value")
+                .doesNotContain("vendstream.ops.audit-com.vendstream.events.OpsAudit");
 
         // The stored entries keep no event once it is published (the outbox drained), and no password anywhere.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -18,6 +18,7 @@ import com.vendstream.order.order.OrderPlacement;
 import com.vendstream.order.order.OrderState;
 import com.vendstream.order.order.OrderStore;
 import com.vendstream.wallet.WalletStore;
+import com.vendstream.schemas.contract.EventContracts;
 import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.serde.ConfluentAvroSerializer;
 import com.vendstream.schemas.topic.Topics;
@@ -148,7 +149,12 @@ class ConsumerFailuresKafkaTest {
                 .setWalletId("demo-float-ngn").build();
     }
 
-    /** The Confluent wire bytes of an event, as a checkout system's serializer writes them. */
+    /**
+     * The Confluent wire bytes of an event, as a foreign producer's serializer writes them: with
+     * TopicRecordNameStrategy, since our default ({@code <topic>-value} on a single-type topic) would have the
+     * registry refuse the wrong types these tests put on such a topic, and a producer configured that way is how
+     * a wrong type can still arrive.
+     */
     static byte[] wire(String topic, SpecificRecord event) {
         try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
             serializer.configure(Map.of("schema.registry.url", parts.registryUrl(),
@@ -316,6 +322,11 @@ class ConsumerFailuresKafkaTest {
             assertThat(header(r, "kafka_dlt-exception-stacktrace")).as(kase).isNotBlank()
                     .doesNotContain(account, phone, name, poisonAccount, poisonPhone, token);
         });
+        // The published contract (docs/asyncapi.yaml, generated) documents every header a dead letter adds (the
+        // original record's own headers, "case" and a signature, travel with it unchanged).
+        dead.forEach(r -> assertThat(EventContracts.DEAD_LETTER_HEADERS.keySet()).as(header(r, "case"))
+                .containsAll(Arrays.stream(r.headers().toArray()).map(Header::key)
+                        .filter(k -> k.startsWith("kafka_dlt-") || k.startsWith("vendstream-dlt-")).toList()));
         assertThat(header(byCase.get("junk"), "kafka_dlt-exception-stacktrace")).contains("Unknown schema id");
         assertThat(header(byCase.get("wrong-type"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");
         assertThat(header(byCase.get("token"), "vendstream-dlt-reason")).isEqualTo("UNPROCESSABLE");

@@ -176,8 +176,7 @@ class ReconServiceKafkaTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", parts.registryUrl(),
-                "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"))) {
+                "schema.registry.url", parts.registryUrl()))) {
             for (SpecificRecord e : events) {
                 String orderId = com.vendstream.kit.events.Events.envelope(e).getOrderId();
                 producer.send(new ProducerRecord<>(topicOf(e), orderId, e)).get();

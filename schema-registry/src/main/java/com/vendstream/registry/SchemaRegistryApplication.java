@@ -48,6 +48,8 @@ public class SchemaRegistryApplication {
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + port);
         args.add("--vendstream.registry.kafka.bootstrap-servers=" + bootstrapServers);
+        // In this JVM: a test's or the local stack's single broker.
+        args.add("--vendstream.registry.kafka.replication-factor=1");
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         return application().run(args.toArray(String[]::new));
     }

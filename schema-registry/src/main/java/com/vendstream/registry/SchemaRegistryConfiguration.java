@@ -2,13 +2,16 @@ package com.vendstream.registry;
 
 import com.vendstream.registry.store.KafkaSchemaLog;
 import com.vendstream.registry.store.RegistryState;
+import com.vendstream.schemas.client.KafkaSecurity;
 import com.vendstream.schemas.topic.Topics;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,12 +35,14 @@ public class SchemaRegistryConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaSchemaLog schemaLog(RegistryState state,
+    KafkaSchemaLog schemaLog(RegistryState state, Environment environment,
                              @Value("${vendstream.registry.kafka.bootstrap-servers}") String bootstrapServers,
                              @Value("${vendstream.registry.kafka.topic:" + "_schemas" + "}") String topic,
                              @Value("${vendstream.registry.kafka.replication-factor:1}") short replicationFactor,
                              @Value("${vendstream.registry.kafka.timeout:PT30S}") Duration timeout) {
-        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, topic, replicationFactor, timeout, state);
+        // The services' settings (vendstream.kafka.security.protocol, sasl.*, ssl.*), so one secret serves both.
+        Map<String, Object> security = KafkaSecurity.from(environment::getProperty).clientConfig();
+        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, security, topic, replicationFactor, timeout, state);
         try {
             log.start();
         } catch (RuntimeException e) {

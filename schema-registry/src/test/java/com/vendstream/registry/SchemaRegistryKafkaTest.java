@@ -2,7 +2,9 @@ package com.vendstream.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.vendstream.events.DailyLedger;
 import com.vendstream.events.OrderAccepted;
 import com.vendstream.events.OrderCompleted;
 import com.vendstream.events.OrderPlaced;
@@ -42,6 +44,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +86,7 @@ class SchemaRegistryKafkaTest {
 
     @Test
     void registerLookupByIdAndLatestThroughOurClient() {
-        String subject = unique("vendstream.checkout.orders-com.vendstream.events.OrderPlaced");
+        String subject = unique("vendstream.checkout.orders-value");
         int id = client.register(subject, OrderPlaced.getClassSchema());
         // A new client has no cache, so these are real round trips.
         SchemaRegistryClient fresh = new SchemaRegistryClient(url);
@@ -219,7 +222,7 @@ class SchemaRegistryKafkaTest {
     @Test
     void restartOnTheSameLogServesTheSameIds() {
         Map<String, String> ownTopic = Map.of("vendstream.registry.kafka.topic", "_schemas_restart");
-        String placed = "vendstream.checkout.orders-com.vendstream.events.OrderPlaced";
+        String placed = "vendstream.checkout.orders-value";
         int placedId;
         int thingV2;
         try (ConfigurableApplicationContext first = SchemaRegistryApplication.start(0, broker.getBrokersAsString(),
@@ -270,16 +273,8 @@ class SchemaRegistryKafkaTest {
             producer.send(new ProducerRecord<>(topic, "order-1", null));
             producer.flush();
         }
-        Map<String, Object> consumerProps = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "roundtrip",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
-                "schema.registry.url", url,
-                "specific.avro.reader", "true");
         List<Object> received = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps)) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(specificReader("roundtrip"))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (received.size() < sent.size() + 1 && System.currentTimeMillis() < deadline) {
@@ -291,6 +286,60 @@ class SchemaRegistryKafkaTest {
         assertThat(received).containsExactlyElementsOf(expected);
         assertThat(client.getAllSubjects()).contains(topic + "-com.vendstream.events.OrderAccepted",
                 topic + "-com.vendstream.events.OrderRejected", topic + "-com.vendstream.events.OrderCompleted");
+    }
+
+    /**
+     * The default subject strategy through a real publish: a single-type topic of the catalogue lands under
+     * {@code <topic>-value}, where Kafka UI, Connect and ksqlDB look; a multi-type one keeps a subject per type;
+     * a stray type on the single-type topic is refused by the registry; and readers still resolve by id.
+     */
+    @Test
+    void singleTypeCatalogueTopicsRegisterUnderTopicValue() {
+        String ledgers = Topics.RECON_LEDGERS.topic();
+        String orders = Topics.ORDERS.topic();
+        broker.addTopics(ledgers, orders);
+        DailyLedger ledger = sample(DailyLedger.class, 11);
+        OrderAccepted accepted = sample(OrderAccepted.class, 12);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                "schema.registry.url", url))) {
+            producer.send(new ProducerRecord<>(ledgers, "m|2026-12-05|vtpass|AIRTIME|NGN", ledger));
+            producer.send(new ProducerRecord<>(orders, "order-1", accepted));
+            producer.flush();
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(ledgers, "k", sample(OrderPlaced.class, 13))))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining(ledgers + "-value").hasMessageContaining("409");
+        }
+        assertThat(client.getAllSubjects()).contains(ledgers + "-value", orders + "-com.vendstream.events.OrderAccepted")
+                .doesNotContain(ledgers + "-com.vendstream.events.DailyLedger", orders + "-value");
+        SchemaMetadata registered = client.getLatestSchemaMetadata(ledgers + "-value");
+        assertThat(registered.parsed()).isEqualTo(DailyLedger.getClassSchema());
+        assertThat(client.getAllVersions(ledgers + "-value")).as("the stray type added no version").containsExactly(1);
+
+        List<ConsumerRecord<String, Object>> read = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(specificReader("ledger-reader"))) {
+            consumer.subscribe(List.of(ledgers));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return !read.isEmpty();
+            });
+        }
+        assertThat(read).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(ledger));
+    }
+
+    /** A consumer of our serde with the generated classes as readers, as services read. */
+    private static Map<String, Object> specificReader(String group) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConfluentAvroDeserializer.class.getName(),
+                "schema.registry.url", url,
+                "specific.avro.reader", "true");
     }
 
     private static List<ConsumerRecord<String, String>> readAll(String topic) {

@@ -22,10 +22,10 @@ public final class EmbeddedParts implements AutoCloseable {
     public final EmbeddedStore store;
     public final LocalRegistry registry;
 
-    private EmbeddedParts(EmbeddedBroker broker, EmbeddedStore store) {
+    private EmbeddedParts(EmbeddedBroker broker, EmbeddedStore store, LocalRegistry registry) {
         this.broker = broker;
         this.store = store;
-        this.registry = LocalRegistry.start(broker.bootstrap());
+        this.registry = registry;
     }
 
     /** A broker with every service topic ({@code partitions} each), a store in memory and the registry. */
@@ -35,7 +35,12 @@ public final class EmbeddedParts implements AutoCloseable {
 
     /** The registry on this broker, with this store. */
     public static EmbeddedParts start(EmbeddedBroker broker, EmbeddedStore store) {
-        return new EmbeddedParts(broker, store);
+        return new EmbeddedParts(broker, store, LocalRegistry.start(broker.bootstrap()));
+    }
+
+    /** With this registry (e.g. one connecting to the broker over SCRAM). */
+    public static EmbeddedParts start(EmbeddedBroker broker, EmbeddedStore store, LocalRegistry registry) {
+        return new EmbeddedParts(broker, store, registry);
     }
 
     public String bootstrap() {
@@ -48,11 +53,14 @@ public final class EmbeddedParts implements AutoCloseable {
 
     /**
      * The settings every service reads to find its parts: vendstream.kafka.bootstrap-servers, spring.mongodb.uri
-     * (for {@code database}, options allowed) and vendstream.registry.url.
+     * (for {@code database}, options allowed) and vendstream.registry.url; and, as the local stack, topics made on
+     * demand with one replica (the shared settings create none: production's come from the catalogue).
      */
     public Map<String, String> endpoints(String database) {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("vendstream.kafka.bootstrap-servers", bootstrap());
+        endpoints.put("vendstream.kafka.auto-create-topics", "true");
+        endpoints.put("vendstream.kafka.replication-factor", "1");
         endpoints.put("spring.mongodb.uri", store.uri(database));
         endpoints.put("vendstream.registry.url", registryUrl());
         return endpoints;

@@ -1,6 +1,7 @@
 package com.vendstream.testkit;
 
 import com.vendstream.registry.SchemaRegistryApplication;
+import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The schema registry of this repository, in-process on a random port, keeping its schemas on the broker. */
@@ -14,6 +15,11 @@ public final class LocalRegistry implements AutoCloseable {
 
     public static LocalRegistry start(String bootstrap) {
         return new LocalRegistry(SchemaRegistryApplication.start(0, bootstrap));
+    }
+
+    /** With settings of its own, e.g. how it connects (vendstream.kafka.security.protocol, sasl.*). */
+    public static LocalRegistry start(String bootstrap, Map<String, ?> settings) {
+        return new LocalRegistry(SchemaRegistryApplication.start(0, bootstrap, settings));
     }
 
     /** Where the serializers find it: http://localhost:port. */

@@ -50,8 +50,7 @@ final class PollerTestSupport implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class.getName(),
-                "schema.registry.url", parts.registryUrl(),
-                "value.subject.name.strategy", "com.vendstream.schemas.serde.TopicRecordNameStrategy"));
+                "schema.registry.url", parts.registryUrl()));
         consumer = new KafkaConsumer<>(parts.avroConsumerSettings());
         consumer.subscribe(List.of(Topics.VEND_RESOLUTIONS.topic(), Topics.PAYMENT_RESOLUTIONS.topic()));
     }

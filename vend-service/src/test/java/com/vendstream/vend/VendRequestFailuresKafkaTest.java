@@ -88,6 +88,12 @@ class VendRequestFailuresKafkaTest {
         return out.toString();
     }
 
+    /**
+     * The Confluent wire bytes of an event, as a foreign producer's serializer writes them: with
+     * TopicRecordNameStrategy, since our default ({@code <topic>-value} on a single-type topic) would have the
+     * registry refuse the wrong types these tests put on such a topic, and a producer configured that way is how
+     * a wrong type can still arrive.
+     */
     static byte[] wire(String topic, SpecificRecord event) {
         try (ConfluentAvroSerializer serializer = new ConfluentAvroSerializer()) {
             serializer.configure(Map.of("schema.registry.url", parts.registryUrl(),

@@ -2,6 +2,7 @@ package com.vendstream.registry.store;
 
 import com.vendstream.schemas.topic.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,6 +40,7 @@ public class KafkaSchemaLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaSchemaLog.class);
 
     private final String bootstrapServers;
+    private final Map<String, Object> security;
     private final String topic;
     private final short replicationFactor;
     private final Duration timeout;
@@ -55,7 +57,18 @@ public class KafkaSchemaLog implements AutoCloseable {
 
     public KafkaSchemaLog(String bootstrapServers, String topic, short replicationFactor, Duration timeout,
                           RegistryState state) {
+        this(bootstrapServers, Map.of(), topic, replicationFactor, timeout, state);
+    }
+
+    /**
+     * @param security client properties every client of the log gets besides the brokers (security.protocol,
+     *                 sasl.*, ssl.*: {@code KafkaSecurity}), so the registry reaches a TLS/SCRAM cluster as the
+     *                 services do
+     */
+    public KafkaSchemaLog(String bootstrapServers, Map<String, Object> security, String topic, short replicationFactor,
+                          Duration timeout, RegistryState state) {
         this.bootstrapServers = bootstrapServers;
+        this.security = Map.copyOf(security);
         this.topic = topic;
         this.replicationFactor = replicationFactor;
         this.timeout = timeout;
@@ -66,17 +79,17 @@ public class KafkaSchemaLog implements AutoCloseable {
     /** Creates the topic if needed and blocks until the whole existing log has been applied. */
     public void start() {
         createTopicIfMissing();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> producerProps = client();
+        producerProps.putAll(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "schema-registry-writer",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000),
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 0));
+        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerProps.putAll(client());
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "schema-registry-reader-" + UUID.randomUUID());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -100,8 +113,15 @@ public class KafkaSchemaLog implements AutoCloseable {
         log.info("Schema registry loaded {} records from {}", end, topic);
     }
 
+    /** The brokers and how to reach them: what every client of the log starts from. */
+    Map<String, Object> client() {
+        Map<String, Object> client = new HashMap<>(security);
+        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return client;
+    }
+
     private void createTopicIfMissing() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(client())) {
             Map<String, String> configs = Topics.SCHEMAS.configs();
             admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor).configs(configs))).all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

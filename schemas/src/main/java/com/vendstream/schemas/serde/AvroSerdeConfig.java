@@ -69,12 +69,15 @@ public final class AvroSerdeConfig {
         return Duration.ofMillis(number(REGISTRY_REQUEST_TIMEOUT_MS, 10_000));
     }
 
-    /** Keys default to TopicNameStrategy; values to TopicRecordNameStrategy (see that class for why). */
+    /**
+     * Keys default to TopicNameStrategy; values to CatalogueSubjectNameStrategy ({@code <topic>-value} for a
+     * single-type topic of the catalogue, {@code <topic>-<record full name>} otherwise; see that class for why).
+     */
     public SubjectNameStrategy subjectNameStrategy(boolean isKey) {
         String key = isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY;
         Object value = configs.get(key);
         if (value == null) {
-            return isKey ? new TopicNameStrategy() : new TopicRecordNameStrategy();
+            return isKey ? new TopicNameStrategy() : new CatalogueSubjectNameStrategy();
         }
         if (value instanceof SubjectNameStrategy strategy) {
             return strategy;

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Writes Avro values in the Confluent wire format: magic byte 0, the writer schema's registry id as
  * a big-endian int32, then the Avro binary encoding. Configured with Confluent's keys (see
- * {@link AvroSerdeConfig}); value subjects default to {@link TopicRecordNameStrategy}.
+ * {@link AvroSerdeConfig}); value subjects default to {@link CatalogueSubjectNameStrategy}.
  */
 public class ConfluentAvroSerializer implements Serializer<Object> {
 

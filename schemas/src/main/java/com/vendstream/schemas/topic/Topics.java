@@ -36,7 +36,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * derive from this list, so a topic cannot be renamed or gain an event type in one place only.
  *
  * <p>Several event types share a topic on purpose: one topic per lifecycle keeps all of an order's
- * events on one partition, in order. That is why value subjects use {@code TopicRecordNameStrategy}.
+ * events on one partition, in order. That is why value subjects of such topics are {@code <topic>-<record name>}
+ * (serde {@code CatalogueSubjectNameStrategy}; a single-type topic's are {@code <topic>-value}).
  *
  * <p>Each topic has exactly one writer, the only service whose output bindings (through its outbox) may name
  * it. An event type may still travel on two topics with one writer each: {@code VendSucceeded} and

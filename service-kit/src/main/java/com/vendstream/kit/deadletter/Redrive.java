@@ -1,5 +1,6 @@
 package com.vendstream.kit.deadletter;
 
+import com.vendstream.schemas.client.KafkaSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -39,8 +40,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Redrive &lt;dlq-topic&gt; [--to &lt;topic&gt;] [--dry-run] [--bootstrap-servers host:port,...]
  *         [--command-config client.properties] [--group id]
  * </pre>
- * {@code --command-config} is a Kafka client properties file (security.protocol, sasl.*, ssl.*), as for
- * Kafka's own command-line tools. Prints one line per record (where it was, where it goes, its key and size:
+ * It connects as the services do, from {@code VENDSTREAM_KAFKA_SECURITY_PROTOCOL}, {@code VENDSTREAM_KAFKA_SASL_*}
+ * and {@code VENDSTREAM_KAFKA_SSL_*} ({@link KafkaSecurity}); {@code --command-config} is a Kafka client properties
+ * file (security.protocol, sasl.*, ssl.*), as for Kafka's own command-line tools, above those. Prints one line per record (where it was, where it goes, its key and size:
  * no payload) and a total. Exit status 0 when done, 2 for a record without an original topic (nothing past it
  * is committed; run again with {@code --to}), 1 for a usage or Kafka error.
  */
@@ -50,16 +52,18 @@ public final class Redrive {
     public static final String DEFAULT_GROUP = "vendstream-redrive";
 
     private final PrintStream out;
+    private final Map<String, String> environment;
     private String deadLetterTopic;
     private String to;
     private boolean dryRun;
-    private String bootstrapServers = System.getenv().getOrDefault("VENDSTREAM_KAFKA_BOOTSTRAP_SERVERS",
-            "localhost:9092");
+    private String bootstrapServers;
     private String commandConfig;
     private String group = DEFAULT_GROUP;
 
-    private Redrive(PrintStream out) {
+    private Redrive(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = environment;
+        this.bootstrapServers = environment.getOrDefault("VENDSTREAM_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     }
 
     public static void main(String[] args) {
@@ -68,7 +72,12 @@ public final class Redrive {
 
     /** Runs the command; returns its exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Redrive redrive = new Redrive(out);
+        return run(args, System.getenv(), out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with this process environment. */
+    public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        Redrive redrive = new Redrive(out, environment);
         try {
             redrive.parse(args);
             return redrive.redrive();
@@ -172,8 +181,17 @@ public final class Redrive {
     }
 
     /** Kafka client settings: the properties file (security, SASL, SSL), and the brokers. */
+    /** What a run with these arguments and this environment connects with. */
+    static Map<String, Object> clientSettings(String[] args, Map<String, String> environment) throws IOException {
+        Redrive redrive = new Redrive(System.out, environment);
+        redrive.parse(args);
+        return redrive.clientSettings();
+    }
+
     private Map<String, Object> clientSettings() throws IOException {
-        Map<String, Object> client = new HashMap<>();
+        // The services' settings (VENDSTREAM_KAFKA_SECURITY_PROTOCOL, _SASL_*, _SSL_*), so the tool reaches the
+        // cluster as they do; a --command-config file goes above them.
+        Map<String, Object> client = new HashMap<>(KafkaSecurity.fromEnvironment(environment).clientConfig());
         if (commandConfig != null) {
             Properties properties = new Properties();
             try (InputStream in = Files.newInputStream(Path.of(commandConfig))) {

@@ -79,7 +79,7 @@ class BinderClientsTest {
                 .containsEntry("value.deserializer", ByteArrayDeserializer.class)
                 .containsEntry("isolation.level", "read_committed")
                 .doesNotContainKey("group.id");
-        assertThat(clients.autoCreateTopics()).isTrue();
+        assertThat(clients.autoCreateTopics()).isFalse();
         assertThat(clients.minPartitionCount()).isEqualTo(6);
     }
 }
