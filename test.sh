@@ -44,4 +44,27 @@ if [[ -z "${VENDSTREAM_KUBECTL:-}" ]] && ! command -v kubectl >/dev/null 2>&1; t
     || { "${sudo_k[@]}" apt-get update -q && "${sudo_k[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q kubernetes-client; }
 fi
 
+# PrometheusRulesTest checks deploy/observability's alert rules with promtool: Debian's prometheus package
+# (VENDSTREAM_PROMTOOL points the test at another promtool). Only the package's files are unpacked, so no
+# Prometheus server is installed or started.
+if [[ -z "${VENDSTREAM_PROMTOOL:-}" ]] && ! command -v promtool >/dev/null 2>&1; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: the alert rule tests need promtool (Debian's prometheus package), and this machine has no" \
+      "apt-get to fetch it: install Prometheus's promtool and set VENDSTREAM_PROMTOOL to its path" >&2
+    exit 1
+  fi
+  tools="${XDG_CACHE_HOME:-$HOME/.cache}/vendstream/promtool"
+  if [[ ! -x "$tools/root/usr/bin/promtool" ]]; then
+    echo "test.sh: fetching promtool from the prometheus package (for deploy's alert rule tests)" >&2
+    rm -rf "$tools" && mkdir -p "$tools"
+    if ! (cd "$tools" && apt-get download -q prometheus); then
+      # A fresh machine has no package lists yet.
+      if [[ "$(id -u)" -eq 0 ]]; then apt-get update -q; else sudo apt-get update -q; fi
+      (cd "$tools" && apt-get download -q prometheus)
+    fi
+    dpkg -x "$tools"/prometheus_*.deb "$tools/root"
+  fi
+  export VENDSTREAM_PROMTOOL="$tools/root/usr/bin/promtool"
+fi
+
 ./mvnw -B verify "$@"

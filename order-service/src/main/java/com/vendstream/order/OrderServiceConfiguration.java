@@ -29,6 +29,7 @@ import com.vendstream.wallet.WalletStore;
 import com.vendstream.wallet.WalletTransfers;
 import com.vendstream.wallet.Wallets;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -129,7 +130,7 @@ public class OrderServiceConfiguration {
     MobileMoneyPayments mobileMoneyPayments(OrderStore store, ObjectProvider<MobileMoneyGateway> gateways,
                                             ObjectProvider<MobileMoneyConnector> connectors, ReactiveMongoTemplate mongo,
                                             DollrMobileMoney.Settings dollr, MobileMoneyPayments.Retry retry,
-                                            OutboxTrigger relay, MeterRegistry meters, Clock clock,
+                                            OutboxTrigger relay, MeterRegistry meters, ObservationRegistry observations, Clock clock,
                                             OrderTransitions transitions, GuardSettings paymentsGuard) {
         MobileMoneyGateway gateway = gateways.getIfAvailable();
         if (gateway == null) {
@@ -138,7 +139,7 @@ public class OrderServiceConfiguration {
                 return null;
             }
             gateway = new DollrMobileMoney(new GuardedMobileMoney(connector, paymentsGuard,
-                    GuardMetrics.of(meters, "payments")),
+                    GuardMetrics.of(meters, observations, "payments")),
                     new MobileMoneyCustomerStore(mongo), dollr, clock);
         }
         MobileMoneyPayments payments = new MobileMoneyPayments(store, gateway, relay, meters, clock, retry);
@@ -195,9 +196,9 @@ public class OrderServiceConfiguration {
     /** Account lookups behind guards of their own (vendstream.order.guard.*), apart from the listings'. */
     @Bean
     AccountVerifier accountVerifier(Catalog catalog, ObjectProvider<VendConnector> connectors, GuardSettings orderGuard,
-                                    MeterRegistry meters) {
+                                    MeterRegistry meters, ObservationRegistry observations) {
         return new AccountVerifier(catalog, new GuardedConnectors(connectors.orderedStream().toList(), orderGuard,
-                GuardMetrics.of(meters, "verify")));
+                GuardMetrics.of(meters, observations, "verify")));
     }
 
     /**

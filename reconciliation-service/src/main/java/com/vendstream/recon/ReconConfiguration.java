@@ -30,6 +30,7 @@ import com.vendstream.recon.providerreport.ReportedTransactions;
 import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -104,10 +105,10 @@ public class ReconConfiguration {
     @Bean
     @ConditionalOnMissingBean(ProviderRecords.class)
     ProviderRecords providerRecords(ObjectProvider<VendConnector> connectors, ObjectProvider<ProviderDayReport> reports,
-                                    ReconProperties properties, GuardSettings guard, MeterRegistry meters) {
+                                    ReconProperties properties, GuardSettings guard, MeterRegistry meters, ObservationRegistry observations) {
         List<VendConnector> all = connectors.orderedStream().toList();
         List<ProviderDayReport> dayReports = new ArrayList<>(reports.orderedStream().toList());
-        GuardedConnectors guarded = new GuardedConnectors(all, guard, GuardMetrics.of(meters, "day-report"));
+        GuardedConnectors guarded = new GuardedConnectors(all, guard, GuardMetrics.of(meters, observations, "day-report"));
         for (VendConnector c : all) {
             // A provider that lists a whole day (Pagamio) is matched on it; the others are requeried one by one.
             if (c instanceof DayReports d && dayReports.stream().noneMatch(r -> r.provider().equals(d.id()))) {
@@ -133,9 +134,9 @@ public class ReconConfiguration {
     @Bean
     @ConditionalOnMissingBean(PaymentRecords.class)
     PaymentRecords paymentRecords(ObjectProvider<MobileMoneyConnector> connectors, GuardSettings guard,
-                                  MeterRegistry meters) {
+                                  MeterRegistry meters, ObservationRegistry observations) {
         List<GuardedMobileMoney> all = connectors.orderedStream()
-                .map(c -> new GuardedMobileMoney(c, guard, GuardMetrics.of(meters, "payment-status"))).toList();
+                .map(c -> new GuardedMobileMoney(c, guard, GuardMetrics.of(meters, observations, "payment-status"))).toList();
         return all.isEmpty() ? PaymentRecords.NONE : new ConnectorPaymentRecords(all);
     }
 

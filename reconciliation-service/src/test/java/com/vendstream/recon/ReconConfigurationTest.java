@@ -35,7 +35,8 @@ class ReconConfigurationTest {
         ProviderRecords records = new ReconConfiguration().providerRecords(beans.getBeanProvider(VendConnector.class),
                 beans.getBeanProvider(ProviderDayReport.class), new ReconProperties(ZoneId.of("UTC"), Map.of(), null,
                         null, 100, false, List.of(), LocalDate.of(2020, 1, 1), Duration.ofMinutes(10)),
-                GuardSettings.defaults(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                GuardSettings.defaults(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                io.micrometer.observation.ObservationRegistry.NOOP);
 
         ProviderView view = records.fetch("acme", Scenarios.DAY,
                 List.of(new VendToCheck("o-ref-9", "ref-9", null, "AIRTIME", "MTN", null)));

@@ -25,6 +25,7 @@ import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import com.vendstream.providers.guard.GuardedMobileMoney;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,8 +80,8 @@ public class StatusPollerConfiguration {
      */
     @Bean
     GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings requeryGuard,
-                                        MeterRegistry meters) {
-        return new GuardedConnectors(connectors, requeryGuard, GuardMetrics.of(meters, "requery"));
+                                        MeterRegistry meters, ObservationRegistry observations) {
+        return new GuardedConnectors(connectors, requeryGuard, GuardMetrics.of(meters, observations, "requery"));
     }
 
     /** vendstream.poller.guard.*: 8 calls per provider, none waiting for a slot; the breaker as vend-service's. */
@@ -94,13 +95,13 @@ public class StatusPollerConfiguration {
     RequeryEngine requeryEngine(RequeryStore store, DueTimers timers, Schedules schedules,
                                 GuardedConnectors connectors, ObjectProvider<PaymentStatusPort> paymentPorts,
                                 ObjectProvider<MobileMoneyConnector> mobileMoney, GuardSettings requeryGuard,
-                                OutboxTrigger relay, MeterRegistry meters, Clock clock, PollerProperties properties) {
+                                OutboxTrigger relay, MeterRegistry meters, ObservationRegistry observations, Clock clock, PollerProperties properties) {
         // Explicit PaymentStatusPort beans first; every mobile-money connector (Dollr when its base URL
         // is set) also answers status lookups, unless a port for the same provider already does: behind a breaker
         // and bulkhead of its own per provider, with the requeries' settings; a lookup kept back is no answer yet.
         List<PaymentStatusPort> ports = new java.util.ArrayList<>(paymentPorts.orderedStream().toList());
         mobileMoney.orderedStream().map(c -> new MobileMoneyStatus(new GuardedMobileMoney(c, requeryGuard,
-                        GuardMetrics.of(meters, "payment-status"))))
+                        GuardMetrics.of(meters, observations, "payment-status"))))
                 .forEach(ports::add);
         PaymentProber payments = new PaymentProber(ports);
         PaymentResolutions paymentEvents = new PaymentResolutions(schedules);

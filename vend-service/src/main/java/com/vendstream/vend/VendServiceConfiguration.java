@@ -1,6 +1,7 @@
 package com.vendstream.vend;
 
 import com.vendstream.kit.outbox.OutboxTrigger;
+import com.vendstream.kit.tracing.ConsumedRecords;
 import com.vendstream.kit.providers.GuardSettingsBinding;
 import com.vendstream.providers.VendConnector;
 import com.vendstream.providers.guard.GuardMetrics;
@@ -11,6 +12,7 @@ import com.vendstream.vend.routing.Router;
 import com.vendstream.vend.routing.RoutingProperties;
 import com.vendstream.vend.vending.Vending;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,8 +65,8 @@ public class VendServiceConfiguration {
 
     @Bean
     GuardedConnectors guardedConnectors(List<VendConnector> connectors, GuardSettings vendGuard,
-                                        MeterRegistry meters) {
-        return new GuardedConnectors(connectors, vendGuard, GuardMetrics.of(meters, "vend"));
+                                        MeterRegistry meters, ObservationRegistry observations) {
+        return new GuardedConnectors(connectors, vendGuard, GuardMetrics.of(meters, observations, "vend"));
     }
 
     @Bean
@@ -129,12 +131,14 @@ public class VendServiceConfiguration {
      */
     @Bean
     Consumer<Message<List<Object>>> vendRequests(Vending vending, ExecutorService vendCalls,
-                                                 ClaimedCalls claimedCalls, MeterRegistry meters) {
-        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls, meters);
+                                                 ClaimedCalls claimedCalls, MeterRegistry meters,
+                                                 ConsumedRecords traces) {
+        VendRequestBatches batches = new VendRequestBatches(vendCalls, vending::claim, claimedCalls, meters, traces);
         return message -> {
             Object keys = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
             try {
-                batches.process(message.getPayload(), keys instanceof List<?> list ? list : null);
+                batches.process(message.getPayload(), keys instanceof List<?> list ? list : null,
+                        traces.batch(message.getHeaders()));
             } catch (VendRequestBatches.RecordFailed e) {
                 throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
             }

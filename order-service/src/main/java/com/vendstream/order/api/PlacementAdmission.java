@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
+import com.vendstream.kit.tracing.Traces;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -85,15 +86,17 @@ public class PlacementAdmission implements AutoCloseable {
      *                  when there is no such look-up (refused at once)
      */
     public <T> Mono<T> run(String operation, Callable<T> work, Callable<Optional<T>> replay) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(request -> {
             if (!take(inFlight, maxInFlight)) {
                 return replayOrRefuse(operation, replay);
             }
+            // The work runs in the request's trace, so the events it writes to the outbox carry it on.
+            Callable<T> traced = Traces.inTraceOf(request, work);
             CompletableFuture<T> done;
             try {
                 done = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return call(work);
+                        return call(traced);
                     } finally {
                         // Before the answer is emitted, so a client that replies at once finds its place free.
                         inFlight.decrementAndGet();

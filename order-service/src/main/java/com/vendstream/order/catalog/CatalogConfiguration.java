@@ -9,6 +9,7 @@ import com.vendstream.providers.guard.GuardMetrics;
 import com.vendstream.providers.guard.GuardSettings;
 import com.vendstream.providers.guard.GuardedConnectors;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -29,14 +30,14 @@ public class CatalogConfiguration {
      */
     @Bean
     ProviderCatalogs providerCatalogs(CatalogProperties properties, ObjectProvider<VendConnector> connectors, Clock clock,
-                                      MeterRegistry meters, GuardSettings orderGuard) {
+                                      MeterRegistry meters, ObservationRegistry observations, GuardSettings orderGuard) {
         // Connectors are declared as VendConnector beans; the ones with a listing API also implement CatalogSource.
         List<VendConnector> listing = !properties.live().enabled() ? List.of() : connectors.orderedStream()
                 .filter(CatalogSource.class::isInstance).toList();
         List<CatalogSource> sources = listing.stream().map(CatalogSource.class::cast).toList();
         // Listings are fetched off the request threads, at most two at a time: they are slow and rare.
         return new ProviderCatalogs(sources, new GuardedConnectors(listing, orderGuard,
-                GuardMetrics.of(meters, "catalogue")), properties.live().refreshEvery(),
+                GuardMetrics.of(meters, observations, "catalogue")), properties.live().refreshEvery(),
                 clock, Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "catalogue-fetch");
                     t.setDaemon(true);

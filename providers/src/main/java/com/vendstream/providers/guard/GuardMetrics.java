@@ -6,6 +6,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
+import com.vendstream.providers.support.ProviderExchanges;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +35,12 @@ import java.util.function.Supplier;
  *       Micrometer's decaying window (about the last two minutes), so they say how the provider is now. A call a
  *       guard kept back never reached the provider and is not timed (the breaker's not-permitted counter and the
  *       bulkhead count those).</li>
+ *   <li>{@value #HTTP}: the same calls as an observation (when the service gives its observation registry), so a
+ *       timer with the HTTP status of the call's last reply ({@code status}: {@code 200}, {@code 503}...,
+ *       {@code none} when no reply was read) beside {@code provider}, {@code operation}, {@code outcome} and
+ *       {@code error} (the exception's class, or {@code none}), and with tracing a client span named
+ *       {@code <provider> <operation>} in the trace of whatever the call serves (the vend's request, the requery).
+ *       The span carries these tags only: never the URL, whose path or query may hold an account or a token.</li>
  * </ul>
  * Tags carry ids and names only, never an account, a reference or an amount.
  */
@@ -37,14 +48,18 @@ public final class GuardMetrics {
 
     /** The provider call timer's name. */
     public static final String CALLS = "vendstream.provider.calls";
+    /** The provider call observation's name: its timer, and the client span's name in the trace. */
+    public static final String HTTP = "vendstream.provider.http";
 
-    private static final GuardMetrics NONE = new GuardMetrics(null, "-");
+    private static final GuardMetrics NONE = new GuardMetrics(null, ObservationRegistry.NOOP, "-");
 
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
     private final String guard;
 
-    private GuardMetrics(MeterRegistry meters, String guard) {
+    private GuardMetrics(MeterRegistry meters, ObservationRegistry observations, String guard) {
         this.meters = meters;
+        this.observations = observations;
         this.guard = guard;
     }
 
@@ -58,10 +73,16 @@ public final class GuardMetrics {
      *              {@code catalogue}, {@code day-report}, {@code payments}, {@code payment-status}...)
      */
     public static GuardMetrics of(MeterRegistry meters, String guard) {
-        if (meters == null || guard == null || guard.isBlank()) {
-            throw new IllegalArgumentException("a meter registry and the guard's name are required");
+        return of(meters, ObservationRegistry.NOOP, guard);
+    }
+
+    /** As {@link #of(MeterRegistry, String)}, each call also observed ({@value #HTTP}: a timer, and a client span). */
+    public static GuardMetrics of(MeterRegistry meters, ObservationRegistry observations, String guard) {
+        if (meters == null || observations == null || guard == null || guard.isBlank()) {
+            throw new IllegalArgumentException("a meter registry, an observation registry and the guard's name are "
+                    + "required");
         }
-        return new GuardMetrics(meters, guard);
+        return new GuardMetrics(meters, observations, guard);
     }
 
     /** One breaker per provider, tagged with the provider and this guard, bound to the meters when there are any. */
@@ -90,17 +111,37 @@ public final class GuardMetrics {
         return () -> {
             long start = System.nanoTime();
             String outcome = "error";
-            try {
-                T result = call.get();
-                outcome = failed.test(result) ? "failure" : "ok";
-                return result;
-            } catch (RuntimeException e) {
-                outcome = thrownFails.test(e) ? "failure" : "error";
-                throw e;
+            Observation observation = observation(provider, operation).start();
+            try (ProviderExchanges.Watch exchanges = ProviderExchanges.watch();
+                 Observation.Scope scope = observation.openScope()) {
+                try {
+                    T result = call.get();
+                    outcome = failed.test(result) ? "failure" : "ok";
+                    return result;
+                } catch (RuntimeException e) {
+                    outcome = thrownFails.test(e) ? "failure" : "error";
+                    observation.error(e);
+                    throw e;
+                } finally {
+                    timer(provider, operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    observation.lowCardinalityKeyValue("outcome", outcome)
+                            .lowCardinalityKeyValue("status", exchanges.status());
+                }
             } finally {
-                timer(provider, operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                observation.stop();
             }
         };
+    }
+
+    /** A client call to the provider; no carrier: our trace context is not sent to the provider. */
+    private Observation observation(String provider, String operation) {
+        SenderContext<Object> context = new SenderContext<>((carrier, key, value) -> { }, Kind.CLIENT);
+        context.setRemoteServiceName(provider);
+        return Observation.createNotStarted(HTTP, () -> context, observations)
+                .contextualName(provider + " " + operation)
+                .lowCardinalityKeyValue("provider", provider)
+                .lowCardinalityKeyValue("operation", operation)
+                .lowCardinalityKeyValue("guard", guard);
     }
 
     private Timer timer(String provider, String operation, String outcome) {

@@ -30,7 +30,8 @@ public final class ProviderHttp {
     /**
      * A RestClient for one provider. Bodies are buffered so every request goes out with a
      * {@code Content-Length}: the JDK client streams an unbuffered body with
-     * {@code Transfer-Encoding: chunked}, which provider gateways answer with 411 or read as empty.
+     * {@code Transfer-Encoding: chunked}, which provider gateways answer with 411 or read as empty. Each reply's
+     * status goes to the guard measuring the call ({@link ProviderExchanges}).
      */
     public static RestClient client(String baseUrl, Duration connectTimeout, Duration readTimeout) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
@@ -38,6 +39,7 @@ public final class ProviderHttp {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(readTimeout);
         return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).bufferContent((uri, method) -> true)
+                .requestInterceptor(ProviderExchanges.INTERCEPTOR)
                 .build();
     }
 

@@ -1,7 +1,9 @@
 package com.vendstream.kit.outbox;
 
 import com.vendstream.kit.events.EventCodec;
+import com.vendstream.kit.tracing.Traces;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -18,13 +20,24 @@ public final class Outbox {
     private Outbox() {
     }
 
-    /** One event to publish on an output binding, keyed (Kafka key) by {@code key}. */
+    /** The entry's trace context (W3C headers) when it was written in a trace. */
+    static final String TRACE = "trace";
+
+    /**
+     * One event to publish on an output binding, keyed (Kafka key) by {@code key}. It keeps the trace context
+     * current when it is built (the request or record being handled), which the relay sends on with the event.
+     */
     public static Document entry(String binding, String key, String eventId, SpecificRecord event) {
-        return new Document("eventId", eventId)
+        Document entry = new Document("eventId", eventId)
                 .append("binding", binding)
                 .append("key", key)
                 .append("type", event.getClass().getName())
                 .append("payload", new Binary(EventCodec.encode(event)));
+        Map<String, String> trace = Traces.current();
+        if (!trace.isEmpty()) {
+            entry.append(TRACE, new Document(trace));
+        }
+        return entry;
     }
 
     /** The stored form of an entry the domain built. */

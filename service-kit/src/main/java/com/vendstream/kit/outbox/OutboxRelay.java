@@ -3,6 +3,8 @@ package com.vendstream.kit.outbox;
 import com.mongodb.client.model.IndexOptions;
 import com.vendstream.kit.events.EventCodec;
 import com.vendstream.kit.logging.LogSafe;
+import com.vendstream.kit.tracing.Traces;
+import io.opentelemetry.context.Scope;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -197,7 +199,9 @@ public class OutboxRelay implements OutboxTrigger {
         List<Sent> sends = new ArrayList<>(entries.size());
         for (Document entry : entries) {
             CompletableFuture<?> ack;
-            try {
+            // In the trace of the request that wrote the entry: the binder's producer span is its child, and the
+            // record carries it on.
+            try (Scope trace = Traces.resume(entry.get(Outbox.TRACE, Document.class))) {
                 ack = publisher.send(entry.getString("binding"), message(entry));
             } catch (RuntimeException e) {
                 ack = CompletableFuture.failedFuture(e);
@@ -215,10 +219,17 @@ public class OutboxRelay implements OutboxTrigger {
 
     private static Message<SpecificRecord> message(Document entry) {
         SpecificRecord event = EventCodec.decode(entry.getString("type"), entry.get("payload", Binary.class).getData());
-        return MessageBuilder.withPayload(event)
+        MessageBuilder<SpecificRecord> message = MessageBuilder.withPayload(event)
                 .setHeader(KafkaHeaders.KEY, entry.getString("key"))
-                .setHeader("vendstream_event_id", entry.getString("eventId"))
-                .build();
+                .setHeader("vendstream_event_id", entry.getString("eventId"));
+        // As bytes, which the binder's header mapper writes as they are (a string would go out JSON-quoted); the
+        // binder's producer observation, when on, puts its own span's context after them.
+        Document trace = entry.get(Outbox.TRACE, Document.class);
+        if (trace != null) {
+            trace.forEach((name, value) -> message.setHeader(name,
+                    String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return message.build();
     }
 
     /** Waits for every send to end, then takes the event ids acknowledged before the first failure. */

@@ -60,6 +60,8 @@ class OutboxRelayTest {
     /** Acknowledgements the test completes itself, by event id; events not listed are acknowledged at once. */
     private final Map<String, CompletableFuture<Object>> held = new ConcurrentHashMap<>();
     private final AtomicBoolean brokenWorks = new AtomicBoolean();
+    /** The trace current on the sending thread while each event was handed to its binding, by event id. */
+    private final Map<String, String> tracesAtSend = new ConcurrentHashMap<>();
     private OutboxRelay relay = relay(1);
 
     private OutboxRelay relay(int threads) {
@@ -68,6 +70,7 @@ class OutboxRelayTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("Binding broken refused the event"));
             }
             sent.add(message);
+            tracesAtSend.put(eventId(message), io.opentelemetry.api.trace.Span.current().getSpanContext().getTraceId());
             CompletableFuture<Object> ack = held.get(eventId(message));
             return ack != null ? ack : CompletableFuture.completedFuture("acknowledged");
         }, Set.of(COLLECTION), meters, threads);
@@ -251,6 +254,37 @@ class OutboxRelayTest {
 
     private MongoCollection<Document> things() {
         return mongo.getCollection(COLLECTION).block();
+    }
+
+    /**
+     * An entry keeps the trace of the request that wrote it: sent with its W3C traceparent as a header (bytes, as
+     * the binder's header mapper writes them unchanged) and with that trace current, so the binder's producer span
+     * joins it. An entry written outside any trace goes out with none, whatever the relay's thread had.
+     */
+    @Test
+    void anEntryIsSentInTheTraceThatWroteIt() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        io.opentelemetry.api.trace.SpanContext request = io.opentelemetry.api.trace.SpanContext.create(traceId,
+                "00f067aa0ba902b7", io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault());
+        Document traced;
+        try (io.opentelemetry.context.Scope scope = io.opentelemetry.context.Context.root()
+                .with(io.opentelemetry.api.trace.Span.wrap(request)).makeCurrent()) {
+            traced = Outbox.entry("ok", "order-1", "order-1/traced", event("order-1"));
+        }
+        Document untraced = Outbox.entry("ok", "order-1", "order-1/untraced", event("order-1"));
+        Mono.from(things().insertOne(new Document("_id", "order-1").append(Outbox.FIELD, List.of(traced, untraced))))
+                .block();
+
+        assertThat(relay.drain(COLLECTION, "order-1")).isEqualTo(2);
+
+        Message<?> first = sent.get(0);
+        assertThat(first.getHeaders().get("traceparent")).isInstanceOf(byte[].class);
+        assertThat(new String((byte[]) first.getHeaders().get("traceparent"), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("00-" + traceId + "-00f067aa0ba902b7-01");
+        assertThat(tracesAtSend.get("order-1/traced")).isEqualTo(traceId);
+        assertThat(sent.get(1).getHeaders()).doesNotContainKey("traceparent");
+        assertThat(tracesAtSend.get("order-1/untraced")).isEqualTo(io.opentelemetry.api.trace.TraceId.getInvalid());
     }
 
     private List<String> outbox(String id) {

@@ -3,6 +3,9 @@ package com.vendstream.vend.intake;
 import com.vendstream.events.VendRequested;
 import com.vendstream.kit.deadletter.UnprocessableRecord;
 import com.vendstream.kit.logging.LogSafe;
+import com.vendstream.kit.tracing.ConsumedRecords;
+import com.vendstream.kit.tracing.Traces;
+import org.springframework.messaging.MessageHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -46,6 +49,7 @@ public class VendRequestBatches {
     private final Function<VendRequested, Runnable> intake;
     private final Executor calls;
     private final MeterRegistry meters;
+    private final ConsumedRecords traces;
 
     /** Every request's work is done by {@code handler} before the batch returns. */
     public VendRequestBatches(ExecutorService executor, Consumer<VendRequested> handler) {
@@ -64,10 +68,20 @@ public class VendRequestBatches {
      */
     public VendRequestBatches(ExecutorService executor, Function<VendRequested, Runnable> intake, Executor calls,
                               MeterRegistry meters) {
+        this(executor, intake, calls, meters, ConsumedRecords.none());
+    }
+
+    /**
+     * @param traces observes each request's processing in the trace its record carries; the provider call handed
+     *               over stays in that trace
+     */
+    public VendRequestBatches(ExecutorService executor, Function<VendRequested, Runnable> intake, Executor calls,
+                              MeterRegistry meters, ConsumedRecords traces) {
         this.executor = executor;
         this.intake = intake;
         this.calls = calls;
         this.meters = meters;
+        this.traces = traces;
     }
 
     private void handOver(Runnable call, String orderId) {
@@ -104,6 +118,11 @@ public class VendRequestBatches {
      * @param keys the Kafka key (order id) of each entry
      */
     public void process(List<?> payloads, List<?> keys) {
+        process(payloads, keys, traces.batch(new MessageHeaders(Map.of())));
+    }
+
+    /** As {@link #process(List, List)}, each request observed with its record's headers ({@code records}). */
+    public void process(List<?> payloads, List<?> keys, ConsumedRecords.Batch records) {
         Map<Object, List<Integer>> byOrder = new LinkedHashMap<>();
         Integer unprocessable = null;
         for (int i = 0; i < payloads.size(); i++) {
@@ -123,10 +142,13 @@ public class VendRequestBatches {
                 for (int index : indexes) {
                     try {
                         VendRequested request = (VendRequested) payloads.get(index);
-                        Runnable call = intake.apply(request);
-                        if (call != null) {
-                            handOver(call, request.getEnvelope().getOrderId());
-                        }
+                        records.observe(index, () -> {
+                            Runnable call = intake.apply(request);
+                            if (call != null) {
+                                handOver(Traces.inCurrentTrace(call), request.getEnvelope().getOrderId());
+                            }
+                            return null;
+                        });
                     } catch (Throwable e) {
                         // An Error too: recorded by its index, so the batch is retried from it.
                         failures.put(index, e);
