@@ -62,6 +62,15 @@ public final class EventContracts {
             "vendstream-dlt-cause", "The reason code of a record refused on purpose (e.g. checkout-signature-invalid);"
                     + " absent otherwise (UTF-8).");
 
+    /**
+     * The W3C trace context every vendstream writer puts on its records (the outbox keeps it with the event), so a
+     * reader continues the trace of the request that caused the event. Optional: a reader must not depend on it.
+     */
+    static final String TRACEPARENT = "traceparent";
+    static final String TRACEPARENT_DOC = "Optional W3C trace context (version-traceid-spanid-flags) of the request"
+            + " that caused the event, set by vendstream's writers through their outbox; readers continue that trace."
+            + " Carries no business data.";
+
     /** Headers a producer must put on every record of a topic, with what they hold. */
     static Map<String, String> requiredHeaders(Topics topic) {
         return topic != Topics.CHECKOUT_ORDERS ? Map.of() : orderedMap(
@@ -185,14 +194,15 @@ public final class EventContracts {
         message.put("summary", schema.getDoc());
         message.put("contentType", AVRO_CONTENT_TYPE);
         Map<String, String> required = requiredHeaders(topic);
+        ObjectNode headers = message.putObject("headers");
+        headers.put("type", "object");
         if (!required.isEmpty()) {
-            ObjectNode headers = message.putObject("headers");
-            headers.put("type", "object");
             ArrayNode names = headers.putArray("required");
             required.keySet().forEach(names::add);
-            ObjectNode properties = headers.putObject("properties");
-            required.forEach((name, doc) -> properties.putObject(name).put("type", "string").put("description", doc));
         }
+        ObjectNode properties = headers.putObject("properties");
+        required.forEach((name, doc) -> properties.putObject(name).put("type", "string").put("description", doc));
+        properties.putObject(TRACEPARENT).put("type", "string").put("description", TRACEPARENT_DOC);
         message.putObject("payload").put("$ref", "#/components/schemas/" + schema.getName());
         ObjectNode kafka = message.putObject("bindings").putObject("kafka");
         kafka.set("key", keySchema(topic.key()));
@@ -378,6 +388,9 @@ public final class EventContracts {
                         + " the signing secret of the merchant the envelope names) and `")
                 .append(CheckoutSignatures.KEY_ID_HEADER).append("` (which of the merchant's secrets); order-service"
                         + " dead-letters a record that does not verify.\n");
+        out.append("- **Tracing**: vendstream's writers add `").append(TRACEPARENT).append("`, the W3C trace context of the"
+                + " request that caused the event (kept with the event in the outbox), so one trace runs from"
+                + " `POST /v1/orders` to the provider call; optional for other producers, never business data.\n");
         out.append("- **Money** is `Money {amountMinor: long, currency: ISO 4217}` in the currency's minor units,"
                 + " never floating point.\n");
         out.append("- **Evolution**: every schema stays BACKWARD compatible with every released version; new fields"

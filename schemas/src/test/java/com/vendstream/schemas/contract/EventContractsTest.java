@@ -116,7 +116,10 @@ class EventContractsTest {
         }
         assertThat(channels.at("/vendstream.checkout.orders/messages/OrderPlaced/headers/required"))
                 .extracting(JsonNode::asString).containsExactly("vendstream-signature", "vendstream-signature-key");
-        assertThat(channels.at("/vendstream.orders/messages/OrderAccepted/headers").isMissingNode()).isTrue();
+        // Only checkout records must carry headers; every message documents the optional trace context.
+        assertThat(channels.at("/vendstream.orders/messages/OrderAccepted/headers/required").isMissingNode()).isTrue();
+        assertThat(channels.at("/vendstream.orders/messages/OrderAccepted/headers/properties/traceparent/type")
+                .asString()).isEqualTo("string");
         assertThat(channels.path("vendstream.recon.ledgers").path("messages").path("DailyLedger")
                 .path("x-value-subject").asString()).isEqualTo("vendstream.recon.ledgers-value");
     }
