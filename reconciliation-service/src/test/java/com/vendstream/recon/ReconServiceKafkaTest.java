@@ -406,7 +406,8 @@ class ReconServiceKafkaTest {
     }
 
     /**
-     * Issue 16 item 6: the discrepancy listing and CSV filter by merchant; a merchant id that is no id is a 400.
+     * Issue 16 item 6: the discrepancy listing and CSV filter by merchant; a merchant id that is no id is a 400. A
+     * discrepancy of no merchant (a provider line we never sent) is in the unfiltered listing and CSV only.
      */
     @Test
     void discrepanciesFilterByMerchant() {
@@ -417,10 +418,24 @@ class ReconServiceKafkaTest {
         Discrepancy theirs = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.AMOUNT_MISMATCH, day, "vtpass",
                 "ref-f2"), day, DiscrepancyKind.AMOUNT_MISMATCH, "vtpass", "ref-f2", "f2", "second-merchant", 5_000L,
                 6_000L, "KES", Map.of(), "Claim the difference", "provider:vtpass", DiscrepancyStatus.OPEN);
-        discrepancyStore.sync(day, "provider:vtpass", List.of(ours, theirs), java.util.Set.of(), java.time.Instant.now());
+        // A provider statement line we never sent: no order of ours, so no merchant.
+        Discrepancy providerOnly = new Discrepancy(Discrepancy.idOf(DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, day,
+                "vtpass", "ref-f3"), day, DiscrepancyKind.VENDED_AT_PROVIDER_NOT_HERE, "vtpass", "ref-f3", null, null,
+                null, 7_000L, "NGN", Map.of(), "Ask the provider", "provider:vtpass", DiscrepancyStatus.OPEN);
+        discrepancyStore.sync(day, "provider:vtpass", List.of(ours, theirs, providerOnly), java.util.Set.of(),
+                java.time.Instant.now());
 
+        // Finance's unfiltered view has it; a merchant's view cannot (README: it is in no merchant's CSV).
         client().get().uri("/v1/recon/discrepancies?day=" + day).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.length()").isEqualTo(2);
+                .jsonPath("$.length()").isEqualTo(3)
+                .jsonPath("$[2].discrepancyId").isEqualTo(providerOnly.discrepancyId());
+        assertThat(client().get().uri("/v1/recon/discrepancies.csv?day=" + day).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody()).contains(providerOnly.discrepancyId());
+        for (String merchant : List.of(MERCHANT, "second-merchant")) {
+            assertThat(client().get().uri("/v1/recon/discrepancies?day=" + day + "&merchantId=" + merchant)
+                    .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
+                    .as(merchant).doesNotContain(providerOnly.discrepancyId());
+        }
         client().get().uri("/v1/recon/discrepancies?day=" + day + "&merchantId=second-merchant").exchange()
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.length()").isEqualTo(1)

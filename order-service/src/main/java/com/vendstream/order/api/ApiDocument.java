@@ -182,7 +182,8 @@ public class ApiDocument {
                                 + "Every call carries the merchant's API key as a bearer token. Errors are RFC 9457 "
                                 + "problem details (`application/problem+json`) whose `type` names the reason and "
                                 + "whose `reasonCode`, where present, is the machine-readable reason. Amounts are "
-                                + "whole minor units with an ISO 4217 currency."))
+                                + "whole minor units with an ISO 4217 currency. Each merchant's requests are rate "
+                                + "limited (429 `RATE_LIMITED`) roughly, per instance of the service, not exactly."))
                 // Relative: the document is the same wherever the service runs.
                 .servers(List.of(new Server().url("/").description("this order-service")))
                 .components(new Components()
@@ -234,7 +235,9 @@ public class ApiDocument {
             answers.put(413, problem(413, "Request body too large", "The body is larger than the limit (`maxBytes`); refused before it is "
                     + "read whole", "PAYLOAD_TOO_LARGE"));
         }
-        answers.put(429, problem(429, "Rate limit exceeded", "The merchant's rate limit: retry after `Retry-After` seconds", "RATE_LIMITED"));
+        answers.put(429, problem(429, "Rate limit exceeded", "The merchant's rate limit, about a configured number of "
+                + "requests per period, counted by each instance of the service on its own (so it holds roughly): "
+                + "nothing was done; retry after `Retry-After` seconds", "RATE_LIMITED"));
         doc.answers().forEach(a -> answers.put(a.status(), a));
         ApiResponses responses = new ApiResponses();
         answers.forEach((status, answer) -> responses.addApiResponse(Integer.toString(status),

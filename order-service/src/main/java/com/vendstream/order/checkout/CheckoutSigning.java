@@ -29,7 +29,7 @@ public record CheckoutSigning(@DefaultValue("true") boolean signaturesRequired,
 
     /** Why a record's signature does not let it in; the names are the dead letter's cause codes. */
     public enum Verdict {
-        VALID, MISSING, UNKNOWN_KEY, MISMATCH;
+        VALID, MISSING, MALFORMED, UNKNOWN_KEY, MISMATCH;
 
         /** The cause as written in the dead letter and the metric, e.g. {@code unknown-key}. */
         public String code() {
@@ -57,12 +57,29 @@ public record CheckoutSigning(@DefaultValue("true") boolean signaturesRequired,
     }
 
     /**
+     * What the headers alone tell, before the record is decoded (decoding makes the consumer fetch whatever schema
+     * id the producer wrote): {@link Verdict#VALID} when both are there, the signature has its form and some
+     * merchant has a key of that id, so the record is worth decoding for {@link #verify}.
+     */
+    public Verdict screen(String keyId, String signature) {
+        if (keyId == null || signature == null) {
+            return Verdict.MISSING;
+        }
+        if (!CheckoutSignatures.wellFormed(signature)) {
+            return Verdict.MALFORMED;
+        }
+        boolean known = signingKeys.values().stream().flatMap(List::stream).anyMatch(k -> k.keyId().equals(keyId));
+        return known ? Verdict.VALID : Verdict.UNKNOWN_KEY;
+    }
+
+    /**
      * Whether {@code value}, the record's bytes as produced, was signed by a key of the merchant its envelope names.
      * Another merchant's key is unknown here, or (same id) does not match.
      */
     public Verdict verify(String merchantId, String keyId, String signature, byte[] value) {
-        if (keyId == null || signature == null) {
-            return Verdict.MISSING;
+        Verdict screened = screen(keyId, signature);
+        if (screened != Verdict.VALID) {
+            return screened;
         }
         SigningKey key = signingKeys.getOrDefault(merchantId == null ? "" : merchantId, List.of()).stream()
                 .filter(k -> k.keyId().equals(keyId)).findFirst().orElse(null);

@@ -6,6 +6,7 @@ import com.vendstream.order.order.OrderPlacement;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
+import org.springframework.cloud.stream.binder.kafka.support.ConsumerConfigCustomizer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,10 +22,24 @@ import org.springframework.messaging.Message;
 class CheckoutIntakeConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(CheckoutIntakeConfiguration.class);
+    private static final String CHECKOUT_BINDING = "checkout-in-0";
 
     @Bean
     CheckoutIntake checkoutIntake(OrderPlacement placement) {
         return new CheckoutIntake(placement);
+    }
+
+    /**
+     * The keys for {@link SignedCheckoutDeserializer}, which Kafka creates by class name: its binding's consumer
+     * setting, so records are screened by their signature headers before anything is decoded.
+     */
+    @Bean
+    ConsumerConfigCustomizer checkoutSigningForDeserializer(CheckoutSigning signing) {
+        return (configs, binding, destination) -> {
+            if (CHECKOUT_BINDING.equals(binding)) {
+                configs.put(SignedCheckoutDeserializer.SIGNING_CONFIG, signing);
+            }
+        };
     }
 
     @Bean

@@ -43,6 +43,9 @@ final class CheckoutRecords {
 
     OrderPlaced verified(Message<?> message) {
         String topic = message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC, String.class);
+        if (message.getPayload() instanceof RefusedCheckout undecoded) {
+            throw refuse(undecoded.verdict(), null, undecoded.keyId());
+        }
         if (!(message.getPayload() instanceof ReceivedCheckout received)) {
             throw new UnprocessableRecord("Expected OrderPlaced on " + topic + ", got "
                     + LogSafe.describe(message.getPayload()));
@@ -55,12 +58,17 @@ final class CheckoutRecords {
             String merchant = placed.getEnvelope().getMerchantId();
             Verdict verdict = signing.verify(merchant, received.keyId(), received.signature(), received.value());
             if (verdict != Verdict.VALID) {
-                refused.get(verdict).increment();
-                throw new UnprocessableRecord(CAUSE, verdict.code() + " (merchant " + printable(merchant) + ", key "
-                        + printable(received.keyId()) + ")");
+                throw refuse(verdict, merchant, received.keyId());
             }
         }
         return placed;
+    }
+
+    /** Counted; the merchant is null for a record refused by its headers alone, before it was decoded. */
+    private UnprocessableRecord refuse(Verdict verdict, String merchant, String keyId) {
+        refused.get(verdict).increment();
+        return new UnprocessableRecord(CAUSE, verdict.code() + " (merchant "
+                + (merchant == null ? "not decoded" : printable(merchant)) + ", key " + printable(keyId) + ")");
     }
 
     private static String printable(String id) {

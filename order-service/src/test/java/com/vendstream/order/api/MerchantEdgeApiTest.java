@@ -95,7 +95,11 @@ class MerchantEdgeApiTest extends ApiTestSupport {
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("https://vendstream.dev/problems/rate-limited")
                 .jsonPath("$.reasonCode").isEqualTo("RATE_LIMITED")
-                .jsonPath("$.status").isEqualTo(429);
+                .jsonPath("$.status").isEqualTo(429)
+                // Honest about what it is: each instance counts alone (one instance here: it takes all 3).
+                .jsonPath("$.detail").isEqualTo("About 3 requests per PT1H are accepted from a merchant, counted by "
+                        + "each instance of the service on its own (this one takes 3); nothing was done, retry after "
+                        + "the time given");
         // A placement is refused the same way, before anything is read or stored.
         post("limited-key", airtime(ref(), 5_000, "demo-float-ngn")).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
 

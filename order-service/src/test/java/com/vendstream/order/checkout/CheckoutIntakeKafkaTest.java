@@ -27,6 +27,7 @@ import com.vendstream.schemas.envelope.Envelopes;
 import com.vendstream.schemas.topic.Topics;
 import com.vendstream.testkit.EmbeddedParts;
 import com.vendstream.testkit.StopPartsAfterSpring;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -234,8 +235,100 @@ class CheckoutIntakeKafkaTest {
         // Another merchant's secret under our key id, and the amount changed after signing.
         assertThat(refused("mismatch") - mismatchBefore).isEqualTo(2);
         // Logged as the event's type and ids with the cause, never with the account it was for.
-        assertThat(output.getAll()).contains("checkout-signature-invalid", unsigned.getEnvelope().getEventId())
-                .doesNotContain("08011111111");
+        assertThat(output.getAll()).contains("checkout-signature-invalid",
+                otherSecretOurId.getEnvelope().getEventId()).doesNotContain("08011111111");
+    }
+
+    /** The consumer's schema-by-id requests as the registry counted them. */
+    static long registryLookupsById() {
+        return parts.registry.context().getBean(MeterRegistry.class).find("http.server.requests").timers().stream()
+                .filter(t -> String.valueOf(t.getId().getTag("uri")).startsWith("/schemas/ids/"))
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    }
+
+    /**
+     * A record its signature headers already refuse is not decoded, so whoever writes to the topic cannot make the
+     * consumer fetch schema ids of their choosing: unsigned, with a signature not of the form {@code v1=<64 hex>},
+     * or naming a key id no merchant has, each carrying a schema id the registry does not have, is dead-lettered as
+     * produced with the cause {@code checkout-signature-invalid} and no registry lookup. A record sent after them,
+     * with well-formed headers and a known key id, is decoded: its bogus schema id is looked up (the registry's
+     * count shows lookups), and it fails as undecodable.
+     */
+    @Test
+    void recordsWithoutUsableSignatureHeadersAreRefusedBeforeAnyRegistryLookup() throws Exception {
+        String topic = Topics.CHECKOUT_ORDERS.topic();
+        String partitionKey = "undecoded-" + UUID.randomUUID();
+        // Magic byte 0, then schema ids the registry never issued, then a few bytes of "Avro".
+        byte[] bogus = {0, 0x3f, 0x6e, 0x5d, 0x4c, 2, 4, 6};
+        byte[] bogusSigned = {0, 0x3f, 0x6e, 0x5d, 0x4d, 2, 4, 6};
+        double missingBefore = refused("missing");
+        double malformedBefore = refused("malformed");
+        double unknownBefore = refused("unknown-key");
+        long lookupsBefore = registryLookupsById();
+
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        records.add(new ProducerRecord<>(topic, partitionKey, bogus));
+        ProducerRecord<String, byte[]> malformed = new ProducerRecord<>(topic, partitionKey, bogus);
+        malformed.headers().add(CheckoutSignatures.KEY_ID_HEADER,
+                TestCheckoutKeys.DEMO.keyId().getBytes(StandardCharsets.UTF_8));
+        malformed.headers().add(CheckoutSignatures.SIGNATURE_HEADER,
+                "v1=not-a-signature".getBytes(StandardCharsets.UTF_8));
+        records.add(malformed);
+        records.add(TestCheckoutKeys.signed(topic, partitionKey, bogus,
+                new SigningKey("nobody-2026-01", "a-secret-no-merchant-was-given-0001")));
+        List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+             KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(parts.bytesConsumerSettings("undecoded"))) {
+            dlq.subscribe(List.of(Topics.deadLetter(topic, "order-service")));
+            for (var r : records) {
+                raw.send(r).get();
+            }
+            awaitDeadLetters(dlq, partitionKey, dead, records.size());
+            List<String> verdicts = List.of("missing", "malformed", "unknown-key");
+            for (int i = 0; i < verdicts.size(); i++) {
+                ConsumerRecord<String, byte[]> r = dead.get(i);
+                assertThat(r.value()).as("dead letter %d is the record as produced", i).isEqualTo(bogus);
+                assertThat(header(r, "vendstream-dlt-cause")).isEqualTo("checkout-signature-invalid");
+                assertThat(header(r, "kafka_dlt-exception-message"))
+                        .contains(verdicts.get(i) + " (merchant not decoded");
+                assertThat(header(r, "kafka_dlt-exception-stacktrace")).doesNotContain("schema id");
+            }
+            // Each would have been looked up before it was dead-lettered.
+            assertThat(registryLookupsById() - lookupsBefore).isZero();
+
+            // The control: a record the headers let through is decoded, and its bogus id is looked up.
+            raw.send(TestCheckoutKeys.signed(topic, partitionKey, bogusSigned, TestCheckoutKeys.DEMO)).get();
+            awaitDeadLetters(dlq, partitionKey, dead, records.size() + 1);
+        }
+        assertThat(dead.get(3).value()).isEqualTo(bogusSigned);
+        assertThat(header(dead.get(3), "kafka_dlt-exception-stacktrace"))
+                .contains("Unknown schema id " + ByteBuffer.wrap(bogusSigned, 1, 4).getInt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> registryLookupsById() - lookupsBefore >= 1);
+        assertThat(refused("missing") - missingBefore).isEqualTo(1);
+        assertThat(refused("malformed") - malformedBefore).isEqualTo(1);
+        assertThat(refused("unknown-key") - unknownBefore).isEqualTo(1);
+    }
+
+    private static void awaitDeadLetters(KafkaConsumer<String, byte[]> dlq, String key,
+                                         List<ConsumerRecord<String, byte[]>> dead, int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                if (key.equals(r.key())) {
+                    dead.add(r);
+                }
+            });
+            return dead.size() >= count;
+        });
+        assertThat(dead).hasSize(count);
+    }
+
+    /** The header's text; null when absent (so an assertion names what was missing). */
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -312,7 +405,9 @@ class CheckoutIntakeKafkaTest {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             String topic = Topics.CHECKOUT_ORDERS.topic();
-            raw.send(new ProducerRecord<>(topic, "junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3})).get();
+            // Signed (the headers alone would refuse it undecoded otherwise), so it fails where bytes fail.
+            raw.send(TestCheckoutKeys.signed(topic, "junk", new byte[] {0, 0, 0, 9, 9, 1, 2, 3},
+                    TestCheckoutKeys.DEMO)).get();
             producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
             producer.send(new ProducerRecord<>(topic, good.getEnvelope().getOrderId(), good)).get();
             producer.send(new ProducerRecord<>(topic, unknownBiller.getEnvelope().getOrderId(), unknownBiller)).get();

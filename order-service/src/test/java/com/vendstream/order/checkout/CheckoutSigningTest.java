@@ -33,8 +33,27 @@ class CheckoutSigningTest {
                 .isEqualTo(Verdict.MISMATCH);
         assertThat(signing.verify("nobody", "a-1", CheckoutSignatures.sign(A1.secret(), VALUE), VALUE))
                 .isEqualTo(Verdict.UNKNOWN_KEY);
-        assertThat(signing.verify(null, "a-1", "v1=00", VALUE)).isEqualTo(Verdict.UNKNOWN_KEY);
+        assertThat(signing.verify(null, "a-1", CheckoutSignatures.sign(A1.secret(), VALUE), VALUE))
+                .isEqualTo(Verdict.UNKNOWN_KEY);
+        assertThat(signing.verify("a", "a-1", "v1=00", VALUE)).isEqualTo(Verdict.MALFORMED);
         assertThat(Verdict.UNKNOWN_KEY.code()).isEqualTo("unknown-key");
+    }
+
+    /** What the headers alone tell, before the record is decoded to learn its merchant. */
+    @Test
+    void theHeadersAloneRefuseMissingMalformedAndUnknownKeysBeforeTheMerchantIsKnown() {
+        String good = CheckoutSignatures.sign(A1.secret(), VALUE);
+        assertThat(signing.screen("a-1", good)).isEqualTo(Verdict.VALID);
+        // Known to some merchant: whether it is the envelope merchant's needs the decode (verify).
+        assertThat(signing.screen("b-1", good)).isEqualTo(Verdict.VALID);
+        assertThat(signing.screen(" a-1", good)).isEqualTo(Verdict.UNKNOWN_KEY);
+        assertThat(signing.screen("nobody-1", good)).isEqualTo(Verdict.UNKNOWN_KEY);
+        assertThat(signing.screen(null, good)).isEqualTo(Verdict.MISSING);
+        assertThat(signing.screen("a-1", null)).isEqualTo(Verdict.MISSING);
+        for (String malformed : new String[] {"", "v1=", "v1=00", "v2=" + good.substring(3), good + "00",
+                "v1=" + "g".repeat(64)}) {
+            assertThat(signing.screen("a-1", malformed)).as(malformed).isEqualTo(Verdict.MALFORMED);
+        }
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class CheckoutSignatures {
     public static final int MIN_SECRET_LENGTH = 32;
 
     private static final String HMAC = "HmacSHA256";
+    /** {@value #SCHEME} and the 32 bytes of an HMAC-SHA256 in hex, as {@link #matches} reads it. */
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("v1=[0-9A-Fa-f]{64}");
 
     private CheckoutSignatures() {
     }
@@ -62,6 +64,14 @@ public final class CheckoutSignatures {
         headers.remove(KEY_ID_HEADER);
         headers.add(KEY_ID_HEADER, key.keyId().getBytes(StandardCharsets.UTF_8));
         headers.add(SIGNATURE_HEADER, sign(key.secret(), value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether {@code signature} has the form of one ({@code v1=} and 64 hex digits), whatever it is over: what can
+     * be told before the record is decoded.
+     */
+    public static boolean wellFormed(String signature) {
+        return signature != null && FORM.matcher(signature.trim()).matches();
     }
 
     /** Whether {@code signature} ({@code v1=<hex>}) is this secret's for these bytes; compared in constant time. */
