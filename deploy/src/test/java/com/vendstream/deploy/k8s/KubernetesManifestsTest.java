@@ -565,7 +565,7 @@ class KubernetesManifestsTest {
             assertThat(ours).anyMatch(i -> i.startsWith("vendstream/" + service + ":"));
         }
         if (overlay.equals("local")) {
-            // What ./mvnw -pl <module> jib:dockerBuild tags from this tree.
+            // What ./mvnw -pl <module> -am package jib:dockerBuild tags from this tree.
             assertThat(ours).allSatisfy(i -> assertThat(i.substring(i.indexOf(':') + 1)).as(i).isEqualTo(projectVersion()));
         } else {
             assertThat(ours).allSatisfy(i -> assertThat(i).as("a release").matches("[^:]+:\\d+\\.\\d+\\.\\d+"));
