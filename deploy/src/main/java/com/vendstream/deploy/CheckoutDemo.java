@@ -27,7 +27,7 @@ public final class CheckoutDemo {
     }
 
     /** order-service's settings that give each demo merchant its key. */
-    static Map<String, Object> signingKeys() {
+    public static Map<String, Object> signingKeys() {
         Map<String, Object> settings = new LinkedHashMap<>();
         KEYS.forEach((merchant, key) -> {
             String prefix = "vendstream.order.checkout.signing-keys." + merchant + "[0].";

@@ -186,7 +186,7 @@ public final class StrimziResources {
             // The dead-letter desk reads every dead-letter topic by assignment (no group), and re-drives a dead
             // letter's original bytes to the topic it came from: the one writer besides each topic's own.
             Topics.deadLetterTopics().forEach(dlq -> acls.add(Acl.topic(dlq, "Read", "Describe")));
-            Arrays.stream(Topics.values()).filter(t -> !t.consumerGroups().isEmpty())
+            Arrays.stream(Topics.values()).filter(t -> !t.deadLetters().isEmpty())
                     .forEach(t -> acls.add(Acl.topic(t.topic(), "Write", "Describe")));
             // The live view's consumer lag: every catalogue topic's end offsets and every group's committed ones.
             Arrays.stream(Topics.values()).filter(t -> t != Topics.SCHEMAS)
@@ -222,7 +222,12 @@ public final class StrimziResources {
         StringBuilder out = new StringBuilder(HEADER)
                 .append("# Every user authenticates with SCRAM-SHA-512; Strimzi's User Operator writes its password to the\n")
                 .append("# Secret of the user's name (key: password). A topic is written by its catalogue writer only;\n")
-                .append("# ops-service's re-drive of a dead letter to its source topic is the one exception.\n");
+                .append("# ops-service's re-drive of a dead letter to its source topic is the one exception.\n")
+                .append("# A deliberate exception: ops-service's user (").append(REDRIVER)
+                .append(") may write every topic that has dead letters, and no other,\n")
+                .append("# because its dead-letter desk re-drives a dead letter's original bytes to its source. Its whole\n")
+                .append("# process holds that right, not only the re-drive producer. Next step: a KafkaUser of its own\n")
+                .append("# (e.g. ops-redrive) used only by the re-drive producer, so the rest of ops-service writes nothing.\n");
         acls().forEach((user, acls) -> {
             out.append("---\napiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n")
                     .append("  name: ").append(user).append('\n')
@@ -242,6 +247,14 @@ public final class StrimziResources {
 
     // ---- autoscaling
 
+    /**
+     * KEDA's offsetResetPolicy only says how it counts the lag of a partition where the group has committed
+     * nothing yet; the services themselves still start from the earliest record (service-kit's auto.offset.reset).
+     */
+    private static final String OFFSET_RESET_WHY = "# offsetResetPolicy latest: where the group has committed no offset yet (a new group, a new topic),\n"
+            + "# KEDA counts 1 per partition instead of the whole retained topic, so a fresh group starts at its minimum\n"
+            + "# and scales on real lag once it commits, rather than at the maximum for the topic's history.\n";
+
     /** The most replicas that can consume: the fewest partitions among the service's topics, and its own cap. */
     public static int maxReplicas(Workload workload) {
         int partitions = consumedBy(workload.service()).stream().mapToInt(Topics::partitions).min().orElse(1);
@@ -253,7 +266,8 @@ public final class StrimziResources {
         out.append(production
                 ? "# Production: at least productionMinReplicas each; KEDA reads the lag over TLS as keda-lag-reader.\n"
                 : "# One trigger per consumed topic on the service's group; KEDA scales to the largest need among them.\n"
-                        + "# More replicas than the fewest partitions would sit idle, so that is the ceiling.\n");
+                        + "# More replicas than the fewest partitions would sit idle, so that is the ceiling.\n")
+                .append(OFFSET_RESET_WHY);
         for (Workload workload : WORKLOADS) {
             String service = workload.service();
             out.append("---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n")
@@ -277,7 +291,7 @@ public final class StrimziResources {
                         .append("        consumerGroup: ").append(service).append('\n')
                         .append("        topic: ").append(t.topic()).append('\n')
                         .append("        lagThreshold: \"").append(LAG_THRESHOLD).append("\"\n")
-                        .append("        offsetResetPolicy: earliest\n");
+                        .append("        offsetResetPolicy: latest\n");
                 if (production) {
                     out.append("        sasl: scram_sha512\n        tls: enable\n");
                 }

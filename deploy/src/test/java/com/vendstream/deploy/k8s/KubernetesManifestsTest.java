@@ -7,6 +7,7 @@ import static com.vendstream.deploy.k8s.Rendered.selects;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.vendstream.deploy.CheckoutDemo;
 import com.vendstream.deploy.k8s.StrimziResources.Workload;
 import com.vendstream.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,6 +230,49 @@ class KubernetesManifestsTest {
         assertThat(fromIngress).containsExactly("ops-service", "order-service", "reconciliation-service");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "production"})
+    void orderServiceImportsTheCheckoutSigningKeysFromARequiredSecretFile(String overlay) {
+        Rendered rendered = overlay(overlay);
+        JsonNode pod = podSpec(rendered.get("Deployment", "order-service"));
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(stream(container.path("env")).filter(e -> e.path("name").asText().equals("SPRING_CONFIG_IMPORT"))
+                .map(e -> e.path("value").asText())).containsExactly("file:/etc/vendstream/checkout/signing-keys.yml");
+        JsonNode mount = stream(container.path("volumeMounts"))
+                .filter(m -> m.path("mountPath").asText().equals("/etc/vendstream/checkout")).findFirst()
+                .orElseThrow(() -> new AssertionError("order-service mounts no checkout keys"));
+        assertThat(mount.path("readOnly").asBoolean()).isTrue();
+        JsonNode secret = stream(pod.path("volumes")).filter(v -> v.path("name").asText().equals(mount.path("name").asText()))
+                .findFirst().orElseThrow().path("secret");
+        assertThat(secret.path("secretName").asText()).isEqualTo("order-service-checkout-keys");
+        assertThat(secret.path("optional").asBoolean(false)).as("the pod must not start without its keys").isFalse();
+        assertThat(stream(secret.path("items")).map(i -> i.path("key").asText() + "->" + i.path("path").asText()))
+                .containsExactly("signing-keys.yml->signing-keys.yml");
+        if (overlay.equals("production")) {
+            assertThat(rendered.find("Secret", "order-service-checkout-keys")).as("from the secret store").isEmpty();
+        } else {
+            // The local Secret holds CheckoutDemo's keys, as the settings order-service binds: they cannot drift.
+            String file = new String(Base64.getDecoder().decode(rendered.get("Secret", "order-service-checkout-keys")
+                    .path("data").path("signing-keys.yml").asText().replace("\n", "")), StandardCharsets.UTF_8);
+            Map<String, Object> settings = new LinkedHashMap<>();
+            flatten("", StrictManifests.documents(file).get(0), settings);
+            assertThat(settings).isEqualTo(CheckoutDemo.signingKeys());
+        }
+    }
+
+    /** A YAML tree as the property names Spring binds from it: a.b, a[0].c. */
+    private static void flatten(String prefix, JsonNode node, Map<String, Object> into) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                flatten(prefix + "[" + i + "]", node.get(i), into);
+            }
+        } else {
+            into.put(prefix, node.asText());
+        }
+    }
+
     // ---- autoscaling
 
     @ParameterizedTest
@@ -245,6 +293,8 @@ class KubernetesManifestsTest {
                 assertThat(trigger.path("type").asText()).isEqualTo("kafka");
                 JsonNode metadata = trigger.path("metadata");
                 assertThat(metadata.path("consumerGroup").asText()).isEqualTo(service);
+                // earliest would count a fresh group's lag as the whole retained topic and scale it to the maximum.
+                assertThat(metadata.path("offsetResetPolicy").asText()).as(service).isEqualTo("latest");
                 topics.add(metadata.path("topic").asText());
                 if (overlay.equals("production")) {
                     assertThat(metadata.path("bootstrapServers").asText()).endsWith(":9093");
@@ -282,6 +332,16 @@ class KubernetesManifestsTest {
             assertThat(stream(kafka.path("listeners"))).as("production listeners").allMatch(l -> l.path("tls").asBoolean()
                     && l.path("authentication").path("type").asText().equals("scram-sha-512"));
             assertThat(kafka.path("authorization").path("type").asText()).isEqualTo("simple");
+            // Merchants' checkout systems reach Kafka from outside the cluster, over TLS with SCRAM, as `checkout`.
+            assertThat(stream(kafka.path("listeners"))).as("production external listener").anyMatch(l ->
+                    Set.of("loadbalancer", "route", "ingress").contains(l.path("type").asText())
+                            && l.path("port").asInt() == 9094);
+            JsonNode checkout = rendered.get("KafkaUser", StrimziResources.CHECKOUT).path("spec").path("authorization");
+            assertThat(stream(checkout.path("acls")).map(a -> a.path("resource").path("type").asText() + ":"
+                    + a.path("resource").path("name").asText() + ":" + texts(a.path("operations"))))
+                    .containsExactly("topic:" + Topics.CHECKOUT_ORDERS.topic() + ":[Write, Describe]");
+        } else {
+            assertThat(stream(kafka.path("listeners"))).as("local listeners").allMatch(l -> l.path("type").asText().equals("internal"));
         }
     }
 
@@ -332,7 +392,7 @@ class KubernetesManifestsTest {
         for (Topics t : Topics.values()) {
             Set<String> writers = usersWith(aclsByUser, "topic", t.topic(), "Write");
             Set<String> expected = new TreeSet<>(Set.of(t.writer()));
-            if (!t.consumerGroups().isEmpty()) {
+            if (!t.deadLetters().isEmpty()) {
                 // The one exception: ops-service re-drives a dead letter's original record to its source topic.
                 expected.add(StrimziResources.REDRIVER);
             }
@@ -346,6 +406,23 @@ class KubernetesManifestsTest {
                         .contains(StrimziResources.REDRIVER);
             }
         }
+        // Each user writes its catalogue topics and its own dead letters; beyond that only ops-service writes, and only
+        // the topics that have dead letters (the deliberate re-drive exception, users.yaml's header).
+        aclsByUser.forEach((user, acls) -> {
+            Set<String> own = new TreeSet<>();
+            Topics.writtenBy(user).forEach(t -> own.add(t.topic()));
+            StrimziResources.consumedBy(user).forEach(t -> own.add(t.deadLetter(user)));
+            Set<String> extra = acls.stream().filter(a -> texts(a.path("operations")).contains("Write"))
+                    .map(a -> a.path("resource").path("name").asText()).filter(topic -> !own.contains(topic))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> expected = new TreeSet<>();
+            if (user.equals(StrimziResources.REDRIVER)) {
+                Arrays.stream(Topics.values()).filter(t -> !t.deadLetters().isEmpty()).forEach(t -> expected.add(t.topic()));
+                expected.removeAll(own);
+                assertThat(expected).isNotEmpty();
+            }
+            assertThat(extra).as(user + " writes beyond its own topics").isEqualTo(expected);
+        });
         assertThat(usersWith(aclsByUser, "topic", Topics.SCHEMAS.topic(), "Read")).contains(StrimziResources.SCHEMA_REGISTRY);
         // A service reads only the topics its group consumes (and ops-service the dead letters).
         for (String service : SERVICES) {
@@ -483,8 +560,15 @@ class KubernetesManifestsTest {
                 .map(c -> c.path("image").asText()).toList();
         assertThat(images).allSatisfy(image -> assertThat(image).matches("[^:@]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})")
                 .doesNotEndWith(":latest"));
+        List<String> ours = images.stream().filter(i -> i.startsWith("vendstream/")).toList();
         for (String service : SERVICES) {
-            assertThat(images).contains("vendstream/" + service + ":0.1.0");
+            assertThat(ours).anyMatch(i -> i.startsWith("vendstream/" + service + ":"));
+        }
+        if (overlay.equals("local")) {
+            // What ./mvnw -pl <module> -am package jib:dockerBuild tags from this tree.
+            assertThat(ours).allSatisfy(i -> assertThat(i.substring(i.indexOf(':') + 1)).as(i).isEqualTo(projectVersion()));
+        } else {
+            assertThat(ours).allSatisfy(i -> assertThat(i).as("a release").matches("[^:]+:\\d+\\.\\d+\\.\\d+"));
         }
         assertThat(images).anyMatch(i -> i.matches("confluentinc/cp-schema-registry:\\d+\\.\\d+\\.\\d+"))
                 .anyMatch(i -> i.matches("ghcr.io/kafbat/kafka-ui:v\\d+\\.\\d+\\.\\d+"));
@@ -494,6 +578,22 @@ class KubernetesManifestsTest {
     }
 
     // ---- helpers
+
+    /** The root pom's own version (not its parent's). */
+    private static String projectVersion() {
+        try {
+            Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(Rendered.REPOSITORY.resolve("pom.xml").toFile()).getDocumentElement();
+            for (Node child = project.getFirstChild(); child != null; child = child.getNextSibling()) {
+                if (child.getNodeName().equals("version")) {
+                    return child.getTextContent().trim();
+                }
+            }
+            throw new AssertionError("the root pom has no version");
+        } catch (Exception e) {
+            throw new AssertionError("cannot read the root pom", e);
+        }
+    }
 
     private static int containerPort(JsonNode container, JsonNode port) {
         if (port.isInt()) {

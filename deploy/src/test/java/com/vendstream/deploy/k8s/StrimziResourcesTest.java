@@ -27,6 +27,13 @@ class StrimziResourcesTest {
     }
 
     @Test
+    void theUsersFileStatesTheReDriveExceptionAndItsNextStep() {
+        assertThat(StrimziResources.users().lines().takeWhile(l -> l.startsWith("#")).toList())
+                .anyMatch(l -> l.contains("deliberate exception") && l.contains(StrimziResources.REDRIVER))
+                .anyMatch(l -> l.contains("Next step"));
+    }
+
+    @Test
     void topicNamesBecomeValidObjectNames() {
         assertThat(StrimziResources.resourceName("_schemas")).isEqualTo("schemas");
         assertThat(StrimziResources.resourceName("vendstream.vend.outcomes.order-service.dlq"))
