@@ -30,7 +30,10 @@ class DemoMerchantsRuleTest {
     static Map<String, String> production() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("spring.config.name", OrderServiceApplication.CONFIG_NAME);
-        settings.put("vendstream.kafka.security.protocol", "SSL");
+        settings.put("vendstream.kafka.security.protocol", "SASL_SSL");
+        settings.put("vendstream.kafka.sasl.mechanism", "SCRAM-SHA-512");
+        settings.put("vendstream.kafka.sasl.username", "order-service");
+        settings.put("vendstream.kafka.sasl.password", "kafka-secret-5e21");
         settings.put("spring.mongodb.uri", "mongodb://mongodb-0.mongodb:27017/vendstream?replicaSet=rs0");
         settings.put("vendstream.merchants[0].id", "shop-ikeja");
         settings.put("vendstream.merchants[0].name", "Shop Ikeja");

@@ -71,6 +71,15 @@ public record KafkaSecurity(String protocol, String saslMechanism, String saslUs
         return SecurityProtocol.PLAINTEXT.name.equals(protocol);
     }
 
+    /**
+     * Whether the connection is both encrypted and authenticated, the only one production accepts: SSL alone
+     * leaves the client without an identity (so per-service ACLs would mean nothing), SASL_PLAINTEXT sends the
+     * credentials and the payments in clear.
+     */
+    public boolean saslSsl() {
+        return SecurityProtocol.SASL_SSL.name.equals(protocol);
+    }
+
     private boolean sasl() {
         return protocol.startsWith("SASL_");
     }

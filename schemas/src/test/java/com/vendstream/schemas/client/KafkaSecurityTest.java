@@ -21,6 +21,15 @@ class KafkaSecurityTest {
     }
 
     @Test
+    void onlySaslSslIsBothEncryptedAndAuthenticated() {
+        assertThat(of(Map.of(KafkaSecurity.PROTOCOL, "ssl")).saslSsl()).isFalse();
+        assertThat(of(Map.of(KafkaSecurity.PROTOCOL, "SASL_PLAINTEXT", KafkaSecurity.SASL_USERNAME, "u",
+                KafkaSecurity.SASL_PASSWORD, "p")).saslSsl()).isFalse();
+        assertThat(of(Map.of(KafkaSecurity.PROTOCOL, "sasl_ssl", KafkaSecurity.SASL_USERNAME, "u",
+                KafkaSecurity.SASL_PASSWORD, "p")).saslSsl()).isTrue();
+    }
+
+    @Test
     void scramBuildsTheJaasLineWithTheCredentialsQuoted() {
         KafkaSecurity security = of(Map.of(KafkaSecurity.PROTOCOL, "sasl_plaintext",
                 KafkaSecurity.SASL_USERNAME, "vend-service", KafkaSecurity.SASL_PASSWORD, "p\"a\\ss"));

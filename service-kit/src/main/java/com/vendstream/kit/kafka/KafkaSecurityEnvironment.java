@@ -19,7 +19,8 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class KafkaSecurityEnvironment implements ApplicationListener<ApplicationPreparedEvent> {
 
-    static final String NAME = "vendstreamKafkaSecurity";
+    /** The property source this adds (ProductionSafety reads around it). */
+    public static final String NAME = "vendstreamKafkaSecurity";
     static final String PREFIX = "spring.cloud.stream.kafka.binder.configuration.";
 
     @Override
@@ -27,7 +28,10 @@ public class KafkaSecurityEnvironment implements ApplicationListener<Application
         apply(event.getApplicationContext().getEnvironment());
     }
 
-    /** Adds the client properties to this environment, below every other source (explicit binder settings win). */
+    /**
+     * Adds the client properties to this environment, below every other source: an explicit binder setting wins
+     * locally; with the production profile ProductionSafety refuses one that differs from vendstream.kafka.*.
+     */
     public static void apply(ConfigurableEnvironment environment) {
         if (environment.getPropertySources().contains(NAME)) {
             return;

@@ -19,7 +19,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * With the {@code production} profile, a service refuses to start on settings that are only safe locally: Kafka
- * without TLS or SASL, a provider's base URL at the sandbox or a provider credential equal to the sandbox's, a
+ * on anything but SASL_SSL (or a Kafka client setting that overrides vendstream.kafka.*), a provider's base URL
+ * that is not https or points at the sandbox or this machine, a provider credential equal to the sandbox's, a
  * secret the deployment did not set (the service's {@code vendstream.production.secrets}: the Mongo URI, ops
  * users, ...), and whatever the service's own {@link ProductionRule}s refuse (order-service: demo merchants and
  * floats). It runs before any bean is made, so nothing connects anywhere first, and names every unsafe setting
@@ -88,13 +89,21 @@ public class ProductionSafety implements ApplicationListener<ApplicationPrepared
         if (!environment.containsProperty("vendstream.kafka.bootstrap-servers")) {
             return List.of();
         }
+        KafkaSecurity security;
         try {
-            return KafkaSecurity.from(environment::getProperty).plaintext()
-                    ? List.of(KafkaSecurity.PROTOCOL + " is PLAINTEXT: production connects with SSL or SASL_SSL")
-                    : List.of();
+            security = KafkaSecurity.from(environment::getProperty);
         } catch (IllegalArgumentException e) {
             return List.of(e.getMessage());
         }
+        List<String> refusals = new ArrayList<>();
+        if (!security.saslSsl()) {
+            // SSL alone gives the broker no client identity (per-service ACLs would mean nothing); SASL_PLAINTEXT
+            // sends the credentials and the payments in clear.
+            refusals.add(KafkaSecurity.PROTOCOL + " must be SASL_SSL: production connects encrypted and as the "
+                    + "service's own Kafka user");
+        }
+        refusals.addAll(KafkaOverrides.refusals(environment, security));
+        return refusals;
     }
 
     /** Each provider the service is configured for (it has a base URL): not the sandbox, not its credentials. */
@@ -107,7 +116,9 @@ public class ProductionSafety implements ApplicationListener<ApplicationPrepared
                 continue;
             }
             if (sandbox(baseUrl)) {
-                refusals.add(prefix + "base-url points at the provider sandbox");
+                refusals.add(prefix + "base-url points at the provider sandbox or this machine");
+            } else if (!https(baseUrl)) {
+                refusals.add(prefix + "base-url must be https: production sends payments and credentials");
             }
             for (String credential : CREDENTIALS) {
                 String setting = prefix + credential;
@@ -142,13 +153,20 @@ public class ProductionSafety implements ApplicationListener<ApplicationPrepared
         try {
             URI uri = URI.create(baseUrl.trim());
             String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+            // "localhost." is localhost: a trailing dot only makes a name fully qualified.
+            host = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
             String path = uri.getPath() == null ? "" : uri.getPath();
             return host.isEmpty() || SANDBOX_HOSTS.contains(host) || host.startsWith("provider-sandbox.")
+                    || host.equals("localhost") || host.endsWith(".localhost") || HostLiterals.local(host)
                     || SANDBOX_PATHS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
         } catch (IllegalArgumentException e) {
             // Not a URL a provider answers at either.
             return true;
         }
+    }
+
+    static boolean https(String baseUrl) {
+        return "https".equalsIgnoreCase(URI.create(baseUrl.trim()).getScheme());
     }
 
     /** The start-up failure: every unsafe setting by name. */

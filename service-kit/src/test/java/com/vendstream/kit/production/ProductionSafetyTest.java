@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -84,6 +88,59 @@ class ProductionSafetyTest {
     }
 
     @Test
+    void kafkaWithoutBothTlsAndSaslIsRefused() {
+        // SASL_PLAINTEXT sends the credentials and payments in clear; SSL alone gives the ACLs no client identity.
+        refused(productionWith("vendstream.kafka.security.protocol", "SASL_PLAINTEXT"),
+                "vendstream.kafka.security.protocol", KAFKA_PASSWORD);
+        refused(productionWith("vendstream.kafka.security.protocol", "SSL"), "vendstream.kafka.security.protocol");
+    }
+
+    @Test
+    void saslSslWithItsMechanismAndCredentialsStarts() {
+        Map<String, String> settings = productionWith("vendstream.kafka.security.protocol", "sasl_ssl");
+        settings.put("vendstream.kafka.sasl.mechanism", "SCRAM-SHA-256");
+        settings.put("vendstream.kafka.ssl.truststore-location", "/etc/kafka-ca/ca.crt");
+        settings.put("vendstream.kafka.ssl.truststore-type", "PEM");
+        try (ConfigurableApplicationContext context = start(settings, ProductionSafety.PROFILE)) {
+            assertThat(context.getEnvironment()
+                    .getProperty("spring.cloud.stream.kafka.binder.configuration.security.protocol"))
+                    .isEqualTo("SASL_SSL");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "spring.cloud.stream.kafka.binder.configuration.security.protocol=PLAINTEXT",
+            "spring.cloud.stream.kafka.binder.configuration[security.protocol]=SASL_PLAINTEXT",
+            "spring.cloud.stream.kafka.binder.consumer-properties.security.protocol=PLAINTEXT",
+            "spring.cloud.stream.kafka.binder.producerProperties.sasl.jaas.config=other-login",
+            "spring.cloud.stream.kafka.binder.configuration.ssl.endpoint.identification.algorithm=",
+            "spring.cloud.stream.kafka.bindings.orders-in-0.consumer.configuration.security.protocol=PLAINTEXT",
+            "spring.kafka.security.protocol=PLAINTEXT",
+            "spring.kafka.properties.security.protocol=PLAINTEXT",
+            "spring.kafka.consumer.ssl.trust-store-location=file:/tmp/other.jks"})
+    void anExplicitKafkaClientSecuritySettingIsRefusedByName(String setting) {
+        String name = setting.substring(0, setting.indexOf('='));
+        String value = setting.substring(setting.indexOf('=') + 1);
+        Map<String, String> settings = production();
+        settings.put(name, value);
+        // Named as Spring names it (producerProperties: producerproperties), never with its value.
+        refused(settings, ConfigurationPropertyName.adapt(name, '.') + " overrides vendstream.kafka.*", KAFKA_PASSWORD,
+                value.isEmpty() ? KAFKA_PASSWORD : value);
+    }
+
+    @Test
+    void anExplicitSettingEqualToVendstreamKafkaStarts() {
+        Map<String, String> settings = production();
+        settings.put("spring.cloud.stream.kafka.binder.configuration.security.protocol", "SASL_SSL");
+        settings.put("spring.cloud.stream.kafka.binder.configuration.sasl.mechanism",
+                "${vendstream.kafka.sasl.mechanism:SCRAM-SHA-512}");
+        try (ConfigurableApplicationContext context = start(settings, ProductionSafety.PROFILE)) {
+            assertThat(context.isActive()).isTrue();
+        }
+    }
+
+    @Test
     void saslWithoutItsPasswordIsRefusedByName() {
         refused(productionWith("vendstream.kafka.sasl.password", null), "vendstream.kafka.sasl.password");
     }
@@ -94,9 +151,31 @@ class ProductionSafetyTest {
                 "vendstream.providers.vtpass.base-url");
         refused(productionWith("vendstream.providers.vtpass.base-url", "http://127.0.0.1:8090/x"),
                 "vendstream.providers.vtpass.base-url");
+        // This machine and its link in every spelling a resolver accepts (never looked up in DNS).
+        for (String host : List.of("127.0.0.2", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "localhost.",
+                "LOCALHOST", "foo.localhost", "foo.localhost.", "0.0.0.0", "0", "169.254.169.254", "[::1]",
+                "[0:0:0:0:0:0:0:1]", "[0000:0000:0000:0000:0000:0000:0000:0001]", "[::ffff:127.0.0.1]",
+                "[::127.0.0.1]", "[::]", "[fe80::1]")) {
+            refused(productionWith("vendstream.providers.vtpass.base-url", "https://" + host + ":8443/api"),
+                    "vendstream.providers.vtpass.base-url points at the provider sandbox or this machine");
+        }
+        // Private ranges are where an in-cluster gateway lives; a name is not resolved.
+        for (String host : List.of("10.2.0.7", "192.168.1.20", "[fd00::7]", "gateway.payments.svc", "1.example")) {
+            try (ConfigurableApplicationContext context = start(
+                    productionWith("vendstream.providers.vtpass.base-url", "https://" + host + "/api"),
+                    ProductionSafety.PROFILE)) {
+                assertThat(context.isActive()).as(host).isTrue();
+            }
+        }
         // The sandbox's own paths, wherever it is hosted.
         refused(productionWith("vendstream.providers.vtpass.base-url", "https://sandbox.example.com/vtpass/api"),
                 "vendstream.providers.vtpass.base-url");
+    }
+
+    @Test
+    void aProviderOverPlainHttpIsRefused() {
+        refused(productionWith("vendstream.providers.vtpass.base-url", "http://vtpass.com/api"),
+                "vendstream.providers.vtpass.base-url must be https");
     }
 
     @Test
