@@ -157,7 +157,8 @@ class ObservabilityEndToEndTest {
 
     /**
      * Every metric the alert rules and the dashboard select is on some service's /actuator/prometheus once an order
-     * went through (the dead-letter counters are there from the start, at zero): a metric renamed in the code fails here, not silently on the dashboard.
+     * went through (the dead-letter counters are there from the start, at zero), with the labels they use: a metric
+     * or tag renamed in the code fails here, not silently on the dashboard.
      */
     @Test
     void everyMetricTheRulesAndTheDashboardUseIsExported() throws Exception {
@@ -178,6 +179,15 @@ class ObservabilityEndToEndTest {
                 "vendstream_kafka_dead_letters_total", "resilience4j_circuitbreaker_state",
                 "spring_cloud_stream_binder_kafka_offset", "vendstream_provider_http_seconds_bucket");
         assertThat(exported).containsAll(used);
+
+        // And each carries the labels the expressions group by or match on (a tag renamed fails here too).
+        Map<String, java.util.Set<String>> needed = new java.util.TreeMap<>();
+        java.util.stream.Stream.concat(ObservabilityFiles.ruleExpressions().stream(),
+                        ObservabilityFiles.dashboardExpressions().stream())
+                .forEach(e -> ObservabilityFiles.labelsNeeded(e).forEach((metric, labels) ->
+                        needed.merge(metric, labels, PrometheusRulesTest::union)));
+        assertThat(needed.get("vendstream_order_stuck")).contains("state");
+        assertThat(ObservabilityFiles.labelsMissing(needed, pages.toString())).isEmpty();
     }
 
     private static double counted(Pattern series, String page) {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +81,42 @@ class PrometheusRulesTest {
                 .containsExactly("vendstream_provider_http_seconds_bucket");
         assertThat(ObservabilityFiles.metricNames("max by (job) (a_b{state=~\"open|x\"}) == 1 and on (job) c_total"))
                 .containsExactly("a_b", "c_total");
+    }
+
+    @Test
+    void labelsAreReadFromPromQl() {
+        assertThat(ObservabilityFiles.labelsNeeded("histogram_quantile(0.95, sum by (le, provider) "
+                + "(rate(vendstream_provider_http_seconds_bucket{outcome!=\"ok\"}[5m]))) > 0"))
+                .isEqualTo(Map.of("vendstream_provider_http_seconds_bucket", Set.of("le", "provider", "outcome")));
+        assertThat(ObservabilityFiles.labelsNeeded("(sum by (a) (rate(x_total{s=~\"o|}\"}[5m])) / sum by (a, b) (y))"
+                + " > 0.2 and max without (c) (z) > 1"))
+                .isEqualTo(Map.of("x_total", Set.of("a", "s"), "y", Set.of("a", "b"), "z", Set.of("c")));
+    }
+
+    /** A saved scrape: an order-service page, where the census carries state but the stuck-order gauge lost it. */
+    @Test
+    void aLabelTheRulesUseButTheSeriesLackIsFound() {
+        String page = """
+                # HELP vendstream_order_state Orders by state
+                # TYPE vendstream_order_state gauge
+                vendstream_order_state{application="order-service",state="VENDING"} 3.0
+                vendstream_order_stuck{application="order-service"} 1.0
+                vendstream_provider_http_seconds_count{guard="vend",operation="vend",provider="vtpass",status="200"} 2
+                """;
+        Map<String, Set<String>> needed = new java.util.TreeMap<>();
+        for (String expr : List.of("max by (state) (vendstream_order_state)", "max by (state) (vendstream_order_stuck)",
+                "sum by (job, provider) (rate(vendstream_provider_http_seconds_count{outcome!=\"ok\"}[5m]))",
+                "sum by (dlq) (vendstream_kafka_dead_letters_total)")) {
+            ObservabilityFiles.labelsNeeded(expr).forEach((m, l) -> needed.merge(m, l, PrometheusRulesTest::union));
+        }
+        assertThat(ObservabilityFiles.labelsMissing(needed, page)).isEqualTo(Map.of(
+                "vendstream_order_stuck", Set.of("state"),
+                "vendstream_provider_http_seconds_count", Set.of("outcome")));
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> both = new java.util.TreeSet<>(a);
+        both.addAll(b);
+        return both;
     }
 }

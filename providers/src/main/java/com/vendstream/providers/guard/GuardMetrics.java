@@ -38,9 +38,12 @@ import java.util.function.Supplier;
  *   <li>{@value #HTTP}: the same calls as an observation (when the service gives its observation registry), so a
  *       timer with the HTTP status of the call's last reply ({@code status}: {@code 200}, {@code 503}...,
  *       {@code none} when no reply was read) beside {@code provider}, {@code operation}, {@code outcome} and
- *       {@code error} (the exception's class, or {@code none}), and with tracing a client span named
- *       {@code <provider> <operation>} in the trace of whatever the call serves (the vend's request, the requery).
- *       The span carries these tags only: never the URL, whose path or query may hold an account or a token.</li>
+ *       {@code exception} (the thrown exception's simple class name, or {@code none}); {@code error} is
+ *       {@code ProviderCallFailed} or {@code none}, because the observation is given a {@link ProviderCallFailed}
+ *       (class name and a fixed message, no stack trace) instead of the exception, whose message may quote a request
+ *       path or the provider's reply. With tracing, a client span named {@code <provider> <operation>} in the trace
+ *       of whatever the call serves (the vend's request, the requery). The span carries these tags and that error
+ *       only: never the URL, whose path or query may hold an account or a token.</li>
  * </ul>
  * Tags carry ids and names only, never an account, a reference or an amount.
  */
@@ -111,6 +114,7 @@ public final class GuardMetrics {
         return () -> {
             long start = System.nanoTime();
             String outcome = "error";
+            String thrown = "none";
             Observation observation = observation(provider, operation).start();
             try (ProviderExchanges.Watch exchanges = ProviderExchanges.watch();
                  Observation.Scope scope = observation.openScope()) {
@@ -120,11 +124,15 @@ public final class GuardMetrics {
                     return result;
                 } catch (RuntimeException e) {
                     outcome = thrownFails.test(e) ? "failure" : "error";
-                    observation.error(e);
+                    thrown = e.getClass().getSimpleName();
+                    // The tracing bridge exports an error's message and stack trace as a span event; a provider's
+                    // exception may quote the request path or the provider's reply (accounts, phone numbers), so
+                    // the observation gets a stand-in naming only the class. The caller still gets e itself.
+                    observation.error(new ProviderCallFailed(provider, operation, e));
                     throw e;
                 } finally {
                     timer(provider, operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    observation.lowCardinalityKeyValue("outcome", outcome)
+                    observation.lowCardinalityKeyValue("outcome", outcome).lowCardinalityKeyValue("exception", thrown)
                             .lowCardinalityKeyValue("status", exchanges.status());
                 }
             } finally {

@@ -1,6 +1,7 @@
 package com.vendstream.providers.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.vendstream.providers.RequeryCommand;
 import com.vendstream.providers.ServiceType;
@@ -17,6 +18,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,5 +104,30 @@ class ProviderHttpObservationTest {
 
         assertThat(meters.get(GuardMetrics.HTTP).tag("operation", "requery").tag("status", "none").timer().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatThrowsGivesTheObservationItsClassButNotItsText() {
+        String providerText = "Insufficient balance for wallet of 08030000000";
+        RuntimeException thrown = new IllegalStateException(
+                "POST /dollr/v1/collections/" + ACCOUNT + ": " + providerText,
+                new IllegalArgumentException("msisdn=08030000000"));
+        GuardMetrics metrics = GuardMetrics.of(meters, observations, "payments");
+
+        assertThatThrownBy(() -> metrics.timed("dollr", "collection", () -> {
+            throw thrown;
+        }, r -> false, e -> true).get()).as("the caller still gets the exception itself").isSameAs(thrown);
+
+        assertThat(observed).singleElement().satisfies(context -> {
+            Throwable error = context.getError();
+            assertThat(error).isInstanceOf(ProviderCallFailed.class).hasNoCause()
+                    .hasMessage("dollr collection failed: java.lang.IllegalStateException");
+            StringWriter trace = new StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            assertThat(trace.toString() + context.getAllKeyValues())
+                    .doesNotContain(ACCOUNT, "08030000000", providerText, "/dollr/v1", "msisdn");
+        });
+        assertThat(meters.get(GuardMetrics.HTTP).tag("provider", "dollr").tag("outcome", "failure")
+                .tag("exception", "IllegalStateException").timer().count()).isEqualTo(1);
     }
 }

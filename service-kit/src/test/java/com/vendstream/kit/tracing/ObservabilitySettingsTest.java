@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.DefaultResourceLoader;
 
 /**
@@ -16,8 +18,23 @@ import org.springframework.core.io.DefaultResourceLoader;
  */
 class ObservabilitySettingsTest {
 
+    /** What a CI runner inside a Kubernetes pod has in its environment, and what Spring Boot detects it by. */
+    private static final Map<String, Object> IN_A_POD = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
+            "KUBERNETES_SERVICE_PORT", "443");
+
     private static StandardEnvironment environment(Map<String, Object> settings, String... profiles) {
+        return environment(settings, null, profiles);
+    }
+
+    /** {@code variables}, when given, stand in for the process's environment variables. */
+    private static StandardEnvironment environment(Map<String, Object> settings, Map<String, Object> variables,
+                                                   String... profiles) {
         StandardEnvironment environment = new StandardEnvironment();
+        if (variables != null) {
+            environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            variables));
+        }
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
                 "spring.config.name", "none", "spring.config.import", "classpath:vendstream-kafka.yml")));
         environment.getPropertySources().addFirst(new MapPropertySource("given", settings));
@@ -27,11 +44,24 @@ class ObservabilitySettingsTest {
 
     @Test
     void logsArePlainTextUnlessKubernetesOrTheJsonLogsProfile() {
-        assertThat(environment(Map.of()).getProperty("logging.structured.format.console")).isNull();
+        // Explicitly no platform: wherever this test runs (a CI runner may itself be in a Kubernetes pod).
+        assertThat(environment(Map.of("spring.main.cloud-platform", "none"), IN_A_POD)
+                .getProperty("logging.structured.format.console")).isNull();
         assertThat(environment(Map.of(), "json-logs").getProperty("logging.structured.format.console"))
                 .isEqualTo("ecs");
         assertThat(environment(Map.of("spring.main.cloud-platform", "kubernetes"))
                 .getProperty("logging.structured.format.console")).isEqualTo("ecs");
+    }
+
+    /**
+     * The build runs every test with spring.main.cloud-platform=none (the root pom's Surefire settings), so a CI
+     * runner in a Kubernetes pod does not switch every service a test starts to JSON logs.
+     */
+    @Test
+    void testsRunOnNoCloudPlatformEvenInAPod() {
+        StandardEnvironment tests = environment(Map.of(), IN_A_POD);
+        assertThat(CloudPlatform.getActive(tests)).isEqualTo(CloudPlatform.NONE);
+        assertThat(tests.getProperty("logging.structured.format.console")).isNull();
     }
 
     @Test
