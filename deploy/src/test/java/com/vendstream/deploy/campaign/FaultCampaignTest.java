@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fault campaign, short: 300 orders on a stack with every part in its own process (free ports), with
+ * The fault campaign, short: 200 orders on a stack with every part in its own process (free ports), with
  * one {@code kill -9} and restart of each service, of the Kafka broker, of the store, and of all of them at
  * once (the issue's report: the services, the broker and the store killed together), the sandbox's
  * provider faults and poison on the checkout topic. Every "must" of the campaign holds: no acknowledged
@@ -27,8 +27,11 @@ class FaultCampaignTest {
     @Test
     @SuppressWarnings("unchecked")
     void nothingAcknowledgedIsLostOrVendedTwiceAndEveryWalletBalancesWhenAnyProcessIsKilled() throws Exception {
-        FaultCampaign.Options options = new FaultCampaign.Options(300, 20_260_412L, data, 16, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(4), Duration.ofMinutes(8), Duration.ofMinutes(3), true);
+        // 200 orders and a quiet window just over the campaign's republish-after (PT2M30S, so an order whose event a
+        // kill lost is asked about again before the audit): every kill still lands, and the whole build stays well
+        // inside CI's 30 minutes on 2 cores. fault-campaign.sh runs the long campaigns.
+        FaultCampaign.Options options = new FaultCampaign.Options(200, 20_260_412L, data, 16, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(4), Duration.ofMinutes(8), Duration.ofSeconds(160), true);
 
         Map<String, Object> result = FaultCampaign.run(options);
 
@@ -56,7 +59,7 @@ class FaultCampaignTest {
         Map<String, Object> requests = (Map<String, Object>) result.get("requests");
         Map<String, Integer> acknowledged = (Map<String, Integer>) requests.get("acknowledged");
         assertThat(acknowledged).containsKeys("HTTP", "CHECKOUT", "TOPUP");
-        assertThat(acknowledged.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(200);
+        assertThat(acknowledged.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(130);
         assertThat((Map<String, Integer>) result.get("mobileMoney")).isNotEmpty();
         assertThat(data.resolve("campaign").resolve("result.json")).exists();
     }
